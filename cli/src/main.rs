@@ -1,0 +1,62 @@
+//! `iris`: the Iris command line.
+
+mod invoke;
+mod wast;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+/// Iris: an Ewasm execution engine and WebAssembly 2.0 interpreter.
+#[derive(Parser, Debug)]
+#[command(name = "iris", version, about)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Run WebAssembly spec scripts (.wast): one line per file, then
+    /// `N passed, N failed`; exit status 1 if anything failed.
+    Wast {
+        /// Run with fuel metering on, giving this much fuel to each action.
+        #[arg(long)]
+        fuel: Option<u64>,
+        /// Print every failure, not only the first 20 per file.
+        #[arg(long, short)]
+        verbose: bool,
+        /// The scripts.
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+    },
+    /// Call an exported function of a module and print its results.
+    Invoke {
+        /// The module, `.wasm` or `.wat`.
+        file: PathBuf,
+        /// The export to call.
+        name: String,
+        /// Arguments, parsed by the function's parameter types.
+        #[arg(allow_hyphen_values = true)]
+        args: Vec<String>,
+    },
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Wast {
+            fuel,
+            verbose,
+            files,
+        } => wast::run(&files, fuel, verbose),
+        Command::Invoke { file, name, args } => match invoke::run(&file, &name, &args) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) => {
+                eprintln!("iris: {e}");
+                ExitCode::from(2)
+            }
+        },
+    }
+}

@@ -1,0 +1,315 @@
+//! The engine benchmark: Iris against wasmi, side by side in one run.
+//!
+//! Runs each kernel of `benches/kernels/` on both engines, checks that they
+//! agree on the result, and prints the best time per call, the ratio
+//! Iris/wasmi per kernel and the geometric mean of the ratios, with metering
+//! off and on; then the translation speed (decode + validate + translate) in
+//! MB/s on the kernels and on the largest modules of the spec suite.
+//!
+//! `cargo bench -p engine --bench engine` (add `-- --quick` for a short run).
+
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+/// A kernel: its file, and the argument of `run` for the benchmark.
+struct Kernel {
+    name: &'static str,
+    file: &'static str,
+    n: i32,
+}
+
+const KERNELS: &[Kernel] = &[
+    Kernel {
+        name: "sha256",
+        file: "sha256.wasm",
+        n: 500,
+    },
+    Kernel {
+        name: "keccak256",
+        file: "keccak256.wasm",
+        n: 600,
+    },
+    Kernel {
+        name: "modmul256",
+        file: "modmul256.wasm",
+        n: 40_000,
+    },
+    Kernel {
+        name: "fib",
+        file: "fib.wasm",
+        n: 30,
+    },
+    Kernel {
+        name: "bulk",
+        file: "bulk.wasm",
+        n: 10_000,
+    },
+];
+
+fn kernels_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("benches/kernels")
+}
+
+/// Runs `f` repeatedly for about `budget` (at least 3 times) and gives the
+/// fastest call: the one least disturbed by the rest of the machine.
+fn time(budget: Duration, mut f: impl FnMut()) -> Duration {
+    let start = Instant::now();
+    let mut best = Duration::MAX;
+    let mut runs = 0;
+    while runs < 3 || start.elapsed() < budget {
+        let t = Instant::now();
+        f();
+        best = best.min(t.elapsed());
+        runs += 1;
+    }
+    best
+}
+
+struct Iris {
+    store: engine::Store<()>,
+    run: engine::TypedFunc<i32, i64>,
+    fuel: bool,
+}
+
+impl Iris {
+    fn new(bytes: &[u8], fuel: bool) -> Self {
+        let mut config = engine::Config::default();
+        config.consume_fuel(fuel);
+        let engine = engine::Engine::new(&config);
+        let module = engine::Module::new(&engine, bytes).expect("iris compiles the kernel");
+        let mut store = engine::Store::new(&engine, ());
+        let instance = engine::Linker::new(&engine)
+            .instantiate(&mut store, &module)
+            .expect("iris instantiates the kernel");
+        let run = instance
+            .get_func(&store, "run")
+            .expect("kernel exports run")
+            .typed::<i32, i64>(&store)
+            .expect("run: [i32] -> [i64]");
+        Self { store, run, fuel }
+    }
+
+    fn call(&mut self, n: i32) -> i64 {
+        if self.fuel {
+            self.store.set_fuel(u64::MAX).expect("fuel is on");
+        }
+        self.run
+            .call(&mut self.store, n)
+            .expect("iris runs the kernel")
+    }
+}
+
+struct Wasmi {
+    store: wasmi::Store<()>,
+    run: wasmi::TypedFunc<i32, i64>,
+    fuel: bool,
+}
+
+impl Wasmi {
+    fn new(bytes: &[u8], fuel: bool) -> Self {
+        let mut config = wasmi::Config::default();
+        config.consume_fuel(fuel);
+        let engine = wasmi::Engine::new(&config);
+        let module = wasmi::Module::new(&engine, bytes).expect("wasmi compiles the kernel");
+        let mut store = wasmi::Store::new(&engine, ());
+        let instance = wasmi::Linker::<()>::new(&engine)
+            .instantiate_and_start(&mut store, &module)
+            .expect("wasmi instantiates the kernel");
+        let run = instance
+            .get_typed_func::<i32, i64>(&store, "run")
+            .expect("run: [i32] -> [i64]");
+        Self { store, run, fuel }
+    }
+
+    fn call(&mut self, n: i32) -> i64 {
+        if self.fuel {
+            self.store.set_fuel(u64::MAX).expect("fuel is on");
+        }
+        self.run
+            .call(&mut self.store, n)
+            .expect("wasmi runs the kernel")
+    }
+}
+
+fn geomean(ratios: &[f64]) -> f64 {
+    let sum: f64 = ratios.iter().map(|r| r.ln()).sum();
+    (sum / ratios.len() as f64).exp()
+}
+
+fn execution(budget: Duration, fuel: bool) {
+    let mode = if fuel {
+        "metering on (fuel)"
+    } else {
+        "metering off"
+    };
+    println!("\nexecution, {mode}: best time per call");
+    println!(
+        "{:<12} {:>8} {:>12} {:>12} {:>8}",
+        "kernel", "n", "iris", "wasmi", "ratio"
+    );
+    let mut ratios = Vec::new();
+    for kernel in KERNELS {
+        let path = kernels_dir().join(kernel.file);
+        let bytes = std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        let mut iris = Iris::new(&bytes, fuel);
+        let mut wasmi = Wasmi::new(&bytes, fuel);
+        let expected = wasmi.call(kernel.n);
+        assert_eq!(
+            iris.call(kernel.n),
+            expected,
+            "{}: iris and wasmi disagree",
+            kernel.name
+        );
+        let t_iris = time(budget, || {
+            std::hint::black_box(iris.call(kernel.n));
+        });
+        let t_wasmi = time(budget, || {
+            std::hint::black_box(wasmi.call(kernel.n));
+        });
+        let ratio = t_iris.as_secs_f64() / t_wasmi.as_secs_f64();
+        ratios.push(ratio);
+        println!(
+            "{:<12} {:>8} {:>10.3}ms {:>10.3}ms {:>8.2}",
+            kernel.name,
+            kernel.n,
+            t_iris.as_secs_f64() * 1e3,
+            t_wasmi.as_secs_f64() * 1e3,
+            ratio
+        );
+    }
+    println!(
+        "{:<12} {:>8} {:>12} {:>12} {:>8.2}",
+        "geomean",
+        "",
+        "",
+        "",
+        geomean(&ratios)
+    );
+}
+
+/// The `count` largest modules of the spec suite, encoded.
+fn spec_modules(count: usize) -> Vec<(String, Vec<u8>)> {
+    let dir = std::env::var_os("IRIS_SPEC_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| {
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/wasm-testsuite/core")
+        });
+    let mut modules = Vec::new();
+    let Ok(entries) = std::fs::read_dir(&dir) else {
+        println!(
+            "(no spec suite at {}: left out of this table)",
+            dir.display()
+        );
+        return modules;
+    };
+    for entry in entries.flatten() {
+        let path = entry.path();
+        if path.extension().is_none_or(|e| e != "wast") {
+            continue;
+        }
+        let Ok(text) = std::fs::read_to_string(&path) else {
+            continue;
+        };
+        let mut lexer = wast::lexer::Lexer::new(&text);
+        lexer.allow_confusing_unicode(true);
+        let Ok(buf) = wast::parser::ParseBuffer::new_with_lexer(lexer) else {
+            continue;
+        };
+        let Ok(script) = wast::parser::parse::<wast::Wast>(&buf) else {
+            continue;
+        };
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        for directive in script.directives {
+            if let wast::WastDirective::Module(mut module) = directive {
+                if let Ok(bytes) = module.encode() {
+                    modules.push((name.clone(), bytes));
+                }
+            }
+        }
+    }
+    modules.sort_by_key(|(_, bytes)| std::cmp::Reverse(bytes.len()));
+    modules.truncate(count);
+    modules
+}
+
+fn translation(budget: Duration) {
+    println!("\ntranslation: decode + validate + translate, MB/s (higher is better)");
+    println!(
+        "{:<24} {:>9} {:>10} {:>12} {:>12} {:>12}",
+        "module", "bytes", "iris", "wasmi eager", "wasmi lazy", "time ratio"
+    );
+    let mut modules: Vec<(String, Vec<u8>)> = KERNELS
+        .iter()
+        .filter_map(|k| {
+            let bytes = std::fs::read(kernels_dir().join(k.file)).ok()?;
+            Some((k.file.to_string(), bytes))
+        })
+        .collect();
+    modules.extend(spec_modules(5));
+    let iris = engine::Engine::default();
+    let mut eager = wasmi::Config::default();
+    eager.compilation_mode(wasmi::CompilationMode::Eager);
+    let eager = wasmi::Engine::new(&eager);
+    let mut lazy = wasmi::Config::default();
+    lazy.compilation_mode(wasmi::CompilationMode::Lazy);
+    let lazy = wasmi::Engine::new(&lazy);
+    for (name, bytes) in modules {
+        if engine::Module::new(&iris, &bytes).is_err()
+            || wasmi::Module::new(&eager, &bytes[..]).is_err()
+        {
+            continue;
+        }
+        let mbps = |t: Duration| bytes.len() as f64 / t.as_secs_f64() / 1e6;
+        let t_iris = time(budget, || {
+            std::hint::black_box(engine::Module::new(&iris, &bytes).ok());
+        });
+        let t_eager = time(budget, || {
+            std::hint::black_box(wasmi::Module::new(&eager, &bytes[..]).ok());
+        });
+        let t_lazy = time(budget, || {
+            std::hint::black_box(wasmi::Module::new(&lazy, &bytes[..]).ok());
+        });
+        println!(
+            "{:<24} {:>9} {:>10.1} {:>12.1} {:>12.1} {:>12.2}",
+            name,
+            bytes.len(),
+            mbps(t_iris),
+            mbps(t_eager),
+            mbps(t_lazy),
+            t_iris.as_secs_f64() / t_eager.as_secs_f64()
+        );
+    }
+}
+
+fn main() {
+    // `--profile KERNEL N`: one call on Iris only, for callgrind or perf.
+    let args: Vec<String> = std::env::args().collect();
+    if let Some(at) = args.iter().position(|a| a == "--profile") {
+        let name = args.get(at + 1).expect("--profile KERNEL N");
+        let n: i32 = args
+            .get(at + 2)
+            .and_then(|n| n.parse().ok())
+            .expect("--profile KERNEL N");
+        let kernel = KERNELS
+            .iter()
+            .find(|k| k.name == name)
+            .expect("known kernel");
+        let bytes = std::fs::read(kernels_dir().join(kernel.file)).expect("kernel file");
+        let fuel = args.iter().any(|a| a == "--fuel");
+        println!("{} = {}", kernel.name, Iris::new(&bytes, fuel).call(n));
+        return;
+    }
+    // `cargo test --benches` runs this binary with `--test`: one short pass.
+    let quick = std::env::args().any(|a| a == "--quick" || a == "--test");
+    let budget = if quick {
+        Duration::from_millis(20)
+    } else {
+        Duration::from_secs(2)
+    };
+    execution(budget, false);
+    execution(budget, true);
+    translation(budget / 4);
+}

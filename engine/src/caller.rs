@@ -1,0 +1,147 @@
+//! What a host function sees of the store while it runs.
+
+use crate::extern_::Extern;
+use crate::instance::Instance;
+use crate::store::{MemoryEntity, Store};
+use crate::trap::{Trap, TrapCode};
+
+/// The view a host function has of its store and of the calling instance.
+///
+/// Guest memory is reached only through the checked helpers: every access
+/// is bounds-checked once and traps with
+/// [`TrapCode::MemoryOutOfBounds`] when out of range.
+pub struct Caller<'a, T> {
+    pub(crate) store: &'a mut Store<T>,
+    /// The calling instance, if the call came from Wasm.
+    pub(crate) instance: Option<u32>,
+}
+
+impl<T> Caller<'_, T> {
+    /// The host data.
+    pub fn data(&self) -> &T {
+        self.store.data()
+    }
+
+    /// The host data, mutably.
+    pub fn data_mut(&mut self) -> &mut T {
+        self.store.data_mut()
+    }
+
+    /// The whole store.
+    pub fn store(&mut self) -> &mut Store<T> {
+        self.store
+    }
+
+    /// The calling instance, if a Wasm function made the call.
+    pub fn instance(&self) -> Option<Instance> {
+        self.instance.map(|index| Instance {
+            store: self.store.id(),
+            index,
+        })
+    }
+
+    /// An export of the calling instance.
+    pub fn get_export(&self, name: &str) -> Option<Extern> {
+        self.instance()?.get_export(self.store, name)
+    }
+
+    pub(crate) fn store_id(&self) -> u32 {
+        self.store.id()
+    }
+
+    fn memory(&self) -> Option<&MemoryEntity> {
+        let instance = self.store.inner.instances.get(self.instance? as usize)?;
+        let memory = *instance.memories.first()?;
+        self.store.inner.memories.get(memory as usize)
+    }
+
+    fn memory_mut(&mut self) -> Option<&mut MemoryEntity> {
+        let instance = self.store.inner.instances.get(self.instance? as usize)?;
+        let memory = *instance.memories.first()?;
+        self.store.inner.memories.get_mut(memory as usize)
+    }
+
+    /// The size of the calling instance's memory in bytes (0 without one).
+    pub fn memory_size(&self) -> usize {
+        self.memory().map_or(0, |m| m.bytes.len())
+    }
+
+    /// `len` bytes of the calling instance's memory at `offset`.
+    ///
+    /// # Errors
+    ///
+    /// A [`TrapCode::MemoryOutOfBounds`] trap if the range is not inside the
+    /// memory (or there is none).
+    pub fn read(&self, offset: u32, len: u32) -> Result<&[u8], Trap> {
+        let memory = self.memory().ok_or(TrapCode::MemoryOutOfBounds)?;
+        let start = offset as usize;
+        let end = start
+            .checked_add(len as usize)
+            .ok_or(TrapCode::MemoryOutOfBounds)?;
+        memory
+            .bytes
+            .get(start..end)
+            .ok_or_else(|| TrapCode::MemoryOutOfBounds.into())
+    }
+
+    /// `N` bytes of the calling instance's memory at `offset`.
+    ///
+    /// # Errors
+    ///
+    /// As [`Caller::read`].
+    pub fn read_array<const N: usize>(&self, offset: u32) -> Result<[u8; N], Trap> {
+        let bytes = self.read(offset, N as u32)?;
+        let mut array = [0u8; N];
+        array.copy_from_slice(bytes);
+        Ok(array)
+    }
+
+    /// Writes `bytes` to the calling instance's memory at `offset`.
+    ///
+    /// # Errors
+    ///
+    /// As [`Caller::read`]; nothing is written then.
+    pub fn write(&mut self, offset: u32, bytes: &[u8]) -> Result<(), Trap> {
+        let memory = self.memory_mut().ok_or(TrapCode::MemoryOutOfBounds)?;
+        let start = offset as usize;
+        let end = start
+            .checked_add(bytes.len())
+            .ok_or(TrapCode::MemoryOutOfBounds)?;
+        memory
+            .bytes
+            .get_mut(start..end)
+            .ok_or(TrapCode::MemoryOutOfBounds)?
+            .copy_from_slice(bytes);
+        Ok(())
+    }
+
+    /// The fuel left (0 when metering is off).
+    pub fn fuel(&self) -> u64 {
+        self.store.inner.fuel
+    }
+
+    /// Charges `amount` fuel.
+    ///
+    /// # Errors
+    ///
+    /// A [`TrapCode::OutOfFuel`] trap if less is left (the fuel left is then
+    /// unchanged, as when a block's charge fails). With metering off nothing
+    /// is charged.
+    pub fn consume_fuel(&mut self, amount: u64) -> Result<(), Trap> {
+        if !self.store.inner.engine.config().consume_fuel {
+            return Ok(());
+        }
+        match self.store.inner.fuel.checked_sub(amount) {
+            Some(left) => {
+                self.store.inner.fuel = left;
+                Ok(())
+            }
+            None => Err(TrapCode::OutOfFuel.into()),
+        }
+    }
+
+    /// Gives back `amount` fuel (for example gas a nested call left unused).
+    pub fn add_fuel(&mut self, amount: u64) {
+        self.store.inner.fuel = self.store.inner.fuel.saturating_add(amount);
+    }
+}

@@ -1,0 +1,99 @@
+//! Engine configuration: features that are on, and the deterministic limits.
+
+use std::sync::Arc;
+
+use crate::cost::{CostModel, UnitCost};
+
+/// How an [`Engine`](crate::Engine) compiles and runs modules.
+///
+/// Every limit is deterministic: the same module and inputs hit the same
+/// limit at the same point on every machine and build.
+///
+/// ```
+/// let mut config = engine::Config::default();
+/// config.max_call_depth(1_000).max_memory_pages(16);
+/// assert_eq!(config.get_max_call_depth(), 1_000);
+/// ```
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub(crate) consume_fuel: bool,
+    pub(crate) cost_model: Arc<dyn CostModel>,
+    pub(crate) max_memory_pages: u32,
+    pub(crate) max_table_elements: u32,
+    pub(crate) max_value_stack: u32,
+    pub(crate) max_call_depth: u32,
+    pub(crate) max_module_size: usize,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Self {
+            consume_fuel: false,
+            cost_model: Arc::new(UnitCost),
+            max_memory_pages: 16_384,
+            max_table_elements: 10_000_000,
+            max_value_stack: 1 << 20,
+            max_call_depth: 16_384,
+            max_module_size: 64 << 20,
+        }
+    }
+}
+
+impl Config {
+    /// Turns fuel metering on or off (off by default).
+    ///
+    /// With metering on, each basic block charges its static cost at entry
+    /// and a store must be given fuel with [`Store::set_fuel`](crate::Store::set_fuel).
+    pub fn consume_fuel(&mut self, on: bool) -> &mut Self {
+        self.consume_fuel = on;
+        self
+    }
+
+    /// The fuel prices used when metering is on (default [`UnitCost`]).
+    pub fn cost_model(&mut self, model: Arc<dyn CostModel>) -> &mut Self {
+        self.cost_model = model;
+        self
+    }
+
+    /// The most 64 KiB pages one linear memory may have (default 16,384:
+    /// 1 GiB; at most 65,536, the 32-bit address space).
+    pub fn max_memory_pages(&mut self, pages: u32) -> &mut Self {
+        self.max_memory_pages = pages.min(65_536);
+        self
+    }
+
+    /// The most elements one table may have (default 10,000,000).
+    pub fn max_table_elements(&mut self, elements: u32) -> &mut Self {
+        self.max_table_elements = elements;
+        self
+    }
+
+    /// The most value slots (locals and operands, 8 bytes each) all active
+    /// frames of one call may use together (default 1,048,576).
+    pub fn max_value_stack(&mut self, slots: u32) -> &mut Self {
+        self.max_value_stack = slots;
+        self
+    }
+
+    /// The most nested Wasm and host calls (default 16,384).
+    pub fn max_call_depth(&mut self, depth: u32) -> &mut Self {
+        self.max_call_depth = depth;
+        self
+    }
+
+    /// The largest module binary accepted, in bytes (default 64 MiB).
+    pub fn max_module_size(&mut self, bytes: usize) -> &mut Self {
+        self.max_module_size = bytes;
+        self
+    }
+
+    /// Whether fuel metering is on.
+    pub fn get_consume_fuel(&self) -> bool {
+        self.consume_fuel
+    }
+
+    /// The configured call-depth limit.
+    pub fn get_max_call_depth(&self) -> u32 {
+        self.max_call_depth
+    }
+}

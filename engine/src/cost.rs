@@ -1,0 +1,44 @@
+//! Fuel prices: what each operator, page of growth and bulk unit costs.
+
+use std::fmt;
+
+pub use wasmparser::Operator;
+
+/// Prices fuel for metered execution.
+///
+/// The translator sums [`CostModel::operator_cost`] over each metering
+/// block (see `docs/architecture.md`) and charges the sum once, at the
+/// block's entry. `memory.grow` and the bulk operators also pay a dynamic
+/// cost in their handlers, before any effect.
+pub trait CostModel: fmt::Debug + Send + Sync + 'static {
+    /// The static cost of one operator. Structure-only operators (`end`,
+    /// `else`) are never priced: each block's count starts at 1 for its end.
+    fn operator_cost(&self, op: &Operator<'_>) -> u64;
+
+    /// The cost of each page that `memory.grow` asks for, charged before
+    /// growing (whether or not the growth then succeeds).
+    fn memory_grow_page_cost(&self) -> u64;
+
+    /// The cost of each byte that `memory.fill`, `memory.copy` and
+    /// `memory.init` touch, and of each element of the table bulk operators.
+    fn bulk_unit_cost(&self) -> u64;
+}
+
+/// The default prices: every operator costs 1; growth and bulk units are
+/// free.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct UnitCost;
+
+impl CostModel for UnitCost {
+    fn operator_cost(&self, _op: &Operator<'_>) -> u64 {
+        1
+    }
+
+    fn memory_grow_page_cost(&self) -> u64 {
+        0
+    }
+
+    fn bulk_unit_cost(&self) -> u64 {
+        0
+    }
+}

@@ -1,0 +1,153 @@
+//! Execution: calls from the host into Wasm, the frame stack, and host
+//! calls made by Wasm code.
+//!
+//! Wasm-to-Wasm calls never recurse on the native stack: the interpreter
+//! loop in [`run`] keeps an explicit frame stack and leaves the loop only to
+//! call a host function, which may itself call back into Wasm through
+//! [`call`] (that nesting is bounded by the same call depth limit).
+
+pub(crate) mod num;
+mod run;
+
+use std::sync::Arc;
+
+use crate::caller::Caller;
+use crate::store::{FuncKind, Store};
+use crate::trap::{Trap, TrapCode};
+
+/// A suspended Wasm frame.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Frame {
+    /// The store index of the frame's instance.
+    pub(crate) instance: u32,
+    /// The function, among the module's defined functions.
+    pub(crate) func: u32,
+    /// Where to resume.
+    pub(crate) pc: u32,
+    /// The first slot of the frame in the value stack.
+    pub(crate) base: u32,
+}
+
+/// The value slots and suspended frames of one activation.
+#[derive(Debug, Default)]
+pub(crate) struct ValueStack {
+    pub(crate) slots: Vec<u64>,
+    pub(crate) frames: Vec<Frame>,
+}
+
+/// Why the interpreter loop stopped without a trap.
+pub(crate) enum Exit {
+    /// The outermost frame returned.
+    Done,
+    /// A host function must run: store function `func`, with its
+    /// arguments (and then results) at slot `base`.
+    Host { func: u32, base: usize },
+}
+
+/// Calls store function `func`. `args` holds the arguments on entry and the
+/// results on return; its length is the larger of the two counts.
+pub(crate) fn call<T>(store: &mut Store<T>, func: u32, args: &mut [u64]) -> Result<(), Trap> {
+    let Some(&entity) = store.inner.funcs.get(func as usize) else {
+        return Err(TrapCode::Unreachable.into());
+    };
+    let max_depth = store.inner.engine.config().max_call_depth;
+    let depth_base = store.inner.depth;
+    if depth_base >= max_depth {
+        return Err(TrapCode::StackOverflow.into());
+    }
+    let (instance, index) = match entity.kind {
+        FuncKind::Host { index } => {
+            store.inner.depth += 1;
+            let result = call_host(store, index, None, args);
+            store.inner.depth = depth_base;
+            return result;
+        }
+        FuncKind::Wasm { instance, index } => (instance, index),
+    };
+    let slots_base = store.inner.slots_used;
+    let mut stack = store.inner.spare_stack.take().unwrap_or_default();
+    stack.frames.clear();
+    let result = enter(
+        store, &mut stack, instance, index, args, depth_base, slots_base,
+    );
+    if store.inner.spare_stack.is_none() {
+        store.inner.spare_stack = Some(stack);
+    }
+    result
+}
+
+/// Runs Wasm function `index` of `instance` on a fresh value stack.
+fn enter<T>(
+    store: &mut Store<T>,
+    stack: &mut ValueStack,
+    instance: u32,
+    index: u32,
+    args: &mut [u64],
+    depth_base: u32,
+    slots_base: usize,
+) -> Result<(), Trap> {
+    let (num_params, num_locals, num_results, frame_size) = {
+        let module = &store.inner.instances[instance as usize].module;
+        let func = &module.code[index as usize];
+        (
+            func.num_params as usize,
+            func.num_locals as usize,
+            func.num_results as usize,
+            func.frame_size as usize,
+        )
+    };
+    let max_slots = store.inner.engine.config().max_value_stack as usize;
+    if slots_base.saturating_add(frame_size) > max_slots {
+        return Err(TrapCode::StackOverflow.into());
+    }
+    let window = run::FRAME_WINDOW;
+    if stack.slots.len() < window {
+        // A zeroed allocation: the OS supplies the pages lazily.
+        stack.slots = vec![0; window];
+    }
+    stack.slots[..num_params].copy_from_slice(&args[..num_params]);
+    stack.slots[num_params..num_locals].fill(0);
+    stack.frames.push(Frame {
+        instance,
+        func: index,
+        pc: 0,
+        base: 0,
+    });
+    loop {
+        match run::run(&mut store.inner, stack, depth_base, slots_base)? {
+            Exit::Done => break,
+            Exit::Host { func, base } => {
+                let FuncKind::Host { index } = store.inner.funcs[func as usize].kind else {
+                    return Err(TrapCode::Unreachable.into());
+                };
+                let caller = stack.frames.last().map(|f| f.instance);
+                let n = {
+                    let host = &store.hosts[index as usize];
+                    host.params.max(host.results)
+                };
+                store.inner.depth = depth_base + stack.frames.len() as u32;
+                store.inner.slots_used = slots_base + base + n;
+                let result = match stack.slots.get_mut(base..base + n) {
+                    Some(slots) => call_host(store, index, caller, slots),
+                    None => Err(TrapCode::StackOverflow.into()),
+                };
+                store.inner.depth = depth_base;
+                store.inner.slots_used = slots_base;
+                result?;
+            }
+        }
+    }
+    args[..num_results].copy_from_slice(&stack.slots[..num_results]);
+    Ok(())
+}
+
+/// Calls host function `index` with its arguments in `slots`.
+fn call_host<T>(
+    store: &mut Store<T>,
+    index: u32,
+    instance: Option<u32>,
+    slots: &mut [u64],
+) -> Result<(), Trap> {
+    let func = Arc::clone(&store.hosts[index as usize].func);
+    func(Caller { store, instance }, slots)
+}

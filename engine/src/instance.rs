@@ -1,0 +1,252 @@
+//! Instances: a module's entities allocated in a store, and instantiation.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use crate::error::{Error, ErrorKind};
+use crate::exec;
+use crate::extern_::{Extern, Global, Memory, Table};
+use crate::func::Func;
+use crate::module::{ConstExpr, DataMode, ElemMode, ExternIndex, Module, ModuleInner};
+use crate::store::{FuncEntity, FuncKind, GlobalEntity, MemoryEntity, Store, TableEntity};
+use crate::trap::TrapCode;
+
+/// An instance of a module in a store.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Instance {
+    pub(crate) store: u32,
+    pub(crate) index: u32,
+}
+
+/// An instance's entities, as store indices.
+#[derive(Debug)]
+pub(crate) struct InstanceEntity {
+    pub(crate) module: Arc<ModuleInner>,
+    pub(crate) funcs: Vec<u32>,
+    pub(crate) tables: Vec<u32>,
+    pub(crate) memories: Vec<u32>,
+    pub(crate) globals: Vec<u32>,
+    pub(crate) elems: Vec<u32>,
+    pub(crate) datas: Vec<u32>,
+    pub(crate) exports: BTreeMap<String, Extern>,
+}
+
+impl Instance {
+    /// The export called `name`.
+    ///
+    /// # Panics
+    ///
+    /// If the instance belongs to another store (so do the other getters).
+    pub fn get_export<T>(&self, store: &Store<T>, name: &str) -> Option<Extern> {
+        assert_eq!(self.store, store.id(), "Instance used with another store");
+        store.inner.instances[self.index as usize]
+            .exports
+            .get(name)
+            .copied()
+    }
+
+    /// The exported function called `name`.
+    pub fn get_func<T>(&self, store: &Store<T>, name: &str) -> Option<Func> {
+        self.get_export(store, name)?.into_func()
+    }
+
+    /// The exported memory called `name`.
+    pub fn get_memory<T>(&self, store: &Store<T>, name: &str) -> Option<Memory> {
+        self.get_export(store, name)?.into_memory()
+    }
+
+    /// The exported table called `name`.
+    pub fn get_table<T>(&self, store: &Store<T>, name: &str) -> Option<Table> {
+        self.get_export(store, name)?.into_table()
+    }
+
+    /// The exported global called `name`.
+    pub fn get_global<T>(&self, store: &Store<T>, name: &str) -> Option<Global> {
+        self.get_export(store, name)?.into_global()
+    }
+
+    /// Every export, by name.
+    pub fn exports<'a, T>(&self, store: &'a Store<T>) -> impl Iterator<Item = (&'a str, Extern)> {
+        assert_eq!(self.store, store.id(), "Instance used with another store");
+        store.inner.instances[self.index as usize]
+            .exports
+            .iter()
+            .map(|(name, ext)| (name.as_str(), *ext))
+    }
+}
+
+/// Evaluates a constant expression while the instance is being built.
+fn eval(expr: ConstExpr, funcs: &[u32], globals: &[u32], store: &[GlobalEntity]) -> u64 {
+    match expr {
+        ConstExpr::Value(v) => v,
+        // Validation checks both indices against the module.
+        ConstExpr::RefFunc(f) => u64::from(funcs[f as usize]) + 1,
+        ConstExpr::GlobalGet(g) => store[globals[g as usize] as usize].value,
+    }
+}
+
+/// Instantiates `module` in `store` with already type-checked `imports`,
+/// runs segment initialization and the start function.
+pub(crate) fn instantiate<T>(
+    store: &mut Store<T>,
+    module: &Module,
+    imports: &[Extern],
+) -> Result<Instance, Error> {
+    let m = &module.inner;
+    let index = store.inner.instances.len() as u32;
+    let config = store.inner.engine.config().clone();
+    let mut entity = InstanceEntity {
+        module: Arc::clone(m),
+        funcs: Vec::with_capacity(m.funcs.len()),
+        tables: Vec::with_capacity(m.tables.len()),
+        memories: Vec::with_capacity(m.memories.len()),
+        globals: Vec::with_capacity(m.globals.len()),
+        elems: Vec::with_capacity(m.elems.len()),
+        datas: Vec::with_capacity(m.datas.len()),
+        exports: BTreeMap::new(),
+    };
+    for import in imports {
+        match *import {
+            Extern::Func(f) => entity.funcs.push(f.index),
+            Extern::Table(t) => entity.tables.push(t.index),
+            Extern::Memory(mem) => entity.memories.push(mem.index),
+            Extern::Global(g) => entity.globals.push(g.index),
+        }
+    }
+    let inner = &mut store.inner;
+    // Create every entity first, so that a limit error leaves nothing
+    // half-built that code could reach.
+    let mut memories = Vec::new();
+    for ty in &m.memories[m.num_imported_memories as usize..] {
+        memories.push(MemoryEntity::new(*ty, config.max_memory_pages)?);
+    }
+    let first_func = inner.funcs.len() as u32;
+    for (i, &ty) in m.funcs[m.num_imported_funcs as usize..].iter().enumerate() {
+        entity.funcs.push(first_func + i as u32);
+        inner.funcs.push(FuncEntity {
+            ty: m.type_ids[ty as usize],
+            kind: FuncKind::Wasm {
+                instance: index,
+                index: i as u32,
+            },
+        });
+    }
+    for (ty, init) in m.globals[m.num_imported_globals as usize..]
+        .iter()
+        .zip(&m.global_inits)
+    {
+        let value = eval(*init, &entity.funcs, &entity.globals, &inner.globals);
+        entity.globals.push(inner.globals.len() as u32);
+        inner.globals.push(GlobalEntity { value, ty: *ty });
+    }
+    for (ty, init) in m.tables[m.num_imported_tables as usize..]
+        .iter()
+        .zip(&m.table_inits)
+    {
+        let init = eval(*init, &entity.funcs, &entity.globals, &inner.globals);
+        let table = TableEntity::new(*ty, init, config.max_table_elements)?;
+        entity.tables.push(inner.tables.len() as u32);
+        inner.tables.push(table);
+    }
+    for memory in memories {
+        entity.memories.push(inner.memories.len() as u32);
+        inner.memories.push(memory);
+    }
+    for segment in &m.elems {
+        let items: Box<[u64]> = segment
+            .items
+            .iter()
+            .map(|item| eval(*item, &entity.funcs, &entity.globals, &inner.globals))
+            .collect();
+        entity.elems.push(inner.elems.len() as u32);
+        inner.elems.push(items);
+    }
+    for segment in &m.datas {
+        entity.datas.push(inner.datas.len() as u32);
+        inner.datas.push(Arc::clone(&segment.bytes));
+    }
+    let store_id = inner.id;
+    for (name, index) in &m.exports {
+        let ext = match *index {
+            ExternIndex::Func(i) => Extern::Func(Func {
+                store: store_id,
+                index: entity.funcs[i as usize],
+            }),
+            ExternIndex::Table(i) => Extern::Table(Table {
+                store: store_id,
+                index: entity.tables[i as usize],
+            }),
+            ExternIndex::Memory(i) => Extern::Memory(Memory {
+                store: store_id,
+                index: entity.memories[i as usize],
+            }),
+            ExternIndex::Global(i) => Extern::Global(Global {
+                store: store_id,
+                index: entity.globals[i as usize],
+            }),
+        };
+        entity.exports.insert(name.clone(), ext);
+    }
+    inner.instances.push(entity);
+    let instance = Instance {
+        store: store_id,
+        index,
+    };
+    initialize(store, index)?;
+    if let Some(start) = m.start {
+        let func = store.inner.instances[index as usize].funcs[start as usize];
+        let mut no_values = [];
+        exec::call(store, func, &mut no_values)?;
+    }
+    Ok(instance)
+}
+
+/// Runs the active element and data segments in order, as `table.init`
+/// and `memory.init` followed by a drop; declared segments are dropped.
+fn initialize<T>(store: &mut Store<T>, index: u32) -> Result<(), Error> {
+    let inner = &mut store.inner;
+    let entity = &inner.instances[index as usize];
+    let m = Arc::clone(&entity.module);
+    for (i, segment) in m.elems.iter().enumerate() {
+        let seg = entity.elems[i] as usize;
+        match segment.mode {
+            ElemMode::Passive => continue,
+            ElemMode::Declared => {}
+            ElemMode::Active { table, offset } => {
+                let offset =
+                    eval(offset, &entity.funcs, &entity.globals, &inner.globals) as u32 as usize;
+                let items = &inner.elems[seg];
+                let table = &mut inner.tables[entity.tables[table as usize] as usize];
+                let dst = offset
+                    .checked_add(items.len())
+                    .and_then(|end| table.elems.get_mut(offset..end))
+                    .ok_or(TrapCode::TableOutOfBounds)?;
+                dst.copy_from_slice(items);
+            }
+        }
+        inner.elems[seg] = Box::new([]);
+    }
+    for (i, segment) in m.datas.iter().enumerate() {
+        let seg = entity.datas[i] as usize;
+        let DataMode::Active { offset } = segment.mode else {
+            continue;
+        };
+        let offset = eval(offset, &entity.funcs, &entity.globals, &inner.globals) as u32 as usize;
+        let bytes = &inner.datas[seg];
+        let memory = match entity.memories.first() {
+            Some(&mem) => &mut inner.memories[mem as usize],
+            None => {
+                return Err(Error::new(ErrorKind::Type(
+                    "data segment without a memory".into(),
+                )))
+            }
+        };
+        let dst = offset
+            .checked_add(bytes.len())
+            .and_then(|end| memory.bytes.get_mut(offset..end))
+            .ok_or(TrapCode::MemoryOutOfBounds)?;
+        dst.copy_from_slice(bytes);
+        inner.datas[seg] = Arc::from([]);
+    }
+    Ok(())
+}

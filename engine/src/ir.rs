@@ -1,0 +1,415 @@
+//! The internal instruction format that the interpreter runs.
+//!
+//! Each function is translated once into a flat `[Instr]`. Operands are
+//! *slots*: indices into the function's frame, which holds its locals first
+//! and its operand stack after them. Branch targets are absolute instruction
+//! indices resolved at translation, so there is no control stack at run time.
+//!
+//! Every numeric, memory and fused-branch operator is listed once, in
+//! [`for_each_op`]; the instruction enum, the translator's operator tables
+//! and the interpreter's handlers are all generated from that list.
+
+/// A frame-relative value slot.
+pub(crate) type Slot = u16;
+
+/// The single list of generated operators, handed to the macro `$m`.
+///
+/// - `binary`: `dst = f(lhs, rhs)`; `[swap]` names the operator that gives
+///   the same result with the operands exchanged, `[imm]` the variant with an
+///   immediate right operand (an `i32`, sign-extended for 64-bit operators).
+/// - `binary_trap`, `unary_trap`: as `binary`, `unary`, but `f` may trap.
+/// - `load`: bytes read and the function that widens them to a slot value.
+/// - `store`: bytes written (the low bytes of the value).
+/// - `branch_cmp`: a comparison fused with a conditional branch: the branch
+///   variant and its immediate form, the comparison and its immediate form,
+///   the negated branch in both forms, and the comparison's function.
+macro_rules! for_each_op {
+    ($m:ident) => {
+        $m! {
+        binary {
+            I32Add i32_add [I32Add] [I32AddImm];
+            I32Sub i32_sub [] [I32SubImm];
+            I32Mul i32_mul [I32Mul] [I32MulImm];
+            I32And i32_and [I32And] [I32AndImm];
+            I32Or i32_or [I32Or] [I32OrImm];
+            I32Xor i32_xor [I32Xor] [I32XorImm];
+            I32Shl i32_shl [] [I32ShlImm];
+            I32ShrS i32_shr_s [] [I32ShrSImm];
+            I32ShrU i32_shr_u [] [I32ShrUImm];
+            I32Rotl i32_rotl [] [I32RotlImm];
+            I32Rotr i32_rotr [] [I32RotrImm];
+            I32Eq i32_eq [I32Eq] [I32EqImm];
+            I32Ne i32_ne [I32Ne] [I32NeImm];
+            I32LtS i32_lt_s [I32GtS] [I32LtSImm];
+            I32LtU i32_lt_u [I32GtU] [I32LtUImm];
+            I32GtS i32_gt_s [I32LtS] [I32GtSImm];
+            I32GtU i32_gt_u [I32LtU] [I32GtUImm];
+            I32LeS i32_le_s [I32GeS] [I32LeSImm];
+            I32LeU i32_le_u [I32GeU] [I32LeUImm];
+            I32GeS i32_ge_s [I32LeS] [I32GeSImm];
+            I32GeU i32_ge_u [I32LeU] [I32GeUImm];
+            I64Add i64_add [I64Add] [I64AddImm];
+            I64Sub i64_sub [] [I64SubImm];
+            I64Mul i64_mul [I64Mul] [I64MulImm];
+            I64And i64_and [I64And] [I64AndImm];
+            I64Or i64_or [I64Or] [I64OrImm];
+            I64Xor i64_xor [I64Xor] [I64XorImm];
+            I64Shl i64_shl [] [I64ShlImm];
+            I64ShrS i64_shr_s [] [I64ShrSImm];
+            I64ShrU i64_shr_u [] [I64ShrUImm];
+            I64Rotl i64_rotl [] [I64RotlImm];
+            I64Rotr i64_rotr [] [I64RotrImm];
+            I64Eq i64_eq [I64Eq] [I64EqImm];
+            I64Ne i64_ne [I64Ne] [I64NeImm];
+            I64LtS i64_lt_s [I64GtS] [I64LtSImm];
+            I64LtU i64_lt_u [I64GtU] [I64LtUImm];
+            I64GtS i64_gt_s [I64LtS] [I64GtSImm];
+            I64GtU i64_gt_u [I64LtU] [I64GtUImm];
+            I64LeS i64_le_s [I64GeS] [I64LeSImm];
+            I64LeU i64_le_u [I64GeU] [I64LeUImm];
+            I64GeS i64_ge_s [I64LeS] [I64GeSImm];
+            I64GeU i64_ge_u [I64LeU] [I64GeUImm];
+            F32Add f32_add [] [];
+            F32Sub f32_sub [] [];
+            F32Mul f32_mul [] [];
+            F32Div f32_div [] [];
+            F32Min f32_min [] [];
+            F32Max f32_max [] [];
+            F32Copysign f32_copysign [] [];
+            F32Eq f32_eq [] [];
+            F32Ne f32_ne [] [];
+            F32Lt f32_lt [] [];
+            F32Gt f32_gt [] [];
+            F32Le f32_le [] [];
+            F32Ge f32_ge [] [];
+            F64Add f64_add [] [];
+            F64Sub f64_sub [] [];
+            F64Mul f64_mul [] [];
+            F64Div f64_div [] [];
+            F64Min f64_min [] [];
+            F64Max f64_max [] [];
+            F64Copysign f64_copysign [] [];
+            F64Eq f64_eq [] [];
+            F64Ne f64_ne [] [];
+            F64Lt f64_lt [] [];
+            F64Gt f64_gt [] [];
+            F64Le f64_le [] [];
+            F64Ge f64_ge [] [];
+        }
+        binary_trap {
+            I32DivS i32_div_s;
+            I32DivU i32_div_u;
+            I32RemS i32_rem_s;
+            I32RemU i32_rem_u;
+            I64DivS i64_div_s;
+            I64DivU i64_div_u;
+            I64RemS i64_rem_s;
+            I64RemU i64_rem_u;
+        }
+        unary {
+            I32Clz i32_clz;
+            I32Ctz i32_ctz;
+            I32Popcnt i32_popcnt;
+            I32Eqz i32_eqz;
+            I32Extend8S i32_extend8_s;
+            I32Extend16S i32_extend16_s;
+            I64Clz i64_clz;
+            I64Ctz i64_ctz;
+            I64Popcnt i64_popcnt;
+            I64Eqz i64_eqz;
+            I64Extend8S i64_extend8_s;
+            I64Extend16S i64_extend16_s;
+            I64Extend32S i64_extend32_s;
+            I32WrapI64 i32_wrap_i64;
+            I64ExtendI32S i64_extend_i32_s;
+            I64ExtendI32U i64_extend_i32_u;
+            F32Abs f32_abs;
+            F32Neg f32_neg;
+            F32Ceil f32_ceil;
+            F32Floor f32_floor;
+            F32Trunc f32_trunc;
+            F32Nearest f32_nearest;
+            F32Sqrt f32_sqrt;
+            F64Abs f64_abs;
+            F64Neg f64_neg;
+            F64Ceil f64_ceil;
+            F64Floor f64_floor;
+            F64Trunc f64_trunc;
+            F64Nearest f64_nearest;
+            F64Sqrt f64_sqrt;
+            F32ConvertI32S f32_convert_i32_s;
+            F32ConvertI32U f32_convert_i32_u;
+            F32ConvertI64S f32_convert_i64_s;
+            F32ConvertI64U f32_convert_i64_u;
+            F64ConvertI32S f64_convert_i32_s;
+            F64ConvertI32U f64_convert_i32_u;
+            F64ConvertI64S f64_convert_i64_s;
+            F64ConvertI64U f64_convert_i64_u;
+            F32DemoteF64 f32_demote_f64;
+            F64PromoteF32 f64_promote_f32;
+            I32TruncSatF32S i32_trunc_sat_f32_s;
+            I32TruncSatF32U i32_trunc_sat_f32_u;
+            I32TruncSatF64S i32_trunc_sat_f64_s;
+            I32TruncSatF64U i32_trunc_sat_f64_u;
+            I64TruncSatF32S i64_trunc_sat_f32_s;
+            I64TruncSatF32U i64_trunc_sat_f32_u;
+            I64TruncSatF64S i64_trunc_sat_f64_s;
+            I64TruncSatF64U i64_trunc_sat_f64_u;
+        }
+        unary_trap {
+            I32TruncF32S i32_trunc_f32_s;
+            I32TruncF32U i32_trunc_f32_u;
+            I32TruncF64S i32_trunc_f64_s;
+            I32TruncF64U i32_trunc_f64_u;
+            I64TruncF32S i64_trunc_f32_s;
+            I64TruncF32U i64_trunc_f32_u;
+            I64TruncF64S i64_trunc_f64_s;
+            I64TruncF64U i64_trunc_f64_u;
+        }
+        load {
+            I32Load 4 load_u32;
+            I64Load 8 load_u64;
+            I32Load8S 1 load_i32_8s;
+            I32Load8U 1 load_8u;
+            I32Load16S 2 load_i32_16s;
+            I32Load16U 2 load_16u;
+            I64Load8S 1 load_i64_8s;
+            I64Load8U 1 load_8u;
+            I64Load16S 2 load_i64_16s;
+            I64Load16U 2 load_16u;
+            I64Load32S 4 load_i64_32s;
+            I64Load32U 4 load_u32;
+        }
+        store {
+            Store8 1;
+            Store16 2;
+            Store32 4;
+            Store64 8;
+        }
+        branch_cmp {
+            BrI32Eq BrI32EqImm I32Eq I32EqImm BrI32Ne BrI32NeImm i32_eq;
+            BrI32Ne BrI32NeImm I32Ne I32NeImm BrI32Eq BrI32EqImm i32_ne;
+            BrI32LtS BrI32LtSImm I32LtS I32LtSImm BrI32GeS BrI32GeSImm i32_lt_s;
+            BrI32LtU BrI32LtUImm I32LtU I32LtUImm BrI32GeU BrI32GeUImm i32_lt_u;
+            BrI32GtS BrI32GtSImm I32GtS I32GtSImm BrI32LeS BrI32LeSImm i32_gt_s;
+            BrI32GtU BrI32GtUImm I32GtU I32GtUImm BrI32LeU BrI32LeUImm i32_gt_u;
+            BrI32LeS BrI32LeSImm I32LeS I32LeSImm BrI32GtS BrI32GtSImm i32_le_s;
+            BrI32LeU BrI32LeUImm I32LeU I32LeUImm BrI32GtU BrI32GtUImm i32_le_u;
+            BrI32GeS BrI32GeSImm I32GeS I32GeSImm BrI32LtS BrI32LtSImm i32_ge_s;
+            BrI32GeU BrI32GeUImm I32GeU I32GeUImm BrI32LtU BrI32LtUImm i32_ge_u;
+            BrI64Eq BrI64EqImm I64Eq I64EqImm BrI64Ne BrI64NeImm i64_eq;
+            BrI64Ne BrI64NeImm I64Ne I64NeImm BrI64Eq BrI64EqImm i64_ne;
+            BrI64LtS BrI64LtSImm I64LtS I64LtSImm BrI64GeS BrI64GeSImm i64_lt_s;
+            BrI64LtU BrI64LtUImm I64LtU I64LtUImm BrI64GeU BrI64GeUImm i64_lt_u;
+            BrI64GtS BrI64GtSImm I64GtS I64GtSImm BrI64LeS BrI64LeSImm i64_gt_s;
+            BrI64GtU BrI64GtUImm I64GtU I64GtUImm BrI64LeU BrI64LeUImm i64_gt_u;
+            BrI64LeS BrI64LeSImm I64LeS I64LeSImm BrI64GtS BrI64GtSImm i64_le_s;
+            BrI64LeU BrI64LeUImm I64LeU I64LeUImm BrI64GtU BrI64GtUImm i64_le_u;
+            BrI64GeS BrI64GeSImm I64GeS I64GeSImm BrI64LtS BrI64LtSImm i64_ge_s;
+            BrI64GeU BrI64GeUImm I64GeU I64GeUImm BrI64LtU BrI64LtUImm i64_ge_u;
+        }
+        }
+    };
+}
+pub(crate) use for_each_op;
+
+macro_rules! define_instr {
+    (
+        binary { $($bin:ident $bf:ident [$($bsw:ident)?] [$($bimm:ident)?];)* }
+        binary_trap { $($bt:ident $btf:ident;)* }
+        unary { $($un:ident $uf:ident;)* }
+        unary_trap { $($ut:ident $utf:ident;)* }
+        load { $($ld:ident $ldn:literal $ldf:ident;)* }
+        store { $($st:ident $stn:literal;)* }
+        branch_cmp { $($bc:ident $bci:ident $bccmp:ident $bccmpi:ident $bcneg:ident $bcnegi:ident $bcf:ident;)* }
+    ) => {
+        /// One interpreter instruction.
+        #[derive(Debug, Clone, Copy, PartialEq)]
+        pub(crate) enum Instr {
+            $( $bin { dst: Slot, lhs: Slot, rhs: Slot }, )*
+            $( $( $bimm { dst: Slot, lhs: Slot, imm: i32 }, )? )*
+            $( $bt { dst: Slot, lhs: Slot, rhs: Slot }, )*
+            $( $un { dst: Slot, src: Slot }, )*
+            $( $ut { dst: Slot, src: Slot }, )*
+            $( $ld { dst: Slot, addr: Slot, offset: u32 }, )*
+            $( $st { addr: Slot, value: Slot, offset: u32 }, )*
+            $( $bc { lhs: Slot, rhs: Slot, target: u32 }, )*
+            $( $bci { lhs: Slot, imm: i32, target: u32 }, )*
+            /// Traps with `Unreachable`.
+            Unreachable,
+            /// Charges `amount` fuel.
+            ConsumeFuel { amount: u64 },
+            /// `dst = src`.
+            Copy { dst: Slot, src: Slot },
+            /// `dst = value`.
+            Const64 { dst: Slot, value: u64 },
+            /// `dst = if cond != 0 { a } else { b }`.
+            Select { dst: Slot, cond: Slot, a: Slot, b: Slot },
+            /// Jumps to `target`.
+            Br { target: u32 },
+            /// Jumps to `target` when `cond` (i32) is not zero.
+            BrIfNez { cond: Slot, target: u32 },
+            /// Jumps to `target` when `cond` (i32) is zero.
+            BrIfEqz { cond: Slot, target: u32 },
+            /// Jumps to `target` when `cond` (i64) is not zero.
+            BrIfNez64 { cond: Slot, target: u32 },
+            /// Jumps to `target` when `cond` (i64) is zero.
+            BrIfEqz64 { cond: Slot, target: u32 },
+            /// Jumps through the table of `len + 1` `Br` instructions that
+            /// follows: entry `index`, or the last one when out of range.
+            BrTable { index: Slot, len: u32 },
+            /// Returns; the results are already in slots `0..n`.
+            Return,
+            /// Copies `src` to slot 0 and returns.
+            ReturnSlot { src: Slot },
+            /// Calls function `func` among the module's own (not imported)
+            /// functions; the callee's frame starts at `base`.
+            CallInternal { func: u32, base: Slot },
+            /// Calls function `func` of the instance's function index space.
+            CallImported { func: u32, base: Slot },
+            /// Calls through table `table` at the index in slot `index`,
+            /// checking the engine-wide type id `ty`.
+            CallIndirect { ty: u32, table: u32, index: Slot, base: Slot },
+            /// `dst = global`.
+            GlobalGet { dst: Slot, global: u32 },
+            /// `global = src`.
+            GlobalSet { src: Slot, global: u32 },
+            /// `dst = memory.size`.
+            MemorySize { dst: Slot },
+            /// `dst = memory.grow(delta)`; `dst` may equal `delta`.
+            MemoryGrow { dst: Slot, delta: Slot },
+            /// `memory.fill(dst, value, len)`.
+            MemoryFill { dst: Slot, value: Slot, len: Slot },
+            /// `memory.copy(dst, src, len)`.
+            MemoryCopy { dst: Slot, src: Slot, len: Slot },
+            /// `memory.init(data, dst, src, len)`.
+            MemoryInit { data: u32, dst: Slot, src: Slot, len: Slot },
+            /// `data.drop(data)`.
+            DataDrop { data: u32 },
+            /// `dst = table[index]`.
+            TableGet { dst: Slot, table: u32, index: Slot },
+            /// `table[index] = value`.
+            TableSet { table: u32, index: Slot, value: Slot },
+            /// `dst = table.size`.
+            TableSize { dst: Slot, table: u32 },
+            /// `dst = table.grow(init, delta)`; the operands are at
+            /// `args` (init) and `args + 1` (delta), the result at `args`.
+            TableGrow { table: u32, args: Slot },
+            /// `table.fill`; the operands are at `args..args+3` (dst, value, len).
+            TableFill { table: u32, args: Slot },
+            /// `table.copy`; the operands are at `args..args+3` (dst, src, len).
+            TableCopy { dst_table: u32, src_table: u32, args: Slot },
+            /// `table.init`; the operands are at `args..args+3` (dst, src, len).
+            TableInit { table: u32, elem: u32, args: Slot },
+            /// `elem.drop(elem)`.
+            ElemDrop { elem: u32 },
+            /// `dst = ref.func func` (function index space of the instance).
+            RefFunc { dst: Slot, func: u32 },
+        }
+
+        /// A binary operator, as the translator sees it.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+        pub(crate) enum BinOp {
+            $( $bin, )*
+            $( $bt, )*
+        }
+
+        impl BinOp {
+            /// The instruction `dst = self(lhs, rhs)`.
+            pub(crate) fn instr(self, dst: Slot, lhs: Slot, rhs: Slot) -> Instr {
+                match self {
+                    $( BinOp::$bin => Instr::$bin { dst, lhs, rhs }, )*
+                    $( BinOp::$bt => Instr::$bt { dst, lhs, rhs }, )*
+                }
+            }
+
+            /// The instruction `dst = self(lhs, imm)`, if there is one.
+            pub(crate) fn instr_imm(self, dst: Slot, lhs: Slot, imm: i32) -> Option<Instr> {
+                match self {
+                    $( $( BinOp::$bin => Some(Instr::$bimm { dst, lhs, imm }), )? )*
+                    _ => None,
+                }
+            }
+
+            /// The operator equal to this one with its operands exchanged.
+            pub(crate) fn swapped(self) -> Option<BinOp> {
+                match self {
+                    $( $( BinOp::$bin => Some(BinOp::$bsw), )? )*
+                    _ => None,
+                }
+            }
+
+            /// Whether the operator works on 64-bit integers (its
+            /// immediate is sign-extended to 64 bits).
+            pub(crate) fn is_i64(self) -> bool {
+                let name = match self {
+                    $( BinOp::$bin => stringify!($bin), )*
+                    $( BinOp::$bt => stringify!($bt), )*
+                };
+                name.starts_with("I64")
+            }
+        }
+
+        /// Fuses a comparison instruction (slot or immediate form) into a
+        /// branch to `target`, taken when the comparison holds, or when it
+        /// fails if `negate` is set. `None` if `cmp` is no such comparison.
+        pub(crate) fn fuse_branch(cmp: Instr, negate: bool, target: u32) -> Option<Instr> {
+            Some(match (cmp, negate) {
+                $(
+                    (Instr::$bccmp { lhs, rhs, .. }, false) => Instr::$bc { lhs, rhs, target },
+                    (Instr::$bccmp { lhs, rhs, .. }, true) => Instr::$bcneg { lhs, rhs, target },
+                    (Instr::$bccmpi { lhs, imm, .. }, false) => Instr::$bci { lhs, imm, target },
+                    (Instr::$bccmpi { lhs, imm, .. }, true) => Instr::$bcnegi { lhs, imm, target },
+                )*
+                _ => return None,
+            })
+        }
+
+        /// The branch target of a branch instruction, for patching.
+        pub(crate) fn branch_target(instr: &mut Instr) -> Option<&mut u32> {
+            match instr {
+                $( Instr::$bc { target, .. } => Some(target), )*
+                $( Instr::$bci { target, .. } => Some(target), )*
+                Instr::Br { target }
+                | Instr::BrIfNez { target, .. }
+                | Instr::BrIfEqz { target, .. }
+                | Instr::BrIfNez64 { target, .. }
+                | Instr::BrIfEqz64 { target, .. } => Some(target),
+                _ => None,
+            }
+        }
+
+        /// The destination slot of an instruction that writes exactly one
+        /// slot as its last effect, so that the translator may redirect it.
+        pub(crate) fn result_slot(instr: &mut Instr) -> Option<&mut Slot> {
+            match instr {
+                $( Instr::$bin { dst, .. } => Some(dst), )*
+                $( $( Instr::$bimm { dst, .. } => Some(dst), )? )*
+                $( Instr::$bt { dst, .. } => Some(dst), )*
+                $( Instr::$un { dst, .. } => Some(dst), )*
+                $( Instr::$ut { dst, .. } => Some(dst), )*
+                $( Instr::$ld { dst, .. } => Some(dst), )*
+                Instr::Const64 { dst, .. }
+                | Instr::Select { dst, .. }
+                | Instr::GlobalGet { dst, .. }
+                | Instr::MemorySize { dst }
+                | Instr::TableGet { dst, .. }
+                | Instr::TableSize { dst, .. }
+                | Instr::RefFunc { dst, .. } => Some(dst),
+                _ => None,
+            }
+        }
+    };
+}
+
+for_each_op!(define_instr);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn instructions_stay_sixteen_bytes() {
+        assert_eq!(std::mem::size_of::<Instr>(), 16);
+    }
+}

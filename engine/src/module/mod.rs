@@ -1,0 +1,284 @@
+//! Modules: decoded, validated and translated once, instantiated many times.
+
+mod parse;
+
+pub(crate) use parse::FEATURES;
+
+use std::sync::Arc;
+
+use crate::engine::Engine;
+use crate::error::Error;
+use crate::translate::CompiledFunc;
+use crate::value::{FuncType, GlobalType, MemoryType, TableType, ValType};
+
+/// A compiled WebAssembly module.
+///
+/// Decoding, validation and translation happen once, in [`Module::new`];
+/// the module can then be instantiated any number of times. Cheap to clone.
+///
+/// ```
+/// let engine = engine::Engine::default();
+/// let module = engine::Module::from_wat(&engine, r#"(module (func (export "f")))"#)?;
+/// assert_eq!(module.exports().next().map(|e| e.name), Some("f"));
+/// # Ok::<(), engine::Error>(())
+/// ```
+#[derive(Debug, Clone)]
+pub struct Module {
+    pub(crate) inner: Arc<ModuleInner>,
+}
+
+/// The type of an import or export.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ExternType {
+    /// A function.
+    Func(FuncType),
+    /// A table.
+    Table(TableType),
+    /// A linear memory.
+    Memory(MemoryType),
+    /// A global.
+    Global(GlobalType),
+}
+
+/// One import of a module.
+#[derive(Debug, Clone)]
+pub struct ImportType<'a> {
+    /// The module name.
+    pub module: &'a str,
+    /// The field name.
+    pub name: &'a str,
+    /// What is imported.
+    pub ty: ExternType,
+}
+
+/// One export of a module.
+#[derive(Debug, Clone)]
+pub struct ExportType<'a> {
+    /// The export name.
+    pub name: &'a str,
+    /// What is exported.
+    pub ty: ExternType,
+}
+
+/// A constant expression of Wasm 2.0: one instruction.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum ConstExpr {
+    /// A number, or a null reference (0).
+    Value(u64),
+    /// `ref.func`, function index space.
+    RefFunc(u32),
+    /// `global.get`, global index space.
+    GlobalGet(u32),
+}
+
+/// An entity index of one of the four kinds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum ExternIndex {
+    Func(u32),
+    Table(u32),
+    Memory(u32),
+    Global(u32),
+}
+
+/// What an import asks for.
+#[derive(Debug, Clone)]
+pub(crate) enum ImportKind {
+    /// A function of the module's type `ty`.
+    Func(u32),
+    Table(TableType),
+    Memory(MemoryType),
+    Global(GlobalType),
+}
+
+#[derive(Debug, Clone)]
+pub(crate) struct ImportDesc {
+    pub(crate) module: String,
+    pub(crate) name: String,
+    pub(crate) kind: ImportKind,
+}
+
+#[derive(Debug, Clone)]
+pub(crate) enum ElemMode {
+    Passive,
+    Active { table: u32, offset: ConstExpr },
+    Declared,
+}
+
+#[derive(Debug, Clone)]
+pub(crate) struct ElemSegment {
+    pub(crate) mode: ElemMode,
+    pub(crate) items: Box<[ConstExpr]>,
+}
+
+#[derive(Debug, Clone)]
+pub(crate) enum DataMode {
+    Passive,
+    Active { offset: ConstExpr },
+}
+
+#[derive(Debug, Clone)]
+pub(crate) struct DataSegment {
+    pub(crate) mode: DataMode,
+    pub(crate) bytes: Arc<[u8]>,
+}
+
+/// Everything a module holds after compilation.
+#[derive(Debug)]
+pub(crate) struct ModuleInner {
+    pub(crate) engine: Engine,
+    /// The type section.
+    pub(crate) types: Vec<FuncType>,
+    /// Engine-wide ids of the type section's entries.
+    pub(crate) type_ids: Vec<u32>,
+    pub(crate) imports: Vec<ImportDesc>,
+    /// The type index of every function, imports first.
+    pub(crate) funcs: Vec<u32>,
+    /// Every table type, imports first.
+    pub(crate) tables: Vec<TableType>,
+    /// Initial values of the defined tables.
+    pub(crate) table_inits: Vec<ConstExpr>,
+    pub(crate) memories: Vec<MemoryType>,
+    pub(crate) globals: Vec<GlobalType>,
+    /// Initial values of the defined globals.
+    pub(crate) global_inits: Vec<ConstExpr>,
+    pub(crate) exports: Vec<(String, ExternIndex)>,
+    pub(crate) start: Option<u32>,
+    pub(crate) elems: Vec<ElemSegment>,
+    pub(crate) datas: Vec<DataSegment>,
+    pub(crate) num_imported_funcs: u32,
+    pub(crate) num_imported_tables: u32,
+    pub(crate) num_imported_memories: u32,
+    pub(crate) num_imported_globals: u32,
+    /// The translated bodies of the defined functions.
+    pub(crate) code: Vec<CompiledFunc>,
+}
+
+impl Module {
+    /// Decodes, validates and translates a binary module.
+    ///
+    /// # Errors
+    ///
+    /// [`ErrorKind::Decode`](crate::ErrorKind::Decode) for a malformed binary,
+    /// [`ErrorKind::Validate`](crate::ErrorKind::Validate) for an invalid one,
+    /// [`ErrorKind::Unsupported`](crate::ErrorKind::Unsupported) for features
+    /// beyond Wasm 2.0 (or SIMD), and [`ErrorKind::Limit`](crate::ErrorKind::Limit)
+    /// when the module exceeds the configured limits.
+    pub fn new(engine: &Engine, bytes: &[u8]) -> Result<Self, Error> {
+        let inner = parse::parse(engine, bytes)?;
+        Ok(Self {
+            inner: Arc::new(inner),
+        })
+    }
+
+    /// Compiles a module from WebAssembly text.
+    ///
+    /// # Errors
+    ///
+    /// As [`Module::new`], and [`ErrorKind::Decode`](crate::ErrorKind::Decode)
+    /// for text that does not parse.
+    #[cfg(feature = "wat")]
+    pub fn from_wat(engine: &Engine, text: &str) -> Result<Self, Error> {
+        let bytes = wat::parse_str(text).map_err(|e| {
+            Error::new(crate::error::ErrorKind::Decode {
+                offset: 0,
+                message: e.to_string(),
+            })
+        })?;
+        Self::new(engine, &bytes)
+    }
+
+    /// The engine the module was compiled with.
+    pub fn engine(&self) -> &Engine {
+        &self.inner.engine
+    }
+
+    /// The module's imports, in order.
+    pub fn imports(&self) -> impl ExactSizeIterator<Item = ImportType<'_>> + '_ {
+        self.inner.imports.iter().map(|import| ImportType {
+            module: &import.module,
+            name: &import.name,
+            ty: self.inner.import_type(&import.kind),
+        })
+    }
+
+    /// The module's exports, in order.
+    pub fn exports(&self) -> impl ExactSizeIterator<Item = ExportType<'_>> + '_ {
+        self.inner.exports.iter().map(|(name, index)| ExportType {
+            name,
+            ty: self.inner.extern_type(*index),
+        })
+    }
+
+    /// Whether the module has a start function.
+    pub fn has_start(&self) -> bool {
+        self.inner.start.is_some()
+    }
+
+    /// How many memories the module has, imported or defined.
+    pub fn memory_count(&self) -> usize {
+        self.inner.memories.len()
+    }
+
+    /// The total size of the translated code, in instructions.
+    pub fn instruction_count(&self) -> usize {
+        self.inner.code.iter().map(|f| f.code.len()).sum()
+    }
+}
+
+impl ModuleInner {
+    pub(crate) fn func_type(&self, func: u32) -> &FuncType {
+        &self.types[self.funcs[func as usize] as usize]
+    }
+
+    fn import_type(&self, kind: &ImportKind) -> ExternType {
+        match kind {
+            ImportKind::Func(ty) => ExternType::Func(self.types[*ty as usize].clone()),
+            ImportKind::Table(t) => ExternType::Table(*t),
+            ImportKind::Memory(m) => ExternType::Memory(*m),
+            ImportKind::Global(g) => ExternType::Global(*g),
+        }
+    }
+
+    fn extern_type(&self, index: ExternIndex) -> ExternType {
+        match index {
+            ExternIndex::Func(f) => ExternType::Func(self.func_type(f).clone()),
+            ExternIndex::Table(t) => ExternType::Table(self.tables[t as usize]),
+            ExternIndex::Memory(m) => ExternType::Memory(self.memories[m as usize]),
+            ExternIndex::Global(g) => ExternType::Global(self.globals[g as usize]),
+        }
+    }
+}
+
+impl crate::translate::ModuleEnv for ModuleInner {
+    fn func_arity(&self, func: u32) -> (u32, u32) {
+        let ty = self.func_type(func);
+        (ty.params().len() as u32, ty.results().len() as u32)
+    }
+
+    fn type_arity(&self, ty: u32) -> (u32, u32) {
+        let ty = &self.types[ty as usize];
+        (ty.params().len() as u32, ty.results().len() as u32)
+    }
+
+    fn type_id(&self, ty: u32) -> u32 {
+        self.type_ids[ty as usize]
+    }
+
+    fn num_imported_funcs(&self) -> u32 {
+        self.num_imported_funcs
+    }
+
+    fn cost_model(&self) -> Option<&dyn crate::cost::CostModel> {
+        let config = self.engine.config();
+        config.consume_fuel.then(|| &*config.cost_model)
+    }
+}
+
+/// The element type of a wasmparser reference type (Wasm 2.0 has two).
+pub(crate) fn ref_val_type(ty: wasmparser::RefType) -> ValType {
+    if ty == wasmparser::RefType::EXTERNREF {
+        ValType::ExternRef
+    } else {
+        ValType::FuncRef
+    }
+}

@@ -1,0 +1,363 @@
+//! The store: owner of every runtime entity (functions, memories, tables,
+//! globals, instances, segments, host references) and of the host state `T`.
+
+use std::any::Any;
+use std::fmt;
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::Arc;
+
+use crate::engine::Engine;
+use crate::error::{Error, ErrorKind, LimitError};
+use crate::exec::ValueStack;
+use crate::func::{Func, HostFunc};
+use crate::instance::InstanceEntity;
+use crate::value::{GlobalType, MemoryType, TableType, Val, ValType};
+
+/// Where store ids come from: each store gets a fresh one, so that a handle
+/// used with another store is caught instead of misread.
+static NEXT_STORE_ID: AtomicU32 = AtomicU32::new(1);
+
+/// The size of a WebAssembly page.
+pub(crate) const PAGE_SIZE: usize = 65_536;
+
+/// Owns all runtime state of the instances created in it, plus the host's
+/// data `T`, which host functions reach through their
+/// [`Caller`](crate::Caller).
+///
+/// ```
+/// let engine = engine::Engine::default();
+/// let mut store = engine::Store::new(&engine, 42u32);
+/// *store.data_mut() += 1;
+/// assert_eq!(*store.data(), 43);
+/// ```
+pub struct Store<T> {
+    pub(crate) inner: StoreInner,
+    pub(crate) hosts: Vec<HostFunc<T>>,
+    data: T,
+}
+
+impl<T> fmt::Debug for Store<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Store")
+            .field("id", &self.inner.id)
+            .field("funcs", &self.inner.funcs.len())
+            .field("instances", &self.inner.instances.len())
+            .finish_non_exhaustive()
+    }
+}
+
+/// The non-generic part of a store.
+pub(crate) struct StoreInner {
+    pub(crate) id: u32,
+    pub(crate) engine: Engine,
+    pub(crate) funcs: Vec<FuncEntity>,
+    pub(crate) memories: Vec<MemoryEntity>,
+    pub(crate) tables: Vec<TableEntity>,
+    pub(crate) globals: Vec<GlobalEntity>,
+    pub(crate) instances: Vec<InstanceEntity>,
+    /// Element segments, resolved to references; emptied when dropped.
+    pub(crate) elems: Vec<Box<[u64]>>,
+    /// Data segments; emptied when dropped.
+    pub(crate) datas: Vec<Arc<[u8]>>,
+    pub(crate) externs: Vec<Box<dyn Any + Send + Sync>>,
+    /// Memory for instances that have none (never accessed: validation
+    /// rejects memory instructions in such modules).
+    pub(crate) no_memory: MemoryEntity,
+    pub(crate) fuel: u64,
+    /// Frames of the Wasm activations below a host function that calls
+    /// back into Wasm: they count into the call depth limit.
+    pub(crate) depth: u32,
+    /// Value slots those activations use: they count into the stack limit.
+    pub(crate) slots_used: usize,
+    /// A value stack kept between calls.
+    pub(crate) spare_stack: Option<ValueStack>,
+}
+
+/// A function in the store.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct FuncEntity {
+    /// Engine-wide type id.
+    pub(crate) ty: u32,
+    pub(crate) kind: FuncKind,
+}
+
+/// Where a function's code lives.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum FuncKind {
+    /// Defined function `index` of instance `instance`'s module.
+    Wasm { instance: u32, index: u32 },
+    /// Host function `index` of the store's host functions.
+    Host { index: u32 },
+}
+
+/// A linear memory.
+#[derive(Debug, Default)]
+pub(crate) struct MemoryEntity {
+    pub(crate) bytes: Vec<u8>,
+    pub(crate) ty: MemoryType,
+    /// The most pages it may grow to: its maximum, capped by the config.
+    pub(crate) limit: u32,
+}
+
+impl MemoryEntity {
+    pub(crate) fn new(ty: MemoryType, config_max: u32) -> Result<Self, Error> {
+        let limit = ty.max.unwrap_or(65_536).min(config_max);
+        if ty.min > config_max {
+            return Err(LimitError::MemoryPages {
+                pages: u64::from(ty.min),
+                max: config_max,
+            }
+            .into());
+        }
+        let size = ty.min as usize * PAGE_SIZE;
+        let mut bytes = Vec::new();
+        bytes.try_reserve_exact(size).map_err(|_| {
+            Error::from(LimitError::MemoryPages {
+                pages: u64::from(ty.min),
+                max: config_max,
+            })
+        })?;
+        bytes.resize(size, 0);
+        Ok(Self { bytes, ty, limit })
+    }
+
+    pub(crate) fn pages(&self) -> u32 {
+        (self.bytes.len() / PAGE_SIZE) as u32
+    }
+
+    /// Grows by `delta` pages; the old size, or `None` if the limit or the
+    /// allocator refuses (nothing changes then).
+    pub(crate) fn grow(&mut self, delta: u32) -> Option<u32> {
+        let old = self.pages();
+        let new = old.checked_add(delta)?;
+        if new > self.limit {
+            return None;
+        }
+        let size = new as usize * PAGE_SIZE;
+        let extra = size - self.bytes.len();
+        self.bytes.try_reserve_exact(extra).ok()?;
+        self.bytes.resize(size, 0);
+        Some(old)
+    }
+}
+
+/// A table of references (index + 1, 0 for null).
+#[derive(Debug)]
+pub(crate) struct TableEntity {
+    pub(crate) elems: Vec<u64>,
+    pub(crate) ty: TableType,
+    /// The most elements it may grow to: its maximum, capped by the config.
+    pub(crate) limit: u32,
+}
+
+impl TableEntity {
+    pub(crate) fn new(ty: TableType, init: u64, config_max: u32) -> Result<Self, Error> {
+        let limit = ty.max.unwrap_or(u32::MAX).min(config_max);
+        let too_big = || {
+            Error::from(LimitError::TableElements {
+                elements: u64::from(ty.min),
+                max: config_max,
+            })
+        };
+        if ty.min > config_max {
+            return Err(too_big());
+        }
+        let mut elems = Vec::new();
+        elems
+            .try_reserve_exact(ty.min as usize)
+            .map_err(|_| too_big())?;
+        elems.resize(ty.min as usize, init);
+        Ok(Self { elems, ty, limit })
+    }
+
+    /// Grows by `delta` elements set to `init`; the old size, or `None`.
+    pub(crate) fn grow(&mut self, delta: u32, init: u64) -> Option<u32> {
+        let old = self.elems.len() as u32;
+        let new = old.checked_add(delta)?;
+        if new > self.limit {
+            return None;
+        }
+        self.elems.try_reserve_exact(delta as usize).ok()?;
+        self.elems.resize(new as usize, init);
+        Some(old)
+    }
+}
+
+/// A global.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct GlobalEntity {
+    pub(crate) value: u64,
+    pub(crate) ty: GlobalType,
+}
+
+/// A reference to a host object held by a store.
+///
+/// ```
+/// let engine = engine::Engine::default();
+/// let mut store = engine::Store::new(&engine, ());
+/// let r = engine::ExternRef::new(&mut store, String::from("hello"));
+/// assert_eq!(r.data(&store).downcast_ref::<String>().map(String::as_str), Some("hello"));
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct ExternRef {
+    pub(crate) store: u32,
+    pub(crate) index: u32,
+}
+
+impl ExternRef {
+    /// Puts `object` in the store and gives a reference to it.
+    pub fn new<T>(store: &mut Store<T>, object: impl Any + Send + Sync) -> Self {
+        let index = store.inner.externs.len() as u32;
+        store.inner.externs.push(Box::new(object));
+        Self {
+            store: store.inner.id,
+            index,
+        }
+    }
+
+    /// The host object.
+    ///
+    /// # Panics
+    ///
+    /// If the reference belongs to another store.
+    pub fn data<'a, T>(&self, store: &'a Store<T>) -> &'a (dyn Any + Send + Sync) {
+        assert_eq!(
+            self.store, store.inner.id,
+            "ExternRef used with another store"
+        );
+        // Indices are only made by `new`, which pushed the object.
+        store.inner.externs[self.index as usize].as_ref()
+    }
+
+    /// The index of the reference within its store.
+    pub fn index(&self) -> u32 {
+        self.index
+    }
+}
+
+impl<T> Store<T> {
+    /// A new, empty store for `engine`'s modules, holding `data`.
+    pub fn new(engine: &Engine, data: T) -> Self {
+        Self {
+            inner: StoreInner {
+                id: NEXT_STORE_ID.fetch_add(1, Ordering::Relaxed),
+                engine: engine.clone(),
+                funcs: Vec::new(),
+                memories: Vec::new(),
+                tables: Vec::new(),
+                globals: Vec::new(),
+                instances: Vec::new(),
+                elems: Vec::new(),
+                datas: Vec::new(),
+                externs: Vec::new(),
+                no_memory: MemoryEntity::default(),
+                fuel: 0,
+                depth: 0,
+                slots_used: 0,
+                spare_stack: None,
+            },
+            hosts: Vec::new(),
+            data,
+        }
+    }
+
+    /// The engine the store belongs to.
+    pub fn engine(&self) -> &Engine {
+        &self.inner.engine
+    }
+
+    /// The host data.
+    pub fn data(&self) -> &T {
+        &self.data
+    }
+
+    /// The host data, mutably.
+    pub fn data_mut(&mut self) -> &mut T {
+        &mut self.data
+    }
+
+    /// Takes the host data out, dropping the store.
+    pub fn into_data(self) -> T {
+        self.data
+    }
+
+    /// Sets the fuel left.
+    ///
+    /// # Errors
+    ///
+    /// [`ErrorKind::Type`] if fuel metering is off in the engine's config.
+    pub fn set_fuel(&mut self, fuel: u64) -> Result<(), Error> {
+        self.check_fuel_enabled()?;
+        self.inner.fuel = fuel;
+        Ok(())
+    }
+
+    /// The fuel left.
+    ///
+    /// # Errors
+    ///
+    /// [`ErrorKind::Type`] if fuel metering is off in the engine's config.
+    pub fn get_fuel(&self) -> Result<u64, Error> {
+        self.check_fuel_enabled()?;
+        Ok(self.inner.fuel)
+    }
+
+    fn check_fuel_enabled(&self) -> Result<(), Error> {
+        if self.inner.engine.config().consume_fuel {
+            Ok(())
+        } else {
+            Err(Error::new(ErrorKind::Type(
+                "fuel metering is not enabled in the config".into(),
+            )))
+        }
+    }
+
+    /// The id of the store, for checking handles.
+    pub(crate) fn id(&self) -> u32 {
+        self.inner.id
+    }
+}
+
+impl StoreInner {
+    /// The raw slot value of `val`, checking that references belong here.
+    pub(crate) fn val_to_raw(&self, val: &Val) -> Result<u64, Error> {
+        Ok(match val {
+            Val::I32(v) => u64::from(*v as u32),
+            Val::I64(v) => *v as u64,
+            Val::F32(v) => u64::from(*v),
+            Val::F64(v) => *v,
+            Val::FuncRef(None) | Val::ExternRef(None) => 0,
+            Val::FuncRef(Some(f)) => {
+                if f.store != self.id {
+                    return Err(Error::new(ErrorKind::WrongStore));
+                }
+                u64::from(f.index) + 1
+            }
+            Val::ExternRef(Some(r)) => {
+                if r.store != self.id {
+                    return Err(Error::new(ErrorKind::WrongStore));
+                }
+                u64::from(r.index) + 1
+            }
+        })
+    }
+
+    /// The value of type `ty` held in a raw slot.
+    pub(crate) fn raw_to_val(&self, raw: u64, ty: ValType) -> Val {
+        let index = |raw: u64| (raw - 1) as u32;
+        match ty {
+            ValType::I32 => Val::I32(raw as u32 as i32),
+            ValType::I64 => Val::I64(raw as i64),
+            ValType::F32 => Val::F32(raw as u32),
+            ValType::F64 => Val::F64(raw),
+            ValType::FuncRef => Val::FuncRef((raw != 0).then(|| Func {
+                store: self.id,
+                index: index(raw),
+            })),
+            ValType::ExternRef => Val::ExternRef((raw != 0).then(|| ExternRef {
+                store: self.id,
+                index: index(raw),
+            })),
+        }
+    }
+}

@@ -1,0 +1,546 @@
+//! Translation of one validated function body into interpreter instructions.
+//!
+//! The translator keeps a *virtual* operand stack: each entry says where its
+//! value lives (a temporary slot, a local, or a constant not yet written
+//! anywhere). Instructions then read locals and constants directly instead of
+//! copying them onto a stack first, and a `local.set` can redirect the
+//! instruction that produced its value. Every operand stack depth `d` has a
+//! canonical slot `num_locals + d`; values crossing a control-flow edge are
+//! always in canonical slots.
+
+mod control;
+mod ops;
+
+use wasmparser::{BlockType, FuncValidator, FunctionBody, Operator, ValidatorResources};
+
+use crate::cost::CostModel;
+use crate::error::{Error, LimitError};
+use crate::ir::{branch_target, fuse_branch, result_slot, BinOp, Instr, Slot};
+use control::{Control, ControlKind};
+
+/// A translated function.
+#[derive(Debug)]
+pub(crate) struct CompiledFunc {
+    /// The instructions.
+    pub(crate) code: Box<[Instr]>,
+    /// Parameters plus declared locals.
+    pub(crate) num_locals: u32,
+    /// Parameters.
+    pub(crate) num_params: u32,
+    /// Results.
+    pub(crate) num_results: u32,
+    /// Slots the frame needs: locals plus the deepest operand stack.
+    pub(crate) frame_size: u32,
+}
+
+/// What the translator needs to know of the module.
+pub(crate) trait ModuleEnv {
+    /// Parameter and result counts of function `func` (index space).
+    fn func_arity(&self, func: u32) -> (u32, u32);
+    /// Parameter and result counts of type `ty`.
+    fn type_arity(&self, ty: u32) -> (u32, u32);
+    /// The engine-wide id of type `ty`.
+    fn type_id(&self, ty: u32) -> u32;
+    /// How many functions are imported.
+    fn num_imported_funcs(&self) -> u32;
+    /// The fuel prices, if metering is on.
+    fn cost_model(&self) -> Option<&dyn CostModel>;
+}
+
+/// Where an operand's value lives.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Operand {
+    /// In the canonical slot of its depth.
+    Temp,
+    /// In local `n`.
+    Local(u32),
+    /// A constant (bits, i32/f32 zero-extended), written nowhere yet.
+    Const(u64),
+}
+
+/// The largest frame a slot can address.
+const MAX_FRAME: u32 = Slot::MAX as u32 + 1;
+
+/// Translates (and validates) one function body.
+pub(crate) fn translate(
+    env: &dyn ModuleEnv,
+    func_index: u32,
+    validator: &mut FuncValidator<ValidatorResources>,
+    body: &FunctionBody<'_>,
+) -> Result<CompiledFunc, Error> {
+    let wasm = |e| Error::from_wasmparser(e, true);
+    let mut locals = body.get_locals_reader().map_err(wasm)?;
+    for _ in 0..locals.get_count() {
+        let offset = locals.original_position();
+        let (count, ty) = locals.read().map_err(wasm)?;
+        validator
+            .define_locals(offset, count, ty)
+            .map_err(wasm)?;
+    }
+    let (num_params, num_results) = env.func_arity(func_index);
+    let num_locals = validator.len_locals();
+    let mut t = Translator::new(env, num_locals, num_params, num_results);
+    t.begin_metering();
+    let mut reader = body.get_binary_reader_for_operators().map_err(wasm)?;
+    // Decoding depends on the features too (e.g. one-byte memory indices).
+    reader.set_features(crate::module::FEATURES);
+    let mut reader = wasmparser::OperatorsReader::new(reader);
+    while !reader.eof() {
+        let offset = reader.original_position();
+        let op = reader.read().map_err(wasm)?;
+        validator.op(offset, &op).map_err(wasm)?;
+        t.meter(&op);
+        t.translate(&op);
+    }
+    reader.finish().map_err(wasm)?;
+    let frame_size = u64::from(num_locals) + u64::from(t.max_height);
+    if frame_size > u64::from(MAX_FRAME) {
+        return Err(LimitError::FrameSize {
+            func: func_index,
+            slots: frame_size,
+        }
+        .into());
+    }
+    Ok(CompiledFunc {
+        code: t.code.into_boxed_slice(),
+        num_locals,
+        num_params,
+        num_results,
+        // Checked against MAX_FRAME just above.
+        frame_size: frame_size as u32,
+    })
+}
+
+/// The translation state of one function.
+pub(crate) struct Translator<'a> {
+    env: &'a dyn ModuleEnv,
+    code: Vec<Instr>,
+    stack: Vec<Operand>,
+    control: Vec<Control>,
+    num_locals: u32,
+    num_results: u32,
+    max_height: u32,
+    reachable: bool,
+    /// Instructions before this index may be jumped over or to: the
+    /// peephole rewrites never look behind it.
+    barrier: usize,
+}
+
+impl<'a> Translator<'a> {
+    fn new(env: &'a dyn ModuleEnv, num_locals: u32, num_params: u32, num_results: u32) -> Self {
+        let _ = num_params;
+        let mut t = Self {
+            env,
+            code: Vec::new(),
+            stack: Vec::new(),
+            control: Vec::new(),
+            num_locals,
+            num_results,
+            max_height: 0,
+            reachable: true,
+            barrier: 0,
+        };
+        t.control
+            .push(Control::new(ControlKind::Function, 0, 0, num_results, true));
+        t
+    }
+
+    /// The canonical slot of operand depth `depth`. Depths beyond the frame
+    /// limit wrap here; `translate` rejects such functions at the end.
+    fn slot(&self, depth: usize) -> Slot {
+        (self.num_locals as usize + depth) as Slot
+    }
+
+    fn local(&self, index: u32) -> Slot {
+        index as Slot
+    }
+
+    fn height(&self) -> usize {
+        self.stack.len()
+    }
+
+    fn push(&mut self, operand: Operand) {
+        self.stack.push(operand);
+        let height = self.stack.len() as u32;
+        if height > self.max_height {
+            self.max_height = height;
+        }
+    }
+
+    fn push_temp(&mut self) -> Slot {
+        self.push(Operand::Temp);
+        self.slot(self.height() - 1)
+    }
+
+    /// Pops the top operand. Validation guarantees there is one in
+    /// reachable code; an empty stack gives a harmless `Temp`.
+    fn pop(&mut self) -> Operand {
+        self.stack.pop().unwrap_or(Operand::Temp)
+    }
+
+    fn emit(&mut self, instr: Instr) -> usize {
+        self.code.push(instr);
+        self.code.len() - 1
+    }
+
+    fn pc(&self) -> u32 {
+        self.code.len() as u32
+    }
+
+    /// Binds a label here: later peepholes must not reach behind it.
+    fn bind_label(&mut self) -> u32 {
+        self.barrier = self.code.len();
+        self.pc()
+    }
+
+    fn patch(&mut self, at: usize, target: u32) {
+        if let Some(slot) = self.code.get_mut(at).and_then(branch_target) {
+            *slot = target;
+        }
+    }
+
+    /// Writes `operand` to slot `dst` (no code if it is already there).
+    fn copy_to(&mut self, dst: Slot, operand: Operand, depth: usize) {
+        match operand {
+            Operand::Temp => {
+                let src = self.slot(depth);
+                if src != dst {
+                    self.emit(Instr::Copy { dst, src });
+                }
+            }
+            Operand::Local(n) => {
+                let src = self.local(n);
+                if src != dst {
+                    self.emit(Instr::Copy { dst, src });
+                }
+            }
+            Operand::Const(value) => {
+                self.emit(Instr::Const64 { dst, value });
+            }
+        }
+    }
+
+    /// The slot holding a just-popped operand that was at `depth`, writing
+    /// a constant into its canonical slot first.
+    fn slot_of(&mut self, operand: Operand, depth: usize) -> Slot {
+        match operand {
+            Operand::Temp => self.slot(depth),
+            Operand::Local(n) => self.local(n),
+            Operand::Const(value) => {
+                let dst = self.slot(depth);
+                self.emit(Instr::Const64 { dst, value });
+                dst
+            }
+        }
+    }
+
+    /// Pops the top operand and gives the slot holding it.
+    fn pop_slot(&mut self) -> Slot {
+        let operand = self.pop();
+        let depth = self.height();
+        self.slot_of(operand, depth)
+    }
+
+    /// Moves the stack entries from `from` up into their canonical slots.
+    fn materialize_from(&mut self, from: usize) {
+        for depth in from..self.height() {
+            let operand = self.stack[depth];
+            if operand != Operand::Temp {
+                let dst = self.slot(depth);
+                self.copy_to(dst, operand, depth);
+                self.stack[depth] = Operand::Temp;
+            }
+        }
+    }
+
+    /// Copies every stack entry that still refers to local `n` into its
+    /// canonical slot, before `n` changes (or before control flow merges,
+    /// for `n == None`: every local).
+    fn preserve_locals(&mut self, n: Option<u32>) {
+        for depth in 0..self.height() {
+            if let Operand::Local(m) = self.stack[depth] {
+                if n.is_none_or(|n| n == m) {
+                    let dst = self.slot(depth);
+                    self.emit(Instr::Copy {
+                        dst,
+                        src: self.local(m),
+                    });
+                    self.stack[depth] = Operand::Temp;
+                }
+            }
+        }
+    }
+
+    /// The last instruction, if it may still be rewritten and it wrote
+    /// `slot`.
+    fn last_writer_of(&mut self, slot: Slot) -> Option<&mut Instr> {
+        let last = self.code.len().checked_sub(1)?;
+        if last < self.barrier {
+            return None;
+        }
+        let instr = &mut self.code[last];
+        match result_slot(instr) {
+            Some(dst) if *dst == slot => Some(instr),
+            _ => None,
+        }
+    }
+
+    fn local_set(&mut self, n: u32, tee: bool) {
+        let value = self.pop();
+        let depth = self.height();
+        let has_alias = self.stack.contains(&Operand::Local(n));
+        let dst = self.local(n);
+        if has_alias {
+            self.preserve_locals(Some(n));
+            self.copy_to(dst, value, depth);
+        } else if value == Operand::Temp {
+            let slot = self.slot(depth);
+            match self.last_writer_of(slot).and_then(|i| result_slot(i)) {
+                Some(result) => *result = dst,
+                None => {
+                    self.emit(Instr::Copy { dst, src: slot });
+                }
+            }
+        } else if value != Operand::Local(n) {
+            self.copy_to(dst, value, depth);
+        }
+        if tee {
+            self.push(Operand::Local(n));
+        }
+    }
+
+    fn binary(&mut self, op: BinOp) {
+        let rhs = self.pop();
+        let lhs = self.pop();
+        let depth = self.height();
+        let dst = self.slot(depth);
+        let imm = |value: u64| -> Option<i32> {
+            if op.is_i64() {
+                i32::try_from(value as i64).ok()
+            } else {
+                Some(value as u32 as i32)
+            }
+        };
+        if let Operand::Const(c) = rhs {
+            if let Some(imm) = imm(c) {
+                let lhs = self.slot_of(lhs, depth);
+                if let Some(instr) = op.instr_imm(dst, lhs, imm) {
+                    self.emit(instr);
+                    self.push(Operand::Temp);
+                    return;
+                }
+                let rhs = self.slot_of(rhs, depth + 1);
+                self.emit(op.instr(dst, lhs, rhs));
+                self.push(Operand::Temp);
+                return;
+            }
+        }
+        if let (Operand::Const(c), Some(swapped)) = (lhs, op.swapped()) {
+            if let Some(imm) = imm(c) {
+                let rhs = self.slot_of(rhs, depth + 1);
+                if let Some(instr) = swapped.instr_imm(dst, rhs, imm) {
+                    self.emit(instr);
+                    self.push(Operand::Temp);
+                    return;
+                }
+                let lhs = self.slot_of(lhs, depth);
+                self.emit(op.instr(dst, lhs, rhs));
+                self.push(Operand::Temp);
+                return;
+            }
+        }
+        let lhs = self.slot_of(lhs, depth);
+        let rhs = self.slot_of(rhs, depth + 1);
+        self.emit(op.instr(dst, lhs, rhs));
+        self.push(Operand::Temp);
+    }
+
+    /// Emits a branch to `target` taken when `cond` (just popped, at the
+    /// current height) is non-zero, or zero if `negate`. Fuses it with the
+    /// comparison that produced `cond` where possible. Gives the index of
+    /// the branch instruction, for patching.
+    fn branch_if(&mut self, cond: Operand, negate: bool, target: u32) -> usize {
+        let depth = self.height();
+        if cond == Operand::Temp {
+            let slot = self.slot(depth);
+            if let Some(last) = self.last_writer_of(slot) {
+                let fused = match *last {
+                    Instr::I32Eqz { src, .. } => Some(if negate {
+                        Instr::BrIfNez { cond: src, target }
+                    } else {
+                        Instr::BrIfEqz { cond: src, target }
+                    }),
+                    Instr::I64Eqz { src, .. } => Some(if negate {
+                        Instr::BrIfNez64 { cond: src, target }
+                    } else {
+                        Instr::BrIfEqz64 { cond: src, target }
+                    }),
+                    cmp => fuse_branch(cmp, negate, target),
+                };
+                if let Some(fused) = fused {
+                    *last = fused;
+                    return self.code.len() - 1;
+                }
+            }
+        }
+        let cond = self.slot_of(cond, depth);
+        self.emit(if negate {
+            Instr::BrIfEqz { cond, target }
+        } else {
+            Instr::BrIfNez { cond, target }
+        })
+    }
+
+    /// The values a branch to the label of control frame `depth` carries,
+    /// and the slot where the first goes.
+    fn label(&self, depth: u32) -> Option<(usize, u32, u32)> {
+        let index = self.control.len().checked_sub(1 + depth as usize)?;
+        let frame = &self.control[index];
+        Some((index, frame.branch_arity(), frame.height))
+    }
+
+    /// Copies the top `arity` operands to the slots of a label whose frame
+    /// starts at `height`, leaving the virtual stack as it is.
+    fn copy_branch_values(&mut self, arity: u32, height: u32) {
+        let top = self.height() - arity as usize;
+        for i in 0..arity as usize {
+            let dst = self.slot(height as usize + i);
+            let operand = self.stack[top + i];
+            self.copy_to(dst, operand, top + i);
+        }
+    }
+
+    /// Whether a branch carrying `arity` values to a frame at `height`
+    /// needs no copies.
+    fn values_in_place(&self, arity: u32, height: u32) -> bool {
+        let top = self.height() - arity as usize;
+        arity == 0
+            || (top == height as usize && self.stack[top..].iter().all(|o| *o == Operand::Temp))
+    }
+
+    /// Emits an unconditional jump to the label of frame `index`.
+    fn jump_to(&mut self, index: usize) {
+        match self.control[index].kind {
+            ControlKind::Loop { head } => {
+                self.emit(Instr::Br { target: head });
+            }
+            _ => {
+                let at = self.emit(Instr::Br { target: 0 });
+                self.control[index].patches.push(at);
+            }
+        }
+    }
+
+    /// Emits the return sequence with the top `num_results` operands.
+    fn emit_return(&mut self) {
+        let n = self.num_results as usize;
+        let top = self.height() - n;
+        if n == 1 {
+            let operand = self.stack[top];
+            let src = self.slot_of(operand, top);
+            self.emit(Instr::ReturnSlot { src });
+            return;
+        }
+        // A local among the results may be overwritten by an earlier
+        // result's copy: move such locals out of the way first.
+        for depth in top..self.height() {
+            if let Operand::Local(m) = self.stack[depth] {
+                if (m as usize) < n {
+                    let dst = self.slot(depth);
+                    self.emit(Instr::Copy {
+                        dst,
+                        src: self.local(m),
+                    });
+                    self.stack[depth] = Operand::Temp;
+                }
+            }
+        }
+        for i in 0..n {
+            let operand = self.stack[top + i];
+            self.copy_to(i as Slot, operand, top + i);
+        }
+        self.emit(Instr::Return);
+    }
+
+    /// Marks the rest of the current block unreachable.
+    fn set_unreachable(&mut self) {
+        self.reachable = false;
+        if let Some(frame) = self.control.last() {
+            let height = frame.height as usize;
+            self.stack.truncate(height);
+        }
+    }
+
+    fn block_arity(&self, ty: BlockType) -> (u32, u32) {
+        match ty {
+            BlockType::Empty => (0, 0),
+            BlockType::Type(_) => (0, 1),
+            BlockType::FuncType(index) => self.env.type_arity(index),
+        }
+    }
+
+    /// Adds the static cost of `op` to the current metering block, or
+    /// closes the block at `end` and `else` (Ewasm's injected-metering
+    /// rules: `block`, `loop` and `if` are paid by the enclosing block).
+    fn meter(&mut self, op: &Operator<'_>) {
+        let Some(model) = self.env.cost_model() else {
+            return;
+        };
+        match op {
+            Operator::End | Operator::Else => self.finish_metering(),
+            _ => {
+                let cost = model.operator_cost(op);
+                if let Some(frame) = self.control.last_mut() {
+                    frame.fuel = frame.fuel.saturating_add(cost);
+                }
+            }
+        }
+    }
+
+    /// Opens a metering block in the innermost frame here: emits the charge
+    /// that `finish_metering` will fill in.
+    fn begin_metering(&mut self) {
+        if self.env.cost_model().is_none() || !self.reachable {
+            return;
+        }
+        let at = self.emit(Instr::ConsumeFuel { amount: 0 });
+        if let Some(frame) = self.control.last_mut() {
+            frame.fuel = 1;
+            frame.fuel_at = Some(at);
+        }
+    }
+
+    /// Closes the innermost frame's metering block: fills in its charge.
+    fn finish_metering(&mut self) {
+        let Some(frame) = self.control.last_mut() else {
+            return;
+        };
+        let (fuel, at) = (frame.fuel, frame.fuel_at.take());
+        if let Some(Instr::ConsumeFuel { amount }) = at.and_then(|at| self.code.get_mut(at)) {
+            *amount = fuel;
+        }
+    }
+
+    /// Translates one (already validated) operator.
+    fn translate(&mut self, op: &Operator<'_>) {
+        if !self.reachable {
+            self.translate_unreachable(op);
+            return;
+        }
+        self.translate_reachable(op);
+    }
+
+    /// In unreachable code only the block structure matters.
+    fn translate_unreachable(&mut self, op: &Operator<'_>) {
+        match op {
+            Operator::Block { .. } | Operator::Loop { .. } | Operator::If { .. } => {
+                let height = self.height() as u32;
+                self.control
+                    .push(Control::new(ControlKind::Block, height, 0, 0, false));
+            }
+            Operator::Else => self.visit_else(),
+            Operator::End => self.visit_end(),
+            _ => {}
+        }
+    }
+}

@@ -1,0 +1,496 @@
+//! The translation of each operator.
+
+use std::collections::BTreeMap;
+
+use wasmparser::Operator;
+
+use super::control::{Control, ControlKind};
+use super::{Operand, Translator};
+use crate::ir::{for_each_op, BinOp, Instr, Slot};
+
+/// The shape of a plain operator.
+enum Simple {
+    Binary(BinOp),
+    Unary(fn(Slot, Slot) -> Instr),
+    Load(fn(Slot, Slot, u32) -> Instr, u64),
+    Store(fn(Slot, Slot, u32) -> Instr, u64),
+}
+
+macro_rules! define_classify {
+    (
+        binary { $($bin:ident $bf:ident [$($bsw:ident)?] [$($bimm:ident)?];)* }
+        binary_trap { $($bt:ident $btf:ident;)* }
+        unary { $($un:ident $uf:ident;)* }
+        unary_trap { $($ut:ident $utf:ident;)* }
+        load { $($ld:ident $ldn:literal $ldf:ident;)* }
+        store { $($st:ident $stn:literal;)* }
+        branch_cmp { $($bc:ident $bci:ident $bccmp:ident $bccmpi:ident $bcneg:ident $bcnegi:ident $bcf:ident;)* }
+    ) => {
+        /// Maps numeric, load and store operators to their instruction.
+        fn classify(op: &Operator<'_>) -> Option<Simple> {
+            Some(match op {
+                $( Operator::$bin => Simple::Binary(BinOp::$bin), )*
+                $( Operator::$bt => Simple::Binary(BinOp::$bt), )*
+                $( Operator::$un => Simple::Unary(|dst, src| Instr::$un { dst, src }), )*
+                $( Operator::$ut => Simple::Unary(|dst, src| Instr::$ut { dst, src }), )*
+                $( Operator::$ld { memarg } => {
+                    Simple::Load(|dst, addr, offset| Instr::$ld { dst, addr, offset }, memarg.offset)
+                } )*
+                Operator::F32Load { memarg } => {
+                    Simple::Load(|dst, addr, offset| Instr::I32Load { dst, addr, offset }, memarg.offset)
+                }
+                Operator::F64Load { memarg } => {
+                    Simple::Load(|dst, addr, offset| Instr::I64Load { dst, addr, offset }, memarg.offset)
+                }
+                Operator::I32Store8 { memarg } | Operator::I64Store8 { memarg } => {
+                    Simple::Store(|addr, value, offset| Instr::Store8 { addr, value, offset }, memarg.offset)
+                }
+                Operator::I32Store16 { memarg } | Operator::I64Store16 { memarg } => {
+                    Simple::Store(|addr, value, offset| Instr::Store16 { addr, value, offset }, memarg.offset)
+                }
+                Operator::I32Store { memarg }
+                | Operator::F32Store { memarg }
+                | Operator::I64Store32 { memarg } => {
+                    Simple::Store(|addr, value, offset| Instr::Store32 { addr, value, offset }, memarg.offset)
+                }
+                Operator::I64Store { memarg } | Operator::F64Store { memarg } => {
+                    Simple::Store(|addr, value, offset| Instr::Store64 { addr, value, offset }, memarg.offset)
+                }
+                _ => return None,
+            })
+        }
+    };
+}
+for_each_op!(define_classify);
+
+impl Translator<'_> {
+    pub(super) fn translate_reachable(&mut self, op: &Operator<'_>) {
+        if let Some(simple) = classify(op) {
+            self.simple(simple);
+            return;
+        }
+        match *op {
+            Operator::Nop => {}
+            Operator::Unreachable => {
+                self.emit(Instr::Unreachable);
+                self.set_unreachable();
+            }
+            Operator::Block { blockty } => {
+                let (params, results) = self.block_arity(blockty);
+                let height = self.enter_block(params);
+                self.control.push(Control::new(
+                    ControlKind::Block,
+                    height,
+                    params,
+                    results,
+                    true,
+                ));
+                self.begin_metering();
+            }
+            Operator::Loop { blockty } => {
+                let (params, results) = self.block_arity(blockty);
+                let height = self.enter_block(params);
+                let head = self.bind_label();
+                self.control.push(Control::new(
+                    ControlKind::Loop { head },
+                    height,
+                    params,
+                    results,
+                    true,
+                ));
+                self.begin_metering();
+            }
+            Operator::If { blockty } => {
+                let (params, results) = self.block_arity(blockty);
+                let cond = self.pop();
+                let height = self.enter_block(params);
+                let else_branch = self.branch_if(cond, true, 0);
+                self.control.push(Control::new(
+                    ControlKind::If { else_branch },
+                    height,
+                    params,
+                    results,
+                    true,
+                ));
+                self.begin_metering();
+            }
+            Operator::Else => self.visit_else(),
+            Operator::End => self.visit_end(),
+            Operator::Br { relative_depth } => self.visit_br(relative_depth),
+            Operator::BrIf { relative_depth } => self.visit_br_if(relative_depth),
+            Operator::BrTable { ref targets } => {
+                let mut depths: Vec<u32> = targets.targets().filter_map(Result::ok).collect();
+                depths.push(targets.default());
+                self.visit_br_table(&depths);
+            }
+            Operator::Return => {
+                self.emit_return();
+                self.set_unreachable();
+            }
+            Operator::Call { function_index } => {
+                let (params, results) = self.env.func_arity(function_index);
+                let base = self.call_frame(params);
+                let imported = self.env.num_imported_funcs();
+                self.emit(if function_index < imported {
+                    Instr::CallImported {
+                        func: function_index,
+                        base,
+                    }
+                } else {
+                    Instr::CallInternal {
+                        func: function_index - imported,
+                        base,
+                    }
+                });
+                self.push_results(results);
+            }
+            Operator::CallIndirect {
+                type_index,
+                table_index,
+            } => {
+                let index = self.pop_slot();
+                let (params, results) = self.env.type_arity(type_index);
+                let base = self.call_frame(params);
+                self.emit(Instr::CallIndirect {
+                    ty: self.env.type_id(type_index),
+                    table: table_index,
+                    index,
+                    base,
+                });
+                self.push_results(results);
+            }
+            Operator::Drop => {
+                self.pop();
+            }
+            Operator::Select | Operator::TypedSelect { .. } => {
+                let cond = self.pop();
+                let b = self.pop();
+                let a = self.pop();
+                let depth = self.height();
+                let cond = self.slot_of(cond, depth + 2);
+                let b = self.slot_of(b, depth + 1);
+                let a = self.slot_of(a, depth);
+                let dst = self.push_temp();
+                self.emit(Instr::Select { dst, cond, a, b });
+            }
+            Operator::LocalGet { local_index } => self.push(Operand::Local(local_index)),
+            Operator::LocalSet { local_index } => self.local_set(local_index, false),
+            Operator::LocalTee { local_index } => self.local_set(local_index, true),
+            Operator::GlobalGet { global_index } => {
+                let dst = self.push_temp();
+                self.emit(Instr::GlobalGet {
+                    dst,
+                    global: global_index,
+                });
+            }
+            Operator::GlobalSet { global_index } => {
+                let src = self.pop_slot();
+                self.emit(Instr::GlobalSet {
+                    src,
+                    global: global_index,
+                });
+            }
+            Operator::I32Const { value } => self.push(Operand::Const(u64::from(value as u32))),
+            Operator::I64Const { value } => self.push(Operand::Const(value as u64)),
+            Operator::F32Const { value } => self.push(Operand::Const(u64::from(value.bits()))),
+            Operator::F64Const { value } => self.push(Operand::Const(value.bits())),
+            Operator::RefNull { .. } => self.push(Operand::Const(0)),
+            Operator::RefIsNull => {
+                self.simple(Simple::Unary(|dst, src| Instr::I64Eqz { dst, src }))
+            }
+            Operator::RefFunc { function_index } => {
+                let dst = self.push_temp();
+                self.emit(Instr::RefFunc {
+                    dst,
+                    func: function_index,
+                });
+            }
+            // Reinterpretations keep the bits: nothing to do.
+            Operator::I32ReinterpretF32
+            | Operator::F32ReinterpretI32
+            | Operator::I64ReinterpretF64
+            | Operator::F64ReinterpretI64 => {}
+            Operator::MemorySize { .. } => {
+                let dst = self.push_temp();
+                self.emit(Instr::MemorySize { dst });
+            }
+            Operator::MemoryGrow { .. } => {
+                let delta = self.pop_slot();
+                let dst = self.push_temp();
+                self.emit(Instr::MemoryGrow { dst, delta });
+            }
+            Operator::MemoryFill { .. } => {
+                let len = self.pop_slot();
+                let value = self.pop_slot();
+                let dst = self.pop_slot();
+                self.emit(Instr::MemoryFill { dst, value, len });
+            }
+            Operator::MemoryCopy { .. } => {
+                let len = self.pop_slot();
+                let src = self.pop_slot();
+                let dst = self.pop_slot();
+                self.emit(Instr::MemoryCopy { dst, src, len });
+            }
+            Operator::MemoryInit { data_index, .. } => {
+                let len = self.pop_slot();
+                let src = self.pop_slot();
+                let dst = self.pop_slot();
+                self.emit(Instr::MemoryInit {
+                    data: data_index,
+                    dst,
+                    src,
+                    len,
+                });
+            }
+            Operator::DataDrop { data_index } => {
+                self.emit(Instr::DataDrop { data: data_index });
+            }
+            Operator::TableGet { table } => {
+                let index = self.pop_slot();
+                let dst = self.push_temp();
+                self.emit(Instr::TableGet { dst, table, index });
+            }
+            Operator::TableSet { table } => {
+                let value = self.pop_slot();
+                let index = self.pop_slot();
+                self.emit(Instr::TableSet {
+                    table,
+                    index,
+                    value,
+                });
+            }
+            Operator::TableSize { table } => {
+                let dst = self.push_temp();
+                self.emit(Instr::TableSize { dst, table });
+            }
+            Operator::TableGrow { table } => {
+                let args = self.pop_args(2);
+                self.emit(Instr::TableGrow { table, args });
+                self.push(Operand::Temp);
+            }
+            Operator::TableFill { table } => {
+                let args = self.pop_args(3);
+                self.emit(Instr::TableFill { table, args });
+            }
+            Operator::TableCopy {
+                dst_table,
+                src_table,
+            } => {
+                let args = self.pop_args(3);
+                self.emit(Instr::TableCopy {
+                    dst_table,
+                    src_table,
+                    args,
+                });
+            }
+            Operator::TableInit { elem_index, table } => {
+                let args = self.pop_args(3);
+                self.emit(Instr::TableInit {
+                    table,
+                    elem: elem_index,
+                    args,
+                });
+            }
+            Operator::ElemDrop { elem_index } => {
+                self.emit(Instr::ElemDrop { elem: elem_index });
+            }
+            // The validator has rejected every other operator.
+            _ => {}
+        }
+    }
+
+    fn simple(&mut self, simple: Simple) {
+        match simple {
+            Simple::Binary(op) => self.binary(op),
+            Simple::Unary(make) => {
+                let src = self.pop_slot();
+                let dst = self.push_temp();
+                self.emit(make(dst, src));
+            }
+            Simple::Load(make, offset) => {
+                let addr = self.pop_slot();
+                let dst = self.push_temp();
+                // Validation bounds offsets of 32-bit memories by u32::MAX.
+                self.emit(make(dst, addr, offset as u32));
+            }
+            Simple::Store(make, offset) => {
+                let value = self.pop_slot();
+                let addr = self.pop_slot();
+                self.emit(make(addr, value, offset as u32));
+            }
+        }
+    }
+
+    /// Prepares a block entry: every value on the stack that still refers
+    /// to a local, and the block's parameters, go to their canonical slots.
+    /// Gives the height below the parameters.
+    fn enter_block(&mut self, params: u32) -> u32 {
+        let base = self.height() - params as usize;
+        self.preserve_locals(None);
+        self.materialize_from(base);
+        base as u32
+    }
+
+    /// Puts the top `params` operands in their canonical slots as a call's
+    /// arguments, pops them, and gives the callee frame's base slot.
+    fn call_frame(&mut self, params: u32) -> Slot {
+        let base = self.height() - params as usize;
+        self.materialize_from(base);
+        self.stack.truncate(base);
+        self.slot(base)
+    }
+
+    fn push_results(&mut self, results: u32) {
+        for _ in 0..results {
+            self.push(Operand::Temp);
+        }
+    }
+
+    /// Pops `n` operands into consecutive canonical slots; gives the first.
+    fn pop_args(&mut self, n: usize) -> Slot {
+        let base = self.height() - n;
+        self.materialize_from(base);
+        self.stack.truncate(base);
+        self.slot(base)
+    }
+
+    pub(super) fn visit_else(&mut self) {
+        let Some(frame) = self.control.last() else {
+            return;
+        };
+        if !frame.reachable {
+            return;
+        }
+        let (height, params) = (frame.height, frame.params);
+        let index = self.control.len() - 1;
+        if self.reachable {
+            self.materialize_from(height as usize);
+            self.jump_to(index);
+        }
+        let target = self.bind_label();
+        if let ControlKind::If { else_branch } = self.control[index].kind {
+            self.patch(else_branch, target);
+        }
+        self.control[index].kind = ControlKind::Else;
+        self.stack.truncate(height as usize);
+        self.push_results(params);
+        self.reachable = true;
+        self.begin_metering();
+    }
+
+    pub(super) fn visit_end(&mut self) {
+        let Some(frame) = self.control.pop() else {
+            return;
+        };
+        if !frame.reachable {
+            return;
+        }
+        if frame.kind == ControlKind::Function {
+            if self.reachable {
+                self.emit_return();
+            }
+            if !frame.patches.is_empty() {
+                let target = self.bind_label();
+                for at in frame.patches {
+                    self.patch(at, target);
+                }
+                self.stack.clear();
+                self.push_results(frame.results);
+                self.emit_return();
+            }
+            self.reachable = false;
+            return;
+        }
+        if self.reachable {
+            self.materialize_from(frame.height as usize);
+        }
+        let target = self.bind_label();
+        for &at in &frame.patches {
+            self.patch(at, target);
+        }
+        if let ControlKind::If { else_branch } = frame.kind {
+            self.patch(else_branch, target);
+        }
+        self.stack.truncate(frame.height as usize);
+        self.push_results(frame.results);
+        self.reachable = true;
+    }
+
+    fn visit_br(&mut self, depth: u32) {
+        let Some((index, arity, height)) = self.label(depth) else {
+            return;
+        };
+        if self.control[index].kind == ControlKind::Function {
+            self.emit_return();
+        } else {
+            self.copy_branch_values(arity, height);
+            self.jump_to(index);
+        }
+        self.set_unreachable();
+    }
+
+    fn visit_br_if(&mut self, depth: u32) {
+        let cond = self.pop();
+        let Some((index, arity, height)) = self.label(depth) else {
+            return;
+        };
+        if self.values_in_place(arity, height) {
+            match self.control[index].kind {
+                ControlKind::Loop { head } => {
+                    self.branch_if(cond, false, head);
+                }
+                _ => {
+                    let at = self.branch_if(cond, false, 0);
+                    self.control[index].patches.push(at);
+                }
+            }
+        } else {
+            let skip = self.branch_if(cond, true, 0);
+            self.copy_branch_values(arity, height);
+            self.jump_to(index);
+            let target = self.bind_label();
+            self.patch(skip, target);
+        }
+    }
+
+    fn visit_br_table(&mut self, depths: &[u32]) {
+        let index = self.pop_slot();
+        let len = depths.len() as u32 - 1;
+        let table = self.emit(Instr::BrTable { index, len });
+        let mut stubs: BTreeMap<u32, Vec<usize>> = BTreeMap::new();
+        for (k, &depth) in depths.iter().enumerate() {
+            let at = table + 1 + k;
+            self.emit(Instr::Br { target: 0 });
+            let Some((frame, arity, height)) = self.label(depth) else {
+                continue;
+            };
+            match self.control[frame].kind {
+                ControlKind::Loop { head } if self.values_in_place(arity, height) => {
+                    self.patch(at, head);
+                }
+                ControlKind::Block | ControlKind::If { .. } | ControlKind::Else
+                    if self.values_in_place(arity, height) =>
+                {
+                    self.control[frame].patches.push(at);
+                }
+                _ => stubs.entry(depth).or_default().push(at),
+            }
+        }
+        for (depth, entries) in stubs {
+            let Some((frame, arity, height)) = self.label(depth) else {
+                continue;
+            };
+            let target = self.bind_label();
+            for at in entries {
+                self.patch(at, target);
+            }
+            if self.control[frame].kind == ControlKind::Function {
+                self.emit_return();
+            } else {
+                self.copy_branch_values(arity, height);
+                self.jump_to(frame);
+            }
+        }
+        self.set_unreachable();
+    }
+}

@@ -1,0 +1,140 @@
+//! Traps: the ways a WebAssembly execution stops abnormally.
+
+use std::any::Any;
+use std::fmt;
+
+/// Why an execution trapped.
+///
+/// Discriminants start at 1 so that 0 can mean "no trap" across a C ABI.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[repr(u8)]
+pub enum TrapCode {
+    /// An `unreachable` instruction was executed.
+    Unreachable = 1,
+    /// A load, store or bulk memory operation was out of bounds.
+    MemoryOutOfBounds,
+    /// A table access or bulk table operation was out of bounds.
+    TableOutOfBounds,
+    /// `call_indirect` found a null reference in the table.
+    IndirectCallToNull,
+    /// `call_indirect` found a function of another type.
+    BadSignature,
+    /// Signed division overflowed, or a float-to-int conversion did not fit.
+    IntegerOverflow,
+    /// Integer division or remainder by zero.
+    IntegerDivisionByZero,
+    /// A NaN was converted to an integer.
+    BadConversionToInteger,
+    /// The call depth or value stack limit was exceeded.
+    StackOverflow,
+    /// The fuel ran out.
+    OutOfFuel,
+}
+
+impl TrapCode {
+    /// The wording of the WebAssembly specification's reference interpreter.
+    pub fn message(self) -> &'static str {
+        match self {
+            TrapCode::Unreachable => "unreachable",
+            TrapCode::MemoryOutOfBounds => "out of bounds memory access",
+            TrapCode::TableOutOfBounds => "out of bounds table access",
+            TrapCode::IndirectCallToNull => "uninitialized element",
+            TrapCode::BadSignature => "indirect call type mismatch",
+            TrapCode::IntegerOverflow => "integer overflow",
+            TrapCode::IntegerDivisionByZero => "integer divide by zero",
+            TrapCode::BadConversionToInteger => "invalid conversion to integer",
+            TrapCode::StackOverflow => "call stack exhausted",
+            TrapCode::OutOfFuel => "all fuel consumed",
+        }
+    }
+}
+
+impl fmt::Display for TrapCode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.message())
+    }
+}
+
+/// An error a host function raises to stop the execution.
+///
+/// The embedder gets it back from the call that trapped and can downcast it
+/// with [`Trap::downcast_ref`].
+pub trait HostError: Any + fmt::Debug + fmt::Display + Send + Sync {}
+
+/// An abnormal end of a WebAssembly execution.
+#[derive(Debug)]
+pub struct Trap {
+    reason: TrapReason,
+}
+
+#[derive(Debug)]
+enum TrapReason {
+    Code(TrapCode),
+    Host(Box<dyn HostError>),
+}
+
+impl Trap {
+    /// A trap raised by a host function.
+    pub fn host(error: impl HostError) -> Self {
+        Self {
+            reason: TrapReason::Host(Box::new(error)),
+        }
+    }
+
+    /// The trap code, or `None` for a host error.
+    pub fn code(&self) -> Option<TrapCode> {
+        match self.reason {
+            TrapReason::Code(code) => Some(code),
+            TrapReason::Host(_) => None,
+        }
+    }
+
+    /// The host error, if this trap carries one of type `E`.
+    pub fn downcast_ref<E: HostError>(&self) -> Option<&E> {
+        match &self.reason {
+            TrapReason::Host(error) => {
+                let any: &dyn Any = error.as_ref();
+                any.downcast_ref::<E>()
+            }
+            TrapReason::Code(_) => None,
+        }
+    }
+
+    /// Takes the host error out, if this trap carries one of type `E`.
+    ///
+    /// # Errors
+    ///
+    /// Gives the trap back unchanged when it carries no `E`.
+    pub fn downcast<E: HostError>(self) -> Result<E, Trap> {
+        match self.reason {
+            TrapReason::Host(error) if (error.as_ref() as &dyn Any).is::<E>() => {
+                let any: Box<dyn Any> = error;
+                match any.downcast::<E>() {
+                    Ok(e) => Ok(*e),
+                    // Unreachable in practice: `is::<E>()` was just checked.
+                    Err(_) => Err(Trap::from(TrapCode::Unreachable)),
+                }
+            }
+            reason => Err(Trap { reason }),
+        }
+    }
+}
+
+impl From<TrapCode> for Trap {
+    fn from(code: TrapCode) -> Self {
+        Self {
+            reason: TrapReason::Code(code),
+        }
+    }
+}
+
+impl fmt::Display for Trap {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.reason {
+            TrapReason::Code(code) => write!(f, "trap: {code}"),
+            TrapReason::Host(error) => write!(f, "host error: {error}"),
+        }
+    }
+}
+
+impl std::error::Error for Trap {}

@@ -1,0 +1,203 @@
+//! The deterministic limits: every hostile request ends in a typed error or
+//! trap, never a crash or an unbounded allocation.
+
+use engine::{Config, Engine, ErrorKind, LimitError, Linker, Module, Store, TrapCode, Val};
+
+fn instantiate(config: &Config, wat: &str) -> Result<(Store<()>, engine::Instance), engine::Error> {
+    let engine = Engine::new(config);
+    let module = Module::from_wat(&engine, wat)?;
+    let mut store = Store::new(&engine, ());
+    let instance = Linker::new(&engine).instantiate(&mut store, &module)?;
+    Ok((store, instance))
+}
+
+fn call(
+    store: &mut Store<()>,
+    instance: engine::Instance,
+    name: &str,
+    args: &[Val],
+) -> Result<Vec<Val>, engine::Error> {
+    let func = instance.get_func(store, name).expect("export exists");
+    let mut results = vec![Val::I32(0); func.ty(store).results().len()];
+    func.call(store, args, &mut results)?;
+    Ok(results)
+}
+
+#[test]
+fn unbounded_recursion_traps_with_stack_overflow() {
+    let wat = r#"(module (func $f (export "f") (param i32) (result i32)
+        (i32.add (call $f (local.get 0)) (i32.const 1))))"#;
+    for depth in [100, 1_000, 16_384] {
+        let mut config = Config::default();
+        config.max_call_depth(depth);
+        let (mut store, instance) = instantiate(&config, wat).unwrap();
+        let err = call(&mut store, instance, "f", &[Val::I32(0)]).unwrap_err();
+        assert_eq!(
+            err.trap_code(),
+            Some(TrapCode::StackOverflow),
+            "depth {depth}"
+        );
+    }
+}
+
+#[test]
+fn recursion_just_within_the_depth_limit_succeeds() {
+    let wat = r#"(module (func $down (export "down") (param i32) (result i32)
+        (if (result i32) (i32.eqz (local.get 0))
+            (then (i32.const 0))
+            (else (i32.add (call $down (i32.sub (local.get 0) (i32.const 1))) (i32.const 1))))))"#;
+    let mut config = Config::default();
+    config.max_call_depth(500);
+    let (mut store, instance) = instantiate(&config, wat).unwrap();
+    // 500 frames: the first call plus 499 nested ones.
+    let ok = call(&mut store, instance, "down", &[Val::I32(499)]).unwrap();
+    assert_eq!(ok, vec![Val::I32(499)]);
+    let err = call(&mut store, instance, "down", &[Val::I32(500)]).unwrap_err();
+    assert_eq!(err.trap_code(), Some(TrapCode::StackOverflow));
+}
+
+#[test]
+fn value_stack_limit_traps_before_allocating() {
+    // Each frame holds 1,000 locals: 100 frames need 100,000 slots.
+    let locals = "(local i64) ".repeat(1_000);
+    let wat = format!(
+        r#"(module (func $f (export "f") (param i32) {locals}
+            (if (local.get 0) (then (call $f (i32.sub (local.get 0) (i32.const 1)))))))"#
+    );
+    let mut config = Config::default();
+    config.max_value_stack(50_000);
+    let (mut store, instance) = instantiate(&config, &wat).unwrap();
+    call(&mut store, instance, "f", &[Val::I32(10)]).unwrap();
+    let err = call(&mut store, instance, "f", &[Val::I32(100)]).unwrap_err();
+    assert_eq!(err.trap_code(), Some(TrapCode::StackOverflow));
+}
+
+#[test]
+fn a_memory_of_65536_pages_is_refused_over_the_configured_limit() {
+    let mut config = Config::default();
+    config.max_memory_pages(1_024);
+    let err = instantiate(&config, "(module (memory 65536))").unwrap_err();
+    assert!(
+        matches!(
+            err.kind(),
+            ErrorKind::Limit(LimitError::MemoryPages {
+                pages: 65_536,
+                max: 1_024
+            })
+        ),
+        "{err}"
+    );
+}
+
+#[test]
+fn memory_grow_past_the_limit_returns_minus_one_and_keeps_the_memory() {
+    let wat = r#"(module (memory 1)
+        (func (export "grow") (param i32) (result i32) (memory.grow (local.get 0)))
+        (func (export "size") (result i32) (memory.size)))"#;
+    let mut config = Config::default();
+    config.max_memory_pages(4);
+    let (mut store, instance) = instantiate(&config, wat).unwrap();
+    assert_eq!(
+        call(&mut store, instance, "grow", &[Val::I32(3)]).unwrap(),
+        vec![Val::I32(1)]
+    );
+    assert_eq!(
+        call(&mut store, instance, "grow", &[Val::I32(1)]).unwrap(),
+        vec![Val::I32(-1)]
+    );
+    assert_eq!(
+        call(&mut store, instance, "grow", &[Val::I32(-1)]).unwrap(),
+        vec![Val::I32(-1)]
+    );
+    assert_eq!(
+        call(&mut store, instance, "size", &[]).unwrap(),
+        vec![Val::I32(4)]
+    );
+}
+
+#[test]
+fn a_function_with_50000_locals_compiles_and_runs() {
+    let wat = r#"(module (func (export "f") (param i32) (result i32) (local i64 i32)
+        (local.set 49999 (local.get 0)) (local.get 49999)))"#
+        .replace(
+            "(local i64 i32)",
+            &format!("(local {} i32)", "i64 ".repeat(49_998)),
+        );
+    let (mut store, instance) = instantiate(&Config::default(), &wat).unwrap();
+    assert_eq!(
+        call(&mut store, instance, "f", &[Val::I32(7)]).unwrap(),
+        vec![Val::I32(7)]
+    );
+}
+
+#[test]
+fn a_br_table_with_a_million_targets_compiles_and_branches() {
+    let targets = "0 1 ".repeat(500_000);
+    let wat = format!(
+        r#"(module (func (export "f") (param i32) (result i32)
+            (block (block (br_table {targets} 1 (local.get 0))) (return (i32.const 10)))
+            (i32.const 20)))"#
+    );
+    let (mut store, instance) = instantiate(&Config::default(), &wat).unwrap();
+    assert_eq!(
+        call(&mut store, instance, "f", &[Val::I32(0)]).unwrap(),
+        vec![Val::I32(10)]
+    );
+    assert_eq!(
+        call(&mut store, instance, "f", &[Val::I32(999_999)]).unwrap(),
+        vec![Val::I32(20)]
+    );
+    assert_eq!(
+        call(&mut store, instance, "f", &[Val::I32(-1)]).unwrap(),
+        vec![Val::I32(20)]
+    );
+}
+
+#[test]
+fn a_module_over_the_size_limit_is_refused() {
+    let engine = Engine::new(Config::default().max_module_size(16));
+    let bytes = wat::parse_str("(module (func) (func) (func))").unwrap();
+    let err = Module::new(&engine, &bytes).unwrap_err();
+    assert!(
+        matches!(err.kind(), ErrorKind::Limit(LimitError::ModuleSize { .. })),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_long_loop_runs_to_completion() {
+    let wat = r#"(module (func (export "count") (param i32) (result i32) (local i32)
+        (loop $l
+            (local.set 1 (i32.add (local.get 1) (i32.const 1)))
+            (br_if $l (i32.lt_u (local.get 1) (local.get 0))))
+        (local.get 1)))"#;
+    let (mut store, instance) = instantiate(&Config::default(), wat).unwrap();
+    let n = 10_000_000;
+    assert_eq!(
+        call(&mut store, instance, "count", &[Val::I32(n)]).unwrap(),
+        vec![Val::I32(n)]
+    );
+}
+
+#[test]
+fn a_table_over_the_element_limit_is_refused() {
+    let mut config = Config::default();
+    config.max_table_elements(1_000);
+    let err = instantiate(&config, "(module (table 1001 funcref))").unwrap_err();
+    assert!(
+        matches!(
+            err.kind(),
+            ErrorKind::Limit(LimitError::TableElements { .. })
+        ),
+        "{err}"
+    );
+}
+
+#[test]
+fn simd_is_rejected_with_an_error_naming_the_feature() {
+    let engine = Engine::default();
+    let bytes = wat::parse_str("(module (func (drop (v128.const i64x2 0 0))))").unwrap();
+    let err = Module::new(&engine, &bytes).unwrap_err();
+    assert!(matches!(err.kind(), ErrorKind::Unsupported { .. }), "{err}");
+    assert!(err.to_string().contains("SIMD"), "{err}");
+}
