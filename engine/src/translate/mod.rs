@@ -73,9 +73,7 @@ pub(crate) fn translate(
     for _ in 0..locals.get_count() {
         let offset = locals.original_position();
         let (count, ty) = locals.read().map_err(wasm)?;
-        validator
-            .define_locals(offset, count, ty)
-            .map_err(wasm)?;
+        validator.define_locals(offset, count, ty).map_err(wasm)?;
     }
     let (num_params, num_results) = env.func_arity(func_index);
     let num_locals = validator.len_locals();
