@@ -15,60 +15,61 @@ pub(crate) type Slot = u16;
 /// The single list of generated operators, handed to the macro `$m`.
 ///
 /// - `binary`: `dst = f(lhs, rhs)`; `[swap]` names the operator that gives
-///   the same result with the operands exchanged, `[imm]` the variant with an
-///   immediate right operand (an `i32`, sign-extended for 64-bit operators).
+///   the same result with the operands exchanged, `[imm ty]` the variant
+///   with an immediate right operand and the immediate's type.
 /// - `binary_trap`, `unary_trap`: as `binary`, `unary`, but `f` may trap.
 /// - `load`: bytes read and the function that widens them to a slot value.
 /// - `store`: bytes written (the low bytes of the value).
 /// - `branch_cmp`: a comparison fused with a conditional branch: the branch
 ///   variant and its immediate form, the comparison and its immediate form,
-///   the negated branch in both forms, and the comparison's function.
+///   the negated branch in both forms, the comparison's function and the
+///   immediate's type.
 macro_rules! for_each_op {
     ($m:ident) => {
         $m! {
         binary {
-            I32Add i32_add [I32Add] [I32AddImm];
-            I32Sub i32_sub [] [I32SubImm];
-            I32Mul i32_mul [I32Mul] [I32MulImm];
-            I32And i32_and [I32And] [I32AndImm];
-            I32Or i32_or [I32Or] [I32OrImm];
-            I32Xor i32_xor [I32Xor] [I32XorImm];
-            I32Shl i32_shl [] [I32ShlImm];
-            I32ShrS i32_shr_s [] [I32ShrSImm];
-            I32ShrU i32_shr_u [] [I32ShrUImm];
-            I32Rotl i32_rotl [] [I32RotlImm];
-            I32Rotr i32_rotr [] [I32RotrImm];
-            I32Eq i32_eq [I32Eq] [I32EqImm];
-            I32Ne i32_ne [I32Ne] [I32NeImm];
-            I32LtS i32_lt_s [I32GtS] [I32LtSImm];
-            I32LtU i32_lt_u [I32GtU] [I32LtUImm];
-            I32GtS i32_gt_s [I32LtS] [I32GtSImm];
-            I32GtU i32_gt_u [I32LtU] [I32GtUImm];
-            I32LeS i32_le_s [I32GeS] [I32LeSImm];
-            I32LeU i32_le_u [I32GeU] [I32LeUImm];
-            I32GeS i32_ge_s [I32LeS] [I32GeSImm];
-            I32GeU i32_ge_u [I32LeU] [I32GeUImm];
-            I64Add i64_add [I64Add] [I64AddImm];
-            I64Sub i64_sub [] [I64SubImm];
-            I64Mul i64_mul [I64Mul] [I64MulImm];
-            I64And i64_and [I64And] [I64AndImm];
-            I64Or i64_or [I64Or] [I64OrImm];
-            I64Xor i64_xor [I64Xor] [I64XorImm];
-            I64Shl i64_shl [] [I64ShlImm];
-            I64ShrS i64_shr_s [] [I64ShrSImm];
-            I64ShrU i64_shr_u [] [I64ShrUImm];
-            I64Rotl i64_rotl [] [I64RotlImm];
-            I64Rotr i64_rotr [] [I64RotrImm];
-            I64Eq i64_eq [I64Eq] [I64EqImm];
-            I64Ne i64_ne [I64Ne] [I64NeImm];
-            I64LtS i64_lt_s [I64GtS] [I64LtSImm];
-            I64LtU i64_lt_u [I64GtU] [I64LtUImm];
-            I64GtS i64_gt_s [I64LtS] [I64GtSImm];
-            I64GtU i64_gt_u [I64LtU] [I64GtUImm];
-            I64LeS i64_le_s [I64GeS] [I64LeSImm];
-            I64LeU i64_le_u [I64GeU] [I64LeUImm];
-            I64GeS i64_ge_s [I64LeS] [I64GeSImm];
-            I64GeU i64_ge_u [I64LeU] [I64GeUImm];
+            I32Add i32_add [I32Add] [I32AddImm i32];
+            I32Sub i32_sub [] [I32SubImm i32];
+            I32Mul i32_mul [I32Mul] [I32MulImm i32];
+            I32And i32_and [I32And] [I32AndImm i32];
+            I32Or i32_or [I32Or] [I32OrImm i32];
+            I32Xor i32_xor [I32Xor] [I32XorImm i32];
+            I32Shl i32_shl [] [I32ShlImm i32];
+            I32ShrS i32_shr_s [] [I32ShrSImm i32];
+            I32ShrU i32_shr_u [] [I32ShrUImm i32];
+            I32Rotl i32_rotl [] [I32RotlImm i32];
+            I32Rotr i32_rotr [] [I32RotrImm i32];
+            I32Eq i32_eq [I32Eq] [I32EqImm i32];
+            I32Ne i32_ne [I32Ne] [I32NeImm i32];
+            I32LtS i32_lt_s [I32GtS] [I32LtSImm i32];
+            I32LtU i32_lt_u [I32GtU] [I32LtUImm i32];
+            I32GtS i32_gt_s [I32LtS] [I32GtSImm i32];
+            I32GtU i32_gt_u [I32LtU] [I32GtUImm i32];
+            I32LeS i32_le_s [I32GeS] [I32LeSImm i32];
+            I32LeU i32_le_u [I32GeU] [I32LeUImm i32];
+            I32GeS i32_ge_s [I32LeS] [I32GeSImm i32];
+            I32GeU i32_ge_u [I32LeU] [I32GeUImm i32];
+            I64Add i64_add [I64Add] [I64AddImm i64];
+            I64Sub i64_sub [] [I64SubImm i64];
+            I64Mul i64_mul [I64Mul] [I64MulImm i64];
+            I64And i64_and [I64And] [I64AndImm i64];
+            I64Or i64_or [I64Or] [I64OrImm i64];
+            I64Xor i64_xor [I64Xor] [I64XorImm i64];
+            I64Shl i64_shl [] [I64ShlImm i64];
+            I64ShrS i64_shr_s [] [I64ShrSImm i64];
+            I64ShrU i64_shr_u [] [I64ShrUImm i64];
+            I64Rotl i64_rotl [] [I64RotlImm i64];
+            I64Rotr i64_rotr [] [I64RotrImm i64];
+            I64Eq i64_eq [I64Eq] [I64EqImm i64];
+            I64Ne i64_ne [I64Ne] [I64NeImm i64];
+            I64LtS i64_lt_s [I64GtS] [I64LtSImm i64];
+            I64LtU i64_lt_u [I64GtU] [I64LtUImm i64];
+            I64GtS i64_gt_s [I64LtS] [I64GtSImm i64];
+            I64GtU i64_gt_u [I64LtU] [I64GtUImm i64];
+            I64LeS i64_le_s [I64GeS] [I64LeSImm i64];
+            I64LeU i64_le_u [I64GeU] [I64LeUImm i64];
+            I64GeS i64_ge_s [I64LeS] [I64GeSImm i64];
+            I64GeU i64_ge_u [I64LeU] [I64GeUImm i64];
             F32Add f32_add [] [];
             F32Sub f32_sub [] [];
             F32Mul f32_mul [] [];
@@ -187,26 +188,26 @@ macro_rules! for_each_op {
             Store64 8;
         }
         branch_cmp {
-            BrI32Eq BrI32EqImm I32Eq I32EqImm BrI32Ne BrI32NeImm i32_eq;
-            BrI32Ne BrI32NeImm I32Ne I32NeImm BrI32Eq BrI32EqImm i32_ne;
-            BrI32LtS BrI32LtSImm I32LtS I32LtSImm BrI32GeS BrI32GeSImm i32_lt_s;
-            BrI32LtU BrI32LtUImm I32LtU I32LtUImm BrI32GeU BrI32GeUImm i32_lt_u;
-            BrI32GtS BrI32GtSImm I32GtS I32GtSImm BrI32LeS BrI32LeSImm i32_gt_s;
-            BrI32GtU BrI32GtUImm I32GtU I32GtUImm BrI32LeU BrI32LeUImm i32_gt_u;
-            BrI32LeS BrI32LeSImm I32LeS I32LeSImm BrI32GtS BrI32GtSImm i32_le_s;
-            BrI32LeU BrI32LeUImm I32LeU I32LeUImm BrI32GtU BrI32GtUImm i32_le_u;
-            BrI32GeS BrI32GeSImm I32GeS I32GeSImm BrI32LtS BrI32LtSImm i32_ge_s;
-            BrI32GeU BrI32GeUImm I32GeU I32GeUImm BrI32LtU BrI32LtUImm i32_ge_u;
-            BrI64Eq BrI64EqImm I64Eq I64EqImm BrI64Ne BrI64NeImm i64_eq;
-            BrI64Ne BrI64NeImm I64Ne I64NeImm BrI64Eq BrI64EqImm i64_ne;
-            BrI64LtS BrI64LtSImm I64LtS I64LtSImm BrI64GeS BrI64GeSImm i64_lt_s;
-            BrI64LtU BrI64LtUImm I64LtU I64LtUImm BrI64GeU BrI64GeUImm i64_lt_u;
-            BrI64GtS BrI64GtSImm I64GtS I64GtSImm BrI64LeS BrI64LeSImm i64_gt_s;
-            BrI64GtU BrI64GtUImm I64GtU I64GtUImm BrI64LeU BrI64LeUImm i64_gt_u;
-            BrI64LeS BrI64LeSImm I64LeS I64LeSImm BrI64GtS BrI64GtSImm i64_le_s;
-            BrI64LeU BrI64LeUImm I64LeU I64LeUImm BrI64GtU BrI64GtUImm i64_le_u;
-            BrI64GeS BrI64GeSImm I64GeS I64GeSImm BrI64LtS BrI64LtSImm i64_ge_s;
-            BrI64GeU BrI64GeUImm I64GeU I64GeUImm BrI64LtU BrI64LtUImm i64_ge_u;
+            BrI32Eq BrI32EqImm I32Eq I32EqImm BrI32Ne BrI32NeImm i32_eq i32;
+            BrI32Ne BrI32NeImm I32Ne I32NeImm BrI32Eq BrI32EqImm i32_ne i32;
+            BrI32LtS BrI32LtSImm I32LtS I32LtSImm BrI32GeS BrI32GeSImm i32_lt_s i32;
+            BrI32LtU BrI32LtUImm I32LtU I32LtUImm BrI32GeU BrI32GeUImm i32_lt_u i32;
+            BrI32GtS BrI32GtSImm I32GtS I32GtSImm BrI32LeS BrI32LeSImm i32_gt_s i32;
+            BrI32GtU BrI32GtUImm I32GtU I32GtUImm BrI32LeU BrI32LeUImm i32_gt_u i32;
+            BrI32LeS BrI32LeSImm I32LeS I32LeSImm BrI32GtS BrI32GtSImm i32_le_s i32;
+            BrI32LeU BrI32LeUImm I32LeU I32LeUImm BrI32GtU BrI32GtUImm i32_le_u i32;
+            BrI32GeS BrI32GeSImm I32GeS I32GeSImm BrI32LtS BrI32LtSImm i32_ge_s i32;
+            BrI32GeU BrI32GeUImm I32GeU I32GeUImm BrI32LtU BrI32LtUImm i32_ge_u i32;
+            BrI64Eq BrI64EqImm I64Eq I64EqImm BrI64Ne BrI64NeImm i64_eq i64;
+            BrI64Ne BrI64NeImm I64Ne I64NeImm BrI64Eq BrI64EqImm i64_ne i64;
+            BrI64LtS BrI64LtSImm I64LtS I64LtSImm BrI64GeS BrI64GeSImm i64_lt_s i64;
+            BrI64LtU BrI64LtUImm I64LtU I64LtUImm BrI64GeU BrI64GeUImm i64_lt_u i64;
+            BrI64GtS BrI64GtSImm I64GtS I64GtSImm BrI64LeS BrI64LeSImm i64_gt_s i64;
+            BrI64GtU BrI64GtUImm I64GtU I64GtUImm BrI64LeU BrI64LeUImm i64_gt_u i64;
+            BrI64LeS BrI64LeSImm I64LeS I64LeSImm BrI64GtS BrI64GtSImm i64_le_s i64;
+            BrI64LeU BrI64LeUImm I64LeU I64LeUImm BrI64GtU BrI64GtUImm i64_le_u i64;
+            BrI64GeS BrI64GeSImm I64GeS I64GeSImm BrI64LtS BrI64LtSImm i64_ge_s i64;
+            BrI64GeU BrI64GeUImm I64GeU I64GeUImm BrI64LtU BrI64LtUImm i64_ge_u i64;
         }
         }
     };
@@ -215,26 +216,26 @@ pub(crate) use for_each_op;
 
 macro_rules! define_instr {
     (
-        binary { $($bin:ident $bf:ident [$($bsw:ident)?] [$($bimm:ident)?];)* }
+        binary { $($bin:ident $bf:ident [$($bsw:ident)?] [$($bimm:ident $bimmty:ty)?];)* }
         binary_trap { $($bt:ident $btf:ident;)* }
         unary { $($un:ident $uf:ident;)* }
         unary_trap { $($ut:ident $utf:ident;)* }
         load { $($ld:ident $ldn:literal $ldf:ident;)* }
         store { $($st:ident $stn:literal;)* }
-        branch_cmp { $($bc:ident $bci:ident $bccmp:ident $bccmpi:ident $bcneg:ident $bcnegi:ident $bcf:ident;)* }
+        branch_cmp { $($bc:ident $bci:ident $bccmp:ident $bccmpi:ident $bcneg:ident $bcnegi:ident $bcf:ident $bcty:ty;)* }
     ) => {
         /// One interpreter instruction.
         #[derive(Debug, Clone, Copy, PartialEq)]
         pub(crate) enum Instr {
             $( $bin { dst: Slot, lhs: Slot, rhs: Slot }, )*
-            $( $( $bimm { dst: Slot, lhs: Slot, imm: i32 }, )? )*
+            $( $( $bimm { dst: Slot, lhs: Slot, imm: $bimmty }, )? )*
             $( $bt { dst: Slot, lhs: Slot, rhs: Slot }, )*
             $( $un { dst: Slot, src: Slot }, )*
             $( $ut { dst: Slot, src: Slot }, )*
             $( $ld { dst: Slot, addr: Slot, offset: u32 }, )*
             $( $st { addr: Slot, value: Slot, offset: u32 }, )*
             $( $bc { lhs: Slot, rhs: Slot, target: u32 }, )*
-            $( $bci { lhs: Slot, imm: i32, target: u32 }, )*
+            $( $bci { lhs: Slot, imm: $bcty, target: u32 }, )*
             /// Traps with `Unreachable`.
             Unreachable,
             /// Charges `amount` fuel.
@@ -323,10 +324,13 @@ macro_rules! define_instr {
                 }
             }
 
-            /// The instruction `dst = self(lhs, imm)`, if there is one.
-            pub(crate) fn instr_imm(self, dst: Slot, lhs: Slot, imm: i32) -> Option<Instr> {
+            /// The instruction `dst = self(lhs, value)` with the constant
+            /// as an immediate, if there is one. `value` holds the bits of
+            /// the constant (an `i32` zero-extended); the immediate keeps
+            /// the operator's width.
+            pub(crate) fn instr_imm(self, dst: Slot, lhs: Slot, value: u64) -> Option<Instr> {
                 match self {
-                    $( $( BinOp::$bin => Some(Instr::$bimm { dst, lhs, imm }), )? )*
+                    $( $( BinOp::$bin => Some(Instr::$bimm { dst, lhs, imm: value as $bimmty }), )? )*
                     _ => None,
                 }
             }
@@ -337,16 +341,6 @@ macro_rules! define_instr {
                     $( $( BinOp::$bin => Some(BinOp::$bsw), )? )*
                     _ => None,
                 }
-            }
-
-            /// Whether the operator works on 64-bit integers (its
-            /// immediate is sign-extended to 64 bits).
-            pub(crate) fn is_i64(self) -> bool {
-                let name = match self {
-                    $( BinOp::$bin => stringify!($bin), )*
-                    $( BinOp::$bt => stringify!($bt), )*
-                };
-                name.starts_with("I64")
             }
         }
 

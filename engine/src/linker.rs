@@ -97,7 +97,9 @@ impl<T> Linker<T> {
 
     /// Defines `module::name` as a host function of an explicit type that
     /// takes its arguments and leaves its results in one slice of raw
-    /// values (the larger of the two lengths).
+    /// values (the larger of the two lengths). A raw `i32` or `f32` is in
+    /// the lower 32 bits of its slot; the upper bits of an argument are
+    /// unspecified.
     ///
     /// # Errors
     ///

@@ -1,8 +1,9 @@
 //! The numeric semantics of WebAssembly over untyped 64-bit slots.
 //!
-//! A slot holds an `i32` or `f32` as its bit pattern zero-extended, an `i64`
-//! or `f64` as its bits, and a reference as an index plus one (0 is null).
-//! Readers of 32-bit values ignore the upper half.
+//! A slot holds an `i32` or `f32` in its lower half (the upper half is
+//! unspecified: `i32.wrap_i64` leaves it as it was), an `i64` or `f64` as its
+//! bits, and a reference as an index plus one (0 is null). Every reader of a
+//! 32-bit value ignores the upper half.
 
 use crate::trap::TrapCode;
 

@@ -76,13 +76,13 @@ fn table_range(start: u64, len: u64, size: usize) -> Result<std::ops::Range<usiz
 
 macro_rules! define_run {
     (
-        binary { $($bin:ident $bf:ident [$($bsw:ident)?] [$($bimm:ident)?];)* }
+        binary { $($bin:ident $bf:ident [$($bsw:ident)?] [$($bimm:ident $bimmty:ty)?];)* }
         binary_trap { $($bt:ident $btf:ident;)* }
         unary { $($un:ident $uf:ident;)* }
         unary_trap { $($ut:ident $utf:ident;)* }
         load { $($ld:ident $ldn:literal $ldf:ident;)* }
         store { $($st:ident $stn:literal;)* }
-        branch_cmp { $($bc:ident $bci:ident $bccmp:ident $bccmpi:ident $bcneg:ident $bcnegi:ident $bcf:ident;)* }
+        branch_cmp { $($bc:ident $bci:ident $bccmp:ident $bccmpi:ident $bcneg:ident $bcnegi:ident $bcf:ident $bcty:ty;)* }
     ) => {
         /// Runs the top frame of `stack` until the outermost frame returns,
         /// a host function must be called, or a trap.
@@ -239,7 +239,7 @@ macro_rules! define_run {
                         r!(dst) = num::$bf(r!(lhs), r!(rhs));
                     } )*
                     $( $( Instr::$bimm { dst, lhs, imm } => {
-                        r!(dst) = num::$bf(r!(lhs), imm as i64 as u64);
+                        r!(dst) = num::$bf(r!(lhs), imm as u64);
                     } )? )*
                     $( Instr::$bt { dst, lhs, rhs } => {
                         r!(dst) = num::$btf(r!(lhs), r!(rhs))?;
@@ -263,7 +263,7 @@ macro_rules! define_run {
                         }
                     } )*
                     $( Instr::$bci { lhs, imm, target } => {
-                        if num::$bcf(r!(lhs), imm as i64 as u64) != 0 {
+                        if num::$bcf(r!(lhs), imm as u64) != 0 {
                             pc = target as usize;
                         }
                     } )*

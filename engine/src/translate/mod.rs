@@ -312,37 +312,22 @@ impl<'a> Translator<'a> {
         let lhs = self.pop();
         let depth = self.height();
         let dst = self.slot(depth);
-        let imm = |value: u64| -> Option<i32> {
-            if op.is_i64() {
-                i32::try_from(value as i64).ok()
-            } else {
-                Some(value as u32 as i32)
-            }
-        };
         if let Operand::Const(c) = rhs {
-            if let Some(imm) = imm(c) {
-                let lhs = self.slot_of(lhs, depth);
-                if let Some(instr) = op.instr_imm(dst, lhs, imm) {
-                    self.emit(instr);
-                    self.push(Operand::Temp);
-                    return;
-                }
-                let rhs = self.slot_of(rhs, depth + 1);
-                self.emit(op.instr(dst, lhs, rhs));
+            let lhs_slot = self.slot_of(lhs, depth);
+            if let Some(instr) = op.instr_imm(dst, lhs_slot, c) {
+                self.emit(instr);
                 self.push(Operand::Temp);
                 return;
             }
+            let rhs = self.slot_of(rhs, depth + 1);
+            self.emit(op.instr(dst, lhs_slot, rhs));
+            self.push(Operand::Temp);
+            return;
         }
         if let (Operand::Const(c), Some(swapped)) = (lhs, op.swapped()) {
-            if let Some(imm) = imm(c) {
-                let rhs = self.slot_of(rhs, depth + 1);
-                if let Some(instr) = swapped.instr_imm(dst, rhs, imm) {
-                    self.emit(instr);
-                    self.push(Operand::Temp);
-                    return;
-                }
-                let lhs = self.slot_of(lhs, depth);
-                self.emit(op.instr(dst, lhs, rhs));
+            let rhs_slot = self.slot_of(rhs, depth + 1);
+            if let Some(instr) = swapped.instr_imm(dst, rhs_slot, c) {
+                self.emit(instr);
                 self.push(Operand::Temp);
                 return;
             }

@@ -18,13 +18,13 @@ enum Simple {
 
 macro_rules! define_classify {
     (
-        binary { $($bin:ident $bf:ident [$($bsw:ident)?] [$($bimm:ident)?];)* }
+        binary { $($bin:ident $bf:ident [$($bsw:ident)?] [$($bimm:ident $bimmty:ty)?];)* }
         binary_trap { $($bt:ident $btf:ident;)* }
         unary { $($un:ident $uf:ident;)* }
         unary_trap { $($ut:ident $utf:ident;)* }
         load { $($ld:ident $ldn:literal $ldf:ident;)* }
         store { $($st:ident $stn:literal;)* }
-        branch_cmp { $($bc:ident $bci:ident $bccmp:ident $bccmpi:ident $bcneg:ident $bcnegi:ident $bcf:ident;)* }
+        branch_cmp { $($bc:ident $bci:ident $bccmp:ident $bccmpi:ident $bcneg:ident $bcnegi:ident $bcf:ident $bcty:ty;)* }
     ) => {
         /// Maps numeric, load and store operators to their instruction.
         fn classify(op: &Operator<'_>) -> Option<Simple> {
@@ -65,6 +65,11 @@ for_each_op!(define_classify);
 
 impl Translator<'_> {
     pub(super) fn translate_reachable(&mut self, op: &Operator<'_>) {
+        // Readers of 32-bit values ignore a slot's upper half, so wrapping
+        // an i64 to an i32 moves nothing.
+        if let Operator::I32WrapI64 = op {
+            return;
+        }
         if let Some(simple) = classify(op) {
             self.simple(simple);
             return;
