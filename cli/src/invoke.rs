@@ -4,17 +4,23 @@ use std::path::Path;
 
 use engine::{Engine, Linker, Module, Store, Val, ValType};
 
+/// The binary of a `.wasm` file, or of a `.wat` file compiled.
+pub(crate) fn read_module(file: &Path) -> Result<Vec<u8>, String> {
+    let bytes = std::fs::read(file).map_err(|e| format!("{}: {e}", file.display()))?;
+    if file.extension().is_some_and(|e| e == "wat") {
+        wat::parse_bytes(&bytes)
+            .map(|b| b.into_owned())
+            .map_err(|e| format!("{}: {e}", file.display()))
+    } else {
+        Ok(bytes)
+    }
+}
+
 /// Loads `file`, calls export `name` with `args`, prints the results.
 pub(crate) fn run(file: &Path, name: &str, args: &[String]) -> Result<(), String> {
-    let bytes = std::fs::read(file).map_err(|e| format!("{}: {e}", file.display()))?;
+    let bytes = read_module(file)?;
     let engine = Engine::default();
-    let module = if file.extension().is_some_and(|e| e == "wat") {
-        let text = String::from_utf8(bytes).map_err(|e| format!("{}: {e}", file.display()))?;
-        Module::from_wat(&engine, &text)
-    } else {
-        Module::new(&engine, &bytes)
-    }
-    .map_err(|e| format!("{}: {e}", file.display()))?;
+    let module = Module::new(&engine, &bytes).map_err(|e| format!("{}: {e}", file.display()))?;
     let mut store = Store::new(&engine, ());
     let instance = Linker::new(&engine)
         .instantiate(&mut store, &module)

@@ -1,6 +1,7 @@
 //! `iris`: the Iris command line.
 
 mod invoke;
+mod meter;
 mod wast;
 
 use std::path::PathBuf;
@@ -31,6 +32,18 @@ enum Command {
         #[arg(required = true)]
         files: Vec<PathBuf>,
     },
+    /// Inject Ewasm's metering (as the Sentinel does): `useGas` calls at
+    /// each block, a charging helper for `memory.grow`.
+    Meter {
+        /// The module to meter, `.wasm` or `.wat`.
+        input: PathBuf,
+        /// Where to write the metered binary.
+        #[arg(short, long)]
+        output: PathBuf,
+        /// Price floating point at 1 instead of refusing it.
+        #[arg(long)]
+        allow_floats: bool,
+    },
     /// Call an exported function of a module and print its results.
     Invoke {
         /// The module, `.wasm` or `.wat`.
@@ -51,6 +64,17 @@ fn main() -> ExitCode {
             verbose,
             files,
         } => wast::run(&files, fuel, verbose),
+        Command::Meter {
+            input,
+            output,
+            allow_floats,
+        } => match meter::run(&input, &output, allow_floats) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) => {
+                eprintln!("iris: {e}");
+                ExitCode::from(2)
+            }
+        },
         Command::Invoke { file, name, args } => match invoke::run(&file, &name, &args) {
             Ok(()) => ExitCode::SUCCESS,
             Err(e) => {

@@ -8,6 +8,8 @@
 mod spectest;
 mod values;
 
+pub use spectest::define_spectest;
+
 use std::collections::HashMap;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::Path;
@@ -150,7 +152,7 @@ impl Runner {
         let mut store = Store::new(&engine, ());
         let mut linker = Linker::new(&engine);
         // The spectest module's definitions are fixed and valid.
-        if let Err(e) = spectest::define(&mut linker, &mut store) {
+        if let Err(e) = define_spectest(&mut linker, &mut store) {
             panic!("cannot define the spectest module: {e}");
         }
         Self {

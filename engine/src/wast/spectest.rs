@@ -5,25 +5,35 @@ use crate::{
     ValType,
 };
 
-/// Defines the `spectest` functions, globals, table and memory.
-pub(super) fn define(linker: &mut Linker<()>, store: &mut Store<()>) -> Result<(), Error> {
+/// Defines the `spectest` module of the spec scripts in `linker`: the
+/// `print*` functions (which print nothing), the globals `global_i32`,
+/// `global_i64` (666), `global_f32`, `global_f64` (666.6), the funcref
+/// `table` (10..20) and the `memory` (1..2 pages).
+///
+/// # Errors
+///
+/// If a `spectest` name is already defined in the linker.
+pub fn define_spectest<T: 'static>(
+    linker: &mut Linker<T>,
+    store: &mut Store<T>,
+) -> Result<(), Error> {
     linker
-        .func_wrap("spectest", "print", |_: Caller<'_, ()>| {})?
-        .func_wrap("spectest", "print_i32", |_: Caller<'_, ()>, _: i32| {})?
-        .func_wrap("spectest", "print_i64", |_: Caller<'_, ()>, _: i64| {})?
-        .func_wrap("spectest", "print_f32", |_: Caller<'_, ()>, _: f32| {})?
-        .func_wrap("spectest", "print_f64", |_: Caller<'_, ()>, _: f64| {})?
+        .func_wrap("spectest", "print", |_: Caller<'_, T>| {})?
+        .func_wrap("spectest", "print_i32", |_: Caller<'_, T>, _: i32| {})?
+        .func_wrap("spectest", "print_i64", |_: Caller<'_, T>, _: i64| {})?
+        .func_wrap("spectest", "print_f32", |_: Caller<'_, T>, _: f32| {})?
+        .func_wrap("spectest", "print_f64", |_: Caller<'_, T>, _: f64| {})?
         .func_wrap(
             "spectest",
             "print_i32_f32",
-            |_: Caller<'_, ()>, _: i32, _: f32| {},
+            |_: Caller<'_, T>, _: i32, _: f32| {},
         )?
         .func_wrap(
             "spectest",
             "print_f64_f64",
-            |_: Caller<'_, ()>, _: f64, _: f64| {},
+            |_: Caller<'_, T>, _: f64, _: f64| {},
         )?;
-    let global = |store: &mut Store<()>, content, value| {
+    let global = |store: &mut Store<T>, content, value| {
         Global::new(
             store,
             GlobalType {
