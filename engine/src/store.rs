@@ -302,6 +302,17 @@ impl<T> Store<T> {
         Ok(self.inner.fuel)
     }
 
+    /// Adds `fuel` to what is left (saturating).
+    ///
+    /// # Errors
+    ///
+    /// [`ErrorKind::Type`] if fuel metering is off in the engine's config.
+    pub fn add_fuel(&mut self, fuel: u64) -> Result<(), Error> {
+        self.check_fuel_enabled()?;
+        self.inner.fuel = self.inner.fuel.saturating_add(fuel);
+        Ok(())
+    }
+
     fn check_fuel_enabled(&self) -> Result<(), Error> {
         if self.inner.engine.config().consume_fuel {
             Ok(())

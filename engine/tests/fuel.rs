@@ -148,3 +148,13 @@ fn with_metering_off_nothing_is_charged_or_emitted() {
     let f = instance.get_func(&store, "f").unwrap();
     f.call(&mut store, &[], &mut []).unwrap();
 }
+
+#[test]
+fn fuel_is_set_read_and_added_on_the_store() {
+    let (mut store, _) = setup(Arc::new(UnitCost), "(module)");
+    store.set_fuel(10).unwrap();
+    store.add_fuel(5).unwrap();
+    assert_eq!(store.get_fuel().unwrap(), 15);
+    store.add_fuel(u64::MAX).unwrap();
+    assert_eq!(store.get_fuel().unwrap(), u64::MAX, "adding saturates");
+}

@@ -23,4 +23,4 @@ mod inject;
 mod metering;
 
 pub use inject::{inject_metering, InjectError, InjectOptions};
-pub use metering::{is_float_operator, EwasmCostModel};
+pub use metering::{find_float, is_float_operator, EwasmCostModel};

@@ -1,6 +1,7 @@
 //! Native metering with Ewasm's prices.
 
 use engine::{CostModel, Operator};
+use wasmparser::{Parser, Payload};
 
 use crate::gas;
 
@@ -115,4 +116,43 @@ pub fn is_float_operator(op: &Operator<'_>) -> bool {
             | O::I64TruncSatF64S
             | O::I64TruncSatF64U
     )
+}
+
+/// The byte offset of the first floating-point instruction in `wasm`'s
+/// function bodies ([`is_float_operator`]), if any: what Ewasm's contract
+/// validation refuses when metering is on.
+///
+/// # Errors
+///
+/// The decoder's error if `wasm` is malformed.
+pub fn find_float(wasm: &[u8]) -> Result<Option<u64>, wasmparser::BinaryReaderError> {
+    for payload in Parser::new(0).parse_all(wasm) {
+        if let Payload::CodeSectionEntry(body) = payload? {
+            let mut reader = body.get_operators_reader()?;
+            while !reader.eof() {
+                let offset = reader.original_position();
+                if is_float_operator(&reader.read()?) {
+                    return Ok(Some(offset));
+                }
+            }
+        }
+    }
+    Ok(None)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn find_float_gives_the_offset_of_the_first_float_instruction() {
+        let wasm = wat::parse_str(
+            "(module (func (result i32) (i32.const 1)) (func (result f64) (f64.const 1)))",
+        )
+        .unwrap();
+        let offset = find_float(&wasm).unwrap().expect("a float is found");
+        assert_eq!(wasm[offset as usize], 0x44, "f64.const's opcode");
+        let integers = wat::parse_str("(module (func (result i32) (i32.const 1)))").unwrap();
+        assert_eq!(find_float(&integers).unwrap(), None);
+    }
 }
