@@ -2,6 +2,7 @@
 
 mod invoke;
 mod meter;
+mod statetest;
 mod wast;
 
 use std::path::PathBuf;
@@ -44,6 +45,19 @@ enum Command {
         #[arg(long)]
         allow_floats: bool,
     },
+    /// Run Ethereum state tests (GeneralStateTests JSON; files or
+    /// directories): one line per case, then `N passed, N failed`.
+    Statetest {
+        /// Print the post-state of failing cases.
+        #[arg(long)]
+        diff: bool,
+        /// Run with instruction metering (the vectors were filled without).
+        #[arg(long)]
+        metering: bool,
+        /// Files or directories.
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+    },
     /// Call an exported function of a module and print its results.
     Invoke {
         /// The module, `.wasm` or `.wat`.
@@ -75,6 +89,11 @@ fn main() -> ExitCode {
                 ExitCode::from(2)
             }
         },
+        Command::Statetest {
+            diff,
+            metering,
+            paths,
+        } => statetest::run(&paths, diff, metering),
         Command::Invoke { file, name, args } => match invoke::run(&file, &name, &args) {
             Ok(()) => ExitCode::SUCCESS,
             Err(e) => {

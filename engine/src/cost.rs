@@ -22,6 +22,13 @@ pub trait CostModel: fmt::Debug + Send + Sync + 'static {
     /// The cost of each byte that `memory.fill`, `memory.copy` and
     /// `memory.init` touch, and of each element of the table bulk operators.
     fn bulk_unit_cost(&self) -> u64;
+
+    /// Whether operators cost anything at all. A model that answers `false`
+    /// (fuel paid by host functions only) makes the translator emit no
+    /// per-block charges.
+    fn charges_operators(&self) -> bool {
+        true
+    }
 }
 
 /// The default prices: every operator costs 1; growth and bulk units are

@@ -139,6 +139,19 @@ impl<T> Linker<T> {
         Ok(self)
     }
 
+    /// The type of the host function defined as `module::name`, if one is.
+    pub fn host_func_type(&self, module: &str, name: &str) -> Option<FuncType> {
+        match self.defs.get(&(module.to_string(), name.to_string()))? {
+            Definition::Host(def) => Some(def.ty.clone()),
+            Definition::Extern(_) => None,
+        }
+    }
+
+    /// Whether anything is defined under the module name `module`.
+    pub fn defines_module(&self, module: &str) -> bool {
+        self.defs.keys().any(|(m, _)| m == module)
+    }
+
     /// The definition of `module::name`, if it is a store entity.
     pub fn get(&self, module: &str, name: &str) -> Option<Extern> {
         match self.defs.get(&(module.to_string(), name.to_string()))? {

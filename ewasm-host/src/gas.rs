@@ -10,3 +10,46 @@ pub const MEMORY_GROW_PAGE: u64 = 262_144;
 
 /// What every metering block starts at: the price of its `end`.
 pub const BLOCK_END: u64 = 1;
+
+// Interface gas (`GasSchedule` in Hera's `eei.h`; EIP-150-era EVM prices,
+// except `BLOCK_HASH`). See `shared/ewasm-spec.md` section (b).
+
+/// `getAddress`, `getCaller`, `getGasLeft` and the other simple getters.
+pub const BASE: u64 = 2;
+/// The base of `callDataCopy`, `codeCopy`, `returnDataCopy`.
+pub const VERY_LOW: u64 = 3;
+/// Per 32-byte word copied.
+pub const COPY_WORD: u64 = 3;
+/// `getExternalBalance`.
+pub const BALANCE: u64 = 400;
+/// `getBlockHash` (Hera's price; the EVM charges 20).
+pub const BLOCK_HASH: u64 = 800;
+/// `getExternalCodeSize`, and the base of `externalCodeCopy`.
+pub const EXT_CODE: u64 = 700;
+/// `storageLoad`.
+pub const STORAGE_LOAD: u64 = 200;
+/// `storageStore` of a non-zero value where zero was.
+pub const STORAGE_STORE_CREATE: u64 = 20_000;
+/// `storageStore` otherwise, charged first.
+pub const STORAGE_STORE_RESET: u64 = 5_000;
+/// The base of `log`.
+pub const LOG: u64 = 375;
+/// Per topic of `log`.
+pub const LOG_TOPIC: u64 = 375;
+/// Per byte of `log` data.
+pub const LOG_DATA: u64 = 8;
+/// `create`.
+pub const CREATE: u64 = 32_000;
+/// The base of the call family.
+pub const CALL: u64 = 700;
+/// A call that transfers value.
+pub const VALUE_TRANSFER: u64 = 9_000;
+/// A call with value to an account that does not exist, or a
+/// `selfDestruct` to one.
+pub const CALL_NEW_ACCOUNT: u64 = 25_000;
+/// Gas given free to the callee of a call with value.
+pub const CALL_STIPEND: u64 = 2_300;
+/// `selfDestruct`.
+pub const SELF_DESTRUCT: u64 = 5_000;
+/// The deepest call.
+pub const MAX_DEPTH: i32 = 1_024;

@@ -1,26 +1,43 @@
-//! Ewasm on the Iris engine.
+//! Ewasm on the Iris engine: the contract rules, the `ethereum` host module
+//! (the Ewasm Environment Interface), the `debug` module, the gas schedule
+//! and metering.
 //!
-//! So far: the gas schedule of instructions ([`gas`]), the cost model that
-//! meters contracts natively exactly as Ewasm's injected metering does
-//! ([`EwasmCostModel`]), and that injection itself ([`inject_metering`]), the
-//! Sentinel's rewriting, used to prove the two agree. The contract rules and
-//! the `ethereum` host module come next.
+//! `ewasm-host` sees no EVMC types: the client is an [`EvmHost`] over plain
+//! Rust types, implemented by the EVMC binding over the C interface and by
+//! the `state` crate over an in-memory world. One [`Executor::execute`] maps a
+//! [`Message`] and code to an [`Outcome`].
+//!
+//! Metering: [`EwasmCostModel`] makes the engine charge every instruction
+//! exactly as the Sentinel's injected metering would ([`inject_metering`]
+//! does that rewriting, to prove it).
 //!
 //! ```
-//! use std::sync::Arc;
-//! use ewasm_host::EwasmCostModel;
-//!
-//! let mut config = engine::Config::default();
-//! config.consume_fuel(true).cost_model(Arc::new(EwasmCostModel::default()));
-//! let engine = engine::Engine::new(&config);
-//! let module = engine::Module::new(&engine, &[0, 0x61, 0x73, 0x6d, 1, 0, 0, 0])?;
-//! # let _ = module;
+//! use ewasm_host::{ExecConfig, Executor};
+//! let executor = Executor::new(ExecConfig::default())?;
+//! let contract = wat::parse_str(r#"(module
+//!     (import "ethereum" "finish" (func $finish (param i32 i32)))
+//!     (memory (export "memory") 1)
+//!     (data (i32.const 0) "hi")
+//!     (func (export "main") (call $finish (i32.const 0) (i32.const 2))))"#).unwrap();
+//! assert!(executor.compile(&contract).is_ok());
 //! # Ok::<(), engine::Error>(())
 //! ```
 
+mod eei;
+mod execute;
 pub mod gas;
+mod host;
 mod inject;
 mod metering;
+mod types;
+mod validate;
 
+pub use eei::{add_debug_to_linker, add_to_linker, EeiCtx, EeiError, Halt};
+pub use execute::{Evm1Mode, ExecConfig, Executor};
+pub use host::EvmHost;
 pub use inject::{inject_metering, InjectError, InjectOptions};
 pub use metering::{find_float, is_float_operator, EwasmCostModel};
+pub use types::{
+    hex, Address, Bytes32, CallKind, CallOutcome, Message, Outcome, Status, TxContext, U256,
+};
+pub use validate::{check_contract, has_wasm_preamble, ContractError};

@@ -270,7 +270,8 @@ impl crate::translate::ModuleEnv for ModuleInner {
 
     fn cost_model(&self) -> Option<&dyn crate::cost::CostModel> {
         let config = self.engine.config();
-        config.consume_fuel.then(|| &*config.cost_model)
+        let model = &*config.cost_model;
+        (config.consume_fuel && model.charges_operators()).then_some(model)
     }
 }
 

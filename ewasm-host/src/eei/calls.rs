@@ -1,0 +1,190 @@
+//! The call family and `create`, step by step as Hera does them.
+
+use super::{
+    charge, check_static, fail, fit_u128, read, read_address, read_u128, write, Cx, EeiError, R,
+};
+use crate::gas;
+use crate::types::{Address, CallKind, Message, Status, U256};
+
+/// Which EEI call function.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Flavour {
+    Call,
+    CallCode,
+    Delegate,
+    Static,
+}
+
+pub(super) fn call(cx: Cx<'_>, gas: i64, address: u32, value: u32, data: u32, len: u32) -> R<i32> {
+    call_any(cx, Flavour::Call, gas, address, Some(value), data, len)
+}
+
+pub(super) fn call_code(
+    cx: Cx<'_>,
+    gas: i64,
+    address: u32,
+    value: u32,
+    data: u32,
+    len: u32,
+) -> R<i32> {
+    call_any(cx, Flavour::CallCode, gas, address, Some(value), data, len)
+}
+
+pub(super) fn call_delegate(cx: Cx<'_>, gas: i64, address: u32, data: u32, len: u32) -> R<i32> {
+    call_any(cx, Flavour::Delegate, gas, address, None, data, len)
+}
+
+pub(super) fn call_static(cx: Cx<'_>, gas: i64, address: u32, data: u32, len: u32) -> R<i32> {
+    call_any(cx, Flavour::Static, gas, address, None, data, len)
+}
+
+/// All but one 64th of `left`.
+fn all_but_one_64th(left: u64) -> u64 {
+    left - left / 64
+}
+
+/// The balance of the current account, which must fit 128 bits.
+fn own_balance(cx: &mut Cx<'_>) -> R<U256> {
+    let recipient = cx.data().message.recipient;
+    let balance = cx.data_mut().host.get_balance(&recipient);
+    fit_u128(balance)?;
+    Ok(balance)
+}
+
+/// Runs the message, takes its output as the return data, gives back its
+/// unused gas, and maps its status to 0 (success), 1 (failure), 2 (revert).
+fn run(cx: &mut Cx<'_>, message: Message) -> R<(i32, Option<Address>)> {
+    let outcome = cx.data_mut().host.call(&message);
+    cx.add_fuel(u64::try_from(outcome.gas_left).unwrap_or(0));
+    let code = match outcome.status {
+        Status::Success => 0,
+        Status::Revert => 2,
+        _ => 1,
+    };
+    let address = outcome.create_address.filter(|_| code == 0);
+    cx.data_mut().return_data = outcome.output;
+    Ok((code, address))
+}
+
+#[allow(clippy::too_many_arguments)]
+fn call_any(
+    mut cx: Cx<'_>,
+    flavour: Flavour,
+    gas: i64,
+    address: u32,
+    value: Option<u32>,
+    data: u32,
+    len: u32,
+) -> R<i32> {
+    let Ok(gas) = u64::try_from(gas) else {
+        return fail(EeiError::ArgumentOutOfRange);
+    };
+    let target = read_address(&cx, address)?;
+    let current = cx.data().message.clone();
+    let value = match value {
+        Some(pointer) => read_u128(&cx, pointer)?,
+        None => U256::zero(),
+    };
+    if flavour == Flavour::Call && !value.is_zero() {
+        check_static(&cx)?;
+    }
+    let input = if len > 0 {
+        read(&cx, data, len)?
+    } else {
+        Vec::new()
+    };
+    charge(&mut cx, gas::CALL)?;
+    if current.depth >= gas::MAX_DEPTH {
+        return Ok(1);
+    }
+    let transfers = matches!(flavour, Flavour::Call | Flavour::CallCode) && !value.is_zero();
+    if transfers {
+        charge(&mut cx, gas::VALUE_TRANSFER)?;
+        if own_balance(&mut cx)? < value {
+            return Ok(1);
+        }
+        if flavour == Flavour::Call && !cx.data_mut().host.account_exists(&target) {
+            charge(&mut cx, gas::CALL_NEW_ACCOUNT)?;
+        }
+    }
+    let forwarded = gas.min(all_but_one_64th(cx.fuel()));
+    charge(&mut cx, forwarded)?;
+    let stipend = if transfers { gas::CALL_STIPEND } else { 0 };
+    let (kind, recipient, sender, value, is_static) = match flavour {
+        Flavour::Call => (
+            CallKind::Call,
+            target,
+            current.recipient,
+            value,
+            current.is_static,
+        ),
+        Flavour::CallCode => (
+            CallKind::CallCode,
+            current.recipient,
+            current.recipient,
+            value,
+            current.is_static,
+        ),
+        Flavour::Delegate => (
+            CallKind::DelegateCall,
+            current.recipient,
+            current.sender,
+            current.value,
+            current.is_static,
+        ),
+        Flavour::Static => (
+            CallKind::Call,
+            target,
+            current.recipient,
+            U256::zero(),
+            true,
+        ),
+    };
+    let message = Message {
+        kind,
+        is_static,
+        depth: current.depth + 1,
+        gas: (forwarded + stipend) as i64,
+        recipient,
+        sender,
+        input,
+        value,
+        code_address: target,
+    };
+    Ok(run(&mut cx, message)?.0)
+}
+
+pub(super) fn create(mut cx: Cx<'_>, value: u32, data: u32, len: u32, result: u32) -> R<i32> {
+    charge(&mut cx, gas::CREATE)?;
+    check_static(&cx)?;
+    let value = read_u128(&cx, value)?;
+    let current = cx.data().message.clone();
+    if current.depth >= gas::MAX_DEPTH {
+        return Ok(1);
+    }
+    if own_balance(&mut cx)? < value {
+        return Ok(1);
+    }
+    let init_code = read(&cx, data, len)?;
+    let forwarded = all_but_one_64th(cx.fuel());
+    charge(&mut cx, forwarded)?;
+    let message = Message {
+        kind: CallKind::Create,
+        is_static: false,
+        depth: current.depth + 1,
+        gas: forwarded as i64,
+        recipient: Address::default(),
+        sender: current.recipient,
+        input: init_code,
+        value,
+        code_address: Address::default(),
+    };
+    let (code, address) = run(&mut cx, message)?;
+    if code == 0 {
+        cx.data_mut().return_data.clear();
+        if let Some(address) = address {
+            write(&mut cx, result, &address.0)?;
+        }
+    }
+    Ok(code)
+}

@@ -1,0 +1,217 @@
+//! The `ethereum` host module (the Ewasm Environment Interface) and the
+//! `debug` module.
+//!
+//! Every EEI function follows the same order: charge gas, check the static
+//! flag, read arguments, call the host, write results. Guest memory is
+//! reached only through the checked helpers below; a pointer outside memory
+//! is `EeiError::InvalidMemoryAccess`, never a Wasm trap.
+
+mod calls;
+mod data;
+mod debug;
+mod env;
+mod imports;
+mod state;
+
+use std::fmt;
+
+use engine::{Caller, HostError, Linker, Trap};
+
+use crate::host::EvmHost;
+use crate::types::{Address, Bytes32, Message, TxContext, U256};
+
+pub use imports::{add_debug_to_linker, add_to_linker};
+
+/// The state of one execution, as the host functions see it.
+pub struct EeiCtx {
+    /// The client.
+    pub(crate) host: Box<dyn EvmHost>,
+    /// The message being executed.
+    pub(crate) message: Message,
+    /// The code as stored in state (what `codeCopy` sees).
+    pub(crate) code: Vec<u8>,
+    /// The output of the last call or create.
+    pub(crate) return_data: Vec<u8>,
+    /// What `finish` or `revert` left.
+    pub(crate) output: Vec<u8>,
+    /// The block context, fetched once.
+    tx_context: Option<TxContext>,
+}
+
+impl fmt::Debug for EeiCtx {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("EeiCtx")
+            .field("message", &self.message)
+            .field("code", &self.code.len())
+            .finish_non_exhaustive()
+    }
+}
+
+impl EeiCtx {
+    pub(crate) fn new(host: Box<dyn EvmHost>, message: Message, code: Vec<u8>) -> Self {
+        Self {
+            host,
+            message,
+            code,
+            return_data: Vec::new(),
+            output: Vec::new(),
+            tx_context: None,
+        }
+    }
+
+    pub(crate) fn tx_context(&mut self) -> &TxContext {
+        let host = &mut self.host;
+        self.tx_context.get_or_insert_with(|| host.get_tx_context())
+    }
+
+    /// Takes the host back.
+    pub(crate) fn into_host(self) -> Box<dyn EvmHost> {
+        self.host
+    }
+}
+
+/// A normal end of execution, carried as a host trap.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Halt {
+    /// `finish`: success with output.
+    Finish,
+    /// `revert`: state undone, gas left returned, output kept.
+    Revert,
+    /// `selfDestruct`: success.
+    SelfDestruct,
+}
+
+impl fmt::Display for Halt {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(self, f)
+    }
+}
+
+impl HostError for Halt {}
+
+/// A failure inside an EEI function.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum EeiError {
+    /// A state change in a static call.
+    StaticModeViolation,
+    /// A pointer outside the memory or a source buffer.
+    InvalidMemoryAccess,
+    /// A value over 128 bits, or a negative gas.
+    ArgumentOutOfRange,
+    /// A rule of the contract interface broken at run time (too many log
+    /// topics).
+    ContractValidation(&'static str),
+    /// A debug function used wrongly (Hera's internal assertion).
+    Internal(&'static str),
+}
+
+impl fmt::Display for EeiError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(self, f)
+    }
+}
+
+impl HostError for EeiError {}
+
+/// The caller type of every host function here.
+pub(crate) type Cx<'a> = Caller<'a, EeiCtx>;
+
+/// The result type of every host function here.
+pub(crate) type R<T> = Result<T, Trap>;
+
+pub(crate) fn fail<T>(error: EeiError) -> R<T> {
+    Err(Trap::host(error))
+}
+
+/// Charges gas; running out is `TrapCode::OutOfFuel`.
+pub(crate) fn charge(cx: &mut Cx<'_>, gas: u64) -> R<()> {
+    cx.consume_fuel(gas)
+}
+
+/// Fails in a static call.
+pub(crate) fn check_static(cx: &Cx<'_>) -> R<()> {
+    if cx.data().message.is_static {
+        return fail(EeiError::StaticModeViolation);
+    }
+    Ok(())
+}
+
+/// 3 + 3 per 32-byte word: the price of a copy of `len` bytes.
+pub(crate) fn copy_cost(base: u64, len: u32) -> u64 {
+    base + crate::gas::COPY_WORD * u64::from(len).div_ceil(32)
+}
+
+fn memory_error(_: Trap) -> Trap {
+    Trap::host(EeiError::InvalidMemoryAccess)
+}
+
+/// `len` bytes of memory at `offset`.
+pub(crate) fn read(cx: &Cx<'_>, offset: u32, len: u32) -> R<Vec<u8>> {
+    cx.read(offset, len)
+        .map(<[u8]>::to_vec)
+        .map_err(memory_error)
+}
+
+pub(crate) fn read_address(cx: &Cx<'_>, offset: u32) -> R<Address> {
+    cx.read_array::<20>(offset)
+        .map(Address)
+        .map_err(memory_error)
+}
+
+pub(crate) fn read_bytes32(cx: &Cx<'_>, offset: u32) -> R<Bytes32> {
+    cx.read_array::<32>(offset)
+        .map(Bytes32)
+        .map_err(memory_error)
+}
+
+/// A 128-bit little-endian value.
+pub(crate) fn read_u128(cx: &Cx<'_>, offset: u32) -> R<U256> {
+    let bytes = cx.read_array::<16>(offset).map_err(memory_error)?;
+    Ok(U256::from(u128::from_le_bytes(bytes)))
+}
+
+pub(crate) fn write(cx: &mut Cx<'_>, offset: u32, bytes: &[u8]) -> R<()> {
+    cx.write(offset, bytes).map_err(memory_error)
+}
+
+/// Writes `value` as 16 little-endian bytes; it must fit 128 bits.
+pub(crate) fn write_u128(cx: &mut Cx<'_>, offset: u32, value: U256) -> R<()> {
+    let value = fit_u128(value)?;
+    write(cx, offset, &value.to_le_bytes())
+}
+
+/// `value` as a `u128`, or `ArgumentOutOfRange`.
+pub(crate) fn fit_u128(value: U256) -> R<u128> {
+    if value.bits() > 128 {
+        return fail(EeiError::ArgumentOutOfRange);
+    }
+    Ok(value.low_u128())
+}
+
+/// `len` bytes of `source` from `offset`, or `InvalidMemoryAccess` when the
+/// range leaves it: the EEI never pads with zeros.
+pub(crate) fn slice(source: &[u8], offset: u32, len: u32) -> R<Vec<u8>> {
+    let start = offset as usize;
+    let end = start.checked_add(len as usize);
+    match end.and_then(|end| source.get(start..end)) {
+        Some(bytes) => Ok(bytes.to_vec()),
+        None => fail(EeiError::InvalidMemoryAccess),
+    }
+}
+
+/// Builds a linker holding the `ethereum` module, and `debug` if asked.
+///
+/// # Errors
+///
+/// Never in practice: the names are fixed and distinct.
+pub(crate) fn linker(
+    engine: &engine::Engine,
+    debug: bool,
+) -> Result<Linker<EeiCtx>, engine::Error> {
+    let mut linker = Linker::new(engine);
+    add_to_linker(&mut linker)?;
+    if debug {
+        add_debug_to_linker(&mut linker)?;
+    }
+    Ok(linker)
+}

@@ -1,0 +1,238 @@
+//! One execution: code and message in, outcome out.
+
+use std::sync::Arc;
+
+use engine::{Config, CostModel, Engine, Linker, Module, Operator, Store, Trap, TrapCode};
+
+use crate::eei::{self, EeiCtx, EeiError, Halt};
+use crate::host::EvmHost;
+use crate::metering::{find_float, EwasmCostModel};
+use crate::types::{CallKind, Message, Outcome, Status};
+use crate::validate::{check_contract, has_wasm_preamble, ContractError};
+
+/// What to do with code that is not Wasm.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Evm1Mode {
+    /// Fail (`Status::Failure`).
+    #[default]
+    Reject,
+    /// Answer `Status::Rejected`, so the client runs its own EVM.
+    Fallback,
+}
+
+/// How contracts run.
+#[derive(Debug, Clone)]
+pub struct ExecConfig {
+    /// Charge every instruction as the Sentinel's injected metering would,
+    /// and refuse floating point. Off by default, as in Hera and the state
+    /// tests: then only EEI calls and `useGas` cost gas.
+    pub metering: bool,
+    /// Link the `debug` module.
+    pub debug: bool,
+    /// What to do with non-Wasm code.
+    pub evm1mode: Evm1Mode,
+    /// The most pages a contract's memory may have (`memory.grow` past it
+    /// returns -1).
+    pub max_memory_pages: u32,
+}
+
+impl Default for ExecConfig {
+    fn default() -> Self {
+        Self {
+            metering: false,
+            debug: false,
+            evm1mode: Evm1Mode::Reject,
+            max_memory_pages: 1_024,
+        }
+    }
+}
+
+/// Interface gas only: instructions are free, `useGas` and the EEI charge.
+#[derive(Debug, Clone, Copy)]
+struct InterfaceGasOnly;
+
+impl CostModel for InterfaceGasOnly {
+    fn operator_cost(&self, _op: &Operator<'_>) -> u64 {
+        0
+    }
+
+    fn memory_grow_page_cost(&self) -> u64 {
+        0
+    }
+
+    fn bulk_unit_cost(&self) -> u64 {
+        0
+    }
+
+    fn charges_operators(&self) -> bool {
+        false
+    }
+}
+
+/// Runs contracts: an engine and a linker set up once for a configuration.
+pub struct Executor {
+    config: ExecConfig,
+    engine: Engine,
+    linker: Linker<EeiCtx>,
+}
+
+impl std::fmt::Debug for Executor {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Executor")
+            .field("config", &self.config)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Executor {
+    /// An executor for `config`.
+    ///
+    /// # Errors
+    ///
+    /// Never in practice: the EEI's names are fixed and distinct.
+    pub fn new(config: ExecConfig) -> Result<Self, engine::Error> {
+        let mut engine_config = Config::default();
+        let model: Arc<dyn CostModel> = if config.metering {
+            Arc::new(EwasmCostModel::default())
+        } else {
+            Arc::new(InterfaceGasOnly)
+        };
+        engine_config
+            .consume_fuel(true)
+            .cost_model(model)
+            .max_memory_pages(config.max_memory_pages)
+            .max_call_depth(4_096);
+        let engine = Engine::new(&engine_config);
+        let linker = eei::linker(&engine, config.debug)?;
+        Ok(Self {
+            config,
+            engine,
+            linker,
+        })
+    }
+
+    /// The configuration.
+    pub fn config(&self) -> &ExecConfig {
+        &self.config
+    }
+
+    /// Checks `code` against the contract rules and compiles it.
+    ///
+    /// # Errors
+    ///
+    /// The rule it breaks.
+    pub fn compile(&self, code: &[u8]) -> Result<Module, ContractError> {
+        if code.get(4..8) != Some(&[1, 0, 0, 0]) {
+            return Err(ContractError::Version);
+        }
+        let module =
+            Module::new(&self.engine, code).map_err(|e| ContractError::Invalid(e.to_string()))?;
+        check_contract(&module, &self.linker)?;
+        if self.config.metering {
+            if let Ok(Some(offset)) = find_float(code) {
+                return Err(ContractError::FloatingPoint(offset));
+            }
+        }
+        Ok(module)
+    }
+
+    /// Executes `message` with `code` against `host`, and gives the host
+    /// back with the outcome.
+    pub fn execute(
+        &self,
+        host: Box<dyn EvmHost>,
+        message: &Message,
+        code: &[u8],
+    ) -> (Outcome, Box<dyn EvmHost>) {
+        if message.gas < 0 {
+            return (Outcome::failed(Status::InternalError), host);
+        }
+        if !has_wasm_preamble(code) {
+            let status = match self.config.evm1mode {
+                Evm1Mode::Reject => Status::Failure,
+                Evm1Mode::Fallback => Status::Rejected,
+            };
+            return (Outcome::failed(status), host);
+        }
+        let module = match self.compile(code) {
+            Ok(module) => module,
+            Err(_) => return (Outcome::failed(Status::ContractValidationFailure), host),
+        };
+        let cx = EeiCtx::new(host, message.clone(), code.to_vec());
+        let mut store = Store::new(&self.engine, cx);
+        let mut outcome = self.run(&mut store, &module, message.gas as u64);
+        // Deployed code that looks like Wasm must be a valid contract.
+        if message.kind == CallKind::Create
+            && outcome.status == Status::Success
+            && has_wasm_preamble(&outcome.output)
+            && self.compile(&outcome.output).is_err()
+        {
+            outcome = Outcome::failed(Status::ContractValidationFailure);
+        }
+        (outcome, store.into_data().into_host())
+    }
+
+    fn run(&self, store: &mut Store<EeiCtx>, module: &Module, gas: u64) -> Outcome {
+        if store.set_fuel(gas).is_err() {
+            return Outcome::failed(Status::InternalError);
+        }
+        let result = self.linker.instantiate(store, module).and_then(|instance| {
+            match instance.get_func(store, "main") {
+                Some(main) => main.call(store, &[], &mut []),
+                None => Err(engine::Error::from(TrapCode::Unreachable)),
+            }
+        });
+        let gas_left = store.get_fuel().unwrap_or(0) as i64;
+        let output = std::mem::take(&mut store.data_mut().output);
+        let kept = |status| Outcome {
+            status,
+            gas_left,
+            gas_refund: 0,
+            output: Vec::new(),
+        };
+        match result {
+            Ok(()) => kept(Status::Success),
+            Err(error) => match error.into_trap() {
+                Ok(trap) => match status_of(trap) {
+                    (Status::Success, Some(Halt::Finish)) => Outcome {
+                        output,
+                        ..kept(Status::Success)
+                    },
+                    (Status::Revert, _) => Outcome {
+                        output,
+                        ..kept(Status::Revert)
+                    },
+                    (Status::Success, _) => kept(Status::Success),
+                    (status, _) => Outcome::failed(status),
+                },
+                // Linking cannot fail after validation; anything else is ours.
+                Err(_) => Outcome::failed(Status::ContractValidationFailure),
+            },
+        }
+    }
+}
+
+/// The status a trap ends an execution with.
+fn status_of(trap: Trap) -> (Status, Option<Halt>) {
+    if let Some(halt) = trap.downcast_ref::<Halt>() {
+        let status = match halt {
+            Halt::Finish | Halt::SelfDestruct => Status::Success,
+            Halt::Revert => Status::Revert,
+        };
+        return (status, Some(*halt));
+    }
+    if let Some(error) = trap.downcast_ref::<EeiError>() {
+        let status = match error {
+            EeiError::StaticModeViolation => Status::StaticModeViolation,
+            EeiError::InvalidMemoryAccess => Status::InvalidMemoryAccess,
+            EeiError::ArgumentOutOfRange => Status::ArgumentOutOfRange,
+            EeiError::ContractValidation(_) => Status::ContractValidationFailure,
+            EeiError::Internal(_) => Status::InternalError,
+        };
+        return (status, None);
+    }
+    match trap.code() {
+        Some(TrapCode::OutOfFuel) => (Status::OutOfGas, None),
+        _ => (Status::Failure, None),
+    }
+}

@@ -1,0 +1,199 @@
+//! The Ethereum values the EEI works with, as plain Rust types.
+
+use std::fmt;
+
+pub use primitive_types::U256;
+
+/// A 20-byte account address.
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub struct Address(pub [u8; 20]);
+
+/// A 32-byte word: storage keys and values, hashes, log topics.
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub struct Bytes32(pub [u8; 32]);
+
+impl fmt::Debug for Address {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "0x{}", hex(&self.0))
+    }
+}
+
+impl fmt::Display for Address {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(self, f)
+    }
+}
+
+impl fmt::Debug for Bytes32 {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "0x{}", hex(&self.0))
+    }
+}
+
+/// Lower-case hex of `bytes`, without a prefix.
+pub fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+impl Bytes32 {
+    /// The all-zero word.
+    pub const ZERO: Bytes32 = Bytes32([0; 32]);
+
+    /// Whether every byte is zero.
+    pub fn is_zero(&self) -> bool {
+        self.0 == [0; 32]
+    }
+
+    /// The word as a big-endian 256-bit integer.
+    pub fn to_u256(&self) -> U256 {
+        U256::from_big_endian(&self.0)
+    }
+
+    /// A 256-bit integer as a big-endian word.
+    pub fn from_u256(value: U256) -> Self {
+        Bytes32(value.to_big_endian())
+    }
+}
+
+/// The kind of a message.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CallKind {
+    /// A call: runs the target's code on the target's account.
+    Call,
+    /// A delegate call: the target's code on the current account, with the
+    /// current sender and value.
+    DelegateCall,
+    /// A call-code: the target's code on the current account.
+    CallCode,
+    /// A contract creation: runs init code; its output is the new code.
+    Create,
+}
+
+/// One execution request: what EVMC calls `evmc_message`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Message {
+    /// The kind.
+    pub kind: CallKind,
+    /// Whether state changes are forbidden (`EVMC_STATIC`).
+    pub is_static: bool,
+    /// The call depth: 0 for the transaction's message.
+    pub depth: i32,
+    /// Gas given to the execution.
+    pub gas: i64,
+    /// The account whose storage and balance the code acts on (for a
+    /// create, the new account, when the host knows it).
+    pub recipient: Address,
+    /// The caller.
+    pub sender: Address,
+    /// Call data (for a create: none; the init code is the code).
+    pub input: Vec<u8>,
+    /// Value transferred.
+    pub value: U256,
+    /// The account whose code runs (differs from `recipient` for
+    /// call-code and delegate calls).
+    pub code_address: Address,
+}
+
+/// How an execution ended: what EVMC calls `evmc_status_code`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Status {
+    /// Success: `main` returned, or `finish` or `selfDestruct` was called.
+    Success,
+    /// A Wasm trap or any other failure.
+    Failure,
+    /// `revert` was called: state changes undone, gas left returned.
+    Revert,
+    /// Out of gas.
+    OutOfGas,
+    /// An EEI function got a pointer outside the memory or a source buffer.
+    InvalidMemoryAccess,
+    /// A state change in a static call.
+    StaticModeViolation,
+    /// The code breaks the Ewasm contract rules.
+    ContractValidationFailure,
+    /// A value that must fit 128 bits did not, or a negative gas.
+    ArgumentOutOfRange,
+    /// The code is not Wasm and `evm1mode` is `fallback`: the client should
+    /// run it with its own EVM.
+    Rejected,
+    /// A bug in Iris, or a request it cannot serve.
+    InternalError,
+}
+
+impl Status {
+    /// Whether the execution's gas left is kept (success and revert).
+    pub fn keeps_gas(self) -> bool {
+        matches!(self, Status::Success | Status::Revert)
+    }
+}
+
+/// What a nested call or create gives back to the EEI.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CallOutcome {
+    /// How the callee ended.
+    pub status: Status,
+    /// Gas it did not use.
+    pub gas_left: i64,
+    /// Its output (return or revert data).
+    pub output: Vec<u8>,
+    /// For a successful create: the new account.
+    pub create_address: Option<Address>,
+}
+
+impl CallOutcome {
+    /// A failure that used all its gas.
+    pub fn failure() -> Self {
+        Self {
+            status: Status::Failure,
+            gas_left: 0,
+            output: Vec::new(),
+            create_address: None,
+        }
+    }
+}
+
+/// The block and transaction an execution runs in.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct TxContext {
+    /// The transaction's gas price.
+    pub gas_price: U256,
+    /// The transaction's sender.
+    pub origin: Address,
+    /// The block's beneficiary.
+    pub coinbase: Address,
+    /// The block number.
+    pub number: i64,
+    /// The block's timestamp.
+    pub timestamp: i64,
+    /// The block's gas limit.
+    pub gas_limit: i64,
+    /// The block's difficulty (PREVRANDAO since the merge).
+    pub difficulty: U256,
+    /// The chain id.
+    pub chain_id: U256,
+}
+
+/// The result of one execution: what EVMC calls `evmc_result`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Outcome {
+    /// How it ended.
+    pub status: Status,
+    /// Gas left: 0 unless the status is success or revert.
+    pub gas_left: i64,
+    /// Gas to refund (always 0: refunds are the host's, pre-EIP-1283).
+    pub gas_refund: i64,
+    /// Output: `finish` or `revert` data; for a create, the runtime code.
+    pub output: Vec<u8>,
+}
+
+impl Outcome {
+    /// An outcome that keeps no gas and has no output.
+    pub fn failed(status: Status) -> Self {
+        Self {
+            status,
+            gas_left: 0,
+            gas_refund: 0,
+            output: Vec::new(),
+        }
+    }
+}

@@ -1,0 +1,273 @@
+//! The world as an `EvmHost`: messages, nested calls and creates.
+
+use std::sync::Arc;
+
+use ewasm_host::{
+    Address, Bytes32, CallKind, CallOutcome, EvmHost, Executor, Message, Status, TxContext, U256,
+};
+
+use crate::world::{Log, World};
+use crate::{keccak, rlp};
+
+/// Bytes of deployed code a create may return (EIP-170).
+pub const MAX_CODE_SIZE: usize = 24_576;
+/// Gas per byte of deployed code.
+pub const CODE_DEPOSIT: i64 = 200;
+/// Refund for clearing a storage slot (pre-EIP-1283).
+pub const REFUND_CLEAR: u64 = 15_000;
+/// Refund for a self-destruct.
+pub const REFUND_SELF_DESTRUCT: u64 = 24_000;
+
+/// The block a transaction runs in.
+#[derive(Debug, Clone, Default)]
+pub struct Env {
+    /// What `get_tx_context` answers.
+    pub tx: TxContext,
+}
+
+/// A world plus the block context and the executor that runs its code.
+pub struct WorldHost {
+    /// The state.
+    pub world: World,
+    env: Arc<Env>,
+    executor: Arc<Executor>,
+}
+
+impl std::fmt::Debug for WorldHost {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("WorldHost")
+            .field("env", &self.env)
+            .finish_non_exhaustive()
+    }
+}
+
+/// The address a create from `sender` with `nonce` makes.
+pub fn create_address(sender: &Address, nonce: u64) -> Address {
+    let hash = keccak(&rlp::list(&[
+        rlp::bytes(&sender.0),
+        rlp::uint(&nonce.to_be_bytes()),
+    ]));
+    let mut address = [0u8; 20];
+    address.copy_from_slice(&hash[12..]);
+    Address(address)
+}
+
+impl WorldHost {
+    /// A host over `world`.
+    pub fn new(world: World, env: Arc<Env>, executor: Arc<Executor>) -> Self {
+        Self {
+            world,
+            env,
+            executor,
+        }
+    }
+
+    /// Runs a message: the transaction's own, or one from the EEI.
+    pub fn run_message(&mut self, message: &Message) -> CallOutcome {
+        match message.kind {
+            CallKind::Create => self.create(message),
+            _ => self.call(message),
+        }
+    }
+
+    /// Runs `code` for `message` on a host made of this world, and takes
+    /// the world back.
+    fn execute(&mut self, message: &Message, code: &[u8]) -> ewasm_host::Outcome {
+        let inner = WorldHost {
+            world: std::mem::take(&mut self.world),
+            env: Arc::clone(&self.env),
+            executor: Arc::clone(&self.executor),
+        };
+        let (outcome, host) = self.executor.execute(Box::new(inner), message, code);
+        let host: Box<dyn std::any::Any> = host;
+        match host.downcast::<WorldHost>() {
+            Ok(inner) => {
+                self.world = inner.world;
+                outcome
+            }
+            // The executor hands back the host it was given.
+            Err(_) => ewasm_host::Outcome::failed(Status::InternalError),
+        }
+    }
+
+    fn call(&mut self, message: &Message) -> CallOutcome {
+        let snapshot = self.world.clone();
+        if message.kind == CallKind::Call {
+            if !self
+                .world
+                .transfer(message.sender, message.recipient, message.value)
+            {
+                return CallOutcome::failure();
+            }
+            self.world.touch(message.recipient);
+        }
+        let code = self
+            .world
+            .get(&message.code_address)
+            .map(|a| Arc::clone(&a.code))
+            .unwrap_or_default();
+        if code.is_empty() {
+            return CallOutcome {
+                status: Status::Success,
+                gas_left: message.gas,
+                output: Vec::new(),
+                create_address: None,
+            };
+        }
+        let outcome = self.execute(message, &code);
+        if outcome.status != Status::Success {
+            self.world = snapshot;
+        }
+        CallOutcome {
+            status: outcome.status,
+            gas_left: if outcome.status.keeps_gas() {
+                outcome.gas_left
+            } else {
+                0
+            },
+            output: outcome.output,
+            create_address: None,
+        }
+    }
+
+    fn create(&mut self, message: &Message) -> CallOutcome {
+        let sender = message.sender;
+        let nonce = self.world.get(&sender).map_or(0, |a| a.nonce);
+        let address = create_address(&sender, nonce);
+        self.world.entry(sender).nonce = nonce.saturating_add(1);
+        let snapshot = self.world.clone();
+        if let Some(existing) = self.world.get(&address) {
+            if existing.nonce != 0 || !existing.code.is_empty() {
+                return CallOutcome::failure();
+            }
+        }
+        let account = self.world.entry(address);
+        account.nonce = 1;
+        account.storage.clear();
+        if !self.world.transfer(sender, address, message.value) {
+            self.world = snapshot;
+            return CallOutcome::failure();
+        }
+        self.world.touch(address);
+        let init = Message {
+            recipient: address,
+            code_address: address,
+            input: Vec::new(),
+            ..message.clone()
+        };
+        // Empty init code runs nothing: the account is created as is.
+        let outcome = if message.input.is_empty() {
+            ewasm_host::Outcome {
+                status: Status::Success,
+                gas_left: message.gas,
+                gas_refund: 0,
+                output: Vec::new(),
+            }
+        } else {
+            self.execute(&init, &message.input)
+        };
+        match outcome.status {
+            Status::Success => {
+                let deposit = CODE_DEPOSIT.saturating_mul(outcome.output.len() as i64);
+                if outcome.output.len() > MAX_CODE_SIZE || outcome.gas_left < deposit {
+                    self.world = snapshot;
+                    return CallOutcome::failure();
+                }
+                self.world.entry(address).code = Arc::new(outcome.output);
+                CallOutcome {
+                    status: Status::Success,
+                    gas_left: outcome.gas_left - deposit,
+                    output: Vec::new(),
+                    create_address: Some(address),
+                }
+            }
+            status => {
+                self.world = snapshot;
+                CallOutcome {
+                    status,
+                    gas_left: if status.keeps_gas() {
+                        outcome.gas_left
+                    } else {
+                        0
+                    },
+                    output: outcome.output,
+                    create_address: None,
+                }
+            }
+        }
+    }
+}
+
+impl EvmHost for WorldHost {
+    fn account_exists(&mut self, address: &Address) -> bool {
+        self.world.get(address).is_some_and(|a| !a.is_empty())
+    }
+
+    fn get_storage(&mut self, address: &Address, key: &Bytes32) -> Bytes32 {
+        self.world.storage(address, key)
+    }
+
+    fn set_storage(&mut self, address: &Address, key: &Bytes32, value: &Bytes32) {
+        let current = self.world.storage(address, key);
+        if !current.is_zero() && value.is_zero() {
+            self.world.refund += REFUND_CLEAR;
+        }
+        self.world.set_storage(*address, *key, *value);
+    }
+
+    fn get_balance(&mut self, address: &Address) -> U256 {
+        self.world.balance(address)
+    }
+
+    fn get_code_size(&mut self, address: &Address) -> usize {
+        self.world.get(address).map_or(0, |a| a.code.len())
+    }
+
+    fn copy_code(&mut self, address: &Address, offset: usize, buffer: &mut [u8]) -> usize {
+        let code = self
+            .world
+            .get(address)
+            .map(|a| Arc::clone(&a.code))
+            .unwrap_or_default();
+        let source = code.get(offset..).unwrap_or(&[]);
+        let n = source.len().min(buffer.len());
+        buffer[..n].copy_from_slice(&source[..n]);
+        n
+    }
+
+    fn selfdestruct(&mut self, address: &Address, beneficiary: &Address) {
+        let balance = self.world.balance(address);
+        self.world.entry(*address).balance = U256::zero();
+        let account = self.world.entry(*beneficiary);
+        account.balance = account.balance.saturating_add(balance);
+        self.world.touch(*beneficiary);
+        if self.world.destructed.insert(*address) {
+            self.world.refund += REFUND_SELF_DESTRUCT;
+        }
+    }
+
+    fn call(&mut self, message: &Message) -> CallOutcome {
+        self.run_message(message)
+    }
+
+    fn get_tx_context(&mut self) -> TxContext {
+        self.env.tx.clone()
+    }
+
+    fn get_block_hash(&mut self, number: i64) -> Bytes32 {
+        let current = self.env.tx.number;
+        if number < current && number >= (current - 256).max(0) {
+            Bytes32(keccak(number.to_string().as_bytes()))
+        } else {
+            Bytes32::ZERO
+        }
+    }
+
+    fn emit_log(&mut self, address: &Address, data: &[u8], topics: &[Bytes32]) {
+        self.world.logs.push(Log {
+            address: *address,
+            topics: topics.to_vec(),
+            data: data.to_vec(),
+        });
+    }
+}

@@ -1,0 +1,37 @@
+//! An in-memory Ethereum world for Iris, and the state-test runner.
+//!
+//! [`World`] holds accounts (nonce, balance, code, storage) and runs
+//! messages through `ewasm-host`: it is the [`EvmHost`](ewasm_host::EvmHost)
+//! behind `iris run`, `iris statetest` and the EEI tests, with nested calls
+//! and creates, value transfers, logs, self-destructs and refunds, and
+//! snapshots so that a failed or reverted frame undoes exactly its own
+//! changes. [`transaction`] applies a Byzantium transaction;
+//! [`statetest`] runs GeneralStateTests JSON files and checks the post-state
+//! root and the logs hash.
+//!
+//! ```
+//! use state::{Account, World};
+//! let mut world = World::default();
+//! world.insert(ewasm_host::Address([1; 20]), Account::with_balance(100u64.into()));
+//! assert_eq!(world.state_root(), world.clone().state_root());
+//! ```
+
+pub mod host;
+pub mod rlp;
+pub mod statetest;
+pub mod transaction;
+pub mod trie;
+mod world;
+
+pub use host::{Env, WorldHost};
+pub use world::{Account, Log, World};
+
+/// Keccak-256.
+pub fn keccak(data: &[u8]) -> [u8; 32] {
+    use tiny_keccak::{Hasher, Keccak};
+    let mut hasher = Keccak::v256();
+    hasher.update(data);
+    let mut out = [0u8; 32];
+    hasher.finalize(&mut out);
+    out
+}

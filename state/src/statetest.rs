@@ -1,0 +1,338 @@
+//! The GeneralStateTests runner: pre-state, transaction, expected post-state
+//! root and logs hash.
+
+use std::fmt;
+use std::path::Path;
+use std::sync::Arc;
+
+use ewasm_host::{hex, Address, Bytes32, Executor, TxContext, U256};
+use serde_json::Value;
+
+use crate::host::Env;
+use crate::transaction::{apply, Transaction};
+use crate::world::{Account, World};
+
+/// The only network the vectors are run for.
+pub const NETWORK: &str = "Byzantium";
+
+/// A malformed test file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FormatError(pub String);
+
+impl fmt::Display for FormatError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for FormatError {}
+
+fn bad<T>(what: impl Into<String>) -> Result<T, FormatError> {
+    Err(FormatError(what.into()))
+}
+
+/// One post-state entry of one test.
+#[derive(Debug, Clone)]
+pub struct Case {
+    /// The test's name.
+    pub name: String,
+    /// Indexes into the transaction's data, gas and value arrays.
+    pub indexes: (usize, usize, usize),
+    /// The transaction.
+    pub tx: Transaction,
+    /// The pre-state.
+    pub pre: World,
+    /// The block context.
+    pub env: Arc<Env>,
+    /// The expected state root.
+    pub root: [u8; 32],
+    /// The expected logs hash.
+    pub logs: [u8; 32],
+}
+
+/// What running a case gave.
+#[derive(Debug, Clone)]
+pub struct CaseOutcome {
+    /// Whether root and logs hash match.
+    pub passed: bool,
+    /// The post-state.
+    pub post: World,
+    /// The computed state root.
+    pub root: [u8; 32],
+    /// The computed logs hash.
+    pub logs: [u8; 32],
+    /// Gas used, or why the transaction was invalid.
+    pub result: Result<u64, String>,
+}
+
+/// The cases of a file, and how many post entries were for other networks.
+#[derive(Debug, Clone, Default)]
+pub struct Cases {
+    /// The Byzantium cases.
+    pub cases: Vec<Case>,
+    /// Post entries of other networks (skipped).
+    pub skipped: usize,
+}
+
+/// Parses a hex string (with `0x`) into bytes.
+fn bytes(value: &Value, what: &str) -> Result<Vec<u8>, FormatError> {
+    let Some(text) = value.as_str() else {
+        return bad(format!("{what}: not a string"));
+    };
+    let digits = text.strip_prefix("0x").unwrap_or(text);
+    if digits.len() % 2 != 0 {
+        return bad(format!("{what}: odd number of hex digits"));
+    }
+    (0..digits.len())
+        .step_by(2)
+        .map(|i| {
+            digits
+                .get(i..i + 2)
+                .and_then(|pair| u8::from_str_radix(pair, 16).ok())
+                .ok_or_else(|| FormatError(format!("{what}: not hex")))
+        })
+        .collect()
+}
+
+fn u256(value: &Value, what: &str) -> Result<U256, FormatError> {
+    let Some(text) = value.as_str() else {
+        return bad(format!("{what}: not a string"));
+    };
+    let digits = text.strip_prefix("0x").unwrap_or(text);
+    if digits.is_empty() {
+        return Ok(U256::zero());
+    }
+    U256::from_str_radix(digits, 16).map_err(|_| FormatError(format!("{what}: not a number")))
+}
+
+fn u64_of(value: &Value, what: &str) -> Result<u64, FormatError> {
+    let n = u256(value, what)?;
+    if n.bits() > 64 {
+        return bad(format!("{what}: over 64 bits"));
+    }
+    Ok(n.low_u64())
+}
+
+fn i64_of(value: &Value, what: &str) -> Result<i64, FormatError> {
+    i64::try_from(u64_of(value, what)?).map_err(|_| FormatError(format!("{what}: over 63 bits")))
+}
+
+fn fixed<const N: usize>(value: &Value, what: &str) -> Result<[u8; N], FormatError> {
+    let raw = bytes(value, what)?;
+    raw.try_into()
+        .map_err(|_| FormatError(format!("{what}: not {N} bytes")))
+}
+
+fn address(value: &Value, what: &str) -> Result<Address, FormatError> {
+    fixed::<20>(value, what).map(Address)
+}
+
+fn field<'a>(object: &'a Value, key: &str, what: &str) -> Result<&'a Value, FormatError> {
+    object
+        .get(key)
+        .ok_or_else(|| FormatError(format!("{what}: missing `{key}`")))
+}
+
+/// A 32-byte word from a hex number of any length.
+fn word(value: &Value, what: &str) -> Result<Bytes32, FormatError> {
+    Ok(Bytes32::from_u256(u256(value, what)?))
+}
+
+/// The sender of a transaction signed with `secret`.
+pub fn sender_of(secret: &[u8; 32]) -> Result<Address, FormatError> {
+    let key = k256::SecretKey::from_slice(secret)
+        .map_err(|_| FormatError("secretKey: not a valid secp256k1 key".into()))?;
+    use k256::elliptic_curve::sec1::ToSec1Point;
+    let point = key.public_key().to_sec1_point(false);
+    let hash = crate::keccak(&point.as_bytes()[1..]);
+    let mut out = [0u8; 20];
+    out.copy_from_slice(&hash[12..]);
+    Ok(Address(out))
+}
+
+fn pre_state(pre: &Value) -> Result<World, FormatError> {
+    let Some(accounts) = pre.as_object() else {
+        return bad("pre: not an object");
+    };
+    let mut world = World::default();
+    for (key, account) in accounts {
+        let at = address(&Value::String(key.clone()), "pre: address")?;
+        let mut storage = std::collections::BTreeMap::new();
+        if let Some(slots) = field(account, "storage", "pre account")?.as_object() {
+            for (slot, value) in slots {
+                let value = word(value, "pre storage value")?;
+                if !value.is_zero() {
+                    storage.insert(
+                        word(&Value::String(slot.clone()), "pre storage key")?,
+                        value,
+                    );
+                }
+            }
+        }
+        world.insert(
+            at,
+            Account {
+                nonce: u64_of(field(account, "nonce", "pre account")?, "nonce")?,
+                balance: u256(field(account, "balance", "pre account")?, "balance")?,
+                code: Arc::new(bytes(field(account, "code", "pre account")?, "code")?),
+                storage,
+            },
+        );
+    }
+    Ok(world)
+}
+
+fn env_of(env: &Value) -> Result<Env, FormatError> {
+    Ok(Env {
+        tx: TxContext {
+            gas_price: U256::zero(),
+            origin: Address::default(),
+            coinbase: address(field(env, "currentCoinbase", "env")?, "currentCoinbase")?,
+            number: i64_of(field(env, "currentNumber", "env")?, "currentNumber")?,
+            timestamp: i64_of(field(env, "currentTimestamp", "env")?, "currentTimestamp")?,
+            gas_limit: i64_of(field(env, "currentGasLimit", "env")?, "currentGasLimit")?,
+            difficulty: u256(field(env, "currentDifficulty", "env")?, "currentDifficulty")?,
+            chain_id: U256::one(),
+        },
+    })
+}
+
+fn index(array: &Value, at: usize, what: &str) -> Result<Value, FormatError> {
+    array
+        .as_array()
+        .and_then(|a| a.get(at))
+        .cloned()
+        .ok_or_else(|| FormatError(format!("transaction.{what}: no entry {at}")))
+}
+
+/// Parses a state-test file's text.
+///
+/// # Errors
+///
+/// [`FormatError`] for malformed JSON or a missing or malformed field.
+pub fn parse(text: &str) -> Result<Cases, FormatError> {
+    let json: Value = serde_json::from_str(text).map_err(|e| FormatError(format!("JSON: {e}")))?;
+    let Some(tests) = json.as_object() else {
+        return bad("the file is not a JSON object of tests");
+    };
+    let mut out = Cases::default();
+    for (name, test) in tests {
+        let pre = pre_state(field(test, "pre", name)?)?;
+        let env_json = field(test, "env", name)?;
+        let tx = field(test, "transaction", name)?;
+        let secret = fixed::<32>(field(tx, "secretKey", "transaction")?, "secretKey")?;
+        let sender = sender_of(&secret)?;
+        let to = field(tx, "to", "transaction")?;
+        let to = match to.as_str() {
+            Some("") => None,
+            _ => Some(address(to, "transaction.to")?),
+        };
+        let gas_price = u256(field(tx, "gasPrice", "transaction")?, "gasPrice")?;
+        let mut env = env_of(env_json)?;
+        env.tx.gas_price = gas_price;
+        env.tx.origin = sender;
+        let env = Arc::new(env);
+        let Some(post) = field(test, "post", name)?.as_object() else {
+            return bad(format!("{name}: post is not an object"));
+        };
+        for (network, entries) in post {
+            let Some(entries) = entries.as_array() else {
+                return bad(format!("{name}: post.{network} is not an array"));
+            };
+            if network != NETWORK {
+                out.skipped += entries.len();
+                continue;
+            }
+            for entry in entries {
+                let indexes = field(entry, "indexes", "post entry")?;
+                let at = |key: &str| -> Result<usize, FormatError> {
+                    field(indexes, key, "indexes")?
+                        .as_u64()
+                        .map(|n| n as usize)
+                        .ok_or_else(|| FormatError(format!("indexes.{key}: not a number")))
+                };
+                let (d, g, v) = (at("data")?, at("gas")?, at("value")?);
+                out.cases.push(Case {
+                    name: name.clone(),
+                    indexes: (d, g, v),
+                    tx: Transaction {
+                        sender,
+                        nonce: u64_of(field(tx, "nonce", "transaction")?, "nonce")?,
+                        gas_price,
+                        gas_limit: u64_of(
+                            &index(field(tx, "gasLimit", "transaction")?, g, "gasLimit")?,
+                            "gasLimit",
+                        )?,
+                        to,
+                        value: u256(
+                            &index(field(tx, "value", "transaction")?, v, "value")?,
+                            "value",
+                        )?,
+                        data: bytes(
+                            &index(field(tx, "data", "transaction")?, d, "data")?,
+                            "data",
+                        )?,
+                    },
+                    pre: pre.clone(),
+                    env: Arc::clone(&env),
+                    root: fixed::<32>(field(entry, "hash", "post entry")?, "hash")?,
+                    logs: fixed::<32>(field(entry, "logs", "post entry")?, "logs")?,
+                });
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// Parses the file at `path`.
+///
+/// # Errors
+///
+/// [`FormatError`] if it cannot be read or parsed.
+pub fn parse_file(path: &Path) -> Result<Cases, FormatError> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| FormatError(format!("{}: {e}", path.display())))?;
+    parse(&text)
+}
+
+/// Runs one case.
+pub fn run(case: &Case, executor: &Arc<Executor>) -> CaseOutcome {
+    let mut world = case.pre.clone();
+    let result = apply(&mut world, &case.env, executor, &case.tx)
+        .map(|receipt| receipt.gas_used)
+        .map_err(|e| e.to_string());
+    if result.is_err() {
+        // An invalid transaction changes nothing and logs nothing.
+        world = case.pre.clone();
+    }
+    let root = world.state_root();
+    let logs = world.logs_hash();
+    CaseOutcome {
+        passed: root == case.root && logs == case.logs,
+        post: world,
+        root,
+        logs,
+        result,
+    }
+}
+
+/// A one-line account dump, for `--diff`.
+pub fn describe(world: &World) -> Vec<String> {
+    world
+        .accounts()
+        .map(|(address, account)| {
+            let storage: Vec<String> = account
+                .storage
+                .iter()
+                .map(|(k, v)| format!("{}={}", hex(&k.0), hex(&v.0)))
+                .collect();
+            format!(
+                "{address}: nonce {} balance {} code {} bytes storage [{}]",
+                account.nonce,
+                account.balance,
+                account.code.len(),
+                storage.join(", ")
+            )
+        })
+        .collect()
+}

@@ -1,0 +1,205 @@
+//! Applying a Byzantium transaction to the world.
+
+use std::fmt;
+use std::sync::Arc;
+
+use ewasm_host::{Address, CallKind, Executor, Message, Status, U256};
+
+use crate::host::{Env, WorldHost};
+use crate::world::{Log, World};
+
+/// Gas every transaction pays.
+pub const TX_GAS: u64 = 21_000;
+/// Extra gas a creating transaction pays (Homestead).
+pub const TX_CREATE_GAS: u64 = 32_000;
+/// Gas per zero byte of data.
+pub const TX_DATA_ZERO: u64 = 4;
+/// Gas per non-zero byte of data.
+pub const TX_DATA_NON_ZERO: u64 = 68;
+
+/// A signed transaction, its sender recovered.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Transaction {
+    /// The sender.
+    pub sender: Address,
+    /// Its nonce.
+    pub nonce: u64,
+    /// Price per gas.
+    pub gas_price: U256,
+    /// Gas limit.
+    pub gas_limit: u64,
+    /// The recipient, or `None` to create a contract.
+    pub to: Option<Address>,
+    /// Value sent.
+    pub value: U256,
+    /// Call data, or init code.
+    pub data: Vec<u8>,
+}
+
+/// Why a transaction is not valid in the world it meets.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TxError {
+    /// The nonce is not the sender's.
+    Nonce {
+        /// The sender's nonce.
+        expected: u64,
+        /// The transaction's.
+        got: u64,
+    },
+    /// The gas limit is below the intrinsic gas.
+    IntrinsicGas {
+        /// What the transaction needs before running.
+        needed: u64,
+        /// Its gas limit.
+        limit: u64,
+    },
+    /// The gas limit is above the block's.
+    BlockGasLimit,
+    /// The sender cannot pay gas limit × price + value.
+    Balance,
+}
+
+impl fmt::Display for TxError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            TxError::Nonce { expected, got } => write!(f, "nonce {got}, expected {expected}"),
+            TxError::IntrinsicGas { needed, limit } => {
+                write!(f, "gas limit {limit} below the intrinsic {needed}")
+            }
+            TxError::BlockGasLimit => f.write_str("gas limit above the block's"),
+            TxError::Balance => f.write_str("the sender cannot pay for gas and value"),
+        }
+    }
+}
+
+impl std::error::Error for TxError {}
+
+/// What a valid transaction did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Receipt {
+    /// How its message ended.
+    pub status: Status,
+    /// Gas used, after the refund.
+    pub gas_used: u64,
+    /// Its output.
+    pub output: Vec<u8>,
+    /// For a create that succeeded: the new contract.
+    pub created: Option<Address>,
+    /// Its logs.
+    pub logs: Vec<Log>,
+}
+
+/// The gas a transaction pays before it runs.
+pub fn intrinsic_gas(data: &[u8], create: bool) -> u64 {
+    let data_gas: u64 = data
+        .iter()
+        .map(|b| {
+            if *b == 0 {
+                TX_DATA_ZERO
+            } else {
+                TX_DATA_NON_ZERO
+            }
+        })
+        .sum();
+    TX_GAS + if create { TX_CREATE_GAS } else { 0 } + data_gas
+}
+
+/// Applies `tx` to `world` under Byzantium rules: buys gas, runs the
+/// message, refunds (capped at half the gas used), pays the coinbase,
+/// deletes self-destructed and touched empty accounts.
+///
+/// # Errors
+///
+/// [`TxError`] for an invalid transaction; the world is then unchanged.
+pub fn apply(
+    world: &mut World,
+    env: &Arc<Env>,
+    executor: &Arc<Executor>,
+    tx: &Transaction,
+) -> Result<Receipt, TxError> {
+    let create = tx.to.is_none();
+    let intrinsic = intrinsic_gas(&tx.data, create);
+    let expected = world.get(&tx.sender).map_or(0, |a| a.nonce);
+    if tx.nonce != expected {
+        return Err(TxError::Nonce {
+            expected,
+            got: tx.nonce,
+        });
+    }
+    if tx.gas_limit < intrinsic {
+        return Err(TxError::IntrinsicGas {
+            needed: intrinsic,
+            limit: tx.gas_limit,
+        });
+    }
+    if i64::try_from(tx.gas_limit).map_or(true, |limit| limit > env.tx.gas_limit) {
+        return Err(TxError::BlockGasLimit);
+    }
+    let gas_cost = U256::from(tx.gas_limit)
+        .checked_mul(tx.gas_price)
+        .ok_or(TxError::Balance)?;
+    let upfront = gas_cost.checked_add(tx.value).ok_or(TxError::Balance)?;
+    if world.balance(&tx.sender) < upfront {
+        return Err(TxError::Balance);
+    }
+
+    world.logs.clear();
+    world.refund = 0;
+    world.destructed.clear();
+    world.touched.clear();
+    let sender = world.entry(tx.sender);
+    sender.balance -= gas_cost;
+    if !create {
+        sender.nonce += 1;
+    }
+    world.touch(tx.sender);
+
+    let to = tx.to.unwrap_or_default();
+    let message = Message {
+        kind: if create {
+            CallKind::Create
+        } else {
+            CallKind::Call
+        },
+        is_static: false,
+        depth: 0,
+        gas: (tx.gas_limit - intrinsic) as i64,
+        recipient: to,
+        sender: tx.sender,
+        input: tx.data.clone(),
+        value: tx.value,
+        code_address: to,
+    };
+    let mut host = WorldHost::new(std::mem::take(world), Arc::clone(env), Arc::clone(executor));
+    let outcome = host.run_message(&message);
+    *world = host.world;
+
+    let mut gas_left = u64::try_from(outcome.gas_left).unwrap_or(0);
+    let used = tx.gas_limit - gas_left;
+    gas_left += world.refund.min(used / 2);
+    let sender = world.entry(tx.sender);
+    sender.balance = sender
+        .balance
+        .saturating_add(U256::from(gas_left) * tx.gas_price);
+    let coinbase = env.tx.coinbase;
+    let fee = U256::from(tx.gas_limit - gas_left) * tx.gas_price;
+    let miner = world.entry(coinbase);
+    miner.balance = miner.balance.saturating_add(fee);
+    world.touch(coinbase);
+
+    for address in std::mem::take(&mut world.destructed) {
+        world.remove(&address);
+    }
+    for address in std::mem::take(&mut world.touched) {
+        if world.get(&address).is_some_and(|a| a.is_empty()) {
+            world.remove(&address);
+        }
+    }
+    Ok(Receipt {
+        status: outcome.status,
+        gas_used: tx.gas_limit - gas_left,
+        output: outcome.output,
+        created: outcome.create_address,
+        logs: world.logs.clone(),
+    })
+}
