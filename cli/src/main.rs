@@ -2,6 +2,7 @@
 
 mod invoke;
 mod meter;
+mod run;
 mod statetest;
 mod wast;
 
@@ -45,6 +46,31 @@ enum Command {
         #[arg(long)]
         allow_floats: bool,
     },
+    /// Run a contract in a fresh in-memory state: put it at an account
+    /// (or deploy it with `--create`), call it, print status, gas used,
+    /// output and logs.
+    Run {
+        /// The contract, `.wasm` or `.wat`.
+        contract: PathBuf,
+        /// Call data, hex.
+        #[arg(long, default_value = "")]
+        input: String,
+        /// Gas for the call.
+        #[arg(long, default_value_t = 10_000_000)]
+        gas: i64,
+        /// Value sent, decimal.
+        #[arg(long, default_value_t = 0)]
+        value: u128,
+        /// Run the file as init code first, then call what it returns.
+        #[arg(long)]
+        create: bool,
+        /// Charge instructions as Ewasm's metering does.
+        #[arg(long)]
+        metering: bool,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
     /// Run Ethereum state tests (GeneralStateTests JSON; files or
     /// directories): one line per case, then `N passed, N failed`.
     Statetest {
@@ -70,6 +96,14 @@ enum Command {
     },
 }
 
+/// The exit status of a command: its own, or 2 after printing its error.
+fn finish(result: Result<ExitCode, String>) -> ExitCode {
+    result.unwrap_or_else(|e| {
+        eprintln!("iris: {e}");
+        ExitCode::from(2)
+    })
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
@@ -82,24 +116,33 @@ fn main() -> ExitCode {
             input,
             output,
             allow_floats,
-        } => match meter::run(&input, &output, allow_floats) {
-            Ok(()) => ExitCode::SUCCESS,
-            Err(e) => {
-                eprintln!("iris: {e}");
-                ExitCode::from(2)
-            }
-        },
+        } => finish(meter::run(&input, &output, allow_floats).map(|()| ExitCode::SUCCESS)),
+        Command::Run {
+            contract,
+            input,
+            gas,
+            value,
+            create,
+            metering,
+            json,
+        } => {
+            let options = run::Options {
+                input,
+                gas,
+                value,
+                create,
+                metering,
+                json,
+            };
+            finish(run::run(&contract, &options))
+        }
         Command::Statetest {
             diff,
             metering,
             paths,
         } => statetest::run(&paths, diff, metering),
-        Command::Invoke { file, name, args } => match invoke::run(&file, &name, &args) {
-            Ok(()) => ExitCode::SUCCESS,
-            Err(e) => {
-                eprintln!("iris: {e}");
-                ExitCode::from(2)
-            }
-        },
+        Command::Invoke { file, name, args } => {
+            finish(invoke::run(&file, &name, &args).map(|()| ExitCode::SUCCESS))
+        }
     }
 }

@@ -72,22 +72,37 @@ impl WorldHost {
 
     /// Runs `code` for `message` on a host made of this world, and takes
     /// the world back.
+    ///
+    /// Nested calls recurse on the native stack, one execution per call
+    /// level; every [`LEVELS_PER_STACK`] levels the execution moves to a
+    /// fresh thread with a stack of its own, so that the 1,024 levels
+    /// Ethereum allows fit whatever stack the caller has.
     fn execute(&mut self, message: &Message, code: &[u8]) -> ewasm_host::Outcome {
         let inner = WorldHost {
             world: std::mem::take(&mut self.world),
             env: Arc::clone(&self.env),
             executor: Arc::clone(&self.executor),
         };
-        let (outcome, host) = self.executor.execute(Box::new(inner), message, code);
-        let host: Box<dyn std::any::Any> = host;
-        match host.downcast::<WorldHost>() {
-            Ok(inner) => {
-                self.world = inner.world;
-                outcome
+        let (outcome, world) = if message.depth > 0 && message.depth % LEVELS_PER_STACK == 0 {
+            let spawned = std::thread::scope(|scope| {
+                std::thread::Builder::new()
+                    .stack_size(STACK_SIZE)
+                    .spawn_scoped(scope, || run_inline(inner, message, code))
+                    .map(|thread| thread.join())
+            });
+            match spawned {
+                Ok(Ok(result)) => result,
+                // No thread, or a panic in it: the world is lost with it.
+                _ => (ewasm_host::Outcome::failed(Status::InternalError), None),
             }
-            // The executor hands back the host it was given.
-            Err(_) => ewasm_host::Outcome::failed(Status::InternalError),
+        } else {
+            run_inline(inner, message, code)
+        };
+        match world {
+            Some(world) => self.world = world,
+            None => return ewasm_host::Outcome::failed(Status::InternalError),
         }
+        outcome
     }
 
     fn call(&mut self, message: &Message) -> CallOutcome {
@@ -195,6 +210,28 @@ impl WorldHost {
                 }
             }
         }
+    }
+}
+
+/// Call levels run on one native stack before the next level moves to a
+/// fresh thread.
+pub const LEVELS_PER_STACK: i32 = 16;
+/// The stack of such a thread: ample for [`LEVELS_PER_STACK`] levels.
+const STACK_SIZE: usize = 16 << 20;
+
+/// Runs one execution here; gives the outcome and the world back.
+fn run_inline(
+    host: WorldHost,
+    message: &Message,
+    code: &[u8],
+) -> (ewasm_host::Outcome, Option<World>) {
+    let executor = Arc::clone(&host.executor);
+    let (outcome, host) = executor.execute(Box::new(host), message, code);
+    let host: Box<dyn std::any::Any> = host;
+    match host.downcast::<WorldHost>() {
+        Ok(inner) => (outcome, Some(inner.world)),
+        // The executor hands back the host it was given.
+        Err(_) => (ewasm_host::Outcome::failed(Status::InternalError), None),
     }
 }
 

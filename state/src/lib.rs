@@ -18,6 +18,7 @@
 
 pub mod host;
 pub mod rlp;
+pub mod run;
 pub mod statetest;
 pub mod transaction;
 pub mod trie;

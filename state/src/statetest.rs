@@ -79,9 +79,18 @@ fn bytes(value: &Value, what: &str) -> Result<Vec<u8>, FormatError> {
     let Some(text) = value.as_str() else {
         return bad(format!("{what}: not a string"));
     };
+    decode_hex(text).map_err(|e| FormatError(format!("{what}: {e}")))
+}
+
+/// Bytes from hex digits, with or without a `0x` prefix.
+///
+/// # Errors
+///
+/// A message if the digits are odd in number or not hex.
+pub fn decode_hex(text: &str) -> Result<Vec<u8>, String> {
     let digits = text.strip_prefix("0x").unwrap_or(text);
-    if digits.len() % 2 != 0 {
-        return bad(format!("{what}: odd number of hex digits"));
+    if !digits.len().is_multiple_of(2) {
+        return Err(format!("`{text}`: odd number of hex digits"));
     }
     (0..digits.len())
         .step_by(2)
@@ -89,7 +98,7 @@ fn bytes(value: &Value, what: &str) -> Result<Vec<u8>, FormatError> {
             digits
                 .get(i..i + 2)
                 .and_then(|pair| u8::from_str_radix(pair, 16).ok())
-                .ok_or_else(|| FormatError(format!("{what}: not hex")))
+                .ok_or_else(|| format!("`{text}` is not hex"))
         })
         .collect()
 }
