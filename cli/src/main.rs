@@ -80,6 +80,9 @@ enum Command {
         /// Run with instruction metering (the vectors were filled without).
         #[arg(long)]
         metering: bool,
+        /// Run the code through this EVMC VM library instead of in process.
+        #[arg(long)]
+        vm: Option<PathBuf>,
         /// Files or directories.
         #[arg(required = true)]
         paths: Vec<PathBuf>,
@@ -139,8 +142,9 @@ fn main() -> ExitCode {
         Command::Statetest {
             diff,
             metering,
+            vm,
             paths,
-        } => statetest::run(&paths, diff, metering),
+        } => statetest::run(&paths, diff, metering, vm.as_deref()),
         Command::Invoke { file, name, args } => {
             finish(invoke::run(&file, &name, &args).map(|()| ExitCode::SUCCESS))
         }

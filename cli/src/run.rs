@@ -8,6 +8,7 @@ use ewasm_host::{hex, ExecConfig, Executor, Status, U256};
 use serde_json::json;
 use state::run::{Call, CallReport, Session};
 use state::statetest::decode_hex;
+use state::Runner;
 
 /// What `iris run` was asked.
 pub(crate) struct Options {
@@ -68,7 +69,7 @@ pub(crate) fn run(contract: &Path, options: &Options) -> Result<ExitCode, String
         metering: options.metering,
         ..ExecConfig::default()
     };
-    let executor = Arc::new(Executor::new(config).map_err(|e| e.to_string())?);
+    let executor: Arc<dyn Runner> = Arc::new(Executor::new(config).map_err(|e| e.to_string())?);
     let mut session = if options.create {
         let (session, report) = Session::create(code, options.gas, Arc::clone(&executor));
         print("create", &report, options.json);

@@ -4,8 +4,10 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::Arc;
 
-use ewasm_host::{hex, ExecConfig, Executor};
+use ewasm_host::{hex, ExecConfig, Executor, Message, Outcome};
+use iris::ffi::client::LoadedVm;
 use state::statetest::{describe, parse_file, run as run_case, NETWORK};
+use state::{Runner, WorldHost};
 
 /// Every `.json` file under `path` (or `path` itself), sorted.
 fn files(path: &Path, out: &mut Vec<PathBuf>) {
@@ -28,14 +30,42 @@ fn files(path: &Path, out: &mut Vec<PathBuf>) {
     }
 }
 
+/// Runs code through an EVMC VM library.
+struct VmRunner(LoadedVm);
+
+impl Runner for VmRunner {
+    fn run(&self, host: &mut WorldHost, message: &Message, code: &[u8]) -> Outcome {
+        self.0.execute(host, message, code)
+    }
+}
+
+/// The runner: Iris in process, or the EVMC VM library at `vm`.
+fn runner(vm: Option<&Path>, metering: bool) -> Result<Arc<dyn Runner>, String> {
+    match vm {
+        Some(path) => {
+            let vm = LoadedVm::load(path)?;
+            if metering && vm.set_option("metering", "true") != 0 {
+                return Err(format!(
+                    "{}: refuses the option metering=true",
+                    path.display()
+                ));
+            }
+            Ok(Arc::new(VmRunner(vm)))
+        }
+        None => {
+            let config = ExecConfig {
+                metering,
+                ..ExecConfig::default()
+            };
+            Ok(Arc::new(Executor::new(config).map_err(|e| e.to_string())?))
+        }
+    }
+}
+
 /// Runs every case; status 1 if any failed or a file was malformed.
-pub(crate) fn run(paths: &[PathBuf], diff: bool, metering: bool) -> ExitCode {
-    let config = ExecConfig {
-        metering,
-        ..ExecConfig::default()
-    };
-    let executor = match Executor::new(config) {
-        Ok(executor) => Arc::new(executor),
+pub(crate) fn run(paths: &[PathBuf], diff: bool, metering: bool, vm: Option<&Path>) -> ExitCode {
+    let executor = match runner(vm, metering) {
+        Ok(runner) => runner,
         Err(e) => {
             eprintln!("iris: {e}");
             return ExitCode::from(2);

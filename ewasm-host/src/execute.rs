@@ -4,6 +4,7 @@ use std::sync::Arc;
 
 use engine::{Config, CostModel, Engine, Linker, Module, Operator, Store, Trap, TrapCode};
 
+use crate::cache::ModuleCache;
 use crate::eei::{self, EeiCtx, EeiError, Halt};
 use crate::host::EvmHost;
 use crate::metering::{find_float, EwasmCostModel};
@@ -34,6 +35,8 @@ pub struct ExecConfig {
     /// The most pages a contract's memory may have (`memory.grow` past it
     /// returns -1).
     pub max_memory_pages: u32,
+    /// How many compiled contracts to keep (0: none).
+    pub cache_size: usize,
 }
 
 impl Default for ExecConfig {
@@ -43,6 +46,7 @@ impl Default for ExecConfig {
             debug: false,
             evm1mode: Evm1Mode::Reject,
             max_memory_pages: 1_024,
+            cache_size: 0,
         }
     }
 }
@@ -74,6 +78,7 @@ pub struct Executor {
     config: ExecConfig,
     engine: Engine,
     linker: Linker<EeiCtx>,
+    cache: ModuleCache,
 }
 
 impl std::fmt::Debug for Executor {
@@ -104,10 +109,12 @@ impl Executor {
             .max_call_depth(4_096);
         let engine = Engine::new(&engine_config);
         let linker = eei::linker(&engine, config.debug)?;
+        let cache = ModuleCache::new(config.cache_size);
         Ok(Self {
             config,
             engine,
             linker,
+            cache,
         })
     }
 
@@ -116,12 +123,27 @@ impl Executor {
         &self.config
     }
 
-    /// Checks `code` against the contract rules and compiles it.
+    /// How many compiled contracts the cache holds.
+    pub fn cached(&self) -> usize {
+        self.cache.len()
+    }
+
+    /// Checks `code` against the contract rules and compiles it, or takes
+    /// it from the cache.
     ///
     /// # Errors
     ///
     /// The rule it breaks.
     pub fn compile(&self, code: &[u8]) -> Result<Module, ContractError> {
+        if let Some(module) = self.cache.get(code) {
+            return Ok(module);
+        }
+        let module = self.compile_uncached(code)?;
+        self.cache.insert(code, module.clone());
+        Ok(module)
+    }
+
+    fn compile_uncached(&self, code: &[u8]) -> Result<Module, ContractError> {
         if code.get(4..8) != Some(&[1, 0, 0, 0]) {
             return Err(ContractError::Version);
         }

@@ -23,6 +23,7 @@
 //! # Ok::<(), engine::Error>(())
 //! ```
 
+mod cache;
 mod eei;
 mod execute;
 pub mod gas;

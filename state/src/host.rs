@@ -3,7 +3,8 @@
 use std::sync::Arc;
 
 use ewasm_host::{
-    Address, Bytes32, CallKind, CallOutcome, EvmHost, Executor, Message, Status, TxContext, U256,
+    Address, Bytes32, CallKind, CallOutcome, EvmHost, Executor, Message, Outcome, Status,
+    TxContext, U256,
 };
 
 use crate::world::{Log, World};
@@ -25,12 +26,40 @@ pub struct Env {
     pub tx: TxContext,
 }
 
-/// A world plus the block context and the executor that runs its code.
+/// What runs the code of a message against a world: Iris's executor in
+/// process, or any EVMC VM library through the C ABI.
+pub trait Runner: Send + Sync {
+    /// Runs `code` for `message`, the world and its host callbacks being
+    /// `host`.
+    fn run(&self, host: &mut WorldHost, message: &Message, code: &[u8]) -> Outcome;
+}
+
+impl Runner for Executor {
+    fn run(&self, host: &mut WorldHost, message: &Message, code: &[u8]) -> Outcome {
+        let inner = WorldHost {
+            world: std::mem::take(&mut host.world),
+            env: Arc::clone(&host.env),
+            runner: Arc::clone(&host.runner),
+        };
+        let (outcome, back) = self.execute(Box::new(inner), message, code);
+        let back: Box<dyn std::any::Any> = back;
+        match back.downcast::<WorldHost>() {
+            Ok(inner) => {
+                host.world = inner.world;
+                outcome
+            }
+            // The executor hands back the host it was given.
+            Err(_) => Outcome::failed(Status::InternalError),
+        }
+    }
+}
+
+/// A world plus the block context and the runner of its code.
 pub struct WorldHost {
     /// The state.
     pub world: World,
     env: Arc<Env>,
-    executor: Arc<Executor>,
+    runner: Arc<dyn Runner>,
 }
 
 impl std::fmt::Debug for WorldHost {
@@ -54,12 +83,8 @@ pub fn create_address(sender: &Address, nonce: u64) -> Address {
 
 impl WorldHost {
     /// A host over `world`.
-    pub fn new(world: World, env: Arc<Env>, executor: Arc<Executor>) -> Self {
-        Self {
-            world,
-            env,
-            executor,
-        }
+    pub fn new(world: World, env: Arc<Env>, runner: Arc<dyn Runner>) -> Self {
+        Self { world, env, runner }
     }
 
     /// Runs a message: the transaction's own, or one from the EEI.
@@ -70,39 +95,28 @@ impl WorldHost {
         }
     }
 
-    /// Runs `code` for `message` on a host made of this world, and takes
-    /// the world back.
+    /// Runs `code` for `message` on this world.
     ///
     /// Nested calls recurse on the native stack, one execution per call
     /// level; every [`LEVELS_PER_STACK`] levels the execution moves to a
     /// fresh thread with a stack of its own, so that the 1,024 levels
     /// Ethereum allows fit whatever stack the caller has.
-    fn execute(&mut self, message: &Message, code: &[u8]) -> ewasm_host::Outcome {
-        let inner = WorldHost {
-            world: std::mem::take(&mut self.world),
-            env: Arc::clone(&self.env),
-            executor: Arc::clone(&self.executor),
-        };
-        let (outcome, world) = if message.depth > 0 && message.depth % LEVELS_PER_STACK == 0 {
-            let spawned = std::thread::scope(|scope| {
-                std::thread::Builder::new()
-                    .stack_size(STACK_SIZE)
-                    .spawn_scoped(scope, || run_inline(inner, message, code))
-                    .map(|thread| thread.join())
-            });
-            match spawned {
-                Ok(Ok(result)) => result,
-                // No thread, or a panic in it: the world is lost with it.
-                _ => (ewasm_host::Outcome::failed(Status::InternalError), None),
-            }
-        } else {
-            run_inline(inner, message, code)
-        };
-        match world {
-            Some(world) => self.world = world,
-            None => return ewasm_host::Outcome::failed(Status::InternalError),
+    fn execute(&mut self, message: &Message, code: &[u8]) -> Outcome {
+        let runner = Arc::clone(&self.runner);
+        if message.depth == 0 || message.depth % LEVELS_PER_STACK != 0 {
+            return runner.run(self, message, code);
         }
-        outcome
+        let spawned = std::thread::scope(|scope| {
+            std::thread::Builder::new()
+                .stack_size(STACK_SIZE)
+                .spawn_scoped(scope, || runner.run(self, message, code))
+                .map(|thread| thread.join())
+        });
+        match spawned {
+            Ok(Ok(outcome)) => outcome,
+            // No thread, or a panic in it.
+            _ => Outcome::failed(Status::InternalError),
+        }
     }
 
     fn call(&mut self, message: &Message) -> CallOutcome {
@@ -172,7 +186,7 @@ impl WorldHost {
         };
         // Empty init code runs nothing: the account is created as is.
         let outcome = if message.input.is_empty() {
-            ewasm_host::Outcome {
+            Outcome {
                 status: Status::Success,
                 gas_left: message.gas,
                 gas_refund: 0,
@@ -218,22 +232,6 @@ impl WorldHost {
 pub const LEVELS_PER_STACK: i32 = 16;
 /// The stack of such a thread: ample for [`LEVELS_PER_STACK`] levels.
 const STACK_SIZE: usize = 16 << 20;
-
-/// Runs one execution here; gives the outcome and the world back.
-fn run_inline(
-    host: WorldHost,
-    message: &Message,
-    code: &[u8],
-) -> (ewasm_host::Outcome, Option<World>) {
-    let executor = Arc::clone(&host.executor);
-    let (outcome, host) = executor.execute(Box::new(host), message, code);
-    let host: Box<dyn std::any::Any> = host;
-    match host.downcast::<WorldHost>() {
-        Ok(inner) => (outcome, Some(inner.world)),
-        // The executor hands back the host it was given.
-        Err(_) => (ewasm_host::Outcome::failed(Status::InternalError), None),
-    }
-}
 
 impl EvmHost for WorldHost {
     fn account_exists(&mut self, address: &Address) -> bool {

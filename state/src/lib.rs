@@ -24,7 +24,7 @@ pub mod transaction;
 pub mod trie;
 mod world;
 
-pub use host::{Env, WorldHost};
+pub use host::{Env, Runner, WorldHost};
 pub use world::{Account, Log, World};
 
 /// Keccak-256.

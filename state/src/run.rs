@@ -3,9 +3,9 @@
 
 use std::sync::Arc;
 
-use ewasm_host::{Address, CallKind, Executor, Message, Status, TxContext, U256};
+use ewasm_host::{Address, CallKind, Message, Status, TxContext, U256};
 
-use crate::host::{Env, WorldHost};
+use crate::host::{Env, Runner, WorldHost};
 use crate::world::{Account, Log, World};
 
 /// Where the contract lives.
@@ -74,7 +74,7 @@ pub fn default_env() -> Env {
 
 impl Session {
     /// Puts `code` at [`CONTRACT`] in a fresh world.
-    pub fn new(code: Vec<u8>, executor: Arc<Executor>) -> Self {
+    pub fn new(code: Vec<u8>, runner: Arc<dyn Runner>) -> Self {
         let mut world = World::default();
         world.insert(
             CALLER,
@@ -88,15 +88,15 @@ impl Session {
             },
         );
         Self {
-            host: WorldHost::new(world, Arc::new(default_env()), executor),
+            host: WorldHost::new(world, Arc::new(default_env()), runner),
             address: CONTRACT,
         }
     }
 
     /// Runs `init` as init code from [`CALLER`]; the session then calls the
     /// new contract. Gives the creation's report.
-    pub fn create(init: Vec<u8>, gas: i64, executor: Arc<Executor>) -> (Self, CallReport) {
-        let mut session = Self::new(Vec::new(), executor);
+    pub fn create(init: Vec<u8>, gas: i64, runner: Arc<dyn Runner>) -> (Self, CallReport) {
+        let mut session = Self::new(Vec::new(), runner);
         session.host.world.remove(&CONTRACT);
         let message = Message {
             kind: CallKind::Create,

@@ -5,10 +5,10 @@ use std::fmt;
 use std::path::Path;
 use std::sync::Arc;
 
-use ewasm_host::{hex, Address, Bytes32, Executor, TxContext, U256};
+use ewasm_host::{hex, Address, Bytes32, TxContext, U256};
 use serde_json::Value;
 
-use crate::host::Env;
+use crate::host::{Env, Runner};
 use crate::transaction::{apply, Transaction};
 use crate::world::{Account, World};
 
@@ -305,9 +305,9 @@ pub fn parse_file(path: &Path) -> Result<Cases, FormatError> {
 }
 
 /// Runs one case.
-pub fn run(case: &Case, executor: &Arc<Executor>) -> CaseOutcome {
+pub fn run(case: &Case, runner: &Arc<dyn Runner>) -> CaseOutcome {
     let mut world = case.pre.clone();
-    let result = apply(&mut world, &case.env, executor, &case.tx)
+    let result = apply(&mut world, &case.env, runner, &case.tx)
         .map(|receipt| receipt.gas_used)
         .map_err(|e| e.to_string());
     if result.is_err() {

@@ -3,9 +3,9 @@
 use std::fmt;
 use std::sync::Arc;
 
-use ewasm_host::{Address, CallKind, Executor, Message, Status, U256};
+use ewasm_host::{Address, CallKind, Message, Status, U256};
 
-use crate::host::{Env, WorldHost};
+use crate::host::{Env, Runner, WorldHost};
 use crate::world::{Log, World};
 
 /// Gas every transaction pays.
@@ -114,7 +114,7 @@ pub fn intrinsic_gas(data: &[u8], create: bool) -> u64 {
 pub fn apply(
     world: &mut World,
     env: &Arc<Env>,
-    executor: &Arc<Executor>,
+    runner: &Arc<dyn Runner>,
     tx: &Transaction,
 ) -> Result<Receipt, TxError> {
     let create = tx.to.is_none();
@@ -170,7 +170,7 @@ pub fn apply(
         value: tx.value,
         code_address: to,
     };
-    let mut host = WorldHost::new(std::mem::take(world), Arc::clone(env), Arc::clone(executor));
+    let mut host = WorldHost::new(std::mem::take(world), Arc::clone(env), Arc::clone(runner));
     let outcome = host.run_message(&message);
     *world = host.world;
 

@@ -6,8 +6,8 @@ use ewasm_host::{ExecConfig, Executor, Status, U256};
 use state::run::{Call, Session};
 use state::statetest::parse;
 
-fn executor() -> Arc<Executor> {
-    Arc::new(Executor::new(ExecConfig::default()).unwrap())
+fn executor() -> Arc<dyn state::Runner> {
+    Arc::new(Executor::new(ExecConfig::default()).unwrap()) as Arc<dyn state::Runner>
 }
 
 fn call(code: Vec<u8>, gas: i64) -> state::run::CallReport {

@@ -30,7 +30,7 @@ fn inputs(text: &str) -> Vec<Vec<u8>> {
         .collect()
 }
 
-fn executor(metering: bool) -> Arc<Executor> {
+fn executor(metering: bool) -> Arc<dyn state::Runner> {
     Arc::new(
         Executor::new(ExecConfig {
             metering,

@@ -85,7 +85,8 @@ fn render(expect: &Expect, report: &CallReport) -> String {
 #[test]
 fn every_sample_contract_does_what_its_expectations_say() {
     let bless = std::env::var_os("BLESS").is_some();
-    let executor = Arc::new(Executor::new(ExecConfig::default()).unwrap());
+    let executor =
+        Arc::new(Executor::new(ExecConfig::default()).unwrap()) as Arc<dyn state::Runner>;
     let files = contracts();
     assert!(files.len() >= 4, "the sample contracts are missing");
     let mut failures = Vec::new();

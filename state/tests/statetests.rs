@@ -37,7 +37,8 @@ fn every_ewasm_state_test_vector_passes_and_gas_is_deterministic() {
     let mut files = Vec::new();
     json_files(&vectors_dir(), &mut files);
     files.sort();
-    let executor = Arc::new(Executor::new(ExecConfig::default()).unwrap());
+    let executor =
+        Arc::new(Executor::new(ExecConfig::default()).unwrap()) as Arc<dyn state::Runner>;
     let (mut passed, mut failed) = (0, Vec::new());
     for file in &files {
         let cases = parse_file(file).unwrap_or_else(|e| panic!("{}: {e}", file.display()));

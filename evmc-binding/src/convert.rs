@@ -1,0 +1,122 @@
+//! Conversions between the EVMC C types and ewasm-host's Rust types.
+
+use ewasm_host::{Address, Bytes32, CallKind, Message, TxContext, U256};
+
+use crate::ffi;
+
+pub(crate) fn address(a: &ffi::evmc_address) -> Address {
+    Address(a.bytes)
+}
+
+pub(crate) fn evmc_address(a: &Address) -> ffi::evmc_address {
+    ffi::evmc_address { bytes: a.0 }
+}
+
+pub(crate) fn bytes32(b: &ffi::evmc_bytes32) -> Bytes32 {
+    Bytes32(b.bytes)
+}
+
+pub(crate) fn evmc_bytes32(b: &Bytes32) -> ffi::evmc_bytes32 {
+    ffi::evmc_bytes32 { bytes: b.0 }
+}
+
+pub(crate) fn u256(b: &ffi::evmc_uint256be) -> U256 {
+    U256::from_big_endian(&b.bytes)
+}
+
+pub(crate) fn evmc_u256(value: &U256) -> ffi::evmc_uint256be {
+    ffi::evmc_bytes32 {
+        bytes: value.to_big_endian(),
+    }
+}
+
+/// The call kind of a raw EVMC kind; `None` for kinds Ewasm has no use for
+/// (EOFCREATE) or unknown values. CREATE2 runs as a create.
+pub(crate) fn call_kind(kind: i32) -> Option<CallKind> {
+    match kind {
+        ffi::EVMC_CALL => Some(CallKind::Call),
+        ffi::EVMC_DELEGATECALL => Some(CallKind::DelegateCall),
+        ffi::EVMC_CALLCODE => Some(CallKind::CallCode),
+        ffi::EVMC_CREATE | ffi::EVMC_CREATE2 => Some(CallKind::Create),
+        _ => None,
+    }
+}
+
+pub(crate) fn evmc_kind(kind: CallKind) -> i32 {
+    match kind {
+        CallKind::Call => ffi::EVMC_CALL,
+        CallKind::DelegateCall => ffi::EVMC_DELEGATECALL,
+        CallKind::CallCode => ffi::EVMC_CALLCODE,
+        CallKind::Create => ffi::EVMC_CREATE,
+    }
+}
+
+/// A message with its input copied; the caller has checked the pointers.
+pub(crate) fn message(msg: &ffi::evmc_message, kind: CallKind, input: Vec<u8>) -> Message {
+    Message {
+        kind,
+        is_static: msg.flags & ffi::EVMC_STATIC != 0,
+        depth: msg.depth,
+        gas: msg.gas,
+        recipient: address(&msg.recipient),
+        sender: address(&msg.sender),
+        input,
+        value: u256(&msg.value),
+        code_address: address(&msg.code_address),
+    }
+}
+
+/// An EVMC message borrowing `message`'s input (valid while it lives).
+pub(crate) fn evmc_message(message: &Message) -> ffi::evmc_message {
+    ffi::evmc_message {
+        kind: evmc_kind(message.kind),
+        flags: if message.is_static {
+            ffi::EVMC_STATIC
+        } else {
+            0
+        },
+        depth: message.depth,
+        gas: message.gas,
+        recipient: evmc_address(&message.recipient),
+        sender: evmc_address(&message.sender),
+        input_data: message.input.as_ptr(),
+        input_size: message.input.len(),
+        value: evmc_u256(&message.value),
+        create2_salt: ffi::evmc_bytes32::default(),
+        code_address: evmc_address(&message.code_address),
+        code: std::ptr::null(),
+        code_size: 0,
+    }
+}
+
+pub(crate) fn tx_context(c: &ffi::evmc_tx_context) -> TxContext {
+    TxContext {
+        gas_price: u256(&c.tx_gas_price),
+        origin: address(&c.tx_origin),
+        coinbase: address(&c.block_coinbase),
+        number: c.block_number,
+        timestamp: c.block_timestamp,
+        gas_limit: c.block_gas_limit,
+        difficulty: u256(&c.block_prev_randao),
+        chain_id: u256(&c.chain_id),
+    }
+}
+
+pub(crate) fn evmc_tx_context(c: &TxContext) -> ffi::evmc_tx_context {
+    ffi::evmc_tx_context {
+        tx_gas_price: evmc_u256(&c.gas_price),
+        tx_origin: evmc_address(&c.origin),
+        block_coinbase: evmc_address(&c.coinbase),
+        block_number: c.number,
+        block_timestamp: c.timestamp,
+        block_gas_limit: c.gas_limit,
+        block_prev_randao: evmc_u256(&c.difficulty),
+        chain_id: evmc_u256(&c.chain_id),
+        block_base_fee: ffi::evmc_bytes32::default(),
+        blob_base_fee: ffi::evmc_bytes32::default(),
+        blob_hashes: std::ptr::null(),
+        blob_hashes_count: 0,
+        initcodes: std::ptr::null(),
+        initcodes_count: 0,
+    }
+}

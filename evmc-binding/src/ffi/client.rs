@@ -1,0 +1,444 @@
+//! The host side of EVMC: load a VM library as a client does, and run
+//! messages on it against any [`EvmHost`].
+
+use std::ffi::{CStr, CString};
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::path::Path;
+
+use ewasm_host::{Address, Bytes32, CallKind, EvmHost, Message, Outcome, U256};
+
+use super::types::*;
+use super::vm::to_result;
+use crate::convert;
+use crate::status;
+
+/// The revision messages are sent with: Ewasm's (Byzantium).
+pub const EVMC_BYZANTIUM: i32 = 4;
+
+/// A VM loaded from a shared library.
+pub struct LoadedVm {
+    vm: *mut evmc_vm,
+    // Dropped after `vm` is destroyed.
+    _library: libloading::Library,
+}
+
+impl std::fmt::Debug for LoadedVm {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("LoadedVm")
+            .field("name", &self.name())
+            .finish_non_exhaustive()
+    }
+}
+
+// SAFETY: an EVMC VM instance may be called from any thread; `LoadedVm`
+// hands it to one execution at a time per host (nested calls re-enter it,
+// as EVMC allows).
+unsafe impl Send for LoadedVm {}
+// SAFETY: as above: shared references only reach `execute`, `set_option`
+// and the read-only name, version and capabilities.
+unsafe impl Sync for LoadedVm {}
+
+/// The create function a loader looks for in `lib<name>.so`:
+/// `evmc_create_<name>` with `-` turned into `_`.
+pub fn create_symbol(path: &Path) -> String {
+    let stem = path
+        .file_name()
+        .and_then(|n| n.to_str())
+        .unwrap_or_default();
+    let stem = stem.strip_prefix("lib").unwrap_or(stem);
+    let stem = stem.split('.').next().unwrap_or(stem);
+    format!("evmc_create_{}", stem.replace('-', "_"))
+}
+
+impl LoadedVm {
+    /// Loads the library at `path` and creates its VM (`evmc_create_<name>`,
+    /// else `evmc_create`), checking the ABI version.
+    ///
+    /// # Errors
+    ///
+    /// A message if the library does not load, exports no create function,
+    /// returns no VM, or has another ABI version.
+    pub fn load(path: &Path) -> Result<Self, String> {
+        // SAFETY: loading runs the library's initialisers; the caller
+        // names a library meant to be loaded as an EVMC VM.
+        let library = unsafe { libloading::Library::new(path) }
+            .map_err(|e| format!("{}: {e}", path.display()))?;
+        type Create = unsafe extern "C" fn() -> *mut evmc_vm;
+        let named = create_symbol(path);
+        let vm = {
+            // SAFETY: the symbol, if present, has EVMC's create signature.
+            let create = unsafe { library.get::<Create>(named.as_bytes()) }
+                .or_else(|_| unsafe { library.get::<Create>(b"evmc_create") })
+                .map_err(|_| format!("{}: no {named} or evmc_create", path.display()))?;
+            // SAFETY: EVMC create functions take nothing and return a VM.
+            unsafe { create() }
+        };
+        if vm.is_null() {
+            return Err(format!(
+                "{}: the create function returned null",
+                path.display()
+            ));
+        }
+        // SAFETY: non-null VM just created.
+        let abi = unsafe { (*vm).abi_version };
+        let loaded = Self {
+            vm,
+            _library: library,
+        };
+        if abi != EVMC_ABI_VERSION {
+            return Err(format!(
+                "{}: ABI version {abi}, expected {EVMC_ABI_VERSION}",
+                path.display()
+            ));
+        }
+        Ok(loaded)
+    }
+
+    fn vm(&self) -> &evmc_vm {
+        // SAFETY: `vm` is non-null and lives until `drop`.
+        unsafe { &*self.vm }
+    }
+
+    fn string(ptr: *const std::os::raw::c_char) -> String {
+        if ptr.is_null() {
+            return String::new();
+        }
+        // SAFETY: EVMC names and versions are static C strings.
+        unsafe { CStr::from_ptr(ptr) }
+            .to_string_lossy()
+            .into_owned()
+    }
+
+    /// The ABI version.
+    pub fn abi_version(&self) -> i32 {
+        self.vm().abi_version
+    }
+
+    /// The VM's name.
+    pub fn name(&self) -> String {
+        Self::string(self.vm().name)
+    }
+
+    /// The VM's version.
+    pub fn version(&self) -> String {
+        Self::string(self.vm().version)
+    }
+
+    /// The VM's capabilities.
+    pub fn capabilities(&self) -> u32 {
+        match self.vm().get_capabilities {
+            // SAFETY: the VM's own function, given the VM.
+            Some(f) => unsafe { f(self.vm) },
+            None => 0,
+        }
+    }
+
+    /// Sets an option; gives the EVMC result code.
+    pub fn set_option(&self, name: &str, value: &str) -> i32 {
+        let (Ok(name), Ok(value)) = (CString::new(name), CString::new(value)) else {
+            return EVMC_SET_OPTION_INVALID_VALUE;
+        };
+        match self.vm().set_option {
+            // SAFETY: the VM's own function; the strings live across it.
+            Some(f) => unsafe { f(self.vm, name.as_ptr(), value.as_ptr()) },
+            None => EVMC_SET_OPTION_INVALID_NAME,
+        }
+    }
+
+    /// Runs `message` with `code` against `host` (revision Byzantium).
+    pub fn execute(&self, host: &mut dyn EvmHost, message: &Message, code: &[u8]) -> Outcome {
+        let Some(execute) = self.vm().execute else {
+            return Outcome::failed(ewasm_host::Status::InternalError);
+        };
+        let mut host: &mut dyn EvmHost = host;
+        let context = (&mut host as *mut &mut dyn EvmHost).cast::<evmc_host_context>();
+        let msg = convert::evmc_message(message);
+        // SAFETY: the interface and context live across the call; `msg`
+        // borrows `message`, `code` is valid for its length.
+        let result = unsafe {
+            execute(
+                self.vm,
+                &HOST_INTERFACE,
+                context,
+                EVMC_BYZANTIUM,
+                &msg,
+                code.as_ptr(),
+                code.len(),
+            )
+        };
+        let output = if result.output_data.is_null() || result.output_size == 0 {
+            Vec::new()
+        } else {
+            // SAFETY: the VM's result owns these bytes until released.
+            unsafe { std::slice::from_raw_parts(result.output_data, result.output_size) }.to_vec()
+        };
+        if let Some(release) = result.release {
+            // SAFETY: released once, by its receiver.
+            unsafe { release(&result) };
+        }
+        Outcome {
+            status: status::from_evmc(result.status_code),
+            gas_left: result.gas_left,
+            gas_refund: result.gas_refund,
+            output,
+        }
+    }
+}
+
+impl Drop for LoadedVm {
+    fn drop(&mut self) {
+        if let Some(destroy) = self.vm().destroy {
+            // SAFETY: the VM is destroyed once, before its library unloads.
+            unsafe { destroy(self.vm) };
+        }
+    }
+}
+
+/// The host behind a context pointer made by [`LoadedVm::execute`].
+///
+/// # Safety
+///
+/// `context` is the pointer `execute` passed, during that execution.
+unsafe fn host<'a>(context: *mut evmc_host_context) -> &'a mut dyn EvmHost {
+    // SAFETY: by the contract above it points at a live `&mut dyn EvmHost`.
+    unsafe { *context.cast::<&mut dyn EvmHost>() }
+}
+
+/// Runs a callback body; a panic becomes `fallback` (no unwinding into C).
+fn guard<R>(fallback: R, f: impl FnOnce() -> R) -> R {
+    catch_unwind(AssertUnwindSafe(f)).unwrap_or(fallback)
+}
+
+/// Reads an address argument.
+///
+/// # Safety
+///
+/// `p` is null or valid.
+unsafe fn addr(p: *const evmc_address) -> Address {
+    // SAFETY: by the contract above.
+    unsafe { p.as_ref() }
+        .map(convert::address)
+        .unwrap_or_default()
+}
+
+/// Reads a 32-byte argument.
+///
+/// # Safety
+///
+/// `p` is null or valid.
+unsafe fn word(p: *const evmc_bytes32) -> Bytes32 {
+    // SAFETY: by the contract above.
+    unsafe { p.as_ref() }
+        .map(convert::bytes32)
+        .unwrap_or_default()
+}
+
+unsafe extern "C" fn account_exists(c: *mut evmc_host_context, a: *const evmc_address) -> bool {
+    // SAFETY: the VM passes back our context and valid pointers.
+    guard(false, || unsafe { host(c).account_exists(&addr(a)) })
+}
+
+unsafe extern "C" fn get_storage(
+    c: *mut evmc_host_context,
+    a: *const evmc_address,
+    k: *const evmc_bytes32,
+) -> evmc_bytes32 {
+    guard(evmc_bytes32::default(), || {
+        // SAFETY: as above.
+        let value = unsafe { host(c).get_storage(&addr(a), &word(k)) };
+        convert::evmc_bytes32(&value)
+    })
+}
+
+unsafe extern "C" fn set_storage(
+    c: *mut evmc_host_context,
+    a: *const evmc_address,
+    k: *const evmc_bytes32,
+    v: *const evmc_bytes32,
+) -> i32 {
+    // SAFETY: as above.
+    guard(0, || unsafe {
+        host(c).set_storage(&addr(a), &word(k), &word(v));
+        0
+    })
+}
+
+unsafe extern "C" fn get_balance(
+    c: *mut evmc_host_context,
+    a: *const evmc_address,
+) -> evmc_bytes32 {
+    guard(evmc_bytes32::default(), || {
+        // SAFETY: as above.
+        let balance: U256 = unsafe { host(c).get_balance(&addr(a)) };
+        convert::evmc_u256(&balance)
+    })
+}
+
+unsafe extern "C" fn get_code_size(c: *mut evmc_host_context, a: *const evmc_address) -> usize {
+    // SAFETY: as above.
+    guard(0, || unsafe { host(c).get_code_size(&addr(a)) })
+}
+
+unsafe extern "C" fn get_code_hash(
+    _c: *mut evmc_host_context,
+    _a: *const evmc_address,
+) -> evmc_bytes32 {
+    // The EEI never asks for a code hash.
+    evmc_bytes32::default()
+}
+
+unsafe extern "C" fn copy_code(
+    c: *mut evmc_host_context,
+    a: *const evmc_address,
+    offset: usize,
+    data: *mut u8,
+    size: usize,
+) -> usize {
+    if data.is_null() || size == 0 {
+        return 0;
+    }
+    guard(0, || {
+        // SAFETY: the VM's buffer holds `size` bytes.
+        let buffer = unsafe { std::slice::from_raw_parts_mut(data, size) };
+        // SAFETY: as above.
+        unsafe { host(c).copy_code(&addr(a), offset, buffer) }
+    })
+}
+
+unsafe extern "C" fn selfdestruct(
+    c: *mut evmc_host_context,
+    a: *const evmc_address,
+    b: *const evmc_address,
+) -> bool {
+    // SAFETY: as above.
+    guard(false, || unsafe {
+        host(c).selfdestruct(&addr(a), &addr(b));
+        true
+    })
+}
+
+unsafe extern "C" fn call(c: *mut evmc_host_context, m: *const evmc_message) -> evmc_result {
+    guard(
+        to_result(Outcome::failed(ewasm_host::Status::InternalError)),
+        || {
+            // SAFETY: the VM's message is valid during the call.
+            let Some(m) = (unsafe { m.as_ref() }) else {
+                return to_result(Outcome::failed(ewasm_host::Status::InternalError));
+            };
+            let input = if m.input_data.is_null() || m.input_size == 0 {
+                Vec::new()
+            } else {
+                // SAFETY: EVMC: the input holds `input_size` bytes.
+                unsafe { std::slice::from_raw_parts(m.input_data, m.input_size) }.to_vec()
+            };
+            let kind = convert::call_kind(m.kind).unwrap_or(CallKind::Call);
+            let message = convert::message(m, kind, input);
+            // SAFETY: as above.
+            let outcome = unsafe { host(c).call(&message) };
+            let mut result = to_result(Outcome {
+                status: outcome.status,
+                gas_left: outcome.gas_left,
+                gas_refund: 0,
+                output: outcome.output,
+            });
+            if let Some(address) = outcome.create_address {
+                result.create_address = convert::evmc_address(&address);
+            }
+            result
+        },
+    )
+}
+
+unsafe extern "C" fn get_tx_context(c: *mut evmc_host_context) -> evmc_tx_context {
+    let fallback = convert::evmc_tx_context(&Default::default());
+    guard(fallback, || {
+        // SAFETY: as above.
+        let context = unsafe { host(c).get_tx_context() };
+        convert::evmc_tx_context(&context)
+    })
+}
+
+unsafe extern "C" fn get_block_hash(c: *mut evmc_host_context, number: i64) -> evmc_bytes32 {
+    guard(evmc_bytes32::default(), || {
+        // SAFETY: as above.
+        let hash = unsafe { host(c).get_block_hash(number) };
+        convert::evmc_bytes32(&hash)
+    })
+}
+
+unsafe extern "C" fn emit_log(
+    c: *mut evmc_host_context,
+    a: *const evmc_address,
+    data: *const u8,
+    size: usize,
+    topics: *const evmc_bytes32,
+    count: usize,
+) {
+    guard((), || {
+        let data = if data.is_null() || size == 0 {
+            &[][..]
+        } else {
+            // SAFETY: the log data holds `size` bytes.
+            unsafe { std::slice::from_raw_parts(data, size) }
+        };
+        let topics: Vec<Bytes32> = if topics.is_null() || count == 0 {
+            Vec::new()
+        } else {
+            // SAFETY: `count` topics.
+            unsafe { std::slice::from_raw_parts(topics, count) }
+                .iter()
+                .map(convert::bytes32)
+                .collect()
+        };
+        // SAFETY: as above.
+        unsafe { host(c).emit_log(&addr(a), data, &topics) }
+    })
+}
+
+unsafe extern "C" fn access_account(_c: *mut evmc_host_context, _a: *const evmc_address) -> i32 {
+    1
+}
+
+unsafe extern "C" fn access_storage(
+    _c: *mut evmc_host_context,
+    _a: *const evmc_address,
+    _k: *const evmc_bytes32,
+) -> i32 {
+    1
+}
+
+unsafe extern "C" fn set_transient_storage(
+    _c: *mut evmc_host_context,
+    _a: *const evmc_address,
+    _k: *const evmc_bytes32,
+    _v: *const evmc_bytes32,
+) {
+}
+
+unsafe extern "C" fn get_transient_storage(
+    _c: *mut evmc_host_context,
+    _a: *const evmc_address,
+    _k: *const evmc_bytes32,
+) -> evmc_bytes32 {
+    evmc_bytes32::default()
+}
+
+/// The host interface over an `EvmHost` context.
+static HOST_INTERFACE: evmc_host_interface = evmc_host_interface {
+    account_exists: Some(account_exists),
+    get_storage: Some(get_storage),
+    set_storage: Some(set_storage),
+    get_balance: Some(get_balance),
+    get_code_size: Some(get_code_size),
+    get_code_hash: Some(get_code_hash),
+    copy_code: Some(copy_code),
+    selfdestruct: Some(selfdestruct),
+    call: Some(call),
+    get_tx_context: Some(get_tx_context),
+    get_block_hash: Some(get_block_hash),
+    emit_log: Some(emit_log),
+    access_account: Some(access_account),
+    access_storage: Some(access_storage),
+    get_transient_storage: Some(get_transient_storage),
+    set_transient_storage: Some(set_transient_storage),
+};

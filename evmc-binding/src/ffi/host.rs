@@ -1,0 +1,164 @@
+//! The client's host interface, seen by the EEI as an `EvmHost`.
+
+use ewasm_host::{Address, Bytes32, CallOutcome, EvmHost, Message, TxContext, U256};
+
+use super::types::{evmc_host_context, evmc_host_interface};
+use crate::convert;
+use crate::status;
+
+/// The host callbacks and their context, for one execution.
+pub(crate) struct EvmcHost {
+    pub(crate) iface: evmc_host_interface,
+    pub(crate) context: *mut evmc_host_context,
+}
+
+impl EvmHost for EvmcHost {
+    fn account_exists(&mut self, address: &Address) -> bool {
+        let Some(f) = self.iface.account_exists else {
+            return false;
+        };
+        // SAFETY: the host gave this callback and context for this
+        // execution; the address lives across the call.
+        unsafe { f(self.context, &convert::evmc_address(address)) }
+    }
+
+    fn get_storage(&mut self, address: &Address, key: &Bytes32) -> Bytes32 {
+        let Some(f) = self.iface.get_storage else {
+            return Bytes32::ZERO;
+        };
+        // SAFETY: as above; both arguments live across the call.
+        let value = unsafe {
+            f(
+                self.context,
+                &convert::evmc_address(address),
+                &convert::evmc_bytes32(key),
+            )
+        };
+        convert::bytes32(&value)
+    }
+
+    fn set_storage(&mut self, address: &Address, key: &Bytes32, value: &Bytes32) {
+        if let Some(f) = self.iface.set_storage {
+            // SAFETY: as above; the storage status is not needed.
+            unsafe {
+                f(
+                    self.context,
+                    &convert::evmc_address(address),
+                    &convert::evmc_bytes32(key),
+                    &convert::evmc_bytes32(value),
+                );
+            }
+        }
+    }
+
+    fn get_balance(&mut self, address: &Address) -> U256 {
+        let Some(f) = self.iface.get_balance else {
+            return U256::zero();
+        };
+        // SAFETY: as above.
+        let balance = unsafe { f(self.context, &convert::evmc_address(address)) };
+        convert::u256(&balance)
+    }
+
+    fn get_code_size(&mut self, address: &Address) -> usize {
+        let Some(f) = self.iface.get_code_size else {
+            return 0;
+        };
+        // SAFETY: as above.
+        unsafe { f(self.context, &convert::evmc_address(address)) }
+    }
+
+    fn copy_code(&mut self, address: &Address, offset: usize, buffer: &mut [u8]) -> usize {
+        let Some(f) = self.iface.copy_code else {
+            return 0;
+        };
+        // SAFETY: as above; the buffer is valid for `buffer.len()` bytes.
+        let copied = unsafe {
+            f(
+                self.context,
+                &convert::evmc_address(address),
+                offset,
+                buffer.as_mut_ptr(),
+                buffer.len(),
+            )
+        };
+        copied.min(buffer.len())
+    }
+
+    fn selfdestruct(&mut self, address: &Address, beneficiary: &Address) {
+        if let Some(f) = self.iface.selfdestruct {
+            // SAFETY: as above.
+            unsafe {
+                f(
+                    self.context,
+                    &convert::evmc_address(address),
+                    &convert::evmc_address(beneficiary),
+                );
+            }
+        }
+    }
+
+    fn call(&mut self, message: &Message) -> CallOutcome {
+        let Some(f) = self.iface.call else {
+            return CallOutcome::failure();
+        };
+        let msg = convert::evmc_message(message);
+        // SAFETY: `msg` borrows `message.input`, alive across the call.
+        let result = unsafe { f(self.context, &msg) };
+        let output = if result.output_data.is_null() || result.output_size == 0 {
+            Vec::new()
+        } else {
+            // SAFETY: the host's result owns `output_size` bytes at
+            // `output_data` until it is released just below.
+            unsafe { std::slice::from_raw_parts(result.output_data, result.output_size) }.to_vec()
+        };
+        if let Some(release) = result.release {
+            // SAFETY: EVMC: whoever receives a result releases it, once.
+            unsafe { release(&result) };
+        }
+        let status = status::from_evmc(result.status_code);
+        CallOutcome {
+            status,
+            gas_left: result.gas_left,
+            output,
+            create_address: (message.kind == ewasm_host::CallKind::Create
+                && status == ewasm_host::Status::Success)
+                .then(|| convert::address(&result.create_address)),
+        }
+    }
+
+    fn get_tx_context(&mut self) -> TxContext {
+        let Some(f) = self.iface.get_tx_context else {
+            return TxContext::default();
+        };
+        // SAFETY: as above; the context comes back by value.
+        let context = unsafe { f(self.context) };
+        convert::tx_context(&context)
+    }
+
+    fn get_block_hash(&mut self, number: i64) -> Bytes32 {
+        let Some(f) = self.iface.get_block_hash else {
+            return Bytes32::ZERO;
+        };
+        // SAFETY: as above.
+        let hash = unsafe { f(self.context, number) };
+        convert::bytes32(&hash)
+    }
+
+    fn emit_log(&mut self, address: &Address, data: &[u8], topics: &[Bytes32]) {
+        if let Some(f) = self.iface.emit_log {
+            let topics: Vec<_> = topics.iter().map(convert::evmc_bytes32).collect();
+            // SAFETY: as above; data and topics are valid for their lengths.
+            unsafe {
+                f(
+                    self.context,
+                    &convert::evmc_address(address),
+                    data.as_ptr(),
+                    data.len(),
+                    topics.as_ptr(),
+                    topics.len(),
+                );
+            }
+        }
+    }
+}

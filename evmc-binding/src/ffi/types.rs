@@ -1,0 +1,305 @@
+//! The C types of EVMC 12.1.0 (`evmc/evmc.h`, ABI version 12), as
+//! `#[repr(C)]` Rust types. Enums the host fills in are kept as raw
+//! integers: an unknown value from a host must not be undefined behaviour.
+
+#![allow(non_camel_case_types, missing_docs)]
+
+use std::os::raw::{c_char, c_int};
+
+/// The ABI version these types describe.
+pub const EVMC_ABI_VERSION: c_int = 12;
+
+#[repr(C)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct evmc_bytes32 {
+    pub bytes: [u8; 32],
+}
+
+pub type evmc_uint256be = evmc_bytes32;
+
+#[repr(C)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct evmc_address {
+    pub bytes: [u8; 20],
+}
+
+pub const EVMC_CALL: i32 = 0;
+pub const EVMC_DELEGATECALL: i32 = 1;
+pub const EVMC_CALLCODE: i32 = 2;
+pub const EVMC_CREATE: i32 = 3;
+pub const EVMC_CREATE2: i32 = 4;
+pub const EVMC_EOFCREATE: i32 = 5;
+
+pub const EVMC_STATIC: u32 = 1;
+
+#[repr(C)]
+#[derive(Debug, Clone, Copy)]
+pub struct evmc_message {
+    pub kind: i32,
+    pub flags: u32,
+    pub depth: i32,
+    pub gas: i64,
+    pub recipient: evmc_address,
+    pub sender: evmc_address,
+    pub input_data: *const u8,
+    pub input_size: usize,
+    pub value: evmc_uint256be,
+    pub create2_salt: evmc_bytes32,
+    pub code_address: evmc_address,
+    pub code: *const u8,
+    pub code_size: usize,
+}
+
+#[repr(C)]
+#[derive(Debug, Clone, Copy)]
+pub struct evmc_tx_initcode {
+    pub hash: evmc_bytes32,
+    pub code: *const u8,
+    pub code_size: usize,
+}
+
+#[repr(C)]
+#[derive(Debug, Clone, Copy)]
+pub struct evmc_tx_context {
+    pub tx_gas_price: evmc_uint256be,
+    pub tx_origin: evmc_address,
+    pub block_coinbase: evmc_address,
+    pub block_number: i64,
+    pub block_timestamp: i64,
+    pub block_gas_limit: i64,
+    pub block_prev_randao: evmc_uint256be,
+    pub chain_id: evmc_uint256be,
+    pub block_base_fee: evmc_uint256be,
+    pub blob_base_fee: evmc_uint256be,
+    pub blob_hashes: *const evmc_bytes32,
+    pub blob_hashes_count: usize,
+    pub initcodes: *const evmc_tx_initcode,
+    pub initcodes_count: usize,
+}
+
+/// Opaque: the host's own context.
+#[repr(C)]
+pub struct evmc_host_context {
+    _private: [u8; 0],
+}
+
+pub const EVMC_SUCCESS: i32 = 0;
+pub const EVMC_FAILURE: i32 = 1;
+pub const EVMC_REVERT: i32 = 2;
+pub const EVMC_OUT_OF_GAS: i32 = 3;
+pub const EVMC_INVALID_MEMORY_ACCESS: i32 = 9;
+pub const EVMC_STATIC_MODE_VIOLATION: i32 = 11;
+pub const EVMC_CONTRACT_VALIDATION_FAILURE: i32 = 13;
+pub const EVMC_ARGUMENT_OUT_OF_RANGE: i32 = 14;
+pub const EVMC_INTERNAL_ERROR: i32 = -1;
+pub const EVMC_REJECTED: i32 = -2;
+
+pub type evmc_release_result_fn = Option<unsafe extern "C" fn(result: *const evmc_result)>;
+
+#[repr(C)]
+#[derive(Debug, Clone, Copy)]
+pub struct evmc_result {
+    pub status_code: i32,
+    pub gas_left: i64,
+    pub gas_refund: i64,
+    pub output_data: *const u8,
+    pub output_size: usize,
+    pub release: evmc_release_result_fn,
+    pub create_address: evmc_address,
+    pub padding: [u8; 4],
+}
+
+pub type evmc_account_exists_fn =
+    Option<unsafe extern "C" fn(*mut evmc_host_context, *const evmc_address) -> bool>;
+pub type evmc_get_storage_fn = Option<
+    unsafe extern "C" fn(
+        *mut evmc_host_context,
+        *const evmc_address,
+        *const evmc_bytes32,
+    ) -> evmc_bytes32,
+>;
+pub type evmc_set_storage_fn = Option<
+    unsafe extern "C" fn(
+        *mut evmc_host_context,
+        *const evmc_address,
+        *const evmc_bytes32,
+        *const evmc_bytes32,
+    ) -> i32,
+>;
+pub type evmc_get_balance_fn =
+    Option<unsafe extern "C" fn(*mut evmc_host_context, *const evmc_address) -> evmc_uint256be>;
+pub type evmc_get_code_size_fn =
+    Option<unsafe extern "C" fn(*mut evmc_host_context, *const evmc_address) -> usize>;
+pub type evmc_get_code_hash_fn =
+    Option<unsafe extern "C" fn(*mut evmc_host_context, *const evmc_address) -> evmc_bytes32>;
+pub type evmc_copy_code_fn = Option<
+    unsafe extern "C" fn(
+        *mut evmc_host_context,
+        *const evmc_address,
+        usize,
+        *mut u8,
+        usize,
+    ) -> usize,
+>;
+pub type evmc_selfdestruct_fn = Option<
+    unsafe extern "C" fn(*mut evmc_host_context, *const evmc_address, *const evmc_address) -> bool,
+>;
+pub type evmc_call_fn =
+    Option<unsafe extern "C" fn(*mut evmc_host_context, *const evmc_message) -> evmc_result>;
+pub type evmc_get_tx_context_fn =
+    Option<unsafe extern "C" fn(*mut evmc_host_context) -> evmc_tx_context>;
+pub type evmc_get_block_hash_fn =
+    Option<unsafe extern "C" fn(*mut evmc_host_context, i64) -> evmc_bytes32>;
+pub type evmc_emit_log_fn = Option<
+    unsafe extern "C" fn(
+        *mut evmc_host_context,
+        *const evmc_address,
+        *const u8,
+        usize,
+        *const evmc_bytes32,
+        usize,
+    ),
+>;
+pub type evmc_access_account_fn =
+    Option<unsafe extern "C" fn(*mut evmc_host_context, *const evmc_address) -> i32>;
+pub type evmc_access_storage_fn = Option<
+    unsafe extern "C" fn(*mut evmc_host_context, *const evmc_address, *const evmc_bytes32) -> i32,
+>;
+pub type evmc_get_transient_storage_fn = evmc_get_storage_fn;
+pub type evmc_set_transient_storage_fn = Option<
+    unsafe extern "C" fn(
+        *mut evmc_host_context,
+        *const evmc_address,
+        *const evmc_bytes32,
+        *const evmc_bytes32,
+    ),
+>;
+
+#[repr(C)]
+#[derive(Debug, Clone, Copy)]
+pub struct evmc_host_interface {
+    pub account_exists: evmc_account_exists_fn,
+    pub get_storage: evmc_get_storage_fn,
+    pub set_storage: evmc_set_storage_fn,
+    pub get_balance: evmc_get_balance_fn,
+    pub get_code_size: evmc_get_code_size_fn,
+    pub get_code_hash: evmc_get_code_hash_fn,
+    pub copy_code: evmc_copy_code_fn,
+    pub selfdestruct: evmc_selfdestruct_fn,
+    pub call: evmc_call_fn,
+    pub get_tx_context: evmc_get_tx_context_fn,
+    pub get_block_hash: evmc_get_block_hash_fn,
+    pub emit_log: evmc_emit_log_fn,
+    pub access_account: evmc_access_account_fn,
+    pub access_storage: evmc_access_storage_fn,
+    pub get_transient_storage: evmc_get_transient_storage_fn,
+    pub set_transient_storage: evmc_set_transient_storage_fn,
+}
+
+pub const EVMC_SET_OPTION_SUCCESS: i32 = 0;
+pub const EVMC_SET_OPTION_INVALID_NAME: i32 = 1;
+pub const EVMC_SET_OPTION_INVALID_VALUE: i32 = 2;
+
+pub const EVMC_CAPABILITY_EVM1: u32 = 1;
+pub const EVMC_CAPABILITY_EWASM: u32 = 2;
+
+pub type evmc_destroy_fn = Option<unsafe extern "C" fn(vm: *mut evmc_vm)>;
+pub type evmc_execute_fn = Option<
+    unsafe extern "C" fn(
+        vm: *mut evmc_vm,
+        host: *const evmc_host_interface,
+        context: *mut evmc_host_context,
+        rev: i32,
+        msg: *const evmc_message,
+        code: *const u8,
+        code_size: usize,
+    ) -> evmc_result,
+>;
+pub type evmc_get_capabilities_fn = Option<unsafe extern "C" fn(vm: *mut evmc_vm) -> u32>;
+pub type evmc_set_option_fn = Option<
+    unsafe extern "C" fn(vm: *mut evmc_vm, name: *const c_char, value: *const c_char) -> i32,
+>;
+
+#[repr(C)]
+#[derive(Debug)]
+pub struct evmc_vm {
+    pub abi_version: c_int,
+    pub name: *const c_char,
+    pub version: *const c_char,
+    pub destroy: evmc_destroy_fn,
+    pub execute: evmc_execute_fn,
+    pub get_capabilities: evmc_get_capabilities_fn,
+    pub set_option: evmc_set_option_fn,
+}
+
+#[cfg(test)]
+mod tests {
+    //! Sizes and offsets pinned to the EVMC 12.1.0 header on x86-64.
+    use super::*;
+    use std::mem::{offset_of, size_of};
+
+    #[test]
+    fn message_layout_matches_evmc_12() {
+        assert_eq!(offset_of!(evmc_message, kind), 0);
+        assert_eq!(offset_of!(evmc_message, flags), 4);
+        assert_eq!(offset_of!(evmc_message, depth), 8);
+        assert_eq!(offset_of!(evmc_message, gas), 16);
+        assert_eq!(offset_of!(evmc_message, recipient), 24);
+        assert_eq!(offset_of!(evmc_message, sender), 44);
+        assert_eq!(offset_of!(evmc_message, input_data), 64);
+        assert_eq!(offset_of!(evmc_message, input_size), 72);
+        assert_eq!(offset_of!(evmc_message, value), 80);
+        assert_eq!(offset_of!(evmc_message, create2_salt), 112);
+        assert_eq!(offset_of!(evmc_message, code_address), 144);
+        assert_eq!(offset_of!(evmc_message, code), 168);
+        assert_eq!(offset_of!(evmc_message, code_size), 176);
+        assert_eq!(size_of::<evmc_message>(), 184);
+    }
+
+    #[test]
+    fn tx_context_layout_matches_evmc_12() {
+        assert_eq!(offset_of!(evmc_tx_context, tx_gas_price), 0);
+        assert_eq!(offset_of!(evmc_tx_context, tx_origin), 32);
+        assert_eq!(offset_of!(evmc_tx_context, block_coinbase), 52);
+        assert_eq!(offset_of!(evmc_tx_context, block_number), 72);
+        assert_eq!(offset_of!(evmc_tx_context, block_timestamp), 80);
+        assert_eq!(offset_of!(evmc_tx_context, block_gas_limit), 88);
+        assert_eq!(offset_of!(evmc_tx_context, block_prev_randao), 96);
+        assert_eq!(offset_of!(evmc_tx_context, chain_id), 128);
+        assert_eq!(offset_of!(evmc_tx_context, block_base_fee), 160);
+        assert_eq!(offset_of!(evmc_tx_context, blob_base_fee), 192);
+        assert_eq!(offset_of!(evmc_tx_context, blob_hashes), 224);
+        assert_eq!(offset_of!(evmc_tx_context, blob_hashes_count), 232);
+        assert_eq!(offset_of!(evmc_tx_context, initcodes), 240);
+        assert_eq!(offset_of!(evmc_tx_context, initcodes_count), 248);
+        assert_eq!(size_of::<evmc_tx_context>(), 256);
+    }
+
+    #[test]
+    fn result_layout_matches_evmc_12() {
+        assert_eq!(offset_of!(evmc_result, status_code), 0);
+        assert_eq!(offset_of!(evmc_result, gas_left), 8);
+        assert_eq!(offset_of!(evmc_result, gas_refund), 16);
+        assert_eq!(offset_of!(evmc_result, output_data), 24);
+        assert_eq!(offset_of!(evmc_result, output_size), 32);
+        assert_eq!(offset_of!(evmc_result, release), 40);
+        assert_eq!(offset_of!(evmc_result, create_address), 48);
+        assert_eq!(size_of::<evmc_result>(), 72);
+    }
+
+    #[test]
+    fn host_interface_and_vm_layouts_match_evmc_12() {
+        assert_eq!(size_of::<evmc_host_interface>(), 16 * 8);
+        assert_eq!(offset_of!(evmc_host_interface, call), 8 * 8);
+        assert_eq!(
+            offset_of!(evmc_host_interface, set_transient_storage),
+            15 * 8
+        );
+        assert_eq!(size_of::<evmc_vm>(), 56);
+        assert_eq!(offset_of!(evmc_vm, name), 8);
+        assert_eq!(offset_of!(evmc_vm, execute), 32);
+        assert_eq!(offset_of!(evmc_vm, set_option), 48);
+        assert_eq!(size_of::<evmc_address>(), 20);
+        assert_eq!(size_of::<evmc_bytes32>(), 32);
+    }
+}

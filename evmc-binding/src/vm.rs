@@ -1,0 +1,208 @@
+//! The VM's state and options, behind the C entry points of `ffi::vm`.
+
+use std::collections::BTreeMap;
+use std::sync::{Arc, Mutex, PoisonError};
+
+use ewasm_host::{Address, Evm1Mode, EvmHost, ExecConfig, Executor, Message, Outcome, Status};
+
+/// What `set_option` answered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SetOption {
+    /// The option was set.
+    Success,
+    /// No such option.
+    InvalidName,
+    /// The option exists; the value is not one of its values.
+    InvalidValue,
+}
+
+/// Hera's aliases for system contract addresses in `sys:` options.
+fn system_address(alias: &str) -> Option<Address> {
+    let last = match alias {
+        "sentinel" => 0x0a,
+        "evm2wasm" => 0x0b,
+        "runevm" => 0x0c,
+        _ => return None,
+    };
+    let mut bytes = [0u8; 20];
+    bytes[19] = last;
+    Some(Address(bytes))
+}
+
+fn parse_address(text: &str) -> Option<Address> {
+    if let Some(address) = system_address(text) {
+        return Some(address);
+    }
+    let digits = text.strip_prefix("0x")?;
+    if digits.len() != 40 {
+        return None;
+    }
+    let mut bytes = [0u8; 20];
+    for (i, byte) in bytes.iter_mut().enumerate() {
+        *byte = u8::from_str_radix(digits.get(2 * i..2 * i + 2)?, 16).ok()?;
+    }
+    Some(Address(bytes))
+}
+
+#[derive(Debug, Clone, Default)]
+struct Options {
+    exec: ExecConfig,
+    /// Code run instead of the state's for these recipients (`sys:`).
+    overrides: BTreeMap<Address, Arc<Vec<u8>>>,
+}
+
+/// One VM instance: its options and the executor built from them. Several
+/// threads may execute on one instance at once.
+#[derive(Debug)]
+pub struct VmState {
+    options: Mutex<Options>,
+    executor: Mutex<Option<Arc<Executor>>>,
+}
+
+impl Default for VmState {
+    fn default() -> Self {
+        let mut options = Options::default();
+        options.exec.cache_size = 64;
+        Self {
+            options: Mutex::new(options),
+            executor: Mutex::new(None),
+        }
+    }
+}
+
+impl VmState {
+    /// Sets an option (Hera's keys, plus `cache_size`).
+    pub fn set_option(&self, name: &str, value: &str) -> SetOption {
+        let mut options = self.options.lock().unwrap_or_else(PoisonError::into_inner);
+        let flag = |value: &str| match value {
+            "true" => Some(true),
+            "false" => Some(false),
+            _ => None,
+        };
+        let result = match name {
+            "metering" => flag(value).map(|on| options.exec.metering = on),
+            "debug" => flag(value).map(|on| options.exec.debug = on),
+            "evm1mode" => match value {
+                "reject" => Some(Evm1Mode::Reject),
+                "fallback" => Some(Evm1Mode::Fallback),
+                _ => None,
+            }
+            .map(|mode| options.exec.evm1mode = mode),
+            "cache_size" => value
+                .parse::<usize>()
+                .ok()
+                .filter(|n| *n <= 1 << 20)
+                .map(|n| options.exec.cache_size = n),
+            _ => match name.strip_prefix("sys:") {
+                Some(alias) => parse_address(alias).and_then(|address| {
+                    let code = std::fs::read(value).ok().filter(|c| !c.is_empty())?;
+                    options.overrides.insert(address, Arc::new(code));
+                    Some(())
+                }),
+                None => return SetOption::InvalidName,
+            },
+        };
+        match result {
+            Some(()) => {
+                // The next execution builds an executor for the new options.
+                *self.executor.lock().unwrap_or_else(PoisonError::into_inner) = None;
+                SetOption::Success
+            }
+            None => SetOption::InvalidValue,
+        }
+    }
+
+    /// The capabilities: EWASM, and EVM1 when non-Wasm code is handed back.
+    pub fn capabilities(&self) -> u32 {
+        let options = self.options.lock().unwrap_or_else(PoisonError::into_inner);
+        let evm1 = options.exec.evm1mode != Evm1Mode::Reject;
+        crate::ffi::EVMC_CAPABILITY_EWASM
+            | if evm1 {
+                crate::ffi::EVMC_CAPABILITY_EVM1
+            } else {
+                0
+            }
+    }
+
+    fn executor(&self) -> Result<Arc<Executor>, Outcome> {
+        let mut slot = self.executor.lock().unwrap_or_else(PoisonError::into_inner);
+        if let Some(executor) = slot.as_ref() {
+            return Ok(Arc::clone(executor));
+        }
+        let config = self
+            .options
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .exec
+            .clone();
+        let executor = Executor::new(config)
+            .map(Arc::new)
+            .map_err(|_| Outcome::failed(Status::InternalError))?;
+        *slot = Some(Arc::clone(&executor));
+        Ok(executor)
+    }
+
+    /// Executes a message (flags already checked) against `host`.
+    pub fn execute(&self, host: Box<dyn EvmHost>, message: &Message, code: &[u8]) -> Outcome {
+        let executor = match self.executor() {
+            Ok(executor) => executor,
+            Err(outcome) => return outcome,
+        };
+        let overridden = self
+            .options
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .overrides
+            .get(&message.recipient)
+            .cloned();
+        let code = overridden.as_deref().map_or(code, Vec::as_slice);
+        executor.execute(host, message, code).0
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn options_answer_success_invalid_name_and_invalid_value() {
+        let vm = VmState::default();
+        assert_eq!(vm.set_option("metering", "true"), SetOption::Success);
+        assert_eq!(vm.set_option("metering", "yes"), SetOption::InvalidValue);
+        assert_eq!(vm.set_option("evm1mode", "fallback"), SetOption::Success);
+        assert_eq!(
+            vm.set_option("evm1mode", "evm2wasm"),
+            SetOption::InvalidValue
+        );
+        assert_eq!(vm.set_option("debug", "false"), SetOption::Success);
+        assert_eq!(vm.set_option("cache_size", "16"), SetOption::Success);
+        assert_eq!(vm.set_option("cache_size", "-1"), SetOption::InvalidValue);
+        assert_eq!(vm.set_option("engine", "binaryen"), SetOption::InvalidName);
+        assert_eq!(
+            vm.set_option("sys:nowhere", "/dev/null"),
+            SetOption::InvalidValue
+        );
+        assert_eq!(
+            vm.set_option("sys:sentinel", "/nonexistent"),
+            SetOption::InvalidValue
+        );
+    }
+
+    #[test]
+    fn evm1_capability_follows_evm1mode() {
+        let vm = VmState::default();
+        assert_eq!(vm.capabilities(), crate::ffi::EVMC_CAPABILITY_EWASM);
+        vm.set_option("evm1mode", "fallback");
+        assert_eq!(
+            vm.capabilities(),
+            crate::ffi::EVMC_CAPABILITY_EWASM | crate::ffi::EVMC_CAPABILITY_EVM1
+        );
+    }
+
+    #[test]
+    fn sys_addresses_take_aliases_and_hex() {
+        assert_eq!(parse_address("runevm").map(|a| a.0[19]), Some(0x0c));
+        assert!(parse_address("0x000000000000000000000000000000000000000a").is_some());
+        assert!(parse_address("0x0a").is_none());
+    }
+}
