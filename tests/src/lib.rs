@@ -1,0 +1,52 @@
+//! Helpers of the end-to-end tests: finding the built `libiris.so`, and
+//! running a world's messages through it.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use ewasm_host::{Message, Outcome};
+use iris::ffi::client::LoadedVm;
+use state::{Runner, WorldHost};
+
+/// The `libiris.so` of the build these tests belong to: next to the test
+/// binary's `deps` directory.
+///
+/// # Panics
+///
+/// If it is not there (build the workspace, or `-p evmc-binding`, first).
+pub fn library_path() -> PathBuf {
+    let exe = std::env::current_exe().expect("the test binary has a path");
+    exe.ancestors()
+        .map(|dir| dir.join("libiris.so"))
+        .find(|path| path.is_file())
+        .unwrap_or_else(|| {
+            panic!(
+                "libiris.so not found near {}: build it with `cargo build -p evmc-binding` \
+                 in the same profile",
+                exe.display()
+            )
+        })
+}
+
+/// Loads `libiris.so`.
+///
+/// # Panics
+///
+/// If it does not load.
+pub fn load() -> LoadedVm {
+    LoadedVm::load(&library_path()).unwrap_or_else(|e| panic!("{e}"))
+}
+
+/// Runs a world's code through an EVMC VM.
+pub struct VmRunner(pub LoadedVm);
+
+impl Runner for VmRunner {
+    fn run(&self, host: &mut WorldHost, message: &Message, code: &[u8]) -> Outcome {
+        self.0.execute(host, message, code)
+    }
+}
+
+/// A runner over a freshly loaded `libiris.so`.
+pub fn runner() -> Arc<dyn Runner> {
+    Arc::new(VmRunner(load()))
+}

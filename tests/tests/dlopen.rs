@@ -1,0 +1,253 @@
+//! `libiris.so` through the C ABI, loaded with dlopen as a client loads it:
+//! what the EVMC vmtester checks, the state-test vectors, the module cache,
+//! and several threads at once.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use ewasm_host::{Address, CallKind, ExecConfig, Executor, Message, Status, U256};
+use iris::ffi::client::LoadedVm;
+use state::run::{Call, Session};
+use state::statetest::{parse_file, run};
+use state::{Runner, World, WorldHost};
+use tests::{load, runner, VmRunner};
+
+fn executor() -> Arc<dyn Runner> {
+    Arc::new(Executor::new(ExecConfig::default()).unwrap())
+}
+
+const FINISH_OK: &str = r#"(module
+    (import "ethereum" "finish" (func $finish (param i32 i32)))
+    (memory (export "memory") 1)
+    (data (i32.const 0) "ok")
+    (func (export "main") (call $finish (i32.const 0) (i32.const 2))))"#;
+
+#[test]
+fn the_library_reports_abi_12_its_name_version_and_ewasm() {
+    let vm = load();
+    assert_eq!(vm.abi_version(), 12);
+    assert_eq!(vm.name(), "iris");
+    assert_eq!(vm.version(), env!("CARGO_PKG_VERSION"));
+    assert_eq!(vm.capabilities() & 2, 2, "EVMC_CAPABILITY_EWASM");
+    assert_eq!(vm.capabilities() & 1, 0, "no EVM1 under evm1mode=reject");
+}
+
+#[test]
+fn set_option_answers_unknown_names_and_invalid_values() {
+    let vm = load();
+    assert_eq!(
+        vm.set_option("no-such-option", "1"),
+        1,
+        "EVMC_SET_OPTION_INVALID_NAME"
+    );
+    assert_eq!(
+        vm.set_option("metering", "maybe"),
+        2,
+        "EVMC_SET_OPTION_INVALID_VALUE"
+    );
+    assert_eq!(
+        vm.set_option("metering", "true"),
+        0,
+        "EVMC_SET_OPTION_SUCCESS"
+    );
+    assert_eq!(vm.set_option("evm1mode", "fallback"), 0);
+    assert_eq!(vm.capabilities() & 1, 1, "EVM1 with evm1mode=fallback");
+}
+
+#[test]
+fn execute_runs_a_call_and_a_create() {
+    let code = wat::parse_str(FINISH_OK).unwrap();
+    let mut session = Session::new(code.clone(), runner());
+    let report = session.call(&Call {
+        input: Vec::new(),
+        gas: 100_000,
+        value: U256::zero(),
+    });
+    assert_eq!(report.status, Status::Success);
+    assert_eq!(report.output, b"ok");
+    assert_eq!(report.gas_used, 0);
+
+    // Init code that deploys FINISH_OK: it returns the module's bytes.
+    let escaped: String = code.iter().map(|b| format!("\\{b:02x}")).collect();
+    let init = wat::parse_str(format!(
+        r#"(module
+            (import "ethereum" "finish" (func $finish (param i32 i32)))
+            (memory (export "memory") 1)
+            (data (i32.const 0) "{escaped}")
+            (func (export "main") (call $finish (i32.const 0) (i32.const {}))))"#,
+        code.len()
+    ))
+    .unwrap();
+    let (mut session, report) = Session::create(init, 1_000_000, runner());
+    assert_eq!(report.status, Status::Success);
+    assert_eq!(report.gas_used, 200 * code.len() as i64, "the code deposit");
+    assert_eq!(
+        session
+            .world()
+            .get(&session.address)
+            .unwrap()
+            .code
+            .as_slice(),
+        &code[..]
+    );
+    let report = session.call(&Call {
+        input: Vec::new(),
+        gas: 100_000,
+        value: U256::zero(),
+    });
+    assert_eq!(report.output, b"ok");
+}
+
+#[test]
+fn non_wasm_code_fails_or_is_rejected_by_option() {
+    let vm = load();
+    let message = Message {
+        kind: CallKind::Call,
+        is_static: false,
+        depth: 0,
+        gas: 1_000,
+        recipient: Address([1; 20]),
+        sender: Address([2; 20]),
+        input: Vec::new(),
+        value: U256::zero(),
+        code_address: Address([1; 20]),
+    };
+    let mut host = WorldHost::new(World::default(), Arc::default(), executor());
+    let evm = [0x60, 0x00, 0x60, 0x00, 0xf3];
+    assert_eq!(
+        vm.execute(&mut host, &message, &evm).status,
+        Status::Failure
+    );
+    vm.set_option("evm1mode", "fallback");
+    assert_eq!(
+        vm.execute(&mut host, &message, &evm).status,
+        Status::Rejected
+    );
+}
+
+fn vectors_dir() -> PathBuf {
+    match std::env::var_os("IRIS_EWASM_TESTS") {
+        Some(dir) => PathBuf::from(dir),
+        None => Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/ewasm-tests"),
+    }
+}
+
+fn vector_files(dir: &Path, out: &mut Vec<PathBuf>) {
+    let entries = std::fs::read_dir(dir).unwrap_or_else(|e| {
+        panic!(
+            "vectors {} missing ({e}): set IRIS_EWASM_TESTS",
+            dir.display()
+        )
+    });
+    for path in entries.filter_map(Result::ok).map(|e| e.path()) {
+        if path.is_dir() {
+            vector_files(&path, out);
+        } else if path.extension().is_some_and(|e| e == "json") {
+            out.push(path);
+        }
+    }
+}
+
+#[test]
+fn every_vector_gives_the_same_result_through_the_c_abi_as_in_process() {
+    let mut files = Vec::new();
+    vector_files(&vectors_dir(), &mut files);
+    files.sort();
+    let (through_c, in_process) = (runner(), executor());
+    let mut compared = 0;
+    for file in &files {
+        for case in parse_file(file).unwrap().cases {
+            let a = run(&case, &through_c);
+            let b = run(&case, &in_process);
+            assert!(a.passed, "{} fails through the C ABI", case.name);
+            assert_eq!((a.root, a.result), (b.root, b.result), "{}", case.name);
+            compared += 1;
+        }
+    }
+    assert!(compared >= 168, "compared {compared}");
+}
+
+#[test]
+fn the_module_cache_changes_no_result_or_gas() {
+    let mut files = Vec::new();
+    vector_files(&vectors_dir(), &mut files);
+    files.sort();
+    let cached = runner();
+    let uncached = {
+        let vm = load();
+        assert_eq!(vm.set_option("cache_size", "0"), 0);
+        Arc::new(VmRunner(vm)) as Arc<dyn Runner>
+    };
+    for file in files.iter().take(60) {
+        for case in parse_file(file).unwrap().cases {
+            // Twice through the cache: the second run is a hit.
+            let first = run(&case, &cached);
+            let second = run(&case, &cached);
+            let plain = run(&case, &uncached);
+            assert_eq!(
+                (first.root, &first.result),
+                (plain.root, &plain.result),
+                "{}",
+                case.name
+            );
+            assert_eq!(
+                (second.root, &second.result),
+                (plain.root, &plain.result),
+                "{}",
+                case.name
+            );
+        }
+    }
+}
+
+#[test]
+fn several_threads_execute_on_one_vm_at_once() {
+    let counter = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../contracts/counter.wat"),
+    )
+    .unwrap();
+    let code = wat::parse_str(&counter).unwrap();
+    let shared: Arc<dyn Runner> = Arc::new(VmRunner(load()));
+    let threads: Vec<_> = (0..4)
+        .map(|_| {
+            let runner = Arc::clone(&shared);
+            let code = code.clone();
+            std::thread::spawn(move || {
+                let mut session = Session::new(code, runner);
+                (1..=50u8)
+                    .map(|n| {
+                        let report = session.call(&Call {
+                            input: Vec::new(),
+                            gas: 100_000,
+                            value: U256::zero(),
+                        });
+                        report.status == Status::Success && report.output[31] == n
+                    })
+                    .all(|ok| ok)
+            })
+        })
+        .collect();
+    for thread in threads {
+        assert!(thread.join().unwrap(), "every thread counted 1 to 50");
+    }
+}
+
+#[test]
+fn several_vm_instances_live_side_by_side() {
+    let a: LoadedVm = load();
+    let b: LoadedVm = load();
+    assert_eq!(a.set_option("metering", "true"), 0);
+    let code = wat::parse_str(FINISH_OK).unwrap();
+    let call = Call {
+        input: Vec::new(),
+        gas: 100_000,
+        value: U256::zero(),
+    };
+    let metered = Session::new(code.clone(), Arc::new(VmRunner(a))).call(&call);
+    let plain = Session::new(code, Arc::new(VmRunner(b))).call(&call);
+    assert!(
+        metered.gas_used > plain.gas_used,
+        "instruction gas only where metering is on"
+    );
+    assert_eq!(metered.output, plain.output);
+}
