@@ -214,16 +214,14 @@ fn several_threads_execute_on_one_vm_at_once() {
             let code = code.clone();
             std::thread::spawn(move || {
                 let mut session = Session::new(code, runner);
-                (1..=50u8)
-                    .map(|n| {
-                        let report = session.call(&Call {
-                            input: Vec::new(),
-                            gas: 100_000,
-                            value: U256::zero(),
-                        });
-                        report.status == Status::Success && report.output[31] == n
-                    })
-                    .all(|ok| ok)
+                (1..=50u8).all(|n| {
+                    let report = session.call(&Call {
+                        input: Vec::new(),
+                        gas: 100_000,
+                        value: U256::zero(),
+                    });
+                    report.status == Status::Success && report.output[31] == n
+                })
             })
         })
         .collect();
