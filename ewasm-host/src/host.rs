@@ -8,7 +8,7 @@ use crate::types::{Address, Bytes32, CallOutcome, Message, TxContext, U256};
 ///
 /// `ewasm-host` sees no EVMC types: the EVMC binding implements this trait
 /// over the C host interface, and the `state` crate over an in-memory world.
-/// The trait is `Any` so that [`execute`](crate::execute), which takes the
+/// The trait is `Any` so that [`Executor::execute`](crate::Executor::execute), which takes the
 /// host by value for the duration of a run, can hand a concrete host back.
 pub trait EvmHost: Any {
     /// Whether the account exists and is not empty (EIP-161).
