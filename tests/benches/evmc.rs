@@ -24,7 +24,7 @@ const SMALL: &str = r#"(module
 fn big_contract() -> Vec<u8> {
     let body =
         "(local.set $x (i32.add (i32.mul (local.get $x) (i32.const 3)) (i32.const 12345)))\n"
-            .repeat(2_700);
+            .repeat(2_000);
     let code = wat::parse_str(format!(
         r#"(module
             (import "ethereum" "finish" (func $finish (param i32 i32)))
