@@ -7,6 +7,7 @@
 //! [`call`] (that nesting is bounded by the same call depth limit).
 
 pub(crate) mod num;
+#[allow(unsafe_code)]
 mod run;
 
 use std::sync::Arc;

@@ -230,9 +230,11 @@ macro_rules! define_run {
             }
 
             loop {
-                // Translation ends every path with a return, branch or
-                // trap, so `pc` never runs past the code.
-                let instr = code[pc];
+                debug_assert!(pc < code.len(), "pc {pc} past the code");
+                // SAFETY: translation ends every path of a function with a
+                // return, a branch or a trap, and patches every branch
+                // target inside the function, so `pc < code.len()`.
+                let instr = unsafe { *code.get_unchecked(pc) };
                 pc += 1;
                 match instr {
                     $( Instr::$bin { dst, lhs, rhs } => {
