@@ -242,6 +242,10 @@ macro_rules! define_instr {
             ConsumeFuel { amount: u64 },
             /// `dst = src`.
             Copy { dst: Slot, src: Slot },
+            /// Two copies, in order: `d0 = s0; d1 = s1`.
+            Copy2 { d0: Slot, s0: Slot, d1: Slot, s1: Slot },
+            /// Three copies, in order.
+            Copy3 { d0: Slot, s0: Slot, d1: Slot, s1: Slot, d2: Slot, s2: Slot },
             /// `dst = value`.
             Const64 { dst: Slot, value: u64 },
             /// `dst = if cond != 0 { a } else { b }`.

@@ -275,6 +275,15 @@ macro_rules! define_run {
                         None => return Err(TrapCode::OutOfFuel),
                     },
                     Instr::Copy { dst, src } => r!(dst) = r!(src),
+                    Instr::Copy2 { d0, s0, d1, s1 } => {
+                        r!(d0) = r!(s0);
+                        r!(d1) = r!(s1);
+                    }
+                    Instr::Copy3 { d0, s0, d1, s1, d2, s2 } => {
+                        r!(d0) = r!(s0);
+                        r!(d1) = r!(s1);
+                        r!(d2) = r!(s2);
+                    }
                     Instr::Const64 { dst, value } => r!(dst) = value,
                     Instr::Select { dst, cond, a, b } => {
                         r!(dst) = if r!(cond) as u32 != 0 { r!(a) } else { r!(b) };

@@ -177,6 +177,32 @@ impl<'a> Translator<'a> {
     }
 
     fn emit(&mut self, instr: Instr) -> usize {
+        // Consecutive copies share one dispatch.
+        if let (Instr::Copy { dst, src }, Some(at)) = (instr, self.code.len().checked_sub(1)) {
+            if at >= self.barrier {
+                let merged = match self.code[at] {
+                    Instr::Copy { dst: d0, src: s0 } => Some(Instr::Copy2 {
+                        d0,
+                        s0,
+                        d1: dst,
+                        s1: src,
+                    }),
+                    Instr::Copy2 { d0, s0, d1, s1 } => Some(Instr::Copy3 {
+                        d0,
+                        s0,
+                        d1,
+                        s1,
+                        d2: dst,
+                        s2: src,
+                    }),
+                    _ => None,
+                };
+                if let Some(merged) = merged {
+                    self.code[at] = merged;
+                    return at;
+                }
+            }
+        }
         self.code.push(instr);
         self.code.len() - 1
     }
