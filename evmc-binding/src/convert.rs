@@ -53,40 +53,37 @@ pub(crate) fn evmc_kind(kind: CallKind) -> i32 {
 
 /// A message with its input copied; the caller has checked the pointers.
 pub(crate) fn message(msg: &ffi::evmc_message, kind: CallKind, input: Vec<u8>) -> Message {
+    let (recipient, code_address) = msg.accounts();
     Message {
         kind,
         is_static: msg.flags & ffi::EVMC_STATIC != 0,
         depth: msg.depth,
         gas: msg.gas,
-        recipient: address(&msg.recipient),
+        recipient: address(&recipient),
         sender: address(&msg.sender),
         input,
         value: u256(&msg.value),
-        code_address: address(&msg.code_address),
+        code_address: address(&code_address),
     }
 }
 
 /// An EVMC message borrowing `message`'s input (valid while it lives).
 pub(crate) fn evmc_message(message: &Message) -> ffi::evmc_message {
-    ffi::evmc_message {
-        kind: evmc_kind(message.kind),
-        flags: if message.is_static {
+    ffi::evmc_message::new(
+        evmc_kind(message.kind),
+        if message.is_static {
             ffi::EVMC_STATIC
         } else {
             0
         },
-        depth: message.depth,
-        gas: message.gas,
-        recipient: evmc_address(&message.recipient),
-        sender: evmc_address(&message.sender),
-        input_data: message.input.as_ptr(),
-        input_size: message.input.len(),
-        value: evmc_u256(&message.value),
-        create2_salt: ffi::evmc_bytes32::default(),
-        code_address: evmc_address(&message.code_address),
-        code: std::ptr::null(),
-        code_size: 0,
-    }
+        message.depth,
+        message.gas,
+        evmc_address(&message.recipient),
+        evmc_address(&message.sender),
+        &message.input,
+        evmc_u256(&message.value),
+        evmc_address(&message.code_address),
+    )
 }
 
 pub(crate) fn tx_context(c: &ffi::evmc_tx_context) -> TxContext {
@@ -97,26 +94,20 @@ pub(crate) fn tx_context(c: &ffi::evmc_tx_context) -> TxContext {
         number: c.block_number,
         timestamp: c.block_timestamp,
         gas_limit: c.block_gas_limit,
-        difficulty: u256(&c.block_prev_randao),
+        difficulty: u256(&c.difficulty()),
         chain_id: u256(&c.chain_id),
     }
 }
 
 pub(crate) fn evmc_tx_context(c: &TxContext) -> ffi::evmc_tx_context {
-    ffi::evmc_tx_context {
-        tx_gas_price: evmc_u256(&c.gas_price),
-        tx_origin: evmc_address(&c.origin),
-        block_coinbase: evmc_address(&c.coinbase),
-        block_number: c.number,
-        block_timestamp: c.timestamp,
-        block_gas_limit: c.gas_limit,
-        block_prev_randao: evmc_u256(&c.difficulty),
-        chain_id: evmc_u256(&c.chain_id),
-        block_base_fee: ffi::evmc_bytes32::default(),
-        blob_base_fee: ffi::evmc_bytes32::default(),
-        blob_hashes: std::ptr::null(),
-        blob_hashes_count: 0,
-        initcodes: std::ptr::null(),
-        initcodes_count: 0,
-    }
+    ffi::evmc_tx_context::new(
+        evmc_u256(&c.gas_price),
+        evmc_address(&c.origin),
+        evmc_address(&c.coinbase),
+        c.number,
+        c.timestamp,
+        c.gas_limit,
+        evmc_u256(&c.difficulty),
+        evmc_u256(&c.chain_id),
+    )
 }

@@ -179,7 +179,7 @@ impl LoadedVm {
         Outcome {
             status: status::from_evmc(result.status_code),
             gas_left: result.gas_left,
-            gas_refund: result.gas_refund,
+            gas_refund: result.refund(),
             output,
         }
     }
@@ -305,6 +305,7 @@ unsafe extern "C" fn copy_code(
     })
 }
 
+#[cfg(not(feature = "abi9"))]
 unsafe extern "C" fn selfdestruct(
     c: *mut evmc_host_context,
     a: *const evmc_address,
@@ -315,6 +316,16 @@ unsafe extern "C" fn selfdestruct(
         host(c).selfdestruct(&addr(a), &addr(b));
         true
     })
+}
+
+#[cfg(feature = "abi9")]
+unsafe extern "C" fn selfdestruct(
+    c: *mut evmc_host_context,
+    a: *const evmc_address,
+    b: *const evmc_address,
+) {
+    // SAFETY: as above.
+    guard((), || unsafe { host(c).selfdestruct(&addr(a), &addr(b)) })
 }
 
 unsafe extern "C" fn call(c: *mut evmc_host_context, m: *const evmc_message) -> evmc_result {
@@ -407,6 +418,7 @@ unsafe extern "C" fn access_storage(
     1
 }
 
+#[cfg(not(feature = "abi9"))]
 unsafe extern "C" fn set_transient_storage(
     _c: *mut evmc_host_context,
     _a: *const evmc_address,
@@ -415,6 +427,7 @@ unsafe extern "C" fn set_transient_storage(
 ) {
 }
 
+#[cfg(not(feature = "abi9"))]
 unsafe extern "C" fn get_transient_storage(
     _c: *mut evmc_host_context,
     _a: *const evmc_address,
@@ -439,6 +452,8 @@ static HOST_INTERFACE: evmc_host_interface = evmc_host_interface {
     emit_log: Some(emit_log),
     access_account: Some(access_account),
     access_storage: Some(access_storage),
+    #[cfg(not(feature = "abi9"))]
     get_transient_storage: Some(get_transient_storage),
+    #[cfg(not(feature = "abi9"))]
     set_transient_storage: Some(set_transient_storage),
 };

@@ -87,7 +87,8 @@ impl EvmHost for EvmcHost {
 
     fn selfdestruct(&mut self, address: &Address, beneficiary: &Address) {
         if let Some(f) = self.iface.selfdestruct {
-            // SAFETY: as above.
+            // SAFETY: as above. (ABI 12 answers whether the account was
+            // newly destructed, ABI 9 nothing: neither is needed.)
             unsafe {
                 f(
                     self.context,

@@ -9,6 +9,10 @@
 
 pub mod client;
 pub(crate) mod host;
+#[cfg(not(feature = "abi9"))]
+pub mod types;
+#[cfg(feature = "abi9")]
+#[path = "types9.rs"]
 pub mod types;
 pub mod vm;
 

@@ -232,6 +232,109 @@ pub struct evmc_vm {
     pub set_option: evmc_set_option_fn,
 }
 
+/// The fields that differ between ABI versions, behind one interface.
+impl evmc_message {
+    /// The account acted on and the account whose code runs.
+    pub fn accounts(&self) -> (evmc_address, evmc_address) {
+        (self.recipient, self.code_address)
+    }
+
+    /// A message with the given fields (no code, no salt).
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        kind: i32,
+        flags: u32,
+        depth: i32,
+        gas: i64,
+        recipient: evmc_address,
+        sender: evmc_address,
+        input: &[u8],
+        value: evmc_uint256be,
+        code_address: evmc_address,
+    ) -> Self {
+        Self {
+            kind,
+            flags,
+            depth,
+            gas,
+            recipient,
+            sender,
+            input_data: input.as_ptr(),
+            input_size: input.len(),
+            value,
+            create2_salt: evmc_bytes32::default(),
+            code_address,
+            code: std::ptr::null(),
+            code_size: 0,
+        }
+    }
+}
+
+impl evmc_result {
+    /// A result with the given fields.
+    pub fn new(
+        status_code: i32,
+        gas_left: i64,
+        gas_refund: i64,
+        output: (*const u8, usize),
+        release: evmc_release_result_fn,
+        create_address: evmc_address,
+    ) -> Self {
+        Self {
+            status_code,
+            gas_left,
+            gas_refund,
+            output_data: output.0,
+            output_size: output.1,
+            release,
+            create_address,
+            padding: [0; 4],
+        }
+    }
+
+    /// The gas refund (0 where the ABI has none).
+    pub fn refund(&self) -> i64 {
+        self.gas_refund
+    }
+}
+
+impl evmc_tx_context {
+    /// The block's difficulty or PREVRANDAO.
+    pub fn difficulty(&self) -> evmc_uint256be {
+        self.block_prev_randao
+    }
+
+    /// A context with the given fields, the rest empty.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        gas_price: evmc_uint256be,
+        origin: evmc_address,
+        coinbase: evmc_address,
+        number: i64,
+        timestamp: i64,
+        gas_limit: i64,
+        difficulty: evmc_uint256be,
+        chain_id: evmc_uint256be,
+    ) -> Self {
+        Self {
+            tx_gas_price: gas_price,
+            tx_origin: origin,
+            block_coinbase: coinbase,
+            block_number: number,
+            block_timestamp: timestamp,
+            block_gas_limit: gas_limit,
+            block_prev_randao: difficulty,
+            chain_id,
+            block_base_fee: evmc_bytes32::default(),
+            blob_base_fee: evmc_bytes32::default(),
+            blob_hashes: std::ptr::null(),
+            blob_hashes_count: 0,
+            initcodes: std::ptr::null(),
+            initcodes_count: 0,
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     //! Sizes and offsets pinned to the EVMC 12.1.0 header on x86-64.

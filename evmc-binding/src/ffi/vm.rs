@@ -133,16 +133,14 @@ pub(crate) fn to_result(outcome: Outcome) -> evmc_result {
     } else {
         Box::into_raw(output).cast::<u8>().cast_const()
     };
-    evmc_result {
-        status_code: status::to_evmc(outcome.status),
-        gas_left: if keeps_gas { outcome.gas_left } else { 0 },
-        gas_refund: if keeps_gas { outcome.gas_refund } else { 0 },
-        output_data,
-        output_size,
-        release: Some(release),
-        create_address: evmc_address::default(),
-        padding: [0; 4],
-    }
+    evmc_result::new(
+        status::to_evmc(outcome.status),
+        if keeps_gas { outcome.gas_left } else { 0 },
+        if keeps_gas { outcome.gas_refund } else { 0 },
+        (output_data, output_size),
+        Some(release),
+        evmc_address::default(),
+    )
 }
 
 fn internal_error() -> evmc_result {

@@ -1,0 +1,402 @@
+//! The C types of EVMC 9.0.0 (`evmc/evmc.h`, ABI version 9), as
+//! `#[repr(C)]` Rust types, for the `abi9` build. The layout tests compare
+//! them with the bindings of the `evmc-sys` 9.0.0 crate. Enums the host fills in are kept as raw
+//! integers: an unknown value from a host must not be undefined behaviour.
+
+#![allow(non_camel_case_types, missing_docs)]
+
+use std::os::raw::{c_char, c_int};
+
+/// The ABI version these types describe.
+pub const EVMC_ABI_VERSION: c_int = 9;
+
+#[repr(C)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct evmc_bytes32 {
+    pub bytes: [u8; 32],
+}
+
+pub type evmc_uint256be = evmc_bytes32;
+
+#[repr(C)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct evmc_address {
+    pub bytes: [u8; 20],
+}
+
+pub const EVMC_CALL: i32 = 0;
+pub const EVMC_DELEGATECALL: i32 = 1;
+pub const EVMC_CALLCODE: i32 = 2;
+pub const EVMC_CREATE: i32 = 3;
+pub const EVMC_CREATE2: i32 = 4;
+pub const EVMC_EOFCREATE: i32 = 5;
+
+pub const EVMC_STATIC: u32 = 1;
+
+#[repr(C)]
+#[derive(Debug, Clone, Copy)]
+pub struct evmc_message {
+    pub kind: i32,
+    pub flags: u32,
+    pub depth: i32,
+    pub gas: i64,
+    pub destination: evmc_address,
+    pub sender: evmc_address,
+    pub input_data: *const u8,
+    pub input_size: usize,
+    pub value: evmc_uint256be,
+    pub create2_salt: evmc_bytes32,
+}
+
+#[repr(C)]
+#[derive(Debug, Clone, Copy)]
+pub struct evmc_tx_context {
+    pub tx_gas_price: evmc_uint256be,
+    pub tx_origin: evmc_address,
+    pub block_coinbase: evmc_address,
+    pub block_number: i64,
+    pub block_timestamp: i64,
+    pub block_gas_limit: i64,
+    pub block_difficulty: evmc_uint256be,
+    pub chain_id: evmc_uint256be,
+    pub block_base_fee: evmc_uint256be,
+}
+
+/// Opaque: the host's own context.
+#[repr(C)]
+pub struct evmc_host_context {
+    _private: [u8; 0],
+}
+
+pub const EVMC_SUCCESS: i32 = 0;
+pub const EVMC_FAILURE: i32 = 1;
+pub const EVMC_REVERT: i32 = 2;
+pub const EVMC_OUT_OF_GAS: i32 = 3;
+pub const EVMC_INVALID_MEMORY_ACCESS: i32 = 9;
+pub const EVMC_STATIC_MODE_VIOLATION: i32 = 11;
+pub const EVMC_CONTRACT_VALIDATION_FAILURE: i32 = 13;
+pub const EVMC_ARGUMENT_OUT_OF_RANGE: i32 = 14;
+pub const EVMC_INTERNAL_ERROR: i32 = -1;
+pub const EVMC_REJECTED: i32 = -2;
+
+pub type evmc_release_result_fn = Option<unsafe extern "C" fn(result: *const evmc_result)>;
+
+#[repr(C)]
+#[derive(Debug, Clone, Copy)]
+pub struct evmc_result {
+    pub status_code: i32,
+    pub gas_left: i64,
+    pub output_data: *const u8,
+    pub output_size: usize,
+    pub release: evmc_release_result_fn,
+    pub create_address: evmc_address,
+    pub padding: [u8; 4],
+}
+
+pub type evmc_account_exists_fn =
+    Option<unsafe extern "C" fn(*mut evmc_host_context, *const evmc_address) -> bool>;
+pub type evmc_get_storage_fn = Option<
+    unsafe extern "C" fn(
+        *mut evmc_host_context,
+        *const evmc_address,
+        *const evmc_bytes32,
+    ) -> evmc_bytes32,
+>;
+pub type evmc_set_storage_fn = Option<
+    unsafe extern "C" fn(
+        *mut evmc_host_context,
+        *const evmc_address,
+        *const evmc_bytes32,
+        *const evmc_bytes32,
+    ) -> i32,
+>;
+pub type evmc_get_balance_fn =
+    Option<unsafe extern "C" fn(*mut evmc_host_context, *const evmc_address) -> evmc_uint256be>;
+pub type evmc_get_code_size_fn =
+    Option<unsafe extern "C" fn(*mut evmc_host_context, *const evmc_address) -> usize>;
+pub type evmc_get_code_hash_fn =
+    Option<unsafe extern "C" fn(*mut evmc_host_context, *const evmc_address) -> evmc_bytes32>;
+pub type evmc_copy_code_fn = Option<
+    unsafe extern "C" fn(
+        *mut evmc_host_context,
+        *const evmc_address,
+        usize,
+        *mut u8,
+        usize,
+    ) -> usize,
+>;
+pub type evmc_selfdestruct_fn =
+    Option<unsafe extern "C" fn(*mut evmc_host_context, *const evmc_address, *const evmc_address)>;
+pub type evmc_call_fn =
+    Option<unsafe extern "C" fn(*mut evmc_host_context, *const evmc_message) -> evmc_result>;
+pub type evmc_get_tx_context_fn =
+    Option<unsafe extern "C" fn(*mut evmc_host_context) -> evmc_tx_context>;
+pub type evmc_get_block_hash_fn =
+    Option<unsafe extern "C" fn(*mut evmc_host_context, i64) -> evmc_bytes32>;
+pub type evmc_emit_log_fn = Option<
+    unsafe extern "C" fn(
+        *mut evmc_host_context,
+        *const evmc_address,
+        *const u8,
+        usize,
+        *const evmc_bytes32,
+        usize,
+    ),
+>;
+pub type evmc_access_account_fn =
+    Option<unsafe extern "C" fn(*mut evmc_host_context, *const evmc_address) -> i32>;
+pub type evmc_access_storage_fn = Option<
+    unsafe extern "C" fn(*mut evmc_host_context, *const evmc_address, *const evmc_bytes32) -> i32,
+>;
+
+#[repr(C)]
+#[derive(Debug, Clone, Copy)]
+pub struct evmc_host_interface {
+    pub account_exists: evmc_account_exists_fn,
+    pub get_storage: evmc_get_storage_fn,
+    pub set_storage: evmc_set_storage_fn,
+    pub get_balance: evmc_get_balance_fn,
+    pub get_code_size: evmc_get_code_size_fn,
+    pub get_code_hash: evmc_get_code_hash_fn,
+    pub copy_code: evmc_copy_code_fn,
+    pub selfdestruct: evmc_selfdestruct_fn,
+    pub call: evmc_call_fn,
+    pub get_tx_context: evmc_get_tx_context_fn,
+    pub get_block_hash: evmc_get_block_hash_fn,
+    pub emit_log: evmc_emit_log_fn,
+    pub access_account: evmc_access_account_fn,
+    pub access_storage: evmc_access_storage_fn,
+}
+
+pub const EVMC_SET_OPTION_SUCCESS: i32 = 0;
+pub const EVMC_SET_OPTION_INVALID_NAME: i32 = 1;
+pub const EVMC_SET_OPTION_INVALID_VALUE: i32 = 2;
+
+pub const EVMC_CAPABILITY_EVM1: u32 = 1;
+pub const EVMC_CAPABILITY_EWASM: u32 = 2;
+
+pub type evmc_destroy_fn = Option<unsafe extern "C" fn(vm: *mut evmc_vm)>;
+pub type evmc_execute_fn = Option<
+    unsafe extern "C" fn(
+        vm: *mut evmc_vm,
+        host: *const evmc_host_interface,
+        context: *mut evmc_host_context,
+        rev: i32,
+        msg: *const evmc_message,
+        code: *const u8,
+        code_size: usize,
+    ) -> evmc_result,
+>;
+pub type evmc_get_capabilities_fn = Option<unsafe extern "C" fn(vm: *mut evmc_vm) -> u32>;
+pub type evmc_set_option_fn = Option<
+    unsafe extern "C" fn(vm: *mut evmc_vm, name: *const c_char, value: *const c_char) -> i32,
+>;
+
+#[repr(C)]
+#[derive(Debug)]
+pub struct evmc_vm {
+    pub abi_version: c_int,
+    pub name: *const c_char,
+    pub version: *const c_char,
+    pub destroy: evmc_destroy_fn,
+    pub execute: evmc_execute_fn,
+    pub get_capabilities: evmc_get_capabilities_fn,
+    pub set_option: evmc_set_option_fn,
+}
+
+/// The fields that differ between ABI versions, behind one interface.
+impl evmc_message {
+    /// The account acted on and the account whose code runs: ABI 9 has
+    /// one destination for both (the host keeps the storage context of
+    /// call-code and delegate calls itself).
+    pub fn accounts(&self) -> (evmc_address, evmc_address) {
+        (self.destination, self.destination)
+    }
+
+    /// A message with the given fields (no code, no salt).
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        kind: i32,
+        flags: u32,
+        depth: i32,
+        gas: i64,
+        recipient: evmc_address,
+        sender: evmc_address,
+        input: &[u8],
+        value: evmc_uint256be,
+        code_address: evmc_address,
+    ) -> Self {
+        let _ = recipient;
+        Self {
+            kind,
+            flags,
+            depth,
+            gas,
+            destination: code_address,
+            sender,
+            input_data: input.as_ptr(),
+            input_size: input.len(),
+            value,
+            create2_salt: evmc_bytes32::default(),
+        }
+    }
+}
+
+impl evmc_result {
+    /// A result with the given fields.
+    pub fn new(
+        status_code: i32,
+        gas_left: i64,
+        gas_refund: i64,
+        output: (*const u8, usize),
+        release: evmc_release_result_fn,
+        create_address: evmc_address,
+    ) -> Self {
+        let _ = gas_refund;
+        Self {
+            status_code,
+            gas_left,
+            output_data: output.0,
+            output_size: output.1,
+            release,
+            create_address,
+            padding: [0; 4],
+        }
+    }
+
+    /// The gas refund (0 where the ABI has none).
+    pub fn refund(&self) -> i64 {
+        0
+    }
+}
+
+impl evmc_tx_context {
+    /// The block's difficulty or PREVRANDAO.
+    pub fn difficulty(&self) -> evmc_uint256be {
+        self.block_difficulty
+    }
+
+    /// A context with the given fields, the rest empty.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        gas_price: evmc_uint256be,
+        origin: evmc_address,
+        coinbase: evmc_address,
+        number: i64,
+        timestamp: i64,
+        gas_limit: i64,
+        difficulty: evmc_uint256be,
+        chain_id: evmc_uint256be,
+    ) -> Self {
+        Self {
+            tx_gas_price: gas_price,
+            tx_origin: origin,
+            block_coinbase: coinbase,
+            block_number: number,
+            block_timestamp: timestamp,
+            block_gas_limit: gas_limit,
+            block_difficulty: difficulty,
+            chain_id,
+            block_base_fee: evmc_bytes32::default(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    //! Sizes and offsets pinned to EVMC 9.0.0: the x86-64 numbers, and the
+    //! `evmc-sys` 9.0.0 bindings generated from its header.
+    use super::*;
+    use std::mem::{offset_of, size_of};
+
+    #[test]
+    fn sizes_match_evmc_9() {
+        assert_eq!(size_of::<evmc_message>(), 144);
+        assert_eq!(size_of::<evmc_tx_context>(), 192);
+        assert_eq!(size_of::<evmc_result>(), 64);
+        assert_eq!(size_of::<evmc_host_interface>(), 14 * 8);
+        assert_eq!(size_of::<evmc_vm>(), 56);
+    }
+
+    #[test]
+    fn layouts_match_the_evmc_sys_9_bindings() {
+        use evmc_sys as sys;
+        macro_rules! same {
+            ($ours:ty, $theirs:ty, $($field:ident),*) => {
+                assert_eq!(size_of::<$ours>(), size_of::<$theirs>(), stringify!($ours));
+                $( assert_eq!(
+                    offset_of!($ours, $field),
+                    offset_of!($theirs, $field),
+                    concat!(stringify!($ours), ".", stringify!($field))
+                ); )*
+            };
+        }
+        same!(
+            evmc_message,
+            sys::evmc_message,
+            kind,
+            flags,
+            depth,
+            gas,
+            destination,
+            sender,
+            input_data,
+            input_size,
+            value,
+            create2_salt
+        );
+        same!(
+            evmc_tx_context,
+            sys::evmc_tx_context,
+            tx_gas_price,
+            tx_origin,
+            block_coinbase,
+            block_number,
+            block_timestamp,
+            block_gas_limit,
+            block_difficulty,
+            chain_id,
+            block_base_fee
+        );
+        same!(
+            evmc_result,
+            sys::evmc_result,
+            status_code,
+            gas_left,
+            output_data,
+            output_size,
+            release,
+            create_address
+        );
+        same!(
+            evmc_host_interface,
+            sys::evmc_host_interface,
+            account_exists,
+            get_storage,
+            set_storage,
+            get_balance,
+            get_code_size,
+            get_code_hash,
+            copy_code,
+            selfdestruct,
+            call,
+            get_tx_context,
+            get_block_hash,
+            emit_log,
+            access_account,
+            access_storage
+        );
+        same!(
+            evmc_vm,
+            sys::evmc_vm,
+            abi_version,
+            name,
+            version,
+            destroy,
+            execute,
+            get_capabilities,
+            set_option
+        );
+        assert_eq!(EVMC_ABI_VERSION as u32, sys::EVMC_ABI_VERSION as u32);
+    }
+}
