@@ -253,3 +253,35 @@ fn several_vm_instances_live_side_by_side() {
     );
     assert_eq!(metered.output, plain.output);
 }
+
+#[test]
+fn a_sys_option_replaces_the_code_run_for_an_address() {
+    let replacement = std::env::temp_dir().join(format!("iris-sys-{}.wasm", std::process::id()));
+    std::fs::write(&replacement, wat::parse_str(FINISH_OK).unwrap()).unwrap();
+    let vm = load();
+    let address = format!("sys:0x{}", ewasm_host::hex(&state::run::CONTRACT.0));
+    assert_eq!(vm.set_option(&address, replacement.to_str().unwrap()), 0);
+    assert_eq!(
+        vm.set_option("sys:0x1234", replacement.to_str().unwrap()),
+        2,
+        "bad address"
+    );
+    let reverter = wat::parse_str(
+        r#"(module (import "ethereum" "revert" (func $revert (param i32 i32)))
+            (memory (export "memory") 1)
+            (func (export "main") (call $revert (i32.const 0) (i32.const 0))))"#,
+    )
+    .unwrap();
+    let report = Session::new(reverter, Arc::new(VmRunner(vm))).call(&Call {
+        input: Vec::new(),
+        gas: 100_000,
+        value: U256::zero(),
+    });
+    std::fs::remove_file(&replacement).ok();
+    assert_eq!(
+        report.status,
+        Status::Success,
+        "the replacement ran, not the reverter"
+    );
+    assert_eq!(report.output, b"ok");
+}
