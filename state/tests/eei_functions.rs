@@ -105,9 +105,10 @@ fn world(code: Vec<u8>) -> World {
     world
 }
 
-fn run_with(body: &str, is_static: bool, input: &[u8]) -> Run {
+/// Runs CONTRACT in `world`, called by CALLER with 5 wei.
+fn run_in(world: World, is_static: bool, input: &[u8]) -> Run {
     let runner: Arc<dyn Runner> = Arc::new(Executor::new(ExecConfig::default()).unwrap());
-    let mut host = WorldHost::new(world(contract(body)), Arc::new(default_env()), runner);
+    let mut host = WorldHost::new(world, Arc::new(default_env()), runner);
     let outcome = host.run_message(&Message {
         kind: CallKind::Call,
         is_static,
@@ -125,6 +126,10 @@ fn run_with(body: &str, is_static: bool, input: &[u8]) -> Run {
         output: outcome.output,
         world: host.world,
     }
+}
+
+fn run_with(body: &str, is_static: bool, input: &[u8]) -> Run {
+    run_in(world(contract(body)), is_static, input)
 }
 
 fn run(body: &str) -> Run {
@@ -505,24 +510,11 @@ fn log_records_topics_and_data_and_refuses_five_topics() {
 
 #[test]
 fn balances_over_128_bits_are_out_of_range() {
-    let runner: Arc<dyn Runner> = Arc::new(Executor::new(ExecConfig::default()).unwrap());
     let mut w = world(contract(
         "(call $getExternalBalance (i32.const 1024) (i32.const 0))",
     ));
     w.entry(OTHER).balance = U256::one() << 128;
-    let mut host = WorldHost::new(w, Arc::new(default_env()), runner);
-    let outcome = host.run_message(&Message {
-        kind: CallKind::Call,
-        is_static: false,
-        depth: 0,
-        gas: GAS,
-        recipient: CONTRACT,
-        sender: CALLER,
-        input: Vec::new(),
-        value: U256::zero(),
-        code_address: CONTRACT,
-    });
-    assert_eq!(outcome.status, Status::ArgumentOutOfRange);
+    assert_eq!(run_in(w, false, &[]).status, Status::ArgumentOutOfRange);
 }
 
 #[test]
@@ -597,29 +589,11 @@ fn self_destruct_moves_the_balance_and_ends_the_run() {
     );
 }
 
-/// The callee of the call-family tests, at the address held at 1024.
+/// Runs `body` with `callee` as OTHER's code (the address held at 1024).
 fn run_calling(body: &str, callee: &str) -> Run {
-    let runner: Arc<dyn Runner> = Arc::new(Executor::new(ExecConfig::default()).unwrap());
     let mut w = world(contract(body));
     w.entry(OTHER).code = Arc::new(contract(callee));
-    let mut host = WorldHost::new(w, Arc::new(default_env()), runner);
-    let outcome = host.run_message(&Message {
-        kind: CallKind::Call,
-        is_static: false,
-        depth: 0,
-        gas: GAS,
-        recipient: CONTRACT,
-        sender: CALLER,
-        input: Vec::new(),
-        value: U256::from(5u64),
-        code_address: CONTRACT,
-    });
-    Run {
-        status: outcome.status,
-        gas_used: GAS - outcome.gas_left,
-        output: outcome.output,
-        world: host.world,
-    }
+    run_in(w, false, &[])
 }
 
 /// Stores the caller at key 0 and the call value at key 32 (in the

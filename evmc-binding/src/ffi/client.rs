@@ -166,16 +166,8 @@ impl LoadedVm {
                 code.len(),
             )
         };
-        let output = if result.output_data.is_null() || result.output_size == 0 {
-            Vec::new()
-        } else {
-            // SAFETY: the VM's result owns these bytes until released.
-            unsafe { std::slice::from_raw_parts(result.output_data, result.output_size) }.to_vec()
-        };
-        if let Some(release) = result.release {
-            // SAFETY: released once, by its receiver.
-            unsafe { release(&result) };
-        }
+        // SAFETY: a fresh result, released here and nowhere else.
+        let output = unsafe { super::take_output(&result) };
         Outcome {
             status: status::from_evmc(result.status_code),
             gas_left: result.gas_left,

@@ -106,17 +106,8 @@ impl EvmHost for EvmcHost {
         let msg = convert::evmc_message(message);
         // SAFETY: `msg` borrows `message.input`, alive across the call.
         let result = unsafe { f(self.context, &msg) };
-        let output = if result.output_data.is_null() || result.output_size == 0 {
-            Vec::new()
-        } else {
-            // SAFETY: the host's result owns `output_size` bytes at
-            // `output_data` until it is released just below.
-            unsafe { std::slice::from_raw_parts(result.output_data, result.output_size) }.to_vec()
-        };
-        if let Some(release) = result.release {
-            // SAFETY: EVMC: whoever receives a result releases it, once.
-            unsafe { release(&result) };
-        }
+        // SAFETY: a fresh result, released here and nowhere else.
+        let output = unsafe { super::take_output(&result) };
         let status = status::from_evmc(result.status_code);
         CallOutcome {
             status,

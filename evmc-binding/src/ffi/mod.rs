@@ -8,6 +8,7 @@
 #![allow(unsafe_code)]
 
 pub mod client;
+pub mod common;
 pub(crate) mod host;
 #[cfg(not(feature = "abi9"))]
 pub mod types;
@@ -17,3 +18,24 @@ pub mod types;
 pub mod vm;
 
 pub use types::*;
+
+/// Copies a result's output, then releases the result.
+///
+/// # Safety
+///
+/// `result` came from a VM or a host, owns `output_size` bytes at
+/// `output_data` (or none), and has not been released: EVMC has whoever
+/// receives a result release it, once.
+pub(crate) unsafe fn take_output(result: &types::evmc_result) -> Vec<u8> {
+    let output = if result.output_data.is_null() || result.output_size == 0 {
+        Vec::new()
+    } else {
+        // SAFETY: by the contract above.
+        unsafe { std::slice::from_raw_parts(result.output_data, result.output_size) }.to_vec()
+    };
+    if let Some(release) = result.release {
+        // SAFETY: by the contract above, this is the one release.
+        unsafe { release(result) };
+    }
+    output
+}
