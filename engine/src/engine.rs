@@ -5,7 +5,13 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex, PoisonError};
 
 use crate::config::Config;
+use crate::exec::ValueStack;
 use crate::value::FuncType;
+
+/// Value stacks kept for reuse by the engine's stores: allocating one
+/// (half a megabyte, zeroed) is most of the cost of a short call in a fresh
+/// store.
+const POOLED_STACKS: usize = 8;
 
 /// Compiles modules and creates stores with one [`Config`].
 ///
@@ -27,6 +33,7 @@ pub struct Engine {
 struct EngineInner {
     config: Config,
     types: Mutex<TypeRegistry>,
+    stacks: Mutex<Vec<ValueStack>>,
 }
 
 #[derive(Debug, Default)]
@@ -42,6 +49,7 @@ impl Engine {
             inner: Arc::new(EngineInner {
                 config: config.clone(),
                 types: Mutex::default(),
+                stacks: Mutex::default(),
             }),
         }
     }
@@ -80,6 +88,27 @@ impl Engine {
             .get(id as usize)
             .cloned()
             .unwrap_or_else(|| FuncType::new([], []))
+    }
+
+    /// A value stack from the pool, if one is there.
+    pub(crate) fn take_stack(&self) -> Option<ValueStack> {
+        self.inner
+            .stacks
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .pop()
+    }
+
+    /// Gives a value stack back to the pool (dropped if the pool is full).
+    pub(crate) fn return_stack(&self, stack: ValueStack) {
+        let mut stacks = self
+            .inner
+            .stacks
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        if stacks.len() < POOLED_STACKS {
+            stacks.push(stack);
+        }
     }
 
     /// Whether two engines are the same one.

@@ -235,6 +235,14 @@ impl ExternRef {
     }
 }
 
+impl Drop for StoreInner {
+    fn drop(&mut self) {
+        if let Some(stack) = self.spare_stack.take() {
+            self.engine.return_stack(stack);
+        }
+    }
+}
+
 impl<T> Store<T> {
     /// A new, empty store for `engine`'s modules, holding `data`.
     pub fn new(engine: &Engine, data: T) -> Self {

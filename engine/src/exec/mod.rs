@@ -66,7 +66,12 @@ pub(crate) fn call<T>(store: &mut Store<T>, func: u32, args: &mut [u64]) -> Resu
         FuncKind::Wasm { instance, index } => (instance, index),
     };
     let slots_base = store.inner.slots_used;
-    let mut stack = store.inner.spare_stack.take().unwrap_or_default();
+    let mut stack = store
+        .inner
+        .spare_stack
+        .take()
+        .or_else(|| store.inner.engine.take_stack())
+        .unwrap_or_default();
     stack.frames.clear();
     let result = enter(
         store, &mut stack, instance, index, args, depth_base, slots_base,
