@@ -174,7 +174,12 @@ pub fn apply(
     let outcome = host.run_message(&message);
     *world = host.world;
 
-    let mut gas_left = u64::try_from(outcome.gas_left).unwrap_or(0);
+    // A delegate call inside a call with value gives its callee Hera's
+    // 2,300 stipend, which can come back unused: a message may end with
+    // more gas than it got. The sender never gets back more than it bought.
+    let mut gas_left = u64::try_from(outcome.gas_left)
+        .unwrap_or(0)
+        .min(tx.gas_limit - intrinsic);
     let used = tx.gas_limit - gas_left;
     gas_left += world.refund.min(used / 2);
     let sender = world.entry(tx.sender);

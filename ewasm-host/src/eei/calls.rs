@@ -109,7 +109,6 @@ fn call_any(
     }
     let forwarded = gas.min(all_but_one_64th(cx.fuel()));
     charge(&mut cx, forwarded)?;
-    let stipend = if transfers { gas::CALL_STIPEND } else { 0 };
     let (kind, recipient, sender, value, is_static) = match flavour {
         Flavour::Call => (
             CallKind::Call,
@@ -139,6 +138,13 @@ fn call_any(
             U256::zero(),
             true,
         ),
+    };
+    // As Hera: the stipend goes with any non-zero value the message
+    // carries, a delegate call's inherited value included.
+    let stipend = if value.is_zero() {
+        0
+    } else {
+        gas::CALL_STIPEND
     };
     let message = Message {
         kind,
