@@ -95,11 +95,11 @@ pub fn run_source(name: &str, text: &str, config: &RunConfig) -> FileReport {
     lexer.allow_confusing_unicode(true);
     let buffer = match ParseBuffer::new_with_lexer(lexer) {
         Ok(buffer) => buffer,
-        Err(e) => return parse_failure(report, e),
+        Err(e) => return parse_failure(report, text, e),
     };
     let wast = match parser::parse::<Wast>(&buffer) {
         Ok(wast) => wast,
-        Err(e) => return parse_failure(report, e),
+        Err(e) => return parse_failure(report, text, e),
     };
     let mut runner = Runner::new(config);
     for directive in wast.directives {
@@ -123,13 +123,10 @@ pub fn run_source(name: &str, text: &str, config: &RunConfig) -> FileReport {
     report
 }
 
-fn parse_failure(mut report: FileReport, error: wast::Error) -> FileReport {
-    report.failed += 1;
-    report.failures.push(Failure {
-        line: 0,
-        col: 0,
-        reason: format!("the script does not parse: {error}"),
-    });
+/// A script that does not parse is one failure, at the parser's position.
+fn parse_failure(mut report: FileReport, text: &str, error: wast::Error) -> FileReport {
+    let reason = format!("the script does not parse: {}", error.message());
+    report.fail(text, error.span(), reason);
     report
 }
 
