@@ -2,6 +2,7 @@
 
 mod invoke;
 mod meter;
+mod program;
 mod run;
 mod statetest;
 mod wast;
@@ -46,31 +47,14 @@ enum Command {
         #[arg(long)]
         allow_floats: bool,
     },
-    /// Run a contract in a fresh in-memory state: put it at an account
-    /// (or deploy it with `--create`), call it, print status, gas used,
-    /// output and logs.
-    Run {
-        /// The contract, `.wasm` or `.wat`.
-        contract: PathBuf,
-        /// Call data, hex.
-        #[arg(long, default_value = "")]
-        input: String,
-        /// Gas for the call.
-        #[arg(long, default_value_t = 10_000_000)]
-        gas: i64,
-        /// Value sent, decimal.
-        #[arg(long, default_value_t = 0)]
-        value: u128,
-        /// Run the file as init code first, then call what it returns.
-        #[arg(long)]
-        create: bool,
-        /// Charge instructions as Ewasm's metering does.
-        #[arg(long)]
-        metering: bool,
-        /// Print JSON.
-        #[arg(long)]
-        json: bool,
-    },
+    /// Run a module. A WASI program (it imports `wasi_snapshot_preview1`
+    /// or exports `_start`) runs as with `wasmtime run`: its `_start` is
+    /// called with this process's standard streams, and its exit status is
+    /// the program's (134 after a trap). Anything else is an Ewasm
+    /// contract, run in a fresh in-memory state: put at an account (or
+    /// deployed with `--create`) and called; status, gas used, output and
+    /// logs are printed.
+    Run(run::Args),
     /// Run Ethereum state tests (GeneralStateTests JSON; files or
     /// directories): one line per case, then `N passed, N failed`.
     Statetest {
@@ -120,25 +104,7 @@ fn main() -> ExitCode {
             output,
             allow_floats,
         } => finish(meter::run(&input, &output, allow_floats).map(|()| ExitCode::SUCCESS)),
-        Command::Run {
-            contract,
-            input,
-            gas,
-            value,
-            create,
-            metering,
-            json,
-        } => {
-            let options = run::Options {
-                input,
-                gas,
-                value,
-                create,
-                metering,
-                json,
-            };
-            finish(run::run(&contract, &options))
-        }
+        Command::Run(args) => finish(run::run(&args)),
         Command::Statetest {
             diff,
             metering,

@@ -1,6 +1,7 @@
-//! `iris run`: one contract call in a fresh in-memory state.
+//! `iris run`: a WASI program, or one contract call in a fresh in-memory
+//! state.
 
-use std::path::Path;
+use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::Arc;
 
@@ -10,14 +11,94 @@ use state::run::{Call, CallReport, Session};
 use state::statetest::decode_hex;
 use state::Runner;
 
-/// What `iris run` was asked.
-pub(crate) struct Options {
-    pub(crate) input: String,
-    pub(crate) gas: i64,
-    pub(crate) value: u128,
-    pub(crate) create: bool,
-    pub(crate) metering: bool,
-    pub(crate) json: bool,
+/// What `iris run` takes.
+#[derive(clap::Args, Debug)]
+pub(crate) struct Args {
+    /// WASI: pre-open the host directory HOST for the program, under the
+    /// name GUEST (HOST itself without one). Repeatable.
+    #[arg(long = "dir", value_name = "HOST[::GUEST]")]
+    dirs: Vec<String>,
+    /// WASI: give the program the variable KEY=VALUE (or KEY with this
+    /// process's value). Repeatable; nothing else is passed.
+    #[arg(long = "env", value_name = "KEY[=VALUE]")]
+    env: Vec<String>,
+    /// Contract: call data, hex.
+    #[arg(long, default_value = "")]
+    input: String,
+    /// Contract: gas for the call.
+    #[arg(long, default_value_t = 10_000_000)]
+    gas: i64,
+    /// Contract: value sent, decimal.
+    #[arg(long, default_value_t = 0)]
+    value: u128,
+    /// Contract: run the file as init code first, then call what it
+    /// returns.
+    #[arg(long)]
+    create: bool,
+    /// Contract: charge instructions as Ewasm's metering does.
+    #[arg(long)]
+    metering: bool,
+    /// Contract: print JSON.
+    #[arg(long)]
+    json: bool,
+    /// The module, `.wasm` or `.wat`.
+    file: PathBuf,
+    /// WASI: the program's arguments (after its name).
+    #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
+    args: Vec<String>,
+}
+
+/// Runs a WASI program or a contract, by what the module is.
+pub(crate) fn run(args: &Args) -> Result<ExitCode, String> {
+    let bytes = crate::invoke::read_module(&args.file)?;
+    let engine = engine::Engine::default();
+    let module = engine::Module::new(&engine, &bytes)
+        .map_err(|e| format!("{}: {e}", args.file.display()))?;
+    if crate::program::is_wasi(&module) {
+        let contract_only = [
+            (!args.input.is_empty(), "--input"),
+            (args.create, "--create"),
+            (args.value != 0, "--value"),
+            (args.metering, "--metering"),
+            (args.json, "--json"),
+        ];
+        if let Some((_, flag)) = contract_only.iter().find(|(given, _)| *given) {
+            return Err(format!(
+                "{flag} applies to contracts, and {} is a WASI program",
+                args.file.display()
+            ));
+        }
+        return crate::program::run(
+            &args.file, &engine, &module, &args.args, &args.dirs, &args.env,
+        );
+    }
+    let wasi_only = [
+        (!args.dirs.is_empty(), "--dir"),
+        (!args.env.is_empty(), "--env"),
+        (!args.args.is_empty(), "program arguments"),
+    ];
+    if let Some((_, what)) = wasi_only.iter().find(|(given, _)| *given) {
+        return Err(format!("{what}: {} is a contract, not a WASI program (it neither imports `{}` nor exports `_start`)", args.file.display(), wasi::MODULE));
+    }
+    let options = Options {
+        input: args.input.clone(),
+        gas: args.gas,
+        value: args.value,
+        create: args.create,
+        metering: args.metering,
+        json: args.json,
+    };
+    run_contract(bytes, &options)
+}
+
+/// What a contract run was asked.
+struct Options {
+    input: String,
+    gas: i64,
+    value: u128,
+    create: bool,
+    metering: bool,
+    json: bool,
 }
 
 fn print(label: &str, report: &CallReport, json: bool) {
@@ -62,8 +143,7 @@ fn print(label: &str, report: &CallReport, json: bool) {
 }
 
 /// Runs the contract; exit status 0 on success, 1 otherwise.
-pub(crate) fn run(contract: &Path, options: &Options) -> Result<ExitCode, String> {
-    let code = crate::invoke::read_module(contract)?;
+fn run_contract(code: Vec<u8>, options: &Options) -> Result<ExitCode, String> {
     let input = decode_hex(&options.input)?;
     let config = ExecConfig {
         metering: options.metering,

@@ -115,6 +115,28 @@ impl<T> Caller<'_, T> {
         Ok(())
     }
 
+    /// The calling instance's whole memory (empty without one) and the host
+    /// data, both mutably, for host functions that move data between the
+    /// two in place (a file read straight into guest buffers).
+    ///
+    /// The slice is the memory as it is now; the host function cannot grow
+    /// it while holding it.
+    pub fn memory_and_data_mut(&mut self) -> (&mut [u8], &mut T) {
+        let memory = self
+            .instance
+            .and_then(|index| self.store.inner.instances.get(index as usize))
+            .and_then(|instance| instance.memories.first().copied());
+        let store = &mut *self.store;
+        let bytes: &mut [u8] = match memory {
+            Some(memory) => match store.inner.memories.get_mut(memory as usize) {
+                Some(entity) => &mut entity.bytes[..],
+                None => &mut [],
+            },
+            None => &mut [],
+        };
+        (bytes, &mut store.data)
+    }
+
     /// The fuel left (0 when metering is off).
     pub fn fuel(&self) -> u64 {
         self.store.inner.fuel

@@ -33,7 +33,7 @@ pub(crate) const PAGE_SIZE: usize = 65_536;
 pub struct Store<T> {
     pub(crate) inner: StoreInner,
     pub(crate) hosts: Vec<HostFunc<T>>,
-    data: T,
+    pub(crate) data: T,
 }
 
 impl<T> fmt::Debug for Store<T> {

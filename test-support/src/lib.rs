@@ -8,3 +8,4 @@
 //! ```
 
 pub mod diff;
+pub mod fuzz;
