@@ -11,8 +11,8 @@ pub use wasmparser::Operator;
 /// block's entry. `memory.grow` and the bulk operators also pay a dynamic
 /// cost in their handlers, before any effect.
 pub trait CostModel: fmt::Debug + Send + Sync + 'static {
-    /// The static cost of one operator. Structure-only operators (`end`,
-    /// `else`) are never priced: each block's count starts at 1 for its end.
+    /// The static cost of one operator. A metering block's closing `end`
+    /// or `else` is priced once, as `Operator::End`, with the block.
     fn operator_cost(&self, op: &Operator<'_>) -> u64;
 
     /// The cost of each page that `memory.grow` asks for, charged before

@@ -110,14 +110,19 @@ impl MemoryEntity {
             .into());
         }
         let size = ty.min as usize * PAGE_SIZE;
-        let mut bytes = Vec::new();
-        bytes.try_reserve_exact(size).map_err(|_| {
+        // The reservation only asks whether the allocator can give `size`
+        // bytes (refusing cleanly when not); the memory itself is then a
+        // zeroed allocation, which the OS supplies lazily, so pages the
+        // program never touches cost nothing resident.
+        let mut probe: Vec<u8> = Vec::new();
+        probe.try_reserve_exact(size).map_err(|_| {
             Error::from(LimitError::MemoryPages {
                 pages: u64::from(ty.min),
                 max: config_max,
             })
         })?;
-        bytes.resize(size, 0);
+        drop(probe);
+        let bytes = vec![0u8; size];
         Ok(Self { bytes, ty, limit })
     }
 

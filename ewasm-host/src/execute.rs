@@ -9,7 +9,12 @@ use crate::eei::{self, EeiCtx, EeiError, Halt};
 use crate::host::EvmHost;
 use crate::metering::{find_float, EwasmCostModel};
 use crate::types::{CallKind, Message, Outcome, Status};
-use crate::validate::{check_contract, has_wasm_preamble, ContractError};
+use crate::validate::{check_contract, check_resources, has_wasm_preamble, ContractError};
+
+/// Elements a contract's table may hold: WebAssembly 1.0 compilers use
+/// the table for function pointers only, and its elements are allocated at
+/// instantiation without charge.
+const MAX_TABLE_ELEMENTS: u32 = 65_536;
 
 /// What to do with code that is not Wasm.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -106,6 +111,7 @@ impl Executor {
             .consume_fuel(true)
             .cost_model(model)
             .max_memory_pages(config.max_memory_pages)
+            .max_table_elements(MAX_TABLE_ELEMENTS)
             .max_call_depth(4_096);
         let engine = Engine::new(&engine_config);
         let linker = eei::linker(&engine, config.debug)?;
@@ -150,6 +156,7 @@ impl Executor {
         let module =
             Module::new(&self.engine, code).map_err(|e| ContractError::Invalid(e.to_string()))?;
         check_contract(&module, &self.linker)?;
+        check_resources(code)?;
         if self.config.metering {
             if let Ok(Some(offset)) = find_float(code) {
                 return Err(ContractError::FloatingPoint(offset));

@@ -41,4 +41,4 @@ pub use metering::{find_float, is_float_operator, EwasmCostModel};
 pub use types::{
     hex, Address, Bytes32, CallKind, CallOutcome, Message, Outcome, Status, TxContext, U256,
 };
-pub use validate::{check_contract, has_wasm_preamble, ContractError};
+pub use validate::{check_contract, check_resources, has_wasm_preamble, ContractError};

@@ -42,6 +42,18 @@ pub enum ContractError {
     MemoryCount(usize),
     /// A floating-point instruction (only refused when metering is on).
     FloatingPoint(u64),
+    /// An instruction whose work grows with an operand that Ewasm's gas
+    /// does not price (`memory.copy`, `memory.fill`, `memory.init`,
+    /// `table.copy`, `table.init`, `table.fill`, `table.grow`): at its
+    /// byte offset. Hera's engines, WebAssembly 1.0 only, refused them too.
+    Unpriced {
+        /// The instruction.
+        instruction: &'static str,
+        /// Its byte offset.
+        offset: u64,
+    },
+    /// More than one table (WebAssembly 1.0 allows one).
+    TableCount(u32),
 }
 
 impl fmt::Display for ContractError {
@@ -66,6 +78,14 @@ impl fmt::Display for ContractError {
                 write!(f, "`{name}` is imported with the wrong type {found}")
             }
             ContractError::MemoryCount(n) => write!(f, "a contract has one memory, not {n}"),
+            ContractError::Unpriced {
+                instruction,
+                offset,
+            } => write!(
+                f,
+                "`{instruction}` at byte {offset:#x}: its work is not priced by gas"
+            ),
+            ContractError::TableCount(n) => write!(f, "a contract has at most one table, not {n}"),
             ContractError::FloatingPoint(offset) => {
                 write!(
                     f,
@@ -77,6 +97,56 @@ impl fmt::Display for ContractError {
 }
 
 impl std::error::Error for ContractError {}
+
+/// The name of an instruction whose work scales with an operand that gas
+/// does not see.
+fn unpriced(op: &wasmparser::Operator<'_>) -> Option<&'static str> {
+    use wasmparser::Operator as O;
+    Some(match op {
+        O::MemoryCopy { .. } => "memory.copy",
+        O::MemoryFill { .. } => "memory.fill",
+        O::MemoryInit { .. } => "memory.init",
+        O::TableCopy { .. } => "table.copy",
+        O::TableInit { .. } => "table.init",
+        O::TableFill { .. } => "table.fill",
+        O::TableGrow { .. } => "table.grow",
+        _ => return None,
+    })
+}
+
+/// Checks the code of a contract for what gas cannot bound: instructions
+/// whose work is unpriced, and more than one table (each table's elements
+/// are allocated at instantiation, for free).
+///
+/// # Errors
+///
+/// [`ContractError::Unpriced`] or [`ContractError::TableCount`];
+/// [`ContractError::Invalid`] if the code does not parse.
+pub fn check_resources(code: &[u8]) -> Result<(), ContractError> {
+    use wasmparser::{Parser, Payload};
+    let invalid = |e: wasmparser::BinaryReaderError| ContractError::Invalid(e.to_string());
+    for payload in Parser::new(0).parse_all(code) {
+        match payload.map_err(invalid)? {
+            Payload::TableSection(tables) if tables.count() > 1 => {
+                return Err(ContractError::TableCount(tables.count()));
+            }
+            Payload::CodeSectionEntry(body) => {
+                let mut reader = body.get_operators_reader().map_err(invalid)?;
+                while !reader.eof() {
+                    let offset = reader.original_position();
+                    if let Some(instruction) = unpriced(&reader.read().map_err(invalid)?) {
+                        return Err(ContractError::Unpriced {
+                            instruction,
+                            offset,
+                        });
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    Ok(())
+}
 
 /// Whether `code` starts like a Wasm module for Hera: at least 8 bytes,
 /// beginning with `\0asm`. Anything else is EVM code.
@@ -136,4 +206,62 @@ pub fn check_contract(module: &Module, linker: &Linker<EeiCtx>) -> Result<(), Co
         return Err(ContractError::MemoryCount(module.memory_count()));
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn check(text: &str) -> Result<(), ContractError> {
+        check_resources(&wat::parse_str(text).expect("valid text"))
+    }
+
+    #[test]
+    fn work_that_gas_does_not_price_is_refused_at_its_offset() {
+        for (body, name) in [
+            (
+                "(memory.fill (i32.const 0) (i32.const 0) (i32.const 8))",
+                "memory.fill",
+            ),
+            (
+                "(memory.copy (i32.const 0) (i32.const 0) (i32.const 8))",
+                "memory.copy",
+            ),
+            (
+                "(drop (table.grow (ref.null func) (i32.const 8)))",
+                "table.grow",
+            ),
+            (
+                "(table.fill (i32.const 0) (ref.null func) (i32.const 0))",
+                "table.fill",
+            ),
+        ] {
+            let text = format!("(module (memory 1) (table 1 funcref) (func {body}))");
+            match check(&text) {
+                Err(ContractError::Unpriced {
+                    instruction,
+                    offset,
+                }) => {
+                    assert_eq!(instruction, name);
+                    assert!(offset > 0);
+                }
+                other => panic!("{name}: {other:?}"),
+            }
+        }
+    }
+
+    #[test]
+    fn one_table_is_allowed_two_are_not() {
+        assert!(check("(module (table 10 funcref) (func (nop)))").is_ok());
+        assert!(matches!(
+            check("(module (table 1 funcref) (table 1 funcref))"),
+            Err(ContractError::TableCount(2))
+        ));
+    }
+
+    #[test]
+    fn priced_instructions_pass() {
+        let text = "(module (memory 1) (func (i32.store (i32.const 0) (i32.load (i32.const 4)))))";
+        assert!(check(text).is_ok());
+    }
 }

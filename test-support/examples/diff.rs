@@ -1,6 +1,7 @@
 //! Long differential run: `cargo run --release -p test-support --example
-//! diff -- FIRST_SEED COUNT`. Prints each mismatch with its seed, then the
-//! totals.
+//! diff -- FIRST_SEED COUNT`. Prints each mismatch with its seed, shrinks
+//! it and keeps it in `test-support/tests/regressions/seed-N.wasm`, then
+//! prints the totals.
 
 fn main() {
     let args: Vec<u64> = std::env::args()
@@ -9,19 +10,28 @@ fn main() {
         .collect();
     let first = args.first().copied().unwrap_or(0);
     let count = args.get(1).copied().unwrap_or(10_000);
-    let (mut modules, mut calls, mut short, mut mismatches) = (0, 0, 0, 0);
+    let (mut modules, mut calls, mut metered, mut short, mut mismatches) = (0, 0, 0, 0, 0);
     for seed in first..first + count {
         match test_support::diff::run_seed(seed) {
             Ok(report) => {
                 modules += report.modules;
                 calls += report.calls;
+                metered += report.metered_calls;
                 short += usize::from(report.cut_short);
             }
             Err(e) => {
                 mismatches += 1;
                 println!("seed {seed}: {e}");
+                let bytes = test_support::diff::seed_bytes(seed, 16_384);
+                let mut u = arbitrary::Unstructured::new(&bytes);
+                if let Ok(module) = test_support::diff::generate(&mut u) {
+                    match test_support::shrink::keep_mismatch(&format!("seed-{seed}"), &module) {
+                        Ok((path, size)) => println!("  kept as {} ({size} bytes)", path.display()),
+                        Err(e) => println!("  not kept: {e}"),
+                    }
+                }
             }
         }
     }
-    println!("{modules} modules, {calls} calls compared, {short} cut short by a limit, {mismatches} mismatches");
+    println!("{modules} modules, {calls} calls compared, {metered} metered calls compared (gas left included), {short} cut short by a limit, {mismatches} mismatches");
 }

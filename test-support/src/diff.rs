@@ -2,6 +2,8 @@
 //! instantiation, every export's results or trap, and the exported globals
 //! and memories after each call must agree.
 //!
+//! The metered comparison is in [`crate::metered`].
+//!
 //! Both engines get the same limits: fuel (exhausting it ends the
 //! comparison of a module, since the two count fuel differently), call
 //! depth, memory pages and table elements. NaN bit patterns are compared
@@ -11,11 +13,11 @@ use arbitrary::Unstructured;
 use wasmi::{StoreLimits, StoreLimitsBuilder};
 
 /// Memory pages both engines allow.
-const PAGES: u32 = 1_024;
+pub(crate) const PAGES: u32 = 1_024;
 /// Table elements both engines allow.
-const ELEMENTS: u32 = 100_000;
+pub(crate) const ELEMENTS: u32 = 100_000;
 /// Call depth both engines allow.
-const DEPTH: u32 = 500;
+pub(crate) const DEPTH: u32 = 500;
 /// Fuel per call.
 const FUEL: u64 = 200_000;
 
@@ -28,11 +30,16 @@ pub struct Report {
     pub calls: usize,
     /// Whether a limit (fuel, depth) ended the comparison early.
     pub cut_short: bool,
+    /// Whether instantiation itself hit a limit (nothing was called).
+    pub cut_short_at_start: bool,
+    /// Export calls compared with metering on in both engines (Iris
+    /// natively, wasmi on the injected module), gas left included.
+    pub metered_calls: usize,
 }
 
 /// A value, as both engines are compared.
 #[derive(Debug, Clone, PartialEq, Eq)]
-enum Value {
+pub(crate) enum Value {
     Bits(u64),
     Nan,
     Ref(bool),
@@ -63,7 +70,7 @@ fn f64_value(bits: u64) -> Value {
     }
 }
 
-fn iris_value(v: &engine::Val) -> Value {
+pub(crate) fn engine_value(v: &engine::Val) -> Value {
     match v {
         engine::Val::I32(x) => Value::Bits(u64::from(*x as u32)),
         engine::Val::I64(x) => Value::Bits(*x as u64),
@@ -74,7 +81,7 @@ fn iris_value(v: &engine::Val) -> Value {
     }
 }
 
-fn wasmi_value(v: &wasmi::Val) -> Value {
+pub(crate) fn wasmi_value_of(v: &wasmi::Val) -> Value {
     match v {
         wasmi::Val::I32(x) => Value::Bits(u64::from(*x as u32)),
         wasmi::Val::I64(x) => Value::Bits(*x as u64),
@@ -118,6 +125,10 @@ pub fn generate(u: &mut Unstructured<'_>) -> arbitrary::Result<Vec<u8>> {
     };
     config.reference_types_enabled = true;
     config.bulk_memory_enabled = true;
+    // A NaN's payload is the one thing the spec leaves to the engine; made
+    // canonical after every float operation, it cannot leak into results
+    // through a reinterpretation.
+    config.canonicalize_nans = true;
     Ok(wasm_smith::Module::new(config, u)?.to_bytes())
 }
 
@@ -200,13 +211,13 @@ fn iris_state(side: &IrisSide) -> Vec<(String, Vec<Value>)> {
     for (name, ext) in instance.exports(&side.store) {
         match ext {
             engine::Extern::Global(g) => {
-                state.push((name.to_string(), vec![iris_value(&g.get(&side.store))]))
+                state.push((name.to_string(), vec![engine_value(&g.get(&side.store))]))
             }
             engine::Extern::Memory(m) => {
                 let data = m.data(&side.store);
                 state.push((
                     name.to_string(),
-                    vec![Value::Bits(data.len() as u64), Value::Bits(digest(data))],
+                    vec![Value::Bits(data.len() as u64), Value::Bits(digest_of(data))],
                 ));
             }
             _ => {}
@@ -224,12 +235,14 @@ fn wasmi_state(side: &WasmiSide) -> Vec<(String, Vec<Value>)> {
     for export in instance.exports(&side.store) {
         let name = export.name().to_string();
         match export.into_extern() {
-            wasmi::Extern::Global(g) => state.push((name, vec![wasmi_value(&g.get(&side.store))])),
+            wasmi::Extern::Global(g) => {
+                state.push((name, vec![wasmi_value_of(&g.get(&side.store))]))
+            }
             wasmi::Extern::Memory(m) => {
                 let data = m.data(&side.store);
                 state.push((
                     name,
-                    vec![Value::Bits(data.len() as u64), Value::Bits(digest(data))],
+                    vec![Value::Bits(data.len() as u64), Value::Bits(digest_of(data))],
                 ));
             }
             _ => {}
@@ -240,7 +253,7 @@ fn wasmi_state(side: &WasmiSide) -> Vec<(String, Vec<Value>)> {
 }
 
 /// FNV-1a of a memory.
-fn digest(data: &[u8]) -> u64 {
+pub(crate) fn digest_of(data: &[u8]) -> u64 {
     data.iter().fold(0xcbf2_9ce4_8422_2325u64, |h, b| {
         (h ^ u64::from(*b)).wrapping_mul(0x0100_0000_01b3)
     })
@@ -270,7 +283,7 @@ fn call_both(iris: &mut IrisSide, wasmi: &mut WasmiSide, name: &str) -> Result<O
         .collect();
     iris.store.set_fuel(FUEL).map_err(|e| e.to_string())?;
     let a = match func.call(&mut iris.store, &args, &mut results) {
-        Ok(()) => Outcome::Returned(results.iter().map(iris_value).collect()),
+        Ok(()) => Outcome::Returned(results.iter().map(engine_value).collect()),
         Err(e) => iris_failure(&e),
     };
     let wasmi_ty = other.ty(&wasmi.store);
@@ -286,7 +299,7 @@ fn call_both(iris: &mut IrisSide, wasmi: &mut WasmiSide, name: &str) -> Result<O
         .collect();
     wasmi.store.set_fuel(FUEL).map_err(|e| e.to_string())?;
     let b = match other.call(&mut wasmi.store, &wasmi_args, &mut wasmi_results) {
-        Ok(()) => Outcome::Returned(wasmi_results.iter().map(wasmi_value).collect()),
+        Ok(()) => Outcome::Returned(wasmi_results.iter().map(wasmi_value_of).collect()),
         Err(e) => wasmi_failure(&e),
     };
     if a == Outcome::Limit || b == Outcome::Limit {
@@ -306,12 +319,27 @@ fn call_both(iris: &mut IrisSide, wasmi: &mut WasmiSide, name: &str) -> Result<O
 
 /// Runs `bytes` on both engines and compares: instantiation, then each
 /// exported function called once on fresh instances, with the exported
-/// state after it.
+/// state after it; then the same calls metered
+/// ([`crate::metered::compare`]).
 ///
 /// # Errors
 ///
 /// A description of the first disagreement.
 pub fn compare(bytes: &[u8]) -> Result<Report, String> {
+    let mut report = compare_unmetered(bytes)?;
+    if report.modules == 1 && !report.cut_short_at_start {
+        report.metered_calls = crate::metered::compare(bytes, &exported_functions(bytes))?;
+    }
+    Ok(report)
+}
+
+/// [`compare`] without metering: each engine with its own fuel, which
+/// only bounds the run.
+///
+/// # Errors
+///
+/// A description of the first disagreement.
+pub fn compare_unmetered(bytes: &[u8]) -> Result<Report, String> {
     let mut report = Report {
         modules: 1,
         ..Report::default()
@@ -320,6 +348,7 @@ pub fn compare(bytes: &[u8]) -> Result<Report, String> {
     let (_, wasmi_start) = wasmi_side(bytes)?;
     if iris_start == Outcome::Limit || wasmi_start == Outcome::Limit {
         report.cut_short = true;
+        report.cut_short_at_start = true;
         return Ok(report);
     }
     if iris_start != wasmi_start {
@@ -335,15 +364,28 @@ pub fn compare(bytes: &[u8]) -> Result<Report, String> {
         .filter(|(_, e)| matches!(e, engine::Extern::Func(_)))
         .map(|(name, _)| name.to_string())
         .collect();
-    for name in exports {
+    for name in &exports {
         let (mut a, _) = iris_side(bytes)?;
         let (mut b, _) = wasmi_side(bytes)?;
-        match call_both(&mut a, &mut b, &name)? {
+        match call_both(&mut a, &mut b, name)? {
             Some(()) => report.calls += 1,
             None => report.cut_short = true,
         }
     }
     Ok(report)
+}
+
+/// The exported functions of `bytes`, by name (none if Iris rejects it).
+pub fn exported_functions(bytes: &[u8]) -> Vec<String> {
+    let engine = engine::Engine::default();
+    let Ok(module) = engine::Module::new(&engine, bytes) else {
+        return Vec::new();
+    };
+    module
+        .exports()
+        .filter(|e| matches!(e.ty, engine::ExternType::Func(_)))
+        .map(|e| e.name.to_string())
+        .collect()
 }
 
 /// Generates a module from `u` and compares the engines on it.

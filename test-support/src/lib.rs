@@ -9,3 +9,5 @@
 
 pub mod diff;
 pub mod fuzz;
+pub mod metered;
+pub mod shrink;

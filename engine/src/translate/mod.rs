@@ -509,12 +509,17 @@ impl<'a> Translator<'a> {
     /// Opens a metering block in the innermost frame here: emits the charge
     /// that `finish_metering` will fill in.
     fn begin_metering(&mut self) {
-        if self.env.cost_model().is_none() || !self.reachable {
+        let Some(model) = self.env.cost_model() else {
+            return;
+        };
+        if !self.reachable {
             return;
         }
+        // The block's closing `end` (or `else`) is paid with the block.
+        let end = model.operator_cost(&Operator::End);
         let at = self.emit(Instr::ConsumeFuel { amount: 0 });
         if let Some(frame) = self.control.last_mut() {
-            frame.fuel = 1;
+            frame.fuel = end;
             frame.fuel_at = Some(at);
         }
     }
