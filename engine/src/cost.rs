@@ -23,6 +23,19 @@ pub trait CostModel: fmt::Debug + Send + Sync + 'static {
     /// `memory.init` touch, and of each element of the table bulk operators.
     fn bulk_unit_cost(&self) -> u64;
 
+    /// The cost of a `memory.fill`, `memory.copy` or `memory.init` of
+    /// `bytes` bytes (by default `bytes * bulk_unit_cost()`), charged
+    /// before the operator has any effect.
+    fn memory_bulk_cost(&self, bytes: u64) -> u64 {
+        bytes.saturating_mul(self.bulk_unit_cost())
+    }
+
+    /// The cost of a table bulk operator over `elements` elements (by
+    /// default `elements * bulk_unit_cost()`).
+    fn table_bulk_cost(&self, elements: u64) -> u64 {
+        elements.saturating_mul(self.bulk_unit_cost())
+    }
+
     /// Whether operators cost anything at all. A model that answers `false`
     /// (fuel paid by host functions only) makes the translator emit no
     /// per-block charges.

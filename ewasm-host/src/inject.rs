@@ -12,6 +12,12 @@
 //! moves up by one in calls, `ref.func`, exports, element segments and the
 //! start function. The grow helper is appended as the last function and is
 //! not itself metered.
+//!
+//! The bulk memory operators (`memory.fill`, `memory.copy`, `memory.init`),
+//! which the Sentinel never met (Ewasm was WebAssembly 1.0), go through
+//! helpers too: each charges `COPY_WORD` gas per 32-byte word of its length
+//! (rounded up, as the EEI's copies are priced), then does the work. The
+//! engine's [`EwasmCostModel`](crate::EwasmCostModel) charges the same.
 
 use std::fmt;
 
@@ -81,7 +87,32 @@ struct Survey {
     types: u32,
     imported_funcs: u32,
     defined_funcs: u32,
-    uses_grow: bool,
+    /// The helpers the code needs, in the order they are appended.
+    helpers: std::collections::BTreeSet<Helper>,
+}
+
+/// A function the injection appends: it charges, then does an operator's
+/// work.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Helper {
+    Grow,
+    Fill,
+    Copy,
+    /// `memory.init` of this data segment.
+    Init(u32),
+}
+
+impl Helper {
+    /// The helper an operator goes through, if any.
+    fn of(op: &Operator<'_>) -> Option<Helper> {
+        match op {
+            Operator::MemoryGrow { .. } => Some(Helper::Grow),
+            Operator::MemoryFill { .. } => Some(Helper::Fill),
+            Operator::MemoryCopy { .. } => Some(Helper::Copy),
+            Operator::MemoryInit { data_index, .. } => Some(Helper::Init(*data_index)),
+            _ => None,
+        }
+    }
 }
 
 const FEATURES: WasmFeatures = WasmFeatures::WASM2.difference(WasmFeatures::SIMD);
@@ -112,8 +143,8 @@ fn survey(wasm: &[u8], options: &InjectOptions) -> Result<Survey, InjectError> {
                 while !reader.eof() {
                     let offset = reader.original_position();
                     let op = reader.read().map_err(invalid)?;
-                    if matches!(op, Operator::MemoryGrow { .. }) {
-                        survey.uses_grow = true;
+                    if let Some(helper) = Helper::of(&op) {
+                        survey.helpers.insert(helper);
                     }
                     if !options.allow_floats && is_float_operator(&op) {
                         return Err(InjectError::FloatingPoint(offset));
@@ -137,15 +168,15 @@ pub fn inject_metering(wasm: &[u8], options: &InjectOptions) -> Result<Vec<u8>, 
     let mut injector = Injector {
         gas_type: survey.types,
         grow_type: survey.types + 1,
+        bulk_type: survey.types + 2,
         gas_func: survey.imported_funcs,
-        grow_func: survey
-            .uses_grow
-            .then_some(survey.imported_funcs + 1 + survey.defined_funcs),
+        helpers: survey.helpers.iter().copied().collect(),
+        first_helper: survey.imported_funcs + 1 + survey.defined_funcs,
         imported_funcs: survey.imported_funcs,
         grow_page: options.grow_page,
         pending: vec![SectionId::Type, SectionId::Import],
     };
-    if survey.uses_grow {
+    if !injector.helpers.is_empty() {
         injector.pending.push(SectionId::Function);
         injector.pending.push(SectionId::Code);
     }
@@ -159,8 +190,11 @@ pub fn inject_metering(wasm: &[u8], options: &InjectOptions) -> Result<Vec<u8>, 
 struct Injector {
     gas_type: u32,
     grow_type: u32,
+    bulk_type: u32,
     gas_func: u32,
-    grow_func: Option<u32>,
+    /// The appended helpers, in order, from function `first_helper` on.
+    helpers: Vec<Helper>,
+    first_helper: u32,
     imported_funcs: u32,
     grow_page: u64,
     /// Sections still to write, because the module has none of its own.
@@ -194,41 +228,80 @@ impl Injector {
         self.pending.retain(|s| *s != id);
     }
 
+    /// The function index of `helper`.
+    fn helper_func(&self, helper: Helper) -> Option<u32> {
+        let at = self.helpers.iter().position(|h| *h == helper)?;
+        Some(self.first_helper + at as u32)
+    }
+
+    /// `useGas`'s type, the grow helper's, the bulk helpers' (added whether
+    /// or not they are used, so that the indices stay fixed).
     fn add_types(&self, types: &mut TypeSection) {
         types.ty().function([ValType::I64], []);
-        if self.grow_func.is_some() {
-            types.ty().function([ValType::I32], [ValType::I32]);
-        } else {
-            // Keep the type indices fixed whether or not the helper exists.
-            types.ty().function([], []);
-        }
+        types.ty().function([ValType::I32], [ValType::I32]);
+        types
+            .ty()
+            .function([ValType::I32, ValType::I32, ValType::I32], []);
     }
 
     fn add_import(&self, imports: &mut ImportSection) {
         imports.import("ethereum", "useGas", EntityType::Function(self.gas_type));
     }
 
-    fn add_grow_decl(&self, functions: &mut FunctionSection) {
-        if self.grow_func.is_some() {
-            functions.function(self.grow_type);
+    fn add_helper_decls(&self, functions: &mut FunctionSection) {
+        for helper in &self.helpers {
+            functions.function(match helper {
+                Helper::Grow => self.grow_type,
+                _ => self.bulk_type,
+            });
         }
     }
 
-    /// `(func (param i32) (result i32))`: charge, then grow.
-    fn add_grow_body(&self, code: &mut CodeSection) {
-        if self.grow_func.is_none() {
-            return;
+    /// The helpers' bodies. Grow: `(param pages) (result i32)`, charges
+    /// `pages * grow_page`. Bulk: `(param i32 i32 len)`, charges
+    /// `COPY_WORD * ceil(len / 32)`. Each then does the operator's work.
+    fn add_helper_bodies(&self, code: &mut CodeSection) {
+        for helper in &self.helpers {
+            let mut f = wasm_encoder::Function::new([]);
+            if *helper == Helper::Grow {
+                f.instruction(&Instruction::LocalGet(0))
+                    .instruction(&Instruction::I64ExtendI32U)
+                    .instruction(&Instruction::I64Const(self.grow_page as i64))
+                    .instruction(&Instruction::I64Mul)
+                    .instruction(&Instruction::Call(self.gas_func))
+                    .instruction(&Instruction::LocalGet(0))
+                    .instruction(&Instruction::MemoryGrow(0))
+                    .instruction(&Instruction::End);
+                code.function(&f);
+                continue;
+            }
+            f.instruction(&Instruction::LocalGet(2))
+                .instruction(&Instruction::I64ExtendI32U)
+                .instruction(&Instruction::I64Const(31))
+                .instruction(&Instruction::I64Add)
+                .instruction(&Instruction::I64Const(5))
+                .instruction(&Instruction::I64ShrU)
+                .instruction(&Instruction::I64Const(gas::COPY_WORD as i64))
+                .instruction(&Instruction::I64Mul)
+                .instruction(&Instruction::Call(self.gas_func))
+                .instruction(&Instruction::LocalGet(0))
+                .instruction(&Instruction::LocalGet(1))
+                .instruction(&Instruction::LocalGet(2));
+            f.instruction(&match helper {
+                Helper::Fill => Instruction::MemoryFill(0),
+                Helper::Copy => Instruction::MemoryCopy {
+                    src_mem: 0,
+                    dst_mem: 0,
+                },
+                Helper::Init(data) => Instruction::MemoryInit {
+                    mem: 0,
+                    data_index: *data,
+                },
+                Helper::Grow => Instruction::Unreachable,
+            });
+            f.instruction(&Instruction::End);
+            code.function(&f);
         }
-        let mut f = wasm_encoder::Function::new([]);
-        f.instruction(&Instruction::LocalGet(0))
-            .instruction(&Instruction::I64ExtendI32U)
-            .instruction(&Instruction::I64Const(self.grow_page as i64))
-            .instruction(&Instruction::I64Mul)
-            .instruction(&Instruction::Call(self.gas_func))
-            .instruction(&Instruction::LocalGet(0))
-            .instruction(&Instruction::MemoryGrow(0))
-            .instruction(&Instruction::End);
-        code.function(&f);
     }
 
     /// The metering blocks of a body: (operator index to charge before,
@@ -305,7 +378,7 @@ impl Reencode for Injector {
         section: wasmparser::FunctionSectionReader<'_>,
     ) -> Result2<()> {
         reencode::utils::parse_function_section(self, functions, section)?;
-        self.add_grow_decl(functions);
+        self.add_helper_decls(functions);
         self.done(SectionId::Function);
         Ok(())
     }
@@ -316,7 +389,7 @@ impl Reencode for Injector {
         section: wasmparser::CodeSectionReader<'_>,
     ) -> Result2<()> {
         reencode::utils::parse_code_section(self, code, section)?;
-        self.add_grow_body(code);
+        self.add_helper_bodies(code);
         self.done(SectionId::Code);
         Ok(())
     }
@@ -339,11 +412,11 @@ impl Reencode for Injector {
                 f.instruction(&Instruction::I64Const(*cost as i64))
                     .instruction(&Instruction::Call(self.gas_func));
             }
-            match (&op, self.grow_func) {
-                (Operator::MemoryGrow { .. }, Some(grow)) => {
-                    f.instruction(&Instruction::Call(grow));
+            match Helper::of(&op).and_then(|h| self.helper_func(h)) {
+                Some(helper) => {
+                    f.instruction(&Instruction::Call(helper));
                 }
-                _ => {
+                None => {
                     f.instruction(&self.instruction(op)?);
                 }
             }
@@ -380,12 +453,12 @@ impl Reencode for Injector {
                 }
                 SectionId::Function => {
                     let mut functions = FunctionSection::new();
-                    self.add_grow_decl(&mut functions);
+                    self.add_helper_decls(&mut functions);
                     module.section(&functions);
                 }
                 SectionId::Code => {
                     let mut code = CodeSection::new();
-                    self.add_grow_body(&mut code);
+                    self.add_helper_bodies(&mut code);
                     module.section(&code);
                 }
                 _ => {}

@@ -38,6 +38,12 @@ impl CostModel for EwasmCostModel {
     fn bulk_unit_cost(&self) -> u64 {
         0
     }
+
+    /// `COPY_WORD` per 32-byte word, rounded up: what the EEI's copies
+    /// charge, and what the injection's bulk helpers charge.
+    fn memory_bulk_cost(&self, bytes: u64) -> u64 {
+        gas::COPY_WORD.saturating_mul(bytes.div_ceil(32))
+    }
 }
 
 /// Whether the Sentinel forbids `op` as floating point: float arithmetic,
@@ -143,6 +149,21 @@ pub fn find_float(wasm: &[u8]) -> Result<Option<u64>, wasmparser::BinaryReaderEr
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn bulk_memory_costs_three_per_word_rounded_up() {
+        let model = EwasmCostModel::default();
+        let costs: Vec<u64> = [0, 1, 32, 33, 64, 65_536]
+            .iter()
+            .map(|&n| model.memory_bulk_cost(n))
+            .collect();
+        assert_eq!(costs, [0, 3, 3, 6, 6, 6_144]);
+        assert_eq!(
+            model.table_bulk_cost(1_000),
+            0,
+            "tables are refused, not priced"
+        );
+    }
 
     #[test]
     fn find_float_gives_the_offset_of_the_first_float_instruction() {

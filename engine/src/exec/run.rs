@@ -108,7 +108,10 @@ macro_rules! define_run {
             let config = engine.config();
             let metered = config.consume_fuel;
             let grow_cost = if metered { config.cost_model.memory_grow_page_cost() } else { 0 };
-            let bulk_cost = if metered { config.cost_model.bulk_unit_cost() } else { 0 };
+            let model = &*config.cost_model;
+            // What a bulk operator of `n` units costs (nothing unmetered).
+            let memory_bulk = |n: u64| if metered { model.memory_bulk_cost(n) } else { 0 };
+            let table_bulk = |n: u64| if metered { model.table_bulk_cost(n) } else { 0 };
             let max_depth = engine.config().max_call_depth as usize;
             let max_slots = engine.config().max_value_stack as usize;
             let ValueStack { slots, frames } = stack;
@@ -345,20 +348,20 @@ macro_rules! define_run {
                         r!(dst) = u64::from(mem.grow(delta).unwrap_or(u32::MAX));
                     }
                     Instr::MemoryFill { dst, value, len } => {
-                        charge!(bulk_cost.saturating_mul(u64::from(r!(len) as u32)));
+                        charge!(memory_bulk(u64::from(r!(len) as u32)));
                         let range = range(r!(dst), r!(len), mem.bytes.len())?;
                         mem.bytes[range].fill(r!(value) as u8);
                     }
                     Instr::MemoryCopy { dst, src, len } => {
                         let n = r!(len);
-                        charge!(bulk_cost.saturating_mul(u64::from(n as u32)));
+                        charge!(memory_bulk(u64::from(n as u32)));
                         let from = range(r!(src), n, mem.bytes.len())?;
                         let to = range(r!(dst), n, mem.bytes.len())?;
                         mem.bytes.copy_within(from, to.start);
                     }
                     Instr::MemoryInit { data, dst, src, len } => {
                         let n = r!(len);
-                        charge!(bulk_cost.saturating_mul(u64::from(n as u32)));
+                        charge!(memory_bulk(u64::from(n as u32)));
                         let bytes = &datas[inst.datas[data as usize] as usize];
                         let from = range(r!(src), n, bytes.len())?;
                         let to = range(r!(dst), n, mem.bytes.len())?;
@@ -388,7 +391,7 @@ macro_rules! define_run {
                         r!(args) = u64::from(table.grow(delta, init).unwrap_or(u32::MAX));
                     }
                     Instr::TableFill { table, args } => {
-                        charge!(bulk_cost.saturating_mul(u64::from(r!(args + 2) as u32)));
+                        charge!(table_bulk(u64::from(r!(args + 2) as u32)));
                         let table = &mut tables[inst.tables[table as usize] as usize];
                         let range = table_range(r!(args), r!(args + 2), table.elems.len())?;
                         table.elems[range].fill(r!(args + 1));
@@ -397,7 +400,7 @@ macro_rules! define_run {
                         let d = inst.tables[dst_table as usize] as usize;
                         let s = inst.tables[src_table as usize] as usize;
                         let n = r!(args + 2);
-                        charge!(bulk_cost.saturating_mul(u64::from(n as u32)));
+                        charge!(table_bulk(u64::from(n as u32)));
                         let to = table_range(r!(args), n, tables[d].elems.len())?;
                         let from = table_range(r!(args + 1), n, tables[s].elems.len())?;
                         if d == s {
@@ -413,7 +416,7 @@ macro_rules! define_run {
                         }
                     }
                     Instr::TableInit { table, elem, args } => {
-                        charge!(bulk_cost.saturating_mul(u64::from(r!(args + 2) as u32)));
+                        charge!(table_bulk(u64::from(r!(args + 2) as u32)));
                         let items = &elems[inst.elems[elem as usize] as usize];
                         let table = &mut tables[inst.tables[table as usize] as usize];
                         let n = r!(args + 2);
