@@ -156,6 +156,9 @@ impl<T> Caller<'_, T> {
         match self.store.inner.fuel.checked_sub(amount) {
             Some(left) => {
                 self.store.inner.fuel = left;
+                if let Some(profile) = self.store.inner.profile.as_deref_mut() {
+                    profile.host_fuel(amount, false);
+                }
                 Ok(())
             }
             None => Err(TrapCode::OutOfFuel.into()),
@@ -165,5 +168,8 @@ impl<T> Caller<'_, T> {
     /// Gives back `amount` fuel (for example gas a nested call left unused).
     pub fn add_fuel(&mut self, amount: u64) {
         self.store.inner.fuel = self.store.inner.fuel.saturating_add(amount);
+        if let Some(profile) = self.store.inner.profile.as_deref_mut() {
+            profile.host_fuel(amount, true);
+        }
     }
 }

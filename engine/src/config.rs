@@ -23,6 +23,7 @@ pub struct Config {
     pub(crate) max_value_stack: u32,
     pub(crate) max_call_depth: u32,
     pub(crate) max_module_size: usize,
+    pub(crate) profile: bool,
 }
 
 impl Default for Config {
@@ -35,6 +36,7 @@ impl Default for Config {
             max_value_stack: 1 << 20,
             max_call_depth: 16_384,
             max_module_size: 64 << 20,
+            profile: false,
         }
     }
 }
@@ -46,6 +48,16 @@ impl Config {
     /// and a store must be given fuel with [`Store::set_fuel`](crate::Store::set_fuel).
     pub fn consume_fuel(&mut self, on: bool) -> &mut Self {
         self.consume_fuel = on;
+        self
+    }
+
+    /// Records where fuel goes (off by default): each store then keeps a
+    /// [`Profile`](crate::Profile) of the fuel charged by call stack and by
+    /// metering block ([`Store::profile`](crate::Store::profile)). Only
+    /// metered execution is profiled. With profiling off, translated code
+    /// is exactly what it would be without this option.
+    pub fn profile(&mut self, on: bool) -> &mut Self {
+        self.profile = on;
         self
     }
 

@@ -240,6 +240,9 @@ macro_rules! define_instr {
             Unreachable,
             /// Charges `amount` fuel.
             ConsumeFuel { amount: u64 },
+            /// Charges what metering block `block` of the function costs,
+            /// and records it in the store's profile.
+            ProfileFuel { block: u32 },
             /// `dst = src`.
             Copy { dst: Slot, src: Slot },
             /// Two copies, in order: `d0 = s0; d1 = s1`.

@@ -42,6 +42,7 @@ mod instance;
 mod ir;
 mod linker;
 mod module;
+mod profile;
 mod store;
 mod translate;
 mod trap;
@@ -60,6 +61,7 @@ pub use crate::func::{Func, HostResults, IntoFunc, TypedFunc, WasmParams, WasmRe
 pub use crate::instance::Instance;
 pub use crate::linker::Linker;
 pub use crate::module::{ExportType, ExternType, ImportType, Module};
+pub use crate::profile::{BlockProfile, Profile, ProfileFrame, StackProfile};
 pub use crate::store::{ExternRef, Store};
 pub use crate::trap::{HostError, Trap, TrapCode};
 pub use crate::value::{FuncType, GlobalType, MemoryType, TableType, Val, ValType};

@@ -201,7 +201,14 @@ impl<T> Linker<T> {
         let ext = match self.defs.get(&key) {
             None => return Err(fail(LinkErrorReason::Unknown)),
             Some(Definition::Host(def)) => match import.kind {
-                ImportKind::Func(_) => Extern::Func(def.instantiate(store)),
+                ImportKind::Func(_) => {
+                    let func = def.instantiate(store);
+                    if store.inner.profile.is_some() {
+                        let name = format!("{}.{}", import.module, import.name);
+                        store.inner.host_names.insert(func.index, name);
+                    }
+                    Extern::Func(func)
+                }
                 _ => return Err(incompatible("a function is defined".into())),
             },
             Some(Definition::Extern(ext)) => *ext,

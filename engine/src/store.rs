@@ -71,6 +71,11 @@ pub(crate) struct StoreInner {
     pub(crate) slots_used: usize,
     /// A value stack kept between calls.
     pub(crate) spare_stack: Option<ValueStack>,
+    /// What profiling recorded, when the engine profiles.
+    pub(crate) profile: Option<Box<crate::profile::Profile>>,
+    /// The import names host functions were linked under (kept only when
+    /// profiling, to name their frames).
+    pub(crate) host_names: std::collections::HashMap<u32, String>,
 }
 
 /// A function in the store.
@@ -268,6 +273,9 @@ impl<T> Store<T> {
                 depth: 0,
                 slots_used: 0,
                 spare_stack: None,
+                profile: (engine.config().profile && engine.config().consume_fuel)
+                    .then(Box::default),
+                host_names: std::collections::HashMap::new(),
             },
             hosts: Vec::new(),
             data,
@@ -292,6 +300,48 @@ impl<T> Store<T> {
     /// Takes the host data out, dropping the store.
     pub fn into_data(self) -> T {
         self.data
+    }
+
+    /// What profiling has recorded so far, if the engine profiles
+    /// ([`Config::profile`](crate::Config::profile), with metering on).
+    pub fn profile(&self) -> Option<&crate::profile::Profile> {
+        self.inner.profile.as_deref()
+    }
+
+    /// Takes the profile out, leaving an empty one to record into.
+    pub fn take_profile(&mut self) -> Option<crate::profile::Profile> {
+        self.inner
+            .profile
+            .as_mut()
+            .map(|p| std::mem::take(&mut **p))
+    }
+
+    /// A readable name for a profile frame: the function's name from its
+    /// module's `name` section, else its export name, else `func[N]`; for
+    /// a host function, the `module.name` it was linked under.
+    pub fn frame_name(&self, frame: crate::profile::ProfileFrame) -> String {
+        match frame {
+            crate::profile::ProfileFrame::Host { func } => self
+                .inner
+                .host_names
+                .get(&func)
+                .cloned()
+                .unwrap_or_else(|| format!("host[{func}]")),
+            crate::profile::ProfileFrame::Wasm { instance, func } => {
+                let Some(entity) = self.inner.instances.get(instance as usize) else {
+                    return format!("func[{func}]");
+                };
+                let module = &entity.module;
+                if let Some(name) = module.func_names.get(&func) {
+                    return name.clone();
+                }
+                module
+                    .exports
+                    .iter()
+                    .find(|(_, e)| *e == crate::module::ExternIndex::Func(func))
+                    .map_or_else(|| format!("func[{func}]"), |(name, _)| name.clone())
+            }
+        }
     }
 
     /// Sets the fuel left.

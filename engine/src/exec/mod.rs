@@ -10,6 +10,8 @@ pub(crate) mod num;
 #[allow(unsafe_code)]
 mod run;
 
+use crate::profile;
+
 use std::sync::Arc;
 
 use crate::caller::Caller;
@@ -133,10 +135,22 @@ fn enter<T>(
                 };
                 store.inner.depth = depth_base + stack.frames.len() as u32;
                 store.inner.slots_used = slots_base + base + n;
+                if let Some(profile) = store.inner.profile.as_deref_mut() {
+                    let caller = profile::node_of_stack(
+                        profile,
+                        &store.inner.instances,
+                        &stack.frames,
+                        None,
+                    );
+                    profile.enter_host(caller, func);
+                }
                 let result = match stack.slots.get_mut(base..base + n) {
                     Some(slots) => call_host(store, index, caller, slots),
                     None => Err(TrapCode::StackOverflow.into()),
                 };
+                if let Some(profile) = store.inner.profile.as_deref_mut() {
+                    profile.leave_host();
+                }
                 store.inner.depth = depth_base;
                 store.inner.slots_used = slots_base;
                 result?;

@@ -103,6 +103,7 @@ macro_rules! define_run {
                 datas,
                 no_memory,
                 fuel,
+                profile,
                 ..
             } = store;
             let config = engine.config();
@@ -277,6 +278,20 @@ macro_rules! define_run {
                         Some(left) => *fuel = left,
                         None => return Err(TrapCode::OutOfFuel),
                     },
+                    Instr::ProfileFuel { block } => {
+                        let info = inst.module.code[func as usize].blocks.get(block as usize);
+                        let Some(&info) = info else {
+                            return Err(TrapCode::Unreachable);
+                        };
+                        match fuel.checked_sub(info.fuel) {
+                            Some(left) => *fuel = left,
+                            None => return Err(TrapCode::OutOfFuel),
+                        }
+                        if let Some(profile) = profile.as_deref_mut() {
+                            let here = Frame { instance, func, pc: 0, base: 0 };
+                            crate::profile::record_block(profile, instances, frames, here, block, info);
+                        }
+                    }
                     Instr::Copy { dst, src } => r!(dst) = r!(src),
                     Instr::Copy2 { d0, s0, d1, s1 } => {
                         r!(d0) = r!(s0);

@@ -151,6 +151,10 @@ pub(crate) struct ModuleInner {
     pub(crate) num_imported_globals: u32,
     /// The translated bodies of the defined functions.
     pub(crate) code: Vec<CompiledFunc>,
+    /// Where the code section's contents begin in the binary.
+    pub(crate) code_start: u64,
+    /// Function names from the `name` section (read only when profiling).
+    pub(crate) func_names: std::collections::HashMap<u32, String>,
 }
 
 impl Module {
@@ -266,6 +270,14 @@ impl crate::translate::ModuleEnv for ModuleInner {
 
     fn num_imported_funcs(&self) -> u32 {
         self.num_imported_funcs
+    }
+
+    fn profiling(&self) -> bool {
+        self.engine.config().profile
+    }
+
+    fn code_start(&self) -> u64 {
+        self.code_start
     }
 
     fn cost_model(&self) -> Option<&dyn crate::cost::CostModel> {

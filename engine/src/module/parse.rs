@@ -183,6 +183,8 @@ fn parse_module(engine: &Engine, bytes: &[u8]) -> Result<ModuleInner, Error> {
         num_imported_memories: 0,
         num_imported_globals: 0,
         code: Vec::new(),
+        code_start: 0,
+        func_names: std::collections::HashMap::new(),
     };
     let mut validator = Validator::new_with_features(FEATURES);
     let mut allocs = FuncValidatorAllocations::default();
@@ -191,6 +193,17 @@ fn parse_module(engine: &Engine, bytes: &[u8]) -> Result<ModuleInner, Error> {
     parser.set_features(FEATURES);
     for payload in parser.parse_all(bytes) {
         let payload = payload.map_err(decode)?;
+        match &payload {
+            Payload::CodeSectionStart {
+                unchecked_range, ..
+            } => {
+                m.code_start = unchecked_range.start;
+            }
+            Payload::CustomSection(reader) if engine.config().profile => {
+                read_names(&mut m, reader);
+            }
+            _ => {}
+        }
         if let ValidPayload::Func(func, body) = validator.payload(&payload).map_err(validate)? {
             let mut func = func.into_validator(std::mem::take(&mut allocs));
             let index = func.index();
@@ -202,6 +215,21 @@ fn parse_module(engine: &Engine, bytes: &[u8]) -> Result<ModuleInner, Error> {
         section(&mut m, payload)?;
     }
     Ok(m)
+}
+
+/// Function names from a `name` section; a malformed one is ignored (it is
+/// a custom section: it never makes a module invalid).
+fn read_names(m: &mut ModuleInner, reader: &wasmparser::CustomSectionReader<'_>) {
+    let wasmparser::KnownCustom::Name(names) = reader.as_known() else {
+        return;
+    };
+    for subsection in names.into_iter().flatten() {
+        if let wasmparser::Name::Function(map) = subsection {
+            for naming in map.into_iter().flatten() {
+                m.func_names.insert(naming.index, naming.name.to_string());
+            }
+        }
+    }
 }
 
 /// Records one (validated) section.

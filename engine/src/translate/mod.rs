@@ -31,6 +31,18 @@ pub(crate) struct CompiledFunc {
     pub(crate) num_results: u32,
     /// Slots the frame needs: locals plus the deepest operand stack.
     pub(crate) frame_size: u32,
+    /// When profiling: each metering block's code offset and charge, by
+    /// the index its `ProfileFuel` instruction carries.
+    pub(crate) blocks: Box<[BlockInfo]>,
+}
+
+/// One metering block of a profiled function.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct BlockInfo {
+    /// Offset in the code section of the instruction that opens it.
+    pub(crate) offset: u32,
+    /// What it charges.
+    pub(crate) fuel: u64,
 }
 
 /// What the translator needs to know of the module.
@@ -43,6 +55,10 @@ pub(crate) trait ModuleEnv {
     fn type_id(&self, ty: u32) -> u32;
     /// How many functions are imported.
     fn num_imported_funcs(&self) -> u32;
+    /// Whether metering blocks are profiled.
+    fn profiling(&self) -> bool;
+    /// Where the code section's contents begin in the binary.
+    fn code_start(&self) -> u64;
     /// The fuel prices, if metering is on.
     fn cost_model(&self) -> Option<&dyn CostModel>;
 }
@@ -78,6 +94,9 @@ pub(crate) fn translate(
     let (num_params, num_results) = env.func_arity(func_index);
     let num_locals = validator.len_locals();
     let mut t = Translator::new(env, num_locals, num_params, num_results);
+    // The entry block opens at the first instruction.
+    let first = body.get_binary_reader_for_operators().map_err(wasm)?;
+    t.offset = (first.original_position() as u64).saturating_sub(env.code_start()) as u32;
     t.begin_metering();
     let mut reader = body.get_binary_reader_for_operators().map_err(wasm)?;
     // Decoding depends on the features too (e.g. one-byte memory indices).
@@ -85,6 +104,7 @@ pub(crate) fn translate(
     let mut reader = wasmparser::OperatorsReader::new(reader);
     while !reader.eof() {
         let offset = reader.original_position();
+        t.offset = (offset as u64).saturating_sub(env.code_start()) as u32;
         let op = reader.read().map_err(wasm)?;
         validator.op(offset, &op).map_err(wasm)?;
         t.meter(&op);
@@ -106,6 +126,7 @@ pub(crate) fn translate(
         num_results,
         // Checked against MAX_FRAME just above.
         frame_size: frame_size as u32,
+        blocks: t.blocks.into_boxed_slice(),
     })
 }
 
@@ -122,6 +143,10 @@ pub(crate) struct Translator<'a> {
     /// Instructions before this index may be jumped over or to: the
     /// peephole rewrites never look behind it.
     barrier: usize,
+    /// The code-section offset of the operator being translated.
+    offset: u32,
+    /// Profiled metering blocks (empty unless profiling).
+    blocks: Vec<BlockInfo>,
 }
 
 impl<'a> Translator<'a> {
@@ -137,6 +162,8 @@ impl<'a> Translator<'a> {
             max_height: 0,
             reachable: true,
             barrier: 0,
+            offset: 0,
+            blocks: Vec::new(),
         };
         t.control
             .push(Control::new(ControlKind::Function, 0, 0, num_results, true));
@@ -517,7 +544,16 @@ impl<'a> Translator<'a> {
         }
         // The block's closing `end` (or `else`) is paid with the block.
         let end = model.operator_cost(&Operator::End);
-        let at = self.emit(Instr::ConsumeFuel { amount: 0 });
+        let at = if self.env.profiling() {
+            let block = self.blocks.len() as u32;
+            self.blocks.push(BlockInfo {
+                offset: self.offset,
+                fuel: 0,
+            });
+            self.emit(Instr::ProfileFuel { block })
+        } else {
+            self.emit(Instr::ConsumeFuel { amount: 0 })
+        };
         if let Some(frame) = self.control.last_mut() {
             frame.fuel = end;
             frame.fuel_at = Some(at);
@@ -530,8 +566,14 @@ impl<'a> Translator<'a> {
             return;
         };
         let (fuel, at) = (frame.fuel, frame.fuel_at.take());
-        if let Some(Instr::ConsumeFuel { amount }) = at.and_then(|at| self.code.get_mut(at)) {
-            *amount = fuel;
+        match at.and_then(|at| self.code.get_mut(at)) {
+            Some(Instr::ConsumeFuel { amount }) => *amount = fuel,
+            Some(Instr::ProfileFuel { block }) => {
+                if let Some(info) = self.blocks.get_mut(*block as usize) {
+                    info.fuel = fuel;
+                }
+            }
+            _ => {}
         }
     }
 

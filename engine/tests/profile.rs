@@ -1,0 +1,140 @@
+//! Fuel profiles: every unit of fuel lands on a call stack and a metering
+//! block, named from the `name` section, and profiling changes no result
+//! and no charge.
+
+use engine::{Caller, Config, Engine, Linker, Module, ProfileFrame, Store, Trap};
+
+const WAT: &str = r#"(module
+  (import "env" "charge" (func $charge (param i64)))
+  (func $helper (param i32) (result i32)
+    (i32.mul (local.get 0) (i32.const 3)))
+  (func $main (export "main") (param i32) (result i32)
+    (local i32)
+    (call $charge (i64.const 100))
+    (loop $again
+      (local.set 1 (i32.add (local.get 1) (call $helper (local.get 0))))
+      (local.set 0 (i32.sub (local.get 0) (i32.const 1)))
+      (br_if $again (local.get 0)))
+    (local.get 1)))"#;
+
+/// Runs `main(n)` with 1,000,000 fuel; gives the result, the fuel used
+/// and the store.
+fn run(profile: bool, n: i32) -> (i32, u64, Store<()>) {
+    let mut config = Config::default();
+    config.consume_fuel(true).profile(profile);
+    let engine = Engine::new(&config);
+    let module = Module::from_wat(&engine, WAT).expect("valid");
+    let mut linker = Linker::new(&engine);
+    linker
+        .func_wrap(
+            "env",
+            "charge",
+            |mut caller: Caller<'_, ()>, amount: i64| -> Result<(), Trap> {
+                caller.consume_fuel(amount as u64)
+            },
+        )
+        .expect("defined");
+    let mut store = Store::new(&engine, ());
+    store.set_fuel(1_000_000).expect("metered");
+    let instance = linker.instantiate(&mut store, &module).expect("links");
+    let main = instance
+        .get_func(&store, "main")
+        .expect("main")
+        .typed::<i32, i32>(&store)
+        .expect("typed");
+    let result = main.call(&mut store, n).expect("runs");
+    let used = 1_000_000 - store.get_fuel().expect("metered");
+    (result, used, store)
+}
+
+fn names(store: &Store<()>, frames: &[ProfileFrame]) -> Vec<String> {
+    frames.iter().map(|f| store.frame_name(*f)).collect()
+}
+
+#[test]
+fn the_profile_accounts_for_every_unit_of_fuel() {
+    let (result, used, store) = run(true, 10);
+    assert_eq!(result, 3 * (1..=10).sum::<i32>());
+    let profile = store.profile().expect("profiling is on");
+    assert_eq!(profile.total(), used);
+    let blocks: u64 = profile.blocks().iter().map(|b| b.fuel).sum();
+    let host: u64 = profile
+        .stacks()
+        .iter()
+        .filter(|s| matches!(s.frames.last(), Some(ProfileFrame::Host { .. })))
+        .map(|s| s.fuel)
+        .sum();
+    assert_eq!(blocks + host, used, "blocks and host charges add up");
+}
+
+#[test]
+fn stacks_are_named_and_calls_counted() {
+    let (_, _, store) = run(true, 10);
+    let profile = store.profile().expect("profiling is on");
+    let stacks = profile.stacks();
+    let find = |path: &[&str]| {
+        stacks
+            .iter()
+            .find(|s| names(&store, &s.frames) == path)
+            .unwrap_or_else(|| panic!("no stack {path:?} in {stacks:?}"))
+    };
+    assert_eq!(find(&["main"]).calls, 1);
+    assert_eq!(find(&["main", "helper"]).calls, 10);
+    let host = find(&["main", "env.charge"]);
+    assert_eq!((host.calls, host.fuel), (1, 100));
+}
+
+#[test]
+fn blocks_point_at_their_code_and_count_their_runs() {
+    let (_, _, store) = run(true, 10);
+    let profile = store.profile().expect("profiling is on");
+    let blocks = profile.blocks();
+    // The loop body runs ten times; it is the costliest block.
+    let top = blocks.first().expect("blocks");
+    assert_eq!(top.count, 10);
+    assert_eq!(
+        store.frame_name(ProfileFrame::Wasm {
+            instance: top.instance,
+            func: top.func
+        }),
+        "main"
+    );
+    // Offsets are within the code section and distinct per block.
+    let mut offsets: Vec<u32> = blocks.iter().map(|b| b.offset).collect();
+    offsets.sort_unstable();
+    offsets.dedup();
+    assert_eq!(offsets.len(), blocks.len());
+}
+
+#[test]
+fn profiling_changes_no_result_and_no_charge() {
+    for n in [1, 2, 7, 100] {
+        let (a, used_a, plain) = run(false, n);
+        let (b, used_b, _) = run(true, n);
+        assert_eq!((a, used_a), (b, used_b), "n = {n}");
+        assert!(plain.profile().is_none());
+    }
+}
+
+#[test]
+fn out_of_fuel_in_a_profiled_block_charges_nothing_for_it() {
+    let mut config = Config::default();
+    config.consume_fuel(true).profile(true);
+    let engine = Engine::new(&config);
+    let module =
+        Module::from_wat(&engine, "(module (func (export \"f\") (loop (br 0))))").expect("valid");
+    let mut store = Store::new(&engine, ());
+    store.set_fuel(1_000).expect("metered");
+    let instance = Linker::new(&engine)
+        .instantiate(&mut store, &module)
+        .expect("links");
+    let f = instance
+        .get_func(&store, "f")
+        .expect("f")
+        .typed::<(), ()>(&store)
+        .expect("typed");
+    assert!(f.call(&mut store, ()).is_err());
+    let left = store.get_fuel().expect("metered");
+    let profile = store.profile().expect("profiling is on");
+    assert_eq!(profile.total(), 1_000 - left);
+}
