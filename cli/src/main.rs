@@ -2,6 +2,7 @@
 
 mod invoke;
 mod meter;
+mod profile;
 mod program;
 mod run;
 mod statetest;
@@ -55,6 +56,10 @@ enum Command {
     /// deployed with `--create`) and called; status, gas used, output and
     /// logs are printed.
     Run(run::Args),
+    /// Profile a contract call (or one state-test case): gas per function
+    /// (self and total), per EEI function, and the costliest metering
+    /// blocks; `--json` for tools, `--folded FILE` for flame graphs.
+    Profile(profile::Args),
     /// Run Ethereum state tests (GeneralStateTests JSON; files or
     /// directories): one line per case, then `N passed, N failed`.
     Statetest {
@@ -105,6 +110,7 @@ fn main() -> ExitCode {
             allow_floats,
         } => finish(meter::run(&input, &output, allow_floats).map(|()| ExitCode::SUCCESS)),
         Command::Run(args) => finish(run::run(&args)),
+        Command::Profile(args) => finish(profile::run(&args)),
         Command::Statetest {
             diff,
             metering,

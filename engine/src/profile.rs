@@ -5,8 +5,10 @@
 //! emits a profiling charge at each metering block instead of the plain
 //! one; nothing else changes, so a store that does not profile runs the
 //! same code as before. Each charge is added to its block and to the call
-//! stack it ran in; fuel that host functions charge (and give back) is
-//! added to a frame for the host function on top of the calling stack.
+//! stack it ran in; the dynamic charges of `memory.grow` and the bulk
+//! operators are added to the stack they ran in (not to a block); fuel
+//! that host functions charge (and give back) is added to a frame for the
+//! host function on top of the calling stack.
 
 use std::collections::HashMap;
 
@@ -133,6 +135,13 @@ impl Profile {
         entry.2 += 1;
     }
 
+    /// Records a charge made at node `node` outside any block.
+    pub(crate) fn charge_stack(&mut self, node: u32, fuel: u64) {
+        if let Some(n) = self.nodes.get_mut(node as usize) {
+            n.fuel = n.fuel.saturating_add(fuel);
+        }
+    }
+
     /// A host function starts, called with the stack at node `caller`.
     pub(crate) fn enter_host(&mut self, caller: u32, func: u32) {
         let node = self.child(caller, ProfileFrame::Host { func });
@@ -244,6 +253,24 @@ pub(crate) fn node_of_stack(
 ) -> u32 {
     let all = frames.iter().chain(top);
     profile.node_of(all.map(|f| wasm_frame(instances, f)))
+}
+
+/// Records a dynamic charge (`memory.grow`, a bulk operator) of the
+/// function running in `top`: on its stack, not on a block.
+#[cold]
+#[inline(never)]
+pub(crate) fn record_dynamic(
+    profile: &mut Profile,
+    instances: &[InstanceEntity],
+    frames: &[Frame],
+    top: Frame,
+    fuel: u64,
+) {
+    if fuel == 0 {
+        return;
+    }
+    let node = node_of_stack(profile, instances, frames, Some(&top));
+    profile.charge_stack(node, fuel);
 }
 
 /// Records that metering block `block` of the function running in `top`

@@ -8,6 +8,7 @@ use crate::cache::ModuleCache;
 use crate::eei::{self, EeiCtx, EeiError, Halt};
 use crate::host::EvmHost;
 use crate::metering::{find_float, EwasmCostModel};
+use crate::profile::GasProfile;
 use crate::types::{CallKind, Message, Outcome, Status};
 use crate::validate::{check_contract, check_resources, has_wasm_preamble, ContractError};
 
@@ -42,6 +43,9 @@ pub struct ExecConfig {
     pub max_memory_pages: u32,
     /// How many compiled contracts to keep (0: none).
     pub cache_size: usize,
+    /// Record where gas goes ([`Executor::execute_profiled`]); profiling
+    /// changes no result and no charge.
+    pub profile: bool,
 }
 
 impl Default for ExecConfig {
@@ -52,6 +56,7 @@ impl Default for ExecConfig {
             evm1mode: Evm1Mode::Reject,
             max_memory_pages: 1_024,
             cache_size: 0,
+            profile: false,
         }
     }
 }
@@ -111,6 +116,7 @@ impl Executor {
             .consume_fuel(true)
             .cost_model(model)
             .max_memory_pages(config.max_memory_pages)
+            .profile(config.profile)
             .max_table_elements(MAX_TABLE_ELEMENTS)
             .max_call_depth(4_096);
         let engine = Engine::new(&engine_config);
@@ -173,19 +179,36 @@ impl Executor {
         message: &Message,
         code: &[u8],
     ) -> (Outcome, Box<dyn EvmHost>) {
+        let (outcome, host, _) = self.execute_profiled(host, message, code);
+        (outcome, host)
+    }
+
+    /// [`Executor::execute`], with the gas profile of the execution when
+    /// the executor profiles ([`ExecConfig::profile`]). Its total is the
+    /// gas used (`message.gas - outcome.gas_left`); code that never ran
+    /// (not Wasm, or not a valid contract) has no profile.
+    pub fn execute_profiled(
+        &self,
+        host: Box<dyn EvmHost>,
+        message: &Message,
+        code: &[u8],
+    ) -> (Outcome, Box<dyn EvmHost>, Option<GasProfile>) {
         if message.gas < 0 {
-            return (Outcome::failed(Status::InternalError), host);
+            return (Outcome::failed(Status::InternalError), host, None);
         }
         if !has_wasm_preamble(code) {
             let status = match self.config.evm1mode {
                 Evm1Mode::Reject => Status::Failure,
                 Evm1Mode::Fallback => Status::Rejected,
             };
-            return (Outcome::failed(status), host);
+            return (Outcome::failed(status), host, None);
         }
         let module = match self.compile(code) {
             Ok(module) => module,
-            Err(_) => return (Outcome::failed(Status::ContractValidationFailure), host),
+            Err(_) => {
+                let failed = Outcome::failed(Status::ContractValidationFailure);
+                return (failed, host, None);
+            }
         };
         let cx = EeiCtx::new(host, message.clone(), code.to_vec());
         let mut store = Store::new(&self.engine, cx);
@@ -198,7 +221,12 @@ impl Executor {
         {
             outcome = Outcome::failed(Status::ContractValidationFailure);
         }
-        (outcome, store.into_data().into_host())
+        let profile = store.profile().map(|recorded| {
+            let used = (message.gas - outcome.gas_left).max(0) as u64;
+            let failed = !matches!(outcome.status, Status::Success | Status::Revert);
+            GasProfile::from_store(&store, recorded, used, failed)
+        });
+        (outcome, store.into_data().into_host(), profile)
     }
 
     fn run(&self, store: &mut Store<EeiCtx>, module: &Module, gas: u64) -> Outcome {

@@ -36,21 +36,33 @@ pub trait Runner: Send + Sync {
 
 impl Runner for Executor {
     fn run(&self, host: &mut WorldHost, message: &Message, code: &[u8]) -> Outcome {
-        let inner = WorldHost {
-            world: std::mem::take(&mut host.world),
-            env: Arc::clone(&host.env),
-            runner: Arc::clone(&host.runner),
-        };
-        let (outcome, back) = self.execute(Box::new(inner), message, code);
-        let back: Box<dyn std::any::Any> = back;
-        match back.downcast::<WorldHost>() {
-            Ok(inner) => {
-                host.world = inner.world;
-                outcome
-            }
-            // The executor hands back the host it was given.
-            Err(_) => Outcome::failed(Status::InternalError),
+        execute_on(self, host, message, code).0
+    }
+}
+
+/// Runs `code` for `message` with `executor` on `host`'s world (lent to
+/// the execution and taken back), with the gas profile if the executor
+/// profiles.
+pub(crate) fn execute_on(
+    executor: &Executor,
+    host: &mut WorldHost,
+    message: &Message,
+    code: &[u8],
+) -> (Outcome, Option<ewasm_host::GasProfile>) {
+    let inner = WorldHost {
+        world: std::mem::take(&mut host.world),
+        env: Arc::clone(&host.env),
+        runner: Arc::clone(&host.runner),
+    };
+    let (outcome, back, profile) = executor.execute_profiled(Box::new(inner), message, code);
+    let back: Box<dyn std::any::Any> = back;
+    match back.downcast::<WorldHost>() {
+        Ok(inner) => {
+            host.world = inner.world;
+            (outcome, profile)
         }
+        // The executor hands back the host it was given.
+        Err(_) => (Outcome::failed(Status::InternalError), None),
     }
 }
 

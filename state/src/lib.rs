@@ -17,6 +17,7 @@
 //! ```
 
 pub mod host;
+pub mod profile;
 pub mod rlp;
 pub mod run;
 pub mod statetest;

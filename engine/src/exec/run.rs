@@ -138,12 +138,19 @@ macro_rules! define_run {
                 };
             }
             // Charges dynamic fuel, before the operation has any effect.
+            // A dynamic charge (growth, bulk work), recorded on the current
+            // stack when profiling.
             macro_rules! charge {
                 ($cost:expr) => {
                     if metered {
-                        match fuel.checked_sub($cost) {
+                        let cost = $cost;
+                        match fuel.checked_sub(cost) {
                             Some(left) => *fuel = left,
                             None => return Err(TrapCode::OutOfFuel),
+                        }
+                        if let Some(profile) = profile.as_deref_mut() {
+                            let here = Frame { instance, func, pc: 0, base: 0 };
+                            crate::profile::record_dynamic(profile, instances, frames, here, cost);
                         }
                     }
                 };

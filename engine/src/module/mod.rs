@@ -283,7 +283,9 @@ impl crate::translate::ModuleEnv for ModuleInner {
     fn cost_model(&self) -> Option<&dyn crate::cost::CostModel> {
         let config = self.engine.config();
         let model = &*config.cost_model;
-        (config.consume_fuel && model.charges_operators()).then_some(model)
+        // A profiled store counts block runs and calls even when operators
+        // are free.
+        (config.consume_fuel && (model.charges_operators() || config.profile)).then_some(model)
     }
 }
 

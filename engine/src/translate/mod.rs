@@ -96,7 +96,7 @@ pub(crate) fn translate(
     let mut t = Translator::new(env, num_locals, num_params, num_results);
     // The entry block opens at the first instruction.
     let first = body.get_binary_reader_for_operators().map_err(wasm)?;
-    t.offset = (first.original_position() as u64).saturating_sub(env.code_start()) as u32;
+    t.offset = first.original_position().saturating_sub(env.code_start()) as u32;
     t.begin_metering();
     let mut reader = body.get_binary_reader_for_operators().map_err(wasm)?;
     // Decoding depends on the features too (e.g. one-byte memory indices).
@@ -104,7 +104,7 @@ pub(crate) fn translate(
     let mut reader = wasmparser::OperatorsReader::new(reader);
     while !reader.eof() {
         let offset = reader.original_position();
-        t.offset = (offset as u64).saturating_sub(env.code_start()) as u32;
+        t.offset = offset.saturating_sub(env.code_start()) as u32;
         let op = reader.read().map_err(wasm)?;
         validator.op(offset, &op).map_err(wasm)?;
         t.meter(&op);

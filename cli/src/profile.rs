@@ -1,0 +1,220 @@
+//! `iris profile`: where a contract call's gas goes, as a table, JSON or
+//! folded stacks.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use ewasm_host::{hex, ExecConfig, GasProfile};
+use serde_json::json;
+use state::profile::{ExecutionProfile, ProfilingRunner};
+use state::run::{Call, Session};
+use state::statetest::decode_hex;
+use state::Runner;
+
+/// What `iris profile` takes.
+#[derive(clap::Args, Debug)]
+pub(crate) struct Args {
+    /// The contract, `.wasm` or `.wat` (not with `--statetest`).
+    #[arg(required_unless_present = "statetest")]
+    contract: Option<PathBuf>,
+    /// Call data, hex.
+    #[arg(long, default_value = "")]
+    input: String,
+    /// Gas for the call.
+    #[arg(long, default_value_t = 10_000_000)]
+    gas: i64,
+    /// Profile one case of this state-test file instead.
+    #[arg(long, conflicts_with = "contract")]
+    statetest: Option<PathBuf>,
+    /// Which case of the state test (in file order).
+    #[arg(long, default_value_t = 0)]
+    index: usize,
+    /// Charge instructions as Ewasm's metering does (off: EEI costs only).
+    #[arg(long)]
+    metering: bool,
+    /// Print JSON instead of tables.
+    #[arg(long)]
+    json: bool,
+    /// Write the folded stacks (`frame;frame gas` lines) here.
+    #[arg(long, value_name = "FILE")]
+    folded: Option<PathBuf>,
+    /// Write a flame graph of the gas (SVG) here.
+    #[arg(long, value_name = "FILE")]
+    svg: Option<PathBuf>,
+    /// Rows per table.
+    #[arg(long, default_value_t = 20)]
+    top: usize,
+}
+
+/// Runs the call (or the state-test case) with profiling on and reports.
+pub(crate) fn run(args: &Args) -> Result<ExitCode, String> {
+    let config = ExecConfig {
+        metering: args.metering,
+        ..ExecConfig::default()
+    };
+    let runner = ProfilingRunner::new(config)?;
+    let as_runner = Arc::clone(&runner) as Arc<dyn Runner>;
+    if let Some(file) = &args.statetest {
+        let cases =
+            state::statetest::parse_file(file).map_err(|e| format!("{}: {e}", file.display()))?;
+        let case = cases.cases.get(args.index).ok_or_else(|| {
+            format!(
+                "{}: no case {} ({} cases)",
+                file.display(),
+                args.index,
+                cases.cases.len()
+            )
+        })?;
+        state::statetest::run(case, &as_runner);
+    } else if let Some(contract) = &args.contract {
+        let code = crate::invoke::read_module(contract)?;
+        let input = decode_hex(&args.input)?;
+        let mut session = Session::new(code, as_runner);
+        session.call(&Call {
+            input,
+            gas: args.gas,
+            value: 0u64.into(),
+        });
+    }
+    let profiles = runner.take();
+    let Some(top) = profiles.iter().find(|p| p.depth == 0) else {
+        return Err("no contract code ran".into());
+    };
+    if let Some(path) = &args.folded {
+        std::fs::write(path, top.profile.folded())
+            .map_err(|e| format!("{}: {e}", path.display()))?;
+    }
+    if let Some(path) = &args.svg {
+        let title = match (&args.contract, &args.statetest) {
+            (Some(c), _) => c.display().to_string(),
+            (None, Some(s)) => format!("{} case {}", s.display(), args.index),
+            (None, None) => String::new(),
+        };
+        write_svg(&top.profile, &title, path)?;
+    }
+    if args.json {
+        println!("{}", to_json(&profiles));
+    } else {
+        print_tables(top, &profiles, args.top, args.metering);
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Draws the flame graph of `profile` into `path`.
+fn write_svg(profile: &GasProfile, title: &str, path: &std::path::Path) -> Result<(), String> {
+    let folded = profile.folded();
+    let mut options = inferno::flamegraph::Options::default();
+    options.title = format!("gas: {title} ({} gas)", profile.total);
+    options.count_name = "gas".to_string();
+    let file = std::fs::File::create(path).map_err(|e| format!("{}: {e}", path.display()))?;
+    inferno::flamegraph::from_lines(&mut options, folded.lines(), std::io::BufWriter::new(file))
+        .map_err(|e| format!("{}: {e}", path.display()))
+}
+
+fn share(part: u64, whole: u64) -> f64 {
+    if whole == 0 {
+        0.0
+    } else {
+        100.0 * part as f64 / whole as f64
+    }
+}
+
+fn print_tables(top: &ExecutionProfile, all: &[ExecutionProfile], rows: usize, metering: bool) {
+    let p: &GasProfile = &top.profile;
+    println!(
+        "gas used {} of {} ({:?}), instruction metering {}",
+        top.gas_used,
+        top.gas,
+        top.status,
+        if metering { "on" } else { "off" }
+    );
+    println!(
+        "\n{:<32} {:>12} {:>12} {:>8} {:>7}",
+        "function", "self gas", "total gas", "calls", "share"
+    );
+    for f in p.functions.iter().take(rows) {
+        println!(
+            "{:<32} {:>12} {:>12} {:>8} {:>6.1}%",
+            f.name,
+            f.self_gas,
+            f.total_gas,
+            f.calls,
+            share(f.total_gas, p.total)
+        );
+    }
+    println!(
+        "\n{:<32} {:>8} {:>12} {:>7}",
+        "host function", "calls", "gas", "share"
+    );
+    for h in p.host.iter().take(rows) {
+        println!(
+            "{:<32} {:>8} {:>12} {:>6.1}%",
+            h.name,
+            h.calls,
+            h.gas,
+            share(h.gas, p.total)
+        );
+    }
+    if let Some((_, gas)) = p
+        .stacks
+        .iter()
+        .find(|(f, _)| f.first().is_some_and(|n| n == ewasm_host::FORFEITED))
+    {
+        println!(
+            "{:<32} {:>8} {:>12} {:>6.1}%",
+            ewasm_host::FORFEITED,
+            "",
+            gas,
+            share(*gas, p.total)
+        );
+    }
+    if p.blocks.iter().any(|b| b.gas > 0) {
+        println!(
+            "\n{:<32} {:>10} {:>10} {:>12}",
+            "costliest blocks: function", "offset", "runs", "gas"
+        );
+        for b in p.blocks.iter().filter(|b| b.gas > 0).take(rows) {
+            println!(
+                "{:<32} {:>#10x} {:>10} {:>12}",
+                b.function, b.offset, b.runs, b.gas
+            );
+        }
+    }
+    let nested: Vec<&ExecutionProfile> = all.iter().filter(|e| e.depth > 0).collect();
+    if !nested.is_empty() {
+        println!("\nnested executions (their gas is inside the calling EEI function's):");
+        for e in nested {
+            println!(
+                "  depth {} 0x{}: gas used {} ({:?})",
+                e.depth,
+                hex(&e.code_address.0),
+                e.gas_used,
+                e.status
+            );
+        }
+    }
+}
+
+fn to_json(all: &[ExecutionProfile]) -> serde_json::Value {
+    let one = |e: &ExecutionProfile| {
+        let p = &e.profile;
+        json!({
+            "depth": e.depth,
+            "code_address": format!("0x{}", hex(&e.code_address.0)),
+            "gas": e.gas,
+            "gas_used": e.gas_used,
+            "status": format!("{:?}", e.status),
+            "total": p.total,
+            "stacks": p.stacks.iter().map(|(frames, gas)| json!({"frames": frames, "gas": gas})).collect::<Vec<_>>(),
+            "functions": p.functions.iter().map(|f| json!({
+                "name": f.name, "self_gas": f.self_gas, "total_gas": f.total_gas, "calls": f.calls,
+            })).collect::<Vec<_>>(),
+            "host_functions": p.host.iter().map(|h| json!({"name": h.name, "calls": h.calls, "gas": h.gas})).collect::<Vec<_>>(),
+            "blocks": p.blocks.iter().map(|b| json!({
+                "function": b.function, "offset": b.offset, "runs": b.runs, "gas": b.gas,
+            })).collect::<Vec<_>>(),
+        })
+    };
+    json!({ "executions": all.iter().map(one).collect::<Vec<_>>() })
+}

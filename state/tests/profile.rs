@@ -1,0 +1,183 @@
+//! Gas profiles account for every unit of gas: on every call of every
+//! sample contract (metering on and off) and on the Ewasm state tests,
+//! each execution's profile adds up to exactly the gas it used, nested
+//! executions included.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use common::contracts;
+use ewasm_host::{ExecConfig, FORFEITED};
+use state::profile::{ExecutionProfile, ProfilingRunner};
+use state::run::{Call, Session};
+
+fn inputs(text: &str) -> Vec<Vec<u8>> {
+    text.lines()
+        .filter_map(|l| l.strip_prefix(";; EXPECT: input=0x"))
+        .map(|rest| {
+            let digits = rest.split(' ').next().unwrap_or("");
+            (0..digits.len())
+                .step_by(2)
+                .map(|i| u8::from_str_radix(&digits[i..i + 2], 16).expect("hex"))
+                .collect()
+        })
+        .collect()
+}
+
+/// Every profile adds up: its stacks to its total, its total to the gas
+/// used.
+fn assert_adds_up(profiles: &[ExecutionProfile], what: &str) {
+    for p in profiles {
+        let forfeits = p
+            .profile
+            .stacks
+            .iter()
+            .any(|(f, _)| f == &[FORFEITED.to_string()]);
+        let failed = !matches!(
+            p.status,
+            ewasm_host::Status::Success | ewasm_host::Status::Revert
+        );
+        assert!(!forfeits || failed, "{what}: {:?} forfeits gas", p.status);
+        let stacks: u64 = p.profile.stacks.iter().map(|(_, gas)| gas).sum();
+        assert_eq!(stacks, p.profile.total, "{what}: stacks and total");
+        assert_eq!(
+            p.profile.total, p.gas_used,
+            "{what}: total and gas used ({:?})",
+            p.status
+        );
+    }
+}
+
+#[test]
+fn every_sample_contract_call_is_fully_accounted_for() {
+    let mut calls = 0;
+    for metering in [false, true] {
+        for file in contracts() {
+            let text = std::fs::read_to_string(&file).expect("readable");
+            let code = wat::parse_str(&text).expect("valid");
+            let runner = ProfilingRunner::new(ExecConfig {
+                metering,
+                ..ExecConfig::default()
+            })
+            .expect("runner");
+            let mut session = Session::new(code, Arc::clone(&runner) as Arc<dyn state::Runner>);
+            for input in inputs(&text) {
+                let report = session.call(&Call {
+                    input,
+                    gas: 10_000_000,
+                    value: 0u64.into(),
+                });
+                let profiles = runner.take();
+                let what = format!("{} (metering {metering})", file.display());
+                let top = profiles
+                    .iter()
+                    .find(|p| p.depth == 0)
+                    .expect("the call's profile");
+                assert_eq!(top.gas_used as i64, report.gas_used, "{what}");
+                assert_adds_up(&profiles, &what);
+                // The contract's entry point is on every stack it charged.
+                let main = top.profile.functions.iter().find(|f| f.name == "main");
+                assert!(
+                    main.is_some_and(|f| f.calls == 1),
+                    "{what}: {:?}",
+                    top.profile.functions
+                );
+                if metering {
+                    assert!(!top.profile.blocks.is_empty(), "{what}: blocks are charged");
+                }
+                calls += 1;
+            }
+        }
+    }
+    assert!(calls >= 20, "{calls} calls");
+}
+
+#[test]
+fn a_failure_forfeits_what_was_left_in_one_frame() {
+    let code = wat::parse_str(
+        r#"(module (memory (export "memory") 1) (func (export "main") (loop (br 0))))"#,
+    )
+    .expect("valid");
+    let runner = ProfilingRunner::new(ExecConfig {
+        metering: true,
+        ..ExecConfig::default()
+    })
+    .expect("runner");
+    let mut session = Session::new(code, Arc::clone(&runner) as Arc<dyn state::Runner>);
+    let report = session.call(&Call {
+        input: Vec::new(),
+        gas: 1_000,
+        value: 0u64.into(),
+    });
+    assert_eq!(report.gas_used, 1_000);
+    let profiles = runner.take();
+    assert_adds_up(&profiles, "infinite loop");
+    let top = &profiles[0].profile;
+    let forfeited: u64 = top
+        .stacks
+        .iter()
+        .filter(|(frames, _)| frames == &[FORFEITED.to_string()])
+        .map(|(_, gas)| gas)
+        .sum();
+    let loop_gas: u64 = top.blocks.iter().map(|b| b.gas).sum();
+    assert_eq!(loop_gas + forfeited, 1_000);
+    assert!(loop_gas > 900, "the loop itself used most of it");
+}
+
+fn vectors_dir() -> PathBuf {
+    match std::env::var_os("IRIS_EWASM_TESTS") {
+        Some(dir) => PathBuf::from(dir),
+        None => Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/ewasm-tests"),
+    }
+}
+
+fn json_files(dir: &Path, out: &mut Vec<PathBuf>) {
+    let entries = std::fs::read_dir(dir).unwrap_or_else(|e| {
+        panic!(
+            "state-test vectors {} are missing ({e}): set IRIS_EWASM_TESTS",
+            dir.display()
+        )
+    });
+    for entry in entries.filter_map(Result::ok) {
+        let path = entry.path();
+        if path.is_dir() {
+            json_files(&path, out);
+        } else if path.extension().is_some_and(|e| e == "json")
+            && path.to_string_lossy().contains("GeneralStateTests")
+        {
+            out.push(path);
+        }
+    }
+}
+
+#[test]
+fn state_test_executions_are_fully_accounted_for() {
+    let mut files = Vec::new();
+    json_files(&vectors_dir(), &mut files);
+    files.sort();
+    let runner = ProfilingRunner::new(ExecConfig::default()).expect("runner");
+    let as_runner = Arc::clone(&runner) as Arc<dyn state::Runner>;
+    let (mut tests, mut executions) = (0, 0);
+    for file in &files {
+        let cases = state::statetest::parse_file(file).expect("parses");
+        for case in &cases.cases {
+            let outcome = state::statetest::run(case, &as_runner);
+            assert!(
+                outcome.passed,
+                "{}: profiling changed the result",
+                file.display()
+            );
+            let profiles = runner.take();
+            if profiles.is_empty() {
+                continue;
+            }
+            assert_adds_up(&profiles, &file.display().to_string());
+            executions += profiles.len();
+            tests += 1;
+        }
+    }
+    assert!(tests >= 10, "only {tests} state tests ran code");
+    println!("{tests} state tests, {executions} executions profiled");
+}
