@@ -4,6 +4,7 @@ mod invoke;
 mod meter;
 mod profile;
 mod program;
+mod progress;
 mod run;
 mod statetest;
 mod wast;

@@ -76,7 +76,9 @@ pub(crate) fn run(paths: &[PathBuf], diff: bool, metering: bool, vm: Option<&Pat
         files(path, &mut all);
     }
     let (mut passed, mut failed, mut skipped) = (0usize, 0usize, 0usize);
+    let mut progress = crate::progress::Progress::new(all.len() as u64, "files");
     for file in &all {
+        progress.tick();
         let cases = match parse_file(file) {
             Ok(cases) => cases,
             Err(e) => {
@@ -114,6 +116,7 @@ pub(crate) fn run(paths: &[PathBuf], diff: bool, metering: bool, vm: Option<&Pat
             }
         }
     }
+    progress.finish();
     if skipped > 0 {
         println!("{skipped} post entries of other networks skipped");
     }

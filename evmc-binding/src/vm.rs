@@ -47,6 +47,8 @@ fn parse_address(text: &str) -> Option<Address> {
 #[derive(Debug, Clone, Default)]
 struct Options {
     exec: ExecConfig,
+    /// Where each execution's folded gas stacks go (`profile`).
+    profile_dir: Option<std::path::PathBuf>,
     /// Code run instead of the state's for these recipients (`sys:`).
     overrides: BTreeMap<Address, Arc<Vec<u8>>>,
 }
@@ -57,6 +59,8 @@ struct Options {
 pub struct VmState {
     options: Mutex<Options>,
     executor: Mutex<Option<Arc<Executor>>>,
+    /// Numbers the profile files of this instance, in execution order.
+    profiles_written: std::sync::atomic::AtomicU64,
 }
 
 impl Default for VmState {
@@ -66,12 +70,15 @@ impl Default for VmState {
         Self {
             options: Mutex::new(options),
             executor: Mutex::new(None),
+            profiles_written: std::sync::atomic::AtomicU64::new(0),
         }
     }
 }
 
 impl VmState {
-    /// Sets an option (Hera's keys, plus `cache_size`).
+    /// Sets an option (Hera's keys, plus `cache_size`, and `profile`: a
+    /// directory that receives the folded gas stacks of every execution,
+    /// or the empty string to stop).
     pub fn set_option(&self, name: &str, value: &str) -> SetOption {
         let mut options = self.options.lock().unwrap_or_else(PoisonError::into_inner);
         let flag = |value: &str| match value {
@@ -88,6 +95,18 @@ impl VmState {
                 _ => None,
             }
             .map(|mode| options.exec.evm1mode = mode),
+            "profile" if value.is_empty() => {
+                options.exec.profile = false;
+                options.profile_dir = None;
+                Some(())
+            }
+            "profile" => {
+                let dir = std::path::PathBuf::from(value);
+                dir.is_dir().then(|| {
+                    options.exec.profile = true;
+                    options.profile_dir = Some(dir);
+                })
+            }
             "cache_size" => value
                 .parse::<usize>()
                 .ok()
@@ -148,15 +167,29 @@ impl VmState {
             Ok(executor) => executor,
             Err(outcome) => return outcome,
         };
-        let overridden = self
-            .options
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .overrides
-            .get(&message.recipient)
-            .cloned();
+        let (overridden, profile_dir) = {
+            let options = self.options.lock().unwrap_or_else(PoisonError::into_inner);
+            (
+                options.overrides.get(&message.recipient).cloned(),
+                options.profile_dir.clone(),
+            )
+        };
         let code = overridden.as_deref().map_or(code, Vec::as_slice);
-        executor.execute(host, message, code).0
+        let (outcome, _, profile) = executor.execute_profiled(host, message, code);
+        if let (Some(dir), Some(profile)) = (profile_dir, profile) {
+            let n = self
+                .profiles_written
+                .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            let name = format!(
+                "{n:08}-depth{}-0x{}.folded",
+                message.depth,
+                ewasm_host::hex(&message.recipient.0)
+            );
+            // A profile that cannot be written changes nothing in the
+            // execution's result.
+            let _ = std::fs::write(dir.join(name), profile.folded());
+        }
+        outcome
     }
 }
 

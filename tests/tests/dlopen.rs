@@ -285,3 +285,45 @@ fn a_sys_option_replaces_the_code_run_for_an_address() {
     );
     assert_eq!(report.output, b"ok");
 }
+
+#[test]
+fn the_profile_option_writes_each_executions_folded_gas_stacks() {
+    let dir = std::env::temp_dir().join(format!("iris-profile-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let vm = load();
+    assert_eq!(vm.set_option("profile", "/surely/not/a/dir"), 2);
+    assert_eq!(vm.set_option("profile", dir.to_str().unwrap()), 0);
+    let counter = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../contracts/counter.wat"),
+    )
+    .unwrap();
+    let mut session = Session::new(wat::parse_str(&counter).unwrap(), Arc::new(VmRunner(vm)));
+    let report = session.call(&Call {
+        input: Vec::new(),
+        gas: 100_000,
+        value: U256::zero(),
+    });
+    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    files.sort();
+    let text = files
+        .first()
+        .map(|f| std::fs::read_to_string(f).unwrap())
+        .unwrap_or_default();
+    std::fs::remove_dir_all(&dir).ok();
+    assert_eq!(files.len(), 1, "one execution, one file");
+    let name = files[0].file_name().unwrap().to_string_lossy().into_owned();
+    assert!(name.starts_with("00000000-depth0-0x"), "{name}");
+    let total: i64 = text
+        .lines()
+        .map(|l| l.rsplit_once(' ').unwrap().1.parse::<i64>().unwrap())
+        .sum();
+    assert_eq!(total, report.gas_used, "{text}");
+    assert!(
+        text.lines()
+            .any(|l| l.starts_with("main;ethereum.storageStore ")),
+        "{text}"
+    );
+}
