@@ -10,25 +10,11 @@
 
 mod common;
 
-use common::contracts;
+use common::{contracts, inputs};
 use std::sync::Arc;
 
 use ewasm_host::{inject_metering, ExecConfig, Executor, InjectOptions, Status, U256};
 use state::run::{Call, Session};
-
-/// The call data of the file's `;; EXPECT:` lines.
-fn inputs(text: &str) -> Vec<Vec<u8>> {
-    text.lines()
-        .filter_map(|l| l.strip_prefix(";; EXPECT: input=0x"))
-        .map(|rest| {
-            let digits = rest.split(' ').next().unwrap_or("");
-            (0..digits.len())
-                .step_by(2)
-                .map(|i| u8::from_str_radix(&digits[i..i + 2], 16).unwrap())
-                .collect()
-        })
-        .collect()
-}
 
 fn executor(metering: bool) -> Arc<dyn state::Runner> {
     Arc::new(

@@ -5,26 +5,13 @@
 
 mod common;
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::Arc;
 
-use common::contracts;
+use common::{contracts, inputs, vector_files};
 use ewasm_host::{ExecConfig, FORFEITED};
 use state::profile::{ExecutionProfile, ProfilingRunner};
 use state::run::{Call, Session};
-
-fn inputs(text: &str) -> Vec<Vec<u8>> {
-    text.lines()
-        .filter_map(|l| l.strip_prefix(";; EXPECT: input=0x"))
-        .map(|rest| {
-            let digits = rest.split(' ').next().unwrap_or("");
-            (0..digits.len())
-                .step_by(2)
-                .map(|i| u8::from_str_radix(&digits[i..i + 2], 16).expect("hex"))
-                .collect()
-        })
-        .collect()
-}
 
 /// Every profile adds up: its stacks to its total, its total to the gas
 /// used.
@@ -126,37 +113,12 @@ fn a_failure_forfeits_what_was_left_in_one_frame() {
     assert!(loop_gas > 900, "the loop itself used most of it");
 }
 
-fn vectors_dir() -> PathBuf {
-    match std::env::var_os("IRIS_EWASM_TESTS") {
-        Some(dir) => PathBuf::from(dir),
-        None => Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/ewasm-tests"),
-    }
-}
-
-fn json_files(dir: &Path, out: &mut Vec<PathBuf>) {
-    let entries = std::fs::read_dir(dir).unwrap_or_else(|e| {
-        panic!(
-            "state-test vectors {} are missing ({e}): set IRIS_EWASM_TESTS",
-            dir.display()
-        )
-    });
-    for entry in entries.filter_map(Result::ok) {
-        let path = entry.path();
-        if path.is_dir() {
-            json_files(&path, out);
-        } else if path.extension().is_some_and(|e| e == "json")
-            && path.to_string_lossy().contains("GeneralStateTests")
-        {
-            out.push(path);
-        }
-    }
-}
-
 #[test]
 fn state_test_executions_are_fully_accounted_for() {
-    let mut files = Vec::new();
-    json_files(&vectors_dir(), &mut files);
-    files.sort();
+    let files: Vec<PathBuf> = vector_files()
+        .into_iter()
+        .filter(|f| f.to_string_lossy().contains("GeneralStateTests"))
+        .collect();
     let runner = ProfilingRunner::new(ExecConfig::default()).expect("runner");
     let as_runner = Arc::clone(&runner) as Arc<dyn state::Runner>;
     let (mut tests, mut executions) = (0, 0);

@@ -2,41 +2,16 @@
 //! directory in `IRIS_EWASM_TESTS`): every case must give the post-state
 //! root and logs hash that Hera's fill recorded. A missing directory fails.
 
-use std::path::{Path, PathBuf};
 use std::sync::Arc;
+
+mod common;
 
 use ewasm_host::{hex, ExecConfig, Executor};
 use state::statetest::{parse_file, run};
 
-fn vectors_dir() -> PathBuf {
-    match std::env::var_os("IRIS_EWASM_TESTS") {
-        Some(dir) => PathBuf::from(dir),
-        None => Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/ewasm-tests"),
-    }
-}
-
-fn json_files(dir: &Path, out: &mut Vec<PathBuf>) {
-    let entries = std::fs::read_dir(dir).unwrap_or_else(|e| {
-        panic!(
-            "state-test vectors {} are missing ({e}): set IRIS_EWASM_TESTS",
-            dir.display()
-        )
-    });
-    for entry in entries.filter_map(Result::ok) {
-        let path = entry.path();
-        if path.is_dir() {
-            json_files(&path, out);
-        } else if path.extension().is_some_and(|e| e == "json") {
-            out.push(path);
-        }
-    }
-}
-
 #[test]
 fn every_ewasm_state_test_vector_passes_and_gas_is_deterministic() {
-    let mut files = Vec::new();
-    json_files(&vectors_dir(), &mut files);
-    files.sort();
+    let files = common::vector_files();
     let executor =
         Arc::new(Executor::new(ExecConfig::default()).unwrap()) as Arc<dyn state::Runner>;
     let (mut passed, mut failed) = (0, Vec::new());

@@ -203,22 +203,20 @@ fn wasmi_failure(e: &wasmi::Error) -> Outcome {
 }
 
 /// The exported globals' values and a digest of each exported memory.
-fn iris_state(side: &IrisSide) -> Vec<(String, Vec<Value>)> {
-    let Some(instance) = side.instance else {
-        return Vec::new();
-    };
+/// Exported state: each export's name with its values.
+pub(crate) type State = Vec<(String, Vec<Value>)>;
+
+/// The exported globals' values and a digest of each exported memory of
+/// an Iris instance, sorted by name.
+pub(crate) fn engine_state<T>(instance: engine::Instance, store: &engine::Store<T>) -> State {
     let mut state = Vec::new();
-    for (name, ext) in instance.exports(&side.store) {
+    for (name, ext) in instance.exports(store) {
         match ext {
             engine::Extern::Global(g) => {
-                state.push((name.to_string(), vec![engine_value(&g.get(&side.store))]))
+                state.push((name.to_string(), vec![engine_value(&g.get(store))]))
             }
             engine::Extern::Memory(m) => {
-                let data = m.data(&side.store);
-                state.push((
-                    name.to_string(),
-                    vec![Value::Bits(data.len() as u64), Value::Bits(digest_of(data))],
-                ));
+                state.push((name.to_string(), memory_values(m.data(store))))
             }
             _ => {}
         }
@@ -227,29 +225,34 @@ fn iris_state(side: &IrisSide) -> Vec<(String, Vec<Value>)> {
     state
 }
 
-fn wasmi_state(side: &WasmiSide) -> Vec<(String, Vec<Value>)> {
-    let Some(instance) = side.instance else {
-        return Vec::new();
-    };
+/// The same of a wasmi instance.
+pub(crate) fn wasmi_state_of<T>(instance: wasmi::Instance, store: &wasmi::Store<T>) -> State {
     let mut state = Vec::new();
-    for export in instance.exports(&side.store) {
+    for export in instance.exports(store) {
         let name = export.name().to_string();
         match export.into_extern() {
-            wasmi::Extern::Global(g) => {
-                state.push((name, vec![wasmi_value_of(&g.get(&side.store))]))
-            }
-            wasmi::Extern::Memory(m) => {
-                let data = m.data(&side.store);
-                state.push((
-                    name,
-                    vec![Value::Bits(data.len() as u64), Value::Bits(digest_of(data))],
-                ));
-            }
+            wasmi::Extern::Global(g) => state.push((name, vec![wasmi_value_of(&g.get(store))])),
+            wasmi::Extern::Memory(m) => state.push((name, memory_values(m.data(store)))),
             _ => {}
         }
     }
     state.sort_by(|a, b| a.0.cmp(&b.0));
     state
+}
+
+/// A memory as compared: its size and its digest.
+fn memory_values(data: &[u8]) -> Vec<Value> {
+    vec![Value::Bits(data.len() as u64), Value::Bits(digest_of(data))]
+}
+
+fn iris_state(side: &IrisSide) -> State {
+    side.instance
+        .map_or_else(Vec::new, |instance| engine_state(instance, &side.store))
+}
+
+fn wasmi_state(side: &WasmiSide) -> State {
+    side.instance
+        .map_or_else(Vec::new, |instance| wasmi_state_of(instance, &side.store))
 }
 
 /// FNV-1a of a memory.

@@ -17,7 +17,10 @@ use std::sync::Arc;
 use ewasm_host::{inject_metering, EwasmCostModel, InjectOptions};
 use wasmi::{StoreLimits, StoreLimitsBuilder};
 
-use crate::diff::{digest_of, engine_value, wasmi_value_of, Value, DEPTH, ELEMENTS, PAGES};
+use crate::diff::{
+    engine_state, engine_value, wasmi_state_of, wasmi_value_of, State, Value, DEPTH, ELEMENTS,
+    PAGES,
+};
 
 /// Gas per page of `memory.grow` (low, so that growth stays affordable).
 const GROW_PAGE: u64 = 1_000;
@@ -72,7 +75,7 @@ impl engine::CostModel for SelfCharging {
 }
 
 /// What a call ended with, how much gas was left, and the exported state.
-type Observed = (Ending, u64, Vec<(String, Vec<Value>)>);
+type Observed = (Ending, u64, State);
 
 /// Iris on `bytes`: metered natively, or (`injected`) an injected module
 /// run with a `useGas` that draws on the store's fuel.
@@ -135,23 +138,7 @@ fn iris_call(bytes: &[u8], name: &str, injected: bool) -> Result<Observed, Strin
         Ok(()) => Ending::Returned(results.iter().map(engine_value).collect()),
         Err(e) => ending(&e),
     };
-    let mut state = Vec::new();
-    for (export, ext) in instance.exports(&store) {
-        match ext {
-            engine::Extern::Global(g) => {
-                state.push((export.to_string(), vec![engine_value(&g.get(&store))]))
-            }
-            engine::Extern::Memory(m) => {
-                let data = m.data(&store);
-                state.push((
-                    export.to_string(),
-                    vec![Value::Bits(data.len() as u64), Value::Bits(digest_of(data))],
-                ));
-            }
-            _ => {}
-        }
-    }
-    state.sort_by(|a, b| a.0.cmp(&b.0));
+    let state = engine_state(instance, &store);
     Ok((end, store.get_fuel().unwrap_or(0), state))
 }
 
@@ -217,24 +204,7 @@ fn wasmi_call(injected: &[u8], name: &str) -> Result<Observed, String> {
         Ok(()) => Ending::Returned(results.iter().map(wasmi_value_of).collect()),
         Err(e) => ending(&e),
     };
-    let mut state = Vec::new();
-    for export in instance.exports(&store) {
-        let export_name = export.name().to_string();
-        match export.into_extern() {
-            wasmi::Extern::Global(g) => {
-                state.push((export_name, vec![wasmi_value_of(&g.get(&store))]))
-            }
-            wasmi::Extern::Memory(m) => {
-                let data = m.data(&store);
-                state.push((
-                    export_name,
-                    vec![Value::Bits(data.len() as u64), Value::Bits(digest_of(data))],
-                ));
-            }
-            _ => {}
-        }
-    }
-    state.sort_by(|a, b| a.0.cmp(&b.0));
+    let state = wasmi_state_of(instance, &store);
     Ok((end, store.data().left, state))
 }
 
