@@ -32,12 +32,22 @@ fn strings(
     let size: usize = strings.iter().map(|s| s.len() + 1).sum();
     memory.check(array_ptr, strings.len().saturating_mul(4))?;
     memory.check(buf_ptr, size)?;
-    let mut at = buf_ptr;
+    // Both ranges were checked, so every address below is inside the
+    // memory; the arithmetic is 64-bit so that the last step past a
+    // buffer ending at 4 GiB cannot overflow.
+    let mut at = u64::from(buf_ptr);
     for (i, string) in strings.iter().enumerate() {
-        memory.write_u32(array_ptr + 4 * i as u32, at)?;
-        memory.write(at, string)?;
-        memory.write(at + string.len() as u32, &[0])?;
-        at += string.len() as u32 + 1;
+        let slot = u64::from(array_ptr) + 4 * i as u64;
+        let end = at + string.len() as u64;
+        let (Ok(slot), Ok(start), Ok(nul)) =
+            (u32::try_from(slot), u32::try_from(at), u32::try_from(end))
+        else {
+            return Err(Errno::Fault);
+        };
+        memory.write_u32(slot, start)?;
+        memory.write(start, string)?;
+        memory.write(nul, &[0])?;
+        at = end + 1;
     }
     Ok(())
 }

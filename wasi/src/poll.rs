@@ -174,10 +174,14 @@ pub(crate) fn poll_oneoff(
             });
         }
     }
-    let mut at = events_ptr;
-    for event in &ready {
-        memory.write(at, &event.to_bytes())?;
-        at += event::EVENT_SIZE;
+    // The range was checked for every subscription's event; there are no
+    // more events than subscriptions.
+    for (i, event) in ready.iter().enumerate() {
+        let at = u64::from(events_ptr) + i as u64 * u64::from(event::EVENT_SIZE);
+        memory.write(
+            u32::try_from(at).map_err(|_| Errno::Fault)?,
+            &event.to_bytes(),
+        )?;
     }
     memory.write_u32(nevents_ptr, ready.len() as u32)
 }
