@@ -81,9 +81,10 @@ pub(crate) fn run(args: &Args) -> Result<ExitCode, String> {
     let Some(top) = profiles.iter().find(|p| p.depth == 0) else {
         return Err("no contract code ran".into());
     };
+    // Nested executions are drawn inside their callers.
+    let folded = state::profile::merged_folded(&profiles);
     if let Some(path) = &args.folded {
-        std::fs::write(path, top.profile.folded())
-            .map_err(|e| format!("{}: {e}", path.display()))?;
+        std::fs::write(path, &folded).map_err(|e| format!("{}: {e}", path.display()))?;
     }
     if let Some(path) = &args.svg {
         let title = match (&args.contract, &args.statetest) {
@@ -91,7 +92,7 @@ pub(crate) fn run(args: &Args) -> Result<ExitCode, String> {
             (None, Some(s)) => format!("{} case {}", s.display(), args.index),
             (None, None) => String::new(),
         };
-        write_svg(&top.profile, &title, path)?;
+        write_svg(&folded, top.gas_used, &title, path)?;
     }
     if args.json {
         println!("{}", to_json(&profiles));
@@ -101,11 +102,10 @@ pub(crate) fn run(args: &Args) -> Result<ExitCode, String> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// Draws the flame graph of `profile` into `path`.
-fn write_svg(profile: &GasProfile, title: &str, path: &std::path::Path) -> Result<(), String> {
-    let folded = profile.folded();
+/// Draws the flame graph of the `folded` stacks into `path`.
+fn write_svg(folded: &str, gas: u64, title: &str, path: &std::path::Path) -> Result<(), String> {
     let mut options = inferno::flamegraph::Options::default();
-    options.title = format!("gas: {title} ({} gas)", profile.total);
+    options.title = format!("gas: {title} ({gas} gas)");
     options.count_name = "gas".to_string();
     let file = std::fs::File::create(path).map_err(|e| format!("{}: {e}", path.display()))?;
     inferno::flamegraph::from_lines(&mut options, folded.lines(), std::io::BufWriter::new(file))
@@ -183,7 +183,7 @@ fn print_tables(top: &ExecutionProfile, all: &[ExecutionProfile], rows: usize, m
     }
     let nested: Vec<&ExecutionProfile> = all.iter().filter(|e| e.depth > 0).collect();
     if !nested.is_empty() {
-        println!("\nnested executions (their gas is inside the calling EEI function's):");
+        println!("\nnested executions (inside their callers in --folded and --svg):");
         for e in nested {
             println!(
                 "  depth {} 0x{}: gas used {} ({:?})",
@@ -206,6 +206,7 @@ fn to_json(all: &[ExecutionProfile]) -> serde_json::Value {
             "gas_used": e.gas_used,
             "status": format!("{:?}", e.status),
             "total": p.total,
+            "call_site": p.call_site,
             "stacks": p.stacks.iter().map(|(frames, gas)| json!({"frames": frames, "gas": gas})).collect::<Vec<_>>(),
             "functions": p.functions.iter().map(|f| json!({
                 "name": f.name, "self_gas": f.self_gas, "total_gas": f.total_gas, "calls": f.calls,
@@ -216,5 +217,9 @@ fn to_json(all: &[ExecutionProfile]) -> serde_json::Value {
             })).collect::<Vec<_>>(),
         })
     };
-    json!({ "executions": all.iter().map(one).collect::<Vec<_>>() })
+    let merged = state::profile::merged_stacks(all);
+    json!({
+        "executions": all.iter().map(one).collect::<Vec<_>>(),
+        "merged_stacks": merged.iter().map(|(frames, gas)| json!({"frames": frames, "gas": gas})).collect::<Vec<_>>(),
+    })
 }

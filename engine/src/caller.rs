@@ -137,6 +137,18 @@ impl<T> Caller<'_, T> {
         (bytes, &mut store.data)
     }
 
+    /// When the store profiles: the names of the call stack this host
+    /// function runs on, its own frame last.
+    pub fn profile_stack(&self) -> Option<Vec<String>> {
+        let frames = self.store.inner.profile.as_deref()?.host_frames()?;
+        Some(
+            frames
+                .into_iter()
+                .map(|f| self.store.frame_name(f))
+                .collect(),
+        )
+    }
+
     /// The fuel left (0 when metering is off).
     pub fn fuel(&self) -> u64 {
         self.store.inner.fuel

@@ -151,6 +151,11 @@ impl Profile {
         self.host = Some(node);
     }
 
+    /// The stack of the running host function, host frame last.
+    pub(crate) fn host_frames(&self) -> Option<Vec<ProfileFrame>> {
+        self.host.map(|node| self.frames_of(node))
+    }
+
     /// The running host function returned.
     pub(crate) fn leave_host(&mut self) {
         self.host = None;

@@ -89,6 +89,9 @@ pub struct Executor {
     engine: Engine,
     linker: Linker<EeiCtx>,
     cache: ModuleCache,
+    /// When profiling: the call sites of the calls in progress (one call
+    /// tree at a time is attributed correctly).
+    call_sites: crate::eei::CallSites,
 }
 
 impl std::fmt::Debug for Executor {
@@ -127,6 +130,7 @@ impl Executor {
             engine,
             linker,
             cache,
+            call_sites: crate::eei::CallSites::default(),
         })
     }
 
@@ -210,7 +214,17 @@ impl Executor {
                 return (failed, host, None);
             }
         };
-        let cx = EeiCtx::new(host, message.clone(), code.to_vec());
+        let mut cx = EeiCtx::new(host, message.clone(), code.to_vec());
+        let call_site = if self.config.profile {
+            cx.call_sites = Some(std::sync::Arc::clone(&self.call_sites));
+            let sites = self
+                .call_sites
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner);
+            sites.last().cloned().unwrap_or_default()
+        } else {
+            Vec::new()
+        };
         let mut store = Store::new(&self.engine, cx);
         let mut outcome = self.run(&mut store, &module, message.gas as u64);
         // Deployed code that looks like Wasm must be a valid contract.
@@ -224,7 +238,9 @@ impl Executor {
         let profile = store.profile().map(|recorded| {
             let used = (message.gas - outcome.gas_left).max(0) as u64;
             let failed = !matches!(outcome.status, Status::Success | Status::Revert);
-            GasProfile::from_store(&store, recorded, used, failed)
+            let mut profile = GasProfile::from_store(&store, recorded, used, failed);
+            profile.call_site = call_site;
+            profile
         });
         (outcome, store.into_data().into_host(), profile)
     }

@@ -64,6 +64,9 @@ pub struct GasProfile {
     /// Per metering block, costliest first (empty without instruction
     /// metering: then blocks cost nothing).
     pub blocks: Vec<BlockGas>,
+    /// For a nested execution: the caller's stack at the EEI call that made
+    /// it (the call frame last); empty for the outermost one.
+    pub call_site: Vec<String>,
 }
 
 impl GasProfile {
@@ -153,6 +156,7 @@ impl GasProfile {
             functions,
             host,
             blocks,
+            call_site: Vec::new(),
         }
     }
 

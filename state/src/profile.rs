@@ -79,3 +79,75 @@ impl Runner for ProfilingRunner {
         outcome
     }
 }
+
+/// An execution with the executions it made.
+struct Node<'a> {
+    execution: &'a ExecutionProfile,
+    children: Vec<Node<'a>>,
+}
+
+/// The call trees of `executions`, as a [`ProfilingRunner`] recorded them
+/// (each nested execution before the one that made it).
+fn trees(executions: &[ExecutionProfile]) -> Vec<Node<'_>> {
+    let mut pending: Vec<Vec<Node<'_>>> = Vec::new();
+    for execution in executions {
+        let depth = usize::try_from(execution.depth).unwrap_or(0);
+        if pending.len() < depth + 2 {
+            pending.resize_with(depth + 2, Vec::new);
+        }
+        let children = std::mem::take(&mut pending[depth + 1]);
+        pending[depth].push(Node {
+            execution,
+            children,
+        });
+    }
+    pending.into_iter().next().unwrap_or_default()
+}
+
+fn emit(node: &Node<'_>, prefix: &[String], out: &mut Vec<(Vec<String>, u64)>) {
+    let mut stacks = node.execution.profile.stacks.clone();
+    // A child's gas is inside the caller's EEI call frame: move it out.
+    for child in &node.children {
+        let site = &child.execution.profile.call_site;
+        if let Some((_, gas)) = stacks.iter_mut().find(|(frames, _)| frames == site) {
+            *gas = gas.saturating_sub(child.execution.gas_used);
+        }
+    }
+    for (frames, gas) in stacks {
+        if gas > 0 {
+            out.push(([prefix, &frames].concat(), gas));
+        }
+    }
+    for child in &node.children {
+        let address = format!("0x{}", ewasm_host::hex(&child.execution.code_address.0));
+        let mut inner = [prefix, &child.execution.profile.call_site].concat();
+        inner.push(address);
+        emit(child, &inner, out);
+    }
+}
+
+/// The folded stacks of whole call trees: each nested execution drawn
+/// inside its caller, under the caller's EEI call frame and a frame named
+/// by the callee's address. The gas adds up to the outermost executions'
+/// gas used.
+pub fn merged_stacks(executions: &[ExecutionProfile]) -> Vec<(Vec<String>, u64)> {
+    let mut out = Vec::new();
+    for tree in trees(executions) {
+        emit(&tree, &[], &mut out);
+    }
+    out
+}
+
+/// [`merged_stacks`] as folded-stack lines (`frame;frame gas`).
+pub fn merged_folded(executions: &[ExecutionProfile]) -> String {
+    merged_stacks(executions)
+        .iter()
+        .map(|(frames, gas)| {
+            let names: Vec<String> = frames
+                .iter()
+                .map(|f| f.replace(';', ":").replace(' ', "_"))
+                .collect();
+            format!("{} {gas}\n", names.join(";"))
+        })
+        .collect()
+}

@@ -10,7 +10,7 @@ use std::sync::Arc;
 
 use common::{contracts, inputs, vector_files};
 use ewasm_host::{ExecConfig, FORFEITED};
-use state::profile::{ExecutionProfile, ProfilingRunner};
+use state::profile::{merged_stacks, ExecutionProfile, ProfilingRunner};
 use state::run::{Call, Session};
 
 /// Every profile adds up: its stacks to its total, its total to the gas
@@ -64,6 +64,8 @@ fn every_sample_contract_call_is_fully_accounted_for() {
                     .expect("the call's profile");
                 assert_eq!(top.gas_used as i64, report.gas_used, "{what}");
                 assert_adds_up(&profiles, &what);
+                let merged: u64 = merged_stacks(&profiles).iter().map(|(_, gas)| gas).sum();
+                assert_eq!(merged, top.gas_used, "{what}: the merged call tree");
                 // The contract's entry point is on every stack it charged.
                 let main = top.profile.functions.iter().find(|f| f.name == "main");
                 assert!(
@@ -121,7 +123,7 @@ fn state_test_executions_are_fully_accounted_for() {
         .collect();
     let runner = ProfilingRunner::new(ExecConfig::default()).expect("runner");
     let as_runner = Arc::clone(&runner) as Arc<dyn state::Runner>;
-    let (mut tests, mut executions) = (0, 0);
+    let (mut tests, mut executions, mut nested) = (0, 0, 0);
     for file in &files {
         let cases = state::statetest::parse_file(file).expect("parses");
         for case in &cases.cases {
@@ -136,10 +138,69 @@ fn state_test_executions_are_fully_accounted_for() {
                 continue;
             }
             assert_adds_up(&profiles, &file.display().to_string());
+            let outermost: u64 = profiles
+                .iter()
+                .filter(|p| p.depth == 0)
+                .map(|p| p.gas_used)
+                .sum();
+            let merged: u64 = merged_stacks(&profiles).iter().map(|(_, gas)| gas).sum();
+            assert_eq!(
+                merged,
+                outermost,
+                "{}: the merged call tree",
+                file.display()
+            );
+            nested += profiles.iter().filter(|p| p.depth > 0).count();
             executions += profiles.len();
             tests += 1;
         }
     }
     assert!(tests >= 10, "only {tests} state tests ran code");
-    println!("{tests} state tests, {executions} executions profiled");
+    assert!(nested >= 10, "only {nested} nested executions");
+    println!("{tests} state tests, {executions} executions profiled, {nested} nested");
+}
+
+#[test]
+fn nested_executions_appear_inside_their_callers_under_the_callees_address() {
+    let file = contracts()
+        .into_iter()
+        .find(|f| f.ends_with("factory.wat"))
+        .expect("the factory contract");
+    let text = std::fs::read_to_string(&file).expect("readable");
+    let runner = ProfilingRunner::new(ExecConfig::default()).expect("runner");
+    let code = wat::parse_str(&text).expect("valid");
+    let mut session = Session::new(code, Arc::clone(&runner) as Arc<dyn state::Runner>);
+    let mut checked = 0;
+    for input in inputs(&text) {
+        let report = session.call(&Call {
+            input,
+            gas: 10_000_000,
+            value: 0u64.into(),
+        });
+        let profiles = runner.take();
+        let merged = merged_stacks(&profiles);
+        let sum: u64 = merged.iter().map(|(_, gas)| gas).sum();
+        assert_eq!(sum as i64, report.gas_used);
+        for child in profiles.iter().filter(|p| p.depth == 1) {
+            let address = format!("0x{}", ewasm_host::hex(&child.code_address.0));
+            let site = &child.profile.call_site;
+            assert!(
+                site.last().is_some_and(|f| f.starts_with("ethereum.")),
+                "the call site ends in the EEI call: {site:?}"
+            );
+            let under: u64 = merged
+                .iter()
+                .filter(|(frames, _)| {
+                    frames.starts_with(site) && frames.get(site.len()) == Some(&address)
+                })
+                .map(|(_, gas)| gas)
+                .sum();
+            assert_eq!(
+                under, child.gas_used,
+                "the child's gas sits under {address}"
+            );
+            checked += 1;
+        }
+    }
+    assert!(checked >= 1, "the factory made no nested execution");
 }

@@ -54,7 +54,20 @@ fn own_balance(cx: &mut Cx<'_>) -> R<U256> {
 /// Runs the message, takes its output as the return data, gives back its
 /// unused gas, and maps its status to 0 (success), 1 (failure), 2 (revert).
 fn run(cx: &mut Cx<'_>, message: Message) -> R<(i32, Option<Address>)> {
+    let site = cx.data().call_sites.clone().zip(cx.profile_stack());
+    if let Some((sites, stack)) = &site {
+        sites
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .push(stack.clone());
+    }
     let outcome = cx.data_mut().host.call(&message);
+    if let Some((sites, _)) = &site {
+        sites
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .pop();
+    }
     cx.add_fuel(u64::try_from(outcome.gas_left).unwrap_or(0));
     let code = match outcome.status {
         Status::Success => 0,

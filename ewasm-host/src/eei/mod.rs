@@ -36,7 +36,14 @@ pub struct EeiCtx {
     pub(crate) output: Vec<u8>,
     /// The block context, fetched once.
     tx_context: Option<TxContext>,
+    /// When profiling: where the calls in progress were made, outermost
+    /// first, shared with the nested executions.
+    pub(crate) call_sites: Option<CallSites>,
 }
+
+/// The call stacks (frame names) of the calls in progress, outermost
+/// first: each nested execution finds where it was called from on top.
+pub type CallSites = std::sync::Arc<std::sync::Mutex<Vec<Vec<String>>>>;
 
 impl fmt::Debug for EeiCtx {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -56,6 +63,7 @@ impl EeiCtx {
             return_data: Vec::new(),
             output: Vec::new(),
             tx_context: None,
+            call_sites: None,
         }
     }
 
