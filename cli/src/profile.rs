@@ -55,6 +55,7 @@ pub(crate) fn run(args: &Args) -> Result<ExitCode, String> {
     };
     let runner = ProfilingRunner::new(config)?;
     let as_runner = Arc::clone(&runner) as Arc<dyn Runner>;
+    let spinner = crate::progress::Spinner::start("profiling");
     if let Some(file) = &args.statetest {
         let cases =
             state::statetest::parse_file(file).map_err(|e| format!("{}: {e}", file.display()))?;
@@ -77,6 +78,7 @@ pub(crate) fn run(args: &Args) -> Result<ExitCode, String> {
             value: 0u64.into(),
         });
     }
+    drop(spinner);
     let profiles = runner.take();
     let Some(top) = profiles.iter().find(|p| p.depth == 0) else {
         return Err("no contract code ran".into());

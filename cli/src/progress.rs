@@ -1,5 +1,6 @@
-//! A progress bar for long runs: drawn on standard error, only when it is
-//! a terminal and only once the run has taken more than a second.
+//! Progress for long runs, on standard error, only when it is a terminal
+//! and only once the run has taken more than a second: a bar over steps,
+//! or a spinner for one long step.
 
 use std::io::IsTerminal;
 use std::time::{Duration, Instant};
@@ -55,6 +56,47 @@ impl Progress {
     pub(crate) fn finish(&mut self) {
         if let Some(bar) = self.bar.take() {
             bar.finish_and_clear();
+        }
+    }
+}
+
+/// A spinner for one long step: shown after a second, on a terminal.
+pub(crate) struct Spinner {
+    done: std::sync::Arc<std::sync::atomic::AtomicBool>,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+impl Spinner {
+    pub(crate) fn start(message: &'static str) -> Self {
+        let done = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let thread = std::io::stderr().is_terminal().then(|| {
+            let done = std::sync::Arc::clone(&done);
+            std::thread::spawn(move || {
+                let started = Instant::now();
+                while started.elapsed() < AFTER {
+                    if done.load(std::sync::atomic::Ordering::Relaxed) {
+                        return;
+                    }
+                    std::thread::sleep(Duration::from_millis(20));
+                }
+                let spinner = ProgressBar::new_spinner();
+                spinner.set_message(message);
+                while !done.load(std::sync::atomic::Ordering::Relaxed) {
+                    spinner.tick();
+                    std::thread::sleep(Duration::from_millis(100));
+                }
+                spinner.finish_and_clear();
+            })
+        });
+        Self { done, thread }
+    }
+}
+
+impl Drop for Spinner {
+    fn drop(&mut self) {
+        self.done.store(true, std::sync::atomic::Ordering::Relaxed);
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
         }
     }
 }
