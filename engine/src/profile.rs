@@ -238,61 +238,65 @@ impl Profile {
     }
 }
 
-/// The profile frame of an interpreter frame.
-fn wasm_frame(instances: &[InstanceEntity], frame: &Frame) -> ProfileFrame {
+/// The profile frame of defined function `func` of store instance
+/// `instance`.
+fn wasm_frame(instances: &[InstanceEntity], instance: u32, func: u32) -> ProfileFrame {
     let imported = instances
-        .get(frame.instance as usize)
+        .get(instance as usize)
         .map_or(0, |i| i.module.num_imported_funcs);
     ProfileFrame::Wasm {
-        instance: frame.instance,
-        func: imported + frame.func,
+        instance,
+        func: imported + func,
     }
 }
 
-/// The profile node of the suspended `frames` with `top` running.
+/// The profile node of the suspended `frames` with `top` (instance,
+/// defined function) running.
 pub(crate) fn node_of_stack(
     profile: &mut Profile,
     instances: &[InstanceEntity],
     frames: &[Frame],
-    top: Option<&Frame>,
+    top: Option<(u32, u32)>,
 ) -> u32 {
-    let all = frames.iter().chain(top);
-    profile.node_of(all.map(|f| wasm_frame(instances, f)))
+    let all = frames.iter().map(|f| (f.instance, f.func)).chain(top);
+    profile.node_of(all.map(|(instance, func)| wasm_frame(instances, instance, func)))
 }
 
 /// Records a dynamic charge (`memory.grow`, a bulk operator) of the
-/// function running in `top`: on its stack, not on a block.
+/// function running in `top` (instance, defined function): on its stack,
+/// not on a block.
 #[cold]
 #[inline(never)]
 pub(crate) fn record_dynamic(
     profile: &mut Profile,
     instances: &[InstanceEntity],
     frames: &[Frame],
-    top: Frame,
+    top: (u32, u32),
     fuel: u64,
 ) {
     if fuel == 0 {
         return;
     }
-    let node = node_of_stack(profile, instances, frames, Some(&top));
+    let node = node_of_stack(profile, instances, frames, Some(top));
     profile.charge_stack(node, fuel);
 }
 
 /// Records that metering block `block` of the function running in `top`
-/// charged `info.fuel`, with `frames` suspended below it.
+/// (instance, defined function) charged `info.fuel`, with `frames`
+/// suspended below it.
 #[cold]
 #[inline(never)]
 pub(crate) fn record_block(
     profile: &mut Profile,
     instances: &[InstanceEntity],
     frames: &[Frame],
-    top: Frame,
+    top: (u32, u32),
     block: u32,
     info: BlockInfo,
 ) {
-    let node = node_of_stack(profile, instances, frames, Some(&top));
-    let ProfileFrame::Wasm { func, .. } = wasm_frame(instances, &top) else {
+    let node = node_of_stack(profile, instances, frames, Some(top));
+    let ProfileFrame::Wasm { func, .. } = wasm_frame(instances, top.0, top.1) else {
         return;
     };
-    profile.charge_block(node, (top.instance, func, block), info.offset, info.fuel);
+    profile.charge_block(node, (top.0, func, block), info.offset, info.fuel);
 }

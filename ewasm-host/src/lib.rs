@@ -39,7 +39,7 @@ pub use execute::{Evm1Mode, ExecConfig, Executor};
 pub use host::EvmHost;
 pub use inject::{inject_metering, InjectError, InjectOptions};
 pub use metering::{find_float, is_float_operator, EwasmCostModel};
-pub use profile::{BlockGas, FunctionGas, GasProfile, HostGas, FORFEITED};
+pub use profile::{folded, BlockGas, FunctionGas, GasProfile, HostGas, FORFEITED};
 pub use types::{
     hex, Address, Bytes32, CallKind, CallOutcome, Message, Outcome, Status, TxContext, U256,
 };

@@ -160,18 +160,23 @@ impl GasProfile {
         }
     }
 
-    /// The folded-stack lines (`frame;frame;frame gas`), the input format
-    /// of inferno and flamegraph.pl. `;` and spaces in names become `:`
-    /// and `_`.
+    /// The folded-stack lines of this profile ([`folded`]).
     pub fn folded(&self) -> String {
-        let mut out = String::new();
-        for (frames, gas) in &self.stacks {
-            let names: Vec<String> = frames
-                .iter()
-                .map(|f| f.replace(';', ":").replace(' ', "_"))
-                .collect();
-            out.push_str(&format!("{} {gas}\n", names.join(";")));
-        }
-        out
+        folded(&self.stacks)
     }
+}
+
+/// Stacks as folded-stack lines (`frame;frame;frame gas`), the input
+/// format of inferno and flamegraph.pl. `;` and spaces in names become
+/// `:` and `_`.
+pub fn folded(stacks: &[(Vec<String>, u64)]) -> String {
+    let mut out = String::new();
+    for (frames, gas) in stacks {
+        let names: Vec<String> = frames
+            .iter()
+            .map(|f| f.replace(';', ":").replace(' ', "_"))
+            .collect();
+        out.push_str(&format!("{} {gas}\n", names.join(";")));
+    }
+    out
 }

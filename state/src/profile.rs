@@ -140,14 +140,5 @@ pub fn merged_stacks(executions: &[ExecutionProfile]) -> Vec<(Vec<String>, u64)>
 
 /// [`merged_stacks`] as folded-stack lines (`frame;frame gas`).
 pub fn merged_folded(executions: &[ExecutionProfile]) -> String {
-    merged_stacks(executions)
-        .iter()
-        .map(|(frames, gas)| {
-            let names: Vec<String> = frames
-                .iter()
-                .map(|f| f.replace(';', ":").replace(' ', "_"))
-                .collect();
-            format!("{} {gas}\n", names.join(";"))
-        })
-        .collect()
+    ewasm_host::folded(&merged_stacks(executions))
 }

@@ -255,6 +255,20 @@ fn wasmi_state(side: &WasmiSide) -> State {
         .map_or_else(Vec::new, |instance| wasmi_state_of(instance, &side.store))
 }
 
+/// A default (zero or null) value of each type: the arguments calls get,
+/// and room for their results.
+pub(crate) fn engine_defaults(types: &[engine::ValType]) -> Vec<engine::Val> {
+    types.iter().map(|t| engine::Val::default_for(*t)).collect()
+}
+
+/// The same for wasmi.
+pub(crate) fn wasmi_defaults(types: &[wasmi::ValType]) -> Vec<wasmi::Val> {
+    types
+        .iter()
+        .map(|t| wasmi::Val::default_for_ty(*t))
+        .collect()
+}
+
 /// FNV-1a of a memory.
 pub(crate) fn digest_of(data: &[u8]) -> u64 {
     data.iter().fold(0xcbf2_9ce4_8422_2325u64, |h, b| {
@@ -274,32 +288,16 @@ fn call_both(iris: &mut IrisSide, wasmi: &mut WasmiSide, name: &str) -> Result<O
         return Err(format!("wasmi lacks export {name}"));
     };
     let ty = func.ty(&iris.store);
-    let args: Vec<engine::Val> = ty
-        .params()
-        .iter()
-        .map(|t| engine::Val::default_for(*t))
-        .collect();
-    let mut results: Vec<engine::Val> = ty
-        .results()
-        .iter()
-        .map(|t| engine::Val::default_for(*t))
-        .collect();
+    let args = engine_defaults(ty.params());
+    let mut results = engine_defaults(ty.results());
     iris.store.set_fuel(FUEL).map_err(|e| e.to_string())?;
     let a = match func.call(&mut iris.store, &args, &mut results) {
         Ok(()) => Outcome::Returned(results.iter().map(engine_value).collect()),
         Err(e) => iris_failure(&e),
     };
     let wasmi_ty = other.ty(&wasmi.store);
-    let wasmi_args: Vec<wasmi::Val> = wasmi_ty
-        .params()
-        .iter()
-        .map(|t| wasmi::Val::default_for_ty(*t))
-        .collect();
-    let mut wasmi_results: Vec<wasmi::Val> = wasmi_ty
-        .results()
-        .iter()
-        .map(|t| wasmi::Val::default_for_ty(*t))
-        .collect();
+    let wasmi_args = wasmi_defaults(wasmi_ty.params());
+    let mut wasmi_results = wasmi_defaults(wasmi_ty.results());
     wasmi.store.set_fuel(FUEL).map_err(|e| e.to_string())?;
     let b = match other.call(&mut wasmi.store, &wasmi_args, &mut wasmi_results) {
         Ok(()) => Outcome::Returned(wasmi_results.iter().map(wasmi_value_of).collect()),

@@ -18,8 +18,8 @@ use ewasm_host::{inject_metering, EwasmCostModel, InjectOptions};
 use wasmi::{StoreLimits, StoreLimitsBuilder};
 
 use crate::diff::{
-    engine_state, engine_value, wasmi_state_of, wasmi_value_of, State, Value, DEPTH, ELEMENTS,
-    PAGES,
+    engine_defaults, engine_state, engine_value, wasmi_defaults, wasmi_state_of, wasmi_value_of,
+    State, Value, DEPTH, ELEMENTS, PAGES,
 };
 
 /// Gas per page of `memory.grow` (low, so that growth stays affordable).
@@ -124,16 +124,8 @@ fn iris_call(bytes: &[u8], name: &str, injected: bool) -> Result<Observed, Strin
         return Err(format!("iris lacks export {name}"));
     };
     let ty = func.ty(&store);
-    let args: Vec<engine::Val> = ty
-        .params()
-        .iter()
-        .map(|t| engine::Val::default_for(*t))
-        .collect();
-    let mut results: Vec<engine::Val> = ty
-        .results()
-        .iter()
-        .map(|t| engine::Val::default_for(*t))
-        .collect();
+    let args = engine_defaults(ty.params());
+    let mut results = engine_defaults(ty.results());
     let end = match func.call(&mut store, &args, &mut results) {
         Ok(()) => Ending::Returned(results.iter().map(engine_value).collect()),
         Err(e) => ending(&e),
@@ -190,16 +182,8 @@ fn wasmi_call(injected: &[u8], name: &str) -> Result<Observed, String> {
         return Err(format!("the injected module lacks export {name}"));
     };
     let ty = func.ty(&store);
-    let args: Vec<wasmi::Val> = ty
-        .params()
-        .iter()
-        .map(|t| wasmi::Val::default_for_ty(*t))
-        .collect();
-    let mut results: Vec<wasmi::Val> = ty
-        .results()
-        .iter()
-        .map(|t| wasmi::Val::default_for_ty(*t))
-        .collect();
+    let args = wasmi_defaults(ty.params());
+    let mut results = wasmi_defaults(ty.results());
     let end = match func.call(&mut store, &args, &mut results) {
         Ok(()) => Ending::Returned(results.iter().map(wasmi_value_of).collect()),
         Err(e) => ending(&e),

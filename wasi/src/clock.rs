@@ -12,9 +12,7 @@ use crate::types::clockid;
 
 /// Nanoseconds in a `timespec`, saturating.
 fn nanos(time: Timespec) -> u64 {
-    let secs = u64::try_from(time.tv_sec).unwrap_or(0);
-    let nsec = u64::try_from(time.tv_nsec).unwrap_or(0);
-    secs.saturating_mul(1_000_000_000).saturating_add(nsec)
+    crate::stat::nanos(time.tv_sec, time.tv_nsec)
 }
 
 /// The host clock behind a preview-1 clock id.

@@ -284,11 +284,7 @@ pub(crate) fn fd_pread(
     nread_ptr: u32,
 ) -> WasiResult {
     let descriptor = ctx.fds.get(fd)?;
-    let file = match &descriptor.handle {
-        Handle::File(file) => file,
-        Handle::Dir(_) => return Err(Errno::IsDir),
-        Handle::Input(_) | Handle::Output(_) => return Err(Errno::Spipe),
-    };
+    let file = descriptor.handle.positioned(Errno::IsDir)?;
     descriptor.require(rights::FD_READ | rights::FD_SEEK)?;
     let vecs = memory.iovecs(iovs, iovs_len)?;
     memory.check(nread_ptr, 4)?;
@@ -344,11 +340,7 @@ pub(crate) fn fd_pwrite(
     nwritten_ptr: u32,
 ) -> WasiResult {
     let descriptor = ctx.fds.get(fd)?;
-    let file = match &descriptor.handle {
-        Handle::File(file) => file,
-        Handle::Dir(_) => return Err(Errno::Badf),
-        Handle::Input(_) | Handle::Output(_) => return Err(Errno::Spipe),
-    };
+    let file = descriptor.handle.positioned(Errno::Badf)?;
     descriptor.require(rights::FD_WRITE | rights::FD_SEEK)?;
     let vecs = memory.iovecs(iovs, iovs_len)?;
     memory.check(nwritten_ptr, 4)?;
@@ -381,11 +373,7 @@ pub(crate) fn fd_seek(
     } else {
         rights::FD_SEEK
     };
-    let file = match &mut descriptor.handle {
-        Handle::File(file) => file,
-        Handle::Dir(_) => return Err(Errno::Badf),
-        Handle::Input(_) | Handle::Output(_) => return Err(Errno::Spipe),
-    };
+    let file = descriptor.handle.positioned_mut(Errno::Badf)?;
     if descriptor.base & needed != needed && descriptor.base & rights::FD_SEEK == 0 {
         return Err(Errno::NotCapable);
     }
@@ -408,11 +396,7 @@ pub(crate) fn fd_tell(
     offset_ptr: u32,
 ) -> WasiResult {
     let descriptor = ctx.fds.get_mut(fd)?;
-    let file = match &mut descriptor.handle {
-        Handle::File(file) => file,
-        Handle::Dir(_) => return Err(Errno::Badf),
-        Handle::Input(_) | Handle::Output(_) => return Err(Errno::Spipe),
-    };
+    let file = descriptor.handle.positioned_mut(Errno::Badf)?;
     if descriptor.base & (rights::FD_TELL | rights::FD_SEEK) == 0 {
         return Err(Errno::NotCapable);
     }

@@ -13,7 +13,7 @@ use crate::types::{filetype, fstflags, Filestat};
 
 /// Nanoseconds since the epoch from seconds and nanoseconds, saturating;
 /// times before the epoch read as 0.
-fn nanos(secs: i64, nsec: i64) -> u64 {
+pub(crate) fn nanos(secs: i64, nsec: i64) -> u64 {
     let secs = u64::try_from(secs).unwrap_or(0);
     let nsec = u64::try_from(nsec).unwrap_or(0);
     secs.saturating_mul(1_000_000_000).saturating_add(nsec)

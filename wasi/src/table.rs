@@ -40,6 +40,27 @@ pub(crate) enum Handle {
     Dir(Dir),
 }
 
+impl Handle {
+    /// The file, for an operation that needs a position: a directory is
+    /// `dir`, a stream `spipe`.
+    pub(crate) fn positioned(&self, dir: Errno) -> WasiResult<&File> {
+        match self {
+            Handle::File(file) => Ok(file),
+            Handle::Dir(_) => Err(dir),
+            Handle::Input(_) | Handle::Output(_) => Err(Errno::Spipe),
+        }
+    }
+
+    /// [`Handle::positioned`], mutably.
+    pub(crate) fn positioned_mut(&mut self, dir: Errno) -> WasiResult<&mut File> {
+        match self {
+            Handle::File(file) => Ok(file),
+            Handle::Dir(_) => Err(dir),
+            Handle::Input(_) | Handle::Output(_) => Err(Errno::Spipe),
+        }
+    }
+}
+
 /// One open descriptor.
 pub(crate) struct Descriptor {
     pub(crate) handle: Handle,

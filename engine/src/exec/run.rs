@@ -149,7 +149,7 @@ macro_rules! define_run {
                             None => return Err(TrapCode::OutOfFuel),
                         }
                         if let Some(profile) = profile.as_deref_mut() {
-                            let here = Frame { instance, func, pc: 0, base: 0 };
+                            let here = (instance, func);
                             crate::profile::record_dynamic(profile, instances, frames, here, cost);
                         }
                     }
@@ -295,7 +295,7 @@ macro_rules! define_run {
                             None => return Err(TrapCode::OutOfFuel),
                         }
                         if let Some(profile) = profile.as_deref_mut() {
-                            let here = Frame { instance, func, pc: 0, base: 0 };
+                            let here = (instance, func);
                             crate::profile::record_block(profile, instances, frames, here, block, info);
                         }
                     }

@@ -59,12 +59,7 @@ fn call(engine: &Engine, module: &Module, name: &str, args: &[Val]) -> Ending {
             memory_digest: 0,
         };
     };
-    let mut results: Vec<Val> = func
-        .ty(&store)
-        .results()
-        .iter()
-        .map(|t| Val::default_for(*t))
-        .collect();
+    let mut results = crate::diff::engine_defaults(func.ty(&store).results());
     let outcome = func.call(&mut store, args, &mut results);
     let memory_digest = instance
         .exports(&store)
@@ -72,13 +67,7 @@ fn call(engine: &Engine, module: &Module, name: &str, args: &[Val]) -> Ending {
             engine::Extern::Memory(m) => Some(m),
             _ => None,
         })
-        .map(|m| {
-            m.data(&store)
-                .iter()
-                .fold(0xcbf2_9ce4_8422_2325u64, |h, b| {
-                    (h ^ u64::from(*b)).wrapping_mul(0x0100_0000_01b3)
-                })
-        })
+        .map(|m| crate::diff::digest_of(m.data(&store)))
         .fold(0, |a, b| a ^ b);
     Ending {
         results: outcome
