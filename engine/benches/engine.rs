@@ -307,7 +307,8 @@ fn translation(budget: Duration) {
 }
 
 fn main() {
-    // `--profile KERNEL N`: one call on Iris only, for callgrind or perf.
+    // `--profile KERNEL N [--fuel] [--wasmi]`: one call on one engine (Iris
+    // unless `--wasmi`), for callgrind or perf.
     let args: Vec<String> = std::env::args().collect();
     if let Some(at) = args.iter().position(|a| a == "--profile") {
         let name = args.get(at + 1).expect("--profile KERNEL N");
@@ -321,7 +322,12 @@ fn main() {
             .expect("known kernel");
         let bytes = std::fs::read(kernels_dir().join(kernel.file)).expect("kernel file");
         let fuel = args.iter().any(|a| a == "--fuel");
-        println!("{} = {}", kernel.name, Iris::new(&bytes, fuel).call(n));
+        let result = if args.iter().any(|a| a == "--wasmi") {
+            Wasmi::new(&bytes, fuel).call(n)
+        } else {
+            Iris::new(&bytes, fuel).call(n)
+        };
+        println!("{} = {result}", kernel.name);
         return;
     }
     // `cargo test --benches` runs this binary with `--test`: one short pass.

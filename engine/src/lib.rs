@@ -56,6 +56,7 @@ pub use crate::config::Config;
 pub use crate::cost::{CostModel, Operator, UnitCost};
 pub use crate::engine::Engine;
 pub use crate::error::{Error, ErrorKind, LimitError, LinkError, LinkErrorReason};
+pub use crate::exec::dispatch::DISPATCH;
 pub use crate::extern_::{Extern, Global, Memory, Table};
 pub use crate::func::{Func, HostResults, IntoFunc, TypedFunc, WasmParams, WasmResults, WasmTy};
 pub use crate::instance::Instance;

@@ -6,9 +6,19 @@
 //! call a host function, which may itself call back into Wasm through
 //! [`call`] (that nesting is bounded by the same call depth limit).
 
-pub(crate) mod num;
 #[allow(unsafe_code)]
+mod control;
+mod cx;
+#[allow(unsafe_code)]
+pub(crate) mod dispatch;
+#[allow(unsafe_code)]
+mod entities;
+#[allow(unsafe_code)]
+mod handlers;
+pub(crate) mod num;
 mod run;
+
+pub(crate) use cx::FRAME_WINDOW;
 
 use crate::profile;
 
@@ -108,7 +118,7 @@ fn enter<T>(
     if slots_base.saturating_add(frame_size) > max_slots {
         return Err(TrapCode::StackOverflow.into());
     }
-    let window = run::FRAME_WINDOW;
+    let window = FRAME_WINDOW;
     if stack.slots.len() < window {
         // A zeroed allocation: the OS supplies the pages lazily.
         stack.slots = vec![0; window];

@@ -21,8 +21,9 @@ use control::{Control, ControlKind};
 /// A translated function.
 #[derive(Debug)]
 pub(crate) struct CompiledFunc {
-    /// The instructions.
-    pub(crate) code: Box<[Instr]>,
+    /// The instructions, threaded (branch targets relative, each with its
+    /// handler).
+    pub(crate) code: Box<[crate::exec::dispatch::Op]>,
     /// Parameters plus declared locals.
     pub(crate) num_locals: u32,
     /// Parameters.
@@ -120,7 +121,7 @@ pub(crate) fn translate(
         .into());
     }
     Ok(CompiledFunc {
-        code: t.code.into_boxed_slice(),
+        code: crate::exec::dispatch::thread(t.code),
         num_locals,
         num_params,
         num_results,

@@ -1,0 +1,286 @@
+//! Handlers of control flow, fuel, copies and constants: branches, calls
+//! and returns, which move between frames without growing the native
+//! stack.
+
+#![allow(non_snake_case)]
+
+use super::cx::{Cx, FRAME_WINDOW};
+use super::dispatch::{jump, next, Ip, Regs};
+use super::handlers::{decode, get, set};
+use super::Exit;
+use crate::ir::{Instr, Slot};
+use crate::store::FuncKind;
+use crate::trap::TrapCode;
+
+pub(super) fn Unreachable(ip: Ip, _: Regs, _: *mut u8, _: usize, cx: &mut Cx<'_>) -> Ip {
+    decode!(ip, cx, Instr::Unreachable);
+    cx.trap(TrapCode::Unreachable)
+}
+
+pub(super) fn ConsumeFuel(ip: Ip, regs: Regs, mem: *mut u8, len: usize, cx: &mut Cx<'_>) -> Ip {
+    decode!(ip, cx, Instr::ConsumeFuel { amount });
+    match cx.fuel.checked_sub(amount) {
+        Some(left) => cx.fuel = left,
+        None => return cx.trap(TrapCode::OutOfFuel),
+    }
+    next!(ip.wrapping_add(1), regs, mem, len, cx)
+}
+
+pub(super) fn ProfileFuel(ip: Ip, regs: Regs, mem: *mut u8, len: usize, cx: &mut Cx<'_>) -> Ip {
+    decode!(ip, cx, Instr::ProfileFuel { block });
+    let inst = cx.inst;
+    let info = inst
+        .module
+        .code
+        .get(cx.func as usize)
+        .and_then(|f| f.blocks.get(block as usize));
+    let Some(&info) = info else {
+        return cx.trap(TrapCode::Unreachable);
+    };
+    match cx.fuel.checked_sub(info.fuel) {
+        Some(left) => cx.fuel = left,
+        None => return cx.trap(TrapCode::OutOfFuel),
+    }
+    if let Some(profile) = cx.profile.as_deref_mut() {
+        let here = (cx.instance, cx.func);
+        crate::profile::record_block(profile, cx.instances, &cx.stack.frames, here, block, info);
+    }
+    next!(ip.wrapping_add(1), regs, mem, len, cx)
+}
+
+pub(super) fn Copy(ip: Ip, regs: Regs, mem: *mut u8, len: usize, cx: &mut Cx<'_>) -> Ip {
+    decode!(ip, cx, Instr::Copy { dst, src });
+    set(regs, dst, get(regs, src));
+    next!(ip.wrapping_add(1), regs, mem, len, cx)
+}
+
+pub(super) fn Copy2(ip: Ip, regs: Regs, mem: *mut u8, len: usize, cx: &mut Cx<'_>) -> Ip {
+    decode!(ip, cx, Instr::Copy2 { d0, s0, d1, s1 });
+    set(regs, d0, get(regs, s0));
+    set(regs, d1, get(regs, s1));
+    next!(ip.wrapping_add(1), regs, mem, len, cx)
+}
+
+pub(super) fn Copy3(ip: Ip, regs: Regs, mem: *mut u8, len: usize, cx: &mut Cx<'_>) -> Ip {
+    decode!(
+        ip,
+        cx,
+        Instr::Copy3 {
+            d0,
+            s0,
+            d1,
+            s1,
+            d2,
+            s2
+        }
+    );
+    set(regs, d0, get(regs, s0));
+    set(regs, d1, get(regs, s1));
+    set(regs, d2, get(regs, s2));
+    next!(ip.wrapping_add(1), regs, mem, len, cx)
+}
+
+pub(super) fn Const64(ip: Ip, regs: Regs, mem: *mut u8, len: usize, cx: &mut Cx<'_>) -> Ip {
+    decode!(ip, cx, Instr::Const64 { dst, value });
+    set(regs, dst, value);
+    next!(ip.wrapping_add(1), regs, mem, len, cx)
+}
+
+pub(super) fn Select(ip: Ip, regs: Regs, mem: *mut u8, len: usize, cx: &mut Cx<'_>) -> Ip {
+    decode!(ip, cx, Instr::Select { dst, cond, a, b });
+    let value = if get(regs, cond) as u32 != 0 {
+        get(regs, a)
+    } else {
+        get(regs, b)
+    };
+    set(regs, dst, value);
+    next!(ip.wrapping_add(1), regs, mem, len, cx)
+}
+
+pub(super) fn Br(ip: Ip, regs: Regs, mem: *mut u8, len: usize, cx: &mut Cx<'_>) -> Ip {
+    decode!(ip, cx, Instr::Br { target });
+    next!(jump(ip, target), regs, mem, len, cx)
+}
+
+/// A conditional branch on one slot.
+macro_rules! branch_if {
+    ($($name:ident($cond:ident) $test:expr;)*) => {
+        $(
+            pub(super) fn $name(ip: Ip, regs: Regs, mem: *mut u8, len: usize, cx: &mut Cx<'_>) -> Ip {
+                decode!(ip, cx, Instr::$name { cond, target });
+                let $cond = get(regs, cond);
+                if $test {
+                    next!(jump(ip, target), regs, mem, len, cx)
+                }
+                next!(ip.wrapping_add(1), regs, mem, len, cx)
+            }
+        )*
+    };
+}
+
+branch_if! {
+    BrIfNez(c) c as u32 != 0;
+    BrIfEqz(c) c as u32 == 0;
+    BrIfNez64(c) c != 0;
+    BrIfEqz64(c) c == 0;
+}
+
+pub(super) fn BrTable(ip: Ip, regs: Regs, mem: *mut u8, len: usize, cx: &mut Cx<'_>) -> Ip {
+    decode!(ip, cx, Instr::BrTable { index, len: n });
+    // The `Br` of entry `index`, or of the default (last) entry.
+    let entry = (get(regs, index) as u32).min(n) as usize;
+    next!(ip.wrapping_add(1 + entry), regs, mem, len, cx)
+}
+
+/// Goes on in the frame that `ip` entered or returned to, with its
+/// registers and memory, or stops if `ip` is null.
+macro_rules! resume {
+    ($ip:expr, $cx:expr) => {{
+        let ip: Ip = $ip;
+        if ip.is_null() {
+            return ip;
+        }
+        let (regs, mem, len) = ($cx.regs, $cx.mem, $cx.mem_len);
+        next!(ip, regs, mem, len, $cx)
+    }};
+}
+
+/// Returns to the caller's frame: its resume point, or null when the
+/// outermost frame returns.
+fn ret(cx: &mut Cx<'_>) -> Ip {
+    let Some(frame) = cx.stack.frames.pop() else {
+        return cx.stop(Ok(Exit::Done));
+    };
+    cx.switch_instance(frame.instance);
+    let inst = cx.inst;
+    let Some(func) = inst.module.code.get(frame.func as usize) else {
+        return cx.trap(TrapCode::Unreachable);
+    };
+    cx.func = frame.func;
+    cx.code = func.code.as_ptr();
+    cx.base = frame.base as usize;
+    cx.refresh_regs();
+    // A suspended frame's `pc` is inside its code (see `next!`).
+    cx.code.wrapping_add(frame.pc as usize)
+}
+
+pub(super) fn Return(ip: Ip, _: Regs, _: *mut u8, _: usize, cx: &mut Cx<'_>) -> Ip {
+    decode!(ip, cx, Instr::Return);
+    resume!(ret(cx), cx)
+}
+
+pub(super) fn ReturnSlot(ip: Ip, regs: Regs, _: *mut u8, _: usize, cx: &mut Cx<'_>) -> Ip {
+    decode!(ip, cx, Instr::ReturnSlot { src });
+    set(regs, 0, get(regs, src));
+    resume!(ret(cx), cx)
+}
+
+/// Enters defined function `func` of store instance `instance`, its frame
+/// starting at slot `at` of the caller's; the caller resumes at `resume`.
+/// Gives the callee's first instruction.
+fn call_wasm(cx: &mut Cx<'_>, resume: Ip, instance: u32, func: u32, at: Slot) -> Ip {
+    let new_base = cx.base + at as usize;
+    if cx.depth_base + cx.stack.frames.len() + 2 > cx.max_depth {
+        return cx.trap(TrapCode::StackOverflow);
+    }
+    let instances = cx.instances;
+    let Some(callee) = instances
+        .get(instance as usize)
+        .and_then(|i| i.module.code.get(func as usize))
+    else {
+        return cx.trap(TrapCode::Unreachable);
+    };
+    if cx.slots_base + new_base + callee.frame_size as usize > cx.max_slots {
+        return cx.trap(TrapCode::StackOverflow);
+    }
+    let slots = &mut cx.stack.slots;
+    let need = new_base + FRAME_WINDOW;
+    if need > slots.len() {
+        // A zeroed allocation: the OS supplies the pages lazily.
+        let mut grown = vec![0u64; need.max(slots.len() * 2)];
+        grown[..slots.len()].copy_from_slice(slots);
+        *slots = grown;
+    }
+    slots[new_base + callee.num_params as usize..new_base + callee.num_locals as usize].fill(0);
+    let frame = cx.frame_at(resume);
+    cx.stack.frames.push(frame);
+    cx.switch_instance(instance);
+    cx.func = func;
+    cx.code = callee.code.as_ptr();
+    cx.base = new_base;
+    cx.refresh_regs();
+    cx.code
+}
+
+/// Calls store function `func` with its frame at slot `at`: enters it if
+/// it is Wasm, or stops the run for the host to call it.
+fn call_func(cx: &mut Cx<'_>, resume: Ip, func: u32, at: Slot) -> Ip {
+    let Some(entity) = cx.funcs.get(func as usize) else {
+        return cx.trap(TrapCode::Unreachable);
+    };
+    match entity.kind {
+        FuncKind::Wasm { instance, index } => call_wasm(cx, resume, instance, index, at),
+        FuncKind::Host { .. } => {
+            let frame = cx.frame_at(resume);
+            cx.stack.frames.push(frame);
+            let base = cx.base + at as usize;
+            cx.stop(Ok(Exit::Host { func, base }))
+        }
+    }
+}
+
+pub(super) fn CallInternal(ip: Ip, _: Regs, _: *mut u8, _: usize, cx: &mut Cx<'_>) -> Ip {
+    decode!(ip, cx, Instr::CallInternal { func, base });
+    resume!(
+        call_wasm(cx, ip.wrapping_add(1), cx.instance, func, base),
+        cx
+    )
+}
+
+pub(super) fn CallImported(ip: Ip, _: Regs, _: *mut u8, _: usize, cx: &mut Cx<'_>) -> Ip {
+    decode!(ip, cx, Instr::CallImported { func, base });
+    let Some(&func) = cx.inst.funcs.get(func as usize) else {
+        return cx.trap(TrapCode::Unreachable);
+    };
+    resume!(call_func(cx, ip.wrapping_add(1), func, base), cx)
+}
+
+pub(super) fn CallIndirect(ip: Ip, regs: Regs, _: *mut u8, _: usize, cx: &mut Cx<'_>) -> Ip {
+    decode!(
+        ip,
+        cx,
+        Instr::CallIndirect {
+            ty,
+            table,
+            index,
+            base
+        }
+    );
+    let func = match indirect_target(cx, ty, table, get(regs, index)) {
+        Ok(func) => func,
+        Err(code) => return cx.trap(code),
+    };
+    resume!(call_func(cx, ip.wrapping_add(1), func, base), cx)
+}
+
+/// The store function at `index` of table `table`, if it has type `ty`.
+fn indirect_target(cx: &Cx<'_>, ty: u32, table: u32, index: u64) -> Result<u32, TrapCode> {
+    let table = cx
+        .inst
+        .tables
+        .get(table as usize)
+        .and_then(|&t| cx.tables.get(t as usize))
+        .ok_or(TrapCode::Unreachable)?;
+    let raw = *table
+        .elems
+        .get(index as u32 as usize)
+        .ok_or(TrapCode::TableOutOfBounds)?;
+    if raw == 0 {
+        return Err(TrapCode::IndirectCallToNull);
+    }
+    let func = (raw - 1) as u32;
+    match cx.funcs.get(func as usize) {
+        Some(entity) if entity.ty == ty => Ok(func),
+        _ => Err(TrapCode::BadSignature),
+    }
+}

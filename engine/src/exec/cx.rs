@@ -1,0 +1,230 @@
+//! The interpreter's context: what a handler reaches besides its
+//! registers (the instruction pointer, the frame's slots and the linear
+//! memory, which travel as arguments).
+
+use std::sync::Arc;
+
+use super::dispatch::{Ip, Op, Regs};
+use super::{Exit, Frame, ValueStack};
+use crate::cost::CostModel;
+use crate::instance::InstanceEntity;
+use crate::profile::Profile;
+use crate::store::{FuncEntity, GlobalEntity, MemoryEntity, StoreInner, TableEntity};
+use crate::trap::TrapCode;
+
+/// Every frame sees a window of this many slots from its base: a slot
+/// index (`u16`) always falls inside it, so slot accesses need no bounds
+/// checks. The value stack keeps this much room above the top frame's base;
+/// what a frame may really use is its `frame_size`, which is what the
+/// `max_value_stack` limit counts.
+pub(crate) const FRAME_WINDOW: usize = 1 << 16;
+
+/// The store's entities and the running frame, borrowed for one run of the
+/// interpreter.
+pub(crate) struct Cx<'a> {
+    pub(super) funcs: &'a [FuncEntity],
+    pub(super) instances: &'a [InstanceEntity],
+    pub(super) memories: &'a mut [MemoryEntity],
+    pub(super) tables: &'a mut [TableEntity],
+    pub(super) globals: &'a mut [GlobalEntity],
+    pub(super) elems: &'a mut [Box<[u64]>],
+    pub(super) datas: &'a mut [Arc<[u8]>],
+    pub(super) no_memory: &'a mut MemoryEntity,
+    pub(super) profile: Option<&'a mut Profile>,
+    /// The fuel left, written back to the store when the run stops.
+    pub(super) fuel: u64,
+    pub(super) metered: bool,
+    /// What a page of `memory.grow` costs (0 unmetered).
+    pub(super) grow_cost: u64,
+    pub(super) model: &'a dyn CostModel,
+    pub(super) max_depth: usize,
+    pub(super) max_slots: usize,
+    /// Frames of the activations below this one (host calls back into Wasm).
+    pub(super) depth_base: usize,
+    /// Slots those activations use.
+    pub(super) slots_base: usize,
+    pub(super) stack: &'a mut ValueStack,
+    /// The running frame: its store instance, function, code and base slot.
+    pub(super) instance: u32,
+    pub(super) inst: &'a InstanceEntity,
+    pub(super) func: u32,
+    pub(super) code: Ip,
+    pub(super) base: usize,
+    /// Store index of the running instance's memory 0, if it has one.
+    pub(super) memory: Option<usize>,
+    /// The registers as a handler that changed them left them: the portable
+    /// dispatch loop reloads them from here, and a run starts from them.
+    pub(super) regs: Regs,
+    pub(super) mem: *mut u8,
+    pub(super) mem_len: usize,
+    /// Why the run stopped.
+    pub(super) exit: Result<Exit, TrapCode>,
+}
+
+impl<'a> Cx<'a> {
+    /// Borrows `store` and `stack` to resume the top frame of `stack`, or
+    /// `None` if there is none.
+    pub(super) fn new(
+        store: &'a mut StoreInner,
+        stack: &'a mut ValueStack,
+        depth_base: u32,
+        slots_base: usize,
+    ) -> Option<(Self, Ip)> {
+        let StoreInner {
+            engine,
+            funcs,
+            memories,
+            tables,
+            globals,
+            instances,
+            elems,
+            datas,
+            no_memory,
+            fuel,
+            profile,
+            ..
+        } = store;
+        let config = engine.config();
+        let top = stack.frames.pop()?;
+        let inst = instances.get(top.instance as usize)?;
+        let code = &inst.module.code.get(top.func as usize)?.code;
+        // Every path of a function ends in a return, branch or trap, so a
+        // suspended frame's `pc` is inside its code.
+        let ip = code.get(top.pc as usize)? as *const Op;
+        let mut cx = Cx {
+            funcs,
+            instances,
+            memories,
+            tables,
+            globals,
+            elems,
+            datas,
+            no_memory,
+            profile: profile.as_deref_mut(),
+            fuel: *fuel,
+            metered: config.consume_fuel,
+            grow_cost: if config.consume_fuel {
+                config.cost_model.memory_grow_page_cost()
+            } else {
+                0
+            },
+            model: &*config.cost_model,
+            max_depth: config.max_call_depth as usize,
+            max_slots: config.max_value_stack as usize,
+            depth_base: depth_base as usize,
+            slots_base,
+            stack,
+            instance: top.instance,
+            inst,
+            func: top.func,
+            code: code.as_ptr(),
+            base: top.base as usize,
+            memory: None,
+            regs: std::ptr::null_mut(),
+            mem: std::ptr::null_mut(),
+            mem_len: 0,
+            exit: Ok(Exit::Done),
+        };
+        if cx.stack.slots.len() < cx.base.checked_add(FRAME_WINDOW)? {
+            return None;
+        }
+        cx.memory = cx.inst.memories.first().map(|&m| m as usize);
+        cx.refresh_memory();
+        cx.refresh_regs();
+        Some((cx, ip))
+    }
+
+    /// Stops the run with `exit`.
+    #[cold]
+    #[inline(never)]
+    pub(super) fn stop(&mut self, exit: Result<Exit, TrapCode>) -> Ip {
+        self.exit = exit;
+        std::ptr::null()
+    }
+
+    /// Stops the run with a trap.
+    #[cold]
+    #[inline(never)]
+    pub(super) fn trap(&mut self, code: TrapCode) -> Ip {
+        self.stop(Err(code))
+    }
+
+    /// The running instance's memory 0 (an empty one if it has none).
+    pub(super) fn memory_mut(&mut self) -> &mut MemoryEntity {
+        match self.memory {
+            Some(m) => &mut self.memories[m],
+            None => self.no_memory,
+        }
+    }
+
+    /// Takes the memory's base and length afresh, after anything that may
+    /// have moved or resized it, or touched it through a reference.
+    pub(super) fn refresh_memory(&mut self) {
+        let memory = self.memory_mut();
+        let len = memory.bytes.len();
+        let ptr = memory.bytes.as_mut_ptr();
+        self.mem = ptr;
+        self.mem_len = len;
+    }
+
+    /// Points `regs` at the running frame's window.
+    pub(super) fn refresh_regs(&mut self) {
+        // `as_mut_ptr` makes no reference to the slots, so pointers taken
+        // before stay usable; `wrapping_add` is safe, and every run keeps
+        // `base + FRAME_WINDOW <= slots.len()`, so the result is in bounds.
+        self.regs = self.stack.slots.as_mut_ptr().wrapping_add(self.base);
+    }
+
+    /// Makes store instance `instance` the running one.
+    pub(super) fn switch_instance(&mut self, instance: u32) {
+        if instance != self.instance {
+            self.instance = instance;
+            self.inst = &self.instances[instance as usize];
+            self.memory = self.inst.memories.first().map(|&m| m as usize);
+            self.refresh_memory();
+        }
+    }
+
+    /// The frame the running function resumes from at `ip`.
+    pub(super) fn frame_at(&self, ip: Ip) -> Frame {
+        let pc = (ip as usize - self.code as usize) / std::mem::size_of::<Op>();
+        Frame {
+            instance: self.instance,
+            func: self.func,
+            pc: pc as u32,
+            base: self.base as u32,
+        }
+    }
+
+    /// Charges a dynamic cost (growth, bulk work) before the operation has
+    /// any effect, recording it on the current stack when profiling.
+    pub(super) fn charge(&mut self, cost: u64) -> Result<(), TrapCode> {
+        if !self.metered {
+            return Ok(());
+        }
+        self.fuel = self.fuel.checked_sub(cost).ok_or(TrapCode::OutOfFuel)?;
+        if let Some(profile) = self.profile.as_deref_mut() {
+            let here = (self.instance, self.func);
+            crate::profile::record_dynamic(profile, self.instances, &self.stack.frames, here, cost);
+        }
+        Ok(())
+    }
+
+    /// What a bulk memory operation over `n` bytes costs.
+    pub(super) fn memory_bulk(&self, n: u64) -> u64 {
+        if self.metered {
+            self.model.memory_bulk_cost(n)
+        } else {
+            0
+        }
+    }
+
+    /// What a bulk table operation over `n` elements costs.
+    pub(super) fn table_bulk(&self, n: u64) -> u64 {
+        if self.metered {
+            self.model.table_bulk_cost(n)
+        } else {
+            0
+        }
+    }
+}

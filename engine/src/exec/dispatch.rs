@@ -1,0 +1,118 @@
+//! Threaded code: every instruction carries the address of its handler,
+//! and every handler ends by jumping to the next one.
+//!
+//! With `iris_tail_dispatch` (set by `build.rs` for optimised builds on
+//! targets where LLVM turns a call in tail position into a jump), a
+//! handler *calls* the next handler as its last act, and that call becomes
+//! a jump: the interpreter runs without a central loop, each handler with
+//! its own indirect branch, and with the instruction pointer, the frame's
+//! slots and the memory in machine registers. Without it (debug builds,
+//! coverage or sanitizer instrumentation, the `portable-dispatch`
+//! feature), a handler returns the next instruction pointer to a loop, so
+//! the native stack never grows with the number of instructions run.
+
+use std::fmt;
+
+use super::cx::Cx;
+use crate::ir::{branch_target, Instr};
+
+/// Points at the instruction to run.
+pub(crate) type Ip = *const Op;
+
+/// Points at slot 0 of the running frame's window.
+pub(crate) type Regs = *mut u64;
+
+/// Runs the instruction at `ip` and what follows it. Returns null when the
+/// run stops (the reason is in [`Cx::exit`]); with the portable dispatch,
+/// returns the next instruction otherwise.
+pub(crate) type Handler =
+    fn(ip: Ip, regs: Regs, mem: *mut u8, mem_len: usize, cx: &mut Cx<'_>) -> Ip;
+
+/// An instruction with its handler.
+#[derive(Clone, Copy)]
+pub(crate) struct Op {
+    pub(crate) handler: Handler,
+    pub(crate) instr: Instr,
+}
+
+impl fmt::Debug for Op {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.instr.fmt(f)
+    }
+}
+
+/// Which dispatch this build of the engine uses: `"tail-call"` or
+/// `"loop"`.
+pub const DISPATCH: &str = if cfg!(iris_tail_dispatch) {
+    "tail-call"
+} else {
+    "loop"
+};
+
+/// Ends a handler: goes on with the instruction at `$ip`.
+macro_rules! next {
+    ($ip:expr, $regs:expr, $mem:expr, $len:expr, $cx:expr) => {{
+        let ip: $crate::exec::dispatch::Ip = $ip;
+        #[cfg(iris_tail_dispatch)]
+        {
+            // SAFETY: translation ends every path of a function with a
+            // return, a branch or a trap, and every branch target is an
+            // instruction of the same function, so `ip` points at an
+            // instruction of the running function's code, which the
+            // instance keeps alive for the whole run.
+            let handler = unsafe { (*ip).handler };
+            return handler(ip, $regs, $mem, $len, $cx);
+        }
+        #[cfg(not(iris_tail_dispatch))]
+        {
+            let _ = ($regs, $mem, $len, &$cx);
+            return ip;
+        }
+    }};
+}
+pub(crate) use next;
+
+/// Runs from `ip` until a handler stops the run.
+pub(super) fn execute(ip: Ip, cx: &mut Cx<'_>) {
+    #[cfg(iris_tail_dispatch)]
+    {
+        let (regs, mem, len) = (cx.regs, cx.mem, cx.mem_len);
+        // SAFETY: `ip` is the resumed frame's instruction (see `Cx::new`).
+        let handler = unsafe { (*ip).handler };
+        handler(ip, regs, mem, len, cx);
+    }
+    #[cfg(not(iris_tail_dispatch))]
+    {
+        let mut ip = ip;
+        while !ip.is_null() {
+            let (regs, mem, len) = (cx.regs, cx.mem, cx.mem_len);
+            // SAFETY: as in `next!`: a handler returns an instruction of
+            // the running function, or null to stop.
+            let handler = unsafe { (*ip).handler };
+            ip = handler(ip, regs, mem, len, cx);
+        }
+    }
+}
+
+/// Threads translated code: branch targets become offsets from the branch
+/// itself, and each instruction gets its handler.
+pub(crate) fn thread(code: Vec<Instr>) -> Box<[Op]> {
+    code.into_iter()
+        .enumerate()
+        .map(|(at, mut instr)| {
+            if let Some(target) = branch_target(&mut instr) {
+                *target = target.wrapping_sub(at as u32);
+            }
+            Op {
+                handler: super::handlers::handler_of(&instr),
+                instr,
+            }
+        })
+        .collect()
+}
+
+/// The instruction `offset` (as left by [`thread`]) from `ip`.
+#[inline(always)]
+pub(super) fn jump(ip: Ip, offset: u32) -> Ip {
+    ip.wrapping_offset(offset as i32 as isize)
+}
