@@ -147,21 +147,16 @@ macro_rules! resume {
 
 /// Returns to the caller's frame: its resume point, or null when the
 /// outermost frame returns.
+#[inline(always)]
 fn ret(cx: &mut Cx<'_>) -> Ip {
     let Some(frame) = cx.stack.frames.pop() else {
         return cx.stop(Ok(Exit::Done));
     };
     cx.switch_instance(frame.instance);
-    let inst = cx.inst;
-    let Some(func) = inst.module.code.get(frame.func as usize) else {
-        return cx.trap(TrapCode::Unreachable);
-    };
     cx.func = frame.func;
-    cx.code = func.code.as_ptr();
     cx.base = frame.base as usize;
     cx.refresh_regs();
-    // A suspended frame's `pc` is inside its code (see `next!`).
-    cx.code.wrapping_add(frame.pc as usize)
+    frame.ip
 }
 
 pub(super) fn Return(ip: Ip, _: Regs, _: *mut u8, _: usize, cx: &mut Cx<'_>) -> Ip {
@@ -178,38 +173,46 @@ pub(super) fn ReturnSlot(ip: Ip, regs: Regs, _: *mut u8, _: usize, cx: &mut Cx<'
 /// Enters defined function `func` of store instance `instance`, its frame
 /// starting at slot `at` of the caller's; the caller resumes at `resume`.
 /// Gives the callee's first instruction.
+#[inline(always)]
 fn call_wasm(cx: &mut Cx<'_>, resume: Ip, instance: u32, func: u32, at: Slot) -> Ip {
     let new_base = cx.base + at as usize;
     if cx.depth_base + cx.stack.frames.len() + 2 > cx.max_depth {
         return cx.trap(TrapCode::StackOverflow);
     }
-    let instances = cx.instances;
-    let Some(callee) = instances
-        .get(instance as usize)
-        .and_then(|i| i.module.code.get(func as usize))
-    else {
+    let inst = match instance == cx.instance {
+        true => cx.inst,
+        false => &cx.instances[instance as usize],
+    };
+    let Some(callee) = inst.module.code.get(func as usize) else {
         return cx.trap(TrapCode::Unreachable);
     };
     if cx.slots_base + new_base + callee.frame_size as usize > cx.max_slots {
         return cx.trap(TrapCode::StackOverflow);
     }
-    let slots = &mut cx.stack.slots;
-    let need = new_base + FRAME_WINDOW;
-    if need > slots.len() {
-        // A zeroed allocation: the OS supplies the pages lazily.
-        let mut grown = vec![0u64; need.max(slots.len() * 2)];
-        grown[..slots.len()].copy_from_slice(slots);
-        *slots = grown;
+    if new_base + FRAME_WINDOW > cx.stack.slots.len() {
+        grow_slots(&mut cx.stack.slots, new_base + FRAME_WINDOW);
     }
-    slots[new_base + callee.num_params as usize..new_base + callee.num_locals as usize].fill(0);
+    let locals = new_base + callee.num_params as usize..new_base + callee.num_locals as usize;
+    if !locals.is_empty() {
+        cx.stack.slots[locals].fill(0);
+    }
     let frame = cx.frame_at(resume);
     cx.stack.frames.push(frame);
     cx.switch_instance(instance);
     cx.func = func;
-    cx.code = callee.code.as_ptr();
     cx.base = new_base;
     cx.refresh_regs();
-    cx.code
+    callee.code.as_ptr()
+}
+
+/// Makes the value stack at least `need` slots long.
+#[cold]
+#[inline(never)]
+fn grow_slots(slots: &mut Vec<u64>, need: usize) {
+    // A zeroed allocation: the OS supplies the pages lazily.
+    let mut grown = vec![0u64; need.max(slots.len() * 2)];
+    grown[..slots.len()].copy_from_slice(slots);
+    *slots = grown;
 }
 
 /// Calls store function `func` with its frame at slot `at`: enters it if

@@ -4,7 +4,7 @@
 
 use std::sync::Arc;
 
-use super::dispatch::{Ip, Op, Regs};
+use super::dispatch::{Ip, Regs};
 use super::{Exit, Frame, ValueStack};
 use crate::cost::CostModel;
 use crate::instance::InstanceEntity;
@@ -48,7 +48,6 @@ pub(crate) struct Cx<'a> {
     pub(super) instance: u32,
     pub(super) inst: &'a InstanceEntity,
     pub(super) func: u32,
-    pub(super) code: Ip,
     pub(super) base: usize,
     /// Store index of the running instance's memory 0, if it has one.
     pub(super) memory: Option<usize>,
@@ -87,10 +86,6 @@ impl<'a> Cx<'a> {
         let config = engine.config();
         let top = stack.frames.pop()?;
         let inst = instances.get(top.instance as usize)?;
-        let code = &inst.module.code.get(top.func as usize)?.code;
-        // Every path of a function ends in a return, branch or trap, so a
-        // suspended frame's `pc` is inside its code.
-        let ip = code.get(top.pc as usize)? as *const Op;
         let mut cx = Cx {
             funcs,
             instances,
@@ -117,7 +112,6 @@ impl<'a> Cx<'a> {
             instance: top.instance,
             inst,
             func: top.func,
-            code: code.as_ptr(),
             base: top.base as usize,
             memory: None,
             regs: std::ptr::null_mut(),
@@ -131,7 +125,7 @@ impl<'a> Cx<'a> {
         cx.memory = cx.inst.memories.first().map(|&m| m as usize);
         cx.refresh_memory();
         cx.refresh_regs();
-        Some((cx, ip))
+        Some((cx, top.ip))
     }
 
     /// Stops the run with `exit`.
@@ -187,12 +181,11 @@ impl<'a> Cx<'a> {
 
     /// The frame the running function resumes from at `ip`.
     pub(super) fn frame_at(&self, ip: Ip) -> Frame {
-        let pc = (ip as usize - self.code as usize) / std::mem::size_of::<Op>();
         Frame {
             instance: self.instance,
             func: self.func,
-            pc: pc as u32,
             base: self.base as u32,
+            ip,
         }
     }
 

@@ -28,11 +28,26 @@ pub(crate) type Regs = *mut u64;
 pub(crate) type Handler =
     fn(ip: Ip, regs: Regs, mem: *mut u8, mem_len: usize, cx: &mut Cx<'_>) -> Ip;
 
-/// An instruction with its handler.
+/// An instruction with its handler. Only [`thread`] makes one, so a
+/// handler always runs an instruction of its own kind.
 #[derive(Clone, Copy)]
 pub(crate) struct Op {
-    pub(crate) handler: Handler,
-    pub(crate) instr: Instr,
+    handler: Handler,
+    instr: Instr,
+}
+
+impl Op {
+    /// The handler that runs this instruction.
+    #[inline(always)]
+    pub(crate) fn handler(&self) -> Handler {
+        self.handler
+    }
+
+    /// The instruction.
+    #[inline(always)]
+    pub(crate) fn instr(&self) -> Instr {
+        self.instr
+    }
 }
 
 impl fmt::Debug for Op {
@@ -57,10 +72,12 @@ macro_rules! next {
         {
             // SAFETY: translation ends every path of a function with a
             // return, a branch or a trap, and every branch target is an
-            // instruction of the same function, so `ip` points at an
-            // instruction of the running function's code, which the
-            // instance keeps alive for the whole run.
-            let handler = unsafe { (*ip).handler };
+            // instruction of the same function; calls go to a function's
+            // first instruction and returns to the resume point a frame
+            // kept. So `ip` points at an instruction of some function's
+            // code, which its module keeps alive while an instance holds
+            // it, and a store never drops its instances.
+            let handler = unsafe { (*ip).handler() };
             return handler(ip, $regs, $mem, $len, $cx);
         }
         #[cfg(not(iris_tail_dispatch))]
@@ -78,7 +95,7 @@ pub(super) fn execute(ip: Ip, cx: &mut Cx<'_>) {
     {
         let (regs, mem, len) = (cx.regs, cx.mem, cx.mem_len);
         // SAFETY: `ip` is the resumed frame's instruction (see `Cx::new`).
-        let handler = unsafe { (*ip).handler };
+        let handler = unsafe { (*ip).handler() };
         handler(ip, regs, mem, len, cx);
     }
     #[cfg(not(iris_tail_dispatch))]
@@ -88,7 +105,7 @@ pub(super) fn execute(ip: Ip, cx: &mut Cx<'_>) {
             let (regs, mem, len) = (cx.regs, cx.mem, cx.mem_len);
             // SAFETY: as in `next!`: a handler returns an instruction of
             // the running function, or null to stop.
-            let handler = unsafe { (*ip).handler };
+            let handler = unsafe { (*ip).handler() };
             ip = handler(ip, regs, mem, len, cx);
         }
     }

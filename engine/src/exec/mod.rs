@@ -35,10 +35,12 @@ pub(crate) struct Frame {
     pub(crate) instance: u32,
     /// The function, among the module's defined functions.
     pub(crate) func: u32,
-    /// Where to resume.
-    pub(crate) pc: u32,
     /// The first slot of the frame in the value stack.
     pub(crate) base: u32,
+    /// The instruction to resume at, in the function's code, which the
+    /// instance's module keeps for as long as the store lives (instances
+    /// are never dropped before their store).
+    pub(crate) ip: dispatch::Ip,
 }
 
 /// The value slots and suspended frames of one activation.
@@ -104,7 +106,7 @@ fn enter<T>(
     depth_base: u32,
     slots_base: usize,
 ) -> Result<(), Trap> {
-    let (num_params, num_locals, num_results, frame_size) = {
+    let (num_params, num_locals, num_results, frame_size, ip) = {
         let module = &store.inner.instances[instance as usize].module;
         let func = &module.code[index as usize];
         (
@@ -112,6 +114,7 @@ fn enter<T>(
             func.num_locals as usize,
             func.num_results as usize,
             func.frame_size as usize,
+            func.code.as_ptr(),
         )
     };
     let max_slots = store.inner.engine.config().max_value_stack as usize;
@@ -128,8 +131,8 @@ fn enter<T>(
     stack.frames.push(Frame {
         instance,
         func: index,
-        pc: 0,
         base: 0,
+        ip,
     });
     loop {
         match run::run(&mut store.inner, stack, depth_base, slots_base)? {
