@@ -1,8 +1,6 @@
 //! A bounded, least-recently-used cache of compiled contracts, keyed by
 //! their code: a repeated call skips decode, validate and translate.
 
-use std::collections::hash_map::DefaultHasher;
-use std::hash::{Hash, Hasher};
 use std::sync::{Mutex, PoisonError};
 
 use engine::Module;
@@ -27,10 +25,36 @@ struct Inner {
     clock: u64,
 }
 
+/// Bytes sampled from each end of the code, and words sampled between.
+const ENDS: usize = 64;
+const SAMPLES: usize = 64;
+
+/// A hash of the code's length, its first and last bytes, and words spread
+/// evenly between: constant work whatever the code's size (hashing every
+/// byte of a 45 KB contract took about 3 µs per call). A hit still compares
+/// the whole code, so codes that share the sample cost one comparison more,
+/// never a wrong module.
 fn hash(code: &[u8]) -> u64 {
-    let mut hasher = DefaultHasher::new();
-    code.hash(&mut hasher);
-    hasher.finish()
+    let mut h = 0xcbf2_9ce4_8422_2325_u64;
+    let mut mix = |word: u64| {
+        h = (h ^ word)
+            .wrapping_mul(0x0000_0100_0000_01b3)
+            .rotate_left(29)
+    };
+    mix(code.len() as u64);
+    let ends = code.iter().take(ENDS).chain(code.iter().rev().take(ENDS));
+    for &byte in ends {
+        mix(u64::from(byte));
+    }
+    let step = (code.len() / SAMPLES).max(1);
+    for at in (0..code.len()).step_by(step).take(SAMPLES) {
+        let mut word = [0u8; 8];
+        for (w, &b) in word.iter_mut().zip(&code[at..]) {
+            *w = b;
+        }
+        mix(u64::from_le_bytes(word));
+    }
+    h
 }
 
 impl ModuleCache {

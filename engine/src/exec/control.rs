@@ -156,7 +156,7 @@ fn ret(cx: &mut Cx<'_>) -> Ip {
     cx.func = frame.func;
     cx.base = frame.base as usize;
     cx.refresh_regs();
-    frame.ip
+    frame.ip.0
 }
 
 pub(super) fn Return(ip: Ip, _: Regs, _: *mut u8, _: usize, cx: &mut Cx<'_>) -> Ip {

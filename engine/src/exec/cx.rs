@@ -4,7 +4,7 @@
 
 use std::sync::Arc;
 
-use super::dispatch::{Ip, Regs};
+use super::dispatch::{Ip, Regs, Resume};
 use super::{Exit, Frame, ValueStack};
 use crate::cost::CostModel;
 use crate::instance::InstanceEntity;
@@ -125,7 +125,7 @@ impl<'a> Cx<'a> {
         cx.memory = cx.inst.memories.first().map(|&m| m as usize);
         cx.refresh_memory();
         cx.refresh_regs();
-        Some((cx, top.ip))
+        Some((cx, top.ip.0))
     }
 
     /// Stops the run with `exit`.
@@ -185,7 +185,7 @@ impl<'a> Cx<'a> {
             instance: self.instance,
             func: self.func,
             base: self.base as u32,
-            ip,
+            ip: Resume(ip),
         }
     }
 

@@ -19,6 +19,18 @@ use crate::ir::{branch_target, Instr};
 /// Points at the instruction to run.
 pub(crate) type Ip = *const Op;
 
+/// A suspended frame's resume point.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Resume(pub(crate) Ip);
+
+// SAFETY: a resume point points into a module's translated code, which is
+// never changed after translation and is shared through an
+// `Arc<ModuleInner>` (itself `Send` and `Sync`); it is only dereferenced by
+// the interpreter running the store whose instance holds that module.
+unsafe impl Send for Resume {}
+// SAFETY: as for `Send`: nothing is ever written through it.
+unsafe impl Sync for Resume {}
+
 /// Points at slot 0 of the running frame's window.
 pub(crate) type Regs = *mut u64;
 

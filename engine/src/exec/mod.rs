@@ -40,7 +40,7 @@ pub(crate) struct Frame {
     /// The instruction to resume at, in the function's code, which the
     /// instance's module keeps for as long as the store lives (instances
     /// are never dropped before their store).
-    pub(crate) ip: dispatch::Ip,
+    pub(crate) ip: dispatch::Resume,
 }
 
 /// The value slots and suspended frames of one activation.
@@ -132,7 +132,7 @@ fn enter<T>(
         instance,
         func: index,
         base: 0,
-        ip,
+        ip: dispatch::Resume(ip),
     });
     loop {
         match run::run(&mut store.inner, stack, depth_base, slots_base)? {
