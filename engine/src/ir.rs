@@ -251,6 +251,33 @@ macro_rules! define_instr {
             Copy3 { d0: Slot, s0: Slot, d1: Slot, s1: Slot, d2: Slot, s2: Slot },
             /// `dst = value`.
             Const64 { dst: Slot, value: u64 },
+            /// `dst = a * b + c` (i64; fused `i64.mul`, `i64.add`).
+            I64MulAdd { dst: Slot, a: Slot, b: Slot, c: Slot },
+            /// `dst = a * imm + c` (i64; fused `i64.mul`, `i64.add`).
+            I64MulImmAdd { dst: Slot, a: Slot, c: Slot, imm: i64 },
+            /// `dst = a + b + c` (i32; two fused `i32.add`).
+            I32Add3 { dst: Slot, a: Slot, b: Slot, c: Slot },
+            /// `dst = a + b + c` (i64; two fused `i64.add`).
+            I64Add3 { dst: Slot, a: Slot, b: Slot, c: Slot },
+            /// `dst = rotl(a, imm) ^ c` (i32; fused `i32.rotl`, `i32.xor`).
+            I32RotlImmXor { dst: Slot, a: Slot, c: Slot, imm: i32 },
+            /// `dst = a * b + c + d` (i64; fused `i64.mul` and two `i64.add`).
+            I64MulAdd2 { dst: Slot, a: Slot, b: Slot, c: Slot, d: Slot },
+            /// `dst = (a & imm) + c` (i64; fused `i64.and`, `i64.add`).
+            I64AndImmAdd { dst: Slot, a: Slot, c: Slot, imm: i64 },
+            /// `dst = (a + b) >> imm` (i64, unsigned; fused `i64.add`,
+            /// `i64.shr_u`).
+            I64AddShrUImm { dst: Slot, a: Slot, b: Slot, imm: i64 },
+            /// `dst = a + b + imm` (i32; fused `i32.add`, `i32.add`).
+            I32Add2Imm { dst: Slot, a: Slot, b: Slot, imm: i32 },
+            /// `dst = rotl(a, imm_a) ^ rotl(b, imm_b)` (i32; fused
+            /// `i32.rotl`, `i32.rotl`, `i32.xor`).
+            I32RotlXorRotl { dst: Slot, a: Slot, b: Slot, imm_a: i32, imm_b: i32 },
+            /// `i32.load` at `offset` from address `base + imm` (wrapping, as
+            /// the fused `i32.add` computes it).
+            I32LoadAt { dst: Slot, base: Slot, imm: i32, offset: u32 },
+            /// `i64.load` at `offset` from address `base + imm` (wrapping).
+            I64LoadAt { dst: Slot, base: Slot, imm: i32, offset: u32 },
             /// `dst = if cond != 0 { a } else { b }`.
             Select { dst: Slot, cond: Slot, a: Slot, b: Slot },
             /// Jumps to `target`.
@@ -366,6 +393,54 @@ macro_rules! define_instr {
             })
         }
 
+        /// Fuses `dst = op(x, t)` (either operand order) with `producer`,
+        /// the instruction that wrote temporary `t`, which only `op`
+        /// reads. `None` if the pair has no fused form.
+        pub(crate) fn fuse_binary(op: BinOp, dst: Slot, x: Slot, t: Slot, producer: Instr) -> Option<Instr> {
+            Some(match (op, producer) {
+                (BinOp::I64Add, Instr::I64Mul { lhs: a, rhs: b, .. }) => {
+                    Instr::I64MulAdd { dst, a, b, c: x }
+                }
+                (BinOp::I64Add, Instr::I64MulImm { lhs: a, imm, .. }) => {
+                    Instr::I64MulImmAdd { dst, a, c: x, imm }
+                }
+                (BinOp::I32Add, Instr::I32Add { lhs: a, rhs: b, .. }) => {
+                    Instr::I32Add3 { dst, a, b, c: x }
+                }
+                (BinOp::I64Add, Instr::I64Add { lhs: a, rhs: b, .. }) => {
+                    Instr::I64Add3 { dst, a, b, c: x }
+                }
+                (BinOp::I32Xor, Instr::I32RotlImm { lhs: a, imm, .. }) => {
+                    Instr::I32RotlImmXor { dst, a, c: x, imm }
+                }
+                (BinOp::I64Add, Instr::I64MulAdd { a, b, c, .. }) => {
+                    Instr::I64MulAdd2 { dst, a, b, c, d: x }
+                }
+                (BinOp::I64Add, Instr::I64AndImm { lhs: a, imm, .. }) => {
+                    Instr::I64AndImmAdd { dst, a, c: x, imm }
+                }
+                _ => {
+                    let _ = t;
+                    return None;
+                }
+            })
+        }
+
+        /// Fuses `dst = op(t, value)` (an operator with an immediate right
+        /// operand) with `producer`, the instruction that wrote temporary
+        /// `t`, which only `op` reads. `None` if the pair has no fused form.
+        pub(crate) fn fuse_binary_imm(op: BinOp, dst: Slot, value: u64, producer: Instr) -> Option<Instr> {
+            Some(match (op, producer) {
+                (BinOp::I64ShrU, Instr::I64Add { lhs: a, rhs: b, .. }) => {
+                    Instr::I64AddShrUImm { dst, a, b, imm: value as i64 }
+                }
+                (BinOp::I32Add, Instr::I32Add { lhs: a, rhs: b, .. }) => {
+                    Instr::I32Add2Imm { dst, a, b, imm: value as i32 }
+                }
+                _ => return None,
+            })
+        }
+
         /// The branch target of a branch instruction, for patching.
         pub(crate) fn branch_target(instr: &mut Instr) -> Option<&mut u32> {
             match instr {
@@ -391,6 +466,18 @@ macro_rules! define_instr {
                 $( Instr::$ut { dst, .. } => Some(dst), )*
                 $( Instr::$ld { dst, .. } => Some(dst), )*
                 Instr::Const64 { dst, .. }
+                | Instr::I64MulAdd { dst, .. }
+                | Instr::I64MulImmAdd { dst, .. }
+                | Instr::I32Add3 { dst, .. }
+                | Instr::I64Add3 { dst, .. }
+                | Instr::I32RotlImmXor { dst, .. }
+                | Instr::I64MulAdd2 { dst, .. }
+                | Instr::I64AndImmAdd { dst, .. }
+                | Instr::I64AddShrUImm { dst, .. }
+                | Instr::I32Add2Imm { dst, .. }
+                | Instr::I32RotlXorRotl { dst, .. }
+                | Instr::I32LoadAt { dst, .. }
+                | Instr::I64LoadAt { dst, .. }
                 | Instr::Select { dst, .. }
                 | Instr::GlobalGet { dst, .. }
                 | Instr::MemorySize { dst }

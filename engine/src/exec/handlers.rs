@@ -8,6 +8,7 @@ use super::control::*;
 use super::cx::Cx;
 use super::dispatch::{jump, next, Handler, Ip, Regs};
 use super::entities::*;
+use super::fused::*;
 use super::num;
 use crate::ir::{for_each_op, Instr, Slot};
 use crate::trap::TrapCode;
@@ -55,7 +56,12 @@ pub(super) use decode;
 
 /// Reads `N` bytes at `addr + offset` of the memory at `mem`.
 #[inline(always)]
-fn load<const N: usize>(mem: *mut u8, len: usize, addr: u64, offset: u32) -> Option<[u8; N]> {
+pub(super) fn load<const N: usize>(
+    mem: *mut u8,
+    len: usize,
+    addr: u64,
+    offset: u32,
+) -> Option<[u8; N]> {
     let start = u64::from(addr as u32) + u64::from(offset);
     if start + N as u64 > len as u64 {
         return None;
@@ -185,6 +191,18 @@ macro_rules! define_handlers {
                 Instr::Copy2 { .. } => Copy2,
                 Instr::Copy3 { .. } => Copy3,
                 Instr::Const64 { .. } => Const64,
+                Instr::I64MulAdd { .. } => I64MulAdd,
+                Instr::I64MulImmAdd { .. } => I64MulImmAdd,
+                Instr::I32Add3 { .. } => I32Add3,
+                Instr::I64Add3 { .. } => I64Add3,
+                Instr::I32RotlImmXor { .. } => I32RotlImmXor,
+                Instr::I64MulAdd2 { .. } => I64MulAdd2,
+                Instr::I64AndImmAdd { .. } => I64AndImmAdd,
+                Instr::I64AddShrUImm { .. } => I64AddShrUImm,
+                Instr::I32Add2Imm { .. } => I32Add2Imm,
+                Instr::I32RotlXorRotl { .. } => I32RotlXorRotl,
+                Instr::I32LoadAt { .. } => I32LoadAt,
+                Instr::I64LoadAt { .. } => I64LoadAt,
                 Instr::Select { .. } => Select,
                 Instr::Br { .. } => Br,
                 Instr::BrIfNez { .. } => BrIfNez,

@@ -14,6 +14,8 @@ pub(crate) mod dispatch;
 #[allow(unsafe_code)]
 mod entities;
 #[allow(unsafe_code)]
+mod fused;
+#[allow(unsafe_code)]
 mod handlers;
 pub(crate) mod num;
 mod run;

@@ -15,7 +15,9 @@ use wasmparser::{BlockType, FuncValidator, FunctionBody, Operator, ValidatorReso
 
 use crate::cost::CostModel;
 use crate::error::{Error, LimitError};
-use crate::ir::{branch_target, fuse_branch, result_slot, BinOp, Instr, Slot};
+use crate::ir::{
+    branch_target, fuse_binary, fuse_binary_imm, fuse_branch, result_slot, BinOp, Instr, Slot,
+};
 use control::{Control, ControlKind};
 
 /// A translated function.
@@ -367,7 +369,12 @@ impl<'a> Translator<'a> {
         let depth = self.height();
         let dst = self.slot(depth);
         if let Operand::Const(c) = rhs {
+            let lhs_temp = lhs == Operand::Temp;
             let lhs_slot = self.slot_of(lhs, depth);
+            if lhs_temp && self.fuse_imm(op, dst, lhs_slot, c) {
+                self.push(Operand::Temp);
+                return;
+            }
             if let Some(instr) = op.instr_imm(dst, lhs_slot, c) {
                 self.emit(instr);
                 self.push(Operand::Temp);
@@ -386,10 +393,134 @@ impl<'a> Translator<'a> {
                 return;
             }
         }
+        let (lhs_temp, rhs_temp) = (lhs == Operand::Temp, rhs == Operand::Temp);
         let lhs = self.slot_of(lhs, depth);
         let rhs = self.slot_of(rhs, depth + 1);
-        self.emit(op.instr(dst, lhs, rhs));
+        if !self.fuse(op, dst, (lhs, lhs_temp), (rhs, rhs_temp)) {
+            self.emit(op.instr(dst, lhs, rhs));
+        }
         self.push(Operand::Temp);
+    }
+
+    /// Replaces the last instruction by the fused form of it and
+    /// `dst = op(t, value)`, if it computed temporary `t` (which nothing else
+    /// reads) and the pair has a fused form.
+    fn fuse_imm(&mut self, op: BinOp, dst: Slot, t: Slot, value: u64) -> bool {
+        let Some(last) = self.code.len().checked_sub(1) else {
+            return false;
+        };
+        if last < self.barrier {
+            return false;
+        }
+        let producer = self.code[last];
+        let mut written = producer;
+        if result_slot(&mut written).is_none_or(|w| *w != t) {
+            return false;
+        }
+        match fuse_binary_imm(op, dst, value, producer) {
+            Some(fused) => {
+                self.code[last] = fused;
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// Replaces the last instruction by the fused form of it and
+    /// `dst = op(lhs, rhs)`, if it computed one of the two operands into a
+    /// temporary (which nothing else reads) and the pair has a fused form.
+    /// The fused instruction reads all its operands before it writes.
+    fn fuse(&mut self, op: BinOp, dst: Slot, lhs: (Slot, bool), rhs: (Slot, bool)) -> bool {
+        let Some(last) = self.code.len().checked_sub(1) else {
+            return false;
+        };
+        if last < self.barrier {
+            return false;
+        }
+        let producer = self.code[last];
+        let mut written = producer;
+        let Some(&mut t) = result_slot(&mut written) else {
+            return false;
+        };
+        let other = match (lhs, rhs) {
+            ((l, true), (r, _)) if l == t && r != t => r,
+            ((l, _), (r, true)) if r == t && l != t => l,
+            _ => return false,
+        };
+        let other_temp = if other == lhs.0 { lhs.1 } else { rhs.1 };
+        let Some(fused) = fuse_binary(op, dst, other, t, producer) else {
+            return false;
+        };
+        self.code[last] = fused;
+        // `rotl ^ rotl`: the other operand may come from the instruction
+        // before, into a temporary only this reads.
+        if let (Instr::I32RotlImmXor { a: b, c, imm, .. }, true) = (fused, other_temp) {
+            if let Some(before) = last.checked_sub(1).filter(|&at| at >= self.barrier) {
+                if let Instr::I32RotlImm {
+                    dst: t0,
+                    lhs: a,
+                    imm: imm_a,
+                } = self.code[before]
+                {
+                    if t0 == c && t0 != b {
+                        self.code.truncate(before);
+                        self.code.push(Instr::I32RotlXorRotl {
+                            dst,
+                            a,
+                            b,
+                            imm_a,
+                            imm_b: imm,
+                        });
+                    }
+                }
+            }
+        }
+        true
+    }
+
+    /// Emits a load, fused with the `i32.add` of a constant that computed
+    /// its address into a temporary (which nothing else reads), when the
+    /// load has a fused form.
+    fn load(&mut self, make: fn(Slot, Slot, u32) -> Instr, offset: u32) {
+        let operand = self.pop();
+        let depth = self.height();
+        let addr = self.slot_of(operand, depth);
+        let dst = self.push_temp();
+        let load = make(dst, addr, offset);
+        let last = self
+            .code
+            .len()
+            .checked_sub(1)
+            .filter(|&at| at >= self.barrier);
+        if let (Some(last), Operand::Temp) = (last, operand) {
+            if let Instr::I32AddImm {
+                dst: t,
+                lhs: base,
+                imm,
+            } = self.code[last]
+            {
+                let fused = match load {
+                    Instr::I32Load { .. } => Some(Instr::I32LoadAt {
+                        dst,
+                        base,
+                        imm,
+                        offset,
+                    }),
+                    Instr::I64Load { .. } => Some(Instr::I64LoadAt {
+                        dst,
+                        base,
+                        imm,
+                        offset,
+                    }),
+                    _ => None,
+                };
+                if let (Some(fused), true) = (fused, t == addr) {
+                    self.code[last] = fused;
+                    return;
+                }
+            }
+        }
+        self.emit(load);
     }
 
     /// Emits a branch to `target` taken when `cond` (just popped, at the

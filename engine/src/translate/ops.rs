@@ -312,12 +312,8 @@ impl Translator<'_> {
                 let dst = self.push_temp();
                 self.emit(make(dst, src));
             }
-            Simple::Load(make, offset) => {
-                let addr = self.pop_slot();
-                let dst = self.push_temp();
-                // Validation bounds offsets of 32-bit memories by u32::MAX.
-                self.emit(make(dst, addr, offset as u32));
-            }
+            // Validation bounds offsets of 32-bit memories by u32::MAX.
+            Simple::Load(make, offset) => self.load(make, offset as u32),
             Simple::Store(make, offset) => {
                 let value = self.pop_slot();
                 let addr = self.pop_slot();

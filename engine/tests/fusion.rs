@@ -1,0 +1,218 @@
+//! Fused instructions (two or three Wasm operators in one handler) give
+//! exactly what the operators give one by one: every fusing pattern, with
+//! operands that alias the destination, results retargeted to locals, and
+//! addresses that wrap or fall out of bounds, checked against wasmi on
+//! many inputs.
+
+const WAT: &str = r#"(module
+  (memory 1)
+  (data (i32.const 0) "\01\02\03\04\05\06\07\08\09\0a\0b\0c\0d\0e\0f\10")
+  (data (i32.const 65528) "\f1\f2\f3\f4\f5\f6\f7\f8")
+  ;; i64.mul + i64.add, either order, then a second i64.add
+  (func (export "mul_add") (param i64 i64 i64) (result i64)
+    (i64.add (i64.mul (local.get 0) (local.get 1)) (local.get 2)))
+  (func (export "add_mul") (param i64 i64 i64) (result i64)
+    (i64.add (local.get 2) (i64.mul (local.get 0) (local.get 1))))
+  (func (export "mul_add2") (param i64 i64 i64 i64) (result i64)
+    (i64.add (i64.add (i64.mul (local.get 0) (local.get 1)) (local.get 2)) (local.get 3)))
+  (func (export "mul_imm_add") (param i64 i64) (result i64)
+    (i64.add (i64.mul (local.get 0) (i64.const 0x1_0000_0001)) (local.get 1)))
+  ;; the destination is a parameter that is also an operand
+  (func (export "mul_add_into") (param i64 i64 i64) (result i64)
+    (local.set 0 (i64.add (i64.mul (local.get 0) (local.get 1)) (local.get 0)))
+    (local.get 0))
+  (func (export "add3_32") (param i32 i32 i32) (result i32)
+    (i32.add (i32.add (local.get 0) (local.get 1)) (local.get 2)))
+  (func (export "add3_64") (param i64 i64 i64) (result i64)
+    (i64.add (local.get 2) (i64.add (local.get 0) (local.get 1))))
+  (func (export "add2_imm") (param i32 i32) (result i32)
+    (i32.add (i32.add (local.get 0) (local.get 1)) (i32.const -7)))
+  (func (export "and_add") (param i64 i64) (result i64)
+    (i64.add (i64.and (local.get 0) (i64.const 0xffff_ffff)) (local.get 1)))
+  (func (export "add_shr") (param i64 i64) (result i64)
+    (i64.shr_u (i64.add (local.get 0) (local.get 1)) (i64.const 32)))
+  (func (export "rotl_xor") (param i32 i32) (result i32)
+    (i32.xor (local.get 1) (i32.rotl (local.get 0) (i32.const 7))))
+  ;; SHA-256's big sigma: three rotations of one value, xored
+  (func (export "sigma") (param i32) (result i32)
+    (i32.xor
+      (i32.xor (i32.rotl (local.get 0) (i32.const 30)) (i32.rotl (local.get 0) (i32.const 19)))
+      (i32.rotl (local.get 0) (i32.const 10))))
+  (func (export "rotl_xor_rotl") (param i32 i32) (result i32)
+    (i32.xor (i32.rotl (local.get 0) (i32.const 5)) (i32.rotl (local.get 1) (i32.const 27))))
+  ;; the fused value kept in a local with local.tee, then used twice
+  (func (export "tee") (param i64 i64 i64) (result i64) (local i64)
+    (i64.add
+      (local.tee 3 (i64.add (i64.mul (local.get 0) (local.get 1)) (local.get 2)))
+      (local.get 3)))
+  ;; a load at base + constant: the addition wraps at 2^32 before the offset
+  (func (export "load_at") (param i32) (result i32)
+    (i32.load offset=4 (i32.add (local.get 0) (i32.const -8))))
+  (func (export "load64_at") (param i32) (result i64)
+    (i64.load (i32.add (local.get 0) (i32.const 65520))))
+)"#;
+
+/// Arguments that reach carries, wrap-arounds, shifts by 0 and 31 bits,
+/// and addresses in and out of bounds.
+const INPUTS: &[u64] = &[
+    0,
+    1,
+    2,
+    7,
+    8,
+    12,
+    0x7fff_ffff,
+    0x8000_0000,
+    0xffff_fff8,
+    0xffff_ffff,
+    0x1_0000_0000,
+    0xdead_beef_cafe_f00d,
+    u64::MAX,
+    65_520,
+    65_524,
+    65_528,
+];
+
+fn iris_call(
+    store: &mut engine::Store<()>,
+    instance: engine::Instance,
+    name: &str,
+    args: &[engine::Val],
+) -> Result<Vec<engine::Val>, String> {
+    let func = instance.get_func(&*store, name).expect("export");
+    let mut results = vec![engine::Val::I32(0); func.ty(&*store).results().len()];
+    func.call(store, args, &mut results)
+        .map(|()| results)
+        .map_err(|e| e.to_string())
+}
+
+#[test]
+fn fused_operators_agree_with_wasmi_on_every_input() {
+    let engine = engine::Engine::default();
+    let module = engine::Module::from_wat(&engine, WAT).expect("compiles");
+    let mut store = engine::Store::new(&engine, ());
+    let instance = engine::Linker::new(&engine)
+        .instantiate(&mut store, &module)
+        .expect("instantiates");
+    let bytes = wat::parse_str(WAT).expect("assembles");
+    let w_engine = wasmi::Engine::default();
+    let w_module = wasmi::Module::new(&w_engine, &bytes[..]).expect("wasmi compiles");
+    let mut w_store = wasmi::Store::new(&w_engine, ());
+    let w_instance = wasmi::Linker::<()>::new(&w_engine)
+        .instantiate_and_start(&mut w_store, &w_module)
+        .expect("wasmi instantiates");
+    let mut checked = 0;
+    for export in module.exports() {
+        let name = export.name;
+        let w_func = w_instance.get_func(&w_store, name).expect("wasmi export");
+        let ty = w_func.ty(&w_store);
+        let arity = ty.params().len();
+        // Every combination of inputs for up to two parameters, and a
+        // rotating choice beyond.
+        let combos = INPUTS.len().pow(arity.min(2) as u32);
+        for combo in 0..combos {
+            let pick = |i: usize| {
+                INPUTS[(combo / INPUTS.len().pow(i.min(1) as u32) + i * 5) % INPUTS.len()]
+            };
+            let mut args = Vec::new();
+            let mut w_args = Vec::new();
+            for (i, param) in ty.params().iter().enumerate() {
+                let v = pick(i);
+                match param {
+                    wasmi::ValType::I32 => {
+                        args.push(engine::Val::I32(v as i32));
+                        w_args.push(wasmi::Val::I32(v as i32));
+                    }
+                    _ => {
+                        args.push(engine::Val::I64(v as i64));
+                        w_args.push(wasmi::Val::I64(v as i64));
+                    }
+                }
+            }
+            let ours = iris_call(&mut store, instance, name, &args);
+            let mut w_results = vec![wasmi::Val::I32(0); ty.results().len()];
+            let theirs = w_func.call(&mut w_store, &w_args, &mut w_results);
+            match (&ours, theirs) {
+                (Ok(values), Ok(())) => {
+                    let ours: Vec<u64> = values
+                        .iter()
+                        .map(|v| match v {
+                            engine::Val::I32(x) => *x as u32 as u64,
+                            engine::Val::I64(x) => *x as u64,
+                            other => panic!("{name}: unexpected {other:?}"),
+                        })
+                        .collect();
+                    let theirs: Vec<u64> = w_results
+                        .iter()
+                        .map(|v| match v {
+                            wasmi::Val::I32(x) => *x as u32 as u64,
+                            wasmi::Val::I64(x) => *x as u64,
+                            other => panic!("{name}: unexpected {other:?}"),
+                        })
+                        .collect();
+                    assert_eq!(ours, theirs, "{name}{args:?}");
+                }
+                (Err(_), Err(_)) => {}
+                (ours, theirs) => panic!("{name}{args:?}: iris {ours:?}, wasmi {theirs:?}"),
+            }
+            checked += 1;
+        }
+    }
+    assert!(checked > 1_000, "{checked} calls compared");
+}
+
+#[test]
+fn a_load_whose_address_wraps_reads_low_memory() {
+    let engine = engine::Engine::default();
+    let module = engine::Module::from_wat(&engine, WAT).expect("compiles");
+    let mut store = engine::Store::new(&engine, ());
+    let instance = engine::Linker::new(&engine)
+        .instantiate(&mut store, &module)
+        .expect("instantiates");
+    // 4 + (4 - 8 mod 2^32) = 4 + 0xffff_fffc: out of bounds, not byte 0.
+    let err = iris_call(&mut store, instance, "load_at", &[engine::Val::I32(4)]).unwrap_err();
+    assert!(err.contains("out of bounds"), "{err}");
+    // 8 - 8 = 0, plus offset 4: bytes 4..8.
+    let ok = iris_call(&mut store, instance, "load_at", &[engine::Val::I32(8)]).unwrap();
+    assert_eq!(ok, vec![engine::Val::I32(0x0807_0605)]);
+    // 8 + 65520 = 65528: the last 8 bytes of memory.
+    let ok = iris_call(&mut store, instance, "load64_at", &[engine::Val::I32(8)]).unwrap();
+    assert_eq!(ok, vec![engine::Val::I64(0xf8f7_f6f5_f4f3_f2f1_u64 as i64)]);
+}
+
+/// Instructions Iris runs for a module with one function of `body`.
+fn instructions(params: &str, result: &str, body: &str) -> usize {
+    let wat = format!(
+        "(module (memory 1) (func (export \"f\") (param {params}) (result {result}) {body}))"
+    );
+    let engine = engine::Engine::default();
+    engine::Module::from_wat(&engine, &wat)
+        .expect("compiles")
+        .instruction_count()
+}
+
+#[test]
+fn each_pattern_becomes_one_instruction() {
+    // Each body: the fused instruction and the return.
+    let cases = [
+        ("i64 i64 i64", "i64", "(i64.add (i64.mul (local.get 0) (local.get 1)) (local.get 2))"),
+        ("i64 i64 i64", "i64", "(i64.add (i64.add (i64.mul (local.get 0) (local.get 1)) (local.get 2)) (local.get 1))"),
+        ("i64 i64", "i64", "(i64.add (i64.mul (local.get 0) (i64.const 3)) (local.get 1))"),
+        ("i32 i32 i32", "i32", "(i32.add (i32.add (local.get 0) (local.get 1)) (local.get 2))"),
+        ("i64 i64 i64", "i64", "(i64.add (i64.add (local.get 0) (local.get 1)) (local.get 2))"),
+        ("i32 i32", "i32", "(i32.add (i32.add (local.get 0) (local.get 1)) (i32.const 9))"),
+        ("i64 i64", "i64", "(i64.add (i64.and (local.get 0) (i64.const 255)) (local.get 1))"),
+        ("i64 i64", "i64", "(i64.shr_u (i64.add (local.get 0) (local.get 1)) (i64.const 32))"),
+        ("i32 i32", "i32", "(i32.xor (i32.rotl (local.get 0) (i32.const 7)) (local.get 1))"),
+        ("i32 i32", "i32", "(i32.xor (i32.rotl (local.get 0) (i32.const 7)) (i32.rotl (local.get 1) (i32.const 9)))"),
+        ("i32", "i32", "(i32.load (i32.add (local.get 0) (i32.const -4)))"),
+        ("i32", "i64", "(i64.load offset=8 (i32.add (local.get 0) (i32.const 16)))"),
+    ];
+    for (params, result, body) in cases {
+        assert_eq!(instructions(params, result, body), 2, "{body}");
+    }
+    // A value kept in a local is not a temporary: no fusion past it.
+    let kept =
+        "(local.set 1 (i64.mul (local.get 0) (local.get 0))) (i64.add (local.get 1) (local.get 1))";
+    assert_eq!(instructions("i64 i64", "i64", kept), 3, "{kept}");
+}
