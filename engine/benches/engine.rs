@@ -257,12 +257,9 @@ fn spec_modules(count: usize) -> Vec<(String, Vec<u8>)> {
     modules
 }
 
-fn translation(budget: Duration) {
-    println!("\ntranslation: decode + validate + translate, MB/s (higher is better)");
-    println!(
-        "{:<24} {:>9} {:>10} {:>12} {:>12} {:>12}",
-        "module", "bytes", "iris", "wasmi eager", "wasmi lazy", "time ratio"
-    );
+/// The modules of the translation table: the kernels and the largest
+/// modules of the spec suite.
+fn translation_modules() -> Vec<(String, Vec<u8>)> {
     let mut modules: Vec<(String, Vec<u8>)> = KERNELS
         .iter()
         .filter_map(|k| {
@@ -271,6 +268,16 @@ fn translation(budget: Duration) {
         })
         .collect();
     modules.extend(spec_modules(5));
+    modules
+}
+
+fn translation(budget: Duration) {
+    println!("\ntranslation: decode + validate + translate, MB/s (higher is better)");
+    println!(
+        "{:<24} {:>9} {:>10} {:>12} {:>12} {:>12}",
+        "module", "bytes", "iris", "wasmi eager", "wasmi lazy", "time ratio"
+    );
+    let modules = translation_modules();
     let iris = engine::Engine::default();
     let mut eager = wasmi::Config::default();
     eager.compilation_mode(wasmi::CompilationMode::Eager);
@@ -328,6 +335,31 @@ fn main() {
             Iris::new(&bytes, fuel).call(n)
         };
         println!("{} = {result}", kernel.name);
+        return;
+    }
+    // `--profile-translate NAME N`: translates module NAME of the translation
+    // table N times on Iris (or wasmi's eager translation with `--wasmi`).
+    if let Some(at) = args.iter().position(|a| a == "--profile-translate") {
+        let name = args.get(at + 1).expect("--profile-translate NAME N");
+        let n: usize = args
+            .get(at + 2)
+            .and_then(|n| n.parse().ok())
+            .expect("--profile-translate NAME N");
+        let (_, bytes) = translation_modules()
+            .into_iter()
+            .find(|(m, _)| m == name)
+            .expect("a module of the translation table");
+        let iris = engine::Engine::default();
+        let mut eager = wasmi::Config::default();
+        eager.compilation_mode(wasmi::CompilationMode::Eager);
+        let eager = wasmi::Engine::new(&eager);
+        for _ in 0..n {
+            if args.iter().any(|a| a == "--wasmi") {
+                std::hint::black_box(wasmi::Module::new(&eager, &bytes[..]).ok());
+            } else {
+                std::hint::black_box(engine::Module::new(&iris, &bytes).ok());
+            }
+        }
         return;
     }
     // `cargo test --benches` runs this binary with `--test`: one short pass.

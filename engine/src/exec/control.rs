@@ -176,9 +176,6 @@ pub(super) fn ReturnSlot(ip: Ip, regs: Regs, _: *mut u8, _: usize, cx: &mut Cx<'
 #[inline(always)]
 fn call_wasm(cx: &mut Cx<'_>, resume: Ip, instance: u32, func: u32, at: Slot) -> Ip {
     let new_base = cx.base + at as usize;
-    if cx.depth_base + cx.stack.frames.len() + 2 > cx.max_depth {
-        return cx.trap(TrapCode::StackOverflow);
-    }
     let inst = match instance == cx.instance {
         true => cx.inst,
         false => &cx.instances[instance as usize],
@@ -186,15 +183,15 @@ fn call_wasm(cx: &mut Cx<'_>, resume: Ip, instance: u32, func: u32, at: Slot) ->
     let Some(callee) = inst.module.code.get(func as usize) else {
         return cx.trap(TrapCode::Unreachable);
     };
-    if cx.slots_base + new_base + callee.frame_size as usize > cx.max_slots {
-        return cx.trap(TrapCode::StackOverflow);
-    }
-    if new_base + FRAME_WINDOW > cx.stack.slots.len() {
-        grow_slots(&mut cx.stack.slots, new_base + FRAME_WINDOW);
-    }
-    let locals = new_base + callee.num_params as usize..new_base + callee.num_locals as usize;
-    if !locals.is_empty() {
-        cx.stack.slots[locals].fill(0);
+    // The call depth, the value-stack limit and the window in one test on
+    // the way in; which one failed is sorted out off this path.
+    if cx.stack.frames.len() >= cx.frame_limit
+        || new_base + callee.frame_size as usize > cx.slot_limit
+        || new_base + FRAME_WINDOW > cx.stack.slots.len()
+    {
+        if let Err(code) = make_room(cx, new_base, callee.frame_size as usize) {
+            return cx.trap(code);
+        }
     }
     let frame = cx.frame_at(resume);
     cx.stack.frames.push(frame);
@@ -202,17 +199,32 @@ fn call_wasm(cx: &mut Cx<'_>, resume: Ip, instance: u32, func: u32, at: Slot) ->
     cx.func = func;
     cx.base = new_base;
     cx.refresh_regs();
+    // Declared locals start at zero; the window holds every slot below
+    // `num_locals <= frame_size <= 2^16`.
+    for slot in callee.num_params..callee.num_locals {
+        set(cx.regs, slot as Slot, 0);
+    }
     callee.code.as_ptr()
 }
 
-/// Makes the value stack at least `need` slots long.
+/// A call's limits and room, off the hot path: a stack overflow if the
+/// call depth or the value-stack limit would be passed, or else a value
+/// stack grown to hold the callee's window.
 #[cold]
 #[inline(never)]
-fn grow_slots(slots: &mut Vec<u64>, need: usize) {
-    // A zeroed allocation: the OS supplies the pages lazily.
-    let mut grown = vec![0u64; need.max(slots.len() * 2)];
-    grown[..slots.len()].copy_from_slice(slots);
-    *slots = grown;
+fn make_room(cx: &mut Cx<'_>, new_base: usize, frame_size: usize) -> Result<(), TrapCode> {
+    if cx.stack.frames.len() >= cx.frame_limit || new_base + frame_size > cx.slot_limit {
+        return Err(TrapCode::StackOverflow);
+    }
+    let slots = &mut cx.stack.slots;
+    let need = new_base + FRAME_WINDOW;
+    if need > slots.len() {
+        // A zeroed allocation: the OS supplies the pages lazily.
+        let mut grown = vec![0u64; need.max(slots.len() * 2)];
+        grown[..slots.len()].copy_from_slice(slots);
+        *slots = grown;
+    }
+    Ok(())
 }
 
 /// Calls store function `func` with its frame at slot `at`: enters it if

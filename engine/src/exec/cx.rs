@@ -37,12 +37,13 @@ pub(crate) struct Cx<'a> {
     /// What a page of `memory.grow` costs (0 unmetered).
     pub(super) grow_cost: u64,
     pub(super) model: &'a dyn CostModel,
-    pub(super) max_depth: usize,
-    pub(super) max_slots: usize,
-    /// Frames of the activations below this one (host calls back into Wasm).
-    pub(super) depth_base: usize,
-    /// Slots those activations use.
-    pub(super) slots_base: usize,
+    /// A call traps with a stack overflow when this many frames are
+    /// suspended: the call depth limit, less the frames of activations
+    /// below this one (host calls back into Wasm) and the running frame.
+    pub(super) frame_limit: usize,
+    /// The slots this activation may use: the value-stack limit, less what
+    /// the activations below it use.
+    pub(super) slot_limit: usize,
     pub(super) stack: &'a mut ValueStack,
     /// The running frame: its store instance, function, code and base slot.
     pub(super) instance: u32,
@@ -104,10 +105,8 @@ impl<'a> Cx<'a> {
                 0
             },
             model: &*config.cost_model,
-            max_depth: config.max_call_depth as usize,
-            max_slots: config.max_value_stack as usize,
-            depth_base: depth_base as usize,
-            slots_base,
+            frame_limit: (config.max_call_depth as usize).saturating_sub(depth_base as usize + 1),
+            slot_limit: (config.max_value_stack as usize).saturating_sub(slots_base),
             stack,
             instance: top.instance,
             inst,
