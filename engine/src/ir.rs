@@ -273,6 +273,20 @@ macro_rules! define_instr {
             /// `dst = rotl(a, imm_a) ^ rotl(b, imm_b)` (i32; fused
             /// `i32.rotl`, `i32.rotl`, `i32.xor`).
             I32RotlXorRotl { dst: Slot, a: Slot, b: Slot, imm_a: i32, imm_b: i32 },
+            /// `dst = a ^ b ^ c` (i64; two fused `i64.xor`).
+            I64Xor3 { dst: Slot, a: Slot, b: Slot, c: Slot },
+            /// `dst = rotl(a, imm) ^ c` (i64; fused `i64.rotl`, `i64.xor`).
+            I64RotlImmXor { dst: Slot, a: Slot, c: Slot, imm: i64 },
+            /// `dst = rotl(a ^ b, imm)` (i64; fused `i64.xor`, `i64.rotl`).
+            I64XorRotlImm { dst: Slot, a: Slot, b: Slot, imm: i64 },
+            /// `dst = (a ^ imm) & c` (i64; fused `i64.xor`, `i64.and`: with
+            /// `imm = -1`, an and-not).
+            I64XorImmAnd { dst: Slot, a: Slot, c: Slot, imm: i64 },
+            /// `dst = (a ^ imm) & c` (i32; fused `i32.xor`, `i32.and`).
+            I32XorImmAnd { dst: Slot, a: Slot, c: Slot, imm: i32 },
+            /// `dst = (a >> imm) ^ c` (i32, unsigned shift; fused
+            /// `i32.shr_u`, `i32.xor`).
+            I32ShrUImmXor { dst: Slot, a: Slot, c: Slot, imm: i32 },
             /// `i32.load` at `offset` from address `base + imm` (wrapping, as
             /// the fused `i32.add` computes it).
             I32LoadAt { dst: Slot, base: Slot, imm: i32, offset: u32 },
@@ -419,6 +433,21 @@ macro_rules! define_instr {
                 (BinOp::I64Add, Instr::I64AndImm { lhs: a, imm, .. }) => {
                     Instr::I64AndImmAdd { dst, a, c: x, imm }
                 }
+                (BinOp::I64Xor, Instr::I64Xor { lhs: a, rhs: b, .. }) => {
+                    Instr::I64Xor3 { dst, a, b, c: x }
+                }
+                (BinOp::I64Xor, Instr::I64RotlImm { lhs: a, imm, .. }) => {
+                    Instr::I64RotlImmXor { dst, a, c: x, imm }
+                }
+                (BinOp::I64And, Instr::I64XorImm { lhs: a, imm, .. }) => {
+                    Instr::I64XorImmAnd { dst, a, c: x, imm }
+                }
+                (BinOp::I32And, Instr::I32XorImm { lhs: a, imm, .. }) => {
+                    Instr::I32XorImmAnd { dst, a, c: x, imm }
+                }
+                (BinOp::I32Xor, Instr::I32ShrUImm { lhs: a, imm, .. }) => {
+                    Instr::I32ShrUImmXor { dst, a, c: x, imm }
+                }
                 _ => {
                     let _ = t;
                     return None;
@@ -436,6 +465,9 @@ macro_rules! define_instr {
                 }
                 (BinOp::I32Add, Instr::I32Add { lhs: a, rhs: b, .. }) => {
                     Instr::I32Add2Imm { dst, a, b, imm: value as i32 }
+                }
+                (BinOp::I64Rotl, Instr::I64Xor { lhs: a, rhs: b, .. }) => {
+                    Instr::I64XorRotlImm { dst, a, b, imm: value as i64 }
                 }
                 _ => return None,
             })
@@ -476,6 +508,12 @@ macro_rules! define_instr {
                 | Instr::I64AddShrUImm { dst, .. }
                 | Instr::I32Add2Imm { dst, .. }
                 | Instr::I32RotlXorRotl { dst, .. }
+                | Instr::I64Xor3 { dst, .. }
+                | Instr::I64RotlImmXor { dst, .. }
+                | Instr::I64XorRotlImm { dst, .. }
+                | Instr::I64XorImmAnd { dst, .. }
+                | Instr::I32XorImmAnd { dst, .. }
+                | Instr::I32ShrUImmXor { dst, .. }
                 | Instr::I32LoadAt { dst, .. }
                 | Instr::I64LoadAt { dst, .. }
                 | Instr::Select { dst, .. }

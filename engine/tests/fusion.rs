@@ -40,6 +40,21 @@ const WAT: &str = r#"(module
       (i32.rotl (local.get 0) (i32.const 10))))
   (func (export "rotl_xor_rotl") (param i32 i32) (result i32)
     (i32.xor (i32.rotl (local.get 0) (i32.const 5)) (i32.rotl (local.get 1) (i32.const 27))))
+  ;; Keccak's theta, rho and chi, SHA-256's sigma and choice
+  (func (export "xor3") (param i64 i64 i64) (result i64)
+    (i64.xor (i64.xor (local.get 0) (local.get 1)) (local.get 2)))
+  (func (export "rotl_xor64") (param i64 i64) (result i64)
+    (i64.xor (local.get 1) (i64.rotl (local.get 0) (i64.const 1))))
+  (func (export "xor_rotl64") (param i64 i64) (result i64)
+    (i64.rotl (i64.xor (local.get 0) (local.get 1)) (i64.const 44)))
+  (func (export "chi") (param i64 i64 i64) (result i64)
+    (i64.xor (local.get 0) (i64.and (i64.xor (local.get 1) (i64.const -1)) (local.get 2))))
+  (func (export "choice") (param i32 i32 i32) (result i32)
+    (i32.xor
+      (i32.and (local.get 0) (local.get 1))
+      (i32.and (i32.xor (local.get 0) (i32.const -1)) (local.get 2))))
+  (func (export "small_sigma") (param i32 i32) (result i32)
+    (i32.xor (i32.shr_u (local.get 0) (i32.const 3)) (local.get 1)))
   ;; the fused value kept in a local with local.tee, then used twice
   (func (export "tee") (param i64 i64 i64) (result i64) (local i64)
     (i64.add
@@ -207,6 +222,12 @@ fn each_pattern_becomes_one_instruction() {
         ("i32 i32", "i32", "(i32.xor (i32.rotl (local.get 0) (i32.const 7)) (i32.rotl (local.get 1) (i32.const 9)))"),
         ("i32", "i32", "(i32.load (i32.add (local.get 0) (i32.const -4)))"),
         ("i32", "i64", "(i64.load offset=8 (i32.add (local.get 0) (i32.const 16)))"),
+        ("i64 i64 i64", "i64", "(i64.xor (i64.xor (local.get 0) (local.get 1)) (local.get 2))"),
+        ("i64 i64", "i64", "(i64.xor (i64.rotl (local.get 0) (i64.const 1)) (local.get 1))"),
+        ("i64 i64", "i64", "(i64.rotl (i64.xor (local.get 0) (local.get 1)) (i64.const 3))"),
+        ("i64 i64", "i64", "(i64.and (i64.xor (local.get 0) (i64.const -1)) (local.get 1))"),
+        ("i32 i32", "i32", "(i32.and (i32.xor (local.get 0) (i32.const -1)) (local.get 1))"),
+        ("i32 i32", "i32", "(i32.xor (i32.shr_u (local.get 0) (i32.const 3)) (local.get 1))"),
     ];
     for (params, result, body) in cases {
         assert_eq!(instructions(params, result, body), 2, "{body}");

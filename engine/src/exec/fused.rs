@@ -129,3 +129,45 @@ pub(super) fn I64LoadAt(ip: Ip, regs: Regs, mem: *mut u8, len: usize, cx: &mut C
     }
     next!(ip.wrapping_add(1), regs, mem, len, cx)
 }
+
+pub(super) fn I64Xor3(ip: Ip, regs: Regs, mem: *mut u8, len: usize, cx: &mut Cx<'_>) -> Ip {
+    decode!(ip, cx, Instr::I64Xor3 { dst, a, b, c });
+    let x = num::i64_xor(get(regs, a), get(regs, b));
+    set(regs, dst, num::i64_xor(x, get(regs, c)));
+    next!(ip.wrapping_add(1), regs, mem, len, cx)
+}
+
+pub(super) fn I64RotlImmXor(ip: Ip, regs: Regs, mem: *mut u8, len: usize, cx: &mut Cx<'_>) -> Ip {
+    decode!(ip, cx, Instr::I64RotlImmXor { dst, a, c, imm });
+    let rotated = num::i64_rotl(get(regs, a), imm as u64);
+    set(regs, dst, num::i64_xor(rotated, get(regs, c)));
+    next!(ip.wrapping_add(1), regs, mem, len, cx)
+}
+
+pub(super) fn I64XorRotlImm(ip: Ip, regs: Regs, mem: *mut u8, len: usize, cx: &mut Cx<'_>) -> Ip {
+    decode!(ip, cx, Instr::I64XorRotlImm { dst, a, b, imm });
+    let x = num::i64_xor(get(regs, a), get(regs, b));
+    set(regs, dst, num::i64_rotl(x, imm as u64));
+    next!(ip.wrapping_add(1), regs, mem, len, cx)
+}
+
+pub(super) fn I64XorImmAnd(ip: Ip, regs: Regs, mem: *mut u8, len: usize, cx: &mut Cx<'_>) -> Ip {
+    decode!(ip, cx, Instr::I64XorImmAnd { dst, a, c, imm });
+    let x = num::i64_xor(get(regs, a), imm as u64);
+    set(regs, dst, num::i64_and(x, get(regs, c)));
+    next!(ip.wrapping_add(1), regs, mem, len, cx)
+}
+
+pub(super) fn I32XorImmAnd(ip: Ip, regs: Regs, mem: *mut u8, len: usize, cx: &mut Cx<'_>) -> Ip {
+    decode!(ip, cx, Instr::I32XorImmAnd { dst, a, c, imm });
+    let x = num::i32_xor(get(regs, a), imm as u64);
+    set(regs, dst, num::i32_and(x, get(regs, c)));
+    next!(ip.wrapping_add(1), regs, mem, len, cx)
+}
+
+pub(super) fn I32ShrUImmXor(ip: Ip, regs: Regs, mem: *mut u8, len: usize, cx: &mut Cx<'_>) -> Ip {
+    decode!(ip, cx, Instr::I32ShrUImmXor { dst, a, c, imm });
+    let shifted = num::i32_shr_u(get(regs, a), imm as u64);
+    set(regs, dst, num::i32_xor(shifted, get(regs, c)));
+    next!(ip.wrapping_add(1), regs, mem, len, cx)
+}
