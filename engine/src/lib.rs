@@ -40,6 +40,7 @@ mod extern_;
 mod func;
 mod instance;
 mod ir;
+mod linear;
 mod linker;
 mod module;
 mod profile;

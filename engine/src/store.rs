@@ -98,7 +98,7 @@ pub(crate) enum FuncKind {
 /// A linear memory.
 #[derive(Debug, Default)]
 pub(crate) struct MemoryEntity {
-    pub(crate) bytes: Vec<u8>,
+    pub(crate) bytes: crate::linear::LinearBytes,
     pub(crate) ty: MemoryType,
     /// The most pages it may grow to: its maximum, capped by the config.
     pub(crate) limit: u32,
@@ -115,19 +115,14 @@ impl MemoryEntity {
             .into());
         }
         let size = ty.min as usize * PAGE_SIZE;
-        // The reservation only asks whether the allocator can give `size`
-        // bytes (refusing cleanly when not); the memory itself is then a
-        // zeroed allocation, which the OS supplies lazily, so pages the
-        // program never touches cost nothing resident.
-        let mut probe: Vec<u8> = Vec::new();
-        probe.try_reserve_exact(size).map_err(|_| {
+        // Refused cleanly when the system cannot give `size` bytes; pages
+        // the program never touches cost nothing resident.
+        let bytes = crate::linear::LinearBytes::zeroed(size).ok_or_else(|| {
             Error::from(LimitError::MemoryPages {
                 pages: u64::from(ty.min),
                 max: config_max,
             })
         })?;
-        drop(probe);
-        let bytes = vec![0u8; size];
         Ok(Self { bytes, ty, limit })
     }
 
@@ -143,10 +138,7 @@ impl MemoryEntity {
         if new > self.limit {
             return None;
         }
-        let size = new as usize * PAGE_SIZE;
-        let extra = size - self.bytes.len();
-        self.bytes.try_reserve_exact(extra).ok()?;
-        self.bytes.resize(size, 0);
+        self.bytes.grow_to(new as usize * PAGE_SIZE)?;
         Some(old)
     }
 }
