@@ -1,173 +1,70 @@
-//! Handlers of fused instructions: two Wasm operators in one dispatch,
-//! where the first computes a temporary that only the second reads.
+//! Handlers of fused instructions: two or three Wasm operators in one
+//! dispatch, where each computes a temporary that only the next reads.
 
 #![allow(non_snake_case)]
 
 use super::cx::Cx;
 use super::dispatch::{next, Ip, Regs};
 use super::handlers::{decode, get, load, set};
-use super::num;
+use super::num::*;
 use crate::ir::Instr;
 use crate::trap::TrapCode;
 
-pub(super) fn I64MulAdd(ip: Ip, regs: Regs, mem: *mut u8, len: usize, cx: &mut Cx<'_>) -> Ip {
-    decode!(ip, cx, Instr::I64MulAdd { dst, a, b, c });
-    let product = num::i64_mul(get(regs, a), get(regs, b));
-    set(regs, dst, num::i64_add(product, get(regs, c)));
-    next!(ip.wrapping_add(1), regs, mem, len, cx)
+/// Handlers that compute `dst` from their slot operands (read as `u64`
+/// values under their field names) and immediates (`imm`, `imm_a`,
+/// `imm_b`, as their bits).
+macro_rules! fused {
+    ($($name:ident { $($slot:ident),* $(; $($imm:ident),*)? } => $value:expr;)*) => {
+        $(
+            pub(super) fn $name(ip: Ip, regs: Regs, mem: *mut u8, len: usize, cx: &mut Cx<'_>) -> Ip {
+                decode!(ip, cx, Instr::$name { dst, $($slot,)* $($($imm,)*)? });
+                $( let $slot = get(regs, $slot); )*
+                $( $( let $imm = $imm as u64; )* )?
+                set(regs, dst, $value);
+                next!(ip.wrapping_add(1), regs, mem, len, cx)
+            }
+        )*
+    };
 }
 
-pub(super) fn I64MulImmAdd(ip: Ip, regs: Regs, mem: *mut u8, len: usize, cx: &mut Cx<'_>) -> Ip {
-    decode!(ip, cx, Instr::I64MulImmAdd { dst, a, c, imm });
-    let product = num::i64_mul(get(regs, a), imm as u64);
-    set(regs, dst, num::i64_add(product, get(regs, c)));
-    next!(ip.wrapping_add(1), regs, mem, len, cx)
+fused! {
+    I64MulAdd { a, b, c } => i64_add(i64_mul(a, b), c);
+    I64MulAdd2 { a, b, c, d } => i64_add(i64_add(i64_mul(a, b), c), d);
+    I64MulImmAdd { a, c; imm } => i64_add(i64_mul(a, imm), c);
+    I32Add3 { a, b, c } => i32_add(i32_add(a, b), c);
+    I64Add3 { a, b, c } => i64_add(i64_add(a, b), c);
+    I32Add2Imm { a, b; imm } => i32_add(i32_add(a, b), imm);
+    I64AndImmAdd { a, c; imm } => i64_add(i64_and(a, imm), c);
+    I64AddShrUImm { a, b; imm } => i64_shr_u(i64_add(a, b), imm);
+    I32RotlImmXor { a, c; imm } => i32_xor(i32_rotl(a, imm), c);
+    I32RotlXorRotl { a, b; imm_a, imm_b } => i32_xor(i32_rotl(a, imm_a), i32_rotl(b, imm_b));
+    I64RotlImmXor { a, c; imm } => i64_xor(i64_rotl(a, imm), c);
+    I64XorRotlImm { a, b; imm } => i64_rotl(i64_xor(a, b), imm);
+    I64Xor3 { a, b, c } => i64_xor(i64_xor(a, b), c);
+    I64XorImmAnd { a, c; imm } => i64_and(i64_xor(a, imm), c);
+    I32XorImmAnd { a, c; imm } => i32_and(i32_xor(a, imm), c);
+    I32ShrUImmXor { a, c; imm } => i32_xor(i32_shr_u(a, imm), c);
 }
 
-pub(super) fn I32Add3(ip: Ip, regs: Regs, mem: *mut u8, len: usize, cx: &mut Cx<'_>) -> Ip {
-    decode!(ip, cx, Instr::I32Add3 { dst, a, b, c });
-    let sum = num::i32_add(get(regs, a), get(regs, b));
-    set(regs, dst, num::i32_add(sum, get(regs, c)));
-    next!(ip.wrapping_add(1), regs, mem, len, cx)
+/// Loads at `offset` from `base + imm`, the add wrapping at 2^32 as the
+/// fused `i32.add` does.
+macro_rules! load_at {
+    ($($name:ident $bytes:literal $widen:ident;)*) => {
+        $(
+            pub(super) fn $name(ip: Ip, regs: Regs, mem: *mut u8, len: usize, cx: &mut Cx<'_>) -> Ip {
+                decode!(ip, cx, Instr::$name { dst, base, imm, offset });
+                let addr = i32_add(get(regs, base), imm as u64);
+                match load::<$bytes>(mem, len, addr, offset) {
+                    Some(bytes) => set(regs, dst, $widen(bytes)),
+                    None => return cx.trap(TrapCode::MemoryOutOfBounds),
+                }
+                next!(ip.wrapping_add(1), regs, mem, len, cx)
+            }
+        )*
+    };
 }
 
-pub(super) fn I64Add3(ip: Ip, regs: Regs, mem: *mut u8, len: usize, cx: &mut Cx<'_>) -> Ip {
-    decode!(ip, cx, Instr::I64Add3 { dst, a, b, c });
-    let sum = num::i64_add(get(regs, a), get(regs, b));
-    set(regs, dst, num::i64_add(sum, get(regs, c)));
-    next!(ip.wrapping_add(1), regs, mem, len, cx)
-}
-
-pub(super) fn I32RotlImmXor(ip: Ip, regs: Regs, mem: *mut u8, len: usize, cx: &mut Cx<'_>) -> Ip {
-    decode!(ip, cx, Instr::I32RotlImmXor { dst, a, c, imm });
-    let rotated = num::i32_rotl(get(regs, a), imm as u64);
-    set(regs, dst, num::i32_xor(rotated, get(regs, c)));
-    next!(ip.wrapping_add(1), regs, mem, len, cx)
-}
-
-pub(super) fn I64MulAdd2(ip: Ip, regs: Regs, mem: *mut u8, len: usize, cx: &mut Cx<'_>) -> Ip {
-    decode!(ip, cx, Instr::I64MulAdd2 { dst, a, b, c, d });
-    let product = num::i64_mul(get(regs, a), get(regs, b));
-    let sum = num::i64_add(product, get(regs, c));
-    set(regs, dst, num::i64_add(sum, get(regs, d)));
-    next!(ip.wrapping_add(1), regs, mem, len, cx)
-}
-
-pub(super) fn I64AndImmAdd(ip: Ip, regs: Regs, mem: *mut u8, len: usize, cx: &mut Cx<'_>) -> Ip {
-    decode!(ip, cx, Instr::I64AndImmAdd { dst, a, c, imm });
-    let masked = num::i64_and(get(regs, a), imm as u64);
-    set(regs, dst, num::i64_add(masked, get(regs, c)));
-    next!(ip.wrapping_add(1), regs, mem, len, cx)
-}
-
-pub(super) fn I64AddShrUImm(ip: Ip, regs: Regs, mem: *mut u8, len: usize, cx: &mut Cx<'_>) -> Ip {
-    decode!(ip, cx, Instr::I64AddShrUImm { dst, a, b, imm });
-    let sum = num::i64_add(get(regs, a), get(regs, b));
-    set(regs, dst, num::i64_shr_u(sum, imm as u64));
-    next!(ip.wrapping_add(1), regs, mem, len, cx)
-}
-
-pub(super) fn I32Add2Imm(ip: Ip, regs: Regs, mem: *mut u8, len: usize, cx: &mut Cx<'_>) -> Ip {
-    decode!(ip, cx, Instr::I32Add2Imm { dst, a, b, imm });
-    let sum = num::i32_add(get(regs, a), get(regs, b));
-    set(regs, dst, num::i32_add(sum, imm as u64));
-    next!(ip.wrapping_add(1), regs, mem, len, cx)
-}
-
-pub(super) fn I32RotlXorRotl(ip: Ip, regs: Regs, mem: *mut u8, len: usize, cx: &mut Cx<'_>) -> Ip {
-    decode!(
-        ip,
-        cx,
-        Instr::I32RotlXorRotl {
-            dst,
-            a,
-            b,
-            imm_a,
-            imm_b
-        }
-    );
-    let left = num::i32_rotl(get(regs, a), imm_a as u64);
-    let right = num::i32_rotl(get(regs, b), imm_b as u64);
-    set(regs, dst, num::i32_xor(left, right));
-    next!(ip.wrapping_add(1), regs, mem, len, cx)
-}
-
-pub(super) fn I32LoadAt(ip: Ip, regs: Regs, mem: *mut u8, len: usize, cx: &mut Cx<'_>) -> Ip {
-    decode!(
-        ip,
-        cx,
-        Instr::I32LoadAt {
-            dst,
-            base,
-            imm,
-            offset
-        }
-    );
-    let addr = num::i32_add(get(regs, base), imm as u64);
-    match load::<4>(mem, len, addr, offset) {
-        Some(bytes) => set(regs, dst, num::load_u32(bytes)),
-        None => return cx.trap(TrapCode::MemoryOutOfBounds),
-    }
-    next!(ip.wrapping_add(1), regs, mem, len, cx)
-}
-
-pub(super) fn I64LoadAt(ip: Ip, regs: Regs, mem: *mut u8, len: usize, cx: &mut Cx<'_>) -> Ip {
-    decode!(
-        ip,
-        cx,
-        Instr::I64LoadAt {
-            dst,
-            base,
-            imm,
-            offset
-        }
-    );
-    let addr = num::i32_add(get(regs, base), imm as u64);
-    match load::<8>(mem, len, addr, offset) {
-        Some(bytes) => set(regs, dst, num::load_u64(bytes)),
-        None => return cx.trap(TrapCode::MemoryOutOfBounds),
-    }
-    next!(ip.wrapping_add(1), regs, mem, len, cx)
-}
-
-pub(super) fn I64Xor3(ip: Ip, regs: Regs, mem: *mut u8, len: usize, cx: &mut Cx<'_>) -> Ip {
-    decode!(ip, cx, Instr::I64Xor3 { dst, a, b, c });
-    let x = num::i64_xor(get(regs, a), get(regs, b));
-    set(regs, dst, num::i64_xor(x, get(regs, c)));
-    next!(ip.wrapping_add(1), regs, mem, len, cx)
-}
-
-pub(super) fn I64RotlImmXor(ip: Ip, regs: Regs, mem: *mut u8, len: usize, cx: &mut Cx<'_>) -> Ip {
-    decode!(ip, cx, Instr::I64RotlImmXor { dst, a, c, imm });
-    let rotated = num::i64_rotl(get(regs, a), imm as u64);
-    set(regs, dst, num::i64_xor(rotated, get(regs, c)));
-    next!(ip.wrapping_add(1), regs, mem, len, cx)
-}
-
-pub(super) fn I64XorRotlImm(ip: Ip, regs: Regs, mem: *mut u8, len: usize, cx: &mut Cx<'_>) -> Ip {
-    decode!(ip, cx, Instr::I64XorRotlImm { dst, a, b, imm });
-    let x = num::i64_xor(get(regs, a), get(regs, b));
-    set(regs, dst, num::i64_rotl(x, imm as u64));
-    next!(ip.wrapping_add(1), regs, mem, len, cx)
-}
-
-pub(super) fn I64XorImmAnd(ip: Ip, regs: Regs, mem: *mut u8, len: usize, cx: &mut Cx<'_>) -> Ip {
-    decode!(ip, cx, Instr::I64XorImmAnd { dst, a, c, imm });
-    let x = num::i64_xor(get(regs, a), imm as u64);
-    set(regs, dst, num::i64_and(x, get(regs, c)));
-    next!(ip.wrapping_add(1), regs, mem, len, cx)
-}
-
-pub(super) fn I32XorImmAnd(ip: Ip, regs: Regs, mem: *mut u8, len: usize, cx: &mut Cx<'_>) -> Ip {
-    decode!(ip, cx, Instr::I32XorImmAnd { dst, a, c, imm });
-    let x = num::i32_xor(get(regs, a), imm as u64);
-    set(regs, dst, num::i32_and(x, get(regs, c)));
-    next!(ip.wrapping_add(1), regs, mem, len, cx)
-}
-
-pub(super) fn I32ShrUImmXor(ip: Ip, regs: Regs, mem: *mut u8, len: usize, cx: &mut Cx<'_>) -> Ip {
-    decode!(ip, cx, Instr::I32ShrUImmXor { dst, a, c, imm });
-    let shifted = num::i32_shr_u(get(regs, a), imm as u64);
-    set(regs, dst, num::i32_xor(shifted, get(regs, c)));
-    next!(ip.wrapping_add(1), regs, mem, len, cx)
+load_at! {
+    I32LoadAt 4 load_u32;
+    I64LoadAt 8 load_u64;
 }

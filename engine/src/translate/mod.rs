@@ -328,15 +328,31 @@ impl<'a> Translator<'a> {
     /// The last instruction, if it may still be rewritten and it wrote
     /// `slot`.
     fn last_writer_of(&mut self, slot: Slot) -> Option<&mut Instr> {
-        let last = self.code.len().checked_sub(1)?;
-        if last < self.barrier {
-            return None;
-        }
+        let last = self.rewritable()?;
         let instr = &mut self.code[last];
         match result_slot(instr) {
             Some(dst) if *dst == slot => Some(instr),
             _ => None,
         }
+    }
+
+    /// The index of the last instruction, if no label stands after it (so
+    /// a peephole may still rewrite it).
+    fn rewritable(&self) -> Option<usize> {
+        self.code
+            .len()
+            .checked_sub(1)
+            .filter(|&at| at >= self.barrier)
+    }
+
+    /// The last instruction and its index, if it may still be rewritten,
+    /// with the slot it wrote.
+    fn producer(&self) -> Option<(usize, Instr, Slot)> {
+        let last = self.rewritable()?;
+        let instr = self.code[last];
+        let mut written = instr;
+        let slot = *result_slot(&mut written)?;
+        Some((last, instr, slot))
     }
 
     fn local_set(&mut self, n: u32, tee: bool) {
@@ -406,15 +422,10 @@ impl<'a> Translator<'a> {
     /// `dst = op(t, value)`, if it computed temporary `t` (which nothing else
     /// reads) and the pair has a fused form.
     fn fuse_imm(&mut self, op: BinOp, dst: Slot, t: Slot, value: u64) -> bool {
-        let Some(last) = self.code.len().checked_sub(1) else {
+        let Some((last, producer, written)) = self.producer() else {
             return false;
         };
-        if last < self.barrier {
-            return false;
-        }
-        let producer = self.code[last];
-        let mut written = producer;
-        if result_slot(&mut written).is_none_or(|w| *w != t) {
+        if written != t {
             return false;
         }
         match fuse_binary_imm(op, dst, value, producer) {
@@ -431,15 +442,7 @@ impl<'a> Translator<'a> {
     /// temporary (which nothing else reads) and the pair has a fused form.
     /// The fused instruction reads all its operands before it writes.
     fn fuse(&mut self, op: BinOp, dst: Slot, lhs: (Slot, bool), rhs: (Slot, bool)) -> bool {
-        let Some(last) = self.code.len().checked_sub(1) else {
-            return false;
-        };
-        if last < self.barrier {
-            return false;
-        }
-        let producer = self.code[last];
-        let mut written = producer;
-        let Some(&mut t) = result_slot(&mut written) else {
+        let Some((last, producer, t)) = self.producer() else {
             return false;
         };
         let other = match (lhs, rhs) {
@@ -487,12 +490,7 @@ impl<'a> Translator<'a> {
         let addr = self.slot_of(operand, depth);
         let dst = self.push_temp();
         let load = make(dst, addr, offset);
-        let last = self
-            .code
-            .len()
-            .checked_sub(1)
-            .filter(|&at| at >= self.barrier);
-        if let (Some(last), Operand::Temp) = (last, operand) {
+        if let (Some(last), Operand::Temp) = (self.rewritable(), operand) {
             if let Instr::I32AddImm {
                 dst: t,
                 lhs: base,
