@@ -1,13 +1,13 @@
 //! A bounded, least-recently-used cache of compiled contracts, keyed by
 //! their code: a repeated call skips decode, validate and translate.
 
-use std::sync::{Mutex, PoisonError};
+use std::sync::{Arc, Mutex, PoisonError};
 
 use engine::Module;
 
 struct Entry {
     hash: u64,
-    code: Box<[u8]>,
+    code: Arc<[u8]>,
     module: Module,
     used: u64,
 }
@@ -65,7 +65,9 @@ impl ModuleCache {
         }
     }
 
-    pub(crate) fn get(&self, code: &[u8]) -> Option<Module> {
+    /// The module compiled from `code`, with the cache's copy of the code
+    /// (shared, so a hit copies nothing).
+    pub(crate) fn get(&self, code: &[u8]) -> Option<(Module, Arc<[u8]>)> {
         if self.capacity == 0 {
             return None;
         }
@@ -78,10 +80,10 @@ impl ModuleCache {
             .iter_mut()
             .find(|e| e.hash == key && *e.code == *code)?;
         entry.used = now;
-        Some(entry.module.clone())
+        Some((entry.module.clone(), Arc::clone(&entry.code)))
     }
 
-    pub(crate) fn insert(&self, code: &[u8], module: Module) {
+    pub(crate) fn insert(&self, code: Arc<[u8]>, module: Module) {
         if self.capacity == 0 {
             return;
         }
@@ -100,8 +102,8 @@ impl ModuleCache {
             }
         }
         inner.entries.push(Entry {
-            hash: hash(code),
-            code: code.into(),
+            hash: hash(&code),
+            code,
             module,
             used,
         });

@@ -151,12 +151,19 @@ impl Executor {
     ///
     /// The rule it breaks.
     pub fn compile(&self, code: &[u8]) -> Result<Module, ContractError> {
-        if let Some(module) = self.cache.get(code) {
-            return Ok(module);
+        self.compile_shared(code).map(|(module, _)| module)
+    }
+
+    /// As [`Executor::compile`], with a shared copy of the code (the
+    /// cache's, when it holds the module).
+    fn compile_shared(&self, code: &[u8]) -> Result<(Module, Arc<[u8]>), ContractError> {
+        if let Some(hit) = self.cache.get(code) {
+            return Ok(hit);
         }
         let module = self.compile_uncached(code)?;
-        self.cache.insert(code, module.clone());
-        Ok(module)
+        let code: Arc<[u8]> = Arc::from(code);
+        self.cache.insert(Arc::clone(&code), module.clone());
+        Ok((module, code))
     }
 
     fn compile_uncached(&self, code: &[u8]) -> Result<Module, ContractError> {
@@ -207,14 +214,14 @@ impl Executor {
             };
             return (Outcome::failed(status), host, None);
         }
-        let module = match self.compile(code) {
-            Ok(module) => module,
+        let (module, code) = match self.compile_shared(code) {
+            Ok(compiled) => compiled,
             Err(_) => {
                 let failed = Outcome::failed(Status::ContractValidationFailure);
                 return (failed, host, None);
             }
         };
-        let mut cx = EeiCtx::new(host, message.clone(), code.to_vec());
+        let mut cx = EeiCtx::new(host, message.clone(), code);
         let call_site = if self.config.profile {
             cx.call_sites = Some(std::sync::Arc::clone(&self.call_sites));
             let sites = self

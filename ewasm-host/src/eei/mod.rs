@@ -29,7 +29,7 @@ pub struct EeiCtx {
     /// The message being executed.
     pub(crate) message: Message,
     /// The code as stored in state (what `codeCopy` sees).
-    pub(crate) code: Vec<u8>,
+    pub(crate) code: std::sync::Arc<[u8]>,
     /// The output of the last call or create.
     pub(crate) return_data: Vec<u8>,
     /// What `finish` or `revert` left.
@@ -55,7 +55,11 @@ impl fmt::Debug for EeiCtx {
 }
 
 impl EeiCtx {
-    pub(crate) fn new(host: Box<dyn EvmHost>, message: Message, code: Vec<u8>) -> Self {
+    pub(crate) fn new(
+        host: Box<dyn EvmHost>,
+        message: Message,
+        code: std::sync::Arc<[u8]>,
+    ) -> Self {
         Self {
             host,
             message,
