@@ -3,7 +3,10 @@
 //! Each function is translated once into a flat `[Instr]`. Operands are
 //! *slots*: indices into the function's frame, which holds its locals first
 //! and its operand stack after them. Branch targets are absolute instruction
-//! indices resolved at translation, so there is no control stack at run time.
+//! indices resolved at translation (made relative when the code is threaded,
+//! see `exec::dispatch`), so there is no control stack at run time. Besides
+//! the generated operators, hand-written instructions cover control flow,
+//! entities, and fused pairs of operators (`fuse_binary`).
 //!
 //! Every numeric, memory and fused-branch operator is listed once, in
 //! [`for_each_op`]; the instruction enum, the translator's operator tables

@@ -1,10 +1,11 @@
 //! Execution: calls from the host into Wasm, the frame stack, and host
 //! calls made by Wasm code.
 //!
-//! Wasm-to-Wasm calls never recurse on the native stack: the interpreter
-//! loop in [`run`] keeps an explicit frame stack and leaves the loop only to
-//! call a host function, which may itself call back into Wasm through
-//! [`call`] (that nesting is bounded by the same call depth limit).
+//! Wasm-to-Wasm calls never recurse on the native stack: a run of the
+//! interpreter ([`run`], threaded handlers dispatched as `dispatch` says)
+//! keeps an explicit frame stack and stops only to call a host function,
+//! which may itself call back into Wasm through [`call`] (that nesting is
+//! bounded by the same call depth limit).
 
 #[allow(unsafe_code)]
 mod control;
@@ -52,7 +53,7 @@ pub(crate) struct ValueStack {
     pub(crate) frames: Vec<Frame>,
 }
 
-/// Why the interpreter loop stopped without a trap.
+/// Why a run of the interpreter stopped without a trap.
 pub(crate) enum Exit {
     /// The outermost frame returned.
     Done,
