@@ -413,7 +413,7 @@ macro_rules! define_instr {
         /// Fuses `dst = op(x, t)` (either operand order) with `producer`,
         /// the instruction that wrote temporary `t`, which only `op`
         /// reads. `None` if the pair has no fused form.
-        pub(crate) fn fuse_binary(op: BinOp, dst: Slot, x: Slot, t: Slot, producer: Instr) -> Option<Instr> {
+        pub(crate) fn fuse_binary(op: BinOp, dst: Slot, x: Slot, producer: Instr) -> Option<Instr> {
             Some(match (op, producer) {
                 (BinOp::I64Add, Instr::I64Mul { lhs: a, rhs: b, .. }) => {
                     Instr::I64MulAdd { dst, a, b, c: x }
@@ -451,10 +451,7 @@ macro_rules! define_instr {
                 (BinOp::I32Xor, Instr::I32ShrUImm { lhs: a, imm, .. }) => {
                     Instr::I32ShrUImmXor { dst, a, c: x, imm }
                 }
-                _ => {
-                    let _ = t;
-                    return None;
-                }
+                _ => return None,
             })
         }
 

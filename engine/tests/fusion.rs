@@ -101,14 +101,20 @@ fn iris_call(
         .map_err(|e| e.to_string())
 }
 
-#[test]
-fn fused_operators_agree_with_wasmi_on_every_input() {
+/// `WAT` compiled and instantiated on Iris.
+fn iris_instance() -> (engine::Module, engine::Store<()>, engine::Instance) {
     let engine = engine::Engine::default();
     let module = engine::Module::from_wat(&engine, WAT).expect("compiles");
     let mut store = engine::Store::new(&engine, ());
     let instance = engine::Linker::new(&engine)
         .instantiate(&mut store, &module)
         .expect("instantiates");
+    (module, store, instance)
+}
+
+#[test]
+fn fused_operators_agree_with_wasmi_on_every_input() {
+    let (module, mut store, instance) = iris_instance();
     let bytes = wat::parse_str(WAT).expect("assembles");
     let w_engine = wasmi::Engine::default();
     let w_module = wasmi::Module::new(&w_engine, &bytes[..]).expect("wasmi compiles");
@@ -178,12 +184,7 @@ fn fused_operators_agree_with_wasmi_on_every_input() {
 
 #[test]
 fn a_load_whose_address_wraps_reads_low_memory() {
-    let engine = engine::Engine::default();
-    let module = engine::Module::from_wat(&engine, WAT).expect("compiles");
-    let mut store = engine::Store::new(&engine, ());
-    let instance = engine::Linker::new(&engine)
-        .instantiate(&mut store, &module)
-        .expect("instantiates");
+    let (_, mut store, instance) = iris_instance();
     // 4 + (4 - 8 mod 2^32) = 4 + 0xffff_fffc: out of bounds, not byte 0.
     let err = iris_call(&mut store, instance, "load_at", &[engine::Val::I32(4)]).unwrap_err();
     assert!(err.contains("out of bounds"), "{err}");

@@ -142,14 +142,28 @@ struct WasmiSide {
     instance: Option<wasmi::Instance>,
 }
 
-fn iris_side(bytes: &[u8]) -> Result<(IrisSide, Outcome), String> {
+/// Iris's configuration in every comparison: fuel on, and the limits
+/// wasmi gets too (its recursion depth and [`wasmi_limits`]).
+pub(crate) fn iris_config() -> engine::Config {
     let mut config = engine::Config::default();
     config
         .consume_fuel(true)
         .max_call_depth(DEPTH)
         .max_memory_pages(PAGES)
         .max_table_elements(ELEMENTS);
-    let engine = engine::Engine::new(&config);
+    config
+}
+
+/// wasmi's store limits in every comparison, the same as Iris's.
+pub(crate) fn wasmi_limits() -> StoreLimits {
+    StoreLimitsBuilder::new()
+        .memory_size(PAGES as usize * 65_536)
+        .table_elements(ELEMENTS as usize)
+        .build()
+}
+
+fn iris_side(bytes: &[u8]) -> Result<(IrisSide, Outcome), String> {
+    let engine = engine::Engine::new(&iris_config());
     let module = engine::Module::new(&engine, bytes).map_err(|e| format!("iris rejects: {e}"))?;
     let mut store = engine::Store::new(&engine, ());
     store.set_fuel(FUEL).map_err(|e| e.to_string())?;
@@ -177,11 +191,7 @@ fn wasmi_side(bytes: &[u8]) -> Result<(WasmiSide, Outcome), String> {
         .set_max_recursion_depth(DEPTH as usize);
     let engine = wasmi::Engine::new(&config);
     let module = wasmi::Module::new(&engine, bytes).map_err(|e| format!("wasmi rejects: {e}"))?;
-    let limits = StoreLimitsBuilder::new()
-        .memory_size(PAGES as usize * 65_536)
-        .table_elements(ELEMENTS as usize)
-        .build();
-    let mut store = wasmi::Store::new(&engine, limits);
+    let mut store = wasmi::Store::new(&engine, wasmi_limits());
     store.limiter(|limits| limits);
     store.set_fuel(FUEL).map_err(|e| e.to_string())?;
     let result =

@@ -15,11 +15,11 @@ use std::fmt;
 use std::sync::Arc;
 
 use ewasm_host::{inject_metering, EwasmCostModel, InjectOptions};
-use wasmi::{StoreLimits, StoreLimitsBuilder};
+use wasmi::StoreLimits;
 
 use crate::diff::{
-    engine_defaults, engine_state, engine_value, wasmi_defaults, wasmi_state_of, wasmi_value_of,
-    State, Value, DEPTH, ELEMENTS, PAGES,
+    engine_defaults, engine_state, engine_value, iris_config, wasmi_defaults, wasmi_limits,
+    wasmi_state_of, wasmi_value_of, State, Value, DEPTH,
 };
 
 /// Gas per page of `memory.grow` (low, so that growth stays affordable).
@@ -80,7 +80,7 @@ type Observed = (Ending, u64, State);
 /// Iris on `bytes`: metered natively, or (`injected`) an injected module
 /// run with a `useGas` that draws on the store's fuel.
 fn iris_call(bytes: &[u8], name: &str, injected: bool) -> Result<Observed, String> {
-    let mut config = engine::Config::default();
+    let mut config = iris_config();
     let model: Arc<dyn engine::CostModel> = if injected {
         Arc::new(SelfCharging)
     } else {
@@ -88,12 +88,7 @@ fn iris_call(bytes: &[u8], name: &str, injected: bool) -> Result<Observed, Strin
             grow_page: GROW_PAGE,
         })
     };
-    config
-        .consume_fuel(true)
-        .cost_model(model)
-        .max_call_depth(DEPTH)
-        .max_memory_pages(PAGES)
-        .max_table_elements(ELEMENTS);
+    config.cost_model(model);
     let engine = engine::Engine::new(&config);
     let module = engine::Module::new(&engine, bytes).map_err(|e| format!("iris rejects: {e}"))?;
     let mut store = engine::Store::new(&engine, ());
@@ -140,11 +135,13 @@ fn wasmi_call(injected: &[u8], name: &str) -> Result<Observed, String> {
     let engine = wasmi::Engine::new(&config);
     let module = wasmi::Module::new(&engine, injected)
         .map_err(|e| format!("wasmi rejects the injected module: {e}"))?;
-    let limits = StoreLimitsBuilder::new()
-        .memory_size(PAGES as usize * 65_536)
-        .table_elements(ELEMENTS as usize)
-        .build();
-    let mut store = wasmi::Store::new(&engine, Gas { limits, left: GAS });
+    let mut store = wasmi::Store::new(
+        &engine,
+        Gas {
+            limits: wasmi_limits(),
+            left: GAS,
+        },
+    );
     store.limiter(|gas| &mut gas.limits);
     let mut linker = wasmi::Linker::<Gas>::new(&engine);
     linker

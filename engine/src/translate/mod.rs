@@ -208,29 +208,27 @@ impl<'a> Translator<'a> {
 
     fn emit(&mut self, instr: Instr) -> usize {
         // Consecutive copies share one dispatch.
-        if let (Instr::Copy { dst, src }, Some(at)) = (instr, self.code.len().checked_sub(1)) {
-            if at >= self.barrier {
-                let merged = match self.code[at] {
-                    Instr::Copy { dst: d0, src: s0 } => Some(Instr::Copy2 {
-                        d0,
-                        s0,
-                        d1: dst,
-                        s1: src,
-                    }),
-                    Instr::Copy2 { d0, s0, d1, s1 } => Some(Instr::Copy3 {
-                        d0,
-                        s0,
-                        d1,
-                        s1,
-                        d2: dst,
-                        s2: src,
-                    }),
-                    _ => None,
-                };
-                if let Some(merged) = merged {
-                    self.code[at] = merged;
-                    return at;
-                }
+        if let (Instr::Copy { dst, src }, Some(at)) = (instr, self.rewritable()) {
+            let merged = match self.code[at] {
+                Instr::Copy { dst: d0, src: s0 } => Some(Instr::Copy2 {
+                    d0,
+                    s0,
+                    d1: dst,
+                    s1: src,
+                }),
+                Instr::Copy2 { d0, s0, d1, s1 } => Some(Instr::Copy3 {
+                    d0,
+                    s0,
+                    d1,
+                    s1,
+                    d2: dst,
+                    s2: src,
+                }),
+                _ => None,
+            };
+            if let Some(merged) = merged {
+                self.code[at] = merged;
+                return at;
             }
         }
         self.code.push(instr);
@@ -445,13 +443,12 @@ impl<'a> Translator<'a> {
         let Some((last, producer, t)) = self.producer() else {
             return false;
         };
-        let other = match (lhs, rhs) {
-            ((l, true), (r, _)) if l == t && r != t => r,
-            ((l, _), (r, true)) if r == t && l != t => l,
+        let (other, other_temp) = match (lhs, rhs) {
+            ((l, true), r) if l == t && r.0 != t => r,
+            (l, (r, true)) if r == t && l.0 != t => l,
             _ => return false,
         };
-        let other_temp = if other == lhs.0 { lhs.1 } else { rhs.1 };
-        let Some(fused) = fuse_binary(op, dst, other, t, producer) else {
+        let Some(fused) = fuse_binary(op, dst, other, producer) else {
             return false;
         };
         self.code[last] = fused;
@@ -490,32 +487,27 @@ impl<'a> Translator<'a> {
         let addr = self.slot_of(operand, depth);
         let dst = self.push_temp();
         let load = make(dst, addr, offset);
-        if let (Some(last), Operand::Temp) = (self.rewritable(), operand) {
-            if let Instr::I32AddImm {
-                dst: t,
-                lhs: base,
-                imm,
-            } = self.code[last]
-            {
-                let fused = match load {
-                    Instr::I32Load { .. } => Some(Instr::I32LoadAt {
-                        dst,
-                        base,
-                        imm,
-                        offset,
-                    }),
-                    Instr::I64Load { .. } => Some(Instr::I64LoadAt {
-                        dst,
-                        base,
-                        imm,
-                        offset,
-                    }),
-                    _ => None,
-                };
-                if let (Some(fused), true) = (fused, t == addr) {
-                    self.code[last] = fused;
-                    return;
-                }
+        if let (Some((last, Instr::I32AddImm { lhs: base, imm, .. }, t)), Operand::Temp) =
+            (self.producer(), operand)
+        {
+            let fused = match load {
+                Instr::I32Load { .. } => Some(Instr::I32LoadAt {
+                    dst,
+                    base,
+                    imm,
+                    offset,
+                }),
+                Instr::I64Load { .. } => Some(Instr::I64LoadAt {
+                    dst,
+                    base,
+                    imm,
+                    offset,
+                }),
+                _ => None,
+            };
+            if let (Some(fused), true) = (fused, t == addr) {
+                self.code[last] = fused;
+                return;
             }
         }
         self.emit(load);
