@@ -23,6 +23,7 @@ pub struct Config {
     pub(crate) max_value_stack: u32,
     pub(crate) max_call_depth: u32,
     pub(crate) max_module_size: usize,
+    pub(crate) max_code_instructions: u64,
     pub(crate) profile: bool,
 }
 
@@ -36,6 +37,7 @@ impl Default for Config {
             max_value_stack: 1 << 20,
             max_call_depth: 16_384,
             max_module_size: 64 << 20,
+            max_code_instructions: 1 << 24,
             profile: false,
         }
     }
@@ -96,6 +98,17 @@ impl Config {
     /// The largest module binary accepted, in bytes (default 64 MiB).
     pub fn max_module_size(&mut self, bytes: usize) -> &mut Self {
         self.max_module_size = bytes;
+        self
+    }
+
+    /// The most interpreter instructions one module may translate to
+    /// (default 16,777,216: 384 MiB of code). Each function is bounded
+    /// besides by [`CODE_PER_BYTE`](crate::CODE_PER_BYTE) instructions per
+    /// byte of its body, so translated code is at most a fixed multiple of
+    /// the binary's size; this caps the total. A module over it is refused
+    /// with [`LimitError::Code`](crate::LimitError::Code).
+    pub fn max_code_instructions(&mut self, instructions: u64) -> &mut Self {
+        self.max_code_instructions = instructions;
         self
     }
 

@@ -82,6 +82,31 @@ pub enum LimitError {
         /// Slots needed.
         slots: u64,
     },
+    /// A function's translated code would exceed its bound: a fixed number
+    /// of instructions per byte of its body, or what is left of the
+    /// module's `Config::max_code_instructions`.
+    Code {
+        /// The function's index.
+        func: u32,
+        /// The most instructions it may have.
+        max: u64,
+    },
+    /// The module's operators carry more values (at branches, block
+    /// boundaries and calls) than its allowance of
+    /// [`WORK_PER_BYTE`](crate::WORK_PER_BYTE) per byte of code: validating
+    /// it would take time out of proportion to its size.
+    Work {
+        /// The function where the allowance ran out.
+        func: u32,
+    },
+    /// The system refused memory that a limit allowed (the request is
+    /// refused instead of aborting the process).
+    Allocation {
+        /// What the memory was for.
+        what: &'static str,
+        /// Bytes asked for.
+        bytes: u64,
+    },
 }
 
 impl fmt::Display for LimitError {
@@ -104,6 +129,17 @@ impl fmt::Display for LimitError {
                 f,
                 "function {func} needs {slots} value slots, more than a frame can address"
             ),
+            LimitError::Code { func, max } => write!(
+                f,
+                "function {func} translates to more than {max} instructions"
+            ),
+            LimitError::Work { func } => write!(
+                f,
+                "function {func} carries more values at branches, blocks and calls than the module's size allows"
+            ),
+            LimitError::Allocation { what, bytes } => {
+                write!(f, "the system refused {bytes} bytes for {what}")
+            }
         }
     }
 }

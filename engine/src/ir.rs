@@ -252,6 +252,9 @@ macro_rules! define_instr {
             Copy2 { d0: Slot, s0: Slot, d1: Slot, s1: Slot },
             /// Three copies, in order.
             Copy3 { d0: Slot, s0: Slot, d1: Slot, s1: Slot, d2: Slot, s2: Slot },
+            /// Moves slots `src..src + len` to `dst..dst + len` (as if
+            /// through a temporary buffer); both spans lie in the frame.
+            CopySpan { dst: Slot, src: Slot, len: u32 },
             /// `dst = value`.
             Const64 { dst: Slot, value: u64 },
             /// `dst = a * b + c` (i64; fused `i64.mul`, `i64.add`).

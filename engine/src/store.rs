@@ -117,7 +117,8 @@ impl MemoryEntity {
         let size = ty.min as usize * PAGE_SIZE;
         // Refused cleanly when the system cannot give `size` bytes; pages
         // the program never touches cost nothing resident.
-        let bytes = crate::linear::LinearBytes::zeroed(size).ok_or_else(|| {
+        let max = limit as usize * PAGE_SIZE;
+        let bytes = crate::linear::LinearBytes::zeroed(size, max).ok_or_else(|| {
             Error::from(LimitError::MemoryPages {
                 pages: u64::from(ty.min),
                 max: config_max,
@@ -138,7 +139,8 @@ impl MemoryEntity {
         if new > self.limit {
             return None;
         }
-        self.bytes.grow_to(new as usize * PAGE_SIZE)?;
+        let max = self.limit as usize * PAGE_SIZE;
+        self.bytes.grow_to(new as usize * PAGE_SIZE, max)?;
         Some(old)
     }
 }
@@ -179,7 +181,12 @@ impl TableEntity {
         if new > self.limit {
             return None;
         }
-        self.elems.try_reserve_exact(delta as usize).ok()?;
+        // Geometric growth, within the limit: element-by-element growth
+        // copies the table a logarithmic number of times, not once a grow.
+        let capacity = new.max(old.saturating_mul(2)).min(self.limit) as usize;
+        self.elems
+            .try_reserve_exact(capacity.saturating_sub(self.elems.len()))
+            .ok()?;
         self.elems.resize(new as usize, init);
         Some(old)
     }

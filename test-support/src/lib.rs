@@ -9,5 +9,6 @@
 
 pub mod diff;
 pub mod fuzz;
+pub mod hostile;
 pub mod metered;
 pub mod shrink;

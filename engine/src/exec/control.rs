@@ -80,6 +80,21 @@ pub(super) fn Copy3(ip: Ip, regs: Regs, mem: *mut u8, len: usize, cx: &mut Cx<'_
     next!(ip.wrapping_add(1), regs, mem, len, cx)
 }
 
+pub(super) fn CopySpan(ip: Ip, regs: Regs, mem: *mut u8, len: usize, cx: &mut Cx<'_>) -> Ip {
+    decode!(ip, cx, Instr::CopySpan { dst, src, len: n });
+    let (dst, src, n) = (dst as usize, src as usize, n as usize);
+    // Translation only emits spans inside the frame, and frames fit the
+    // window; a span that did not would be a translation bug.
+    if dst.max(src).saturating_add(n) > FRAME_WINDOW {
+        return cx.trap(TrapCode::Unreachable);
+    }
+    // SAFETY: `regs` points at the running frame's window of
+    // `FRAME_WINDOW` slots (`Cx::refresh_regs`), and both spans end within
+    // it (checked above). `ptr::copy` allows them to overlap.
+    unsafe { std::ptr::copy(regs.add(src), regs.add(dst), n) };
+    next!(ip.wrapping_add(1), regs, mem, len, cx)
+}
+
 pub(super) fn Const64(ip: Ip, regs: Regs, mem: *mut u8, len: usize, cx: &mut Cx<'_>) -> Ip {
     decode!(ip, cx, Instr::Const64 { dst, value });
     set(regs, dst, value);

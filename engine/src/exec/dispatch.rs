@@ -123,21 +123,25 @@ pub(super) fn execute(ip: Ip, cx: &mut Cx<'_>) {
     }
 }
 
+/// The size of one threaded instruction, in bytes.
+pub(crate) const OP_SIZE: u64 = std::mem::size_of::<Op>() as u64;
+
 /// Threads translated code: branch targets become offsets from the branch
-/// itself, and each instruction gets its handler.
-pub(crate) fn thread(code: Vec<Instr>) -> Box<[Op]> {
-    code.into_iter()
-        .enumerate()
-        .map(|(at, mut instr)| {
-            if let Some(target) = branch_target(&mut instr) {
-                *target = target.wrapping_sub(at as u32);
-            }
-            Op {
-                handler: super::handlers::handler_of(&instr),
-                instr,
-            }
-        })
-        .collect()
+/// itself, and each instruction gets its handler. `None` if the system
+/// refuses the memory.
+pub(crate) fn thread(code: Vec<Instr>) -> Option<Box<[Op]>> {
+    let mut ops = Vec::new();
+    ops.try_reserve_exact(code.len()).ok()?;
+    ops.extend(code.into_iter().enumerate().map(|(at, mut instr)| {
+        if let Some(target) = branch_target(&mut instr) {
+            *target = target.wrapping_sub(at as u32);
+        }
+        Op {
+            handler: super::handlers::handler_of(&instr),
+            instr,
+        }
+    }));
+    Some(ops.into_boxed_slice())
 }
 
 /// The instruction `offset` (as left by [`thread`]) from `ip`.

@@ -190,6 +190,7 @@ macro_rules! define_handlers {
                 Instr::Copy { .. } => Copy,
                 Instr::Copy2 { .. } => Copy2,
                 Instr::Copy3 { .. } => Copy3,
+                Instr::CopySpan { .. } => CopySpan,
                 Instr::Const64 { .. } => Const64,
                 Instr::I64MulAdd { .. } => I64MulAdd,
                 Instr::I64MulImmAdd { .. } => I64MulImmAdd,

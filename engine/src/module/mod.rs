@@ -254,14 +254,18 @@ impl ModuleInner {
 }
 
 impl crate::translate::ModuleEnv for ModuleInner {
+    /// (0, 0) for an index out of range: the translator asks before the
+    /// validator has checked the operator (`translate/work.rs`).
     fn func_arity(&self, func: u32) -> (u32, u32) {
-        let ty = self.func_type(func);
-        (ty.params().len() as u32, ty.results().len() as u32)
+        self.funcs
+            .get(func as usize)
+            .map_or((0, 0), |&ty| self.type_arity(ty))
     }
 
     fn type_arity(&self, ty: u32) -> (u32, u32) {
-        let ty = &self.types[ty as usize];
-        (ty.params().len() as u32, ty.results().len() as u32)
+        self.types.get(ty as usize).map_or((0, 0), |ty| {
+            (ty.params().len() as u32, ty.results().len() as u32)
+        })
     }
 
     fn type_id(&self, ty: u32) -> u32 {

@@ -14,7 +14,7 @@ use super::{
 };
 use crate::engine::Engine;
 use crate::error::{Error, ErrorKind, LimitError};
-use crate::translate::translate;
+use crate::translate::{translate, Budget, WORK_PER_BYTE, WORK_SLACK};
 use crate::value::{FuncType, GlobalType, MemoryType, TableType, ValType};
 
 /// Exactly WebAssembly 2.0 without SIMD.
@@ -187,6 +187,10 @@ fn parse_module(engine: &Engine, bytes: &[u8]) -> Result<ModuleInner, Error> {
         func_names: std::collections::HashMap::new(),
     };
     let mut validator = Validator::new_with_features(FEATURES);
+    let mut budget = Budget {
+        code: engine.config().max_code_instructions,
+        work: WORK_SLACK,
+    };
     let mut allocs = FuncValidatorAllocations::default();
     let mut parser = Parser::new(0);
     // Decoding depends on the features too (e.g. 32-bit memory limits).
@@ -198,6 +202,10 @@ fn parse_module(engine: &Engine, bytes: &[u8]) -> Result<ModuleInner, Error> {
                 unchecked_range, ..
             } => {
                 m.code_start = unchecked_range.start;
+                let size = unchecked_range.end - unchecked_range.start;
+                budget.work = WORK_PER_BYTE
+                    .saturating_mul(size)
+                    .saturating_add(WORK_SLACK);
             }
             Payload::CustomSection(reader) if engine.config().profile => {
                 read_names(&mut m, reader);
@@ -207,7 +215,7 @@ fn parse_module(engine: &Engine, bytes: &[u8]) -> Result<ModuleInner, Error> {
         if let ValidPayload::Func(func, body) = validator.payload(&payload).map_err(validate)? {
             let mut func = func.into_validator(std::mem::take(&mut allocs));
             let index = func.index();
-            let compiled = translate(&m, index, &mut func, &body)?;
+            let compiled = translate(&m, index, &mut func, &body, &mut budget)?;
             m.code.push(compiled);
             allocs = func.into_allocations();
             continue;

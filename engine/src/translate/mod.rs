@@ -10,8 +10,10 @@
 
 mod control;
 mod ops;
+mod stack;
+mod work;
 
-use wasmparser::{BlockType, FuncValidator, FunctionBody, Operator, ValidatorResources};
+use wasmparser::{FuncValidator, FunctionBody, Operator, ValidatorResources};
 
 use crate::cost::CostModel;
 use crate::error::{Error, LimitError};
@@ -19,6 +21,9 @@ use crate::ir::{
     branch_target, fuse_binary, fuse_binary_imm, fuse_branch, result_slot, BinOp, Instr, Slot,
 };
 use control::{Control, ControlKind};
+use stack::OperandStack;
+pub use work::WORK_PER_BYTE;
+pub(crate) use work::WORK_SLACK;
 
 /// A translated function.
 #[derive(Debug)]
@@ -80,12 +85,40 @@ enum Operand {
 /// The largest frame a slot can address.
 const MAX_FRAME: u32 = Slot::MAX as u32 + 1;
 
-/// Translates (and validates) one function body.
+/// Branches and returns carrying up to this many values copy each from
+/// where it lives; more are first written to their canonical slots and then
+/// move as one span, so that no branch costs more than a few instructions.
+const FEW: u32 = 4;
+
+/// The most instructions one byte of a function body may translate to.
+/// Every operator emits a bounded number of instructions (branches with
+/// many values move them as one span), and values a later instruction
+/// copies were pushed by operators of their own, so translated code grows
+/// linearly with the body; `engine/tests/translation_bounds.rs` checks the
+/// worst shapes against this.
+pub const CODE_PER_BYTE: u64 = 8;
+
+/// Instructions any body may have besides [`CODE_PER_BYTE`] per byte (the
+/// return sequence of an empty function).
+const CODE_SLACK: u64 = 16;
+
+/// What is left of a module's allowances while its functions translate.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Budget {
+    /// Instructions (`Config::max_code_instructions`).
+    pub(crate) code: u64,
+    /// Values carried (see `work.rs`).
+    pub(crate) work: u64,
+}
+
+/// Translates (and validates) one function body, within what is left of
+/// the module's allowances (and takes what it used from them).
 pub(crate) fn translate(
     env: &dyn ModuleEnv,
     func_index: u32,
     validator: &mut FuncValidator<ValidatorResources>,
     body: &FunctionBody<'_>,
+    budget: &mut Budget,
 ) -> Result<CompiledFunc, Error> {
     let wasm = |e| Error::from_wasmparser(e, true);
     let mut locals = body.get_locals_reader().map_err(wasm)?;
@@ -97,6 +130,13 @@ pub(crate) fn translate(
     let (num_params, num_results) = env.func_arity(func_index);
     let num_locals = validator.len_locals();
     let mut t = Translator::new(env, num_locals, num_params, num_results);
+    let range = body.range();
+    let body_len = range.end - range.start;
+    let limit = CODE_PER_BYTE
+        .saturating_mul(body_len)
+        .saturating_add(CODE_SLACK)
+        .min(budget.code);
+    t.limit = usize::try_from(limit).unwrap_or(usize::MAX);
     // The entry block opens at the first instruction.
     let first = body.get_binary_reader_for_operators().map_err(wasm)?;
     t.offset = first.original_position().saturating_sub(env.code_start()) as u32;
@@ -109,21 +149,28 @@ pub(crate) fn translate(
         let offset = reader.original_position();
         t.offset = offset.saturating_sub(env.code_start()) as u32;
         let op = reader.read().map_err(wasm)?;
+        // Charged before the validator does the work.
+        budget.work = budget
+            .work
+            .checked_sub(t.work(&op))
+            .ok_or(LimitError::Work { func: func_index })?;
         validator.op(offset, &op).map_err(wasm)?;
         t.meter(&op);
         t.translate(&op);
+        // Checked after every operator, so the virtual stack and the code
+        // never outgrow their bounds while the rest of the body is read.
+        t.check(func_index, limit)?;
     }
     reader.finish().map_err(wasm)?;
+    t.check(func_index, limit)?;
+    let code = crate::exec::dispatch::thread(t.code).ok_or(LimitError::Allocation {
+        what: "translated code",
+        bytes: limit.saturating_mul(crate::exec::dispatch::OP_SIZE),
+    })?;
     let frame_size = u64::from(num_locals) + u64::from(t.max_height);
-    if frame_size > u64::from(MAX_FRAME) {
-        return Err(LimitError::FrameSize {
-            func: func_index,
-            slots: frame_size,
-        }
-        .into());
-    }
+    budget.code = budget.code.saturating_sub(code.len() as u64);
     Ok(CompiledFunc {
-        code: crate::exec::dispatch::thread(t.code),
+        code,
         num_locals,
         num_params,
         num_results,
@@ -137,7 +184,7 @@ pub(crate) fn translate(
 pub(crate) struct Translator<'a> {
     env: &'a dyn ModuleEnv,
     code: Vec<Instr>,
-    stack: Vec<Operand>,
+    stack: OperandStack,
     control: Vec<Control>,
     num_locals: u32,
     num_results: u32,
@@ -150,6 +197,20 @@ pub(crate) struct Translator<'a> {
     offset: u32,
     /// Profiled metering blocks (empty unless profiling).
     blocks: Vec<BlockInfo>,
+    /// The most instructions the function may have.
+    limit: usize,
+    /// Set when an instruction was not emitted: the code reached `limit`,
+    /// or the system refused memory for it.
+    overflow: Option<Overflow>,
+}
+
+/// Why the translator stopped emitting.
+#[derive(Debug, Clone, Copy)]
+enum Overflow {
+    /// The code reached its limit.
+    Limit,
+    /// The system refused memory for more code.
+    Allocation,
 }
 
 impl<'a> Translator<'a> {
@@ -158,7 +219,7 @@ impl<'a> Translator<'a> {
         let mut t = Self {
             env,
             code: Vec::new(),
-            stack: Vec::new(),
+            stack: OperandStack::default(),
             control: Vec::new(),
             num_locals,
             num_results,
@@ -167,6 +228,8 @@ impl<'a> Translator<'a> {
             barrier: 0,
             offset: 0,
             blocks: Vec::new(),
+            limit: usize::MAX,
+            overflow: None,
         };
         t.control
             .push(Control::new(ControlKind::Function, 0, 0, num_results, true));
@@ -206,6 +269,24 @@ impl<'a> Translator<'a> {
         self.stack.pop().unwrap_or(Operand::Temp)
     }
 
+    /// Fails with the limit that the function's translation exceeded, if
+    /// any: its frame, or its code (`limit` instructions).
+    fn check(&self, func: u32, limit: u64) -> Result<(), Error> {
+        let slots = u64::from(self.num_locals) + u64::from(self.max_height);
+        if slots > u64::from(MAX_FRAME) {
+            return Err(LimitError::FrameSize { func, slots }.into());
+        }
+        match self.overflow {
+            None => Ok(()),
+            Some(Overflow::Limit) => Err(LimitError::Code { func, max: limit }.into()),
+            Some(Overflow::Allocation) => Err(LimitError::Allocation {
+                what: "translated code",
+                bytes: limit.saturating_mul(std::mem::size_of::<Instr>() as u64),
+            }
+            .into()),
+        }
+    }
+
     fn emit(&mut self, instr: Instr) -> usize {
         // Consecutive copies share one dispatch.
         if let (Instr::Copy { dst, src }, Some(at)) = (instr, self.rewritable()) {
@@ -231,8 +312,17 @@ impl<'a> Translator<'a> {
                 return at;
             }
         }
+        let at = self.code.len();
+        if at >= self.limit {
+            self.overflow.get_or_insert(Overflow::Limit);
+            return at;
+        }
+        if at == self.code.capacity() && self.code.try_reserve(at.max(16)).is_err() {
+            self.overflow.get_or_insert(Overflow::Allocation);
+            return at;
+        }
         self.code.push(instr);
-        self.code.len() - 1
+        at
     }
 
     fn pc(&self) -> u32 {
@@ -295,31 +385,34 @@ impl<'a> Translator<'a> {
 
     /// Moves the stack entries from `from` up into their canonical slots.
     fn materialize_from(&mut self, from: usize) {
-        for depth in from..self.height() {
-            let operand = self.stack[depth];
-            if operand != Operand::Temp {
-                let dst = self.slot(depth);
-                self.copy_to(dst, operand, depth);
-                self.stack[depth] = Operand::Temp;
-            }
+        while let Some((depth, operand)) = self.stack.take_non_temp_from(from) {
+            let dst = self.slot(depth);
+            self.copy_to(dst, operand, depth);
         }
     }
 
     /// Copies every stack entry that still refers to local `n` into its
     /// canonical slot, before `n` changes (or before control flow merges,
-    /// for `n == None`: every local).
-    fn preserve_locals(&mut self, n: Option<u32>) {
-        for depth in 0..self.height() {
-            if let Operand::Local(m) = self.stack[depth] {
-                if n.is_none_or(|n| n == m) {
-                    let dst = self.slot(depth);
-                    self.emit(Instr::Copy {
-                        dst,
-                        src: self.local(m),
-                    });
-                    self.stack[depth] = Operand::Temp;
-                }
-            }
+    /// for `n == None`: every local). Gives whether there was one.
+    fn preserve_locals(&mut self, n: Option<u32>) -> bool {
+        let mut any = false;
+        loop {
+            let (depth, m) = match n {
+                Some(n) => match self.stack.take_local(n) {
+                    Some(depth) => (depth, n),
+                    None => return any,
+                },
+                None => match self.stack.take_any_local() {
+                    Some(found) => found,
+                    None => return any,
+                },
+            };
+            any = true;
+            let dst = self.slot(depth);
+            self.emit(Instr::Copy {
+                dst,
+                src: self.local(m),
+            });
         }
     }
 
@@ -356,10 +449,8 @@ impl<'a> Translator<'a> {
     fn local_set(&mut self, n: u32, tee: bool) {
         let value = self.pop();
         let depth = self.height();
-        let has_alias = self.stack.contains(&Operand::Local(n));
         let dst = self.local(n);
-        if has_alias {
-            self.preserve_locals(Some(n));
+        if self.preserve_locals(Some(n)) {
             self.copy_to(dst, value, depth);
         } else if value == Operand::Temp {
             let slot = self.slot(depth);
@@ -558,22 +649,43 @@ impl<'a> Translator<'a> {
     }
 
     /// Copies the top `arity` operands to the slots of a label whose frame
-    /// starts at `height`, leaving the virtual stack as it is.
+    /// starts at `height`. Up to [`FEW`] values are copied from wherever
+    /// they live, leaving the virtual stack as it is; more must already be
+    /// materialized ([`Self::prepare_branch_values`]) and move as one span.
     fn copy_branch_values(&mut self, arity: u32, height: u32) {
         let top = self.height() - arity as usize;
+        if arity > FEW {
+            if top != height as usize {
+                self.emit(Instr::CopySpan {
+                    dst: self.slot(height as usize),
+                    src: self.slot(top),
+                    len: arity,
+                });
+            }
+            return;
+        }
         for i in 0..arity as usize {
             let dst = self.slot(height as usize + i);
-            let operand = self.stack[top + i];
+            let operand = self.stack.get(top + i);
             self.copy_to(dst, operand, top + i);
+        }
+    }
+
+    /// Before a branch carrying `arity` values is emitted: more than
+    /// [`FEW`] values go to their canonical slots first, so that the branch
+    /// moves them with one instruction (and a later branch with the same
+    /// values has nothing to write).
+    fn prepare_branch_values(&mut self, arity: u32) {
+        if arity > FEW {
+            self.materialize_from(self.height() - arity as usize);
         }
     }
 
     /// Whether a branch carrying `arity` values to a frame at `height`
     /// needs no copies.
-    fn values_in_place(&self, arity: u32, height: u32) -> bool {
+    fn values_in_place(&mut self, arity: u32, height: u32) -> bool {
         let top = self.height() - arity as usize;
-        arity == 0
-            || (top == height as usize && self.stack[top..].iter().all(|o| *o == Operand::Temp))
+        arity == 0 || (top == height as usize && self.stack.all_temp_from(top))
     }
 
     /// Emits an unconditional jump to the label of frame `index`.
@@ -594,27 +706,38 @@ impl<'a> Translator<'a> {
         let n = self.num_results as usize;
         let top = self.height() - n;
         if n == 1 {
-            let operand = self.stack[top];
+            let operand = self.stack.get(top);
             let src = self.slot_of(operand, top);
             self.emit(Instr::ReturnSlot { src });
+            return;
+        }
+        if n > FEW as usize {
+            // Canonical slots lie above the locals, so the span moves down.
+            self.materialize_from(top);
+            self.emit(Instr::CopySpan {
+                dst: 0,
+                src: self.slot(top),
+                len: self.num_results,
+            });
+            self.emit(Instr::Return);
             return;
         }
         // A local among the results may be overwritten by an earlier
         // result's copy: move such locals out of the way first.
         for depth in top..self.height() {
-            if let Operand::Local(m) = self.stack[depth] {
+            if let Operand::Local(m) = self.stack.get(depth) {
                 if (m as usize) < n {
                     let dst = self.slot(depth);
                     self.emit(Instr::Copy {
                         dst,
                         src: self.local(m),
                     });
-                    self.stack[depth] = Operand::Temp;
+                    self.stack.set_temp(depth);
                 }
             }
         }
         for i in 0..n {
-            let operand = self.stack[top + i];
+            let operand = self.stack.get(top + i);
             self.copy_to(i as Slot, operand, top + i);
         }
         self.emit(Instr::Return);
@@ -626,14 +749,6 @@ impl<'a> Translator<'a> {
         if let Some(frame) = self.control.last() {
             let height = frame.height as usize;
             self.stack.truncate(height);
-        }
-    }
-
-    fn block_arity(&self, ty: BlockType) -> (u32, u32) {
-        match ty {
-            BlockType::Empty => (0, 0),
-            BlockType::Type(_) => (0, 1),
-            BlockType::FuncType(index) => self.env.type_arity(index),
         }
     }
 
@@ -711,10 +826,29 @@ impl<'a> Translator<'a> {
     /// In unreachable code only the block structure matters.
     fn translate_unreachable(&mut self, op: &Operator<'_>) {
         match op {
-            Operator::Block { .. } | Operator::Loop { .. } | Operator::If { .. } => {
+            // The arities count validation work (`work.rs`); code is never
+            // emitted for these frames.
+            Operator::Block { blockty } | Operator::If { blockty } => {
                 let height = self.height() as u32;
-                self.control
-                    .push(Control::new(ControlKind::Block, height, 0, 0, false));
+                let (params, results) = self.block_arity(*blockty);
+                self.control.push(Control::new(
+                    ControlKind::Block,
+                    height,
+                    params,
+                    results,
+                    false,
+                ));
+            }
+            Operator::Loop { blockty } => {
+                let height = self.height() as u32;
+                let (params, results) = self.block_arity(*blockty);
+                self.control.push(Control::new(
+                    ControlKind::Loop { head: 0 },
+                    height,
+                    params,
+                    results,
+                    false,
+                ));
             }
             Operator::Else => self.visit_else(),
             Operator::End => self.visit_end(),

@@ -395,7 +395,7 @@ impl Translator<'_> {
                 for at in frame.patches {
                     self.patch(at, target);
                 }
-                self.stack.clear();
+                self.stack.truncate(0);
                 self.push_results(frame.results);
                 self.emit_return();
             }
@@ -424,6 +424,7 @@ impl Translator<'_> {
         if self.control[index].kind == ControlKind::Function {
             self.emit_return();
         } else {
+            self.prepare_branch_values(arity);
             self.copy_branch_values(arity, height);
             self.jump_to(index);
         }
@@ -435,6 +436,10 @@ impl Translator<'_> {
         let Some((index, arity, height)) = self.label(depth) else {
             return;
         };
+        // Values that must move are materialized before the conditional
+        // branch, so that the virtual stack holds on both paths. (The
+        // condition sits above them and keeps its slot.)
+        self.prepare_branch_values(arity);
         if self.values_in_place(arity, height) {
             match self.control[index].kind {
                 ControlKind::Loop { head } => {
@@ -456,6 +461,10 @@ impl Translator<'_> {
 
     fn visit_br_table(&mut self, depths: &[u32]) {
         let index = self.pop_slot();
+        // Every target carries the same number of values.
+        if let Some((_, arity, _)) = depths.last().and_then(|&d| self.label(d)) {
+            self.prepare_branch_values(arity);
+        }
         let len = depths.len() as u32 - 1;
         let table = self.emit(Instr::BrTable { index, len });
         let mut stubs: BTreeMap<u32, Vec<usize>> = BTreeMap::new();
@@ -465,7 +474,8 @@ impl Translator<'_> {
             let Some((frame, arity, height)) = self.label(depth) else {
                 continue;
             };
-            match self.control[frame].kind {
+            let kind = self.control[frame].kind;
+            match kind {
                 ControlKind::Loop { head } if self.values_in_place(arity, height) => {
                     self.patch(at, head);
                 }

@@ -1,0 +1,75 @@
+//! Validation work: a deterministic bound on what validating and
+//! translating operators that carry many values costs.
+//!
+//! wasmparser's validator (and the translator after it) handle each value
+//! a branch, block boundary or call carries one by one: a `br_if` carrying
+//! 1,000 values is 1,000 steps for two bytes, and a `br_table` pays that
+//! for every target. A module made of such operators validates in time far
+//! out of proportion to its size (4 s for 1 MiB of `br_table`s). So every
+//! module gets an allowance of [`WORK_PER_BYTE`] values carried per byte of
+//! its code section (plus [`WORK_SLACK`]); one that needs more is refused
+//! with [`LimitError::Work`](crate::LimitError::Work) before the validator
+//! does the work. Compiled code carries a value or two per branch, far
+//! below the allowance.
+
+use wasmparser::{BlockType, Operator};
+
+use super::Translator;
+
+/// Values that operators may carry, per byte of the code section.
+pub const WORK_PER_BYTE: u64 = 64;
+
+/// Values any module may carry besides [`WORK_PER_BYTE`] per byte.
+pub(crate) const WORK_SLACK: u64 = 1 << 16;
+
+impl Translator<'_> {
+    /// The values `op` carries: what validating and translating it costs
+    /// beyond a constant. Out-of-range indices count nothing: the
+    /// validator refuses them next.
+    pub(super) fn work(&self, op: &Operator<'_>) -> u64 {
+        let label = |depth: u32| {
+            self.control
+                .len()
+                .checked_sub(1 + depth as usize)
+                .and_then(|i| self.control.get(i))
+                .map_or(0, |frame| u64::from(frame.branch_arity()))
+        };
+        let frame = || {
+            self.control
+                .last()
+                .map_or(0, |f| u64::from(f.params) + u64::from(f.results))
+        };
+        match op {
+            Operator::Br { relative_depth } | Operator::BrIf { relative_depth } => {
+                label(*relative_depth)
+            }
+            Operator::BrTable { targets } => {
+                (u64::from(targets.len()) + 1).saturating_mul(label(targets.default()))
+            }
+            Operator::Return => u64::from(self.num_results),
+            Operator::Call { function_index } => {
+                let (params, results) = self.env.func_arity(*function_index);
+                u64::from(params) + u64::from(results)
+            }
+            Operator::CallIndirect { type_index, .. } => {
+                let (params, results) = self.env.type_arity(*type_index);
+                u64::from(params) + u64::from(results)
+            }
+            Operator::Block { blockty } | Operator::Loop { blockty } | Operator::If { blockty } => {
+                let (params, results) = self.block_arity(*blockty);
+                u64::from(params) + u64::from(results)
+            }
+            Operator::Else | Operator::End => frame(),
+            _ => 0,
+        }
+    }
+
+    /// The parameter and result counts of a block type.
+    pub(super) fn block_arity(&self, ty: BlockType) -> (u32, u32) {
+        match ty {
+            BlockType::Empty => (0, 0),
+            BlockType::Type(_) => (0, 1),
+            BlockType::FuncType(index) => self.env.type_arity(index),
+        }
+    }
+}
