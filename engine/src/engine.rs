@@ -1,5 +1,11 @@
 //! The engine: configuration plus the registry of function types shared by
 //! every module compiled with it.
+//!
+//! The registry counts references: each module holds one for each entry of
+//! its type section, each store one for each host function put in it, and a
+//! type is freed (its id reused) when the last goes. So the registry holds
+//! the types of the modules and stores alive, not of every module ever
+//! compiled.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, PoisonError};
@@ -39,7 +45,10 @@ struct EngineInner {
 #[derive(Debug, Default)]
 struct TypeRegistry {
     ids: HashMap<FuncType, u32>,
-    types: Vec<FuncType>,
+    /// By id: the type and its references; `None` for a freed id.
+    types: Vec<Option<(FuncType, usize)>>,
+    /// Freed ids, for reuse.
+    free: Vec<u32>,
 }
 
 impl Engine {
@@ -59,34 +68,72 @@ impl Engine {
         &self.inner.config
     }
 
-    /// The engine-wide id of a function type: equal types, equal ids.
+    /// The engine-wide id of a function type (equal types, equal ids), with
+    /// one more reference to it: each call must be matched by one
+    /// [`Engine::release_type`] when the holder goes.
     pub(crate) fn type_id(&self, ty: &FuncType) -> u32 {
-        // The registry holds no invariant a panic elsewhere could break.
-        let mut registry = self
-            .inner
-            .types
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner);
+        let mut registry = self.registry();
         if let Some(&id) = registry.ids.get(ty) {
+            if let Some(Some((_, refs))) = registry.types.get_mut(id as usize) {
+                *refs += 1;
+            }
             return id;
         }
-        let id = registry.types.len() as u32;
-        registry.types.push(ty.clone());
+        let id = match registry.free.pop() {
+            Some(id) => {
+                registry.types[id as usize] = Some((ty.clone(), 1));
+                id
+            }
+            None => {
+                let id = registry.types.len() as u32;
+                registry.types.push(Some((ty.clone(), 1)));
+                id
+            }
+        };
         registry.ids.insert(ty.clone(), id);
         id
     }
 
-    /// The function type with engine-wide id `id`.
-    pub(crate) fn func_type(&self, id: u32) -> FuncType {
-        let registry = self
-            .inner
+    /// Drops one reference to type `id`, freeing it with the last.
+    pub(crate) fn release_type(&self, id: u32) {
+        let mut registry = self.registry();
+        let Some(entry) = registry.types.get_mut(id as usize) else {
+            return;
+        };
+        let freed = match entry {
+            Some((_, refs)) if *refs > 1 => {
+                *refs -= 1;
+                None
+            }
+            _ => entry.take(),
+        };
+        if let Some((ty, _)) = freed {
+            registry.ids.remove(&ty);
+            registry.free.push(id);
+        }
+    }
+
+    /// How many distinct function types the engine's live modules and
+    /// stores use.
+    pub fn type_count(&self) -> usize {
+        self.registry().ids.len()
+    }
+
+    fn registry(&self) -> std::sync::MutexGuard<'_, TypeRegistry> {
+        // The registry holds no invariant a panic elsewhere could break.
+        self.inner
             .types
             .lock()
-            .unwrap_or_else(PoisonError::into_inner);
-        registry
+            .unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// The function type with engine-wide id `id`.
+    pub(crate) fn func_type(&self, id: u32) -> FuncType {
+        self.registry()
             .types
             .get(id as usize)
-            .cloned()
+            .and_then(|entry| entry.as_ref())
+            .map(|(ty, _)| ty.clone())
             .unwrap_or_else(|| FuncType::new([], []))
     }
 

@@ -56,6 +56,7 @@ impl<T> HostDef<T> {
             results: self.ty.results().len(),
         });
         let ty = store.inner.engine.type_id(&self.ty);
+        store.inner.host_types.push(ty);
         let func = store.inner.funcs.len() as u32;
         store.inner.funcs.push(crate::store::FuncEntity {
             ty,

@@ -76,6 +76,9 @@ pub(crate) struct StoreInner {
     /// The import names host functions were linked under (kept only when
     /// profiling, to name their frames).
     pub(crate) host_names: std::collections::HashMap<u32, String>,
+    /// Engine-wide type ids the store's host functions hold a reference
+    /// to (released on drop).
+    pub(crate) host_types: Vec<u32>,
 }
 
 /// A function in the store.
@@ -249,6 +252,9 @@ impl Drop for StoreInner {
         if let Some(stack) = self.spare_stack.take() {
             self.engine.return_stack(stack);
         }
+        for &id in &self.host_types {
+            self.engine.release_type(id);
+        }
     }
 }
 
@@ -275,6 +281,7 @@ impl<T> Store<T> {
                 profile: (engine.config().profile && engine.config().consume_fuel)
                     .then(Box::default),
                 host_names: std::collections::HashMap::new(),
+                host_types: Vec::new(),
             },
             hosts: Vec::new(),
             data,

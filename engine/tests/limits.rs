@@ -201,3 +201,41 @@ fn simd_is_rejected_with_an_error_naming_the_feature() {
     assert!(matches!(err.kind(), ErrorKind::Unsupported { .. }), "{err}");
     assert!(err.to_string().contains("SIMD"), "{err}");
 }
+
+/// A module whose one function type has `n` i64 parameters: a type no
+/// other module of the test has.
+fn module_with_type(engine: &Engine, n: usize) -> Module {
+    let params = "i64 ".repeat(n);
+    let wat = format!(
+        r#"(module (func (export "f") (param {params}))
+            (func (export "g") (param i32) (result i32) (local.get 0)))"#
+    );
+    Module::from_wat(engine, &wat).expect("compiles")
+}
+
+#[test]
+fn function_types_are_freed_with_their_last_module_and_store() {
+    let engine = Engine::default();
+    let base = engine.type_count();
+    for n in 1..=2_000 {
+        let module = module_with_type(&engine, n % 900 + 1);
+        let mut store = Store::new(&engine, ());
+        let mut linker = Linker::new(&engine);
+        linker
+            .func_wrap("host", "h", |_: engine::Caller<'_, ()>, a: i64, b: i32| a + i64::from(b))
+            .expect("defines");
+        let instance = linker.instantiate(&mut store, &module).expect("instantiates");
+        // The shared type still compares equal across modules after reuse.
+        let g = call(&mut store, instance, "g", &[Val::I32(n as i32)]).expect("runs");
+        assert_eq!(g, vec![Val::I32(n as i32)]);
+        engine::Func::wrap(&mut store, |_: engine::Caller<'_, ()>, x: i32| x);
+        assert!(engine.type_count() <= base + 4, "{} types live", engine.type_count());
+    }
+    // Everything dropped: nothing of them is left.
+    assert_eq!(engine.type_count(), base);
+    // A live module keeps its types.
+    let kept = module_with_type(&engine, 7);
+    assert_eq!(engine.type_count(), base + 2);
+    drop(kept);
+    assert_eq!(engine.type_count(), base);
+}

@@ -128,7 +128,8 @@ pub(crate) struct ModuleInner {
     pub(crate) engine: Engine,
     /// The type section.
     pub(crate) types: Vec<FuncType>,
-    /// Engine-wide ids of the type section's entries.
+    /// Engine-wide ids of the type section's entries (one reference each,
+    /// released on drop).
     pub(crate) type_ids: Vec<u32>,
     pub(crate) imports: Vec<ImportDesc>,
     /// The type index of every function, imports first.
@@ -226,6 +227,41 @@ impl Module {
     /// The total size of the translated code, in instructions.
     pub fn instruction_count(&self) -> usize {
         self.inner.code.iter().map(|f| f.code.len()).sum()
+    }
+
+    /// About how many bytes of memory the compiled module holds: its
+    /// translated code, segments and declarations (for caches that bound
+    /// what they keep by bytes).
+    pub fn footprint(&self) -> usize {
+        let m = &*self.inner;
+        let op = std::mem::size_of::<crate::exec::dispatch::Op>();
+        let code: usize = m
+            .code
+            .iter()
+            .map(|f| f.code.len() * op + f.blocks.len() * 16 + 64)
+            .sum();
+        let datas: usize = m.datas.iter().map(|d| d.bytes.len() + 32).sum();
+        let elems: usize = m
+            .elems
+            .iter()
+            .map(|e| e.items.len() * std::mem::size_of::<ConstExpr>() + 32)
+            .sum();
+        let types: usize = m
+            .types
+            .iter()
+            .map(|t| (t.params().len() + t.results().len()) + 48)
+            .sum();
+        let entities = (m.funcs.len() + m.imports.len() + m.exports.len()) * 32
+            + m.globals.len() * 24;
+        std::mem::size_of::<ModuleInner>() + code + datas + elems + types + entities
+    }
+}
+
+impl Drop for ModuleInner {
+    fn drop(&mut self) {
+        for &id in &self.type_ids {
+            self.engine.release_type(id);
+        }
     }
 }
 
