@@ -36,6 +36,21 @@ pub trait CostModel: fmt::Debug + Send + Sync + 'static {
         elements.saturating_mul(self.bulk_unit_cost())
     }
 
+    /// The cost of `table.grow` by `elements` elements, charged before
+    /// growing (whether or not the growth then succeeds). Free by default.
+    fn table_grow_cost(&self, elements: u64) -> u64 {
+        let _ = elements;
+        0
+    }
+
+    /// The cost of entering a function with `locals` declared locals
+    /// (besides its parameters), which a call must zero: added to the
+    /// function's first metering block. Free by default.
+    fn locals_cost(&self, locals: u64) -> u64 {
+        let _ = locals;
+        0
+    }
+
     /// Whether operators cost anything at all. A model that answers `false`
     /// (fuel paid by host functions only) makes the translator emit no
     /// per-block charges.
@@ -44,8 +59,12 @@ pub trait CostModel: fmt::Debug + Send + Sync + 'static {
     }
 }
 
-/// The default prices: every operator costs 1; growth and bulk units are
-/// free.
+/// The default prices: every operator costs 1, and every unit of work an
+/// operator does beyond a constant costs about what an operator's time:
+/// 1 per 32 bytes that a bulk memory operator touches, 1 per element of a
+/// table bulk operator or `table.grow`, 1 per 8 locals a call zeroes, and
+/// 64 per page of `memory.grow` (the pages themselves cost nothing until
+/// touched, and touching them is priced).
 #[derive(Debug, Clone, Copy, Default)]
 pub struct UnitCost;
 
@@ -55,10 +74,22 @@ impl CostModel for UnitCost {
     }
 
     fn memory_grow_page_cost(&self) -> u64 {
-        0
+        64
     }
 
     fn bulk_unit_cost(&self) -> u64 {
-        0
+        1
+    }
+
+    fn memory_bulk_cost(&self, bytes: u64) -> u64 {
+        bytes.div_ceil(32)
+    }
+
+    fn table_grow_cost(&self, elements: u64) -> u64 {
+        elements
+    }
+
+    fn locals_cost(&self, locals: u64) -> u64 {
+        locals.div_ceil(8)
     }
 }

@@ -99,6 +99,16 @@ pub enum LimitError {
         /// The function where the allowance ran out.
         func: u32,
     },
+    /// A store's growth allowance ([`Store::limit_growth`](crate::Store::limit_growth))
+    /// is smaller than what a new memory or table needs.
+    Allowance {
+        /// "memory pages" or "table elements".
+        what: &'static str,
+        /// What was asked for.
+        asked: u64,
+        /// What the allowance had left.
+        left: u64,
+    },
     /// The system refused memory that a limit allowed (the request is
     /// refused instead of aborting the process).
     Allocation {
@@ -136,6 +146,10 @@ impl fmt::Display for LimitError {
             LimitError::Work { func } => write!(
                 f,
                 "function {func} carries more values at branches, blocks and calls than the module's size allows"
+            ),
+            LimitError::Allowance { what, asked, left } => write!(
+                f,
+                "{asked} {what} asked for, {left} left in the store's allowance"
             ),
             LimitError::Allocation { what, bytes } => {
                 write!(f, "the system refused {bytes} bytes for {what}")

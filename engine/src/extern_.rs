@@ -112,6 +112,7 @@ impl Memory {
     pub fn new<T>(store: &mut Store<T>, ty: MemoryType) -> Result<Self, Error> {
         let max = store.inner.engine.config().max_memory_pages;
         let entity = MemoryEntity::new(ty, max)?;
+        store.inner.allowance.take(u64::from(ty.min), 0)?;
         let index = store.inner.memories.len() as u32;
         store.inner.memories.push(entity);
         Ok(Self {
@@ -161,13 +162,16 @@ impl Memory {
     /// [`ErrorKind::Limit`] if the maximum or the configured limit is hit.
     pub fn grow<T>(&self, store: &mut Store<T>, delta: u32) -> Result<u32, Error> {
         check(store, self.store)?;
-        let entity = &mut store.inner.memories[self.index as usize];
-        entity.grow(delta).ok_or_else(|| {
-            Error::from(crate::error::LimitError::MemoryPages {
-                pages: u64::from(entity.pages()) + u64::from(delta),
-                max: entity.limit,
+        let inner = &mut store.inner;
+        let entity = &mut inner.memories[self.index as usize];
+        entity
+            .grow(delta, &mut inner.allowance.pages)
+            .ok_or_else(|| {
+                Error::from(crate::error::LimitError::MemoryPages {
+                    pages: u64::from(entity.pages()) + u64::from(delta),
+                    max: entity.limit,
+                })
             })
-        })
     }
 }
 
@@ -185,6 +189,7 @@ impl Table {
         let raw = store.inner.val_to_raw(&init)?;
         let max = store.inner.engine.config().max_table_elements;
         let entity = TableEntity::new(ty, raw, max)?;
+        store.inner.allowance.take(0, u64::from(ty.min))?;
         let index = store.inner.tables.len() as u32;
         store.inner.tables.push(entity);
         Ok(Self {

@@ -114,6 +114,17 @@ pub(crate) fn instantiate<T>(
         }
     }
     let inner = &mut store.inner;
+    // What the new memories and tables take from the store's allowance,
+    // checked before anything is created.
+    let pages: u64 = m.memories[m.num_imported_memories as usize..]
+        .iter()
+        .map(|ty| u64::from(ty.min))
+        .sum();
+    let elements: u64 = m.tables[m.num_imported_tables as usize..]
+        .iter()
+        .map(|ty| u64::from(ty.min))
+        .sum();
+    inner.allowance.take(pages, elements)?;
     // Create every entity first, so that a limit error leaves nothing
     // half-built that code could reach.
     let mut memories = Vec::new();

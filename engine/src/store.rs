@@ -79,6 +79,51 @@ pub(crate) struct StoreInner {
     /// Engine-wide type ids the store's host functions hold a reference
     /// to (released on drop).
     pub(crate) host_types: Vec<u32>,
+    /// What the store's memories and tables may still add together.
+    pub(crate) allowance: Allowance,
+}
+
+/// What all memories and tables of a store may still add together, in
+/// pages and elements ([`Store::limit_growth`]).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Allowance {
+    pub(crate) pages: u64,
+    pub(crate) elements: u64,
+}
+
+impl Allowance {
+    /// Takes `pages` and `elements`, or fails (taking nothing) if either is
+    /// more than is left.
+    pub(crate) fn take(&mut self, pages: u64, elements: u64) -> Result<(), Error> {
+        if pages > self.pages {
+            return Err(LimitError::Allowance {
+                what: "memory pages",
+                asked: pages,
+                left: self.pages,
+            }
+            .into());
+        }
+        if elements > self.elements {
+            return Err(LimitError::Allowance {
+                what: "table elements",
+                asked: elements,
+                left: self.elements,
+            }
+            .into());
+        }
+        self.pages -= pages;
+        self.elements -= elements;
+        Ok(())
+    }
+}
+
+impl Default for Allowance {
+    fn default() -> Self {
+        Self {
+            pages: u64::MAX,
+            elements: u64::MAX,
+        }
+    }
 }
 
 /// A function in the store.
@@ -134,16 +179,18 @@ impl MemoryEntity {
         (self.bytes.len() / PAGE_SIZE) as u32
     }
 
-    /// Grows by `delta` pages; the old size, or `None` if the limit or the
-    /// allocator refuses (nothing changes then).
-    pub(crate) fn grow(&mut self, delta: u32) -> Option<u32> {
+    /// Grows by `delta` pages, taken from `allowance`; the old size, or
+    /// `None` if a limit, the allowance or the allocator refuses (nothing
+    /// changes then).
+    pub(crate) fn grow(&mut self, delta: u32, allowance: &mut u64) -> Option<u32> {
         let old = self.pages();
         let new = old.checked_add(delta)?;
-        if new > self.limit {
+        if new > self.limit || u64::from(delta) > *allowance {
             return None;
         }
         let max = self.limit as usize * PAGE_SIZE;
         self.bytes.grow_to(new as usize * PAGE_SIZE, max)?;
+        *allowance -= u64::from(delta);
         Some(old)
     }
 }
@@ -177,11 +224,12 @@ impl TableEntity {
         Ok(Self { elems, ty, limit })
     }
 
-    /// Grows by `delta` elements set to `init`; the old size, or `None`.
-    pub(crate) fn grow(&mut self, delta: u32, init: u64) -> Option<u32> {
+    /// Grows by `delta` elements set to `init`, taken from `allowance`;
+    /// the old size, or `None`.
+    pub(crate) fn grow(&mut self, delta: u32, init: u64, allowance: &mut u64) -> Option<u32> {
         let old = self.elems.len() as u32;
         let new = old.checked_add(delta)?;
-        if new > self.limit {
+        if new > self.limit || u64::from(delta) > *allowance {
             return None;
         }
         // Geometric growth, within the limit: element-by-element growth
@@ -191,6 +239,7 @@ impl TableEntity {
             .try_reserve_exact(capacity.saturating_sub(self.elems.len()))
             .ok()?;
         self.elems.resize(new as usize, init);
+        *allowance -= u64::from(delta);
         Some(old)
     }
 }
@@ -282,10 +331,32 @@ impl<T> Store<T> {
                     .then(Box::default),
                 host_names: std::collections::HashMap::new(),
                 host_types: Vec::new(),
+                allowance: Allowance::default(),
             },
             hosts: Vec::new(),
             data,
         }
+    }
+
+    /// Bounds what the store's memories and tables may add from now on,
+    /// together: `memory_pages` pages over every memory created or grown
+    /// in it (by instantiation, [`Memory::new`](crate::Memory::new) or
+    /// growth) and `table_elements` elements over every table. A
+    /// `memory.grow` or `table.grow` past it returns -1; an instantiation
+    /// or a new memory or table past it fails with
+    /// [`LimitError::Allowance`](crate::LimitError::Allowance). Unbounded
+    /// by default. Embedders use it to cap what a whole execution (several
+    /// stores, one per nested call) may hold, deterministically.
+    pub fn limit_growth(&mut self, memory_pages: u64, table_elements: u64) {
+        self.inner.allowance = Allowance {
+            pages: memory_pages,
+            elements: table_elements,
+        };
+    }
+
+    /// What [`Store::limit_growth`] still allows: pages and elements.
+    pub fn growth_left(&self) -> (u64, u64) {
+        (self.inner.allowance.pages, self.inner.allowance.elements)
     }
 
     /// The engine the store belongs to.

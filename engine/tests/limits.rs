@@ -222,14 +222,22 @@ fn function_types_are_freed_with_their_last_module_and_store() {
         let mut store = Store::new(&engine, ());
         let mut linker = Linker::new(&engine);
         linker
-            .func_wrap("host", "h", |_: engine::Caller<'_, ()>, a: i64, b: i32| a + i64::from(b))
+            .func_wrap("host", "h", |_: engine::Caller<'_, ()>, a: i64, b: i32| {
+                a + i64::from(b)
+            })
             .expect("defines");
-        let instance = linker.instantiate(&mut store, &module).expect("instantiates");
+        let instance = linker
+            .instantiate(&mut store, &module)
+            .expect("instantiates");
         // The shared type still compares equal across modules after reuse.
         let g = call(&mut store, instance, "g", &[Val::I32(n as i32)]).expect("runs");
         assert_eq!(g, vec![Val::I32(n as i32)]);
         engine::Func::wrap(&mut store, |_: engine::Caller<'_, ()>, x: i32| x);
-        assert!(engine.type_count() <= base + 4, "{} types live", engine.type_count());
+        assert!(
+            engine.type_count() <= base + 4,
+            "{} types live",
+            engine.type_count()
+        );
     }
     // Everything dropped: nothing of them is left.
     assert_eq!(engine.type_count(), base);
@@ -238,4 +246,87 @@ fn function_types_are_freed_with_their_last_module_and_store() {
     assert_eq!(engine.type_count(), base + 2);
     drop(kept);
     assert_eq!(engine.type_count(), base);
+}
+
+#[test]
+fn a_growth_allowance_bounds_all_memories_and_tables_of_a_store() {
+    let engine = Engine::default();
+    let wat = r#"(module
+        (memory (export "m") 4) (table 10 funcref)
+        (func (export "grow") (param i32) (result i32) (memory.grow (local.get 0)))
+        (func (export "tgrow") (param i32) (result i32)
+            (table.grow (ref.null func) (local.get 0))))"#;
+    let module = Module::from_wat(&engine, wat).unwrap();
+    let mut store = Store::new(&engine, ());
+    store.limit_growth(10, 100);
+    let instance = Linker::new(&engine)
+        .instantiate(&mut store, &module)
+        .unwrap();
+    assert_eq!(store.growth_left(), (6, 90));
+    let grow = |store: &mut Store<()>, name: &str, n: i32| {
+        call(store, instance, name, &[Val::I32(n)]).unwrap()[0].clone()
+    };
+    assert_eq!(grow(&mut store, "grow", 7), Val::I32(-1));
+    assert_eq!(grow(&mut store, "grow", 6), Val::I32(4));
+    assert_eq!(grow(&mut store, "tgrow", 91), Val::I32(-1));
+    assert_eq!(grow(&mut store, "tgrow", 90), Val::I32(10));
+    assert_eq!(store.growth_left(), (0, 0));
+    // A second instance's initial memory no longer fits.
+    let err = Linker::new(&engine)
+        .instantiate(&mut store, &module)
+        .unwrap_err();
+    assert!(
+        matches!(
+            err.kind(),
+            ErrorKind::Limit(LimitError::Allowance {
+                what: "memory pages",
+                asked: 4,
+                left: 0
+            })
+        ),
+        "{err}"
+    );
+}
+
+/// Fuel left after calling `name` with `fuel`, or the trap.
+fn fuel_after(wat: &str, name: &str, args: &[Val], fuel: u64) -> Result<u64, TrapCode> {
+    let mut config = Config::default();
+    config.consume_fuel(true);
+    let (mut store, instance) = instantiate(&config, wat).unwrap();
+    store.set_fuel(fuel).unwrap();
+    match call(&mut store, instance, name, args) {
+        Ok(_) => Ok(store.get_fuel().unwrap()),
+        Err(e) => Err(e.trap_code().expect("a trap")),
+    }
+}
+
+#[test]
+fn the_default_cost_model_prices_bulk_work_growth_and_locals() {
+    // A fill loop over 64 KiB: 2,048 per fill, so 1,000 fuel ends it.
+    let fill = r#"(module (memory 1)
+        (func (export "f") (loop (memory.fill (i32.const 0) (i32.const 1) (i32.const 65536)) (br 0))))"#;
+    assert_eq!(fuel_after(fill, "f", &[], 1_000), Err(TrapCode::OutOfFuel));
+    assert_eq!(
+        fuel_after(fill, "f", &[], 1 << 30),
+        Err(TrapCode::OutOfFuel)
+    );
+    // table.grow pays per element, before growing.
+    let tgrow = r#"(module (table 0 funcref)
+        (func (export "g") (param i32) (result i32) (table.grow (ref.null func) (local.get 0))))"#;
+    let small = fuel_after(tgrow, "g", &[Val::I32(1)], 1 << 20).unwrap();
+    let large = fuel_after(tgrow, "g", &[Val::I32(100_001)], 1 << 20).unwrap();
+    assert_eq!(small - large, 100_000);
+    assert_eq!(
+        fuel_after(tgrow, "g", &[Val::I32(1 << 30)], 1 << 20),
+        Err(TrapCode::OutOfFuel)
+    );
+    // A call zeroes its locals: 1 per 8 of them.
+    let locals = r#"(module
+        (func $big (local i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64))
+        (func $small)
+        (func (export "big") (call $big))
+        (func (export "small") (call $small)))"#;
+    let big = fuel_after(locals, "big", &[], 1_000).unwrap();
+    let small = fuel_after(locals, "small", &[], 1_000).unwrap();
+    assert_eq!(small - big, 2);
 }

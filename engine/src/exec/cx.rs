@@ -30,6 +30,8 @@ pub(crate) struct Cx<'a> {
     pub(super) elems: &'a mut [Box<[u64]>],
     pub(super) datas: &'a mut [Arc<[u8]>],
     pub(super) no_memory: &'a mut MemoryEntity,
+    /// What the store's memories and tables may still add.
+    pub(super) allowance: &'a mut crate::store::Allowance,
     pub(super) profile: Option<&'a mut Profile>,
     /// The fuel left, written back to the store when the run stops.
     pub(super) fuel: u64,
@@ -82,6 +84,7 @@ impl<'a> Cx<'a> {
             no_memory,
             fuel,
             profile,
+            allowance,
             ..
         } = store;
         let config = engine.config();
@@ -96,6 +99,7 @@ impl<'a> Cx<'a> {
             elems,
             datas,
             no_memory,
+            allowance,
             profile: profile.as_deref_mut(),
             fuel: *fuel,
             metered: config.consume_fuel,
@@ -206,6 +210,15 @@ impl<'a> Cx<'a> {
     pub(super) fn memory_bulk(&self, n: u64) -> u64 {
         if self.metered {
             self.model.memory_bulk_cost(n)
+        } else {
+            0
+        }
+    }
+
+    /// What `table.grow` by `n` elements costs.
+    pub(super) fn table_grow(&self, n: u64) -> u64 {
+        if self.metered {
+            self.model.table_grow_cost(n)
         } else {
             0
         }

@@ -114,7 +114,9 @@ fn memory_grow(ip: Ip, regs: Regs, cx: &mut Cx<'_>) -> Result<(), TrapCode> {
     operands!(ip, Instr::MemoryGrow { dst, delta });
     let delta = get(regs, delta) as u32;
     cx.charge(cx.grow_cost.saturating_mul(u64::from(delta)))?;
-    let old = cx.memory_mut().grow(delta).unwrap_or(u32::MAX);
+    let mut pages = cx.allowance.pages;
+    let old = cx.memory_mut().grow(delta, &mut pages).unwrap_or(u32::MAX);
+    cx.allowance.pages = pages;
     set(regs, dst, u64::from(old));
     Ok(())
 }
@@ -216,7 +218,10 @@ fn table_grow(ip: Ip, regs: Regs, cx: &mut Cx<'_>) -> Result<(), TrapCode> {
     let t = table_index(cx, table)?;
     let init = get(regs, args);
     let delta = get(regs, args + 1) as u32;
-    let old = cx.tables[t].grow(delta, init).unwrap_or(u32::MAX);
+    cx.charge(cx.table_grow(u64::from(delta)))?;
+    let old = cx.tables[t]
+        .grow(delta, init, &mut cx.allowance.elements)
+        .unwrap_or(u32::MAX);
     set(regs, args, u64::from(old));
     Ok(())
 }

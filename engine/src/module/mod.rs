@@ -251,8 +251,8 @@ impl Module {
             .iter()
             .map(|t| (t.params().len() + t.results().len()) + 48)
             .sum();
-        let entities = (m.funcs.len() + m.imports.len() + m.exports.len()) * 32
-            + m.globals.len() * 24;
+        let entities =
+            (m.funcs.len() + m.imports.len() + m.exports.len()) * 32 + m.globals.len() * 24;
         std::mem::size_of::<ModuleInner>() + code + datas + elems + types + entities
     }
 }

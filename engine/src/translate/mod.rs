@@ -141,6 +141,11 @@ pub(crate) fn translate(
     let first = body.get_binary_reader_for_operators().map_err(wasm)?;
     t.offset = first.original_position().saturating_sub(env.code_start()) as u32;
     t.begin_metering();
+    // The entry block also pays for zeroing the declared locals.
+    if let (Some(model), Some(entry)) = (env.cost_model(), t.control.last_mut()) {
+        let declared = u64::from(num_locals.saturating_sub(num_params));
+        entry.fuel = entry.fuel.saturating_add(model.locals_cost(declared));
+    }
     let mut reader = body.get_binary_reader_for_operators().map_err(wasm)?;
     // Decoding depends on the features too (e.g. one-byte memory indices).
     reader.set_features(crate::module::FEATURES);
