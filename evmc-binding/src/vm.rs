@@ -162,6 +162,12 @@ impl VmState {
     }
 
     /// Executes a message (flags already checked) against `host`.
+    ///
+    /// The outcome's `gas_left` is never negative and never more than
+    /// `message.gas`, whatever the host answers to nested calls: the EEI
+    /// turns a host's call that gives back more than it was given into a
+    /// failed call, and an outcome outside those bounds (a bug) becomes
+    /// `InternalError` here rather than reaching the client.
     pub fn execute(&self, host: Box<dyn EvmHost>, message: &Message, code: &[u8]) -> Outcome {
         let executor = match self.executor() {
             Ok(executor) => executor,
@@ -189,7 +195,11 @@ impl VmState {
             // execution's result.
             let _ = std::fs::write(dir.join(name), profile.folded());
         }
-        outcome
+        if (0..=message.gas).contains(&outcome.gas_left) {
+            outcome
+        } else {
+            Outcome::failed(Status::InternalError)
+        }
     }
 }
 

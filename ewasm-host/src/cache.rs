@@ -1,5 +1,10 @@
 //! A bounded, least-recently-used cache of compiled contracts, keyed by
 //! their code: a repeated call skips decode, validate and translate.
+//!
+//! Bounded twice: by entries (`cache_size`) and by bytes (`cache_bytes`:
+//! each entry counts its code and what its compiled module holds,
+//! `Module::footprint`), so 64 entries of large contracts cannot hold
+//! gigabytes.
 
 use std::sync::{Arc, Mutex, PoisonError};
 
@@ -10,12 +15,18 @@ struct Entry {
     code: Arc<[u8]>,
     module: Module,
     used: u64,
+    /// The code's and the module's bytes.
+    bytes: usize,
 }
+
+/// The default byte bound of the cache: 256 MiB.
+pub const DEFAULT_CACHE_BYTES: usize = 256 << 20;
 
 /// The cache. Thread-safe; a hit compares the whole code, so a hash
 /// collision can never return the wrong module.
 pub(crate) struct ModuleCache {
     capacity: usize,
+    max_bytes: usize,
     inner: Mutex<Inner>,
 }
 
@@ -23,6 +34,8 @@ pub(crate) struct ModuleCache {
 struct Inner {
     entries: Vec<Entry>,
     clock: u64,
+    /// The entries' bytes together.
+    bytes: usize,
 }
 
 /// Bytes sampled from each end of the code, and words sampled between.
@@ -58,9 +71,11 @@ fn hash(code: &[u8]) -> u64 {
 }
 
 impl ModuleCache {
-    pub(crate) fn new(capacity: usize) -> Self {
+    /// A cache of at most `capacity` entries and `max_bytes` bytes.
+    pub(crate) fn new(capacity: usize, max_bytes: usize) -> Self {
         Self {
             capacity,
+            max_bytes,
             inner: Mutex::default(),
         }
     }
@@ -83,30 +98,47 @@ impl ModuleCache {
         Some((entry.module.clone(), Arc::clone(&entry.code)))
     }
 
+    /// Keeps `module`, evicting the least recently used entries until it
+    /// fits both bounds; a module larger than the byte bound is not kept.
     pub(crate) fn insert(&self, code: Arc<[u8]>, module: Module) {
-        if self.capacity == 0 {
+        let bytes = code.len().saturating_add(module.footprint());
+        if self.capacity == 0 || bytes > self.max_bytes {
             return;
         }
         let mut inner = self.inner.lock().unwrap_or_else(PoisonError::into_inner);
         inner.clock += 1;
         let used = inner.clock;
-        if inner.entries.len() >= self.capacity {
-            if let Some(oldest) = inner
+        while inner.entries.len() >= self.capacity
+            || inner.bytes.saturating_add(bytes) > self.max_bytes
+        {
+            let Some(oldest) = inner
                 .entries
                 .iter()
                 .enumerate()
                 .min_by_key(|(_, e)| e.used)
                 .map(|(i, _)| i)
-            {
-                inner.entries.swap_remove(oldest);
-            }
+            else {
+                break;
+            };
+            let evicted = inner.entries.swap_remove(oldest);
+            inner.bytes = inner.bytes.saturating_sub(evicted.bytes);
         }
+        inner.bytes = inner.bytes.saturating_add(bytes);
         inner.entries.push(Entry {
             hash: hash(&code),
             code,
             module,
             used,
+            bytes,
         });
+    }
+
+    /// The bytes the entries hold together.
+    pub(crate) fn bytes(&self) -> usize {
+        self.inner
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .bytes
     }
 
     pub(crate) fn len(&self) -> usize {

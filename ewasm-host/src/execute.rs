@@ -4,8 +4,9 @@ use std::sync::Arc;
 
 use engine::{Config, CostModel, Engine, Linker, Module, Operator, Store, Trap, TrapCode};
 
-use crate::cache::ModuleCache;
+use crate::cache::{ModuleCache, DEFAULT_CACHE_BYTES};
 use crate::eei::{self, EeiCtx, EeiError, Halt};
+use crate::gas;
 use crate::host::EvmHost;
 use crate::metering::{find_float, EwasmCostModel};
 use crate::profile::GasProfile;
@@ -43,6 +44,9 @@ pub struct ExecConfig {
     pub max_memory_pages: u32,
     /// How many compiled contracts to keep (0: none).
     pub cache_size: usize,
+    /// The most bytes the kept contracts may hold together, code and
+    /// compiled module (default [`DEFAULT_CACHE_BYTES`], 256 MiB).
+    pub cache_bytes: usize,
     /// Record where gas goes ([`Executor::execute_profiled`]); profiling
     /// changes no result and no charge.
     pub profile: bool,
@@ -56,6 +60,7 @@ impl Default for ExecConfig {
             evm1mode: Evm1Mode::Reject,
             max_memory_pages: 1_024,
             cache_size: 0,
+            cache_bytes: DEFAULT_CACHE_BYTES,
             profile: false,
         }
     }
@@ -124,7 +129,7 @@ impl Executor {
             .max_call_depth(4_096);
         let engine = Engine::new(&engine_config);
         let linker = eei::linker(&engine, config.debug)?;
-        let cache = ModuleCache::new(config.cache_size);
+        let cache = ModuleCache::new(config.cache_size, config.cache_bytes);
         Ok(Self {
             config,
             engine,
@@ -142,6 +147,12 @@ impl Executor {
     /// How many compiled contracts the cache holds.
     pub fn cached(&self) -> usize {
         self.cache.len()
+    }
+
+    /// The bytes the cached contracts hold together (code and compiled
+    /// module), at most [`ExecConfig::cache_bytes`].
+    pub fn cached_bytes(&self) -> usize {
+        self.cache.bytes()
     }
 
     /// Checks `code` against the contract rules and compiles it, or takes
@@ -184,6 +195,10 @@ impl Executor {
 
     /// Executes `message` with `code` against `host`, and gives the host
     /// back with the outcome.
+    ///
+    /// The outcome's `gas_left` is never negative and never more than
+    /// `message.gas`, whatever the host answers: a nested call that answers
+    /// more gas than it was given fails and gives nothing back.
     pub fn execute(
         &self,
         host: Box<dyn EvmHost>,
@@ -204,9 +219,9 @@ impl Executor {
         message: &Message,
         code: &[u8],
     ) -> (Outcome, Box<dyn EvmHost>, Option<GasProfile>) {
-        if message.gas < 0 {
+        let Some(fuel) = gas::to_fuel(message.gas) else {
             return (Outcome::failed(Status::InternalError), host, None);
-        }
+        };
         if !has_wasm_preamble(code) {
             let status = match self.config.evm1mode {
                 Evm1Mode::Reject => Status::Failure,
@@ -233,7 +248,7 @@ impl Executor {
             Vec::new()
         };
         let mut store = Store::new(&self.engine, cx);
-        let mut outcome = self.run(&mut store, &module, message.gas as u64);
+        let mut outcome = self.run(&mut store, &module, fuel);
         // Deployed code that looks like Wasm must be a valid contract.
         if message.kind == CallKind::Create
             && outcome.status == Status::Success
@@ -243,7 +258,12 @@ impl Executor {
             outcome = Outcome::failed(Status::ContractValidationFailure);
         }
         let profile = store.profile().map(|recorded| {
-            let used = (message.gas - outcome.gas_left).max(0) as u64;
+            // `run` keeps 0 <= gas_left <= message.gas.
+            let used = message
+                .gas
+                .checked_sub(outcome.gas_left)
+                .and_then(gas::to_fuel)
+                .unwrap_or(0);
             let failed = !matches!(outcome.status, Status::Success | Status::Revert);
             let mut profile = GasProfile::from_store(&store, recorded, used, failed);
             profile.call_site = call_site;
@@ -252,8 +272,17 @@ impl Executor {
         (outcome, store.into_data().into_host(), profile)
     }
 
-    fn run(&self, store: &mut Store<EeiCtx>, module: &Module, gas: u64) -> Outcome {
-        if store.set_fuel(gas).is_err() {
+    /// Runs `main` with `fuel` (the message's gas) and maps how it ended to
+    /// an outcome.
+    ///
+    /// The frame's gas is checked on the way out: it ends with at most the
+    /// gas it was given (a callee's stipend is part of its `gas`, and was
+    /// charged to its caller as the value transfer), never more, never
+    /// negative. Fuel comes back only from nested calls, each giving back
+    /// at most what it was given, so a frame ending with more is a bug,
+    /// reported as `InternalError` rather than minted gas.
+    fn run(&self, store: &mut Store<EeiCtx>, module: &Module, fuel: u64) -> Outcome {
+        if store.set_fuel(fuel).is_err() {
             return Outcome::failed(Status::InternalError);
         }
         let result = self.linker.instantiate(store, module).and_then(|instance| {
@@ -262,7 +291,10 @@ impl Executor {
                 None => Err(engine::Error::from(TrapCode::Unreachable)),
             }
         });
-        let gas_left = store.get_fuel().unwrap_or(0) as i64;
+        let left = store.get_fuel().ok().filter(|left| *left <= fuel);
+        let Some(gas_left) = left.and_then(gas::to_gas) else {
+            return Outcome::failed(Status::InternalError);
+        };
         let output = std::mem::take(&mut store.data_mut().output);
         let kept = |status| Outcome {
             status,

@@ -53,3 +53,17 @@ pub const CALL_STIPEND: u64 = 2_300;
 pub const SELF_DESTRUCT: u64 = 5_000;
 /// The deepest call.
 pub const MAX_DEPTH: i32 = 1_024;
+
+// Gas is EVMC's `i64` and never negative; fuel is the engine's `u64`. These
+// two are the only conversions between them.
+
+/// Gas as fuel: `None` if negative (never wrapped).
+pub fn to_fuel(gas: i64) -> Option<u64> {
+    u64::try_from(gas).ok()
+}
+
+/// Fuel as gas: `None` above `i64::MAX` (never wrapped). Fuel never
+/// exceeds the gas a frame was given, so this fails only on a bug.
+pub fn to_gas(fuel: u64) -> Option<i64> {
+    i64::try_from(fuel).ok()
+}

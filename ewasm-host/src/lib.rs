@@ -34,6 +34,7 @@ mod profile;
 mod types;
 mod validate;
 
+pub use cache::DEFAULT_CACHE_BYTES;
 pub use eei::{add_debug_to_linker, add_to_linker, CallSites, EeiCtx, EeiError, Halt};
 pub use execute::{Evm1Mode, ExecConfig, Executor};
 pub use host::EvmHost;

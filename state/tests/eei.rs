@@ -1632,9 +1632,9 @@ fn every_call_function_gives_the_callee_the_address_caller_and_value_of_its_kind
     // 56 bytes come back through returnDataCopy (9 gas).
     let with_value = 700 + 9_000 - 2_300 + 6 + 9;
     let without = 700 + 6 + 9;
-    // callDelegate carries the current value (5), so, as in Hera, its
-    // callee gets the stipend too, and the unused stipend comes back.
-    let delegated = without - 2_300;
+    // callDelegate carries the current value (5) but transfers nothing:
+    // unlike Hera, its callee gets no stipend (EVM DELEGATECALL).
+    let delegated = without;
     let rows = [
         (
             "call",
@@ -2078,23 +2078,24 @@ fn call_code_pointers_outside_memory_are_invalid_memory_accesses() {
 #[test]
 fn call_delegate_moves_no_value_and_charges_nothing_for_it() {
     // This call brought 5 wei; the delegate call passes it on as its value
-    // (see the table above) but transfers nothing and costs only the 700,
-    // less the 2,300 stipend that comes back unused (Hera's eeiCall adds
-    // the stipend for any non-zero message value).
+    // (see the table above) but transfers nothing and costs only the 700.
+    // (Hera's eeiCall added the 2,300 stipend for any non-zero message
+    // value, so this used -1,600 gas: a frame could mint gas.)
     let r = Test::new(&call_delegate_to("1000", "NOBODY"))
         .value(U256::from(5))
         .returning(0, 64)
         .run();
-    assert_success(&r, 700 - 2_300);
+    assert_success(&r, 700);
     assert_eq!(result_of(&r), 0);
     assert!(r.world.get(&NOBODY).is_none());
     assert_eq!(r.balance(CONTRACT), U256::from(CONTRACT_BALANCE + 5));
 }
 
 #[test]
-fn call_delegate_in_a_call_with_value_adds_the_stipend() {
-    // Step 2: callDelegate's value is the current value; step 8: "if value
-    // ≠ 0 add the 2300 stipend to the forwarded gas (not charged)".
+fn call_delegate_in_a_call_with_value_gets_no_stipend() {
+    // Step 2: callDelegate's value is the current value; but step 8's
+    // stipend goes only with a value transfer that paid the 9,000 (spec
+    // (b), step 8: Hera's stipend for callDelegate minted gas).
     let r = Test::new(&format!(
         "{} (call $returnDataCopy (i32.const 0) (i32.const 0) (i32.const 8))",
         call_delegate_to("5000", "CALLEE")
@@ -2104,13 +2105,8 @@ fn call_delegate_in_a_call_with_value_adds_the_stipend() {
     .returning(0, 64)
     .run();
     assert_eq!(r.status, Status::Success);
-    assert_eq!(
-        le_i64(&r.output[..8]),
-        5_000 + 2_300 - 2,
-        "callee's gas left"
-    );
-    // The unused stipend comes back to the caller, as for call.
-    assert_eq!(r.gas_used, 700 + 2 + 6 - 2_300);
+    assert_eq!(le_i64(&r.output[..8]), 5_000 - 2, "callee's gas left");
+    assert_eq!(r.gas_used, 700 + 2 + 6);
 }
 
 #[test]

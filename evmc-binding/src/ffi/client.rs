@@ -18,8 +18,8 @@ pub const EVMC_BYZANTIUM: i32 = 4;
 /// A VM loaded from a shared library.
 pub struct LoadedVm {
     vm: *mut evmc_vm,
-    // Dropped after `vm` is destroyed.
-    _library: libloading::Library,
+    // Dropped after `vm` is destroyed; `None` for Iris linked in (tests).
+    _library: Option<libloading::Library>,
 }
 
 impl std::fmt::Debug for LoadedVm {
@@ -83,7 +83,7 @@ impl LoadedVm {
         let abi = unsafe { (*vm).abi_version };
         let loaded = Self {
             vm,
-            _library: library,
+            _library: Some(library),
         };
         if abi != EVMC_ABI_VERSION {
             return Err(format!(
@@ -92,6 +92,15 @@ impl LoadedVm {
             ));
         }
         Ok(loaded)
+    }
+
+    /// The Iris VM of this very crate, created through `evmc_create_iris`
+    /// without loading a library: the whole C ABI path, in-process.
+    #[cfg(test)]
+    pub(crate) fn linked() -> Self {
+        let vm = super::vm::evmc_create_iris();
+        assert!(!vm.is_null(), "evmc_create_iris returned null");
+        Self { vm, _library: None }
     }
 
     fn vm(&self) -> &evmc_vm {
@@ -146,6 +155,10 @@ impl LoadedVm {
     }
 
     /// Runs `message` with `code` against `host` (revision Byzantium).
+    ///
+    /// A VM that answers a `gas_left` below 0 or above `message.gas` has
+    /// broken EVMC's rules: its result becomes `InternalError` with no gas
+    /// left, so no client of this function sees minted gas.
     pub fn execute(&self, host: &mut dyn EvmHost, message: &Message, code: &[u8]) -> Outcome {
         let Some(execute) = self.vm().execute else {
             return Outcome::failed(ewasm_host::Status::InternalError);
@@ -168,6 +181,9 @@ impl LoadedVm {
         };
         // SAFETY: a fresh result, released here and nowhere else.
         let output = unsafe { super::take_output(&result) };
+        if !(0..=message.gas).contains(&result.gas_left) {
+            return Outcome::failed(ewasm_host::Status::InternalError);
+        }
         Outcome {
             status: status::from_evmc(result.status_code),
             gas_left: result.gas_left,
@@ -449,3 +465,180 @@ static HOST_INTERFACE: evmc_host_interface = evmc_host_interface {
     #[cfg(not(feature = "abi9"))]
     set_transient_storage: Some(set_transient_storage),
 };
+
+#[cfg(test)]
+mod tests {
+    use ewasm_host::{CallOutcome, Status, TxContext};
+
+    use super::*;
+
+    /// Calls the zero address with 10,000 gas and no value, stores the
+    /// result at 64 and finishes with it:
+    ///
+    /// ```wat
+    /// (module
+    ///   (import "ethereum" "call" (func $call (param i64 i32 i32 i32 i32) (result i32)))
+    ///   (import "ethereum" "finish" (func $finish (param i32 i32)))
+    ///   (memory (export "memory") 1)
+    ///   (func (export "main")
+    ///     (i32.store (i32.const 64)
+    ///       (call $call (i64.const 10000) (i32.const 0) (i32.const 32) (i32.const 0) (i32.const 0)))
+    ///     (call $finish (i32.const 64) (i32.const 4))))
+    /// ```
+    ///
+    /// (Assembled by hand: this crate does not depend on `wat`.)
+    const CALLS_ONCE: &[u8] = &[
+        0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, 0x01, 0x12, 0x03, 0x60, 0x05, 0x7e, 0x7f,
+        0x7f, 0x7f, 0x7f, 0x01, 0x7f, 0x60, 0x02, 0x7f, 0x7f, 0x00, 0x60, 0x00, 0x00, 0x02, 0x23,
+        0x02, 0x08, 0x65, 0x74, 0x68, 0x65, 0x72, 0x65, 0x75, 0x6d, 0x04, 0x63, 0x61, 0x6c, 0x6c,
+        0x00, 0x00, 0x08, 0x65, 0x74, 0x68, 0x65, 0x72, 0x65, 0x75, 0x6d, 0x06, 0x66, 0x69, 0x6e,
+        0x69, 0x73, 0x68, 0x00, 0x01, 0x03, 0x02, 0x01, 0x02, 0x05, 0x03, 0x01, 0x00, 0x01, 0x07,
+        0x11, 0x02, 0x06, 0x6d, 0x65, 0x6d, 0x6f, 0x72, 0x79, 0x02, 0x00, 0x04, 0x6d, 0x61, 0x69,
+        0x6e, 0x00, 0x02, 0x0a, 0x1f, 0x01, 0x1d, 0x00, 0x41, 0xc0, 0x00, 0x42, 0x90, 0xce, 0x00,
+        0x41, 0x00, 0x41, 0x20, 0x41, 0x00, 0x41, 0x00, 0x10, 0x00, 0x36, 0x02, 0x00, 0x41, 0xc0,
+        0x00, 0x41, 0x04, 0x10, 0x01, 0x0b,
+    ];
+
+    /// Gas of the message.
+    const GAS: i64 = 100_000;
+
+    /// A client answering every nested call with success and the gas
+    /// `gas_left` makes of the forwarded gas; it records the forwarded gas.
+    struct AnsweringHost {
+        gas_left: fn(i64) -> i64,
+        forwarded: Vec<i64>,
+    }
+
+    impl EvmHost for AnsweringHost {
+        fn account_exists(&mut self, _: &Address) -> bool {
+            true
+        }
+        fn get_storage(&mut self, _: &Address, _: &Bytes32) -> Bytes32 {
+            Bytes32::ZERO
+        }
+        fn set_storage(&mut self, _: &Address, _: &Bytes32, _: &Bytes32) {}
+        fn get_balance(&mut self, _: &Address) -> U256 {
+            U256::zero()
+        }
+        fn get_code_size(&mut self, _: &Address) -> usize {
+            0
+        }
+        fn copy_code(&mut self, _: &Address, _: usize, _: &mut [u8]) -> usize {
+            0
+        }
+        fn selfdestruct(&mut self, _: &Address, _: &Address) {}
+        fn call(&mut self, message: &Message) -> CallOutcome {
+            self.forwarded.push(message.gas);
+            CallOutcome {
+                status: Status::Success,
+                gas_left: (self.gas_left)(message.gas),
+                output: b"minted?".to_vec(),
+                create_address: None,
+            }
+        }
+        fn get_tx_context(&mut self) -> TxContext {
+            TxContext::default()
+        }
+        fn get_block_hash(&mut self, _: i64) -> Bytes32 {
+            Bytes32::ZERO
+        }
+        fn emit_log(&mut self, _: &Address, _: &[u8], _: &[Bytes32]) {}
+    }
+
+    /// Runs [`CALLS_ONCE`] on Iris through the C ABI against a host
+    /// answering with `gas_left`.
+    fn run(gas_left: fn(i64) -> i64) -> (Outcome, Vec<i64>) {
+        let vm = LoadedVm::linked();
+        let mut host = AnsweringHost {
+            gas_left,
+            forwarded: Vec::new(),
+        };
+        let message = Message {
+            kind: CallKind::Call,
+            is_static: false,
+            depth: 0,
+            gas: GAS,
+            recipient: Address([0xc0; 20]),
+            sender: Address([0xca; 20]),
+            input: Vec::new(),
+            value: U256::zero(),
+            code_address: Address([0xc0; 20]),
+        };
+        let outcome = vm.execute(&mut host, &message, CALLS_ONCE);
+        (outcome, host.forwarded)
+    }
+
+    #[test]
+    fn a_host_answering_within_the_forwarded_gas_is_believed() {
+        let (outcome, forwarded) = run(|gas| gas);
+        assert_eq!(forwarded, [10_000]);
+        assert_eq!(outcome.status, Status::Success);
+        assert_eq!(outcome.output, 0i32.to_le_bytes(), "the call succeeded");
+        assert_eq!(outcome.gas_left, GAS - 700);
+    }
+
+    #[test]
+    fn a_host_answering_more_gas_than_forwarded_through_evmc_mints_nothing() {
+        let answers: [fn(i64) -> i64; 4] = [|_| i64::MAX, |gas| gas + 1, |_| -1, |_| i64::MIN];
+        for (i, answer) in answers.into_iter().enumerate() {
+            let (outcome, forwarded) = run(answer);
+            assert_eq!(forwarded, [10_000], "answer {i}");
+            assert_eq!(outcome.status, Status::Success, "answer {i}");
+            assert_eq!(outcome.output, 1i32.to_le_bytes(), "answer {i}: failed");
+            // The forwarded gas is lost, as in any failed call.
+            assert_eq!(outcome.gas_left, GAS - 700 - 10_000, "answer {i}");
+        }
+    }
+
+    /// A VM whose every execution succeeds with `i64::MAX` gas left.
+    unsafe extern "C" fn execute_minting(
+        _vm: *mut evmc_vm,
+        _host: *const evmc_host_interface,
+        _context: *mut evmc_host_context,
+        _rev: i32,
+        _msg: *const evmc_message,
+        _code: *const u8,
+        _code_size: usize,
+    ) -> evmc_result {
+        evmc_result::new(
+            EVMC_SUCCESS,
+            i64::MAX,
+            0,
+            (std::ptr::null(), 0),
+            None,
+            evmc_address::default(),
+        )
+    }
+
+    #[test]
+    fn a_vm_answering_more_gas_than_it_was_given_is_an_internal_error() {
+        // Never destroyed: `destroy` is None, and the box is leaked.
+        let vm = Box::into_raw(Box::new(evmc_vm {
+            abi_version: EVMC_ABI_VERSION,
+            name: c"minting".as_ptr(),
+            version: c"0".as_ptr(),
+            destroy: None,
+            execute: Some(execute_minting),
+            get_capabilities: None,
+            set_option: None,
+        }));
+        let vm = LoadedVm { vm, _library: None };
+        let mut host = AnsweringHost {
+            gas_left: |gas| gas,
+            forwarded: Vec::new(),
+        };
+        let message = Message {
+            kind: CallKind::Call,
+            is_static: false,
+            depth: 0,
+            gas: GAS,
+            recipient: Address::default(),
+            sender: Address::default(),
+            input: Vec::new(),
+            value: U256::zero(),
+            code_address: Address::default(),
+        };
+        let outcome = vm.execute(&mut host, &message, CALLS_ONCE);
+        assert_eq!(outcome, Outcome::failed(Status::InternalError));
+    }
+}

@@ -109,6 +109,9 @@ impl EvmHost for EvmcHost {
         // SAFETY: a fresh result, released here and nowhere else.
         let output = unsafe { super::take_output(&result) };
         let status = status::from_evmc(result.status_code);
+        // `gas_left` goes to the EEI as the host answered it, even negative
+        // or above `message.gas`: the EEI holds it to the rules (a host
+        // that gives back more than it was given makes the call fail).
         CallOutcome {
             status,
             gas_left: result.gas_left,

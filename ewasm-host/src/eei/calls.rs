@@ -4,7 +4,7 @@ use super::{
     charge, check_static, fail, fit_u128, read, read_address, read_u128, write, Cx, EeiError, R,
 };
 use crate::gas;
-use crate::types::{Address, CallKind, Message, Status, U256};
+use crate::types::{Address, CallKind, CallOutcome, Message, Status, U256};
 
 /// Which EEI call function.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -51,9 +51,35 @@ fn own_balance(cx: &mut Cx<'_>) -> R<U256> {
     Ok(balance)
 }
 
+/// The callee's answer held to the rules, and the gas it gives back as
+/// fuel. A callee gives back at most the gas it was given (`given`: the
+/// forwarded gas and any stipend), never a negative amount, and nothing
+/// unless it succeeded or reverted (EVMC: `gas_left` is 0 for any other
+/// status, so what a failure claims is ignored).
+///
+/// A host that answers a negative `gas_left`, or more than `given`, breaks
+/// the rules: evmone would add whatever the host answers to its own gas
+/// and mint the difference. Here its answer becomes a failed call
+/// ([`CallOutcome::failure`]: result 1, no return data, no create address)
+/// that gives nothing back, so the caller loses the forwarded gas, as for
+/// any failed call, and no gas is ever created.
+fn held_to_rules(outcome: CallOutcome, given: u64) -> (CallOutcome, u64) {
+    match gas::to_fuel(outcome.gas_left) {
+        Some(left) if left <= given => {
+            let refund = if outcome.status.keeps_gas() { left } else { 0 };
+            (outcome, refund)
+        }
+        _ => (CallOutcome::failure(), 0),
+    }
+}
+
 /// Runs the message, takes its output as the return data, gives back its
-/// unused gas, and maps its status to 0 (success), 1 (failure), 2 (revert).
+/// unused gas (at most `message.gas`, see [`held_to_rules`]), and maps its
+/// status to 0 (success), 1 (failure), 2 (revert).
 fn run(cx: &mut Cx<'_>, message: Message) -> R<(i32, Option<Address>)> {
+    let Some(given) = gas::to_fuel(message.gas) else {
+        return fail(EeiError::Internal("a message with negative gas"));
+    };
     let site = cx.data().call_sites.clone().zip(cx.profile_stack());
     if let Some((sites, stack)) = &site {
         sites
@@ -68,7 +94,8 @@ fn run(cx: &mut Cx<'_>, message: Message) -> R<(i32, Option<Address>)> {
             .unwrap_or_else(std::sync::PoisonError::into_inner)
             .pop();
     }
-    cx.add_fuel(u64::try_from(outcome.gas_left).unwrap_or(0));
+    let (outcome, refund) = held_to_rules(outcome, given);
+    cx.add_fuel(refund);
     let code = match outcome.status {
         Status::Success => 0,
         Status::Revert => 2,
@@ -89,7 +116,7 @@ fn call_any(
     data: u32,
     len: u32,
 ) -> R<i32> {
-    let Ok(gas) = u64::try_from(gas) else {
+    let Some(gas) = gas::to_fuel(gas) else {
         return fail(EeiError::ArgumentOutOfRange);
     };
     let target = read_address(&cx, address)?;
@@ -152,18 +179,20 @@ fn call_any(
             true,
         ),
     };
-    // As Hera: the stipend goes with any non-zero value the message
-    // carries, a delegate call's inherited value included.
-    let stipend = if value.is_zero() {
-        0
-    } else {
-        gas::CALL_STIPEND
+    // The stipend goes only with a value transfer, whose 9,000 was
+    // charged above, so a call never gives back more than it cost. Not
+    // with a delegate call's inherited value, as Hera did: that stipend
+    // was never paid for, so a frame with value gained 1,600 gas per
+    // callDelegate to an empty account (EVM DELEGATECALL has no stipend).
+    let stipend = if transfers { gas::CALL_STIPEND } else { 0 };
+    let Some(given) = forwarded.checked_add(stipend).and_then(gas::to_gas) else {
+        return fail(EeiError::Internal("forwarded gas above i64::MAX"));
     };
     let message = Message {
         kind,
         is_static,
         depth: current.depth + 1,
-        gas: (forwarded + stipend) as i64,
+        gas: given,
         recipient,
         sender,
         input,
@@ -187,11 +216,14 @@ pub(super) fn create(mut cx: Cx<'_>, value: u32, data: u32, len: u32, result: u3
     let init_code = read(&cx, data, len)?;
     let forwarded = all_but_one_64th(cx.fuel());
     charge(&mut cx, forwarded)?;
+    let Some(given) = gas::to_gas(forwarded) else {
+        return fail(EeiError::Internal("forwarded gas above i64::MAX"));
+    };
     let message = Message {
         kind: CallKind::Create,
         is_static: false,
         depth: current.depth + 1,
-        gas: forwarded as i64,
+        gas: given,
         recipient: Address::default(),
         sender: current.recipient,
         input: init_code,

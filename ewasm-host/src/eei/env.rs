@@ -4,7 +4,7 @@ use super::{charge, fail, write, write_u128, Cx, EeiError, R};
 use crate::gas;
 
 pub(super) fn use_gas(mut cx: Cx<'_>, amount: i64) -> R<()> {
-    let Ok(amount) = u64::try_from(amount) else {
+    let Some(amount) = gas::to_fuel(amount) else {
         return fail(EeiError::ArgumentOutOfRange);
     };
     charge(&mut cx, amount)
@@ -12,7 +12,10 @@ pub(super) fn use_gas(mut cx: Cx<'_>, amount: i64) -> R<()> {
 
 pub(super) fn get_gas_left(mut cx: Cx<'_>) -> R<i64> {
     charge(&mut cx, gas::BASE)?;
-    Ok(cx.fuel() as i64)
+    match gas::to_gas(cx.fuel()) {
+        Some(left) => Ok(left),
+        None => fail(EeiError::Internal("gas left above i64::MAX")),
+    }
 }
 
 pub(super) fn get_address(mut cx: Cx<'_>, result: u32) -> R<()> {

@@ -1,9 +1,18 @@
 //! The Ewasm host with a hostile client: generated contracts (they import
-//! any EEI functions and export `main` and `memory`) run against a host
+//! any EEI functions and export `main` and `memory`), and one that makes
+//! the nested calls its call data asks for, run against a host
 //! whose every answer (storage, balances, code, nested call results, block
 //! context) comes from the fuzz input, including answers no honest client
 //! gives. Iris must not panic, must report failures with no gas left, and
 //! must give the same outcome and make the same host calls when run again.
+//!
+//! Gas soundness, on every execution: gas left is never negative, never
+//! more than the message's gas (so gas used is never negative), and never
+//! more than the gas given less the least each nested call costs (a value
+//! transfer's 9,000 pays for its 2,300 stipend) plus what each gave back
+//! within the rules; no nested message asks for more gas than the frame can
+//! have. The host's answers include more gas than a call was given (which
+//! must make the call fail, not mint gas); an `InternalError` is a finding.
 
 use std::any::Any;
 use std::sync::OnceLock;
@@ -11,7 +20,7 @@ use std::sync::OnceLock;
 use arbitrary::Unstructured;
 use engine::{Engine, Linker, ValType};
 use ewasm_host::{
-    Address, Bytes32, CallKind, CallOutcome, EeiCtx, EvmHost, ExecConfig, Executor, Message,
+    gas, Address, Bytes32, CallKind, CallOutcome, EeiCtx, EvmHost, ExecConfig, Executor, Message,
     Status, TxContext, U256,
 };
 
@@ -126,21 +135,88 @@ pub(crate) fn contract(u: &mut Unstructured<'_>) -> arbitrary::Result<Vec<u8>> {
     Ok(wasm_smith::Module::new(config, u)?.to_bytes())
 }
 
+/// A contract that makes the calls its call data asks for, so that every
+/// input reaches the call family (wasm-smith's contracts seldom do): each
+/// 9-byte step of the call data is a selector byte (its value mod 5 picks
+/// `call`, `callCode`, `callDelegate`, `callStatic` or `create`; bit 7
+/// sends 1 wei instead of none) and a little-endian gas argument (its low
+/// 22 bits). Each call is followed by `getGasLeft`.
+const CALLER: &str = r#"(module
+  (import "ethereum" "call" (func $call (param i64 i32 i32 i32 i32) (result i32)))
+  (import "ethereum" "callCode" (func $callCode (param i64 i32 i32 i32 i32) (result i32)))
+  (import "ethereum" "callDelegate" (func $callDelegate (param i64 i32 i32 i32) (result i32)))
+  (import "ethereum" "callStatic" (func $callStatic (param i64 i32 i32 i32) (result i32)))
+  (import "ethereum" "create" (func $create (param i32 i32 i32 i32) (result i32)))
+  (import "ethereum" "getCallDataSize" (func $getCallDataSize (result i32)))
+  (import "ethereum" "callDataCopy" (func $callDataCopy (param i32 i32 i32)))
+  (import "ethereum" "getGasLeft" (func $getGasLeft (result i64)))
+  (memory (export "memory") 1)
+  (data (i32.const 0) "\33\33\33\33\33\33\33\33\33\33\33\33\33\33\33\33\33\33\33\33")
+  (data (i32.const 48) "\01")
+  (func (export "main") (local $end i32) (local $at i32) (local $sel i32) (local $value i32) (local $gas i64)
+    (local.set $end (call $getCallDataSize))
+    (if (i32.gt_u (local.get $end) (i32.const 4096))
+      (then (local.set $end (i32.const 4096))))
+    (call $callDataCopy (i32.const 1024) (i32.const 0) (local.get $end))
+    (local.set $end (i32.add (local.get $end) (i32.const 1024)))
+    (local.set $at (i32.const 1024))
+    (block $done
+      (loop $next
+        (br_if $done (i32.gt_u (i32.add (local.get $at) (i32.const 9)) (local.get $end)))
+        (local.set $sel (i32.load8_u (local.get $at)))
+        (local.set $gas (i64.and (i64.load (i32.add (local.get $at) (i32.const 1))) (i64.const 0x3fffff)))
+        (local.set $value (i32.add (i32.const 32)
+          (i32.and (i32.shr_u (local.get $sel) (i32.const 3)) (i32.const 16))))
+        (block $step
+          (block $create
+            (block $static
+              (block $delegate
+                (block $code
+                  (block $call
+                    (br_table $call $code $delegate $static $create
+                      (i32.rem_u (local.get $sel) (i32.const 5))))
+                  (drop (call $call (local.get $gas) (i32.const 0) (local.get $value) (i32.const 0) (i32.const 0)))
+                  (br $step))
+                (drop (call $callCode (local.get $gas) (i32.const 0) (local.get $value) (i32.const 0) (i32.const 0)))
+                (br $step))
+              (drop (call $callDelegate (local.get $gas) (i32.const 0) (i32.const 0) (i32.const 0)))
+              (br $step))
+            (drop (call $callStatic (local.get $gas) (i32.const 0) (i32.const 0) (i32.const 0)))
+            (br $step))
+          (drop (call $create (local.get $value) (i32.const 0) (i32.const 0) (i32.const 64))))
+        (drop (call $getGasLeft))
+        (local.set $at (i32.add (local.get $at) (i32.const 9)))
+        (br $next)))))"#;
+
+/// [`CALLER`], assembled once (empty if it did not assemble).
+fn caller() -> &'static [u8] {
+    static CODE: OnceLock<Vec<u8>> = OnceLock::new();
+    CODE.get_or_init(|| wat::parse_str(CALLER).unwrap_or_default())
+}
+
 /// A client whose answers come from a fixed list of bytes (read in a
 /// cycle), and which records every call made to it.
 struct FuzzHost {
     answers: Vec<u8>,
     at: usize,
     transcript: Vec<String>,
+    /// The most gas the frame being run can have left: the gas it was
+    /// given, less at least what each nested call cost it, plus what each
+    /// gave back within the rules.
+    budget: i128,
+    /// Nested messages that asked for more gas than the frame could have.
+    unsound: Vec<String>,
 }
 
 impl FuzzHost {
-    fn new(answers: Vec<u8>) -> Self {
+    fn new(answers: Vec<u8>, gas: i64) -> Self {
         let answers = if answers.is_empty() { vec![0] } else { answers };
         Self {
             answers,
             at: 0,
             transcript: Vec::new(),
+            budget: i128::from(gas),
+            unsound: Vec::new(),
         }
     }
 
@@ -160,6 +236,30 @@ impl FuzzHost {
 
     fn note(&mut self, entry: String) {
         self.transcript.push(entry);
+    }
+
+    /// Takes from the budget the least a nested message costs its frame:
+    /// 32,000 and the forwarded gas for a create; 700 and the forwarded gas
+    /// for a call, plus 9,000 for a value transfer, whose message carries
+    /// the 2,300 stipend free. A message the budget cannot pay for is
+    /// unsound.
+    fn charge_for(&mut self, message: &Message) {
+        let transfer =
+            matches!(message.kind, CallKind::Call | CallKind::CallCode) && !message.value.is_zero();
+        let least = match message.kind {
+            CallKind::Create => gas::CREATE,
+            _ if transfer => gas::CALL + gas::VALUE_TRANSFER,
+            _ => gas::CALL,
+        };
+        let stipend = if transfer { gas::CALL_STIPEND } else { 0 };
+        let cost = i128::from(least) + i128::from(message.gas) - i128::from(stipend);
+        if message.gas < 0 || cost > self.budget {
+            self.unsound.push(format!(
+                "a {:?} message with gas {} (value {}) when the frame had at most {} left",
+                message.kind, message.gas, message.value, self.budget
+            ));
+        }
+        self.budget -= cost;
     }
 }
 
@@ -203,6 +303,7 @@ impl EvmHost for FuzzHost {
 
     fn call(&mut self, message: &Message) -> CallOutcome {
         self.note(format!("call {message:?}"));
+        self.charge_for(message);
         let statuses = [
             Status::Success,
             Status::Revert,
@@ -212,16 +313,26 @@ impl EvmHost for FuzzHost {
             Status::Rejected,
         ];
         let status = statuses[usize::from(self.byte()) % statuses.len()];
-        // Sometimes an honest gas_left, sometimes any i64 at all.
+        // Sometimes an honest gas_left, sometimes any i64 at all, sometimes
+        // a little more than the message was given (the stipend a delegate
+        // call used to get, say).
         let word = self.word();
-        let gas_left = if self.byte() & 1 == 0 {
-            (word % (message.gas.max(0) as u64 + 1)) as i64
-        } else {
-            word as i64
+        let given = u64::try_from(message.gas).unwrap_or(0);
+        let gas_left = match self.byte() % 4 {
+            0 | 1 => i64::try_from(word % (given + 1)).unwrap_or(0),
+            2 => word as i64,
+            _ => message
+                .gas
+                .saturating_add(1 + i64::from(u16::from_le_bytes(self.bytes()) % 2_301)),
         };
         let len = usize::from(self.byte());
         let output = (0..len).map(|_| self.byte()).collect();
         let create_address = (message.kind == CallKind::Create).then(|| Address(self.bytes()));
+        // What the rules let the callee give back: nothing on failure, and
+        // never more than its message's gas.
+        if status.keeps_gas() && (0..=message.gas).contains(&gas_left) {
+            self.budget += i128::from(gas_left);
+        }
         CallOutcome {
             status,
             gas_left,
@@ -257,23 +368,81 @@ impl EvmHost for FuzzHost {
 /// One execution's observable end.
 type Ending = (Status, i64, Vec<u8>, Vec<String>);
 
-fn execute(executor: &Executor, message: &Message, code: &[u8], answers: &[u8]) -> Ending {
-    let host: Box<dyn EvmHost> = Box::new(FuzzHost::new(answers.to_vec()));
+/// Runs once and checks the gas invariants of that execution.
+fn execute(
+    executor: &Executor,
+    message: &Message,
+    code: &[u8],
+    answers: &[u8],
+) -> Result<Ending, String> {
+    let host: Box<dyn EvmHost> = Box::new(FuzzHost::new(answers.to_vec(), message.gas));
     let (outcome, host) = executor.execute(host, message, code);
     let host: Box<dyn Any> = host;
-    let transcript = host
+    let host = host
         .downcast::<FuzzHost>()
-        .map(|h| h.transcript)
-        .unwrap_or_default();
-    (outcome.status, outcome.gas_left, outcome.output, transcript)
+        .map_err(|_| "the host did not come back".to_string())?;
+    let (status, gas_left) = (outcome.status, outcome.gas_left);
+    if gas_left < 0 {
+        return Err(format!("{status:?} with negative gas left {gas_left}"));
+    }
+    // The message's gas is all this frame was given: a stipend, had it got
+    // one, would be part of it.
+    if gas_left > message.gas {
+        return Err(format!(
+            "{status:?} with {gas_left} gas left of {} given: gas used {}",
+            message.gas,
+            i128::from(message.gas) - i128::from(gas_left)
+        ));
+    }
+    // Nor more than its calls' costs and their refunds leave.
+    if i128::from(gas_left) > host.budget {
+        return Err(format!(
+            "{status:?} with {gas_left} gas left, more than the {} its calls leave",
+            host.budget
+        ));
+    }
+    if !matches!(status, Status::Success | Status::Revert) && gas_left != 0 {
+        return Err(format!("{status:?} kept {gas_left} gas"));
+    }
+    // Without the debug module nothing a contract or a host does is an
+    // internal error: that is the executor's last check on a frame's gas
+    // (gas left above the message's) or another bug.
+    if status == Status::InternalError {
+        return Err("InternalError: a bug in Iris (a frame's gas out of bounds?)".into());
+    }
+    if let Some(unsound) = host.unsound.first() {
+        return Err(unsound.clone());
+    }
+    Ok((status, gas_left, outcome.output, host.transcript))
 }
 
-/// The target.
+/// Runs `code` twice; the two runs must end alike.
+fn run_twice(
+    executor: &Executor,
+    message: &Message,
+    code: &[u8],
+    answers: &[u8],
+) -> Result<(), String> {
+    let first = execute(executor, message, code, answers)?;
+    let second = execute(executor, message, code, answers)?;
+    if first != second {
+        return Err(format!(
+            "a second run differed: {:?} then {:?}",
+            (&first.0, first.1, first.3.len()),
+            (&second.0, second.1, second.3.len())
+        ));
+    }
+    Ok(())
+}
+
+/// The target: the caller contract with the input as call data, then a contract
+/// from wasm-smith, each run twice against the same answers.
 ///
 /// # Errors
 ///
-/// A failure that kept gas, negative gas left, or a second run that
-/// differed from the first.
+/// A failure that kept gas, gas left negative or above the gas given, an
+/// internal error, a nested message with more gas than the frame had, or a
+/// second run that differed from the first.
 pub fn run(u: &mut Unstructured<'_>) -> Result<(), String> {
     let metering = u.arbitrary::<bool>().unwrap_or(false);
     let is_static = u.arbitrary::<bool>().unwrap_or(false);
@@ -285,20 +454,6 @@ pub fn run(u: &mut Unstructured<'_>) -> Result<(), String> {
     let input = u.bytes(len).map(<[u8]>::to_vec).unwrap_or_default();
     let len = u.int_in_range(0..=512usize).unwrap_or(0);
     let answers = u.bytes(len).map(<[u8]>::to_vec).unwrap_or_default();
-    let Ok(code) = contract(u) else {
-        return Ok(());
-    };
-    // Without instruction metering a contract is trusted to charge itself,
-    // as the Sentinel's injected metering does; the code gets that
-    // injection, so that every run ends.
-    let code = if metering {
-        code
-    } else {
-        match ewasm_host::inject_metering(&code, &ewasm_host::InjectOptions::default()) {
-            Ok(metered) => metered,
-            Err(_) => return Ok(()),
-        }
-    };
     let config = ExecConfig {
         metering,
         ..ExecConfig::default()
@@ -319,21 +474,23 @@ pub fn run(u: &mut Unstructured<'_>) -> Result<(), String> {
         value,
         code_address: Address([0x11; 20]),
     };
-    let first = execute(&executor, &message, &code, &answers);
-    let (status, gas_left, _, _) = &first;
-    if *gas_left < 0 {
-        return Err(format!("{status:?} with negative gas left {gas_left}"));
+    if caller().is_empty() {
+        return Err("the CALLER contract does not assemble".into());
     }
-    if !matches!(status, Status::Success | Status::Revert) && *gas_left != 0 {
-        return Err(format!("{status:?} kept {gas_left} gas"));
-    }
-    let second = execute(&executor, &message, &code, &answers);
-    if first != second {
-        return Err(format!(
-            "a second run differed: {:?} then {:?}",
-            (&first.0, first.1, first.3.len()),
-            (&second.0, second.1, second.3.len())
-        ));
-    }
-    Ok(())
+    run_twice(&executor, &message, caller(), &answers)?;
+    let Ok(code) = contract(u) else {
+        return Ok(());
+    };
+    // Without instruction metering a contract is trusted to charge itself,
+    // as the Sentinel's injected metering does; the code gets that
+    // injection, so that every run ends.
+    let code = if metering {
+        code
+    } else {
+        match ewasm_host::inject_metering(&code, &ewasm_host::InjectOptions::default()) {
+            Ok(metered) => metered,
+            Err(_) => return Ok(()),
+        }
+    };
+    run_twice(&executor, &message, &code, &answers)
 }
