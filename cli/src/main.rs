@@ -1,5 +1,6 @@
 //! `iris`: the Iris command line.
 
+mod gas;
 mod invoke;
 mod meter;
 mod profile;

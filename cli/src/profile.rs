@@ -22,7 +22,12 @@ pub(crate) struct Args {
     #[arg(long, default_value = "")]
     input: String,
     /// Gas for the call.
-    #[arg(long, default_value_t = 10_000_000)]
+    #[arg(
+        long,
+        default_value_t = 10_000_000,
+        value_parser = crate::gas::parse,
+        allow_negative_numbers = true
+    )]
     gas: i64,
     /// Profile one case of this state-test file instead.
     #[arg(long, conflicts_with = "contract")]

@@ -26,7 +26,12 @@ pub(crate) struct Args {
     #[arg(long, default_value = "")]
     input: String,
     /// Contract: gas for the call.
-    #[arg(long, default_value_t = 10_000_000)]
+    #[arg(
+        long,
+        default_value_t = 10_000_000,
+        value_parser = crate::gas::parse,
+        allow_negative_numbers = true
+    )]
     gas: i64,
     /// Contract: value sent, decimal.
     #[arg(long, default_value_t = 0)]

@@ -1,5 +1,6 @@
 //! `iris statetest`: Ethereum state-test vectors.
 
+use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::Arc;
@@ -9,24 +10,45 @@ use iris::ffi::client::LoadedVm;
 use state::statetest::{describe, parse_file, run as run_case, NETWORK};
 use state::{Runner, WorldHost};
 
-/// Every `.json` file under `path` (or `path` itself), sorted.
-fn files(path: &Path, out: &mut Vec<PathBuf>) {
-    if path.is_dir() {
-        let mut entries: Vec<PathBuf> = match std::fs::read_dir(path) {
-            Ok(entries) => entries.filter_map(Result::ok).map(|e| e.path()).collect(),
-            Err(e) => {
-                eprintln!("iris: {}: {e}", path.display());
-                return;
-            }
-        };
-        entries.sort();
-        for entry in entries {
-            if entry.is_dir() || entry.extension().is_some_and(|e| e == "json") {
-                files(&entry, out);
-            }
-        }
-    } else {
+/// Every `.json` file under `paths` (or each path itself, if not a
+/// directory), directories in sorted order, each file once: a file or
+/// directory reached again, through symbolic links or a loop of them, is
+/// skipped.
+fn files(paths: &[PathBuf]) -> Vec<PathBuf> {
+    let mut seen = BTreeSet::new();
+    let mut out = Vec::new();
+    for path in paths {
+        walk(path, &mut seen, &mut out);
+    }
+    out
+}
+
+/// [`files`] under one path; `seen` holds the canonical paths visited.
+fn walk(path: &Path, seen: &mut BTreeSet<PathBuf>, out: &mut Vec<PathBuf>) {
+    // A path that cannot be resolved is kept: reading it reports why.
+    let Ok(canonical) = std::fs::canonicalize(path) else {
         out.push(path.to_path_buf());
+        return;
+    };
+    if !seen.insert(canonical) {
+        return;
+    }
+    if !path.is_dir() {
+        out.push(path.to_path_buf());
+        return;
+    }
+    let mut entries: Vec<PathBuf> = match std::fs::read_dir(path) {
+        Ok(entries) => entries.filter_map(Result::ok).map(|e| e.path()).collect(),
+        Err(e) => {
+            eprintln!("iris: {}: {e}", path.display());
+            return;
+        }
+    };
+    entries.sort();
+    for entry in entries {
+        if entry.is_dir() || entry.extension().is_some_and(|e| e == "json") {
+            walk(&entry, seen, out);
+        }
     }
 }
 
@@ -71,10 +93,7 @@ pub(crate) fn run(paths: &[PathBuf], diff: bool, metering: bool, vm: Option<&Pat
             return ExitCode::from(2);
         }
     };
-    let mut all = Vec::new();
-    for path in paths {
-        files(path, &mut all);
-    }
+    let all = files(paths);
     let (mut passed, mut failed, mut skipped) = (0usize, 0usize, 0usize);
     let mut progress = crate::progress::Progress::new(all.len() as u64, "files");
     for file in &all {
@@ -125,5 +144,36 @@ pub(crate) fn run(paths: &[PathBuf], diff: bool, metering: bool, vm: Option<&Pat
         ExitCode::SUCCESS
     } else {
         ExitCode::FAILURE
+    }
+}
+
+#[cfg(all(test, unix))]
+mod tests {
+    use std::os::unix::fs::symlink;
+
+    use super::*;
+
+    #[test]
+    fn each_file_is_listed_once_even_through_a_symlink_loop() {
+        let dir = tempfile::tempdir().expect("temporary directory");
+        let root = dir.path();
+        std::fs::create_dir(root.join("sub")).expect("sub");
+        std::fs::write(root.join("a.json"), "{}").expect("a.json");
+        std::fs::write(root.join("sub/b.json"), "{}").expect("b.json");
+        std::fs::write(root.join("sub/notes.txt"), "").expect("notes.txt");
+        // sub/loop -> .. (the root): a loop; c.json -> sub/b.json: a file twice.
+        symlink("..", root.join("sub/loop")).expect("loop link");
+        symlink("sub/b.json", root.join("c.json")).expect("file link");
+        let listed = files(&[root.to_path_buf(), root.join("sub")]);
+        let names: Vec<String> = listed
+            .iter()
+            .map(|p| {
+                p.strip_prefix(root)
+                    .expect("under root")
+                    .display()
+                    .to_string()
+            })
+            .collect();
+        assert_eq!(names, ["a.json", "c.json"], "sub/b.json is c.json");
     }
 }

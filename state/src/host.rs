@@ -7,7 +7,7 @@ use ewasm_host::{
     TxContext, U256,
 };
 
-use crate::world::{Log, World};
+use crate::world::{Checkpoint, Log, World};
 use crate::{keccak, rlp};
 
 /// Bytes of deployed code a create may return (EIP-170).
@@ -131,8 +131,16 @@ impl WorldHost {
         }
     }
 
+    /// Runs a call in a frame of its own: what it changed is undone
+    /// unless it succeeds.
     fn call(&mut self, message: &Message) -> CallOutcome {
-        let snapshot = self.world.clone();
+        let checkpoint = self.world.checkpoint();
+        let outcome = self.call_in_frame(message);
+        self.end_frame(checkpoint, outcome.status);
+        outcome
+    }
+
+    fn call_in_frame(&mut self, message: &Message) -> CallOutcome {
         if message.kind == CallKind::Call {
             if !self
                 .world
@@ -156,9 +164,6 @@ impl WorldHost {
             };
         }
         let outcome = self.execute(message, &code);
-        if outcome.status != Status::Success {
-            self.world = snapshot;
-        }
         CallOutcome {
             status: outcome.status,
             gas_left: if outcome.status.keeps_gas() {
@@ -171,22 +176,35 @@ impl WorldHost {
         }
     }
 
+    /// Runs a create: the sender's nonce goes up (and stays up whatever
+    /// happens next), then the new account is made and its init code run
+    /// in a frame of its own, undone unless it succeeds.
+    ///
+    /// A sender whose nonce is `u64::MAX` cannot create (EIP-2681): the
+    /// create fails, its nonce unchanged.
     fn create(&mut self, message: &Message) -> CallOutcome {
         let sender = message.sender;
-        let nonce = self.world.get(&sender).map_or(0, |a| a.nonce);
+        let nonce = self.world.nonce(&sender);
+        let Some(next) = nonce.checked_add(1) else {
+            return CallOutcome::failure();
+        };
         let address = create_address(&sender, nonce);
-        self.world.entry(sender).nonce = nonce.saturating_add(1);
-        let snapshot = self.world.clone();
+        self.world.set_nonce(sender, next);
+        let checkpoint = self.world.checkpoint();
+        let outcome = self.create_in_frame(message, address);
+        self.end_frame(checkpoint, outcome.status);
+        outcome
+    }
+
+    fn create_in_frame(&mut self, message: &Message, address: Address) -> CallOutcome {
         if let Some(existing) = self.world.get(&address) {
             if existing.nonce != 0 || !existing.code.is_empty() {
                 return CallOutcome::failure();
             }
         }
-        let account = self.world.entry(address);
-        account.nonce = 1;
-        account.storage.clear();
-        if !self.world.transfer(sender, address, message.value) {
-            self.world = snapshot;
+        self.world.set_nonce(address, 1);
+        self.world.clear_storage(address);
+        if !self.world.transfer(message.sender, address, message.value) {
             return CallOutcome::failure();
         }
         self.world.touch(address);
@@ -207,34 +225,38 @@ impl WorldHost {
         } else {
             self.execute(&init, &message.input)
         };
-        match outcome.status {
-            Status::Success => {
-                let deposit = CODE_DEPOSIT.saturating_mul(outcome.output.len() as i64);
-                if outcome.output.len() > MAX_CODE_SIZE || outcome.gas_left < deposit {
-                    self.world = snapshot;
-                    return CallOutcome::failure();
-                }
-                self.world.entry(address).code = Arc::new(outcome.output);
-                CallOutcome {
-                    status: Status::Success,
-                    gas_left: outcome.gas_left - deposit,
-                    output: Vec::new(),
-                    create_address: Some(address),
-                }
-            }
-            status => {
-                self.world = snapshot;
-                CallOutcome {
-                    status,
-                    gas_left: if status.keeps_gas() {
-                        outcome.gas_left
-                    } else {
-                        0
-                    },
-                    output: outcome.output,
-                    create_address: None,
-                }
-            }
+        if outcome.status != Status::Success {
+            return CallOutcome {
+                status: outcome.status,
+                gas_left: if outcome.status.keeps_gas() {
+                    outcome.gas_left
+                } else {
+                    0
+                },
+                output: outcome.output,
+                create_address: None,
+            };
+        }
+        let deposit = CODE_DEPOSIT.saturating_mul(outcome.output.len() as i64);
+        if outcome.output.len() > MAX_CODE_SIZE || outcome.gas_left < deposit {
+            return CallOutcome::failure();
+        }
+        self.world.set_code(address, Arc::new(outcome.output));
+        CallOutcome {
+            status: Status::Success,
+            gas_left: outcome.gas_left - deposit,
+            output: Vec::new(),
+            create_address: Some(address),
+        }
+    }
+
+    /// Ends the frame of `checkpoint`: its changes stay if it ended with
+    /// `status` success, and are undone otherwise.
+    fn end_frame(&mut self, checkpoint: Checkpoint, status: Status) {
+        if status == Status::Success {
+            self.world.commit(checkpoint);
+        } else {
+            self.world.revert(checkpoint);
         }
     }
 }
@@ -257,7 +279,7 @@ impl EvmHost for WorldHost {
     fn set_storage(&mut self, address: &Address, key: &Bytes32, value: &Bytes32) {
         let current = self.world.storage(address, key);
         if !current.is_zero() && value.is_zero() {
-            self.world.refund += REFUND_CLEAR;
+            self.world.add_refund(REFUND_CLEAR);
         }
         self.world.set_storage(*address, *key, *value);
     }
@@ -284,12 +306,12 @@ impl EvmHost for WorldHost {
 
     fn selfdestruct(&mut self, address: &Address, beneficiary: &Address) {
         let balance = self.world.balance(address);
-        self.world.entry(*address).balance = U256::zero();
-        let account = self.world.entry(*beneficiary);
-        account.balance = account.balance.saturating_add(balance);
+        self.world.set_balance(*address, U256::zero());
+        let received = self.world.balance(beneficiary).saturating_add(balance);
+        self.world.set_balance(*beneficiary, received);
         self.world.touch(*beneficiary);
-        if self.world.destructed.insert(*address) {
-            self.world.refund += REFUND_SELF_DESTRUCT;
+        if self.world.destruct(*address) {
+            self.world.add_refund(REFUND_SELF_DESTRUCT);
         }
     }
 
@@ -311,7 +333,7 @@ impl EvmHost for WorldHost {
     }
 
     fn emit_log(&mut self, address: &Address, data: &[u8], topics: &[Bytes32]) {
-        self.world.logs.push(Log {
+        self.world.log(Log {
             address: *address,
             topics: topics.to_vec(),
             data: data.to_vec(),

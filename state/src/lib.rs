@@ -3,8 +3,8 @@
 //! [`World`] holds accounts (nonce, balance, code, storage) and runs
 //! messages through `ewasm-host`: it is the [`EvmHost`](ewasm_host::EvmHost)
 //! behind `iris run`, `iris statetest` and the EEI tests, with nested calls
-//! and creates, value transfers, logs, self-destructs and refunds, and
-//! snapshots so that a failed or reverted frame undoes exactly its own
+//! and creates, value transfers, logs, self-destructs and refunds, and an
+//! undo journal so that a failed or reverted frame undoes exactly its own
 //! changes. [`transaction`] applies a Byzantium transaction;
 //! [`statetest`] runs GeneralStateTests JSON files and checks the post-state
 //! root and the logs hash.
@@ -26,7 +26,7 @@ pub mod trie;
 mod world;
 
 pub use host::{Env, Runner, WorldHost};
-pub use world::{Account, Log, World};
+pub use world::{Account, Checkpoint, Log, World};
 
 /// Keccak-256.
 pub fn keccak(data: &[u8]) -> [u8; 32] {

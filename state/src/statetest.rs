@@ -40,8 +40,8 @@ pub struct Case {
     pub indexes: (usize, usize, usize),
     /// The transaction.
     pub tx: Transaction,
-    /// The pre-state.
-    pub pre: World,
+    /// The pre-state, parsed once and shared by the test's cases.
+    pub pre: Arc<World>,
     /// The block context.
     pub env: Arc<Env>,
     /// The expected state root.
@@ -167,15 +167,16 @@ fn pre_state(pre: &Value) -> Result<World, FormatError> {
     for (key, account) in accounts {
         let at = address(&Value::String(key.clone()), "pre: address")?;
         let mut storage = std::collections::BTreeMap::new();
-        if let Some(slots) = field(account, "storage", "pre account")?.as_object() {
-            for (slot, value) in slots {
-                let value = word(value, "pre storage value")?;
-                if !value.is_zero() {
-                    storage.insert(
-                        word(&Value::String(slot.clone()), "pre storage key")?,
-                        value,
-                    );
-                }
+        let Some(slots) = field(account, "storage", "pre account")?.as_object() else {
+            return bad(format!("pre account {key}: storage is not an object"));
+        };
+        for (slot, value) in slots {
+            let value = word(value, "pre storage value")?;
+            if !value.is_zero() {
+                storage.insert(
+                    word(&Value::String(slot.clone()), "pre storage key")?,
+                    value,
+                );
             }
         }
         world.insert(
@@ -226,7 +227,7 @@ pub fn parse(text: &str) -> Result<Cases, FormatError> {
     };
     let mut out = Cases::default();
     for (name, test) in tests {
-        let pre = pre_state(field(test, "pre", name)?)?;
+        let pre = Arc::new(pre_state(field(test, "pre", name)?)?);
         let env_json = field(test, "env", name)?;
         let tx = field(test, "transaction", name)?;
         let secret = fixed::<32>(field(tx, "secretKey", "transaction")?, "secretKey")?;
@@ -282,7 +283,7 @@ pub fn parse(text: &str) -> Result<Cases, FormatError> {
                             "data",
                         )?,
                     },
-                    pre: pre.clone(),
+                    pre: Arc::clone(&pre),
                     env: Arc::clone(&env),
                     root: fixed::<32>(field(entry, "hash", "post entry")?, "hash")?,
                     logs: fixed::<32>(field(entry, "logs", "post entry")?, "logs")?,
@@ -304,16 +305,14 @@ pub fn parse_file(path: &Path) -> Result<Cases, FormatError> {
     parse(&text)
 }
 
-/// Runs one case.
+/// Runs one case on a copy of its pre-state (the one copy it needs: the
+/// post-state it gives back).
 pub fn run(case: &Case, runner: &Arc<dyn Runner>) -> CaseOutcome {
-    let mut world = case.pre.clone();
+    let mut world = World::clone(&case.pre);
+    // An invalid transaction changes nothing and logs nothing.
     let result = apply(&mut world, &case.env, runner, &case.tx)
         .map(|receipt| receipt.gas_used)
         .map_err(|e| e.to_string());
-    if result.is_err() {
-        // An invalid transaction changes nothing and logs nothing.
-        world = case.pre.clone();
-    }
     let root = world.state_root();
     let logs = world.logs_hash();
     CaseOutcome {

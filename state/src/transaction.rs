@@ -39,6 +39,9 @@ pub struct Transaction {
 /// Why a transaction is not valid in the world it meets.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum TxError {
+    /// The nonce is `u64::MAX`: the sender's nonce would wrap
+    /// (EIP-2681).
+    NonceMax,
     /// The nonce is not the sender's.
     Nonce {
         /// The sender's nonce.
@@ -62,6 +65,7 @@ pub enum TxError {
 impl fmt::Display for TxError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
+            TxError::NonceMax => write!(f, "nonce {} is the largest (EIP-2681)", u64::MAX),
             TxError::Nonce { expected, got } => write!(f, "nonce {got}, expected {expected}"),
             TxError::IntrinsicGas { needed, limit } => {
                 write!(f, "gas limit {limit} below the intrinsic {needed}")
@@ -119,7 +123,10 @@ pub fn apply(
 ) -> Result<Receipt, TxError> {
     let create = tx.to.is_none();
     let intrinsic = intrinsic_gas(&tx.data, create);
-    let expected = world.get(&tx.sender).map_or(0, |a| a.nonce);
+    let Some(next_nonce) = tx.nonce.checked_add(1) else {
+        return Err(TxError::NonceMax);
+    };
+    let expected = world.nonce(&tx.sender);
     if tx.nonce != expected {
         return Err(TxError::Nonce {
             expected,
@@ -143,14 +150,14 @@ pub fn apply(
         return Err(TxError::Balance);
     }
 
-    world.logs.clear();
-    world.refund = 0;
-    world.destructed.clear();
-    world.touched.clear();
-    let sender = world.entry(tx.sender);
-    sender.balance -= gas_cost;
+    world.start_transaction();
+    // The balance covers `upfront`, which is at least `gas_cost`.
+    world.set_balance(
+        tx.sender,
+        world.balance(&tx.sender).saturating_sub(gas_cost),
+    );
     if !create {
-        sender.nonce += 1;
+        world.set_nonce(tx.sender, next_nonce);
     }
     world.touch(tx.sender);
 
@@ -181,21 +188,21 @@ pub fn apply(
         .unwrap_or(0)
         .min(tx.gas_limit - intrinsic);
     let used = tx.gas_limit - gas_left;
-    gas_left += world.refund.min(used / 2);
-    let sender = world.entry(tx.sender);
-    sender.balance = sender
-        .balance
+    gas_left += world.refund().min(used / 2);
+    let sender_balance = world
+        .balance(&tx.sender)
         .saturating_add(U256::from(gas_left) * tx.gas_price);
+    world.set_balance(tx.sender, sender_balance);
     let coinbase = env.tx.coinbase;
     let fee = U256::from(tx.gas_limit - gas_left) * tx.gas_price;
-    let miner = world.entry(coinbase);
-    miner.balance = miner.balance.saturating_add(fee);
+    let miner_balance = world.balance(&coinbase).saturating_add(fee);
+    world.set_balance(coinbase, miner_balance);
     world.touch(coinbase);
 
-    for address in std::mem::take(&mut world.destructed) {
+    for address in world.take_destructed() {
         world.remove(&address);
     }
-    for address in std::mem::take(&mut world.touched) {
+    for address in world.take_touched() {
         if world.get(&address).is_some_and(|a| a.is_empty()) {
             world.remove(&address);
         }
@@ -205,6 +212,6 @@ pub fn apply(
         gas_used: tx.gas_limit - gas_left,
         output: outcome.output,
         created: outcome.create_address,
-        logs: world.logs.clone(),
+        logs: world.logs().to_vec(),
     })
 }

@@ -1,5 +1,7 @@
-//! Accounts, storage, logs and the per-transaction bookkeeping, with
-//! snapshots.
+//! Accounts, storage, logs and the per-transaction bookkeeping, with an
+//! undo journal for frames.
+
+mod journal;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
@@ -7,6 +9,9 @@ use std::sync::Arc;
 use ewasm_host::{Address, Bytes32, U256};
 
 use crate::{keccak, rlp, trie};
+
+pub use journal::Checkpoint;
+use journal::{Change, Journal};
 
 /// One account.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -57,25 +62,34 @@ pub struct Log {
     pub data: Vec<u8>,
 }
 
-/// The world state plus what one transaction accumulates. Cloning it is
-/// how a frame takes a snapshot.
+/// The world state plus what one transaction accumulates, with the undo
+/// journal of the open frames ([`checkpoint`](Self::checkpoint),
+/// [`commit`](Self::commit), [`revert`](Self::revert)).
+///
+/// Every change made through its methods is journaled while a checkpoint
+/// is open, so a revert restores exactly the world of its checkpoint.
 #[derive(Debug, Clone, Default)]
 pub struct World {
     accounts: BTreeMap<Address, Account>,
     /// Logs of the current transaction.
-    pub(crate) logs: Vec<Log>,
+    logs: Vec<Log>,
     /// Refund counter of the current transaction.
-    pub(crate) refund: u64,
+    refund: u64,
     /// Accounts that self-destructed in the current transaction.
-    pub(crate) destructed: BTreeSet<Address>,
+    destructed: BTreeSet<Address>,
     /// Accounts touched in the current transaction (EIP-161).
-    pub(crate) touched: BTreeSet<Address>,
+    touched: BTreeSet<Address>,
+    journal: Journal,
 }
 
 impl World {
     /// Puts an account in the world, replacing any there.
     pub fn insert(&mut self, address: Address, account: Account) {
-        self.accounts.insert(address, account);
+        let change = match self.accounts.insert(address, account) {
+            Some(old) => Change::Replaced(address, old),
+            None => Change::Created(address),
+        };
+        self.journal.record(change);
     }
 
     /// The account at `address`.
@@ -83,14 +97,37 @@ impl World {
         self.accounts.get(address)
     }
 
-    /// The account at `address`, created empty if absent.
+    /// The account at `address`, created empty if absent, to build a world
+    /// with.
+    ///
+    /// Inside a frame this journals a copy of the whole account (storage
+    /// included), since what the caller changes through the reference
+    /// cannot be seen; the setters journal only what they change.
     pub fn entry(&mut self, address: Address) -> &mut Account {
+        if self.journal.recording() {
+            let change = match self.accounts.get(&address) {
+                Some(account) => Change::Replaced(address, account.clone()),
+                None => Change::Created(address),
+            };
+            self.journal.record(change);
+        }
+        self.accounts.entry(address).or_default()
+    }
+
+    /// The account at `address` for a journaled change, created (and the
+    /// creation journaled) if absent.
+    fn account_mut(&mut self, address: Address) -> &mut Account {
+        if !self.accounts.contains_key(&address) {
+            self.journal.record(Change::Created(address));
+        }
         self.accounts.entry(address).or_default()
     }
 
     /// Removes an account.
     pub fn remove(&mut self, address: &Address) {
-        self.accounts.remove(address);
+        if let Some(old) = self.accounts.remove(address) {
+            self.journal.record(Change::Replaced(*address, old));
+        }
     }
 
     /// Every account, by address.
@@ -103,6 +140,32 @@ impl World {
         self.get(address).map_or_else(U256::zero, |a| a.balance)
     }
 
+    /// The nonce at `address` (zero if absent).
+    pub fn nonce(&self, address: &Address) -> u64 {
+        self.get(address).map_or(0, |a| a.nonce)
+    }
+
+    /// Sets a balance, creating the account if absent.
+    pub fn set_balance(&mut self, address: Address, balance: U256) {
+        let account = self.account_mut(address);
+        let old = std::mem::replace(&mut account.balance, balance);
+        self.journal.record(Change::Balance(address, old));
+    }
+
+    /// Sets a nonce, creating the account if absent.
+    pub fn set_nonce(&mut self, address: Address, nonce: u64) {
+        let account = self.account_mut(address);
+        let old = std::mem::replace(&mut account.nonce, nonce);
+        self.journal.record(Change::Nonce(address, old));
+    }
+
+    /// Sets the code, creating the account if absent.
+    pub fn set_code(&mut self, address: Address, code: Arc<Vec<u8>>) {
+        let account = self.account_mut(address);
+        let old = std::mem::replace(&mut account.code, code);
+        self.journal.record(Change::Code(address, old));
+    }
+
     /// A storage value (zero if absent).
     pub fn storage(&self, address: &Address, key: &Bytes32) -> Bytes32 {
         self.get(address)
@@ -110,30 +173,102 @@ impl World {
             .unwrap_or_default()
     }
 
-    /// Sets a storage value; zero removes it.
+    /// Sets a storage value (zero removes it), creating the account if
+    /// absent.
     pub fn set_storage(&mut self, address: Address, key: Bytes32, value: Bytes32) {
-        let account = self.entry(address);
-        if value.is_zero() {
-            account.storage.remove(&key);
+        let account = self.account_mut(address);
+        let old = if value.is_zero() {
+            account.storage.remove(&key)
         } else {
-            account.storage.insert(key, value);
+            account.storage.insert(key, value)
+        };
+        self.journal
+            .record(Change::Storage(address, key, old.unwrap_or_default()));
+    }
+
+    /// Empties an account's storage, creating the account if absent.
+    pub fn clear_storage(&mut self, address: Address) {
+        let old = std::mem::take(&mut self.account_mut(address).storage);
+        if !old.is_empty() {
+            self.journal.record(Change::StorageCleared(address, old));
         }
     }
 
     /// Marks an account touched.
     pub fn touch(&mut self, address: Address) {
-        self.touched.insert(address);
+        if self.touched.insert(address) {
+            self.journal.record(Change::Touched(address));
+        }
+    }
+
+    /// The accounts touched in the current transaction.
+    pub fn touched(&self) -> impl Iterator<Item = &Address> {
+        self.touched.iter()
+    }
+
+    /// Marks an account self-destructed; false if it already was.
+    pub fn destruct(&mut self, address: Address) -> bool {
+        let new = self.destructed.insert(address);
+        if new {
+            self.journal.record(Change::Destructed(address));
+        }
+        new
+    }
+
+    /// The accounts that self-destructed in the current transaction.
+    pub fn destructed(&self) -> impl Iterator<Item = &Address> {
+        self.destructed.iter()
+    }
+
+    /// Appends a log to the current transaction's.
+    pub fn log(&mut self, log: Log) {
+        self.logs.push(log);
+        self.journal.record(Change::Logged);
+    }
+
+    /// The refund counter of the current transaction.
+    pub fn refund(&self) -> u64 {
+        self.refund
+    }
+
+    /// Adds to the refund counter (saturating).
+    pub fn add_refund(&mut self, amount: u64) {
+        let old = self.refund;
+        self.refund = old.saturating_add(amount);
+        self.journal.record(Change::Refund(old));
+    }
+
+    /// Starts a transaction: no logs, refund, self-destructs or touched
+    /// accounts yet, and no frame open.
+    pub(crate) fn start_transaction(&mut self) {
+        self.logs.clear();
+        self.refund = 0;
+        self.destructed.clear();
+        self.touched.clear();
+        self.journal.clear();
+    }
+
+    /// Takes the self-destruct set, leaving it empty (unjournaled: for the
+    /// end of a transaction).
+    pub(crate) fn take_destructed(&mut self) -> BTreeSet<Address> {
+        std::mem::take(&mut self.destructed)
+    }
+
+    /// Takes the touched set, leaving it empty (unjournaled: for the end of
+    /// a transaction).
+    pub(crate) fn take_touched(&mut self) -> BTreeSet<Address> {
+        std::mem::take(&mut self.touched)
     }
 
     /// Moves `value` from `from` to `to`; false (and nothing moved) if
-    /// `from` has less.
+    /// `from` has less. Both accounts are created if absent.
     pub fn transfer(&mut self, from: Address, to: Address, value: U256) -> bool {
         let Some(rest) = self.balance(&from).checked_sub(value) else {
             return false;
         };
-        self.entry(from).balance = rest;
-        let to_account = self.entry(to);
-        to_account.balance = to_account.balance.saturating_add(value);
+        self.set_balance(from, rest);
+        let received = self.balance(&to).saturating_add(value);
+        self.set_balance(to, received);
         true
     }
 

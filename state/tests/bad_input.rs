@@ -53,6 +53,23 @@ fn a_malformed_field_names_the_field() {
 }
 
 #[test]
+fn storage_that_is_not_an_object_is_a_clear_error() {
+    for storage in ["[]", "\"0x\"", "null", "1"] {
+        let text = format!(
+            r#"{{"t": {{"pre": {{"0x1000000000000000000000000000000000000000": {{
+                "balance": "0x0", "code": "0x", "nonce": "0x0", "storage": {storage}}}}},
+                "env": {{}}, "transaction": {{}}, "post": {{}}}}}}"#
+        );
+        let err = parse(&text).unwrap_err();
+        assert!(
+            err.0
+                .contains("0x1000000000000000000000000000000000000000: storage is not an object"),
+            "{storage}: {err}"
+        );
+    }
+}
+
+#[test]
 fn code_that_is_not_wasm_fails() {
     let report = call(vec![0x60, 0x00, 0x60, 0x00, 0xf3], 100_000);
     assert_eq!(report.status, Status::Failure);

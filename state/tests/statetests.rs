@@ -47,3 +47,30 @@ fn every_ewasm_state_test_vector_passes_and_gas_is_deterministic() {
     assert!(failed.is_empty(), "{}", failed.join("\n"));
     assert!(passed >= 168, "only {passed} vectors ran");
 }
+
+#[test]
+fn the_cases_of_one_test_share_one_pre_state() {
+    let text = r#"{"t": {
+        "env": {"currentCoinbase": "0x2adc25665018aa1fe0e6bc666dac8fc2697ff9ba",
+                "currentDifficulty": "0x020000", "currentGasLimit": "0x989680",
+                "currentNumber": "0x01", "currentTimestamp": "0x03e8"},
+        "pre": {"0xa94f5374fce5edbc8e2a8697c15331677e6ebf0b": {
+            "balance": "0x0de0b6b3a7640000", "code": "0x", "nonce": "0x00",
+            "storage": {"0x01": "0x02"}}},
+        "transaction": {
+            "data": ["0x", "0x00"], "gasLimit": ["0x0186a0"], "gasPrice": "0x01",
+            "nonce": "0x00",
+            "secretKey": "0x45a915e4d060149eb4365960e6a7a45f334393093061116b197e3240065ff2d8",
+            "to": "0x1000000000000000000000000000000000000000", "value": ["0x00"]},
+        "post": {"Byzantium": [
+            {"hash": "0x0000000000000000000000000000000000000000000000000000000000000000",
+             "logs": "0x0000000000000000000000000000000000000000000000000000000000000000",
+             "indexes": {"data": 0, "gas": 0, "value": 0}},
+            {"hash": "0x0000000000000000000000000000000000000000000000000000000000000000",
+             "logs": "0x0000000000000000000000000000000000000000000000000000000000000000",
+             "indexes": {"data": 1, "gas": 0, "value": 0}}]}}}"#;
+    let cases = state::statetest::parse(text).expect("parses").cases;
+    assert_eq!(cases.len(), 2);
+    assert!(Arc::ptr_eq(&cases[0].pre, &cases[1].pre));
+    assert_eq!(cases[0].pre.accounts().count(), 1);
+}

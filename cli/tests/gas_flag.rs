@@ -1,0 +1,54 @@
+//! `--gas` as a user types it: a negative amount is a usage error that
+//! names the flag, never a run with negative gas.
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+fn counter() -> String {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../contracts/counter.wat")
+        .display()
+        .to_string()
+}
+
+fn iris(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_iris"))
+        .args(args)
+        .output()
+        .expect("iris runs")
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+#[test]
+fn a_negative_gas_is_a_usage_error_naming_the_flag() {
+    let contract = counter();
+    for command in ["run", "profile"] {
+        for gas in [
+            &["--gas", "-1"][..],
+            &["--gas=-1"],
+            &["--gas", "-9999999999999999999999"],
+        ] {
+            let mut args = vec![command];
+            args.extend_from_slice(gas);
+            args.push(&contract);
+            let out = iris(&args);
+            let stderr = text(&out.stderr);
+            assert_eq!(out.status.code(), Some(2), "{args:?}: {stderr}");
+            assert!(stderr.contains("'--gas <GAS>'"), "{args:?}: {stderr}");
+            assert!(out.stdout.is_empty(), "{args:?}: nothing runs");
+        }
+    }
+}
+
+#[test]
+fn gas_from_zero_up_runs() {
+    let contract = counter();
+    let out = iris(&["run", "--gas", "0", &contract]);
+    assert!(text(&out.stdout).contains("call: gas used 0\n"));
+    let out = iris(&["run", "--gas", "30000", &contract]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert!(text(&out.stdout).contains("call: gas used 20200\n"));
+}
