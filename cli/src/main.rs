@@ -3,6 +3,7 @@
 mod gas;
 mod invoke;
 mod meter;
+mod metering;
 mod profile;
 mod program;
 mod progress;
@@ -63,7 +64,10 @@ enum Command {
     /// blocks; `--json` for tools, `--folded FILE` for flame graphs.
     Profile(profile::Args),
     /// Run Ethereum state tests (GeneralStateTests JSON; files or
-    /// directories): one line per case, then `N passed, N failed`.
+    /// directories): one line per case, then `N passed, N failed`. The
+    /// Ewasm vectors were filled by Hera without instruction metering, so
+    /// the runner follows their rule: metering off (trusted code; only the
+    /// EEI and `useGas` charge) unless `--metering` is given.
     Statetest {
         /// Print the post-state of failing cases.
         #[arg(long)]

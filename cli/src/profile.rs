@@ -35,9 +35,8 @@ pub(crate) struct Args {
     /// Which case of the state test (in file order).
     #[arg(long, default_value_t = 0)]
     index: usize,
-    /// Charge instructions as Ewasm's metering does (off: EEI costs only).
-    #[arg(long)]
-    metering: bool,
+    #[command(flatten)]
+    metering: crate::metering::Metering,
     /// Print JSON instead of tables.
     #[arg(long)]
     json: bool,
@@ -55,8 +54,8 @@ pub(crate) struct Args {
 /// Runs the call (or the state-test case) with profiling on and reports.
 pub(crate) fn run(args: &Args) -> Result<ExitCode, String> {
     let config = ExecConfig {
-        metering: args.metering,
-        ..ExecConfig::default()
+        profile: true,
+        ..args.metering.config()
     };
     let runner = ProfilingRunner::new(config)?;
     let as_runner = Arc::clone(&runner) as Arc<dyn Runner>;
@@ -104,7 +103,7 @@ pub(crate) fn run(args: &Args) -> Result<ExitCode, String> {
     if args.json {
         println!("{}", to_json(&profiles));
     } else {
-        print_tables(top, &profiles, args.top, args.metering);
+        print_tables(top, &profiles, args.top, args.metering.on());
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::Arc;
 
-use ewasm_host::{hex, ExecConfig, Executor, Status, U256};
+use ewasm_host::{hex, Executor, Status, U256};
 use serde_json::json;
 use state::run::{Call, CallReport, Session};
 use state::statetest::decode_hex;
@@ -40,9 +40,8 @@ pub(crate) struct Args {
     /// returns.
     #[arg(long)]
     create: bool,
-    /// Contract: charge instructions as Ewasm's metering does.
-    #[arg(long)]
-    metering: bool,
+    #[command(flatten)]
+    metering: crate::metering::Metering,
     /// Contract: print JSON.
     #[arg(long)]
     json: bool,
@@ -64,7 +63,7 @@ pub(crate) fn run(args: &Args) -> Result<ExitCode, String> {
             (!args.input.is_empty(), "--input"),
             (args.create, "--create"),
             (args.value != 0, "--value"),
-            (args.metering, "--metering"),
+            (args.metering.given(), "--metering/--gas-model"),
             (args.json, "--json"),
         ];
         if let Some((_, flag)) = contract_only.iter().find(|(given, _)| *given) {
@@ -90,7 +89,7 @@ pub(crate) fn run(args: &Args) -> Result<ExitCode, String> {
         gas: args.gas,
         value: args.value,
         create: args.create,
-        metering: args.metering,
+        metering: args.metering.clone(),
         json: args.json,
     };
     run_contract(bytes, &options)
@@ -102,7 +101,7 @@ struct Options {
     gas: i64,
     value: u128,
     create: bool,
-    metering: bool,
+    metering: crate::metering::Metering,
     json: bool,
 }
 
@@ -150,10 +149,7 @@ fn print(label: &str, report: &CallReport, json: bool) {
 /// Runs the contract; exit status 0 on success, 1 otherwise.
 fn run_contract(code: Vec<u8>, options: &Options) -> Result<ExitCode, String> {
     let input = decode_hex(&options.input)?;
-    let config = ExecConfig {
-        metering: options.metering,
-        ..ExecConfig::default()
-    };
+    let config = options.metering.config();
     let executor: Arc<dyn Runner> = Arc::new(Executor::new(config).map_err(|e| e.to_string())?);
     let mut session = if options.create {
         let (session, report) = Session::create(code, options.gas, Arc::clone(&executor));

@@ -66,7 +66,10 @@ fn runner(vm: Option<&Path>, metering: bool) -> Result<Arc<dyn Runner>, String> 
     match vm {
         Some(path) => {
             let vm = LoadedVm::load(path)?;
-            if metering && vm.set_option("metering", "true") != 0 {
+            // The vectors' rule unless asked otherwise (Iris meters by
+            // default; a VM without the option runs unmetered anyway).
+            let asked = vm.set_option("metering", if metering { "true" } else { "false" });
+            if metering && asked != 0 {
                 return Err(format!(
                     "{}: refuses the option metering=true",
                     path.display()

@@ -95,8 +95,11 @@ fn the_table_names_functions_host_calls_and_blocks() {
         assert!(table.contains(heading), "{heading} in {table}");
     }
     assert!(table.contains("ethereum.storageStore"));
+    // Metering is on by default.
+    let default = iris(&["--input", TRANSFER_INPUT, &wrc20()]);
+    assert!(default.contains("instruction metering on"));
     // Without instruction metering only the EEI costs gas: no blocks.
-    let plain = iris(&["--input", TRANSFER_INPUT, &wrc20()]);
+    let plain = iris(&["--metering=false", "--input", TRANSFER_INPUT, &wrc20()]);
     assert!(plain.contains("instruction metering off"));
     assert!(!plain.contains("costliest blocks"));
 }

@@ -124,13 +124,13 @@ pub(crate) fn instantiate<T>(
         .iter()
         .map(|ty| u64::from(ty.min))
         .sum();
-    inner.allowance.take(pages, elements)?;
     // Create every entity first, so that a limit error leaves nothing
     // half-built that code could reach.
     let mut memories = Vec::new();
     for ty in &m.memories[m.num_imported_memories as usize..] {
         memories.push(MemoryEntity::new(*ty, config.max_memory_pages)?);
     }
+    inner.allowance.take(pages, elements)?;
     let first_func = inner.funcs.len() as u32;
     for (i, &ty) in m.funcs[m.num_imported_funcs as usize..].iter().enumerate() {
         entity.funcs.push(first_func + i as u32);

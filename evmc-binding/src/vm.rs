@@ -3,7 +3,9 @@
 use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex, PoisonError};
 
-use ewasm_host::{Address, Evm1Mode, EvmHost, ExecConfig, Executor, Message, Outcome, Status};
+use ewasm_host::{
+    Address, Evm1Mode, EvmHost, ExecConfig, Executor, GasModel, Message, Outcome, Status,
+};
 
 /// What `set_option` answered.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -76,7 +78,9 @@ impl Default for VmState {
 }
 
 impl VmState {
-    /// Sets an option (Hera's keys, plus `cache_size`, and `profile`: a
+    /// Sets an option (Hera's keys, plus `cache_size`, `cache_bytes`,
+    /// `gas_model` (`iris` or `sentinel`), `max_execution_pages`, and
+    /// `profile`: a
     /// directory that receives the folded gas stacks of every execution,
     /// or the empty string to stop).
     pub fn set_option(&self, name: &str, value: &str) -> SetOption {
@@ -112,6 +116,20 @@ impl VmState {
                 .ok()
                 .filter(|n| *n <= 1 << 20)
                 .map(|n| options.exec.cache_size = n),
+            "cache_bytes" => value
+                .parse::<usize>()
+                .ok()
+                .map(|n| options.exec.cache_bytes = n),
+            "gas_model" => match value {
+                "iris" => Some(GasModel::Iris),
+                "sentinel" => Some(GasModel::Sentinel),
+                _ => None,
+            }
+            .map(|model| options.exec.gas_model = model),
+            "max_execution_pages" => value
+                .parse::<u64>()
+                .ok()
+                .map(|n| options.exec.max_execution_pages = n),
             _ => match name.strip_prefix("sys:") {
                 Some(alias) => parse_address(alias).and_then(|address| {
                     let code = std::fs::read(value).ok().filter(|c| !c.is_empty())?;
@@ -208,10 +226,25 @@ mod tests {
     use super::*;
 
     #[test]
+    fn metering_is_on_by_default() {
+        let vm = VmState::default();
+        let options = vm.options.lock().unwrap_or_else(PoisonError::into_inner);
+        assert!(options.exec.metering);
+        assert_eq!(options.exec.gas_model, GasModel::Iris);
+    }
+
+    #[test]
     fn options_answer_success_invalid_name_and_invalid_value() {
         let vm = VmState::default();
         assert_eq!(vm.set_option("metering", "true"), SetOption::Success);
         assert_eq!(vm.set_option("metering", "yes"), SetOption::InvalidValue);
+        assert_eq!(vm.set_option("gas_model", "sentinel"), SetOption::Success);
+        assert_eq!(vm.set_option("gas_model", "hera"), SetOption::InvalidValue);
+        assert_eq!(vm.set_option("cache_bytes", "1048576"), SetOption::Success);
+        assert_eq!(
+            vm.set_option("max_execution_pages", "-1"),
+            SetOption::InvalidValue
+        );
         assert_eq!(vm.set_option("evm1mode", "fallback"), SetOption::Success);
         assert_eq!(
             vm.set_option("evm1mode", "evm2wasm"),

@@ -8,9 +8,9 @@ use crate::cache::{ModuleCache, DEFAULT_CACHE_BYTES};
 use crate::eei::{self, EeiCtx, EeiError, Halt};
 use crate::gas;
 use crate::host::EvmHost;
-use crate::metering::{find_float, EwasmCostModel};
+use crate::metering::{find_float, EwasmCostModel, GasModel};
 use crate::profile::GasProfile;
-use crate::types::{CallKind, Message, Outcome, Status};
+use crate::types::{CallKind, Held, Message, Outcome, Status};
 use crate::validate::{check_contract, check_resources, has_wasm_preamble, ContractError};
 
 /// Elements a contract's table may hold: WebAssembly 1.0 compilers use
@@ -31,9 +31,12 @@ pub enum Evm1Mode {
 /// How contracts run.
 #[derive(Debug, Clone)]
 pub struct ExecConfig {
-    /// Charge every instruction as the Sentinel's injected metering would,
-    /// and refuse floating point. Off by default, as in Hera and the state
-    /// tests: then only EEI calls and `useGas` cost gas.
+    /// Charge every instruction (at the prices of [`ExecConfig::gas_model`])
+    /// and refuse floating point. On by default; off
+    /// ([`ExecConfig::trusted`]) only EEI calls and `useGas` cost gas, as in
+    /// Hera's default and the Hera-filled state tests: for code that is
+    /// pre-metered or trusted, where nothing but the deterministic caps
+    /// bounds a loop's time.
     pub metering: bool,
     /// Link the `debug` module.
     pub debug: bool,
@@ -50,18 +53,48 @@ pub struct ExecConfig {
     /// Record where gas goes ([`Executor::execute_profiled`]); profiling
     /// changes no result and no charge.
     pub profile: bool,
+    /// The prices metering charges (default [`GasModel::Iris`]; the
+    /// Sentinel's exact prices with [`GasModel::Sentinel`]).
+    pub gas_model: GasModel,
+    /// The most 64 KiB pages of linear memory all frames of one execution
+    /// may hold together, their call data counted as memory (default
+    /// 4,096: 256 MiB): a frame's initial memory or `memory.grow` past
+    /// what the frames below it left fails
+    /// (instantiation as `Failure`, growth returning -1), the same on
+    /// every machine. Gas bounds memory when metering is on; this bounds
+    /// it when metering is off, where the code is trusted. Carried across
+    /// nested calls by hosts that answer [`EvmHost::held`].
+    pub max_execution_pages: u64,
+    /// The most table elements all frames of one execution may hold
+    /// together (default 1,048,576), as [`ExecConfig::max_execution_pages`].
+    pub max_execution_table_elements: u64,
+}
+
+impl ExecConfig {
+    /// Hera's trusted-code mode, for pre-metered code and the Hera-filled
+    /// state tests: no instruction metering (only the EEI and `useGas`
+    /// charge), the deterministic caps bounding memory instead.
+    pub fn trusted() -> Self {
+        Self {
+            metering: false,
+            ..Self::default()
+        }
+    }
 }
 
 impl Default for ExecConfig {
     fn default() -> Self {
         Self {
-            metering: false,
+            metering: true,
             debug: false,
             evm1mode: Evm1Mode::Reject,
             max_memory_pages: 1_024,
             cache_size: 0,
             cache_bytes: DEFAULT_CACHE_BYTES,
             profile: false,
+            gas_model: GasModel::Iris,
+            max_execution_pages: 4_096,
+            max_execution_table_elements: 1 << 20,
         }
     }
 }
@@ -116,7 +149,7 @@ impl Executor {
     pub fn new(config: ExecConfig) -> Result<Self, engine::Error> {
         let mut engine_config = Config::default();
         let model: Arc<dyn CostModel> = if config.metering {
-            Arc::new(EwasmCostModel::default())
+            Arc::new(EwasmCostModel::of(config.gas_model))
         } else {
             Arc::new(InterfaceGasOnly)
         };
@@ -236,7 +269,23 @@ impl Executor {
                 return (failed, host, None);
             }
         };
+        let mut host = host;
+        // The frames below, and this frame's call data, which it holds
+        // beside its memory.
+        let mut below = host.held().map(|held| *held).unwrap_or_default();
+        let input_pages = (message.input.len() as u64).div_ceil(65_536);
+        below.pages = below.pages.saturating_add(input_pages);
+        let allowance = Held {
+            pages: self.config.max_execution_pages.saturating_sub(below.pages),
+            elements: self
+                .config
+                .max_execution_table_elements
+                .saturating_sub(below.elements),
+        };
         let mut cx = EeiCtx::new(host, message.clone(), code);
+        cx.held_below = below;
+        cx.allowance = allowance;
+        cx.price_data = self.prices_data();
         let call_site = if self.config.profile {
             cx.call_sites = Some(std::sync::Arc::clone(&self.call_sites));
             let sites = self
@@ -248,6 +297,7 @@ impl Executor {
             Vec::new()
         };
         let mut store = Store::new(&self.engine, cx);
+        store.limit_growth(allowance.pages, allowance.elements);
         let mut outcome = self.run(&mut store, &module, fuel);
         // Deployed code that looks like Wasm must be a valid contract.
         if message.kind == CallKind::Create
@@ -265,7 +315,9 @@ impl Executor {
                 .and_then(gas::to_fuel)
                 .unwrap_or(0);
             let failed = !matches!(outcome.status, Status::Success | Status::Revert);
-            let mut profile = GasProfile::from_store(&store, recorded, used, failed);
+            let memory = self.initial_memory_cost(&module);
+            let memory = if memory <= fuel { memory } else { 0 };
+            let mut profile = GasProfile::from_store(&store, recorded, used, memory, failed);
             profile.call_site = call_site;
             profile
         });
@@ -282,7 +334,12 @@ impl Executor {
     /// at most what it was given, so a frame ending with more is a bug,
     /// reported as `InternalError` rather than minted gas.
     fn run(&self, store: &mut Store<EeiCtx>, module: &Module, fuel: u64) -> Outcome {
-        if store.set_fuel(fuel).is_err() {
+        // The Iris model charges initial memory as `memory.grow` pages,
+        // before anything is allocated.
+        let Some(fuel_after_memory) = fuel.checked_sub(self.initial_memory_cost(module)) else {
+            return Outcome::failed(Status::OutOfGas);
+        };
+        if store.set_fuel(fuel_after_memory).is_err() {
             return Outcome::failed(Status::InternalError);
         }
         let result = self.linker.instantiate(store, module).and_then(|instance| {
@@ -317,10 +374,49 @@ impl Executor {
                     (Status::Success, _) => kept(Status::Success),
                     (status, _) => Outcome::failed(status),
                 },
+                // A frame whose memory or table does not fit what the
+                // frames below it left of the execution's caps.
+                Err(error)
+                    if matches!(
+                        error.kind(),
+                        engine::ErrorKind::Limit(engine::LimitError::Allowance { .. })
+                    ) =>
+                {
+                    Outcome::failed(Status::Failure)
+                }
                 // Linking cannot fail after validation; anything else is ours.
                 Err(_) => Outcome::failed(Status::ContractValidationFailure),
             },
         }
+    }
+}
+
+impl Executor {
+    /// Whether call data, return data and initial memory are priced: the
+    /// Iris gas model, metering on.
+    fn prices_data(&self) -> bool {
+        self.config.metering && self.config.gas_model == GasModel::Iris
+    }
+
+    /// What the module's initial memory costs: its pages at the price of
+    /// `memory.grow` pages, in the Iris model; nothing otherwise.
+    fn initial_memory_cost(&self, module: &Module) -> u64 {
+        if !self.prices_data() {
+            return 0;
+        }
+        let pages: u64 = module
+            .exports()
+            .filter_map(|export| match export.ty {
+                engine::ExternType::Memory(ty) => Some(u64::from(ty.min)),
+                _ => None,
+            })
+            .sum();
+        // A memory over the page limit is refused at instantiation, as
+        // a contract that breaks the limit, not charged for.
+        if pages > u64::from(self.config.max_memory_pages) {
+            return 0;
+        }
+        pages.saturating_mul(EwasmCostModel::of(self.config.gas_model).grow_page)
     }
 }
 

@@ -8,6 +8,13 @@ pub const INSTRUCTION: u64 = 1;
 /// 256 × 1024 (the Sentinel's grow cost). Initial memory is free.
 pub const MEMORY_GROW_PAGE: u64 = 262_144;
 
+/// Declared locals that entering a function pays 1 gas for, in the Iris
+/// gas model (the call zeroes them: about an instruction's time per 8).
+pub const LOCALS_PER_GAS: u64 = 8;
+
+/// Gas per element of table work and `table.grow`, in the Iris gas model.
+pub const TABLE_ELEMENT: u64 = 1;
+
 /// What every metering block starts at: the price of its `end`.
 pub const BLOCK_END: u64 = 1;
 

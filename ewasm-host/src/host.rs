@@ -2,7 +2,7 @@
 
 use std::any::Any;
 
-use crate::types::{Address, Bytes32, CallOutcome, Message, TxContext, U256};
+use crate::types::{Address, Bytes32, CallOutcome, Held, Message, TxContext, U256};
 
 /// The client side of an execution: state, block context and nested calls.
 ///
@@ -34,4 +34,15 @@ pub trait EvmHost: Any {
     fn get_block_hash(&mut self, number: i64) -> Bytes32;
     /// Records a log.
     fn emit_log(&mut self, address: &Address, data: &[u8], topics: &[Bytes32]);
+
+    /// What the frames below the one about to run hold (linear memory
+    /// pages and table elements), kept by the host across nested calls:
+    /// a frame's allowance under [`ExecConfig::max_execution_pages`](crate::ExecConfig::max_execution_pages)
+    /// is the cap less this. The EEI adds its frame's share before a
+    /// nested call and takes it back after. A host that cannot carry it
+    /// from a call to the nested execution answers `None` (the default):
+    /// then each frame gets the whole cap.
+    fn held(&mut self) -> Option<&mut Held> {
+        None
+    }
 }

@@ -39,9 +39,9 @@ pub use eei::{add_debug_to_linker, add_to_linker, CallSites, EeiCtx, EeiError, H
 pub use execute::{Evm1Mode, ExecConfig, Executor};
 pub use host::EvmHost;
 pub use inject::{inject_metering, InjectError, InjectOptions};
-pub use metering::{find_float, is_float_operator, EwasmCostModel};
-pub use profile::{folded, BlockGas, FunctionGas, GasProfile, HostGas, FORFEITED};
+pub use metering::{find_float, is_float_operator, EwasmCostModel, GasModel};
+pub use profile::{folded, BlockGas, FunctionGas, GasProfile, HostGas, FORFEITED, INITIAL_MEMORY};
 pub use types::{
-    hex, Address, Bytes32, CallKind, CallOutcome, Message, Outcome, Status, TxContext, U256,
+    hex, Address, Bytes32, CallKind, CallOutcome, Held, Message, Outcome, Status, TxContext, U256,
 };
 pub use validate::{check_contract, check_resources, has_wasm_preamble, ContractError};

@@ -5,23 +5,76 @@ use wasmparser::{Parser, Payload};
 
 use crate::gas;
 
+/// Which prices a metered execution charges ([`ExecConfig::gas_model`](crate::ExecConfig::gas_model)).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum GasModel {
+    /// Iris's default: the Sentinel's prices, plus a price for all the
+    /// work they leave free. Initial memory pages cost what `memory.grow`
+    /// pages cost (charged before instantiation); call data and return
+    /// data cost [`gas::COPY_WORD`] per 32-byte word at the call site;
+    /// entering a function costs 1 per [`gas::LOCALS_PER_GAS`] declared
+    /// locals (which the call zeroes); table work and `table.grow` cost 1
+    /// per element. So gas bounds the time and memory a contract can take.
+    #[default]
+    Iris,
+    /// Exactly what the Sentinel's injected metering charges, as Hera
+    /// runs it (`ewasm-host/tests/metering_equivalence.rs` proves the
+    /// native metering equal to the injection): for compatibility with
+    /// code and tools that count gas that way.
+    Sentinel,
+}
+
 /// Ewasm's instruction prices as an engine cost model: 1 per operator,
-/// 262,144 per page of `memory.grow`, bulk operations free beyond their 1.
+/// 262,144 per page of `memory.grow`, bulk memory 3 per 32-byte word, and,
+/// in the [`GasModel::Iris`] model, locals and table elements
+/// ([`EwasmCostModel::iris`]).
 ///
 /// With `Config::consume_fuel(true)` the engine then charges, block by
-/// block, exactly what the Sentinel's injected `useGas` calls would.
+/// block, exactly what the Sentinel's injected `useGas` calls would (with
+/// [`EwasmCostModel::default`], the Sentinel's prices).
 /// Floating point is priced 1 like everything else: refusing it is the
 /// contract validation's job, not the cost model's.
 #[derive(Debug, Clone, Copy)]
 pub struct EwasmCostModel {
     /// Gas per page of `memory.grow`.
     pub grow_page: u64,
+    /// Declared locals a function's entry pays 1 gas for (0: free).
+    pub locals_per_gas: u64,
+    /// Gas per element of table work and `table.grow`.
+    pub table_element: u64,
 }
 
 impl Default for EwasmCostModel {
+    /// The Sentinel's prices.
     fn default() -> Self {
+        Self::sentinel()
+    }
+}
+
+impl EwasmCostModel {
+    /// The Sentinel's prices ([`GasModel::Sentinel`]).
+    pub fn sentinel() -> Self {
         Self {
             grow_page: gas::MEMORY_GROW_PAGE,
+            locals_per_gas: 0,
+            table_element: 0,
+        }
+    }
+
+    /// Iris's prices ([`GasModel::Iris`]).
+    pub fn iris() -> Self {
+        Self {
+            grow_page: gas::MEMORY_GROW_PAGE,
+            locals_per_gas: gas::LOCALS_PER_GAS,
+            table_element: gas::TABLE_ELEMENT,
+        }
+    }
+
+    /// The model's prices.
+    pub fn of(model: GasModel) -> Self {
+        match model {
+            GasModel::Iris => Self::iris(),
+            GasModel::Sentinel => Self::sentinel(),
         }
     }
 }
@@ -36,13 +89,24 @@ impl CostModel for EwasmCostModel {
     }
 
     fn bulk_unit_cost(&self) -> u64 {
-        0
+        self.table_element
     }
 
     /// `COPY_WORD` per 32-byte word, rounded up: what the EEI's copies
     /// charge, and what the injection's bulk helpers charge.
     fn memory_bulk_cost(&self, bytes: u64) -> u64 {
         gas::COPY_WORD.saturating_mul(bytes.div_ceil(32))
+    }
+
+    fn table_grow_cost(&self, elements: u64) -> u64 {
+        elements.saturating_mul(self.table_element)
+    }
+
+    fn locals_cost(&self, locals: u64) -> u64 {
+        match self.locals_per_gas {
+            0 => 0,
+            n => locals.div_ceil(n),
+        }
     }
 }
 
@@ -158,11 +222,13 @@ mod tests {
             .map(|&n| model.memory_bulk_cost(n))
             .collect();
         assert_eq!(costs, [0, 3, 3, 6, 6, 6_144]);
-        assert_eq!(
-            model.table_bulk_cost(1_000),
-            0,
-            "tables are refused, not priced"
-        );
+        assert_eq!(model.table_bulk_cost(1_000), 0, "the Sentinel's price");
+        let iris = EwasmCostModel::iris();
+        assert_eq!(iris.table_bulk_cost(1_000), 1_000);
+        assert_eq!(iris.table_grow_cost(7), 7);
+        assert_eq!(iris.locals_cost(0), 0);
+        assert_eq!(iris.locals_cost(50_000), 50_000 / gas::LOCALS_PER_GAS);
+        assert_eq!(model.locals_cost(50_000), 0);
     }
 
     #[test]

@@ -9,6 +9,10 @@ use engine::{Profile, ProfileFrame, Store};
 /// left when it failed).
 pub const FORFEITED: &str = "[forfeited by the failure]";
 
+/// The frame that takes what the Iris gas model charges for a contract's
+/// initial memory, before its code runs.
+pub const INITIAL_MEMORY: &str = "[initial memory]";
+
 /// One function's gas.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FunctionGas {
@@ -71,12 +75,15 @@ pub struct GasProfile {
 
 impl GasProfile {
     /// The profile of what `store` recorded; `gas_used` is what the
-    /// execution used in all, and any gas the profile does not account for
-    /// (what a failure forfeits) goes to a [`FORFEITED`] frame.
+    /// execution used in all, `initial_memory` what its initial memory was
+    /// charged before the store ran (an [`INITIAL_MEMORY`] frame), and any
+    /// gas the profile does not account for (what a failure forfeits) goes
+    /// to a [`FORFEITED`] frame.
     pub(crate) fn from_store<T>(
         store: &Store<T>,
         profile: &Profile,
         gas_used: u64,
+        initial_memory: u64,
         failed: bool,
     ) -> Self {
         let name = |frame: ProfileFrame| store.frame_name(frame);
@@ -129,7 +136,10 @@ impl GasProfile {
                 stacks.push((frames, stack.fuel));
             }
         }
-        let recorded = profile.total();
+        if initial_memory > 0 {
+            stacks.insert(0, (vec![INITIAL_MEMORY.to_string()], initial_memory));
+        }
+        let recorded = profile.total().saturating_add(initial_memory);
         if failed && gas_used > recorded {
             stacks.push((vec![FORFEITED.to_string()], gas_used - recorded));
         }

@@ -197,3 +197,13 @@ impl Outcome {
         }
     }
 }
+
+/// Linear memory and table elements held by the frames of an execution
+/// that are waiting on a nested call ([`EvmHost::held`](crate::EvmHost::held)).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Held {
+    /// 64 KiB pages of linear memory.
+    pub pages: u64,
+    /// Table elements.
+    pub elements: u64,
+}

@@ -108,7 +108,7 @@ fn contract(body: &str) -> Vec<u8> {
 /// Runs `code` in a call carrying `value` wei, against a stub answering
 /// with `answer`; gives the outcome and the nested messages.
 fn run(code: &[u8], value: u64, answer: Answer) -> (Outcome, Vec<Message>) {
-    let executor = Executor::new(ExecConfig::default()).expect("an executor");
+    let executor = Executor::new(ExecConfig::trusted()).expect("an executor");
     let message = Message {
         kind: CallKind::Call,
         is_static: false,

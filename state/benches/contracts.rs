@@ -67,7 +67,7 @@ fn kernel(name: &str) -> (Vec<u8>, Vec<u8>) {
         .unwrap_or_else(|e| panic!("{}: {e} (set IRIS_EWASM_TESTS)", path.display()));
     let case = cases.cases.first().expect("the vector has a case");
     let recorder = Arc::new(Recorder {
-        executor: Executor::new(ExecConfig::default()).expect("executor"),
+        executor: Executor::new(ExecConfig::trusted()).expect("executor"),
         callee: Mutex::new(None),
     });
     let runner: Arc<dyn Runner> = recorder.clone();

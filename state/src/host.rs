@@ -3,7 +3,7 @@
 use std::sync::Arc;
 
 use ewasm_host::{
-    Address, Bytes32, CallKind, CallOutcome, EvmHost, Executor, Message, Outcome, Status,
+    Address, Bytes32, CallKind, CallOutcome, EvmHost, Executor, Held, Message, Outcome, Status,
     TxContext, U256,
 };
 
@@ -53,6 +53,7 @@ pub(crate) fn execute_on(
         world: std::mem::take(&mut host.world),
         env: Arc::clone(&host.env),
         runner: Arc::clone(&host.runner),
+        held: host.held,
     };
     let (outcome, back, profile) = executor.execute_profiled(Box::new(inner), message, code);
     let back: Box<dyn std::any::Any> = back;
@@ -72,6 +73,9 @@ pub struct WorldHost {
     pub world: World,
     env: Arc<Env>,
     runner: Arc<dyn Runner>,
+    /// What the frames waiting on the running call hold (the execution
+    /// caps of `ExecConfig::max_execution_pages`).
+    held: Held,
 }
 
 impl std::fmt::Debug for WorldHost {
@@ -96,7 +100,12 @@ pub fn create_address(sender: &Address, nonce: u64) -> Address {
 impl WorldHost {
     /// A host over `world`.
     pub fn new(world: World, env: Arc<Env>, runner: Arc<dyn Runner>) -> Self {
-        Self { world, env, runner }
+        Self {
+            world,
+            env,
+            runner,
+            held: Held::default(),
+        }
     }
 
     /// Runs a message: the transaction's own, or one from the EEI.
@@ -338,5 +347,9 @@ impl EvmHost for WorldHost {
             topics: topics.to_vec(),
             data: data.to_vec(),
         });
+    }
+
+    fn held(&mut self) -> Option<&mut Held> {
+        Some(&mut self.held)
     }
 }

@@ -7,7 +7,7 @@ use state::run::{Call, Session};
 use state::statetest::parse;
 
 fn executor() -> Arc<dyn state::Runner> {
-    Arc::new(Executor::new(ExecConfig::default()).unwrap()) as Arc<dyn state::Runner>
+    Arc::new(Executor::new(ExecConfig::trusted()).unwrap()) as Arc<dyn state::Runner>
 }
 
 fn call(code: Vec<u8>, gas: i64) -> state::run::CallReport {

@@ -13,13 +13,15 @@ mod common;
 use common::{contracts, inputs};
 use std::sync::Arc;
 
-use ewasm_host::{inject_metering, ExecConfig, Executor, InjectOptions, Status, U256};
+use ewasm_host::{inject_metering, ExecConfig, Executor, GasModel, InjectOptions, Status, U256};
 use state::run::{Call, Session};
 
 fn executor(metering: bool) -> Arc<dyn state::Runner> {
     Arc::new(
+        // The injection charges the Sentinel's prices.
         Executor::new(ExecConfig {
             metering,
+            gas_model: GasModel::Sentinel,
             ..ExecConfig::default()
         })
         .unwrap(),

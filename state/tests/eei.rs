@@ -197,7 +197,7 @@ mod support {
         static RUNNER: OnceLock<Arc<dyn Runner>> = OnceLock::new();
         Arc::clone(
             RUNNER
-                .get_or_init(|| Arc::new(Executor::new(ExecConfig::default()).expect("executor"))),
+                .get_or_init(|| Arc::new(Executor::new(ExecConfig::trusted()).expect("executor"))),
         )
     }
 

@@ -28,7 +28,7 @@ fn contract(body: &str) -> Vec<u8> {
 
 /// Calls `code` once with `gas` and 5 wei.
 fn call_with_value(code: Vec<u8>, gas: i64) -> CallReport {
-    let runner = Arc::new(Executor::new(ExecConfig::default()).expect("an executor"));
+    let runner = Arc::new(Executor::new(ExecConfig::trusted()).expect("an executor"));
     let mut session = Session::new(code, runner as Arc<dyn Runner>);
     let report = session.call(&Call {
         input: Vec::new(),

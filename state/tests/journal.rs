@@ -236,7 +236,7 @@ fn caller(callee_succeeds: bool, end: &str) -> Vec<u8> {
 fn runner() -> Arc<dyn Runner> {
     static RUNNER: OnceLock<Arc<dyn Runner>> = OnceLock::new();
     Arc::clone(
-        RUNNER.get_or_init(|| Arc::new(Executor::new(ExecConfig::default()).expect("executor"))),
+        RUNNER.get_or_init(|| Arc::new(Executor::new(ExecConfig::trusted()).expect("executor"))),
     )
 }
 
@@ -416,7 +416,7 @@ fn big_world(code: Vec<u8>) -> World {
 fn run_counted(code: Vec<u8>) -> (Status, World, usize, usize) {
     let world = big_world(code);
     let counting = Arc::new(Counting {
-        executor: Executor::new(ExecConfig::default()).expect("executor"),
+        executor: Executor::new(ExecConfig::trusted()).expect("executor"),
         counts: Mutex::new((0, 0)),
     });
     let (status, after) = run(world, Arc::clone(&counting) as Arc<dyn Runner>);

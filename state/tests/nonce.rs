@@ -12,7 +12,7 @@ const SENDER: Address = Address([0x5e; 20]);
 const CONTRACT: Address = Address([0xc0; 20]);
 
 fn runner() -> Arc<dyn Runner> {
-    Arc::new(Executor::new(ExecConfig::default()).expect("executor"))
+    Arc::new(Executor::new(ExecConfig::trusted()).expect("executor"))
 }
 
 fn env() -> Arc<Env> {

@@ -9,7 +9,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use common::{contracts, inputs, vector_files};
-use ewasm_host::{ExecConfig, FORFEITED};
+use ewasm_host::{ExecConfig, FORFEITED, INITIAL_MEMORY};
 use state::profile::{merged_stacks, ExecutionProfile, ProfilingRunner};
 use state::run::{Call, Session};
 
@@ -97,10 +97,10 @@ fn a_failure_forfeits_what_was_left_in_one_frame() {
     let mut session = Session::new(code, Arc::clone(&runner) as Arc<dyn state::Runner>);
     let report = session.call(&Call {
         input: Vec::new(),
-        gas: 1_000,
+        gas: 263_144,
         value: 0u64.into(),
     });
-    assert_eq!(report.gas_used, 1_000);
+    assert_eq!(report.gas_used, 263_144);
     let profiles = runner.take();
     assert_adds_up(&profiles, "infinite loop");
     let top = &profiles[0].profile;
@@ -110,8 +110,15 @@ fn a_failure_forfeits_what_was_left_in_one_frame() {
         .filter(|(frames, _)| frames == &[FORFEITED.to_string()])
         .map(|(_, gas)| gas)
         .sum();
+    let memory: u64 = top
+        .stacks
+        .iter()
+        .filter(|(frames, _)| frames == &[INITIAL_MEMORY.to_string()])
+        .map(|(_, gas)| gas)
+        .sum();
+    assert_eq!(memory, 262_144, "one page, as the Iris gas model prices it");
     let loop_gas: u64 = top.blocks.iter().map(|b| b.gas).sum();
-    assert_eq!(loop_gas + forfeited, 1_000);
+    assert_eq!(memory + loop_gas + forfeited, 263_144);
     assert!(loop_gas > 900, "the loop itself used most of it");
 }
 
@@ -121,7 +128,7 @@ fn state_test_executions_are_fully_accounted_for() {
         .into_iter()
         .filter(|f| f.to_string_lossy().contains("GeneralStateTests"))
         .collect();
-    let runner = ProfilingRunner::new(ExecConfig::default()).expect("runner");
+    let runner = ProfilingRunner::new(ExecConfig::trusted()).expect("runner");
     let as_runner = Arc::clone(&runner) as Arc<dyn state::Runner>;
     let (mut tests, mut executions, mut nested) = (0, 0, 0);
     for file in &files {
@@ -167,7 +174,7 @@ fn nested_executions_appear_inside_their_callers_under_the_callees_address() {
         .find(|f| f.ends_with("factory.wat"))
         .expect("the factory contract");
     let text = std::fs::read_to_string(&file).expect("readable");
-    let runner = ProfilingRunner::new(ExecConfig::default()).expect("runner");
+    let runner = ProfilingRunner::new(ExecConfig::trusted()).expect("runner");
     let code = wat::parse_str(&text).expect("valid");
     let mut session = Session::new(code, Arc::clone(&runner) as Arc<dyn state::Runner>);
     let mut checked = 0;

@@ -86,6 +86,7 @@ fn iris_call(bytes: &[u8], name: &str, injected: bool) -> Result<Observed, Strin
     } else {
         Arc::new(EwasmCostModel {
             grow_page: GROW_PAGE,
+            ..EwasmCostModel::sentinel()
         })
     };
     config.cost_model(model);

@@ -37,6 +37,15 @@ pub fn load() -> LoadedVm {
     LoadedVm::load(&library_path()).unwrap_or_else(|e| panic!("{e}"))
 }
 
+/// `libiris.so` with metering off (`metering=false`): Hera's trusted-code
+/// mode, the rule the Ewasm vectors were filled by, so that gas compares
+/// exactly with the in-process trusted executor.
+pub fn load_trusted() -> LoadedVm {
+    let vm = load();
+    assert_eq!(vm.set_option("metering", "false"), 0, "metering=false");
+    vm
+}
+
 /// Runs a world's code through an EVMC VM.
 pub struct VmRunner(pub LoadedVm);
 
@@ -46,7 +55,8 @@ impl Runner for VmRunner {
     }
 }
 
-/// A runner over a freshly loaded `libiris.so`.
+/// A runner over a freshly loaded `libiris.so`, metering off (as
+/// [`load_trusted`]).
 pub fn runner() -> Arc<dyn Runner> {
-    Arc::new(VmRunner(load()))
+    Arc::new(VmRunner(load_trusted()))
 }

@@ -36,7 +36,7 @@ fn the_sample_contracts_run_through_the_abi9_library() {
         let through = Session::new(code.clone(), runner()).call(&call);
         let in_process = Session::new(
             code,
-            Arc::new(ewasm_host::Executor::new(ewasm_host::ExecConfig::default()).unwrap()),
+            Arc::new(ewasm_host::Executor::new(ewasm_host::ExecConfig::trusted()).unwrap()),
         )
         .call(&call);
         assert_eq!(through, in_process, "{name}");

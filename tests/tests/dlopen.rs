@@ -14,10 +14,10 @@ use iris::ffi::client::LoadedVm;
 use state::run::{Call, Session};
 use state::statetest::{parse_file, run};
 use state::{Runner, World, WorldHost};
-use tests::{load, runner, VmRunner};
+use tests::{load, load_trusted, runner, VmRunner};
 
 fn executor() -> Arc<dyn Runner> {
-    Arc::new(Executor::new(ExecConfig::default()).unwrap())
+    Arc::new(Executor::new(ExecConfig::trusted()).unwrap())
 }
 
 const FINISH_OK: &str = r#"(module
@@ -28,7 +28,7 @@ const FINISH_OK: &str = r#"(module
 
 #[test]
 fn the_library_reports_abi_12_its_name_version_and_ewasm() {
-    let vm = load();
+    let vm = load_trusted();
     assert_eq!(vm.abi_version(), 12);
     assert_eq!(vm.name(), "iris");
     assert_eq!(vm.version(), env!("CARGO_PKG_VERSION"));
@@ -38,7 +38,7 @@ fn the_library_reports_abi_12_its_name_version_and_ewasm() {
 
 #[test]
 fn set_option_answers_unknown_names_and_invalid_values() {
-    let vm = load();
+    let vm = load_trusted();
     assert_eq!(
         vm.set_option("no-such-option", "1"),
         1,
@@ -104,7 +104,7 @@ fn execute_runs_a_call_and_a_create() {
 
 #[test]
 fn non_wasm_code_fails_or_is_rejected_by_option() {
-    let vm = load();
+    let vm = load_trusted();
     let message = Message {
         kind: CallKind::Call,
         is_static: false,
@@ -178,7 +178,7 @@ fn the_module_cache_changes_no_result_or_gas() {
     files.sort();
     let cached = runner();
     let uncached = {
-        let vm = load();
+        let vm = load_trusted();
         assert_eq!(vm.set_option("cache_size", "0"), 0);
         Arc::new(VmRunner(vm)) as Arc<dyn Runner>
     };
@@ -211,7 +211,7 @@ fn several_threads_execute_on_one_vm_at_once() {
     )
     .unwrap();
     let code = wat::parse_str(&counter).unwrap();
-    let shared: Arc<dyn Runner> = Arc::new(VmRunner(load()));
+    let shared: Arc<dyn Runner> = Arc::new(VmRunner(load_trusted()));
     let threads: Vec<_> = (0..4)
         .map(|_| {
             let runner = Arc::clone(&shared);
@@ -239,10 +239,11 @@ fn several_vm_instances_live_side_by_side() {
     let a: LoadedVm = load();
     let b: LoadedVm = load();
     assert_eq!(a.set_option("metering", "true"), 0);
+    assert_eq!(b.set_option("metering", "false"), 0);
     let code = wat::parse_str(FINISH_OK).unwrap();
     let call = Call {
         input: Vec::new(),
-        gas: 100_000,
+        gas: 1_000_000,
         value: U256::zero(),
     };
     let metered = Session::new(code.clone(), Arc::new(VmRunner(a))).call(&call);
@@ -258,7 +259,7 @@ fn several_vm_instances_live_side_by_side() {
 fn a_sys_option_replaces_the_code_run_for_an_address() {
     let replacement = std::env::temp_dir().join(format!("iris-sys-{}.wasm", std::process::id()));
     std::fs::write(&replacement, wat::parse_str(FINISH_OK).unwrap()).unwrap();
-    let vm = load();
+    let vm = load_trusted();
     let address = format!("sys:0x{}", ewasm_host::hex(&state::run::CONTRACT.0));
     assert_eq!(vm.set_option(&address, replacement.to_str().unwrap()), 0);
     assert_eq!(
@@ -290,7 +291,7 @@ fn a_sys_option_replaces_the_code_run_for_an_address() {
 fn the_profile_option_writes_each_executions_folded_gas_stacks() {
     let dir = std::env::temp_dir().join(format!("iris-profile-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
-    let vm = load();
+    let vm = load_trusted();
     assert_eq!(vm.set_option("profile", "/surely/not/a/dir"), 2);
     assert_eq!(vm.set_option("profile", dir.to_str().unwrap()), 0);
     let counter = std::fs::read_to_string(
@@ -326,4 +327,19 @@ fn the_profile_option_writes_each_executions_folded_gas_stacks() {
             .any(|l| l.starts_with("main;ethereum.storageStore ")),
         "{text}"
     );
+}
+
+#[test]
+fn the_vm_meters_by_default() {
+    let code = wat::parse_str(
+        r#"(module (memory (export "memory") 1) (func (export "main") (loop (br 0))))"#,
+    )
+    .unwrap();
+    let report = Session::new(code, Arc::new(VmRunner(load()))).call(&Call {
+        input: Vec::new(),
+        gas: 1_000_000,
+        value: U256::zero(),
+    });
+    assert_eq!(report.status, Status::OutOfGas);
+    assert_eq!(report.gas_used, 1_000_000);
 }

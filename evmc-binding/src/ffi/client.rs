@@ -549,6 +549,8 @@ mod tests {
     /// answering with `gas_left`.
     fn run(gas_left: fn(i64) -> i64) -> (Outcome, Vec<i64>) {
         let vm = LoadedVm::linked();
+        // Interface gas only, so that the figures below are exact.
+        assert_eq!(vm.set_option("metering", "false"), 0);
         let mut host = AnsweringHost {
             gas_left,
             forwarded: Vec::new(),

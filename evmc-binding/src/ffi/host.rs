@@ -1,6 +1,8 @@
 //! The client's host interface, seen by the EEI as an `EvmHost`.
 
-use ewasm_host::{Address, Bytes32, CallOutcome, EvmHost, Message, TxContext, U256};
+use std::cell::RefCell;
+
+use ewasm_host::{Address, Bytes32, CallOutcome, EvmHost, Held, Message, TxContext, U256};
 
 use super::types::{evmc_host_context, evmc_host_interface};
 use crate::convert;
@@ -10,6 +12,36 @@ use crate::status;
 pub(crate) struct EvmcHost {
     pub(crate) iface: evmc_host_interface,
     pub(crate) context: *mut evmc_host_context,
+    /// What the frames waiting on this execution's calls hold.
+    held: Held,
+}
+
+thread_local! {
+    /// What the frames of this thread's executions hold while they wait on
+    /// a call, by the depth of the message they sent. EVMC hosts run a
+    /// nested message on the thread that asked for it, so the nested
+    /// execution finds what its callers hold here (a host that runs it on
+    /// another thread gives it the whole cap).
+    static WAITING: RefCell<Vec<(i32, Held)>> = const { RefCell::new(Vec::new()) };
+}
+
+impl EvmcHost {
+    /// The host of an execution of a message at `depth`.
+    pub(crate) fn new(
+        iface: evmc_host_interface,
+        context: *mut evmc_host_context,
+        depth: i32,
+    ) -> Self {
+        let held = WAITING.with(|waiting| match waiting.borrow().last() {
+            Some(&(at, held)) if at == depth => held,
+            _ => Held::default(),
+        });
+        Self {
+            iface,
+            context,
+            held,
+        }
+    }
 }
 
 impl EvmHost for EvmcHost {
@@ -104,8 +136,10 @@ impl EvmHost for EvmcHost {
             return CallOutcome::failure();
         };
         let msg = convert::evmc_message(message);
+        WAITING.with(|waiting| waiting.borrow_mut().push((message.depth, self.held)));
         // SAFETY: `msg` borrows `message.input`, alive across the call.
         let result = unsafe { f(self.context, &msg) };
+        WAITING.with(|waiting| waiting.borrow_mut().pop());
         // SAFETY: a fresh result, released here and nowhere else.
         let output = unsafe { super::take_output(&result) };
         let status = status::from_evmc(result.status_code);
@@ -155,5 +189,9 @@ impl EvmHost for EvmcHost {
                 );
             }
         }
+    }
+
+    fn held(&mut self) -> Option<&mut Held> {
+        Some(&mut self.held)
     }
 }

@@ -4,7 +4,7 @@ use super::{
     charge, check_static, fail, fit_u128, read, read_address, read_u128, write, Cx, EeiError, R,
 };
 use crate::gas;
-use crate::types::{Address, CallKind, CallOutcome, Message, Status, U256};
+use crate::types::{Address, CallKind, CallOutcome, Held, Message, Status, U256};
 
 /// Which EEI call function.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -87,7 +87,7 @@ fn run(cx: &mut Cx<'_>, message: Message) -> R<(i32, Option<Address>)> {
             .unwrap_or_else(std::sync::PoisonError::into_inner)
             .push(stack.clone());
     }
-    let outcome = cx.data_mut().host.call(&message);
+    let outcome = call_holding(cx, &message);
     if let Some((sites, _)) = &site {
         sites
             .lock()
@@ -96,6 +96,8 @@ fn run(cx: &mut Cx<'_>, message: Message) -> R<(i32, Option<Address>)> {
     }
     let (outcome, refund) = held_to_rules(outcome, given);
     cx.add_fuel(refund);
+    // The Iris model prices the return data the caller now holds.
+    charge_data(cx, outcome.output.len())?;
     let code = match outcome.status {
         Status::Success => 0,
         Status::Revert => 2,
@@ -104,6 +106,40 @@ fn run(cx: &mut Cx<'_>, message: Message) -> R<(i32, Option<Address>)> {
     let address = outcome.create_address.filter(|_| code == 0);
     cx.data_mut().return_data = outcome.output;
     Ok((code, address))
+}
+
+/// Runs `message` on the host, with this frame's memory and table
+/// elements counted as held below the nested execution while it runs.
+fn call_holding(cx: &mut Cx<'_>, message: &Message) -> CallOutcome {
+    let (pages_left, elements_left) = cx.store().growth_left();
+    let data = cx.data_mut();
+    let used = Held {
+        pages: data.allowance.pages.saturating_sub(pages_left),
+        elements: data.allowance.elements.saturating_sub(elements_left),
+    };
+    let below = data.held_below;
+    if let Some(held) = data.host.held() {
+        *held = Held {
+            pages: below.pages.saturating_add(used.pages),
+            elements: below.elements.saturating_add(used.elements),
+        };
+    }
+    let outcome = data.host.call(message);
+    if let Some(held) = data.host.held() {
+        *held = below;
+    }
+    outcome
+}
+
+/// Charges for `bytes` of call data or return data at the call site:
+/// [`gas::COPY_WORD`] per 32-byte word in the Iris gas model, nothing
+/// otherwise.
+fn charge_data(cx: &mut Cx<'_>, bytes: usize) -> R<()> {
+    if !cx.data().price_data {
+        return Ok(());
+    }
+    let words = (bytes as u64).div_ceil(32);
+    charge(cx, gas::COPY_WORD.saturating_mul(words))
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -134,6 +170,7 @@ fn call_any(
         Vec::new()
     };
     charge(&mut cx, gas::CALL)?;
+    charge_data(&mut cx, input.len())?;
     if current.depth >= gas::MAX_DEPTH {
         return Ok(1);
     }
@@ -214,6 +251,7 @@ pub(super) fn create(mut cx: Cx<'_>, value: u32, data: u32, len: u32, result: u3
         return Ok(1);
     }
     let init_code = read(&cx, data, len)?;
+    charge_data(&mut cx, init_code.len())?;
     let forwarded = all_but_one_64th(cx.fuel());
     charge(&mut cx, forwarded)?;
     let Some(given) = gas::to_gas(forwarded) else {

@@ -18,7 +18,7 @@ use std::fmt;
 use engine::{Caller, HostError, Linker, Trap};
 
 use crate::host::EvmHost;
-use crate::types::{Address, Bytes32, Message, TxContext, U256};
+use crate::types::{Address, Bytes32, Held, Message, TxContext, U256};
 
 pub use imports::{add_debug_to_linker, add_to_linker};
 
@@ -39,6 +39,13 @@ pub struct EeiCtx {
     /// When profiling: where the calls in progress were made, outermost
     /// first, shared with the nested executions.
     pub(crate) call_sites: Option<CallSites>,
+    /// What the frames below this one hold.
+    pub(crate) held_below: Held,
+    /// What this frame's store may add (its share of the execution caps).
+    pub(crate) allowance: Held,
+    /// Whether call data and return data cost gas per word at the call
+    /// site (the Iris gas model, metering on).
+    pub(crate) price_data: bool,
 }
 
 /// The call stacks (frame names) of the calls in progress, outermost
@@ -68,6 +75,9 @@ impl EeiCtx {
             output: Vec::new(),
             tx_context: None,
             call_sites: None,
+            held_below: Held::default(),
+            allowance: Held::default(),
+            price_data: false,
         }
     }
 
