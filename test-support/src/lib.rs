@@ -10,5 +10,6 @@
 pub mod diff;
 pub mod fuzz;
 pub mod hostile;
+pub mod kernels;
 pub mod metered;
 pub mod shrink;

@@ -15,17 +15,11 @@
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
-use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-use ewasm_host::{ExecConfig, Executor};
-use state::run::{Call, Session};
-use test_support::hostile::attacks::{attacks, Attack};
+use test_support::hostile::attacks::attacks;
+use test_support::hostile::run::{child, corpus, corpus_files, spawn, CHILD_VAR};
 
-/// The child-process mode: the contract to run (a fixture's path, or
-/// `attack:NAME`).
-const CHILD_VAR: &str = "IRIS_HOSTILE_CONTRACT";
 /// Peak resident memory allowed to a contract's process.
 const PEAK_LIMIT_KIB: u64 = 256 * 1024;
 /// Peak resident memory allowed with metering off, where only the
@@ -36,144 +30,12 @@ const TIME_LIMIT: Duration = Duration::from_secs(120);
 /// The expectations of the generated attacks, one `NAME EXPECT...` a line.
 const GENERATED: &str = "generated.expect";
 
-fn corpus() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../fixtures/hostile")
-}
-
-/// A fixture as an attack: its code and its `;; RUN:` settings.
-fn fixture(path: &Path) -> Attack {
-    let text = std::fs::read_to_string(path).expect("readable fixture");
-    let code = wat::parse_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    let mut attack = Attack {
-        name: "fixture",
-        what: "",
-        code,
-        create: false,
-        gas: 10_000_000,
-        input_len: 0,
-        value: 0,
-        trusted: false,
-    };
-    let line = text
-        .lines()
-        .find_map(|l| l.strip_prefix(";; RUN:"))
-        .unwrap_or_default();
-    for word in line.split_whitespace() {
-        match word.split_once('=') {
-            Some(("gas", n)) => attack.gas = n.parse().expect("gas in RUN"),
-            Some(("input_len", n)) => attack.input_len = n.parse().expect("input_len in RUN"),
-            None if word == "create" => attack.create = true,
-            _ => panic!("unknown RUN setting `{word}`"),
-        }
-    }
-    attack
-}
-
-/// The peak resident memory of this process, from Linux's /proc.
-fn peak_kib() -> Option<u64> {
-    let status = std::fs::read_to_string("/proc/self/status").ok()?;
-    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
-    line.split_whitespace().nth(1)?.parse().ok()
-}
-
-/// Child mode: runs one contract and prints its `RESULT` line.
-fn run_child(key: &str) {
-    let attack = match key.strip_prefix("attack:") {
-        Some(name) => attacks()
-            .into_iter()
-            .find(|a| a.name == name)
-            .unwrap_or_else(|| panic!("no attack {name}")),
-        None => fixture(Path::new(key)),
-    };
-    let config = if attack.trusted {
-        ExecConfig::trusted()
-    } else {
-        ExecConfig {
-            metering: true,
-            ..ExecConfig::default()
-        }
-    };
-    let executor = Arc::new(Executor::new(config).expect("executor")) as Arc<dyn state::Runner>;
-    let report = if attack.create {
-        Session::create(attack.code.clone(), attack.gas, executor).1
-    } else {
-        let input = (0..attack.input_len).map(|i| (i % 251) as u8).collect();
-        Session::new(attack.code.clone(), executor).call(&Call {
-            input,
-            gas: attack.gas,
-            value: attack.value.into(),
-        })
-    };
-    println!(
-        "RESULT status={:?} gas_used={} code_size={} peak_kib={}",
-        report.status,
-        report.gas_used,
-        attack.code.len(),
-        peak_kib().map_or("unknown".to_string(), |k| k.to_string())
-    );
-}
-
-/// What a child reported.
-struct Report {
-    expect: String,
-    code_size: usize,
-    peak_kib: Option<u64>,
-}
-
-fn spawn(key: &str) -> Result<(Report, Duration), String> {
-    let started = Instant::now();
-    let mut child = Command::new(std::env::current_exe().map_err(|e| e.to_string())?)
-        .env(CHILD_VAR, key)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .map_err(|e| format!("spawn: {e}"))?;
-    loop {
-        if child.try_wait().map_err(|e| e.to_string())?.is_some() {
-            break;
-        }
-        if started.elapsed() > TIME_LIMIT {
-            let _ = child.kill();
-            return Err(format!("still running after {TIME_LIMIT:?}"));
-        }
-        std::thread::sleep(Duration::from_millis(20));
-    }
-    let elapsed = started.elapsed();
-    let out = child.wait_with_output().map_err(|e| e.to_string())?;
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    let Some(line) = stdout.lines().find_map(|l| l.strip_prefix("RESULT ")) else {
-        return Err(format!(
-            "the child ended with {} and no result:\n{}",
-            out.status,
-            String::from_utf8_lossy(&out.stderr)
-        ));
-    };
-    let mut expect = Vec::new();
-    let (mut code_size, mut peak_kib) = (0, None);
-    for word in line.split_whitespace() {
-        match word.split_once('=') {
-            Some(("code_size", n)) => code_size = n.parse().unwrap_or(0),
-            Some(("peak_kib", n)) => peak_kib = n.parse().ok(),
-            _ => expect.push(word),
-        }
-    }
-    Ok((
-        Report {
-            expect: expect.join(" "),
-            code_size,
-            peak_kib,
-        },
-        elapsed,
-    ))
-}
-
-/// One contract to run: its name in the table, the child's key, and what
-/// its expectation says now.
+/// One contract to run: its name in the table, the child's key, what its
+/// expectation says now, and the peak memory it may reach.
 struct Case {
     name: String,
     key: String,
     expected: Option<String>,
-    /// Peak resident memory allowed.
     peak_limit_kib: u64,
 }
 
@@ -228,16 +90,11 @@ fn bless_fixture(path: &Path, expect: &str) {
 
 fn main() {
     if let Some(key) = std::env::var_os(CHILD_VAR) {
-        run_child(&key.to_string_lossy());
+        child(&key.to_string_lossy());
         return;
     }
     let bless = std::env::var_os("BLESS").is_some();
-    let mut files: Vec<PathBuf> = std::fs::read_dir(corpus())
-        .unwrap_or_else(|e| panic!("{}: {e}", corpus().display()))
-        .map(|e| e.expect("entry").path())
-        .filter(|p| p.extension().is_some_and(|e| e == "wat"))
-        .collect();
-    files.sort();
+    let files = corpus_files();
     assert!(
         files.len() >= 35,
         "the corpus has only {} fixtures",
@@ -257,7 +114,7 @@ fn main() {
     );
     let all = cases(&files, &generated);
     for case in &all {
-        let (report, elapsed) = match spawn(&case.key) {
+        let report = match spawn(&case.key, TIME_LIMIT) {
             Ok(done) => done,
             Err(e) => {
                 failures.push(format!("{}: {e}", case.name));
@@ -267,11 +124,11 @@ fn main() {
         println!(
             "{:<40} {:<34} {:>9} {:>7.2}s",
             case.name,
-            report.expect,
+            report.outcome,
             report
                 .peak_kib
                 .map_or("?".to_string(), |k| format!("{:.1}", k as f64 / 1024.0)),
-            elapsed.as_secs_f64()
+            report.elapsed.as_secs_f64()
         );
         if let Some(peak) = report.peak_kib {
             if peak >= case.peak_limit_kib {
@@ -287,16 +144,16 @@ fn main() {
         if bless {
             match case.key.strip_prefix("attack:") {
                 Some(name) => {
-                    generated.insert(name.to_string(), report.expect.clone());
+                    generated.insert(name.to_string(), report.outcome.clone());
                 }
-                None => bless_fixture(Path::new(&case.key), &report.expect),
+                None => bless_fixture(Path::new(&case.key), &report.outcome),
             }
-        } else if case.expected.as_deref() != Some(report.expect.as_str()) {
+        } else if case.expected.as_deref() != Some(report.outcome.as_str()) {
             failures.push(format!(
                 "{}:\n  expected {}\n  got      {}",
                 case.name,
                 case.expected.as_deref().unwrap_or("(no expectation)"),
-                report.expect
+                report.outcome
             ));
         }
     }

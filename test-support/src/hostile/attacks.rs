@@ -23,8 +23,8 @@ pub struct Attack {
     pub create: bool,
     /// Gas given.
     pub gas: i64,
-    /// Bytes of call data.
-    pub input_len: usize,
+    /// Call data.
+    pub input: Vec<u8>,
     /// Wei sent.
     pub value: u64,
     /// Run with metering off (Hera's trusted-code mode): only the
@@ -40,7 +40,7 @@ impl Attack {
             code,
             create: false,
             gas,
-            input_len: 0,
+            input: Vec::new(),
             value: 0,
             trusted: false,
         }

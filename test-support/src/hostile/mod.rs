@@ -4,6 +4,7 @@
 //! threat list with the outcome it must have.
 
 pub mod attacks;
+pub mod run;
 pub mod shapes;
 
 pub use shapes::{Shape, VALUES};

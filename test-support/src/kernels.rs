@@ -1,0 +1,73 @@
+//! The ewasm-benchmarking contracts as ordinary workloads: the contract
+//! each benchmarking state test calls, with the call data it passes
+//! (recorded by running the test once).
+
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
+
+use ewasm_host::{ExecConfig, Executor, Message, Outcome};
+use state::{statetest, Runner, WorldHost};
+
+/// The benchmarking vectors used as kernels.
+pub const KERNELS: &[&str] = &[
+    "sha256_rust",
+    "keccak256_rhash",
+    "blake2b_ref",
+    "ecadd_rust",
+    "mul256",
+    "wrc20_C",
+];
+
+/// Where the filled benchmarking vectors are: `$IRIS_EWASM_TESTS` or
+/// `../shared/ewasm-tests`, then `ewasm-benchmarking/ewasm/filled`.
+pub fn vectors_dir() -> PathBuf {
+    let root = std::env::var_os("IRIS_EWASM_TESTS")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| {
+            PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared/ewasm-tests")
+        });
+    root.join("ewasm-benchmarking/ewasm/filled")
+}
+
+/// A runner that remembers the first message sent to another contract
+/// (depth 1) and its code.
+struct Recorder {
+    executor: Executor,
+    callee: Mutex<Option<(Vec<u8>, Vec<u8>)>>,
+}
+
+impl Runner for Recorder {
+    fn run(&self, host: &mut WorldHost, message: &Message, code: &[u8]) -> Outcome {
+        if message.depth == 1 {
+            if let Ok(mut callee) = self.callee.lock() {
+                callee.get_or_insert_with(|| (code.to_vec(), message.input.clone()));
+            }
+        }
+        self.executor.run(host, message, code)
+    }
+}
+
+/// The contract kernel `name` calls, and the call data it passes.
+///
+/// # Errors
+///
+/// The vector cannot be read, or calls no contract.
+pub fn kernel(name: &str) -> Result<(Vec<u8>, Vec<u8>), String> {
+    let path = vectors_dir().join(format!("{name}.json"));
+    let cases = statetest::parse_file(&path)
+        .map_err(|e| format!("{}: {e} (set IRIS_EWASM_TESTS)", path.display()))?;
+    let case = cases.cases.first().ok_or("the vector has no case")?;
+    let executor = Executor::new(ExecConfig::trusted()).map_err(|e| e.to_string())?;
+    let recorder = Arc::new(Recorder {
+        executor,
+        callee: Mutex::new(None),
+    });
+    let runner: Arc<dyn Runner> = recorder.clone();
+    statetest::run(case, &runner);
+    let callee = recorder
+        .callee
+        .lock()
+        .map_err(|_| "poisoned".to_string())?
+        .take();
+    callee.ok_or_else(|| format!("{name}: the test calls no contract"))
+}
