@@ -68,6 +68,11 @@ pub struct ExecConfig {
     /// The most table elements all frames of one execution may hold
     /// together (default 1,048,576), as [`ExecConfig::max_execution_pages`].
     pub max_execution_table_elements: u64,
+    /// The largest code translated, in bytes (default 262,144; the largest
+    /// Ewasm vector's contract has 140,582): larger code is refused as
+    /// `ContractValidationFailure` before it is decoded, so translation
+    /// time is bounded whatever init code a `create` passes.
+    pub max_code_size: usize,
 }
 
 impl ExecConfig {
@@ -95,6 +100,7 @@ impl Default for ExecConfig {
             gas_model: GasModel::Iris,
             max_execution_pages: 4_096,
             max_execution_table_elements: 1 << 20,
+            max_code_size: 256 * 1024,
         }
     }
 }
@@ -159,6 +165,7 @@ impl Executor {
             .max_memory_pages(config.max_memory_pages)
             .profile(config.profile)
             .max_table_elements(MAX_TABLE_ELEMENTS)
+            .max_module_size(config.max_code_size)
             .max_call_depth(4_096);
         let engine = Engine::new(&engine_config);
         let linker = eei::linker(&engine, config.debug)?;

@@ -57,3 +57,16 @@ fn the_cache_keeps_its_byte_bound_and_types_go_with_their_modules() {
     tiny.compile(&small).expect("compiles");
     assert_eq!(tiny.cached(), 0);
 }
+
+#[test]
+fn code_over_the_size_limit_is_refused_before_it_is_decoded() {
+    let executor = Executor::new(ExecConfig {
+        max_code_size: 64 * 1024,
+        ..ExecConfig::default()
+    })
+    .expect("executor");
+    assert!(executor.compile(&contract(1, 2_000)).is_ok());
+    let big = contract(1, 20_000);
+    assert!(big.len() > 64 * 1024);
+    assert!(executor.compile(&big).is_err());
+}
