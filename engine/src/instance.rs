@@ -115,7 +115,9 @@ pub(crate) fn instantiate<T>(
     }
     let inner = &mut store.inner;
     // What the new memories and tables take from the store's allowance,
-    // checked before anything is created.
+    // taken once the memories (checked against the config first) exist and
+    // before anything enters the store; a failed instantiation leaves the
+    // store unusable for the contract anyway.
     let pages: u64 = m.memories[m.num_imported_memories as usize..]
         .iter()
         .map(|ty| u64::from(ty.min))

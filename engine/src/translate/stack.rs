@@ -82,6 +82,9 @@ impl OperandStack {
             cut(&mut self.locals, height);
             if let Some(list) = self.by_local.get_mut(&n) {
                 cut(list, height);
+                if list.is_empty() {
+                    self.by_local.remove(&n);
+                }
             }
         }
         Some(operand)
@@ -166,8 +169,10 @@ impl OperandStack {
                 return Some((depth, n));
             }
         }
-        // No entry refers to a local: every per-local list is stale.
-        self.by_local.clear();
+        // No entry refers to a local now: the per-local lists are stale,
+        // which their readers check. They are left as they are: clearing
+        // the map would cost time in proportion to its capacity (the most
+        // locals ever aliased at once) at every block entry.
         None
     }
 }

@@ -20,8 +20,9 @@ thread_local! {
     /// What the frames of this thread's executions hold while they wait on
     /// a call, by the depth of the message they sent. EVMC hosts run a
     /// nested message on the thread that asked for it, so the nested
-    /// execution finds what its callers hold here (a host that runs it on
-    /// another thread gives it the whole cap).
+    /// execution finds what its callers hold here. A host that runs it on
+    /// another thread, or through another VM in between, gives it the whole
+    /// cap (each frame is still bounded by `max_memory_pages`).
     static WAITING: RefCell<Vec<(i32, Held)>> = const { RefCell::new(Vec::new()) };
 }
 

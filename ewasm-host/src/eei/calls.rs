@@ -113,8 +113,14 @@ fn run(cx: &mut Cx<'_>, message: Message) -> R<(i32, Option<Address>)> {
 fn call_holding(cx: &mut Cx<'_>, message: &Message) -> CallOutcome {
     let (pages_left, elements_left) = cx.store().growth_left();
     let data = cx.data_mut();
+    // The return data of the last call is held too, beside the memory.
+    let returned = (data.return_data.len() as u64).div_ceil(65_536);
     let used = Held {
-        pages: data.allowance.pages.saturating_sub(pages_left),
+        pages: data
+            .allowance
+            .pages
+            .saturating_sub(pages_left)
+            .saturating_add(returned),
         elements: data.allowance.elements.saturating_sub(elements_left),
     };
     let below = data.held_below;

@@ -125,6 +125,15 @@ pub fn attacks() -> Vec<Attack> {
             )
         },
         Attack {
+            trusted: true,
+            ..Attack::call(
+                "nested-return-data-trusted",
+                "metering off: each frame keeps a 64 MiB return data from a child, then calls itself",
+                wat(NESTED_RETURN_DATA),
+                100_000_000,
+            )
+        },
+        Attack {
             value: 1,
             ..Attack::call(
                 "delegate-minting",
@@ -156,6 +165,25 @@ const NESTED_CALL_DATA: &str = r#"(module
   (func (export "main")
     (call $address (i32.const 0))
     (drop (call $call (call $gas) (i32.const 0) (i32.const 32) (i32.const 0) (i32.const 67108864)))))"#;
+
+/// Called with call data, grows its memory to 64 MiB and returns it all;
+/// called without, calls itself once with call data (keeping what comes
+/// back as return data) and once without.
+const NESTED_RETURN_DATA: &str = r#"(module
+  (import "ethereum" "getAddress" (func $address (param i32)))
+  (import "ethereum" "getGasLeft" (func $gas (result i64)))
+  (import "ethereum" "getCallDataSize" (func $size (result i32)))
+  (import "ethereum" "call" (func $call (param i64 i32 i32 i32 i32) (result i32)))
+  (import "ethereum" "finish" (func $finish (param i32 i32)))
+  (memory (export "memory") 1)
+  (func (export "main")
+    (if (call $size)
+      (then
+        (drop (memory.grow (i32.const 1023)))
+        (call $finish (i32.const 0) (i32.const 67108864))))
+    (call $address (i32.const 0))
+    (drop (call $call (i64.const 1000000) (i32.const 0) (i32.const 32) (i32.const 0) (i32.const 1)))
+    (drop (call $call (call $gas) (i32.const 0) (i32.const 32) (i32.const 0) (i32.const 0)))))"#;
 
 /// callDelegate to an empty account, again and again.
 const DELEGATE_LOOP: &str = r#"(module
