@@ -67,6 +67,21 @@ pub(crate) fn execute_on(
     }
 }
 
+/// What a frame that ended with `outcome` answers its caller (no create
+/// address): its gas only if it succeeded or reverted.
+fn ended(outcome: Outcome) -> CallOutcome {
+    CallOutcome {
+        status: outcome.status,
+        gas_left: if outcome.status.keeps_gas() {
+            outcome.gas_left
+        } else {
+            0
+        },
+        output: outcome.output,
+        create_address: None,
+    }
+}
+
 /// A world plus the block context and the runner of its code.
 pub struct WorldHost {
     /// The state.
@@ -172,17 +187,7 @@ impl WorldHost {
                 create_address: None,
             };
         }
-        let outcome = self.execute(message, &code);
-        CallOutcome {
-            status: outcome.status,
-            gas_left: if outcome.status.keeps_gas() {
-                outcome.gas_left
-            } else {
-                0
-            },
-            output: outcome.output,
-            create_address: None,
-        }
+        ended(self.execute(message, &code))
     }
 
     /// Runs a create: the sender's nonce goes up (and stays up whatever
@@ -235,16 +240,7 @@ impl WorldHost {
             self.execute(&init, &message.input)
         };
         if outcome.status != Status::Success {
-            return CallOutcome {
-                status: outcome.status,
-                gas_left: if outcome.status.keeps_gas() {
-                    outcome.gas_left
-                } else {
-                    0
-                },
-                output: outcome.output,
-                create_address: None,
-            };
+            return ended(outcome);
         }
         let deposit = CODE_DEPOSIT.saturating_mul(outcome.output.len() as i64);
         if outcome.output.len() > MAX_CODE_SIZE || outcome.gas_left < deposit {

@@ -10,70 +10,22 @@
 //! gas, no world). Both must give the same output. Metering on means the
 //! Ewasm cost model in Iris against wasmi's fuel.
 //!
-//! `cargo bench -p state --bench contracts` (`-- --quick` for a short
+//! `cargo bench -p test-support --bench contracts` (`-- --quick` for a short
 //! run). The vectors come from `../shared/ewasm-tests` or
 //! `$IRIS_EWASM_TESTS`.
 
 use std::collections::HashMap;
-use std::path::PathBuf;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use ewasm_host::{ExecConfig, Executor, Message, Outcome, U256};
+use ewasm_host::{ExecConfig, Executor, U256};
 use state::run::{Call, Session, CALLER};
-use state::{statetest, Runner, WorldHost};
-
-/// The benchmarking vectors used as kernels.
-const KERNELS: &[&str] = &[
-    "sha256_rust",
-    "keccak256_rhash",
-    "blake2b_ref",
-    "ecadd_rust",
-    "mul256",
-    "wrc20_C",
-];
-
-fn vectors_dir() -> PathBuf {
-    let root = std::env::var_os("IRIS_EWASM_TESTS")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| {
-            PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared/ewasm-tests")
-        });
-    root.join("ewasm-benchmarking/ewasm/filled")
-}
-
-/// A runner that remembers the first message sent to another contract
-/// (depth 1) and its code.
-struct Recorder {
-    executor: Executor,
-    callee: Mutex<Option<(Vec<u8>, Vec<u8>)>>,
-}
-
-impl Runner for Recorder {
-    fn run(&self, host: &mut WorldHost, message: &Message, code: &[u8]) -> Outcome {
-        if message.depth == 1 {
-            if let Ok(mut callee) = self.callee.lock() {
-                callee.get_or_insert_with(|| (code.to_vec(), message.input.clone()));
-            }
-        }
-        self.executor.run(host, message, code)
-    }
-}
+use state::Runner;
+use test_support::kernels::KERNELS;
 
 /// The contract kernel `name` calls, and the call data it passes.
 fn kernel(name: &str) -> (Vec<u8>, Vec<u8>) {
-    let path = vectors_dir().join(format!("{name}.json"));
-    let cases = statetest::parse_file(&path)
-        .unwrap_or_else(|e| panic!("{}: {e} (set IRIS_EWASM_TESTS)", path.display()));
-    let case = cases.cases.first().expect("the vector has a case");
-    let recorder = Arc::new(Recorder {
-        executor: Executor::new(ExecConfig::trusted()).expect("executor"),
-        callee: Mutex::new(None),
-    });
-    let runner: Arc<dyn Runner> = recorder.clone();
-    statetest::run(case, &runner);
-    let callee = recorder.callee.lock().expect("not poisoned").take();
-    callee.unwrap_or_else(|| panic!("{name}: the test calls no contract"))
+    test_support::kernels::kernel(name).unwrap_or_else(|e| panic!("{e}"))
 }
 
 /// What wasmi's host functions see.
