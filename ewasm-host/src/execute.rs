@@ -9,7 +9,7 @@ use crate::eei::{self, EeiCtx, EeiError, Halt};
 use crate::gas;
 use crate::host::EvmHost;
 use crate::metering::{find_float, EwasmCostModel, GasModel};
-use crate::profile::GasProfile;
+use crate::profile::{GasProfile, CODE, INITIAL_MEMORY};
 use crate::types::{CallKind, Held, Message, Outcome, Status};
 use crate::validate::{check_contract, check_resources, has_wasm_preamble, ContractError};
 
@@ -269,6 +269,11 @@ impl Executor {
             };
             return (Outcome::failed(status), host, None);
         }
+        // The Iris model charges for the code before translating it.
+        let code_cost = self.code_cost(code.len());
+        let Some(fuel) = fuel.checked_sub(code_cost) else {
+            return (Outcome::failed(Status::OutOfGas), host, None);
+        };
         let (module, code) = match self.compile_shared(code) {
             Ok(compiled) => compiled,
             Err(_) => {
@@ -324,7 +329,8 @@ impl Executor {
             let failed = !matches!(outcome.status, Status::Success | Status::Revert);
             let memory = self.initial_memory_cost(&module);
             let memory = if memory <= fuel { memory } else { 0 };
-            let mut profile = GasProfile::from_store(&store, recorded, used, memory, failed);
+            let upfront = [(CODE, code_cost), (INITIAL_MEMORY, memory)];
+            let mut profile = GasProfile::from_store(&store, recorded, used, &upfront, failed);
             profile.call_site = call_site;
             profile
         });
@@ -399,10 +405,19 @@ impl Executor {
 }
 
 impl Executor {
-    /// Whether call data, return data and initial memory are priced: the
+    /// Whether code, call data, return data and initial memory are priced: the
     /// Iris gas model, metering on.
     fn prices_data(&self) -> bool {
         self.config.metering && self.config.gas_model == GasModel::Iris
+    }
+
+    /// What running `len` bytes of code costs before it is translated:
+    /// [`gas::CODE_BYTE`] per byte in the Iris model, nothing otherwise.
+    fn code_cost(&self, len: usize) -> u64 {
+        if !self.prices_data() {
+            return 0;
+        }
+        (len as u64).saturating_mul(gas::CODE_BYTE)
     }
 
     /// What the module's initial memory costs: its pages at the price of

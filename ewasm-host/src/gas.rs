@@ -12,6 +12,15 @@ pub const MEMORY_GROW_PAGE: u64 = 262_144;
 /// gas model (the call zeroes them: about an instruction's time per 8).
 pub const LOCALS_PER_GAS: u64 = 8;
 
+/// Gas per byte of the code a frame runs, charged before it is translated,
+/// in the Iris gas model: translation takes 20 to 150 ns per byte (the
+/// validation-work allowance bounds the upper end) and the translated code
+/// holds 4 to 24 bytes per byte of Wasm, which at the price of linear
+/// memory (4 gas per byte, `MEMORY_GROW_PAGE` per 64 KiB) is what this
+/// charges. Charged on every call, cached or not, so that gas never depends
+/// on a cache.
+pub const CODE_BYTE: u64 = 16;
+
 /// Gas per element of table work and `table.grow`, in the Iris gas model.
 pub const TABLE_ELEMENT: u64 = 1;
 

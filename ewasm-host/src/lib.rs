@@ -40,7 +40,9 @@ pub use execute::{Evm1Mode, ExecConfig, Executor};
 pub use host::EvmHost;
 pub use inject::{inject_metering, InjectError, InjectOptions};
 pub use metering::{find_float, is_float_operator, EwasmCostModel, GasModel};
-pub use profile::{folded, BlockGas, FunctionGas, GasProfile, HostGas, FORFEITED, INITIAL_MEMORY};
+pub use profile::{
+    folded, BlockGas, FunctionGas, GasProfile, HostGas, CODE, FORFEITED, INITIAL_MEMORY,
+};
 pub use types::{
     hex, Address, Bytes32, CallKind, CallOutcome, Held, Message, Outcome, Status, TxContext, U256,
 };

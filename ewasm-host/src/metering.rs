@@ -9,7 +9,8 @@ use crate::gas;
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub enum GasModel {
     /// Iris's default: the Sentinel's prices, plus a price for all the
-    /// work they leave free. Initial memory pages cost what `memory.grow`
+    /// work they leave free. The code costs [`gas::CODE_BYTE`] per byte
+    /// before it is translated; initial memory pages cost what `memory.grow`
     /// pages cost (charged before instantiation); call data and return
     /// data cost [`gas::COPY_WORD`] per 32-byte word at the call site;
     /// entering a function costs 1 per [`gas::LOCALS_PER_GAS`] declared

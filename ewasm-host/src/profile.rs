@@ -13,6 +13,10 @@ pub const FORFEITED: &str = "[forfeited by the failure]";
 /// initial memory, before its code runs.
 pub const INITIAL_MEMORY: &str = "[initial memory]";
 
+/// The frame that takes what the Iris gas model charges for a contract's
+/// code, before it is translated.
+pub const CODE: &str = "[code]";
+
 /// One function's gas.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FunctionGas {
@@ -75,15 +79,15 @@ pub struct GasProfile {
 
 impl GasProfile {
     /// The profile of what `store` recorded; `gas_used` is what the
-    /// execution used in all, `initial_memory` what its initial memory was
-    /// charged before the store ran (an [`INITIAL_MEMORY`] frame), and any
-    /// gas the profile does not account for (what a failure forfeits) goes
-    /// to a [`FORFEITED`] frame.
+    /// execution used in all, `upfront` what was charged before the store
+    /// ran (frames such as [`CODE`] and [`INITIAL_MEMORY`] with their gas),
+    /// and any gas the profile does not account for (what a failure
+    /// forfeits) goes to a [`FORFEITED`] frame.
     pub(crate) fn from_store<T>(
         store: &Store<T>,
         profile: &Profile,
         gas_used: u64,
-        initial_memory: u64,
+        upfront: &[(&str, u64)],
         failed: bool,
     ) -> Self {
         let name = |frame: ProfileFrame| store.frame_name(frame);
@@ -136,10 +140,11 @@ impl GasProfile {
                 stacks.push((frames, stack.fuel));
             }
         }
-        if initial_memory > 0 {
-            stacks.insert(0, (vec![INITIAL_MEMORY.to_string()], initial_memory));
+        let mut recorded = profile.total();
+        for (at, &(frame, gas)) in upfront.iter().filter(|(_, gas)| *gas > 0).enumerate() {
+            stacks.insert(at, (vec![frame.to_string()], gas));
+            recorded = recorded.saturating_add(gas);
         }
-        let recorded = profile.total().saturating_add(initial_memory);
         if failed && gas_used > recorded {
             stacks.push((vec![FORFEITED.to_string()], gas_used - recorded));
         }

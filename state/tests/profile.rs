@@ -9,7 +9,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use common::{contracts, inputs, vector_files};
-use ewasm_host::{ExecConfig, FORFEITED, INITIAL_MEMORY};
+use ewasm_host::{ExecConfig, CODE, FORFEITED, INITIAL_MEMORY};
 use state::profile::{merged_stacks, ExecutionProfile, ProfilingRunner};
 use state::run::{Call, Session};
 
@@ -89,6 +89,9 @@ fn a_failure_forfeits_what_was_left_in_one_frame() {
         r#"(module (memory (export "memory") 1) (func (export "main") (loop (br 0))))"#,
     )
     .expect("valid");
+    let len = code.len();
+    // The page, the code, and 1,000 for the loop.
+    let total = 262_144 + 16 * len as i64 + 1_000;
     let runner = ProfilingRunner::new(ExecConfig {
         metering: true,
         ..ExecConfig::default()
@@ -97,10 +100,10 @@ fn a_failure_forfeits_what_was_left_in_one_frame() {
     let mut session = Session::new(code, Arc::clone(&runner) as Arc<dyn state::Runner>);
     let report = session.call(&Call {
         input: Vec::new(),
-        gas: 263_144,
+        gas: total,
         value: 0u64.into(),
     });
-    assert_eq!(report.gas_used, 263_144);
+    assert_eq!(report.gas_used, total);
     let profiles = runner.take();
     assert_adds_up(&profiles, "infinite loop");
     let top = &profiles[0].profile;
@@ -117,8 +120,16 @@ fn a_failure_forfeits_what_was_left_in_one_frame() {
         .map(|(_, gas)| gas)
         .sum();
     assert_eq!(memory, 262_144, "one page, as the Iris gas model prices it");
+    let code: u64 = top
+        .stacks
+        .iter()
+        .filter(|(frames, _)| frames == &[CODE.to_string()])
+        .map(|(_, gas)| gas)
+        .sum();
+    assert_eq!(code, 16 * len as u64, "16 gas per byte of code");
+    let total = total as u64;
     let loop_gas: u64 = top.blocks.iter().map(|b| b.gas).sum();
-    assert_eq!(memory + loop_gas + forfeited, 263_144);
+    assert_eq!(memory + code + loop_gas + forfeited, total);
     assert!(loop_gas > 900, "the loop itself used most of it");
 }
 

@@ -17,7 +17,7 @@ use wasmparser::{BlockType, Operator};
 use super::Translator;
 
 /// Values that operators may carry, per byte of the code section.
-pub const WORK_PER_BYTE: u64 = 64;
+pub const WORK_PER_BYTE: u64 = 16;
 
 /// Values any module may carry besides [`WORK_PER_BYTE`] per byte.
 pub(crate) const WORK_SLACK: u64 = 1 << 16;
