@@ -14,7 +14,7 @@ use super::{
 };
 use crate::engine::Engine;
 use crate::error::{Error, ErrorKind, LimitError};
-use crate::translate::{translate, Budget, WORK_PER_BYTE, WORK_SLACK};
+use crate::translate::{translate, Budget, OperandStack, WORK_PER_BYTE, WORK_SLACK};
 use crate::value::{FuncType, GlobalType, MemoryType, TableType, ValType};
 
 /// Exactly WebAssembly 2.0 without SIMD.
@@ -187,6 +187,8 @@ fn parse_module(engine: &Engine, bytes: &[u8]) -> Result<ModuleInner, Error> {
         func_names: std::collections::HashMap::new(),
     };
     let mut validator = Validator::new_with_features(FEATURES);
+    // One operand stack serves every function of the module.
+    let mut stack = OperandStack::default();
     let mut budget = Budget {
         code: engine.config().max_code_instructions,
         work: WORK_SLACK,
@@ -215,7 +217,7 @@ fn parse_module(engine: &Engine, bytes: &[u8]) -> Result<ModuleInner, Error> {
         if let ValidPayload::Func(func, body) = validator.payload(&payload).map_err(validate)? {
             let mut func = func.into_validator(std::mem::take(&mut allocs));
             let index = func.index();
-            let compiled = translate(&m, index, &mut func, &body, &mut budget)?;
+            let compiled = translate(&m, index, &mut func, &body, &mut budget, &mut stack)?;
             m.code.push(compiled);
             allocs = func.into_allocations();
             continue;

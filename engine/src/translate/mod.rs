@@ -21,7 +21,7 @@ use crate::ir::{
     branch_target, fuse_binary, fuse_binary_imm, fuse_branch, result_slot, BinOp, Instr, Slot,
 };
 use control::{Control, ControlKind};
-use stack::OperandStack;
+pub(crate) use stack::OperandStack;
 pub use work::WORK_PER_BYTE;
 pub(crate) use work::WORK_SLACK;
 
@@ -119,6 +119,7 @@ pub(crate) fn translate(
     validator: &mut FuncValidator<ValidatorResources>,
     body: &FunctionBody<'_>,
     budget: &mut Budget,
+    scratch: &mut OperandStack,
 ) -> Result<CompiledFunc, Error> {
     let wasm = |e| Error::from_wasmparser(e, true);
     let mut locals = body.get_locals_reader().map_err(wasm)?;
@@ -130,6 +131,10 @@ pub(crate) fn translate(
     let (num_params, num_results) = env.func_arity(func_index);
     let num_locals = validator.len_locals();
     let mut t = Translator::new(env, num_locals, num_params, num_results);
+    // The module's operand stack, emptied, with its tables (given back
+    // below; an error leaves the next function a fresh one).
+    scratch.reset();
+    t.stack = std::mem::take(scratch);
     let range = body.range();
     let body_len = range.end - range.start;
     let limit = CODE_PER_BYTE
@@ -168,6 +173,7 @@ pub(crate) fn translate(
     }
     reader.finish().map_err(wasm)?;
     t.check(func_index, limit)?;
+    *scratch = std::mem::take(&mut t.stack);
     let code = crate::exec::dispatch::thread(t.code).ok_or(LimitError::Allocation {
         what: "translated code",
         bytes: limit.saturating_mul(crate::exec::dispatch::OP_SIZE),

@@ -9,25 +9,38 @@
 //! the stack (a `block`, a `br_if` carrying many values, a `local.tee`)
 //! translates in quadratic time.
 //!
-//! The indexes are *lazy*: an entry turned into a temporary in place stays
-//! listed until it is popped past or visited, and every reader checks the
-//! entry itself. Each listed depth is added by one push and removed once,
-//! so the bookkeeping is amortised O(1) per push.
-
-use std::collections::HashMap;
+//! Two indexes are *lazy* lists of depths, ascending: the entries that may
+//! hold a local or a constant, and those that may hold a local. An entry
+//! turned into a temporary in place stays listed until it is popped past or
+//! visited, and every reader checks the entry itself; each listed depth is
+//! added by one push and removed once. The entries that refer to one local
+//! are an exact doubly linked chain (through `links`, with its top in
+//! `heads`, indexed by local), so finding and unlinking an alias is O(1)
+//! with no hashing. `heads` is kept from one function to the next (a stack
+//! serves a whole module, [`OperandStack::reset`] clears only the locals a
+//! function touched), so its size follows the highest local referenced in
+//! the module, not each function's declared locals.
 
 use super::Operand;
 
+/// No entry: the end of an alias chain.
+const NONE: u32 = u32::MAX;
+
 /// A virtual operand stack with its indexes.
 #[derive(Debug, Default)]
-pub(super) struct OperandStack {
+pub(crate) struct OperandStack {
     entries: Vec<Operand>,
+    /// For each entry that refers to a local, the depths of the next entry
+    /// up and down that refers to the same local (`NONE` at the ends).
+    links: Vec<(u32, u32)>,
     /// Depths that may hold a local or a constant, ascending.
     non_temp: Vec<u32>,
     /// Depths that may hold a local, ascending.
     locals: Vec<u32>,
-    /// For each local, the depths that may hold it, ascending.
-    by_local: HashMap<u32, Vec<u32>>,
+    /// For each local, the depth of the topmost entry that refers to it.
+    heads: Vec<u32>,
+    /// Locals whose head was set since the last reset.
+    touched: Vec<u32>,
 }
 
 /// Drops the depths at or above `height` from the end of an ascending list.
@@ -38,6 +51,20 @@ fn cut(list: &mut Vec<u32>, height: usize) {
 }
 
 impl OperandStack {
+    /// Empties the stack for the next function (keeping its allocations).
+    pub(crate) fn reset(&mut self) {
+        for &n in &self.touched {
+            if let Some(head) = self.heads.get_mut(n as usize) {
+                *head = NONE;
+            }
+        }
+        self.touched.clear();
+        self.entries.clear();
+        self.links.clear();
+        self.non_temp.clear();
+        self.locals.clear();
+    }
+
     /// The number of entries.
     pub(super) fn len(&self) -> usize {
         self.entries.len()
@@ -54,6 +81,7 @@ impl OperandStack {
         // Depths are bounded by the frame limit, checked after every
         // operator, far below u32::MAX.
         let d = depth as u32;
+        let mut link = (NONE, NONE);
         match operand {
             Operand::Temp => {}
             Operand::Const(_) => {
@@ -65,46 +93,89 @@ impl OperandStack {
                 self.non_temp.push(d);
                 cut(&mut self.locals, depth);
                 self.locals.push(d);
-                let list = self.by_local.entry(n).or_default();
-                cut(list, depth);
-                list.push(d);
+                let n = n as usize;
+                if n >= self.heads.len() {
+                    // Local indices are below the validator's limit on
+                    // locals (50,000): the table stays small.
+                    self.heads.resize(n + 1, NONE);
+                }
+                let below = self.heads[n];
+                if below == NONE {
+                    self.touched.push(n as u32);
+                } else if let Some(l) = self.links.get_mut(below as usize) {
+                    l.0 = d;
+                }
+                link.1 = below;
+                self.heads[n] = d;
             }
         }
         self.entries.push(operand);
+        self.links.push(link);
     }
 
-    /// Pops the top entry.
-    pub(super) fn pop(&mut self) -> Option<Operand> {
-        let operand = self.entries.pop()?;
-        let height = self.entries.len();
-        cut(&mut self.non_temp, height);
-        if let Operand::Local(n) = operand {
-            cut(&mut self.locals, height);
-            if let Some(list) = self.by_local.get_mut(&n) {
-                cut(list, height);
-                if list.is_empty() {
-                    self.by_local.remove(&n);
+    /// Takes the entry at `depth` out of its local's alias chain, if it
+    /// refers to a local.
+    fn unlink(&mut self, depth: usize) {
+        let Some(Operand::Local(n)) = self.entries.get(depth).copied() else {
+            return;
+        };
+        let Some(&(up, down)) = self.links.get(depth) else {
+            return;
+        };
+        match up {
+            NONE => {
+                if let Some(head) = self.heads.get_mut(n as usize) {
+                    *head = down;
+                }
+            }
+            up => {
+                if let Some(l) = self.links.get_mut(up as usize) {
+                    l.1 = down;
                 }
             }
         }
-        Some(operand)
-    }
-
-    /// Drops the entries from `height` up.
-    pub(super) fn truncate(&mut self, height: usize) {
-        self.entries.truncate(height);
-        cut(&mut self.non_temp, height);
-        cut(&mut self.locals, height);
-        // `by_local` lists are cut when their local is next pushed, popped
-        // or taken; readers ignore depths past the top.
+        if down != NONE {
+            if let Some(l) = self.links.get_mut(down as usize) {
+                l.0 = up;
+            }
+        }
+        self.links[depth] = (NONE, NONE);
     }
 
     /// Makes the entry at `depth` a temporary (its value was written to its
     /// canonical slot).
     pub(super) fn set_temp(&mut self, depth: usize) {
+        self.unlink(depth);
         if let Some(entry) = self.entries.get_mut(depth) {
             *entry = Operand::Temp;
         }
+    }
+
+    /// Pops the top entry.
+    pub(super) fn pop(&mut self) -> Option<Operand> {
+        let top = self.entries.len().checked_sub(1)?;
+        self.unlink(top);
+        let operand = self.entries.pop()?;
+        self.links.pop();
+        cut(&mut self.non_temp, top);
+        cut(&mut self.locals, top);
+        Some(operand)
+    }
+
+    /// Drops the entries from `height` up.
+    pub(super) fn truncate(&mut self, height: usize) {
+        // Only entries that refer to a local need unlinking; they are in
+        // `locals` (with, lazily, some that no longer do).
+        while let Some(&d) = self.locals.last() {
+            if (d as usize) < height {
+                break;
+            }
+            self.locals.pop();
+            self.unlink(d as usize);
+        }
+        self.entries.truncate(height);
+        self.links.truncate(height);
+        cut(&mut self.non_temp, height);
     }
 
     /// Whether every entry from `from` up is a temporary.
@@ -133,7 +204,7 @@ impl OperandStack {
             self.non_temp.pop();
             let operand = self.get(depth);
             if operand != Operand::Temp {
-                self.entries[depth] = Operand::Temp;
+                self.set_temp(depth);
                 return Some((depth, operand));
             }
         }
@@ -143,20 +214,13 @@ impl OperandStack {
     /// Takes an entry that refers to local `n`: gives its depth and makes
     /// it a temporary (the caller copies the local to its canonical slot).
     pub(super) fn take_local(&mut self, n: u32) -> Option<usize> {
-        let list = self.by_local.get_mut(&n)?;
-        let mut found = None;
-        while let Some(d) = list.pop() {
-            let depth = d as usize;
-            if self.entries.get(depth) == Some(&Operand::Local(n)) {
-                self.entries[depth] = Operand::Temp;
-                found = Some(depth);
-                break;
-            }
+        let head = *self.heads.get(n as usize)?;
+        if head == NONE {
+            return None;
         }
-        if list.is_empty() {
-            self.by_local.remove(&n);
-        }
-        found
+        let depth = head as usize;
+        self.set_temp(depth);
+        Some(depth)
     }
 
     /// Takes an entry that refers to any local: gives its depth and the
@@ -165,14 +229,10 @@ impl OperandStack {
         while let Some(d) = self.locals.pop() {
             let depth = d as usize;
             if let Some(&Operand::Local(n)) = self.entries.get(depth) {
-                self.entries[depth] = Operand::Temp;
+                self.set_temp(depth);
                 return Some((depth, n));
             }
         }
-        // No entry refers to a local now: the per-local lists are stale,
-        // which their readers check. They are left as they are: clearing
-        // the map would cost time in proportion to its capacity (the most
-        // locals ever aliased at once) at every block entry.
         None
     }
 }
