@@ -1,5 +1,7 @@
 //! `iris run` on a WASI program: the shape of `wasmtime run`.
 
+use std::ffi::OsString;
+use std::os::unix::ffi::OsStrExt;
 use std::path::Path;
 use std::process::ExitCode;
 
@@ -44,14 +46,16 @@ pub(crate) fn run(
     file: &Path,
     engine: &Engine,
     module: &Module,
-    args: &[String],
+    args: &[OsString],
     dirs: &[String],
     env: &[String],
 ) -> Result<ExitCode, String> {
+    // The path as given is `argv[0]`, and the arguments are passed as
+    // bytes, untouched (as `wasmtime run` passes them).
     let mut builder = WasiCtx::builder()
         .inherit_stdio()
-        .arg(file.display().to_string())
-        .args(args);
+        .arg(file.as_os_str().as_bytes())
+        .args(args.iter().map(|arg| arg.as_bytes()));
     for spec in env {
         if let Some((key, value)) = split_env(spec) {
             builder = builder.env(key, value);

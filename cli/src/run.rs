@@ -1,7 +1,8 @@
 //! `iris run`: a WASI program, or one contract call in a fresh in-memory
 //! state.
 
-use std::path::PathBuf;
+use std::ffi::OsString;
+use std::path::Path;
 use std::process::ExitCode;
 use std::sync::Arc;
 
@@ -45,19 +46,39 @@ pub(crate) struct Args {
     /// Contract: print JSON.
     #[arg(long)]
     json: bool,
-    /// The module, `.wasm` or `.wat`.
-    file: PathBuf,
-    /// WASI: the program's arguments (after its name).
-    #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
-    args: Vec<String>,
+    /// The module (`.wasm` or `.wat`), then the WASI program's arguments.
+    /// Everything after the module goes to the program untouched (`--help`
+    /// and `--` too), as with `wasmtime run`: iris's own flags come before
+    /// it.
+    #[arg(
+        value_names = ["FILE", "ARGS"],
+        required = true,
+        trailing_var_arg = true,
+        num_args = 1..
+    )]
+    command: Vec<OsString>,
+}
+
+impl Args {
+    /// The module's path.
+    fn file(&self) -> &Path {
+        // clap fills `command` with at least one value (`required`).
+        self.command.first().map_or(Path::new(""), Path::new)
+    }
+
+    /// What follows the module: the program's arguments.
+    fn program_args(&self) -> &[OsString] {
+        self.command.get(1..).unwrap_or_default()
+    }
 }
 
 /// Runs a WASI program or a contract, by what the module is.
 pub(crate) fn run(args: &Args) -> Result<ExitCode, String> {
-    let bytes = crate::invoke::read_module(&args.file)?;
+    let file = args.file();
+    let bytes = crate::invoke::read_module(file)?;
     let engine = engine::Engine::default();
-    let module = engine::Module::new(&engine, &bytes)
-        .map_err(|e| format!("{}: {e}", args.file.display()))?;
+    let module =
+        engine::Module::new(&engine, &bytes).map_err(|e| format!("{}: {e}", file.display()))?;
     if crate::program::is_wasi(&module) {
         let contract_only = [
             (!args.input.is_empty(), "--input"),
@@ -69,20 +90,46 @@ pub(crate) fn run(args: &Args) -> Result<ExitCode, String> {
         if let Some((_, flag)) = contract_only.iter().find(|(given, _)| *given) {
             return Err(format!(
                 "{flag} applies to contracts, and {} is a WASI program",
-                args.file.display()
+                file.display()
             ));
         }
         return crate::program::run(
-            &args.file, &engine, &module, &args.args, &args.dirs, &args.env,
+            file,
+            &engine,
+            &module,
+            args.program_args(),
+            &args.dirs,
+            &args.env,
         );
     }
+    let not_wasi = || {
+        format!(
+            "{} is a contract, not a WASI program (it neither imports `{}` nor exports `_start`)",
+            file.display(),
+            wasi::MODULE
+        )
+    };
     let wasi_only = [
         (!args.dirs.is_empty(), "--dir"),
         (!args.env.is_empty(), "--env"),
-        (!args.args.is_empty(), "program arguments"),
     ];
     if let Some((_, what)) = wasi_only.iter().find(|(given, _)| *given) {
-        return Err(format!("{what}: {} is a contract, not a WASI program (it neither imports `{}` nor exports `_start`)", args.file.display(), wasi::MODULE));
+        return Err(format!("{what}: {}", not_wasi()));
+    }
+    if let Some(first) = args.program_args().first() {
+        let first = first.to_string_lossy();
+        let hint = if first.starts_with('-') {
+            format!(
+                "iris's own flags go before the file: `iris run {first} ... {}`",
+                file.display()
+            )
+        } else {
+            "call data goes in `--input HEX`, before the file".to_string()
+        };
+        return Err(format!(
+            "`{first}` after the file: {}, and takes no arguments; {hint}",
+            not_wasi()
+        ));
     }
     let options = Options {
         input: args.input.clone(),

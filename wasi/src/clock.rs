@@ -88,10 +88,11 @@ pub(crate) fn proc_raise(
 }
 
 /// Sockets: a program can only hold sockets that were pre-opened for it,
-/// and Iris pre-opens none, so every open descriptor answers `notsup`.
+/// and Iris pre-opens none, so every open descriptor is not a socket
+/// (`notsock`, as POSIX and wasmtime answer) and any other number `badf`.
 fn no_socket(ctx: &WasiCtx, fd: u32) -> WasiResult {
     ctx.fds.get(fd)?;
-    Err(Errno::NotSup)
+    Err(Errno::NotSock)
 }
 
 /// `sock_accept(fd, flags, fd_out)`.

@@ -2,7 +2,7 @@
 //! streams and descriptor table, and the builder that grants them.
 
 use std::fmt;
-use std::io;
+use std::io::{self, IoSlice};
 use std::path::Path;
 use std::sync::{Arc, Mutex};
 
@@ -154,6 +154,7 @@ impl WasiCtxBuilder {
             inheriting: 0,
             flags: 0,
             preopen: None,
+            listing: None,
         };
         let stdin = self
             .stdin
@@ -172,6 +173,7 @@ impl WasiCtxBuilder {
                 inheriting: rights::DIRECTORY | rights::FILE,
                 flags: 0,
                 preopen: Some(name),
+                listing: None,
             });
         }
         WasiCtx {
@@ -200,10 +202,13 @@ impl OutputPipe {
         }
     }
 
-    pub(crate) fn append(&self, data: &[u8]) {
-        match self.0.lock() {
-            Ok(mut bytes) => bytes.extend_from_slice(data),
-            Err(poisoned) => poisoned.into_inner().extend_from_slice(data),
+    pub(crate) fn append(&self, bufs: &[IoSlice<'_>]) {
+        let mut bytes = match self.0.lock() {
+            Ok(bytes) => bytes,
+            Err(poisoned) => poisoned.into_inner(),
+        };
+        for buf in bufs {
+            bytes.extend_from_slice(buf);
         }
     }
 }

@@ -1,9 +1,8 @@
 //! `fd_*`: operations on open descriptors.
 
-use std::io::{Read, Seek, SeekFrom, Write};
+use std::io::{Seek, SeekFrom};
 use std::num::NonZeroU64;
 
-use cap_fs_ext::MetadataExt;
 use fs_set_times::SetTimes;
 use rustix::fs::{Advice, FallocateFlags, OFlags};
 
@@ -12,19 +11,7 @@ use crate::errno::{Errno, WasiResult};
 use crate::memory::GuestMemory;
 use crate::stat::{filestat_of, filetype_of, stream_type, time_changes};
 use crate::table::{Descriptor, Handle};
-use crate::types::{fdflags, filetype, rights, whence, Filestat, DIRENT_SIZE};
-
-/// After a write, honours the synchronous-write flags the program set.
-fn sync_after_write(descriptor: &Descriptor) -> WasiResult {
-    if let Handle::File(file) = &descriptor.handle {
-        if descriptor.flags & fdflags::SYNC != 0 {
-            file.sync_all()?;
-        } else if descriptor.flags & fdflags::DSYNC != 0 {
-            file.sync_data()?;
-        }
-    }
-    Ok(())
-}
+use crate::types::{fdflags, filetype, rights, whence, Filestat};
 
 /// `fd_advise(fd, offset, len, advice)`.
 pub(crate) fn fd_advise(
@@ -242,122 +229,6 @@ pub(crate) fn fd_filestat_set_times(
     }
 }
 
-/// `fd_read(fd, iovs, iovs_len, nread)`.
-pub(crate) fn fd_read(
-    ctx: &mut WasiCtx,
-    memory: &mut GuestMemory<'_>,
-    fd: u32,
-    iovs: u32,
-    iovs_len: u32,
-    nread_ptr: u32,
-) -> WasiResult {
-    let descriptor = ctx.fds.get_mut(fd)?;
-    if matches!(descriptor.handle, Handle::Dir(_)) {
-        return Err(Errno::IsDir);
-    }
-    descriptor.require(rights::FD_READ)?;
-    let vecs = memory.iovecs(iovs, iovs_len)?;
-    memory.check(nread_ptr, 4)?;
-    let mut total = 0usize;
-    for (buf, len) in vecs {
-        let target = memory.slice_mut(buf, len)?;
-        let n = match &mut descriptor.handle {
-            Handle::File(file) => file.read(target)?,
-            _ => descriptor.read_stream(target)?,
-        };
-        total += n;
-        if n < len as usize {
-            break;
-        }
-    }
-    memory.write_u32(nread_ptr, total as u32)
-}
-
-/// `fd_pread(fd, iovs, iovs_len, offset, nread)`.
-pub(crate) fn fd_pread(
-    ctx: &mut WasiCtx,
-    memory: &mut GuestMemory<'_>,
-    fd: u32,
-    iovs: u32,
-    iovs_len: u32,
-    offset: u64,
-    nread_ptr: u32,
-) -> WasiResult {
-    let descriptor = ctx.fds.get(fd)?;
-    let file = descriptor.handle.positioned(Errno::IsDir)?;
-    descriptor.require(rights::FD_READ | rights::FD_SEEK)?;
-    let vecs = memory.iovecs(iovs, iovs_len)?;
-    memory.check(nread_ptr, 4)?;
-    let mut total = 0u64;
-    for (buf, len) in vecs {
-        let at = offset.checked_add(total).ok_or(Errno::Overflow)?;
-        let target = memory.slice_mut(buf, len)?;
-        let n = rustix::io::pread(file, target, at)?;
-        total += n as u64;
-        if n < len as usize {
-            break;
-        }
-    }
-    memory.write_u32(nread_ptr, total as u32)
-}
-
-/// `fd_write(fd, iovs, iovs_len, nwritten)`.
-pub(crate) fn fd_write(
-    ctx: &mut WasiCtx,
-    memory: &mut GuestMemory<'_>,
-    fd: u32,
-    iovs: u32,
-    iovs_len: u32,
-    nwritten_ptr: u32,
-) -> WasiResult {
-    let descriptor = ctx.fds.get_mut(fd)?;
-    if matches!(descriptor.handle, Handle::Dir(_)) {
-        return Err(Errno::Badf);
-    }
-    descriptor.require(rights::FD_WRITE)?;
-    let vecs = memory.iovecs(iovs, iovs_len)?;
-    memory.check(nwritten_ptr, 4)?;
-    let data = memory.gather(&vecs)?;
-    let written = match &mut descriptor.handle {
-        Handle::File(file) => {
-            file.write_all(&data)?;
-            data.len()
-        }
-        _ => descriptor.write_stream(&data)?,
-    };
-    sync_after_write(descriptor)?;
-    memory.write_u32(nwritten_ptr, written as u32)
-}
-
-/// `fd_pwrite(fd, iovs, iovs_len, offset, nwritten)`.
-pub(crate) fn fd_pwrite(
-    ctx: &mut WasiCtx,
-    memory: &mut GuestMemory<'_>,
-    fd: u32,
-    iovs: u32,
-    iovs_len: u32,
-    offset: u64,
-    nwritten_ptr: u32,
-) -> WasiResult {
-    let descriptor = ctx.fds.get(fd)?;
-    let file = descriptor.handle.positioned(Errno::Badf)?;
-    descriptor.require(rights::FD_WRITE | rights::FD_SEEK)?;
-    let vecs = memory.iovecs(iovs, iovs_len)?;
-    memory.check(nwritten_ptr, 4)?;
-    let data = memory.gather(&vecs)?;
-    let mut done = 0usize;
-    while done < data.len() {
-        let at = offset.checked_add(done as u64).ok_or(Errno::Fbig)?;
-        let n = rustix::io::pwrite(file, &data[done..], at)?;
-        if n == 0 {
-            return Err(Errno::Io);
-        }
-        done += n;
-    }
-    sync_after_write(descriptor)?;
-    memory.write_u32(nwritten_ptr, done as u32)
-}
-
 /// `fd_seek(fd, offset, whence, newoffset)`.
 pub(crate) fn fd_seek(
     ctx: &mut WasiCtx,
@@ -449,77 +320,4 @@ pub(crate) fn fd_renumber(
         ctx.fds.set(to, descriptor);
     }
     Ok(())
-}
-
-/// One directory entry as `fd_readdir` lists it.
-struct Entry {
-    name: Vec<u8>,
-    ino: u64,
-    ty: u8,
-}
-
-/// The entries of `dir`: `.` and `..` first, then the rest sorted by
-/// name, so that cookies (positions in this list) stay meaningful between
-/// calls and the order is the same on every host.
-fn dir_entries(dir: &cap_std::fs::Dir) -> WasiResult<Vec<Entry>> {
-    use std::os::unix::ffi::OsStrExt;
-    let own = dir.dir_metadata()?.ino();
-    let parent = dir.metadata("..").map_or(own, |meta| meta.ino());
-    let mut rest = Vec::new();
-    for entry in dir.entries()? {
-        let entry = entry?;
-        let ty = entry.file_type().map_or(filetype::UNKNOWN, filetype_of);
-        let ino = entry.metadata().map_or(0, |meta| meta.ino());
-        rest.push(Entry {
-            name: entry.file_name().as_bytes().to_vec(),
-            ino,
-            ty,
-        });
-    }
-    rest.sort_by(|a, b| a.name.cmp(&b.name));
-    let dot = |name: &[u8], ino| Entry {
-        name: name.to_vec(),
-        ino,
-        ty: filetype::DIRECTORY,
-    };
-    let mut entries = vec![dot(b".", own), dot(b"..", parent)];
-    entries.extend(rest);
-    Ok(entries)
-}
-
-/// `fd_readdir(fd, buf, buf_len, cookie, bufused)`: entries from position
-/// `cookie` on, the last one cut off where the buffer ends (a full buffer
-/// tells the program to call again).
-pub(crate) fn fd_readdir(
-    ctx: &mut WasiCtx,
-    memory: &mut GuestMemory<'_>,
-    fd: u32,
-    buf: u32,
-    buf_len: u32,
-    cookie: u64,
-    bufused_ptr: u32,
-) -> WasiResult {
-    let descriptor = ctx.fds.get(fd)?;
-    let dir = descriptor.dir()?;
-    descriptor.require(rights::FD_READDIR)?;
-    memory.check(buf, buf_len as usize)?;
-    memory.check(bufused_ptr, 4)?;
-    let entries = dir_entries(dir)?;
-    let start = usize::try_from(cookie).unwrap_or(usize::MAX);
-    let mut out = Vec::with_capacity(buf_len as usize);
-    for (index, entry) in entries.iter().enumerate().skip(start) {
-        if out.len() >= buf_len as usize {
-            break;
-        }
-        let mut record = [0u8; DIRENT_SIZE];
-        record[0..8].copy_from_slice(&(index as u64 + 1).to_le_bytes());
-        record[8..16].copy_from_slice(&entry.ino.to_le_bytes());
-        record[16..20].copy_from_slice(&(entry.name.len() as u32).to_le_bytes());
-        record[20] = entry.ty;
-        out.extend_from_slice(&record);
-        out.extend_from_slice(&entry.name);
-    }
-    out.truncate(buf_len as usize);
-    memory.write(buf, &out)?;
-    memory.write_u32(bufused_ptr, out.len() as u32)
 }

@@ -6,7 +6,7 @@ use engine::{Caller, Error, Linker, Trap};
 use crate::ctx::WasiCtx;
 use crate::errno::Errno;
 use crate::memory::GuestMemory;
-use crate::{args, clock, fd, path, poll, Exit};
+use crate::{args, clock, fd, path, poll, readdir, rw, Exit};
 
 /// The module name programs import WASI from.
 pub const MODULE: &str = "wasi_snapshot_preview1";
@@ -108,17 +108,17 @@ pub fn add_to_linker<T: 'static>(
         "fd_filestat_get" => fd::fd_filestat_get, (fd: u32, buf: u32);
         "fd_filestat_set_size" => fd::fd_filestat_set_size, (fd: u32, size: u64);
         "fd_filestat_set_times" => fd::fd_filestat_set_times, (fd: u32, atim: u64, mtim: u64, flags: u32);
-        "fd_pread" => fd::fd_pread, (fd: u32, iovs: u32, iovs_len: u32, offset: u64, nread: u32);
+        "fd_pread" => rw::fd_pread, (fd: u32, iovs: u32, iovs_len: u32, offset: u64, nread: u32);
         "fd_prestat_get" => fd::fd_prestat_get, (fd: u32, buf: u32);
         "fd_prestat_dir_name" => fd::fd_prestat_dir_name, (fd: u32, path: u32, path_len: u32);
-        "fd_pwrite" => fd::fd_pwrite, (fd: u32, iovs: u32, iovs_len: u32, offset: u64, nwritten: u32);
-        "fd_read" => fd::fd_read, (fd: u32, iovs: u32, iovs_len: u32, nread: u32);
-        "fd_readdir" => fd::fd_readdir, (fd: u32, buf: u32, buf_len: u32, cookie: u64, bufused: u32);
+        "fd_pwrite" => rw::fd_pwrite, (fd: u32, iovs: u32, iovs_len: u32, offset: u64, nwritten: u32);
+        "fd_read" => rw::fd_read, (fd: u32, iovs: u32, iovs_len: u32, nread: u32);
+        "fd_readdir" => readdir::fd_readdir, (fd: u32, buf: u32, buf_len: u32, cookie: u64, bufused: u32);
         "fd_renumber" => fd::fd_renumber, (fd: u32, to: u32);
         "fd_seek" => fd::fd_seek, (fd: u32, offset: i64, whence: u32, newoffset: u32);
         "fd_sync" => fd::fd_sync, (fd: u32);
         "fd_tell" => fd::fd_tell, (fd: u32, offset: u32);
-        "fd_write" => fd::fd_write, (fd: u32, iovs: u32, iovs_len: u32, nwritten: u32);
+        "fd_write" => rw::fd_write, (fd: u32, iovs: u32, iovs_len: u32, nwritten: u32);
         "path_create_directory" => path::path_create_directory, (fd: u32, path: u32, path_len: u32);
         "path_filestat_get" => path::path_filestat_get, (fd: u32, flags: u32, path: u32, path_len: u32, buf: u32);
         "path_filestat_set_times" => path::path_filestat_set_times, (fd: u32, flags: u32, path: u32, path_len: u32, atim: u64, mtim: u64, fst_flags: u32);

@@ -33,7 +33,7 @@
 //! ```
 //!
 //! Not provided: sockets (none can be pre-opened, so `sock_*` answer
-//! `notsup`), signals (`proc_raise` answers `nosys`, as preview 1
+//! `notsock`), signals (`proc_raise` answers `nosys`, as preview 1
 //! allows), and preview 2. Unix hosts only.
 
 mod args;
@@ -45,7 +45,9 @@ mod imports;
 mod memory;
 mod path;
 mod poll;
+mod readdir;
 mod run;
+mod rw;
 mod stat;
 mod table;
 pub mod types;

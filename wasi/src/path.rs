@@ -6,6 +6,7 @@ use std::os::unix::ffi::OsStrExt;
 
 use cap_fs_ext::{DirExt, FollowSymlinks, OpenOptionsFollowExt, OpenOptionsMaybeDirExt};
 use cap_std::fs::{Dir, OpenOptions};
+use rustix::fs::OFlags;
 
 use crate::ctx::WasiCtx;
 use crate::errno::{Errno, WasiResult};
@@ -122,10 +123,13 @@ pub(crate) fn path_link(
 /// fdflags, fd_out)`.
 ///
 /// The new descriptor gets the rights asked for that `fd` may hand on
-/// (those that apply to what was opened). A file is opened for writing
-/// when those rights include writing, and for reading otherwise; a
-/// directory opened without `directory` in `oflags` (and without writing
-/// rights) still becomes a directory descriptor.
+/// (those that apply to what was opened). `creat` needs `fd`'s right
+/// `path_create_file` and `trunc` its `path_filestat_set_size`, whatever
+/// rights the new descriptor asks for. A file is opened for writing when
+/// those rights include writing (or to append, create or truncate), and
+/// for reading otherwise; a directory opened without `directory` in
+/// `oflags` (and without writing rights) still becomes a directory
+/// descriptor, and one asked for with writing rights is `isdir`.
 #[allow(clippy::too_many_arguments)]
 pub(crate) fn path_open(
     ctx: &mut WasiCtx,
@@ -164,8 +168,14 @@ pub(crate) fn path_open(
     let path = memory.path(path, path_len)?;
     memory.check(fd_out, 4)?;
 
-    let write = base & (rights::FD_WRITE | rights::FD_ALLOCATE | rights::FD_FILESTAT_SET_SIZE) != 0
-        || fd_flags & fdflags::APPEND != 0;
+    // Rights to write make the host descriptor writable; so do `append`,
+    // `creat` and `trunc`, which the directory's rights allow (checked
+    // above) whatever rights the new descriptor gets.
+    let writes =
+        base & (rights::FD_WRITE | rights::FD_ALLOCATE | rights::FD_FILESTAT_SET_SIZE) != 0;
+    let appends = fd_flags & fdflags::APPEND != 0;
+    let creates = open_flags & oflags::CREAT != 0;
+    let truncates = open_flags & oflags::TRUNC != 0;
     let handle = if open_flags & oflags::DIRECTORY != 0 {
         if open_flags & (oflags::CREAT | oflags::EXCL | oflags::TRUNC) != 0 {
             return Err(Errno::Inval);
@@ -175,15 +185,20 @@ pub(crate) fn path_open(
         } else {
             parent_dir.open_dir_nofollow(path)?
         };
+        // No directory can be opened for writing (`open`'s EISDIR).
+        if writes {
+            return Err(Errno::IsDir);
+        }
         Handle::Dir(opened)
     } else {
-        let creates = open_flags & oflags::CREAT != 0;
+        let host_write = writes || appends || creates || truncates;
         let mut options = OpenOptions::new();
+        // `append` is set once the file is open: the host refuses it
+        // together with `trunc`.
         options
-            .read(!write || base & rights::FD_READ != 0)
-            .write(write || creates)
-            .append(fd_flags & fdflags::APPEND != 0)
-            .truncate(open_flags & oflags::TRUNC != 0)
+            .read(!writes || base & rights::FD_READ != 0)
+            .write(host_write)
+            .truncate(truncates)
             .follow(if follow {
                 FollowSymlinks::Yes
             } else {
@@ -194,13 +209,17 @@ pub(crate) fn path_open(
         } else {
             options.create(creates);
         }
-        if !write && !creates {
+        if !host_write {
             options.maybe_dir(true);
         }
         let file = parent_dir.open_with(path, &options)?;
         if file.metadata()?.is_dir() {
             Handle::Dir(Dir::from_std_file(file.into_std()))
         } else {
+            if appends {
+                let flags = rustix::fs::fcntl_getfl(&file)?;
+                rustix::fs::fcntl_setfl(&file, flags | OFlags::APPEND)?;
+            }
             Handle::File(file)
         }
     };
@@ -214,6 +233,7 @@ pub(crate) fn path_open(
         inheriting,
         flags: fd_flags,
         preopen: None,
+        listing: None,
     })?;
     memory.write_u32(fd_out, new_fd)
 }

@@ -41,6 +41,22 @@ struct Timer {
     deadline: u64,
 }
 
+/// The time of each clock, read once (at its first use) for a whole set
+/// of subscriptions: one read per clock, not per subscription.
+#[derive(Default)]
+struct Clocks([Option<WasiResult<u64>>; 4]);
+
+impl Clocks {
+    /// The time of clock `id`.
+    fn now(&mut self, id: u32) -> WasiResult<u64> {
+        match self.0.get_mut(id as usize) {
+            Some(time) => *time.get_or_insert_with(|| now(id)),
+            // Not a clock (`inval`): nothing to keep.
+            None => now(id),
+        }
+    }
+}
+
 /// Bytes left to read in `file` from its position.
 fn bytes_left(file: &mut cap_std::fs::File) -> u64 {
     let size = file.metadata().map_or(0, |meta| meta.len());
@@ -68,11 +84,14 @@ pub(crate) fn poll_oneoff(
         .checked_mul(event::SUBSCRIPTION_SIZE)
         .ok_or(Errno::Fault)?;
     let events_len = count.checked_mul(event::EVENT_SIZE).ok_or(Errno::Fault)?;
-    let subs = memory.slice(subs_ptr, subs_len)?.to_vec();
     memory.check(events_ptr, events_len as usize)?;
     memory.check(nevents_ptr, 4)?;
+    let subs = memory.slice(subs_ptr, subs_len)?;
 
-    let mut ready = Vec::new();
+    let mut start = Clocks::default();
+    // At most one event per subscription: one allocation, not a doubling
+    // series.
+    let mut ready = Vec::with_capacity(count as usize);
     let mut timers = Vec::new();
     let mut stdin_waiters = Vec::new();
     for sub in subs.chunks_exact(event::SUBSCRIPTION_SIZE as usize) {
@@ -90,7 +109,7 @@ pub(crate) fn poll_oneoff(
                 let clock = u32_at(16);
                 let timeout = u64_at(24);
                 let flags = u16::from_le_bytes([sub[40], sub[41]]);
-                match now(clock) {
+                match start.now(clock) {
                     Ok(current) => {
                         let deadline = if flags & event::CLOCK_ABSTIME != 0 {
                             timeout
@@ -157,13 +176,12 @@ pub(crate) fn poll_oneoff(
     if ready.is_empty() {
         wait(&timers, &stdin_waiters, &mut ready)?;
     }
-    let expired = timers
-        .iter()
-        .filter(|timer| now(timer.clock).is_ok_and(|current| current >= timer.deadline));
-    for timer in expired {
-        if !ready
-            .iter()
-            .any(|e| e.kind == event::CLOCK && e.userdata == timer.userdata)
+    // Each timer is a subscription of its own and reports at most once.
+    let mut end = Clocks::default();
+    for timer in &timers {
+        if end
+            .now(timer.clock)
+            .is_ok_and(|current| current >= timer.deadline)
         {
             ready.push(Event {
                 userdata: timer.userdata,
@@ -186,19 +204,27 @@ pub(crate) fn poll_oneoff(
     memory.write_u32(nevents_ptr, ready.len() as u32)
 }
 
+/// How long until the earliest of `timers` fires (`None` without timers).
+fn earliest(timers: &[Timer]) -> Option<Duration> {
+    let mut clocks = Clocks::default();
+    timers
+        .iter()
+        .map(|timer| {
+            let current = clocks.now(timer.clock).unwrap_or(u64::MAX);
+            Duration::from_nanos(timer.deadline.saturating_sub(current))
+        })
+        .min()
+}
+
 /// Blocks until the earliest timer fires or standard input is readable.
 fn wait(timers: &[Timer], stdin_waiters: &[u64], ready: &mut Vec<Event>) -> WasiResult {
-    let remaining = |timer: &Timer| {
-        let current = now(timer.clock).unwrap_or(u64::MAX);
-        Duration::from_nanos(timer.deadline.saturating_sub(current))
-    };
-    let timeout = timers.iter().map(remaining).min();
+    let timeout = earliest(timers);
     if stdin_waiters.is_empty() {
         if let Some(timeout) = timeout {
             std::thread::sleep(timeout);
             // A clock other than the monotonic one can lag the sleep; wait
             // until the earliest timer has really passed.
-            while timers.iter().all(|t| !remaining(t).is_zero()) {
+            while earliest(timers).is_some_and(|left| !left.is_zero()) {
                 std::thread::sleep(Duration::from_micros(100));
             }
         }

@@ -2,12 +2,13 @@
 //! the rights and flags the program holds on it.
 
 use std::collections::BTreeMap;
-use std::io::{self, Read, Write};
+use std::io::{self, IoSlice, Read, Write};
 
 use cap_std::fs::{Dir, File};
 
 use crate::ctx::OutputPipe;
 use crate::errno::{Errno, WasiResult};
+use crate::readdir::Listing;
 
 /// How many descriptors a program may hold open at once.
 pub(crate) const MAX_FDS: usize = 16_384;
@@ -72,6 +73,8 @@ pub(crate) struct Descriptor {
     pub(crate) flags: u16,
     /// The guest name of a pre-opened directory.
     pub(crate) preopen: Option<Vec<u8>>,
+    /// A directory's entries, as `fd_readdir` last listed them.
+    pub(crate) listing: Option<Listing>,
 }
 
 impl Descriptor {
@@ -102,21 +105,28 @@ impl Descriptor {
         }
     }
 
-    /// Writes `data` to a stream (not a file or directory).
-    pub(crate) fn write_stream(&mut self, data: &[u8]) -> WasiResult<usize> {
-        match &mut self.handle {
+    /// Writes all of `bufs` to a stream (not a file or directory).
+    pub(crate) fn write_stream(&self, bufs: &[IoSlice<'_>]) -> WasiResult {
+        match &self.handle {
             Handle::Output(Output::Stdout) => {
                 let mut out = io::stdout().lock();
-                out.write_all(data)?;
+                for buf in bufs {
+                    out.write_all(buf)?;
+                }
                 out.flush()?;
             }
-            Handle::Output(Output::Stderr) => io::stderr().lock().write_all(data)?,
-            Handle::Output(Output::Pipe(pipe)) => pipe.append(data),
+            Handle::Output(Output::Stderr) => {
+                let mut out = io::stderr().lock();
+                for buf in bufs {
+                    out.write_all(buf)?;
+                }
+            }
+            Handle::Output(Output::Pipe(pipe)) => pipe.append(bufs),
             Handle::Output(Output::Null) => {}
             Handle::Input(_) => return Err(Errno::Badf),
             Handle::File(_) | Handle::Dir(_) => return Err(Errno::Inval),
         }
-        Ok(data.len())
+        Ok(())
     }
 }
 

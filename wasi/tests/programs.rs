@@ -144,7 +144,34 @@ fn descriptor_operations_on_files() {
 
 #[test]
 fn directories_and_paths() {
-    assert_eq!(passed("dirs", &[]).0, 447);
+    assert_eq!(passed("dirs", &[]).0, 448);
+}
+
+#[test]
+fn append_mode_survives_truncation_and_pwrite_keeps_the_offset() {
+    let (checks, stdout) = passed("append", &[]);
+    assert_eq!(checks, 28);
+    // Linux (and wasmtime, and WAMR) write at the end of an append-mode
+    // file whatever pwrite's offset; Iris leaves that to the host.
+    assert!(
+        stdout.contains("note: pwrite at 0 on an O_APPEND file -> the file has 7 bytes"),
+        "{stdout}"
+    );
+}
+
+#[test]
+fn socket_calls_on_other_descriptors_are_notsock_and_on_closed_ones_badf() {
+    assert_eq!(passed("sockets", &[]).0, 72);
+}
+
+#[test]
+fn truncation_needs_the_directory_right_and_directories_refuse_writing() {
+    let (checks, stdout) = passed("open_rights", &[]);
+    assert_eq!(checks, 68);
+    assert!(
+        stdout.contains("note: path_open TRUNC without path_filestat_set_size -> NOTCAPABLE"),
+        "{stdout}"
+    );
 }
 
 #[test]
