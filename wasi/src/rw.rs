@@ -7,7 +7,7 @@ use std::io::{IoSlice, Read};
 
 use crate::ctx::WasiCtx;
 use crate::errno::{Errno, WasiResult};
-use crate::memory::{GuestMemory, MAX_TRANSFER};
+use crate::memory::{GuestMemory, IoVecs, MAX_TRANSFER};
 use crate::table::{Descriptor, Handle};
 use crate::types::{fdflags, rights};
 
@@ -48,6 +48,28 @@ fn room(len: u32, total: usize) -> u32 {
     u32::try_from(MAX_TRANSFER - total).map_or(len, |left| len.min(left))
 }
 
+/// Fills the guest buffers `vecs` (as [`GuestMemory::iovecs`] checked
+/// them) in order with `read(buffer, bytes read so far)`, stopping at the
+/// first short read or at [`MAX_TRANSFER`]; gives the bytes read.
+fn scatter(
+    memory: &mut GuestMemory<'_>,
+    vecs: IoVecs,
+    mut read: impl FnMut(&mut [u8], usize) -> Result<usize, Errno>,
+) -> Result<usize, Errno> {
+    let mut total = 0usize;
+    for index in 0..vecs.len() {
+        let (buf, len) = memory.iovec(vecs, index)?;
+        let len = room(len, total);
+        let target = memory.slice_mut(buf, len)?;
+        let n = read(target, total)?;
+        total += n;
+        if n < len as usize || total == MAX_TRANSFER {
+            break;
+        }
+    }
+    Ok(total)
+}
+
 /// `fd_read(fd, iovs, iovs_len, nread)`: fills the buffers in order and
 /// stops at the first short read.
 pub(crate) fn fd_read(
@@ -65,20 +87,10 @@ pub(crate) fn fd_read(
     descriptor.require(rights::FD_READ)?;
     let vecs = memory.iovecs(iovs, iovs_len)?;
     memory.check(nread_ptr, 4)?;
-    let mut total = 0usize;
-    for index in 0..vecs.len() {
-        let (buf, len) = memory.iovec(vecs, index)?;
-        let len = room(len, total);
-        let target = memory.slice_mut(buf, len)?;
-        let n = match &mut descriptor.handle {
-            Handle::File(file) => file.read(target)?,
-            _ => descriptor.read_stream(target)?,
-        };
-        total += n;
-        if n < len as usize || total == MAX_TRANSFER {
-            break;
-        }
-    }
+    let total = scatter(memory, vecs, |target, _| match &mut descriptor.handle {
+        Handle::File(file) => Ok(file.read(target)?),
+        _ => descriptor.read_stream(target),
+    })?;
     memory.write_u32(nread_ptr, total as u32)
 }
 
@@ -97,18 +109,10 @@ pub(crate) fn fd_pread(
     descriptor.require(rights::FD_READ | rights::FD_SEEK)?;
     let vecs = memory.iovecs(iovs, iovs_len)?;
     memory.check(nread_ptr, 4)?;
-    let mut total = 0usize;
-    for index in 0..vecs.len() {
-        let (buf, len) = memory.iovec(vecs, index)?;
-        let len = room(len, total);
+    let total = scatter(memory, vecs, |target, total| {
         let at = offset.checked_add(total as u64).ok_or(Errno::Overflow)?;
-        let target = memory.slice_mut(buf, len)?;
-        let n = rustix::io::pread(file, target, at)?;
-        total += n;
-        if n < len as usize || total == MAX_TRANSFER {
-            break;
-        }
-    }
+        Ok(rustix::io::pread(file, target, at)?)
+    })?;
     memory.write_u32(nread_ptr, total as u32)
 }
 
