@@ -285,7 +285,7 @@ impl Executor {
         // The frames below, and this frame's call data, which it holds
         // beside its memory.
         let mut below = host.held().map(|held| *held).unwrap_or_default();
-        let input_pages = (message.input.len() as u64).div_ceil(65_536);
+        let input_pages = Held::pages_for(message.input.len());
         below.pages = below.pages.saturating_add(input_pages);
         let allowance = Held {
             pages: self.config.max_execution_pages.saturating_sub(below.pages),
@@ -310,7 +310,8 @@ impl Executor {
         };
         let mut store = Store::new(&self.engine, cx);
         store.limit_growth(allowance.pages, allowance.elements);
-        let mut outcome = self.run(&mut store, &module, fuel);
+        let memory_cost = self.initial_memory_cost(&module);
+        let mut outcome = self.run(&mut store, &module, fuel, memory_cost);
         // Deployed code that looks like Wasm must be a valid contract.
         if message.kind == CallKind::Create
             && outcome.status == Status::Success
@@ -327,8 +328,8 @@ impl Executor {
                 .and_then(gas::to_fuel)
                 .unwrap_or(0);
             let failed = !matches!(outcome.status, Status::Success | Status::Revert);
-            let memory = self.initial_memory_cost(&module);
-            let memory = if memory <= fuel { memory } else { 0 };
+            // Charged only if the gas covered it.
+            let memory = if memory_cost <= fuel { memory_cost } else { 0 };
             let upfront = [(CODE, code_cost), (INITIAL_MEMORY, memory)];
             let mut profile = GasProfile::from_store(&store, recorded, used, &upfront, failed);
             profile.call_site = call_site;
@@ -337,8 +338,45 @@ impl Executor {
         (outcome, store.into_data().into_host(), profile)
     }
 
-    /// Runs `main` with `fuel` (the message's gas) and maps how it ended to
-    /// an outcome.
+    /// Whether code, call data, return data and initial memory are priced: the
+    /// Iris gas model, metering on.
+    fn prices_data(&self) -> bool {
+        self.config.metering && self.config.gas_model == GasModel::Iris
+    }
+
+    /// What running `len` bytes of code costs before it is translated:
+    /// [`gas::CODE_BYTE`] per byte in the Iris model, nothing otherwise.
+    fn code_cost(&self, len: usize) -> u64 {
+        if !self.prices_data() {
+            return 0;
+        }
+        (len as u64).saturating_mul(gas::CODE_BYTE)
+    }
+
+    /// What the module's initial memory costs: its pages at the price of
+    /// `memory.grow` pages, in the Iris model; nothing otherwise.
+    fn initial_memory_cost(&self, module: &Module) -> u64 {
+        if !self.prices_data() {
+            return 0;
+        }
+        let pages: u64 = module
+            .exports()
+            .filter_map(|export| match export.ty {
+                engine::ExternType::Memory(ty) => Some(u64::from(ty.min)),
+                _ => None,
+            })
+            .sum();
+        // A memory over the page limit is refused at instantiation, as
+        // a contract that breaks the limit, not charged for.
+        if pages > u64::from(self.config.max_memory_pages) {
+            return 0;
+        }
+        pages.saturating_mul(EwasmCostModel::of(self.config.gas_model).grow_page)
+    }
+
+    /// Runs `main` with `fuel` (the message's gas, less its code's price),
+    /// having charged `memory_cost` for the initial memory first, and maps
+    /// how it ended to an outcome.
     ///
     /// The frame's gas is checked on the way out: it ends with at most the
     /// gas it was given (a callee's stipend is part of its `gas`, and was
@@ -346,10 +384,15 @@ impl Executor {
     /// negative. Fuel comes back only from nested calls, each giving back
     /// at most what it was given, so a frame ending with more is a bug,
     /// reported as `InternalError` rather than minted gas.
-    fn run(&self, store: &mut Store<EeiCtx>, module: &Module, fuel: u64) -> Outcome {
-        // The Iris model charges initial memory as `memory.grow` pages,
-        // before anything is allocated.
-        let Some(fuel_after_memory) = fuel.checked_sub(self.initial_memory_cost(module)) else {
+    fn run(
+        &self,
+        store: &mut Store<EeiCtx>,
+        module: &Module,
+        fuel: u64,
+        memory_cost: u64,
+    ) -> Outcome {
+        // Charged before anything is allocated.
+        let Some(fuel_after_memory) = fuel.checked_sub(memory_cost) else {
             return Outcome::failed(Status::OutOfGas);
         };
         if store.set_fuel(fuel_after_memory).is_err() {
@@ -401,44 +444,6 @@ impl Executor {
                 Err(_) => Outcome::failed(Status::ContractValidationFailure),
             },
         }
-    }
-}
-
-impl Executor {
-    /// Whether code, call data, return data and initial memory are priced: the
-    /// Iris gas model, metering on.
-    fn prices_data(&self) -> bool {
-        self.config.metering && self.config.gas_model == GasModel::Iris
-    }
-
-    /// What running `len` bytes of code costs before it is translated:
-    /// [`gas::CODE_BYTE`] per byte in the Iris model, nothing otherwise.
-    fn code_cost(&self, len: usize) -> u64 {
-        if !self.prices_data() {
-            return 0;
-        }
-        (len as u64).saturating_mul(gas::CODE_BYTE)
-    }
-
-    /// What the module's initial memory costs: its pages at the price of
-    /// `memory.grow` pages, in the Iris model; nothing otherwise.
-    fn initial_memory_cost(&self, module: &Module) -> u64 {
-        if !self.prices_data() {
-            return 0;
-        }
-        let pages: u64 = module
-            .exports()
-            .filter_map(|export| match export.ty {
-                engine::ExternType::Memory(ty) => Some(u64::from(ty.min)),
-                _ => None,
-            })
-            .sum();
-        // A memory over the page limit is refused at instantiation, as
-        // a contract that breaks the limit, not charged for.
-        if pages > u64::from(self.config.max_memory_pages) {
-            return 0;
-        }
-        pages.saturating_mul(EwasmCostModel::of(self.config.gas_model).grow_page)
     }
 }
 

@@ -207,3 +207,11 @@ pub struct Held {
     /// Table elements.
     pub elements: u64,
 }
+
+impl Held {
+    /// The 64 KiB pages that `bytes` bytes take, rounded up: how call data
+    /// and return data count toward the execution's page cap.
+    pub fn pages_for(bytes: usize) -> u64 {
+        (bytes as u64).div_ceil(65_536)
+    }
+}

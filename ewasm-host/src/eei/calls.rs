@@ -114,7 +114,7 @@ fn call_holding(cx: &mut Cx<'_>, message: &Message) -> CallOutcome {
     let (pages_left, elements_left) = cx.store().growth_left();
     let data = cx.data_mut();
     // The return data of the last call is held too, beside the memory.
-    let returned = (data.return_data.len() as u64).div_ceil(65_536);
+    let returned = Held::pages_for(data.return_data.len());
     let used = Held {
         pages: data
             .allowance

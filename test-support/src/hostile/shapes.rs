@@ -144,29 +144,20 @@ fn consts(f: &mut Function, n: u32) {
     repeat(f, &[0x41, 0x00], n as usize);
 }
 
-/// `block (result i32 x values)`, an extra operand, then an inner block
-/// that pushes the values and branches `size / 4` times to the outer label
-/// with them; the inner block drops them and the outer one ends with its
-/// values.
+/// `block (result i32 x values)` around [`return_values`]'s code: the
+/// branches then go to the block's label, and the block's values are
+/// dropped after it.
 fn branch_values(f: &mut Function, size: usize, values: u32) {
-    let branches = size.saturating_sub(4 * values as usize) / 4;
     f.instruction(&Instruction::Block(BlockType::FunctionType(1)));
-    consts(f, 1);
-    f.instruction(&Instruction::Block(BlockType::Empty));
-    consts(f, values);
-    for _ in 0..branches {
-        f.instruction(&Instruction::LocalGet(0));
-        f.instruction(&Instruction::BrIf(1));
-    }
-    repeat(f, &[0x1a], values as usize);
-    f.instruction(&Instruction::End);
-    consts(f, values - 1);
+    return_values(f, size, values);
     f.instruction(&Instruction::End);
     repeat(f, &[0x1a], values as usize);
 }
 
-/// As [`branch_values`], with the branches to the function's label (the
-/// function returns the values).
+/// An extra operand, then an inner block that pushes the values and
+/// branches `size / 4` times with them to the label around it (the
+/// function's, which returns the values); the inner block drops them, and
+/// the values are pushed again below the extra one.
 fn return_values(f: &mut Function, size: usize, values: u32) {
     let branches = size.saturating_sub(4 * values as usize) / 4;
     consts(f, 1);
