@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::Arc;
 
-use ewasm_host::{hex, ExecConfig, GasProfile};
+use ewasm_host::{hex, GasProfile};
 use serde_json::json;
 use state::profile::{ExecutionProfile, ProfilingRunner};
 use state::run::{Call, Session};
@@ -53,11 +53,8 @@ pub(crate) struct Args {
 
 /// Runs the call (or the state-test case) with profiling on and reports.
 pub(crate) fn run(args: &Args) -> Result<ExitCode, String> {
-    let config = ExecConfig {
-        profile: true,
-        ..args.metering.config()
-    };
-    let runner = ProfilingRunner::new(config)?;
+    // The runner turns profiling on.
+    let runner = ProfilingRunner::new(args.metering.config())?;
     let as_runner = Arc::clone(&runner) as Arc<dyn Runner>;
     let spinner = crate::progress::Spinner::start("profiling");
     if let Some(file) = &args.statetest {
