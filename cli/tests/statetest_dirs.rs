@@ -3,13 +3,12 @@
 #![cfg(unix)]
 
 use std::os::unix::fs::symlink;
-use std::path::Path;
 use std::process::Command;
 
 #[test]
 fn a_symlink_loop_in_the_directory_is_followed_once() {
-    let vector = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../../shared/ewasm-tests/GeneralStateTests/stEWASMTests/callDataCopy.json");
+    let vector =
+        test_data::ewasm_dir_or_panic().join("GeneralStateTests/stEWASMTests/callDataCopy.json");
     let dir = tempfile::tempdir().expect("temporary directory");
     let sub = dir.path().join("sub");
     std::fs::create_dir(&sub).expect("sub");

@@ -211,12 +211,14 @@ fn execution(budget: Duration, fuel: bool) {
 
 /// The `count` largest modules of the spec suite, encoded.
 fn spec_modules(count: usize) -> Vec<(String, Vec<u8>)> {
-    let dir = std::env::var_os("IRIS_SPEC_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| {
-            Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/wasm-testsuite/core")
-        });
     let mut modules = Vec::new();
+    let dir = match test_data::spec_dir() {
+        Ok(dir) => dir,
+        Err(e) => {
+            println!("({e}: left out of this table)");
+            return modules;
+        }
+    };
     let Ok(entries) = std::fs::read_dir(&dir) else {
         println!(
             "(no spec suite at {}: left out of this table)",

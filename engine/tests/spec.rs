@@ -1,26 +1,24 @@
 //! The WebAssembly 2.0 core spec suite: one test per `.wast` file, each run
 //! with metering off and on (with fuel that never runs out).
 //!
-//! The suite is read from `IRIS_SPEC_DIR`, or from
-//! `../shared/wasm-testsuite/core` beside the workspace. A missing suite or
-//! file fails the tests: it is never skipped.
+//! The suite is read from `IRIS_SPEC_DIR`, `../shared/wasm-testsuite/core`
+//! beside the workspace or `testdata/wasm-testsuite/core` (see
+//! `test_data::spec_dir`). A missing suite or file fails the tests: it is
+//! never skipped.
 
 use std::path::PathBuf;
 
 use engine::wast::{run_file, RunConfig};
 
 fn suite_dir() -> PathBuf {
-    match std::env::var_os("IRIS_SPEC_DIR") {
-        Some(dir) => PathBuf::from(dir),
-        None => PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared/wasm-testsuite/core"),
-    }
+    test_data::spec_dir_or_panic()
 }
 
 fn run(name: &str) {
     let path = suite_dir().join(format!("{name}.wast"));
     assert!(
         path.is_file(),
-        "spec script {} is missing: set IRIS_SPEC_DIR to the suite's core directory",
+        "spec script {} is missing: set IRIS_SPEC_DIR to the suite's core directory, or run `scripts/testdata.sh`",
         path.display()
     );
     let mut metered = RunConfig::default();
@@ -157,12 +155,8 @@ spec_tests! {
 #[test]
 fn every_script_in_the_suite_has_a_test() {
     let dir = suite_dir();
-    let entries = std::fs::read_dir(&dir).unwrap_or_else(|e| {
-        panic!(
-            "spec suite {} is missing ({e}): set IRIS_SPEC_DIR",
-            dir.display()
-        )
-    });
+    let entries = std::fs::read_dir(&dir)
+        .unwrap_or_else(|e| panic!("spec suite {} cannot be read ({e})", dir.display()));
     let mut found: Vec<String> = entries
         .filter_map(Result::ok)
         .filter_map(|e| e.file_name().to_str().map(str::to_string))

@@ -371,10 +371,7 @@ impl Pair {
 }
 
 fn suite_dir() -> PathBuf {
-    match std::env::var_os("IRIS_SPEC_DIR") {
-        Some(dir) => PathBuf::from(dir),
-        None => PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared/wasm-testsuite/core"),
-    }
+    test_data::spec_dir_or_panic()
 }
 
 fn run_script(path: &Path, tally: &mut Tally) {
@@ -396,12 +393,7 @@ fn run_script(path: &Path, tally: &mut Tally) {
 fn native_and_injected_metering_agree_on_the_spec_suite() {
     let dir = suite_dir();
     let mut scripts: Vec<PathBuf> = std::fs::read_dir(&dir)
-        .unwrap_or_else(|e| {
-            panic!(
-                "spec suite {} is missing ({e}): set IRIS_SPEC_DIR",
-                dir.display()
-            )
-        })
+        .unwrap_or_else(|e| panic!("spec suite {} cannot be read ({e})", dir.display()))
         .filter_map(Result::ok)
         .map(|e| e.path())
         .filter(|p| p.extension().is_some_and(|e| e == "wast"))

@@ -1,7 +1,8 @@
 //! The WebAssembly 2.0 core spec suite passes with metering on under both
 //! Ewasm gas models (the Sentinel's prices and Iris's), with fuel that never
 //! runs out: pricing changes no result. The suite is read from
-//! `IRIS_SPEC_DIR` or `../shared/wasm-testsuite/core`; a missing suite fails.
+//! `IRIS_SPEC_DIR`, `../shared/wasm-testsuite/core` or
+//! `testdata/wasm-testsuite/core`; a missing suite fails.
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -10,16 +11,13 @@ use engine::wast::{run_file, RunConfig};
 use ewasm_host::{EwasmCostModel, GasModel};
 
 fn suite_dir() -> PathBuf {
-    match std::env::var_os("IRIS_SPEC_DIR") {
-        Some(dir) => PathBuf::from(dir),
-        None => PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared/wasm-testsuite/core"),
-    }
+    test_data::spec_dir_or_panic()
 }
 
 #[test]
 fn the_spec_suite_passes_under_both_gas_models() {
     let mut files: Vec<PathBuf> = std::fs::read_dir(suite_dir())
-        .unwrap_or_else(|e| panic!("{}: {e} (set IRIS_SPEC_DIR)", suite_dir().display()))
+        .unwrap_or_else(|e| panic!("{}: {e} ", suite_dir().display()))
         .map(|e| e.expect("entry").path())
         .filter(|p| p.extension().is_some_and(|e| e == "wast"))
         .collect();

@@ -11,8 +11,8 @@
 //! Ewasm cost model in Iris against wasmi's fuel.
 //!
 //! `cargo bench -p test-support --bench contracts` (`-- --quick` for a short
-//! run). The vectors come from `../shared/ewasm-tests` or
-//! `$IRIS_EWASM_TESTS`.
+//! run). The vectors come from `$IRIS_EWASM_TESTS`, `../shared/ewasm-tests`
+//! or `testdata/ewasm-tests` (`scripts/testdata.sh`).
 
 use std::collections::HashMap;
 use std::sync::Arc;

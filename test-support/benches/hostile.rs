@@ -7,7 +7,8 @@
 //! contract. The goal: no metered hostile class above 4x on either.
 //!
 //! `cargo bench -p test-support --bench hostile`. The kernels come from
-//! `../shared/ewasm-tests` or `$IRIS_EWASM_TESTS`.
+//! `$IRIS_EWASM_TESTS`, `../shared/ewasm-tests` or `testdata/ewasm-tests`
+//! (`scripts/testdata.sh`).
 
 use std::time::Duration;
 

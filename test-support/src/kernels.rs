@@ -18,15 +18,14 @@ pub const KERNELS: &[&str] = &[
     "wrc20_C",
 ];
 
-/// Where the filled benchmarking vectors are: `$IRIS_EWASM_TESTS` or
-/// `../shared/ewasm-tests`, then `ewasm-benchmarking/ewasm/filled`.
-pub fn vectors_dir() -> PathBuf {
-    let root = std::env::var_os("IRIS_EWASM_TESTS")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| {
-            PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared/ewasm-tests")
-        });
-    root.join("ewasm-benchmarking/ewasm/filled")
+/// Where the filled benchmarking vectors are: `ewasm-benchmarking/ewasm/filled`
+/// in `$IRIS_EWASM_TESTS`, `../shared/ewasm-tests` or `testdata/ewasm-tests`.
+///
+/// # Errors
+///
+/// None of them exists: the message says what to run.
+pub fn vectors_dir() -> Result<PathBuf, String> {
+    Ok(test_data::ewasm_dir()?.join("ewasm-benchmarking/ewasm/filled"))
 }
 
 /// A runner that remembers the first message sent to another contract
@@ -53,9 +52,8 @@ impl Runner for Recorder {
 ///
 /// The vector cannot be read, or calls no contract.
 pub fn kernel(name: &str) -> Result<(Vec<u8>, Vec<u8>), String> {
-    let path = vectors_dir().join(format!("{name}.json"));
-    let cases = statetest::parse_file(&path)
-        .map_err(|e| format!("{}: {e} (set IRIS_EWASM_TESTS)", path.display()))?;
+    let path = vectors_dir()?.join(format!("{name}.json"));
+    let cases = statetest::parse_file(&path).map_err(|e| format!("{}: {e}", path.display()))?;
     let case = cases.cases.first().ok_or("the vector has no case")?;
     let executor = Executor::new(ExecConfig::trusted()).map_err(|e| e.to_string())?;
     let recorder = Arc::new(Recorder {

@@ -32,32 +32,17 @@ pub(crate) fn inputs(text: &str) -> Vec<Vec<u8>> {
         .collect()
 }
 
-/// Every state-test JSON file under `../shared/ewasm-tests` (or
-/// `IRIS_EWASM_TESTS`), sorted; a missing directory fails the test.
+/// Every state-test JSON file of the Ewasm vectors (`IRIS_EWASM_TESTS`,
+/// `../shared/ewasm-tests` or `testdata/ewasm-tests`), sorted; a missing
+/// or empty directory fails the test.
 #[allow(dead_code)]
 pub(crate) fn vector_files() -> Vec<PathBuf> {
-    fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
-        let entries = std::fs::read_dir(dir).unwrap_or_else(|e| {
-            panic!(
-                "state-test vectors {} are missing ({e}): set IRIS_EWASM_TESTS",
-                dir.display()
-            )
-        });
-        for entry in entries.filter_map(Result::ok) {
-            let path = entry.path();
-            if path.is_dir() {
-                walk(&path, out);
-            } else if path.extension().is_some_and(|e| e == "json") {
-                out.push(path);
-            }
-        }
-    }
-    let dir = match std::env::var_os("IRIS_EWASM_TESTS") {
-        Some(dir) => PathBuf::from(dir),
-        None => Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/ewasm-tests"),
-    };
-    let mut files = Vec::new();
-    walk(&dir, &mut files);
-    files.sort();
+    let dir = test_data::ewasm_dir_or_panic();
+    let files = test_data::json_files(&dir).unwrap_or_else(|e| panic!("{e}"));
+    assert!(
+        !files.is_empty(),
+        "no state-test file under {}",
+        dir.display()
+    );
     files
 }
