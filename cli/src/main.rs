@@ -1,5 +1,6 @@
 //! `iris`: the Iris command line.
 
+mod exit;
 mod gas;
 mod invoke;
 mod meter;
@@ -16,9 +17,25 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+use crate::exit::finish;
+
+/// The top-level help's text, above the subcommands.
+const ABOUT: &str = "\
+Iris: an Ewasm execution engine (Ethereum contracts in WebAssembly) and a
+metered WebAssembly 2.0 interpreter.
+
+Contracts:   `run` calls a contract (or deploys it with --create) in an
+             in-memory state; `profile` shows where its gas went;
+             `statetest` runs Ethereum state-test vectors; `meter` injects
+             Ewasm's metering into a module.
+WebAssembly: `run` also runs WASI programs, as `wasmtime run` does;
+             `invoke` calls one export of a module; `wast` runs spec scripts.
+
+`iris help COMMAND` (or `iris COMMAND --help`) describes each one.";
+
 /// Iris: an Ewasm execution engine and WebAssembly 2.0 interpreter.
 #[derive(Parser, Debug)]
-#[command(name = "iris", version, about)]
+#[command(name = "iris", version, about = ABOUT, after_help = exit::TABLE)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -26,8 +43,12 @@ struct Cli {
 
 #[derive(Subcommand, Debug)]
 enum Command {
-    /// Run WebAssembly spec scripts (.wast): one line per file, then
-    /// `N passed, N failed`; exit status 1 if anything failed.
+    /// Run WebAssembly spec scripts (.wast files or directories of them).
+    ///
+    /// One line per file, each failure as `file:line:col: reason`, then
+    /// `N passed, N failed`. A directory runs its `.wast` files in name
+    /// order (not its subdirectories).
+    #[command(after_help = exit::TABLE)]
     Wast {
         /// Run with fuel metering on, giving this much fuel to each action.
         #[arg(long)]
@@ -35,41 +56,56 @@ enum Command {
         /// Print every failure, not only the first 20 per file.
         #[arg(long, short)]
         verbose: bool,
-        /// The scripts.
+        /// The scripts, or directories of them.
         #[arg(required = true)]
         files: Vec<PathBuf>,
     },
-    /// Inject Ewasm's metering (as the Sentinel does): `useGas` calls at
-    /// each block, a charging helper for `memory.grow`.
+    /// Inject Ewasm's metering into a module, as the Sentinel does.
+    ///
+    /// `i64.const N; call $useGas` at each metering block, `memory.grow`
+    /// through a charging helper, the import `ethereum.useGas` appended.
+    #[command(after_help = exit::TABLE)]
     Meter {
         /// The module to meter, `.wasm` or `.wat`.
         input: PathBuf,
-        /// Where to write the metered binary.
+        /// Where to write the metered binary (`-` for standard output).
         #[arg(short, long)]
         output: PathBuf,
         /// Price floating point at 1 instead of refusing it.
         #[arg(long)]
         allow_floats: bool,
     },
-    /// Run a module. A WASI program (it imports `wasi_snapshot_preview1`
-    /// or exports `_start`) runs as with `wasmtime run`: its `_start` is
-    /// called with this process's standard streams, and its exit status is
-    /// the program's (134 after a trap). Anything else is an Ewasm
-    /// contract, run in a fresh in-memory state: put at an account (or
-    /// deployed with `--create`) and called; status, gas used, output and
-    /// logs are printed.
+    /// Call an Ewasm contract in an in-memory state, or run a WASI program.
+    ///
+    /// A WASI program (it imports `wasi_snapshot_preview1` or exports
+    /// `_start`) runs as with `wasmtime run`: its `_start` is called with
+    /// this process's standard streams, and iris exits with the program's
+    /// status (4 after a trap). Anything else is an Ewasm contract, run in
+    /// a fresh in-memory state: put at an account (or deployed with
+    /// `--create`) and called; status, gas used, output and logs are
+    /// printed.
+    #[command(after_help = exit::TABLE)]
     Run(run::Args),
-    /// Profile a contract call (or one state-test case): gas per function
-    /// (self and total), per EEI function, and the costliest metering
-    /// blocks; `--json` for tools, `--folded FILE` for flame graphs.
+    /// Profile a contract call (or one state-test case): where its gas went.
+    ///
+    /// Gas per function (self and total), per EEI function, and the
+    /// costliest metering blocks; `--json` for tools, `--folded FILE` for
+    /// flame graphs.
+    #[command(after_help = exit::TABLE)]
     Profile(profile::Args),
-    /// Run Ethereum state tests (GeneralStateTests JSON; files or
-    /// directories): one line per case, then `N passed, N failed`. The
-    /// Ewasm vectors were filled by Hera without instruction metering, so
-    /// the runner follows their rule: metering off (trusted code; only the
-    /// EEI and `useGas` charge) unless `--metering` is given.
+    /// Run Ethereum state tests (GeneralStateTests JSON files or directories).
+    ///
+    /// One line per case, then `N passed, N failed`; finding no test is a
+    /// failure. The Ewasm vectors were filled by Hera without instruction
+    /// metering, so the runner follows their rule: metering off (trusted
+    /// code; only the EEI and `useGas` charge) unless `--metering` is
+    /// given.
+    #[command(after_help = exit::TABLE)]
     Statetest {
-        /// Print the post-state of failing cases.
+        /// For each failing case, the accounts that differ from the
+        /// vector's expected post-state (when it has one; the Ewasm
+        /// vectors have only its root hash, and then the post-state is
+        /// printed instead).
         #[arg(long)]
         diff: bool,
         /// Run with instruction metering (the vectors were filled without).
@@ -83,23 +119,12 @@ enum Command {
         paths: Vec<PathBuf>,
     },
     /// Call an exported function of a module and print its results.
-    Invoke {
-        /// The module, `.wasm` or `.wat`.
-        file: PathBuf,
-        /// The export to call.
-        name: String,
-        /// Arguments, parsed by the function's parameter types.
-        #[arg(allow_hyphen_values = true)]
-        args: Vec<String>,
-    },
-}
-
-/// The exit status of a command: its own, or 2 after printing its error.
-fn finish(result: Result<ExitCode, String>) -> ExitCode {
-    result.unwrap_or_else(|e| {
-        eprintln!("iris: {e}");
-        ExitCode::from(2)
-    })
+    ///
+    /// Arguments are parsed by the function's parameter types: integers in
+    /// decimal or `0x` hex, floats in decimal (or `nan`, `inf`), `null`
+    /// for references.
+    #[command(after_help = exit::TABLE)]
+    Invoke(invoke::Args),
 }
 
 fn main() -> ExitCode {
@@ -109,7 +134,7 @@ fn main() -> ExitCode {
             fuel,
             verbose,
             files,
-        } => wast::run(&files, fuel, verbose),
+        } => finish(wast::run(&files, fuel, verbose)),
         Command::Meter {
             input,
             output,
@@ -122,9 +147,7 @@ fn main() -> ExitCode {
             metering,
             vm,
             paths,
-        } => statetest::run(&paths, diff, metering, vm.as_deref()),
-        Command::Invoke { file, name, args } => {
-            finish(invoke::run(&file, &name, &args).map(|()| ExitCode::SUCCESS))
-        }
+        } => finish(statetest::run(&paths, diff, metering, vm.as_deref())),
+        Command::Invoke(args) => finish(invoke::run(&args)),
     }
 }

@@ -8,10 +8,6 @@ use std::process::ExitCode;
 use engine::{Engine, Linker, Module, Store};
 use wasi::{RunError, WasiCtx};
 
-/// The exit status of a program that trapped (128 + SIGABRT, as other
-/// runtimes report a trap).
-const TRAP_STATUS: u8 = 134;
-
 /// Whether `module` is a WASI program rather than a contract: it imports
 /// from `wasi_snapshot_preview1`, or it exports `_start`.
 pub(crate) fn is_wasi(module: &Module) -> bool {
@@ -41,7 +37,8 @@ fn split_env(spec: &str) -> Option<(String, String)> {
 
 /// Runs `module`'s `_start` with the standard streams of this process,
 /// the pre-opened directories `dirs` and the environment `env`; the exit
-/// status is the program's.
+/// status is the program's, or [`Exit::Trap`](crate::exit::Exit::Trap)
+/// after a trap.
 pub(crate) fn run(
     file: &Path,
     engine: &Engine,
@@ -74,7 +71,7 @@ pub(crate) fn run(
         Ok(status) => Ok(ExitCode::from((status & 0xff) as u8)),
         Err(RunError::Engine(error)) if error.as_trap().is_some() => {
             eprintln!("iris: {}: {error}", file.display());
-            Ok(ExitCode::from(TRAP_STATUS))
+            Ok(crate::exit::Exit::Trap.into())
         }
         Err(error) => Err(format!("{}: {error}", file.display())),
     }

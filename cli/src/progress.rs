@@ -1,6 +1,9 @@
 //! Progress for long runs, on standard error, only when it is a terminal
-//! and only once the run has taken more than a second: a bar over steps,
-//! or a spinner for one long step.
+//! and only once the run has taken more than a second (or
+//! `IRIS_PROGRESS_AFTER_MS` milliseconds): a bar over steps, or a spinner
+//! for one long step. Result lines go through [`Progress::println`], which
+//! takes the bar off the screen while they print, so none is left among
+//! them.
 
 use std::io::IsTerminal;
 use std::time::{Duration, Instant};
@@ -10,12 +13,22 @@ use indicatif::{ProgressBar, ProgressStyle};
 /// How long a run goes before it gets a bar.
 const AFTER: Duration = Duration::from_secs(1);
 
+/// [`AFTER`], or the milliseconds in `IRIS_PROGRESS_AFTER_MS` (for tests
+/// of the bar on a terminal).
+fn after() -> Duration {
+    std::env::var("IRIS_PROGRESS_AFTER_MS")
+        .ok()
+        .and_then(|ms| ms.parse().ok())
+        .map_or(AFTER, Duration::from_millis)
+}
+
 /// Progress over `total` steps.
 pub(crate) struct Progress {
     total: u64,
     done: u64,
     unit: &'static str,
     started: Instant,
+    after: Duration,
     bar: Option<ProgressBar>,
     terminal: bool,
 }
@@ -27,6 +40,7 @@ impl Progress {
             done: 0,
             unit,
             started: Instant::now(),
+            after: after(),
             bar: None,
             terminal: std::io::stderr().is_terminal(),
         }
@@ -35,7 +49,7 @@ impl Progress {
     /// One step done (call before each step: the bar shows the one
     /// running).
     pub(crate) fn tick(&mut self) {
-        if self.bar.is_none() && self.terminal && self.started.elapsed() > AFTER {
+        if self.bar.is_none() && self.terminal && self.started.elapsed() >= self.after {
             let bar = ProgressBar::new(self.total);
             let style = ProgressStyle::with_template(&format!(
                 "{{bar:40}} {{pos}}/{{len}} {} {{elapsed}}",
@@ -50,6 +64,15 @@ impl Progress {
             bar.set_position(self.done);
         }
         self.done += 1;
+    }
+
+    /// Prints a result line on standard output, with the bar (if any)
+    /// off the screen meanwhile.
+    pub(crate) fn println(&self, line: &str) {
+        match &self.bar {
+            Some(bar) => bar.suspend(|| println!("{line}")),
+            None => println!("{line}"),
+        }
     }
 
     /// Removes the bar.
@@ -73,7 +96,7 @@ impl Spinner {
             let done = std::sync::Arc::clone(&done);
             std::thread::spawn(move || {
                 let started = Instant::now();
-                while started.elapsed() < AFTER {
+                while started.elapsed() < after() {
                     if done.load(std::sync::atomic::Ordering::Relaxed) {
                         return;
                     }

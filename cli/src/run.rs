@@ -12,6 +12,8 @@ use state::run::{Call, CallReport, Session};
 use state::statetest::decode_hex;
 use state::Runner;
 
+use crate::exit::{Error, Exit};
+
 /// What `iris run` takes.
 #[derive(clap::Args, Debug)]
 pub(crate) struct Args {
@@ -73,7 +75,7 @@ impl Args {
 }
 
 /// Runs a WASI program or a contract, by what the module is.
-pub(crate) fn run(args: &Args) -> Result<ExitCode, String> {
+pub(crate) fn run(args: &Args) -> Result<ExitCode, Error> {
     let file = args.file();
     let bytes = crate::invoke::read_module(file)?;
     let engine = engine::Engine::default();
@@ -88,19 +90,19 @@ pub(crate) fn run(args: &Args) -> Result<ExitCode, String> {
             (args.json, "--json"),
         ];
         if let Some((_, flag)) = contract_only.iter().find(|(given, _)| *given) {
-            return Err(format!(
+            return Err(Error::usage(format!(
                 "{flag} applies to contracts, and {} is a WASI program",
                 file.display()
-            ));
+            )));
         }
-        return crate::program::run(
+        return Ok(crate::program::run(
             file,
             &engine,
             &module,
             args.program_args(),
             &args.dirs,
             &args.env,
-        );
+        )?);
     }
     let not_wasi = || {
         format!(
@@ -114,7 +116,7 @@ pub(crate) fn run(args: &Args) -> Result<ExitCode, String> {
         (!args.env.is_empty(), "--env"),
     ];
     if let Some((_, what)) = wasi_only.iter().find(|(given, _)| *given) {
-        return Err(format!("{what}: {}", not_wasi()));
+        return Err(Error::usage(format!("{what}: {}", not_wasi())));
     }
     if let Some(first) = args.program_args().first() {
         let first = first.to_string_lossy();
@@ -126,10 +128,10 @@ pub(crate) fn run(args: &Args) -> Result<ExitCode, String> {
         } else {
             "call data goes in `--input HEX`, before the file".to_string()
         };
-        return Err(format!(
+        return Err(Error::usage(format!(
             "`{first}` after the file: {}, and takes no arguments; {hint}",
             not_wasi()
-        ));
+        )));
     }
     let options = Options {
         input: args.input.clone(),
@@ -139,7 +141,7 @@ pub(crate) fn run(args: &Args) -> Result<ExitCode, String> {
         metering: args.metering.clone(),
         json: args.json,
     };
-    run_contract(bytes, &options)
+    Ok(run_contract(bytes, &options)?)
 }
 
 /// What a contract run was asked.
@@ -193,7 +195,8 @@ fn print(label: &str, report: &CallReport, json: bool) {
     }
 }
 
-/// Runs the contract; exit status 0 on success, 1 otherwise.
+/// Runs the contract; the exit status is its status's (see
+/// [`Exit::of_status`]).
 fn run_contract(code: Vec<u8>, options: &Options) -> Result<ExitCode, String> {
     let input = decode_hex(&options.input)?;
     let config = options.metering.config();
@@ -202,7 +205,7 @@ fn run_contract(code: Vec<u8>, options: &Options) -> Result<ExitCode, String> {
         let (session, report) = Session::create(code, options.gas, Arc::clone(&executor));
         print("create", &report, options.json);
         if report.status != Status::Success {
-            return Ok(ExitCode::FAILURE);
+            return Ok(Exit::of_status(report.status).into());
         }
         session
     } else {
@@ -214,9 +217,5 @@ fn run_contract(code: Vec<u8>, options: &Options) -> Result<ExitCode, String> {
         value: U256::from(options.value),
     });
     print("call", &report, options.json);
-    Ok(if report.status == Status::Success {
-        ExitCode::SUCCESS
-    } else {
-        ExitCode::FAILURE
-    })
+    Ok(Exit::of_status(report.status).into())
 }

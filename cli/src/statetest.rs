@@ -5,10 +5,13 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::Arc;
 
-use ewasm_host::{hex, ExecConfig, Executor, Message, Outcome};
+use ewasm_host::{hex, ExecConfig, Executor, Message, Outcome, U256};
 use iris::ffi::client::LoadedVm;
-use state::statetest::{describe, parse_file, run as run_case, NETWORK};
+use state::diff::Field;
+use state::statetest::{describe, parse_file, run as run_case, Case, CaseOutcome, Cases, NETWORK};
 use state::{Runner, WorldHost};
+
+use crate::exit::{Error, Exit};
 
 /// Every `.json` file under `paths` (or each path itself, if not a
 /// directory), directories in sorted order, each file once: a file or
@@ -87,54 +90,75 @@ fn runner(vm: Option<&Path>, metering: bool) -> Result<Arc<dyn Runner>, String> 
     }
 }
 
-/// Runs every case; status 1 if any failed or a file was malformed.
-pub(crate) fn run(paths: &[PathBuf], diff: bool, metering: bool, vm: Option<&Path>) -> ExitCode {
-    let executor = match runner(vm, metering) {
-        Ok(runner) => runner,
-        Err(e) => {
-            eprintln!("iris: {e}");
-            return ExitCode::from(2);
-        }
-    };
+/// A file's cases, or why it could not be read.
+type Parsed = (PathBuf, Result<Cases, String>);
+
+/// Runs every case of every file under `paths`: one line per case (and
+/// per malformed file), then `N passed, N failed`.
+///
+/// # Errors
+///
+/// The VM cannot be loaded ([`Exit::Input`]); no file or no case was
+/// found ([`Exit::TestsFailed`]).
+pub(crate) fn run(
+    paths: &[PathBuf],
+    diff: bool,
+    metering: bool,
+    vm: Option<&Path>,
+) -> Result<ExitCode, Error> {
+    let executor = runner(vm, metering)?;
     let all = files(paths);
-    let (mut passed, mut failed, mut skipped) = (0usize, 0usize, 0usize);
-    let mut progress = crate::progress::Progress::new(all.len() as u64, "files");
-    for file in &all {
-        progress.tick();
-        let cases = match parse_file(file) {
+    if all.is_empty() {
+        let names: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
+        return Err(no_test(format!(
+            "no state-test file (*.json) in {}",
+            names.join(", ")
+        )));
+    }
+    // Parsed first, so that the bar counts cases, as the lines do.
+    let parsed: Vec<Parsed> = all
+        .into_iter()
+        .map(|file| {
+            let cases = parse_file(&file).map_err(|e| e.to_string());
+            (file, cases)
+        })
+        .collect();
+    let total: usize = parsed
+        .iter()
+        .map(|(_, cases)| cases.as_ref().map_or(1, |c| c.cases.len()))
+        .sum();
+    let skipped: usize = parsed
+        .iter()
+        .filter_map(|(_, cases)| cases.as_ref().ok())
+        .map(|c| c.skipped)
+        .sum();
+    if total == 0 {
+        return Err(no_test(format!(
+            "no {NETWORK} case in {} files ({skipped} post entries of other networks)",
+            parsed.len()
+        )));
+    }
+    let (mut passed, mut failed) = (0usize, 0usize);
+    let mut progress = crate::progress::Progress::new(total as u64, "cases");
+    for (file, cases) in &parsed {
+        let cases = match cases {
             Ok(cases) => cases,
             Err(e) => {
-                println!("{}: FAIL malformed: {e}", file.display());
+                progress.tick();
+                progress.println(&format!("{}: FAIL malformed\n    {e}", file.display()));
                 failed += 1;
                 continue;
             }
         };
-        skipped += cases.skipped;
         for case in &cases.cases {
+            progress.tick();
             let outcome = run_case(case, &executor);
-            let (d, g, v) = case.indexes;
-            let label = format!("{} [{NETWORK} d{d} g{g} v{v}]", case.name);
-            let gas = match &outcome.result {
-                Ok(gas) => format!("gas used {gas}"),
-                Err(e) => format!("invalid transaction: {e}"),
-            };
+            let lines = report(case, &outcome, diff);
+            progress.println(&lines.join("\n"));
             if outcome.passed {
                 passed += 1;
-                println!("{label}: ok ({gas})");
             } else {
                 failed += 1;
-                println!(
-                    "{label}: FAIL ({gas}); root 0x{} expected 0x{}, logs 0x{} expected 0x{}",
-                    hex(&outcome.root),
-                    hex(&case.root),
-                    hex(&outcome.logs),
-                    hex(&case.logs)
-                );
-                if diff {
-                    for line in describe(&outcome.post) {
-                        println!("    {line}");
-                    }
-                }
             }
         }
     }
@@ -143,11 +167,94 @@ pub(crate) fn run(paths: &[PathBuf], diff: bool, metering: bool, vm: Option<&Pat
         println!("{skipped} post entries of other networks skipped");
     }
     println!("{passed} passed, {failed} failed");
-    if failed == 0 {
-        ExitCode::SUCCESS
+    Ok(if failed == 0 {
+        Exit::Success.into()
     } else {
-        ExitCode::FAILURE
+        Exit::TestsFailed.into()
+    })
+}
+
+fn no_test(message: String) -> Error {
+    Error {
+        exit: Exit::TestsFailed,
+        message,
     }
+}
+
+/// The lines of one case: `name [Byzantium dD gG vV]: ok (gas used N)`,
+/// or `FAIL` followed by the hashes that differ (each on its own line,
+/// under 100 columns) and, with `diff`, what differs.
+fn report(case: &Case, outcome: &CaseOutcome, diff: bool) -> Vec<String> {
+    let (d, g, v) = case.indexes;
+    let label = format!("{} [{NETWORK} d{d} g{g} v{v}]", case.name);
+    let gas = match &outcome.result {
+        Ok(gas) => format!("gas used {gas}"),
+        Err(e) => format!("invalid transaction: {e}"),
+    };
+    if outcome.passed {
+        return vec![format!("{label}: ok ({gas})")];
+    }
+    let mut lines = vec![format!("{label}: FAIL ({gas})")];
+    for (what, got, want) in [
+        ("state root", &outcome.root, &case.root),
+        ("logs hash", &outcome.logs, &case.logs),
+    ] {
+        if got != want {
+            lines.push(format!("    {what:<10}  0x{}", hex(got)));
+            lines.push(format!("    {:<10}  0x{}", "expected", hex(want)));
+        }
+    }
+    if diff {
+        lines.extend(diff_lines(case, outcome));
+    }
+    lines
+}
+
+/// `--diff`: the differences from the vector's post-state, or why there is
+/// none to compare with and the post-state the run gave.
+fn diff_lines(case: &Case, outcome: &CaseOutcome) -> Vec<String> {
+    let Some(expected) = &case.post else {
+        let mut lines = vec![
+            "    cannot diff: the vector records only the post-state's root hash (no".to_string(),
+            "    `postState`), not its accounts; the post-state of this run:".to_string(),
+        ];
+        lines.extend(
+            describe(&outcome.post)
+                .into_iter()
+                .map(|l| format!("      {l}")),
+        );
+        return lines;
+    };
+    let differences = state::diff::diff(expected, &outcome.post);
+    if differences.is_empty() {
+        return vec!["    the accounts match the vector's postState (the logs differ)".into()];
+    }
+    let mut lines = Vec::new();
+    let mut last = None;
+    for d in differences {
+        if last != Some(d.address) {
+            lines.push(format!("    {}:", d.address));
+            last = Some(d.address);
+        }
+        let what = match &d.field {
+            Field::Presence => "account".to_string(),
+            Field::Balance => "balance".to_string(),
+            Field::Nonce => "nonce".to_string(),
+            Field::CodeHash => "code hash".to_string(),
+            Field::Storage(key) => {
+                format!("storage {:#x}", U256::from_big_endian(&key.0))
+            }
+        };
+        let one = format!("      {what}: expected {}, actual {}", d.expected, d.actual);
+        if one.len() <= 100 {
+            lines.push(one);
+        } else {
+            lines.push(format!("      {what}:"));
+            lines.push(format!("        expected {}", d.expected));
+            lines.push(format!("        actual   {}", d.actual));
+        }
+    }
+    lines
 }
 
 #[cfg(all(test, unix))]

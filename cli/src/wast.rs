@@ -1,19 +1,62 @@
-//! `iris wast`: spec scripts.
+//! `iris wast`: spec scripts, given one by one or as directories.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use engine::wast::{run_file, RunConfig};
 
+use crate::exit::{Error, Exit};
+
+/// The scripts `paths` names: each file as given, and the `.wast` files of
+/// each directory in name order (not its subdirectories).
+///
+/// # Errors
+///
+/// A directory cannot be read, or holds no `.wast` file (no test found).
+fn scripts(paths: &[PathBuf]) -> Result<Vec<PathBuf>, Error> {
+    let mut out = Vec::new();
+    for path in paths {
+        if !path.is_dir() {
+            // A missing file is reported by the run, as a failure.
+            out.push(path.clone());
+            continue;
+        }
+        let mut found: Vec<PathBuf> = std::fs::read_dir(path)
+            .map_err(|e| format!("{}: {e}", path.display()))?
+            .filter_map(Result::ok)
+            .map(|e| e.path())
+            .filter(|p| p.is_file() && p.extension().is_some_and(|e| e == "wast"))
+            .collect();
+        if found.is_empty() {
+            return Err(no_test(path));
+        }
+        found.sort();
+        out.extend(found);
+    }
+    Ok(out)
+}
+
+fn no_test(dir: &Path) -> Error {
+    Error {
+        exit: Exit::TestsFailed,
+        message: format!("{}: no .wast file in this directory", dir.display()),
+    }
+}
+
 /// Runs every script and prints the report; status 1 on any failure.
-pub(crate) fn run(files: &[PathBuf], fuel: Option<u64>, verbose: bool) -> ExitCode {
+///
+/// # Errors
+///
+/// A directory cannot be read or holds no script.
+pub(crate) fn run(paths: &[PathBuf], fuel: Option<u64>, verbose: bool) -> Result<ExitCode, Error> {
+    let files = scripts(paths)?;
     let mut config = RunConfig::default();
     if let Some(fuel) = fuel {
         config.config.consume_fuel(true);
         config.fuel = Some(fuel);
     }
     let (mut passed, mut failed) = (0, 0);
-    for file in files {
+    for file in &files {
         let report = run_file(file, &config);
         println!(
             "{}: {} passed, {} failed",
@@ -33,9 +76,9 @@ pub(crate) fn run(files: &[PathBuf], fuel: Option<u64>, verbose: bool) -> ExitCo
         failed += report.failed;
     }
     println!("{passed} passed, {failed} failed");
-    if failed == 0 {
-        ExitCode::SUCCESS
+    Ok(if failed == 0 {
+        Exit::Success.into()
     } else {
-        ExitCode::FAILURE
-    }
+        Exit::TestsFailed.into()
+    })
 }

@@ -71,9 +71,10 @@ fn the_exit_status_is_the_programs() {
 }
 
 #[test]
-fn a_trap_prints_a_message_and_exits_134() {
+fn a_trap_prints_a_message_and_exits_with_the_trap_status() {
     let out = iris(&["trap.wasm"], b"");
-    assert_eq!(out.status.code(), Some(134));
+    // The exit table's trap status (cli/src/exit.rs).
+    assert_eq!(out.status.code(), Some(4));
     assert_eq!(text(&out.stdout), "before trap\n");
     let stderr = text(&out.stderr);
     assert!(
@@ -118,9 +119,9 @@ fn pre_opened_directories_are_reached_by_their_guest_names() {
 }
 
 #[test]
-fn a_missing_directory_or_contract_flags_are_usage_errors() {
+fn a_missing_directory_is_an_input_error_and_contract_flags_a_usage_error() {
     let out = iris(&["--dir", "/surely/not/here", "exit.wasm", "0"], b"");
-    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(out.status.code(), Some(5));
     assert!(text(&out.stderr).contains("/surely/not/here"));
     let out = iris(&["--input", "00", "exit.wasm", "0"], b"");
     assert_eq!(out.status.code(), Some(2));

@@ -7,7 +7,7 @@
 //! undo journal so that a failed or reverted frame undoes exactly its own
 //! changes. [`transaction`] applies a Byzantium transaction;
 //! [`statetest`] runs GeneralStateTests JSON files and checks the post-state
-//! root and the logs hash.
+//! root and the logs hash; [`diff`] lists what differs between two worlds.
 //!
 //! ```
 //! use state::{Account, World};
@@ -16,6 +16,7 @@
 //! assert_eq!(world.state_root(), world.clone().state_root());
 //! ```
 
+pub mod diff;
 pub mod host;
 pub mod profile;
 pub mod rlp;

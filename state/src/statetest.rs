@@ -5,7 +5,7 @@ use std::fmt;
 use std::path::Path;
 use std::sync::Arc;
 
-use ewasm_host::{hex, Address, Bytes32, TxContext, U256};
+use ewasm_host::{Address, Bytes32, TxContext, U256};
 use serde_json::Value;
 
 use crate::host::{Env, Runner};
@@ -48,6 +48,9 @@ pub struct Case {
     pub root: [u8; 32],
     /// The expected logs hash.
     pub logs: [u8; 32],
+    /// The expected post-state, when the vector records it (`postState`):
+    /// most record only its root hash.
+    pub post: Option<Arc<World>>,
 }
 
 /// What running a case gave.
@@ -159,6 +162,7 @@ pub fn sender_of(secret: &[u8; 32]) -> Result<Address, FormatError> {
     Ok(Address(out))
 }
 
+/// A world from the vectors' account map (`pre`, `postState`).
 fn pre_state(pre: &Value) -> Result<World, FormatError> {
     let Some(accounts) = pre.as_object() else {
         return bad("pre: not an object");
@@ -262,6 +266,14 @@ pub fn parse(text: &str) -> Result<Cases, FormatError> {
                         .ok_or_else(|| FormatError(format!("indexes.{key}: not a number")))
                 };
                 let (d, g, v) = (at("data")?, at("gas")?, at("value")?);
+                let post = match entry.get("postState") {
+                    Some(state) => {
+                        Some(Arc::new(pre_state(state).map_err(|e| {
+                            FormatError(format!("{name}: postState: {}", e.0))
+                        })?))
+                    }
+                    None => None,
+                };
                 out.cases.push(Case {
                     name: name.clone(),
                     indexes: (d, g, v),
@@ -287,6 +299,7 @@ pub fn parse(text: &str) -> Result<Cases, FormatError> {
                     env: Arc::clone(&env),
                     root: fixed::<32>(field(entry, "hash", "post entry")?, "hash")?,
                     logs: fixed::<32>(field(entry, "logs", "post entry")?, "logs")?,
+                    post,
                 });
             }
         }
@@ -324,23 +337,29 @@ pub fn run(case: &Case, runner: &Arc<dyn Runner>) -> CaseOutcome {
     }
 }
 
-/// A one-line account dump, for `--diff`.
+/// The accounts of `world`, for `--diff` when there is nothing to diff
+/// against: a line per account (address, nonce, balance, code size), then
+/// an indented line per storage slot (`0xKEY = 0xVALUE`, without leading
+/// zeros): each line under 90 columns, for indenting under a case.
 pub fn describe(world: &World) -> Vec<String> {
-    world
-        .accounts()
-        .map(|(address, account)| {
-            let storage: Vec<String> = account
-                .storage
-                .iter()
-                .map(|(k, v)| format!("{}={}", hex(&k.0), hex(&v.0)))
-                .collect();
-            format!(
-                "{address}: nonce {} balance {} code {} bytes storage [{}]",
-                account.nonce,
-                account.balance,
-                account.code.len(),
-                storage.join(", ")
-            )
-        })
-        .collect()
+    let number = |bytes: &[u8; 32]| format!("{:#x}", U256::from_big_endian(bytes));
+    let mut lines = Vec::new();
+    for (address, account) in world.accounts() {
+        lines.push(format!(
+            "{address}: nonce {}, balance {:#x}, {} bytes of code",
+            account.nonce,
+            account.balance,
+            account.code.len()
+        ));
+        for (key, value) in &account.storage {
+            let slot = format!("  {} = {}", number(&key.0), number(&value.0));
+            if slot.len() <= 88 {
+                lines.push(slot);
+            } else {
+                lines.push(format!("  {} =", number(&key.0)));
+                lines.push(format!("    {}", number(&value.0)));
+            }
+        }
+    }
+    lines
 }
