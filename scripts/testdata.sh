@@ -111,7 +111,9 @@ done <"$manifest"
 echo "testdata.sh: fetching $files files from $mirror"
 if ! curl --fail --silent --show-error --location --create-dirs --retry 3 \
     --fail-early --config "$config"; then
-    echo "testdata.sh: download failed; nothing installed (is $mirror reachable?)" >&2
+    echo "testdata.sh: download failed; nothing installed. Is $mirror reachable? Without" >&2
+    echo "  network, point IRIS_TESTDATA_MIRROR at a copy of its layout (file:// works), or" >&2
+    echo "  IRIS_SPEC_DIR and IRIS_EWASM_TESTS at the data, and run scripts/testdata.sh again." >&2
     exit 1
 fi
 if ! bad="$(cd "$scratch" && sha256sum --check --quiet .sums 2>&1)"; then
