@@ -23,7 +23,8 @@ pub const FETCH_COMMAND: &str = "scripts/testdata.sh";
 /// The checkout: the workspace's root folder.
 pub fn workspace_root() -> PathBuf {
     // This crate sits one level below the root.
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    root.canonicalize().unwrap_or(root)
 }
 
 /// One data set: its variable and its folder below `../shared` and
@@ -114,8 +115,12 @@ pub fn ewasm_dir() -> Result<PathBuf, String> {
 /// # Panics
 ///
 /// When [`spec_dir`] fails.
+#[track_caller]
 pub fn spec_dir_or_panic() -> PathBuf {
-    spec_dir().unwrap_or_else(|e| panic!("{e}"))
+    match spec_dir() {
+        Ok(dir) => dir,
+        Err(e) => panic!("{e}"),
+    }
 }
 
 /// [`ewasm_dir`], or a panic whose message says what to run (for tests).
@@ -123,8 +128,12 @@ pub fn spec_dir_or_panic() -> PathBuf {
 /// # Panics
 ///
 /// When [`ewasm_dir`] fails.
+#[track_caller]
 pub fn ewasm_dir_or_panic() -> PathBuf {
-    ewasm_dir().unwrap_or_else(|e| panic!("{e}"))
+    match ewasm_dir() {
+        Ok(dir) => dir,
+        Err(e) => panic!("{e}"),
+    }
 }
 
 /// Every `.json` file below `dir`, sorted.
