@@ -130,6 +130,9 @@ pub(crate) fn run(paths: &[PathBuf], diff: bool, metering: bool, vm: Option<&Pat
                     hex(&outcome.logs),
                     hex(&case.logs)
                 );
+                if let Some(reason) = &outcome.reason {
+                    println!("    reason: {reason}");
+                }
                 if diff {
                     for line in describe(&outcome.post) {
                         println!("    {line}");

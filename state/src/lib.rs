@@ -16,6 +16,7 @@
 //! assert_eq!(world.state_root(), world.clone().state_root());
 //! ```
 
+pub mod accounts;
 pub mod host;
 pub mod profile;
 pub mod rlp;
