@@ -1,5 +1,6 @@
 //! `iris`: the Iris command line.
 
+mod context;
 mod gas;
 mod invoke;
 mod meter;
@@ -7,6 +8,7 @@ mod metering;
 mod profile;
 mod program;
 mod progress;
+mod report;
 mod run;
 mod statetest;
 mod wast;

@@ -1,15 +1,13 @@
-//! `iris run`: a WASI program, or one contract call in a fresh in-memory
-//! state.
+//! `iris run`: a WASI program, or one contract call (or create) in an
+//! in-memory state, fresh or read from (and written back to) a state file.
 
 use std::ffi::OsString;
 use std::path::Path;
 use std::process::ExitCode;
 use std::sync::Arc;
 
-use ewasm_host::{hex, Executor, Status, U256};
-use serde_json::json;
-use state::run::{Call, CallReport, Session};
-use state::statetest::decode_hex;
+use ewasm_host::{Executor, Status};
+use state::run::Call;
 use state::Runner;
 
 /// What `iris run` takes.
@@ -23,10 +21,11 @@ pub(crate) struct Args {
     /// process's value). Repeatable; nothing else is passed.
     #[arg(long = "env", value_name = "KEY[=VALUE]")]
     env: Vec<String>,
-    /// Contract: call data, hex.
-    #[arg(long, default_value = "")]
+    /// Contract: call data: hex, `@FILE` (hex in a file) or `-` (hex on
+    /// standard input) [default: none].
+    #[arg(long, value_name = "HEX|@FILE|-", default_value = "")]
     input: String,
-    /// Contract: gas for the call.
+    /// Contract: gas for the call, decimal or 0x hex.
     #[arg(
         long,
         default_value_t = 10_000_000,
@@ -34,13 +33,14 @@ pub(crate) struct Args {
         allow_negative_numbers = true
     )]
     gas: i64,
-    /// Contract: value sent, decimal.
-    #[arg(long, default_value_t = 0)]
-    value: u128,
-    /// Contract: run the file as init code first, then call what it
-    /// returns.
+    /// Contract: run FILE as init code from the caller and deploy what it
+    /// returns (nothing is called): prints the new contract's address
+    /// (from the caller's nonce) and its code size. With `--state`, later
+    /// runs call it with `--address`.
     #[arg(long)]
     create: bool,
+    #[command(flatten)]
+    context: crate::context::Context,
     #[command(flatten)]
     metering: crate::metering::Metering,
     /// Contract: print JSON.
@@ -49,21 +49,16 @@ pub(crate) struct Args {
     /// The module (`.wasm` or `.wat`), then the WASI program's arguments.
     /// Everything after the module goes to the program untouched (`--help`
     /// and `--` too), as with `wasmtime run`: iris's own flags come before
-    /// it.
-    #[arg(
-        value_names = ["FILE", "ARGS"],
-        required = true,
-        trailing_var_arg = true,
-        num_args = 1..
-    )]
+    /// it. A contract call may leave FILE out with `--state`: the code the
+    /// state holds at `--address` runs.
+    #[arg(value_names = ["FILE", "ARGS"], trailing_var_arg = true, num_args = 0..)]
     command: Vec<OsString>,
 }
 
 impl Args {
-    /// The module's path.
-    fn file(&self) -> &Path {
-        // clap fills `command` with at least one value (`required`).
-        self.command.first().map_or(Path::new(""), Path::new)
+    /// The module's path, if given.
+    fn file(&self) -> Option<&Path> {
+        self.command.first().map(Path::new)
     }
 
     /// What follows the module: the program's arguments.
@@ -74,7 +69,12 @@ impl Args {
 
 /// Runs a WASI program or a contract, by what the module is.
 pub(crate) fn run(args: &Args) -> Result<ExitCode, String> {
-    let file = args.file();
+    let Some(file) = args.file() else {
+        if args.create {
+            return Err("--create needs FILE, the init code".to_string());
+        }
+        return run_contract(None, args);
+    };
     let bytes = crate::invoke::read_module(file)?;
     let engine = engine::Engine::default();
     let module =
@@ -83,7 +83,7 @@ pub(crate) fn run(args: &Args) -> Result<ExitCode, String> {
         let contract_only = [
             (!args.input.is_empty(), "--input"),
             (args.create, "--create"),
-            (args.value != 0, "--value"),
+            (args.context.first_given().is_some(), args.context.first_given().unwrap_or("")),
             (args.metering.given(), "--metering/--gas-model"),
             (args.json, "--json"),
         ];
@@ -131,89 +131,53 @@ pub(crate) fn run(args: &Args) -> Result<ExitCode, String> {
             not_wasi()
         ));
     }
-    let options = Options {
-        input: args.input.clone(),
-        gas: args.gas,
-        value: args.value,
-        create: args.create,
-        metering: args.metering.clone(),
-        json: args.json,
-    };
-    run_contract(bytes, &options)
+    run_contract(Some(bytes), args)
 }
 
-/// What a contract run was asked.
-struct Options {
-    input: String,
-    gas: i64,
-    value: u128,
-    create: bool,
-    metering: crate::metering::Metering,
-    json: bool,
-}
-
-fn print(label: &str, report: &CallReport, json: bool) {
-    if json {
-        let logs: Vec<_> = report
-            .logs
-            .iter()
-            .map(|log| {
-                json!({
-                    "address": log.address.to_string(),
-                    "topics": log.topics.iter().map(|t| format!("0x{}", hex(&t.0))).collect::<Vec<_>>(),
-                    "data": format!("0x{}", hex(&log.data)),
-                })
-            })
-            .collect();
-        let value = json!({
-            "step": label,
-            "status": format!("{:?}", report.status),
-            "gas_used": report.gas_used,
-            "output": format!("0x{}", hex(&report.output)),
-            "logs": logs,
-        });
-        println!("{value}");
-        return;
-    }
-    println!("{label}: status {:?}", report.status);
-    println!("{label}: gas used {}", report.gas_used);
-    println!("{label}: output 0x{}", hex(&report.output));
-    for (i, log) in report.logs.iter().enumerate() {
-        let topics: Vec<String> = log
-            .topics
-            .iter()
-            .map(|t| format!("0x{}", hex(&t.0)))
-            .collect();
-        println!(
-            "{label}: log {i}: address {} topics [{}] data 0x{}",
-            log.address,
-            topics.join(", "),
-            hex(&log.data)
-        );
-    }
-}
-
-/// Runs the contract; exit status 0 on success, 1 otherwise.
-fn run_contract(code: Vec<u8>, options: &Options) -> Result<ExitCode, String> {
-    let input = decode_hex(&options.input)?;
-    let config = options.metering.config();
+/// Runs the contract (`code`, or the state's code at `--address`) or,
+/// with `--create`, deploys it; writes the state file back. Exit status 0
+/// on success, 1 otherwise.
+fn run_contract(code: Option<Vec<u8>>, args: &Args) -> Result<ExitCode, String> {
+    let input = crate::gas::input(&args.input)?;
+    let context = &args.context;
+    let config = args.metering.config();
     let executor: Arc<dyn Runner> = Arc::new(Executor::new(config).map_err(|e| e.to_string())?);
-    let mut session = if options.create {
-        let (session, report) = Session::create(code, options.gas, Arc::clone(&executor));
-        print("create", &report, options.json);
-        if report.status != Status::Success {
-            return Ok(ExitCode::FAILURE);
-        }
-        session
-    } else {
-        Session::new(code, executor)
-    };
-    let report = session.call(&Call {
+    let call = Call {
         input,
-        gas: options.gas,
-        value: U256::from(options.value),
-    });
-    print("call", &report, options.json);
+        gas: args.gas,
+        value: context.value(),
+    };
+    let (session, report, address) = if args.create {
+        if context.has_address() {
+            return Err(
+                "--address does not apply to --create: the new address follows from the caller and its nonce"
+                    .to_string(),
+            );
+        }
+        if !call.input.is_empty() {
+            return Err("--input does not apply to --create: Ewasm init code gets no call data".to_string());
+        }
+        let mut session = context.create_session(executor)?;
+        let init = Call {
+            input: code.unwrap_or_default(),
+            ..call
+        };
+        let report = session.deploy(context.caller(), &init);
+        let created = report.created;
+        (session, report, created)
+    } else {
+        let mut session = context.session(code, executor)?;
+        let report = session.call_from(context.caller(), &call);
+        let address = Some(session.address);
+        (session, report, address)
+    };
+    let code_size = address
+        .filter(|_| args.create)
+        .and_then(|a| session.world().get(&a).map(|account| account.code.len()));
+    let step = if args.create { "create" } else { "call" };
+    crate::report::print(step, &report, address, code_size, args.json);
+
+    context.save(session)?;
     Ok(if report.status == Status::Success {
         ExitCode::SUCCESS
     } else {

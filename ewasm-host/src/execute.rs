@@ -454,7 +454,10 @@ impl Executor {
                         ..kept(Status::Revert)
                     },
                     (Status::Success, _) => kept(Status::Success),
-                    (status, _) => Outcome::failed_for(status, FailureReason::of_trap(&trap)),
+                    (status, _) => {
+                        let reason = FailureReason::of_trap(&trap, &store.data().code);
+                        Outcome::failed_for(status, reason)
+                    }
                 },
                 // A frame whose memory or table does not fit what the
                 // frames below it left of the execution's caps.

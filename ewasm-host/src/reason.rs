@@ -136,10 +136,11 @@ impl FailureReason {
         }
     }
 
-    /// The reason of a trap that came out of `main` (or instantiation).
-    pub(crate) fn of_trap(trap: &engine::Trap) -> Self {
+    /// The reason of a trap that came out of `main` (or instantiation) of
+    /// `code`.
+    pub(crate) fn of_trap(trap: &engine::Trap, code: &[u8]) -> Self {
         let origin = trap.origin();
-        let caller = origin.map(func_ref);
+        let caller = origin.map(|origin| func_ref(origin, code));
         let host = origin.and_then(|o| o.host.as_ref()).map(|(_, name)| name.clone());
         if let Some(bounds) = trap.downcast_ref::<OutOfBounds>() {
             return FailureReason::Eei {
@@ -169,11 +170,39 @@ impl FailureReason {
     }
 }
 
-fn func_ref(origin: &TrapOrigin) -> FuncRef {
+/// The function of a trap's origin, named from the `name` section of
+/// `code` (which the engine reads only when profiling), else as the engine
+/// named it (its export name).
+fn func_ref(origin: &TrapOrigin, code: &[u8]) -> FuncRef {
     FuncRef {
         index: origin.func,
-        name: origin.name.clone(),
+        name: function_name(code, origin.func).or_else(|| origin.name.clone()),
     }
+}
+
+/// The name of function `index` in the `name` section of `code`, if it has
+/// one. Read only when a run fails, so that runs that succeed never pay
+/// for it.
+fn function_name(code: &[u8], index: u32) -> Option<String> {
+    use wasmparser::{KnownCustom, Name, Parser, Payload};
+    for payload in Parser::new(0).parse_all(code) {
+        let Ok(Payload::CustomSection(reader)) = payload else {
+            continue;
+        };
+        let KnownCustom::Name(names) = reader.as_known() else {
+            continue;
+        };
+        for subsection in names.into_iter().flatten() {
+            if let Name::Function(map) = subsection {
+                for naming in map.into_iter().flatten() {
+                    if naming.index == index {
+                        return Some(naming.name.to_string());
+                    }
+                }
+            }
+        }
+    }
+    None
 }
 
 impl fmt::Display for GasSite {
