@@ -26,30 +26,30 @@ pub(crate) struct Context {
     #[arg(long, value_name = "ADDRESS", value_parser = crate::gas::parse_address)]
     origin: Option<Address>,
     /// Contract: value sent, in wei, decimal or 0x hex [default: 0].
-    #[arg(long, value_name = "WEI", value_parser = crate::gas::parse_u256, allow_negative_numbers = true)]
+    #[arg(long, value_name = "WEI", value_parser = crate::gas::parse_u256, allow_hyphen_values = true)]
     value: Option<U256>,
     /// Contract: the gas price, in wei [default: 1].
-    #[arg(long, value_name = "WEI", value_parser = crate::gas::parse_u256, allow_negative_numbers = true)]
+    #[arg(long, value_name = "WEI", value_parser = crate::gas::parse_u256, allow_hyphen_values = true)]
     gas_price: Option<U256>,
     /// Contract: the block's beneficiary [default:
     /// 0xc0c0c0c0c0c0c0c0c0c0c0c0c0c0c0c0c0c0c0c0].
     #[arg(long, value_name = "ADDRESS", value_parser = crate::gas::parse_address)]
     coinbase: Option<Address>,
     /// Contract: the block number [default: 1].
-    #[arg(long, value_name = "N", value_parser = crate::gas::parse_i64, allow_negative_numbers = true)]
+    #[arg(long, value_name = "N", value_parser = crate::gas::parse_i64, allow_hyphen_values = true)]
     number: Option<i64>,
     /// Contract: the block's timestamp, in seconds [default: 1000].
-    #[arg(long, value_name = "SECONDS", value_parser = crate::gas::parse_i64, allow_negative_numbers = true)]
+    #[arg(long, value_name = "SECONDS", value_parser = crate::gas::parse_i64, allow_hyphen_values = true)]
     timestamp: Option<i64>,
     /// Contract: the block's gas limit [default: 100000000].
-    #[arg(long, value_name = "GAS", value_parser = crate::gas::parse_i64, allow_negative_numbers = true)]
+    #[arg(long, value_name = "GAS", value_parser = crate::gas::parse_i64, allow_hyphen_values = true)]
     gas_limit: Option<i64>,
     /// Contract: the block's difficulty, PREVRANDAO since the merge
     /// [default: 0x20000].
-    #[arg(long, alias = "prevrandao", value_name = "N", value_parser = crate::gas::parse_u256, allow_negative_numbers = true)]
+    #[arg(long, visible_alias = "prevrandao", value_name = "N", value_parser = crate::gas::parse_u256, allow_hyphen_values = true)]
     difficulty: Option<U256>,
     /// Contract: the chain id [default: 1].
-    #[arg(long, value_name = "N", value_parser = crate::gas::parse_u256, allow_negative_numbers = true)]
+    #[arg(long, value_name = "N", value_parser = crate::gas::parse_u256, allow_hyphen_values = true)]
     chain_id: Option<U256>,
     /// Contract: read the accounts from FILE before the call (an absent
     /// file is an empty state) and write them back after it, so that calls

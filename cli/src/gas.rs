@@ -7,6 +7,9 @@ use ewasm_host::{Address, U256};
 
 /// Parses a whole number, decimal or `0x` hex, refusing negatives.
 fn number(text: &str) -> Result<U256, String> {
+    if text.starts_with("--") {
+        return Err(format!("`{text}` is a flag, not a number"));
+    }
     if text.starts_with('-') {
         return Err(format!("`{text}` is negative; give 0 or more"));
     }
@@ -102,7 +105,7 @@ pub(crate) fn decode_hex(text: &str) -> Result<Vec<u8>, String> {
             let shown: String = if text.len() > 80 {
                 String::new()
             } else {
-                format!("`{text}`: ")
+                format!("`{}`: ", text.escape_debug())
             };
             return Err(format!(
                 "{shown}character {} (`{}`) is not a hex digit",
@@ -118,7 +121,10 @@ pub(crate) fn decode_hex(text: &str) -> Result<Vec<u8>, String> {
             digits.len()
         ));
     }
-    Ok(digits.chunks(2).map(|pair| pair[0] << 4 | pair[1]).collect())
+    Ok(digits
+        .chunks(2)
+        .map(|pair| pair[0] << 4 | pair[1])
+        .collect())
 }
 
 /// The call data of `--input`: hex, `@FILE` (hex in a file) or `-` (hex on
@@ -148,7 +154,16 @@ mod tests {
         assert_eq!(parse("10000000"), Ok(10_000_000));
         assert_eq!(parse("0x10"), Ok(16));
         assert_eq!(parse(&i64::MAX.to_string()), Ok(i64::MAX));
-        for bad in ["-1", "-0x1", "1.5", "", "9223372036854775808", "ten", "0x", "0xg"] {
+        for bad in [
+            "-1",
+            "-0x1",
+            "1.5",
+            "",
+            "9223372036854775808",
+            "ten",
+            "0x",
+            "0xg",
+        ] {
             assert!(parse(bad).is_err(), "{bad}");
         }
     }

@@ -57,9 +57,11 @@ enum Command {
     /// or exports `_start`) runs as with `wasmtime run`: its `_start` is
     /// called with this process's standard streams, and its exit status is
     /// the program's (134 after a trap). Anything else is an Ewasm
-    /// contract, run in a fresh in-memory state: put at an account (or
-    /// deployed with `--create`) and called; status, gas used, output and
-    /// logs are printed.
+    /// contract, run in an in-memory state (fresh, or read from and
+    /// written back to `--state FILE`): put at an account and called
+    /// (status, gas used, output, logs and a failure's reason are
+    /// printed), or deployed with `--create` (its address and code size
+    /// are printed).
     Run(run::Args),
     /// Profile a contract call (or one state-test case): gas per function
     /// (self and total), per EEI function, and the costliest metering

@@ -19,7 +19,12 @@ pub(crate) struct Args {
     contract: Option<PathBuf>,
     /// Call data: hex, `@FILE` (hex in a file) or `-` (hex on standard
     /// input) [default: none].
-    #[arg(long, value_name = "HEX|@FILE|-", default_value = "")]
+    #[arg(
+        long,
+        value_name = "HEX|@FILE|-",
+        default_value = "",
+        hide_default_value = true
+    )]
     input: String,
     #[command(flatten)]
     context: crate::context::Context,
@@ -28,7 +33,7 @@ pub(crate) struct Args {
         long,
         default_value_t = 10_000_000,
         value_parser = crate::gas::parse,
-        allow_negative_numbers = true
+        allow_hyphen_values = true
     )]
     gas: i64,
     /// Profile one case of this state-test file instead.

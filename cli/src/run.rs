@@ -23,14 +23,19 @@ pub(crate) struct Args {
     env: Vec<String>,
     /// Contract: call data: hex, `@FILE` (hex in a file) or `-` (hex on
     /// standard input) [default: none].
-    #[arg(long, value_name = "HEX|@FILE|-", default_value = "")]
+    #[arg(
+        long,
+        value_name = "HEX|@FILE|-",
+        default_value = "",
+        hide_default_value = true
+    )]
     input: String,
     /// Contract: gas for the call, decimal or 0x hex.
     #[arg(
         long,
         default_value_t = 10_000_000,
         value_parser = crate::gas::parse,
-        allow_negative_numbers = true
+        allow_hyphen_values = true
     )]
     gas: i64,
     /// Contract: run FILE as init code from the caller and deploy what it
@@ -43,7 +48,8 @@ pub(crate) struct Args {
     context: crate::context::Context,
     #[command(flatten)]
     metering: crate::metering::Metering,
-    /// Contract: print JSON.
+    /// Contract: print one JSON object (its schema:
+    /// docs/schema/run-output.json; a failure's reason is its `error`).
     #[arg(long)]
     json: bool,
     /// The module (`.wasm` or `.wat`), then the WASI program's arguments.
@@ -83,7 +89,10 @@ pub(crate) fn run(args: &Args) -> Result<ExitCode, String> {
         let contract_only = [
             (!args.input.is_empty(), "--input"),
             (args.create, "--create"),
-            (args.context.first_given().is_some(), args.context.first_given().unwrap_or("")),
+            (
+                args.context.first_given().is_some(),
+                args.context.first_given().unwrap_or(""),
+            ),
             (args.metering.given(), "--metering/--gas-model"),
             (args.json, "--json"),
         ];
@@ -155,7 +164,9 @@ fn run_contract(code: Option<Vec<u8>>, args: &Args) -> Result<ExitCode, String> 
             );
         }
         if !call.input.is_empty() {
-            return Err("--input does not apply to --create: Ewasm init code gets no call data".to_string());
+            return Err(
+                "--input does not apply to --create: Ewasm init code gets no call data".to_string(),
+            );
         }
         let mut session = context.create_session(executor)?;
         let init = Call {

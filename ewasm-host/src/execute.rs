@@ -222,8 +222,8 @@ impl Executor {
         if code.get(4..8) != Some(&[1, 0, 0, 0]) {
             return Err(ContractError::Version);
         }
-        let module = Module::new(&self.engine, code)
-            .map_err(|e| ContractError::of_engine_error(&e))?;
+        let module =
+            Module::new(&self.engine, code).map_err(|e| ContractError::of_engine_error(&e))?;
         check_contract(&module, &self.linker)?;
         check_resources(code)?;
         if self.config.metering {

@@ -141,7 +141,9 @@ impl FailureReason {
     pub(crate) fn of_trap(trap: &engine::Trap, code: &[u8]) -> Self {
         let origin = trap.origin();
         let caller = origin.map(|origin| func_ref(origin, code));
-        let host = origin.and_then(|o| o.host.as_ref()).map(|(_, name)| name.clone());
+        let host = origin
+            .and_then(|o| o.host.as_ref())
+            .map(|(_, name)| name.clone());
         if let Some(bounds) = trap.downcast_ref::<OutOfBounds>() {
             return FailureReason::Eei {
                 function: host,

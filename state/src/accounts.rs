@@ -69,7 +69,10 @@ pub fn from_json(accounts: &Value) -> Result<World, FormatError> {
         for (slot, value) in slots {
             let value = Bytes32::from_u256(number(value, &format!("{what}: storage value"))?);
             if !value.is_zero() {
-                let key = number(&Value::String(slot.clone()), &format!("{what}: storage key"))?;
+                let key = number(
+                    &Value::String(slot.clone()),
+                    &format!("{what}: storage key"),
+                )?;
                 storage.insert(Bytes32::from_u256(key), value);
             }
         }
@@ -83,7 +86,10 @@ pub fn from_json(accounts: &Value) -> Result<World, FormatError> {
             Address(at),
             Account {
                 nonce: nonce.low_u64(),
-                balance: number(field(account, "balance", &what)?, &format!("{what}: balance"))?,
+                balance: number(
+                    field(account, "balance", &what)?,
+                    &format!("{what}: balance"),
+                )?,
                 code: Arc::new(code),
                 storage,
             },
@@ -141,7 +147,10 @@ mod tests {
             .insert(Bytes32::from_u256(1.into()), Bytes32::from_u256(42.into()));
         world.insert(Address([0xab; 20]), account.clone());
         let json = to_json(&world);
-        assert_eq!(json["0xabababababababababababababababababababab"]["nonce"], "0x3");
+        assert_eq!(
+            json["0xabababababababababababababababababababab"]["nonce"],
+            "0x3"
+        );
         assert_eq!(
             json["0xabababababababababababababababababababab"]["storage"]["0x1"],
             "0x2a"
@@ -158,7 +167,12 @@ mod tests {
         )
         .expect("JSON");
         let error = from_json(&json).expect_err("bad balance");
-        assert!(error.0.contains("0x0000000000000000000000000000000000000001"), "{error:?}");
+        assert!(
+            error
+                .0
+                .contains("0x0000000000000000000000000000000000000001"),
+            "{error:?}"
+        );
         assert!(error.0.contains("balance"), "{error:?}");
     }
 }
