@@ -192,8 +192,8 @@ pub struct Outcome {
     /// Why it failed, when it did (any status but success and revert) and
     /// the executor knows: for people and tools only. Never part of
     /// consensus: it changes no status, gas or output, and the EVMC VM
-    /// shows it only in its debug log.
-    pub reason: Option<FailureReason>,
+    /// shows it only in its debug log. Boxed: an outcome stays small.
+    pub reason: Option<Box<FailureReason>>,
 }
 
 impl PartialEq for Outcome {
@@ -222,7 +222,7 @@ impl Outcome {
     /// An outcome that keeps no gas and has no output, failed for `reason`.
     pub fn failed_for(status: Status, reason: FailureReason) -> Self {
         Self {
-            reason: Some(reason),
+            reason: Some(Box::new(reason)),
             ..Self::failed(status)
         }
     }

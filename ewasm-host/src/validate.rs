@@ -220,7 +220,7 @@ pub fn check_resources(code: &[u8]) -> Result<(), ContractError> {
     use wasmparser::{Parser, Payload};
     let invalid = |e: wasmparser::BinaryReaderError| ContractError::Invalid {
         message: e.message().to_string(),
-        offset: Some(e.offset() as u64),
+        offset: Some(e.offset()),
     };
     for payload in Parser::new(0).parse_all(code) {
         match payload.map_err(invalid)? {

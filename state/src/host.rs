@@ -155,7 +155,7 @@ impl WorldHost {
         let runner = Arc::clone(&self.runner);
         if message.depth == 0 {
             let outcome = runner.run(self, message, code);
-            self.reason.clone_from(&outcome.reason);
+            self.reason = outcome.reason.as_deref().cloned();
             return outcome;
         }
         if message.depth % LEVELS_PER_STACK != 0 {
