@@ -48,7 +48,8 @@ pub(crate) struct Context {
     /// [default: 0x20000].
     #[arg(long, visible_alias = "prevrandao", value_name = "N", value_parser = crate::gas::parse_u256, allow_hyphen_values = true)]
     difficulty: Option<U256>,
-    /// Contract: the chain id [default: 1].
+    /// Contract: the chain id [default: 1]. (The EEI has no function that
+    /// reads it: it is part of the context the host answers.)
     #[arg(long, value_name = "N", value_parser = crate::gas::parse_u256, allow_hyphen_values = true)]
     chain_id: Option<U256>,
     /// Contract: read the accounts from FILE before the call (an absent

@@ -122,7 +122,7 @@ pub(crate) fn decode_hex(text: &str) -> Result<Vec<u8>, String> {
         ));
     }
     Ok(digits
-        .chunks(2)
+        .chunks_exact(2)
         .map(|pair| pair[0] << 4 | pair[1])
         .collect())
 }

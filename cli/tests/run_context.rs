@@ -108,6 +108,31 @@ fn the_context_defaults_are_the_ones_help_documents() {
 }
 
 #[test]
+fn a_wasi_program_refuses_the_context_flags() {
+    let dir = scratch();
+    std::fs::write(
+        dir.path().join("prog.wat"),
+        r#"(module (memory (export "memory") 1) (func (export "_start")))"#,
+    )
+    .expect("prog.wat");
+    for flag in [
+        &["--caller", "0x1111111111111111111111111111111111111111"][..],
+        &["--state", "s.json"],
+    ] {
+        let mut args = flag.to_vec();
+        args.push("prog.wat");
+        let out = iris(dir.path(), &args);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            stderr.contains(&format!("{} applies to contracts", flag[0])),
+            "{stderr}"
+        );
+        assert!(!out.status.success());
+    }
+    assert!(!dir.path().join("s.json").exists(), "nothing written");
+}
+
+#[test]
 fn every_context_flag_reaches_the_contract_in_decimal_or_hex() {
     let dir = scratch();
     let out = output(&iris(

@@ -67,6 +67,38 @@ fn a_broken_rule_keeps_its_kind_and_where() {
 }
 
 #[test]
+fn code_over_the_size_limit_is_refused_with_its_size() {
+    let mut code = wat(r#"(module (memory (export "memory") 1) (func (export "main")))"#);
+    // A custom section pads the module past 256 KiB.
+    let pad = 300 * 1024;
+    code.push(0);
+    let mut size = pad + 2;
+    loop {
+        let byte = (size & 0x7f) as u8;
+        size >>= 7;
+        code.push(if size == 0 { byte } else { byte | 0x80 });
+        if size == 0 {
+            break;
+        }
+    }
+    code.extend_from_slice(&[1, b'x']);
+    code.extend(std::iter::repeat_n(0u8, pad - 1));
+    let report = Session::new(code.clone(), runner()).call(&Call {
+        input: Vec::new(),
+        gas: 10_000_000,
+        value: U256::zero(),
+    });
+    assert_eq!(report.status, Status::ContractValidationFailure);
+    assert_eq!(
+        report.reason,
+        Some(FailureReason::Contract(ContractError::TooLarge {
+            size: code.len(),
+            max: 256 * 1024
+        }))
+    );
+}
+
+#[test]
 fn code_that_is_not_wasm_says_so() {
     let report = call(vec![0x60, 0x00, 0x60, 0x00, 0xf3, 0, 0, 0], Vec::new());
     assert_eq!(report.status, Status::Failure);
