@@ -282,7 +282,8 @@ impl VmState {
             let _ = std::fs::write(dir.join(name), profile.folded());
         }
         if let Some(log) = log {
-            if !outcome.status.keeps_gas() {
+            // Code handed back to the client's EVM has not failed.
+            if !outcome.status.keeps_gas() && outcome.status != Status::Rejected {
                 log.write(&failure_line(message, &outcome));
             }
         }

@@ -269,15 +269,12 @@ impl Executor {
             );
         };
         if !has_wasm_preamble(code) {
-            let status = match self.config.evm1mode {
-                Evm1Mode::Reject => Status::Failure,
-                Evm1Mode::Fallback => Status::Rejected,
+            // Handed back to the client's EVM, the code has not failed.
+            let outcome = match self.config.evm1mode {
+                Evm1Mode::Reject => Outcome::failed_for(Status::Failure, FailureReason::NotWasm),
+                Evm1Mode::Fallback => Outcome::failed(Status::Rejected),
             };
-            return (
-                Outcome::failed_for(status, FailureReason::NotWasm),
-                host,
-                None,
-            );
+            return (outcome, host, None);
         }
         // The Iris model charges for the code before translating it.
         let code_cost = self.code_cost(code.len());
