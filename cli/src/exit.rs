@@ -4,7 +4,7 @@
 use std::fmt;
 use std::process::ExitCode;
 
-use ewasm_host::Status;
+use ewasm_host::{FailureReason, Status};
 
 /// What a run of `iris` ended with.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -56,6 +56,20 @@ impl Exit {
             | Status::ContractValidationFailure
             | Status::ArgumentOutOfRange
             | Status::Rejected => Exit::Contract,
+        }
+    }
+}
+
+impl Exit {
+    /// How a contract call exits, by its status and, for `Failure`, its
+    /// reason: a Wasm trap is [`Exit::Trap`], any other failure (code that
+    /// is not Wasm, a cap exceeded) a contract failure.
+    pub(crate) fn of_report(report: &state::run::CallReport) -> Self {
+        match (report.status, &report.reason) {
+            (Status::Failure, Some(reason)) if !matches!(reason, FailureReason::Trap { .. }) => {
+                Exit::Contract
+            }
+            (status, _) => Exit::of_status(status),
         }
     }
 }

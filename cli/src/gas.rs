@@ -1,25 +1,194 @@
-//! The `--gas` flag's values.
+//! Numbers and hex on the command line: `--gas`, `--value`, the context
+//! flags and `--input`. Numbers are decimal or `0x` hex and never
+//! negative; a hex error names the position of the bad character (clap
+//! names the flag).
 
-/// Parses a `--gas` value: a whole number of gas from 0 to `i64::MAX`
-/// (EVMC's gas type), never negative.
+use ewasm_host::{Address, U256};
+
+/// Parses a whole number, decimal or `0x` hex, refusing negatives.
+fn number(text: &str) -> Result<U256, String> {
+    if text.starts_with("--") {
+        return Err(format!("`{text}` is a flag, not a number"));
+    }
+    if text.starts_with('-') {
+        return Err(format!("`{text}` is negative; give 0 or more"));
+    }
+    if let Some(digits) = text.strip_prefix("0x").or_else(|| text.strip_prefix("0X")) {
+        check_hex_digits(text, 2)?;
+        if digits.is_empty() {
+            return Err(format!("`{text}` has no digits after `0x`"));
+        }
+        return U256::from_str_radix(digits, 16)
+            .map_err(|_| format!("`{text}` is more than 256 bits"));
+    }
+    if let Some((i, c)) = text.char_indices().find(|(_, c)| !c.is_ascii_digit()) {
+        return Err(format!(
+            "`{text}`: character {} (`{c}`) is not a decimal digit (use `0x` for hex)",
+            i + 1
+        ));
+    }
+    if text.is_empty() {
+        return Err("an empty number".to_string());
+    }
+    U256::from_dec_str(text).map_err(|_| format!("`{text}` is more than 256 bits"))
+}
+
+/// Fails at the first non-hex character of `text` from byte `from` on,
+/// naming its position (1-based, counting the whole text).
+fn check_hex_digits(text: &str, from: usize) -> Result<(), String> {
+    match text
+        .char_indices()
+        .skip(from)
+        .find(|(_, c)| !c.is_ascii_hexdigit())
+    {
+        Some((i, c)) => Err(format!(
+            "`{text}`: character {} (`{c}`) is not a hex digit",
+            i + 1
+        )),
+        None => Ok(()),
+    }
+}
+
+/// A `--gas` value: a whole number of gas from 0 to `i64::MAX` (EVMC's
+/// gas type), decimal or `0x` hex.
 pub(crate) fn parse(text: &str) -> Result<i64, String> {
-    let gas: u64 = text
-        .parse()
-        .map_err(|_| format!("`{text}` is not a whole number of gas (0 or more)"))?;
-    i64::try_from(gas).map_err(|_| format!("{gas} is more gas than {} allowed", i64::MAX))
+    let gas = number(text)?;
+    if gas > U256::from(i64::MAX as u64) {
+        return Err(format!("{gas} is more gas than {} allowed", i64::MAX));
+    }
+    Ok(gas.low_u64() as i64)
+}
+
+/// A 256-bit value (`--value`, `--gas-price`, `--difficulty`,
+/// `--chain-id`), decimal or `0x` hex.
+pub(crate) fn parse_u256(text: &str) -> Result<U256, String> {
+    number(text)
+}
+
+/// A block field held as a signed 64-bit number in EVMC (`--number`,
+/// `--timestamp`, `--gas-limit`): 0 to `i64::MAX`, decimal or `0x` hex.
+pub(crate) fn parse_i64(text: &str) -> Result<i64, String> {
+    let n = number(text)?;
+    if n > U256::from(i64::MAX as u64) {
+        return Err(format!("{n} is more than {}", i64::MAX));
+    }
+    Ok(n.low_u64() as i64)
+}
+
+/// A 20-byte address: 40 hex digits, with or without `0x`.
+pub(crate) fn parse_address(text: &str) -> Result<Address, String> {
+    let bytes = decode_hex(text)?;
+    let len = bytes.len();
+    let bytes: [u8; 20] = bytes
+        .try_into()
+        .map_err(|_| format!("`{text}` is {len} bytes; an address is 20 (40 hex digits)"))?;
+    Ok(Address(bytes))
+}
+
+/// Bytes from hex digits, with or without `0x`; ASCII whitespace (line
+/// breaks in a file) is skipped. An error names the position of the bad
+/// character (1-based, in `text` as given).
+pub(crate) fn decode_hex(text: &str) -> Result<Vec<u8>, String> {
+    let trimmed = text.trim_start();
+    let skip = text.len() - trimmed.len();
+    let start = if trimmed.starts_with("0x") || trimmed.starts_with("0X") {
+        skip + 2
+    } else {
+        skip
+    };
+    let mut digits = Vec::new();
+    for (i, c) in text.char_indices().skip_while(|(i, _)| *i < start) {
+        if c.is_ascii_whitespace() {
+            continue;
+        }
+        let Some(digit) = c.to_digit(16) else {
+            let shown: String = if text.len() > 80 {
+                String::new()
+            } else {
+                format!("`{}`: ", text.escape_debug())
+            };
+            return Err(format!(
+                "{shown}character {} (`{}`) is not a hex digit",
+                text[..i].chars().count() + 1,
+                c.escape_default()
+            ));
+        };
+        digits.push(digit as u8);
+    }
+    if digits.len() % 2 != 0 {
+        return Err(format!(
+            "{} hex digits: an odd number (each byte takes two)",
+            digits.len()
+        ));
+    }
+    Ok(digits
+        .chunks_exact(2)
+        .map(|pair| pair[0] << 4 | pair[1])
+        .collect())
+}
+
+/// The call data of `--input`: hex, `@FILE` (hex in a file) or `-` (hex on
+/// standard input).
+pub(crate) fn input(text: &str) -> Result<Vec<u8>, String> {
+    let (from, hex) = if text == "-" {
+        let mut hex = String::new();
+        std::io::Read::read_to_string(&mut std::io::stdin(), &mut hex)
+            .map_err(|e| format!("--input -: standard input: {e}"))?;
+        ("standard input".to_string(), hex)
+    } else if let Some(path) = text.strip_prefix('@') {
+        let hex = std::fs::read_to_string(path).map_err(|e| format!("--input @{path}: {e}"))?;
+        (path.to_string(), hex)
+    } else {
+        return decode_hex(text).map_err(|e| format!("--input: {e}"));
+    };
+    decode_hex(&hex).map_err(|e| format!("--input (from {from}): {e}"))
 }
 
 #[cfg(test)]
 mod tests {
-    use super::parse;
+    use super::*;
 
     #[test]
     fn gas_is_a_whole_number_from_zero_to_i64_max() {
         assert_eq!(parse("0"), Ok(0));
         assert_eq!(parse("10000000"), Ok(10_000_000));
+        assert_eq!(parse("0x10"), Ok(16));
         assert_eq!(parse(&i64::MAX.to_string()), Ok(i64::MAX));
-        for bad in ["-1", "-0x1", "1.5", "", "9223372036854775808", "ten"] {
+        for bad in [
+            "-1",
+            "-0x1",
+            "1.5",
+            "",
+            "9223372036854775808",
+            "ten",
+            "0x",
+            "0xg",
+        ] {
             assert!(parse(bad).is_err(), "{bad}");
         }
+    }
+
+    #[test]
+    fn hex_errors_name_the_position_of_the_bad_character() {
+        assert_eq!(decode_hex("0x00ff"), Ok(vec![0, 0xff]));
+        assert_eq!(decode_hex("00 ff\n"), Ok(vec![0, 0xff]));
+        let error = decode_hex("0x12z4").expect_err("z");
+        assert!(error.contains("character 5 (`z`)"), "{error}");
+        assert!(decode_hex("0x123").expect_err("odd").contains("odd"));
+        let error = parse_u256("0x1g").expect_err("g");
+        assert!(error.contains("character 4 (`g`)"), "{error}");
+        let error = parse_u256("12a").expect_err("a");
+        assert!(error.contains("character 3 (`a`)"), "{error}");
+    }
+
+    #[test]
+    fn values_are_decimal_or_hex_and_never_negative() {
+        assert_eq!(parse_u256("255"), Ok(U256::from(255)));
+        assert_eq!(parse_u256("0xff"), Ok(U256::from(255)));
+        assert!(parse_u256("-1").expect_err("negative").contains("negative"));
+        assert_eq!(parse_i64("0x10"), Ok(16));
+        assert!(parse_i64("9223372036854775808").is_err());
+        assert!(parse_address("0x01").is_err());
+        assert_eq!(parse_address(&"ab".repeat(20)), Ok(Address([0xab; 20])));
     }
 }

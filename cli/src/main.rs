@@ -1,6 +1,7 @@
 //! `iris`: the Iris command line.
 
 mod exit;
+mod context;
 mod gas;
 mod invoke;
 mod meter;
@@ -8,6 +9,7 @@ mod metering;
 mod profile;
 mod program;
 mod progress;
+mod report;
 mod run;
 mod statetest;
 mod wast;
@@ -81,9 +83,10 @@ enum Command {
     /// `_start`) runs as with `wasmtime run`: its `_start` is called with
     /// this process's standard streams, and iris exits with the program's
     /// status (4 after a trap). Anything else is an Ewasm contract, run in
-    /// a fresh in-memory state: put at an account (or deployed with
-    /// `--create`) and called; status, gas used, output and logs are
-    /// printed.
+    /// an in-memory state (fresh, or read from and written back to
+    /// `--state FILE`): put at an account and called (status, gas used,
+    /// output, logs and a failure's reason are printed), or deployed with
+    /// `--create` (its address and code size are printed).
     #[command(after_help = exit::TABLE)]
     Run(run::Args),
     /// Profile a contract call (or one state-test case): where its gas went.

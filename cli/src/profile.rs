@@ -8,25 +8,32 @@ use std::sync::Arc;
 use ewasm_host::{hex, GasProfile};
 use serde_json::json;
 use state::profile::{ExecutionProfile, ProfilingRunner};
-use state::run::{Call, Session};
-use state::statetest::decode_hex;
+use state::run::Call;
 use state::Runner;
 
 /// What `iris profile` takes.
 #[derive(clap::Args, Debug)]
 pub(crate) struct Args {
-    /// The contract, `.wasm` or `.wat` (not with `--statetest`).
-    #[arg(required_unless_present = "statetest")]
+    /// The contract, `.wasm` or `.wat` (not with `--statetest`); without
+    /// it, `--state FILE` and `--address`: the code deployed there.
     contract: Option<PathBuf>,
-    /// Call data, hex.
-    #[arg(long, default_value = "")]
+    /// Call data: hex, `@FILE` (hex in a file) or `-` (hex on standard
+    /// input) [default: none].
+    #[arg(
+        long,
+        value_name = "HEX|@FILE|-",
+        default_value = "",
+        hide_default_value = true
+    )]
     input: String,
-    /// Gas for the call.
+    #[command(flatten)]
+    context: crate::context::Context,
+    /// Gas for the call, decimal or 0x hex.
     #[arg(
         long,
         default_value_t = 10_000_000,
         value_parser = crate::gas::parse,
-        allow_negative_numbers = true
+        allow_hyphen_values = true
     )]
     gas: i64,
     /// Profile one case of this state-test file instead.
@@ -56,8 +63,15 @@ pub(crate) fn run(args: &Args) -> Result<ExitCode, String> {
     // The runner turns profiling on.
     let runner = ProfilingRunner::new(args.metering.config())?;
     let as_runner = Arc::clone(&runner) as Arc<dyn Runner>;
+    if args.statetest.is_some() {
+        if let Some(flag) = args.context.first_given() {
+            return Err(format!(
+                "{flag} applies to a contract call, not to --statetest (the vector sets its context)"
+            ));
+        }
+    }
     let spinner = crate::progress::Spinner::start("profiling");
-    if let Some(file) = &args.statetest {
+    let reason = if let Some(file) = &args.statetest {
         let cases =
             state::statetest::parse_file(file).map_err(|e| format!("{}: {e}", file.display()))?;
         let case = cases.cases.get(args.index).ok_or_else(|| {
@@ -68,17 +82,26 @@ pub(crate) fn run(args: &Args) -> Result<ExitCode, String> {
                 cases.cases.len()
             )
         })?;
-        state::statetest::run(case, &as_runner);
-    } else if let Some(contract) = &args.contract {
-        let code = crate::invoke::read_module(contract)?;
-        let input = decode_hex(&args.input)?;
-        let mut session = Session::new(code, as_runner);
-        session.call(&Call {
-            input,
-            gas: args.gas,
-            value: 0u64.into(),
-        });
-    }
+        state::statetest::run(case, &as_runner).reason
+    } else {
+        let code = match &args.contract {
+            Some(contract) => Some(crate::invoke::read_module(contract)?),
+            None => None,
+        };
+        let input = crate::gas::input(&args.input)?;
+        let context = &args.context;
+        let mut session = context.session(code, as_runner)?;
+        let report = session.call_from(
+            context.caller(),
+            &Call {
+                input,
+                gas: args.gas,
+                value: context.value(),
+            },
+        );
+        context.save(session)?;
+        report.reason
+    };
     drop(spinner);
     let profiles = runner.take();
     let Some(top) = profiles.iter().find(|p| p.depth == 0) else {
@@ -98,9 +121,14 @@ pub(crate) fn run(args: &Args) -> Result<ExitCode, String> {
         write_svg(&folded, top.gas_used, &title, path)?;
     }
     if args.json {
-        println!("{}", to_json(&profiles));
+        let mut value = to_json(&profiles);
+        value["error"] = crate::report::error_json(reason.as_ref());
+        println!("{value}");
     } else {
         print_tables(top, &profiles, args.top, args.metering.on());
+        if let Some(reason) = &reason {
+            println!("\nreason: {reason}");
+        }
     }
     Ok(ExitCode::SUCCESS)
 }

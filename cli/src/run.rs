@@ -1,15 +1,13 @@
-//! `iris run`: a WASI program, or one contract call in a fresh in-memory
-//! state.
+//! `iris run`: a WASI program, or one contract call (or create) in an
+//! in-memory state, fresh or read from (and written back to) a state file.
 
 use std::ffi::OsString;
 use std::path::Path;
 use std::process::ExitCode;
 use std::sync::Arc;
 
-use ewasm_host::{hex, Executor, Status, U256};
-use serde_json::json;
-use state::run::{Call, CallReport, Session};
-use state::statetest::decode_hex;
+use ewasm_host::Executor;
+use state::run::Call;
 use state::Runner;
 
 use crate::exit::{Error, Exit};
@@ -25,47 +23,50 @@ pub(crate) struct Args {
     /// process's value). Repeatable; nothing else is passed.
     #[arg(long = "env", value_name = "KEY[=VALUE]")]
     env: Vec<String>,
-    /// Contract: call data, hex.
-    #[arg(long, default_value = "")]
+    /// Contract: call data: hex, `@FILE` (hex in a file) or `-` (hex on
+    /// standard input) [default: none].
+    #[arg(
+        long,
+        value_name = "HEX|@FILE|-",
+        default_value = "",
+        hide_default_value = true
+    )]
     input: String,
-    /// Contract: gas for the call.
+    /// Contract: gas for the call, decimal or 0x hex.
     #[arg(
         long,
         default_value_t = 10_000_000,
         value_parser = crate::gas::parse,
-        allow_negative_numbers = true
+        allow_hyphen_values = true
     )]
     gas: i64,
-    /// Contract: value sent, decimal.
-    #[arg(long, default_value_t = 0)]
-    value: u128,
-    /// Contract: run the file as init code first, then call what it
-    /// returns.
+    /// Contract: run FILE as init code from the caller and deploy what it
+    /// returns (nothing is called): prints the new contract's address
+    /// (from the caller's nonce) and its code size. With `--state`, later
+    /// runs call it with `--address`.
     #[arg(long)]
     create: bool,
     #[command(flatten)]
+    context: crate::context::Context,
+    #[command(flatten)]
     metering: crate::metering::Metering,
-    /// Contract: print JSON.
+    /// Contract: print one JSON object (its schema:
+    /// docs/schema/run-output.json; a failure's reason is its `error`).
     #[arg(long)]
     json: bool,
     /// The module (`.wasm` or `.wat`), then the WASI program's arguments.
     /// Everything after the module goes to the program untouched (`--help`
     /// and `--` too), as with `wasmtime run`: iris's own flags come before
-    /// it.
-    #[arg(
-        value_names = ["FILE", "ARGS"],
-        required = true,
-        trailing_var_arg = true,
-        num_args = 1..
-    )]
+    /// it. A contract call may leave FILE out with `--state`: the code the
+    /// state holds at `--address` runs.
+    #[arg(value_names = ["FILE", "ARGS"], trailing_var_arg = true, num_args = 0..)]
     command: Vec<OsString>,
 }
 
 impl Args {
-    /// The module's path.
-    fn file(&self) -> &Path {
-        // clap fills `command` with at least one value (`required`).
-        self.command.first().map_or(Path::new(""), Path::new)
+    /// The module's path, if given.
+    fn file(&self) -> Option<&Path> {
+        self.command.first().map(Path::new)
     }
 
     /// What follows the module: the program's arguments.
@@ -76,7 +77,12 @@ impl Args {
 
 /// Runs a WASI program or a contract, by what the module is.
 pub(crate) fn run(args: &Args) -> Result<ExitCode, Error> {
-    let file = args.file();
+    let Some(file) = args.file() else {
+        if args.create {
+            return Err(Error::usage("--create needs FILE, the init code"));
+        }
+        return run_contract(None, args);
+    };
     let bytes = crate::invoke::read_module(file)?;
     let engine = engine::Engine::default();
     let module =
@@ -85,7 +91,10 @@ pub(crate) fn run(args: &Args) -> Result<ExitCode, Error> {
         let contract_only = [
             (!args.input.is_empty(), "--input"),
             (args.create, "--create"),
-            (args.value != 0, "--value"),
+            (
+                args.context.first_given().is_some(),
+                args.context.first_given().unwrap_or(""),
+            ),
             (args.metering.given(), "--metering/--gas-model"),
             (args.json, "--json"),
         ];
@@ -133,89 +142,53 @@ pub(crate) fn run(args: &Args) -> Result<ExitCode, Error> {
             not_wasi()
         )));
     }
-    let options = Options {
-        input: args.input.clone(),
-        gas: args.gas,
-        value: args.value,
-        create: args.create,
-        metering: args.metering.clone(),
-        json: args.json,
-    };
-    Ok(run_contract(bytes, &options)?)
+    run_contract(Some(bytes), args)
 }
 
-/// What a contract run was asked.
-struct Options {
-    input: String,
-    gas: i64,
-    value: u128,
-    create: bool,
-    metering: crate::metering::Metering,
-    json: bool,
-}
-
-fn print(label: &str, report: &CallReport, json: bool) {
-    if json {
-        let logs: Vec<_> = report
-            .logs
-            .iter()
-            .map(|log| {
-                json!({
-                    "address": log.address.to_string(),
-                    "topics": log.topics.iter().map(|t| format!("0x{}", hex(&t.0))).collect::<Vec<_>>(),
-                    "data": format!("0x{}", hex(&log.data)),
-                })
-            })
-            .collect();
-        let value = json!({
-            "step": label,
-            "status": format!("{:?}", report.status),
-            "gas_used": report.gas_used,
-            "output": format!("0x{}", hex(&report.output)),
-            "logs": logs,
-        });
-        println!("{value}");
-        return;
-    }
-    println!("{label}: status {:?}", report.status);
-    println!("{label}: gas used {}", report.gas_used);
-    println!("{label}: output 0x{}", hex(&report.output));
-    for (i, log) in report.logs.iter().enumerate() {
-        let topics: Vec<String> = log
-            .topics
-            .iter()
-            .map(|t| format!("0x{}", hex(&t.0)))
-            .collect();
-        println!(
-            "{label}: log {i}: address {} topics [{}] data 0x{}",
-            log.address,
-            topics.join(", "),
-            hex(&log.data)
-        );
-    }
-}
-
-/// Runs the contract; the exit status is its status's (see
-/// [`Exit::of_status`]).
-fn run_contract(code: Vec<u8>, options: &Options) -> Result<ExitCode, String> {
-    let input = decode_hex(&options.input)?;
-    let config = options.metering.config();
+/// Runs the contract (`code`, or the state's code at `--address`) or,
+/// with `--create`, deploys it; writes the state file back. The exit
+/// status is the call's (see [`Exit::of_status`]).
+fn run_contract(code: Option<Vec<u8>>, args: &Args) -> Result<ExitCode, Error> {
+    let input = crate::gas::input(&args.input).map_err(Error::usage)?;
+    let context = &args.context;
+    let config = args.metering.config();
     let executor: Arc<dyn Runner> = Arc::new(Executor::new(config).map_err(|e| e.to_string())?);
-    let mut session = if options.create {
-        let (session, report) = Session::create(code, options.gas, Arc::clone(&executor));
-        print("create", &report, options.json);
-        if report.status != Status::Success {
-            return Ok(Exit::of_status(report.status).into());
-        }
-        session
-    } else {
-        Session::new(code, executor)
-    };
-    let report = session.call(&Call {
+    let call = Call {
         input,
-        gas: options.gas,
-        value: U256::from(options.value),
-    });
-    print("call", &report, options.json);
-    Ok(Exit::of_status(report.status).into())
+        gas: args.gas,
+        value: context.value(),
+    };
+    let (session, report, address) = if args.create {
+        if context.has_address() {
+            return Err(Error::usage(
+                "--address does not apply to --create: the new address follows from the caller and its nonce",
+            ));
+        }
+        if !call.input.is_empty() {
+            return Err(Error::usage(
+                "--input does not apply to --create: Ewasm init code gets no call data",
+            ));
+        }
+        let mut session = context.create_session(executor)?;
+        let init = Call {
+            input: code.unwrap_or_default(),
+            ..call
+        };
+        let report = session.deploy(context.caller(), &init);
+        let created = report.created;
+        (session, report, created)
+    } else {
+        let mut session = context.session(code, executor)?;
+        let report = session.call_from(context.caller(), &call);
+        let address = Some(session.address);
+        (session, report, address)
+    };
+    let code_size = address
+        .filter(|_| args.create)
+        .and_then(|a| session.world().get(&a).map(|account| account.code.len()));
+    let step = if args.create { "create" } else { "call" };
+    crate::report::print(step, &report, address, code_size, args.json);
+
+    context.save(session)?;
+    Ok(Exit::of_report(&report).into())
 }

@@ -204,6 +204,9 @@ fn report(case: &Case, outcome: &CaseOutcome, diff: bool) -> Vec<String> {
             lines.push(format!("    {:<10}  0x{}", "expected", hex(want)));
         }
     }
+    if let Some(reason) = &outcome.reason {
+        lines.push(format!("    reason: {reason}"));
+    }
     if diff {
         lines.extend(diff_lines(case, outcome));
     }

@@ -66,5 +66,5 @@ pub use crate::module::{ExportType, ExternType, ImportType, Module};
 pub use crate::profile::{BlockProfile, Profile, ProfileFrame, StackProfile};
 pub use crate::store::{ExternRef, Store};
 pub use crate::translate::{CODE_PER_BYTE, WORK_PER_BYTE};
-pub use crate::trap::{HostError, Trap, TrapCode};
+pub use crate::trap::{HostError, Trap, TrapCode, TrapOrigin};
 pub use crate::value::{FuncType, GlobalType, MemoryType, TableType, Val, ValType};

@@ -65,6 +65,25 @@ pub trait HostError: Any + fmt::Debug + fmt::Display + Send + Sync {}
 #[derive(Debug)]
 pub struct Trap {
     reason: TrapReason,
+    /// Where it happened, when it came out of a Wasm function.
+    origin: Option<Box<TrapOrigin>>,
+}
+
+/// Where a trap happened: the Wasm function that was running, and, for a
+/// trap a host function raised, the import it was called through.
+///
+/// The engine keeps no map from its translated code back to byte offsets,
+/// so the origin names the function, not the instruction.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TrapOrigin {
+    /// The function's index in its module's function index space (imports
+    /// first).
+    pub func: u32,
+    /// Its name in the module's `name` section, else its export name.
+    pub name: Option<String>,
+    /// For a trap raised by a host function: the import (`module`, `name`)
+    /// the Wasm function called it through.
+    pub host: Option<(String, String)>,
 }
 
 #[derive(Debug)]
@@ -78,7 +97,24 @@ impl Trap {
     pub fn host(error: impl HostError) -> Self {
         Self {
             reason: TrapReason::Host(Box::new(error)),
+            origin: None,
         }
+    }
+
+    /// Where the trap happened, when the engine knows: the innermost Wasm
+    /// function running (and the host function it called, if that raised
+    /// the trap).
+    pub fn origin(&self) -> Option<&TrapOrigin> {
+        self.origin.as_deref()
+    }
+
+    /// The trap with `origin`, unless it already has one (the innermost
+    /// origin is kept).
+    pub(crate) fn or_origin(mut self, origin: impl FnOnce() -> Option<TrapOrigin>) -> Self {
+        if self.origin.is_none() {
+            self.origin = origin().map(Box::new);
+        }
+        self
     }
 
     /// The trap code, or `None` for a host error.
@@ -106,6 +142,7 @@ impl Trap {
     ///
     /// Gives the trap back unchanged when it carries no `E`.
     pub fn downcast<E: HostError>(self) -> Result<E, Trap> {
+        let origin = self.origin;
         match self.reason {
             TrapReason::Host(error) if (error.as_ref() as &dyn Any).is::<E>() => {
                 let any: Box<dyn Any> = error;
@@ -115,7 +152,7 @@ impl Trap {
                     Err(_) => Err(Trap::from(TrapCode::Unreachable)),
                 }
             }
-            reason => Err(Trap { reason }),
+            reason => Err(Trap { reason, origin }),
         }
     }
 }
@@ -124,6 +161,7 @@ impl From<TrapCode> for Trap {
     fn from(code: TrapCode) -> Self {
         Self {
             reason: TrapReason::Code(code),
+            origin: None,
         }
     }
 }

@@ -53,6 +53,54 @@ struct Options {
     profile_dir: Option<std::path::PathBuf>,
     /// Code run instead of the state's for these recipients (`sys:`).
     overrides: BTreeMap<Address, Arc<Vec<u8>>>,
+    /// Where a line for each failed execution goes (`log`).
+    log: Option<LogTarget>,
+}
+
+/// Where the `log` option sends failure lines.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum LogTarget {
+    /// The process's standard error.
+    Stderr,
+    /// A file, appended to.
+    File(std::path::PathBuf),
+}
+
+impl LogTarget {
+    /// Writes `line` and a line break; a log that cannot be written changes
+    /// nothing in the execution's result.
+    fn write(&self, line: &str) {
+        use std::io::Write;
+        let line = format!("{line}\n");
+        match self {
+            LogTarget::Stderr => {
+                let _ = std::io::stderr().lock().write_all(line.as_bytes());
+            }
+            LogTarget::File(path) => {
+                let file = std::fs::OpenOptions::new()
+                    .create(true)
+                    .append(true)
+                    .open(path);
+                if let Ok(mut file) = file {
+                    let _ = file.write_all(line.as_bytes());
+                }
+            }
+        }
+    }
+}
+
+/// The log line of a failed execution: depth, recipient, status, and why.
+fn failure_line(message: &Message, outcome: &Outcome) -> String {
+    let reason = outcome
+        .reason
+        .as_ref()
+        .map_or_else(|| "no reason known".to_string(), ToString::to_string);
+    format!(
+        "iris: depth {} 0x{}: {:?}: {reason}",
+        message.depth,
+        ewasm_host::hex(&message.recipient.0),
+        outcome.status
+    )
 }
 
 /// One VM instance: its options and the executor built from them. Several
@@ -79,10 +127,12 @@ impl Default for VmState {
 
 impl VmState {
     /// Sets an option (Hera's keys, plus `cache_size`, `cache_bytes`,
-    /// `gas_model` (`iris` or `sentinel`), `max_execution_pages`, and
+    /// `gas_model` (`iris` or `sentinel`), `max_execution_pages`,
     /// `profile`: a
     /// directory that receives the folded gas stacks of every execution,
-    /// or the empty string to stop).
+    /// or the empty string to stop, and `log`: `stderr` or a file that
+    /// receives one line per failed execution with its reason, or the
+    /// empty string to stop).
     pub fn set_option(&self, name: &str, value: &str) -> SetOption {
         let mut options = self.options.lock().unwrap_or_else(PoisonError::into_inner);
         let flag = |value: &str| match value {
@@ -110,6 +160,23 @@ impl VmState {
                     options.exec.profile = true;
                     options.profile_dir = Some(dir);
                 })
+            }
+            "log" => {
+                options.log = match value {
+                    "" => None,
+                    "stderr" => Some(LogTarget::Stderr),
+                    path => {
+                        let opened = std::fs::OpenOptions::new()
+                            .create(true)
+                            .append(true)
+                            .open(path);
+                        if opened.is_err() {
+                            return SetOption::InvalidValue;
+                        }
+                        Some(LogTarget::File(path.into()))
+                    }
+                };
+                Some(())
             }
             "cache_size" => value
                 .parse::<usize>()
@@ -191,11 +258,12 @@ impl VmState {
             Ok(executor) => executor,
             Err(outcome) => return outcome,
         };
-        let (overridden, profile_dir) = {
+        let (overridden, profile_dir, log) = {
             let options = self.options.lock().unwrap_or_else(PoisonError::into_inner);
             (
                 options.overrides.get(&message.recipient).cloned(),
                 options.profile_dir.clone(),
+                options.log.clone(),
             )
         };
         let code = overridden.as_deref().map_or(code, Vec::as_slice);
@@ -212,6 +280,12 @@ impl VmState {
             // A profile that cannot be written changes nothing in the
             // execution's result.
             let _ = std::fs::write(dir.join(name), profile.folded());
+        }
+        if let Some(log) = log {
+            // Code handed back to the client's EVM has not failed.
+            if !outcome.status.keeps_gas() && outcome.status != Status::Rejected {
+                log.write(&failure_line(message, &outcome));
+            }
         }
         if (0..=message.gas).contains(&outcome.gas_left) {
             outcome
@@ -260,6 +334,17 @@ mod tests {
         );
         assert_eq!(
             vm.set_option("sys:sentinel", "/nonexistent"),
+            SetOption::InvalidValue
+        );
+    }
+
+    #[test]
+    fn the_log_option_takes_stderr_a_writable_file_or_nothing() {
+        let vm = VmState::default();
+        assert_eq!(vm.set_option("log", "stderr"), SetOption::Success);
+        assert_eq!(vm.set_option("log", ""), SetOption::Success);
+        assert_eq!(
+            vm.set_option("log", "/nonexistent/dir/iris.log"),
             SetOption::InvalidValue
         );
     }

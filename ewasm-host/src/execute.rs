@@ -10,6 +10,7 @@ use crate::gas;
 use crate::host::EvmHost;
 use crate::metering::{find_float, EwasmCostModel, GasModel};
 use crate::profile::{GasProfile, CODE, INITIAL_MEMORY};
+use crate::reason::{FailureReason, GasSite};
 use crate::types::{CallKind, Held, Message, Outcome, Status};
 use crate::validate::{check_contract, check_resources, has_wasm_preamble, ContractError};
 
@@ -222,7 +223,7 @@ impl Executor {
             return Err(ContractError::Version);
         }
         let module =
-            Module::new(&self.engine, code).map_err(|e| ContractError::Invalid(e.to_string()))?;
+            Module::new(&self.engine, code).map_err(|e| ContractError::of_engine_error(&e))?;
         check_contract(&module, &self.linker)?;
         check_resources(code)?;
         if self.config.metering {
@@ -260,24 +261,34 @@ impl Executor {
         code: &[u8],
     ) -> (Outcome, Box<dyn EvmHost>, Option<GasProfile>) {
         let Some(fuel) = gas::to_fuel(message.gas) else {
-            return (Outcome::failed(Status::InternalError), host, None);
+            let reason = FailureReason::Internal(format!("negative gas {}", message.gas));
+            return (
+                Outcome::failed_for(Status::InternalError, reason),
+                host,
+                None,
+            );
         };
         if !has_wasm_preamble(code) {
-            let status = match self.config.evm1mode {
-                Evm1Mode::Reject => Status::Failure,
-                Evm1Mode::Fallback => Status::Rejected,
+            // Handed back to the client's EVM, the code has not failed.
+            let outcome = match self.config.evm1mode {
+                Evm1Mode::Reject => Outcome::failed_for(Status::Failure, FailureReason::NotWasm),
+                Evm1Mode::Fallback => Outcome::failed(Status::Rejected),
             };
-            return (Outcome::failed(status), host, None);
+            return (outcome, host, None);
         }
         // The Iris model charges for the code before translating it.
         let code_cost = self.code_cost(code.len());
         let Some(fuel) = fuel.checked_sub(code_cost) else {
-            return (Outcome::failed(Status::OutOfGas), host, None);
+            let reason = FailureReason::OutOfGas(GasSite::Code { bytes: code.len() });
+            return (Outcome::failed_for(Status::OutOfGas, reason), host, None);
         };
         let (module, code) = match self.compile_shared(code) {
             Ok(compiled) => compiled,
-            Err(_) => {
-                let failed = Outcome::failed(Status::ContractValidationFailure);
+            Err(rule) => {
+                let failed = Outcome::failed_for(
+                    Status::ContractValidationFailure,
+                    FailureReason::Contract(rule),
+                );
                 return (failed, host, None);
             }
         };
@@ -316,9 +327,13 @@ impl Executor {
         if message.kind == CallKind::Create
             && outcome.status == Status::Success
             && has_wasm_preamble(&outcome.output)
-            && self.compile(&outcome.output).is_err()
         {
-            outcome = Outcome::failed(Status::ContractValidationFailure);
+            if let Err(rule) = self.compile(&outcome.output) {
+                outcome = Outcome::failed_for(
+                    Status::ContractValidationFailure,
+                    FailureReason::DeployedCode(rule),
+                );
+            }
         }
         let profile = store.profile().map(|recorded| {
             // `run` keeps 0 <= gas_left <= message.gas.
@@ -393,10 +408,14 @@ impl Executor {
     ) -> Outcome {
         // Charged before anything is allocated.
         let Some(fuel_after_memory) = fuel.checked_sub(memory_cost) else {
-            return Outcome::failed(Status::OutOfGas);
+            return Outcome::failed_for(
+                Status::OutOfGas,
+                FailureReason::OutOfGas(GasSite::InitialMemory),
+            );
         };
         if store.set_fuel(fuel_after_memory).is_err() {
-            return Outcome::failed(Status::InternalError);
+            let reason = FailureReason::Internal("the engine does not meter".to_string());
+            return Outcome::failed_for(Status::InternalError, reason);
         }
         let result = self.linker.instantiate(store, module).and_then(|instance| {
             match instance.get_func(store, "main") {
@@ -406,7 +425,10 @@ impl Executor {
         });
         let left = store.get_fuel().ok().filter(|left| *left <= fuel);
         let Some(gas_left) = left.and_then(gas::to_gas) else {
-            return Outcome::failed(Status::InternalError);
+            let reason = FailureReason::Internal(
+                "the frame ended with more gas than it was given".to_string(),
+            );
+            return Outcome::failed_for(Status::InternalError, reason);
         };
         let output = std::mem::take(&mut store.data_mut().output);
         let kept = |status| Outcome {
@@ -414,11 +436,12 @@ impl Executor {
             gas_left,
             gas_refund: 0,
             output: Vec::new(),
+            reason: None,
         };
         match result {
             Ok(()) => kept(Status::Success),
             Err(error) => match error.into_trap() {
-                Ok(trap) => match status_of(trap) {
+                Ok(trap) => match status_of(&trap) {
                     (Status::Success, Some(Halt::Finish)) => Outcome {
                         output,
                         ..kept(Status::Success)
@@ -428,7 +451,10 @@ impl Executor {
                         ..kept(Status::Revert)
                     },
                     (Status::Success, _) => kept(Status::Success),
-                    (status, _) => Outcome::failed(status),
+                    (status, _) => {
+                        let reason = FailureReason::of_trap(&trap, &store.data().code);
+                        Outcome::failed_for(status, reason)
+                    }
                 },
                 // A frame whose memory or table does not fit what the
                 // frames below it left of the execution's caps.
@@ -438,17 +464,20 @@ impl Executor {
                         engine::ErrorKind::Limit(engine::LimitError::Allowance { .. })
                     ) =>
                 {
-                    Outcome::failed(Status::Failure)
+                    Outcome::failed_for(Status::Failure, FailureReason::Limit(error.to_string()))
                 }
                 // Linking cannot fail after validation; anything else is ours.
-                Err(_) => Outcome::failed(Status::ContractValidationFailure),
+                Err(error) => Outcome::failed_for(
+                    Status::ContractValidationFailure,
+                    FailureReason::Contract(ContractError::of_engine_error(&error)),
+                ),
             },
         }
     }
 }
 
 /// The status a trap ends an execution with.
-fn status_of(trap: Trap) -> (Status, Option<Halt>) {
+fn status_of(trap: &Trap) -> (Status, Option<Halt>) {
     if let Some(halt) = trap.downcast_ref::<Halt>() {
         let status = match halt {
             Halt::Finish | Halt::SelfDestruct => Status::Success,
@@ -465,6 +494,9 @@ fn status_of(trap: Trap) -> (Status, Option<Halt>) {
             EeiError::Internal(_) => Status::InternalError,
         };
         return (status, None);
+    }
+    if trap.downcast_ref::<crate::eei::OutOfBounds>().is_some() {
+        return (Status::InvalidMemoryAccess, None);
     }
     match trap.code() {
         Some(TrapCode::OutOfFuel) => (Status::OutOfGas, None),

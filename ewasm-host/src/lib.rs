@@ -31,11 +31,12 @@ mod host;
 mod inject;
 mod metering;
 mod profile;
+mod reason;
 mod types;
 mod validate;
 
 pub use cache::DEFAULT_CACHE_BYTES;
-pub use eei::{add_debug_to_linker, add_to_linker, CallSites, EeiCtx, EeiError, Halt};
+pub use eei::{add_debug_to_linker, add_to_linker, CallSites, EeiCtx, EeiError, Halt, OutOfBounds};
 pub use execute::{Evm1Mode, ExecConfig, Executor};
 pub use host::EvmHost;
 pub use inject::{inject_metering, InjectError, InjectOptions};
@@ -43,6 +44,7 @@ pub use metering::{find_float, is_float_operator, EwasmCostModel, GasModel};
 pub use profile::{
     folded, BlockGas, FunctionGas, GasProfile, HostGas, CODE, FORFEITED, INITIAL_MEMORY,
 };
+pub use reason::{FailureReason, FuncRef, GasSite};
 pub use types::{
     hex, Address, Bytes32, CallKind, CallOutcome, Held, Message, Outcome, Status, TxContext, U256,
 };

@@ -2,6 +2,8 @@
 
 use std::fmt;
 
+use crate::reason::FailureReason;
+
 pub use primitive_types::U256;
 
 /// A 20-byte account address.
@@ -174,7 +176,10 @@ pub struct TxContext {
 }
 
 /// The result of one execution: what EVMC calls `evmc_result`.
-#[derive(Debug, Clone, PartialEq, Eq)]
+///
+/// Two outcomes are equal when their consensus fields (status, gas left,
+/// refund, output) are: the [`reason`](Outcome::reason) is not compared.
+#[derive(Debug, Clone)]
 pub struct Outcome {
     /// How it ended.
     pub status: Status,
@@ -184,16 +189,41 @@ pub struct Outcome {
     pub gas_refund: i64,
     /// Output: `finish` or `revert` data; for a create, the runtime code.
     pub output: Vec<u8>,
+    /// Why it failed, when it did (any status but success and revert) and
+    /// the executor knows: for people and tools only. Never part of
+    /// consensus: it changes no status, gas or output, and the EVMC VM
+    /// shows it only in its debug log. Boxed: an outcome stays small.
+    pub reason: Option<Box<FailureReason>>,
 }
 
+impl PartialEq for Outcome {
+    fn eq(&self, other: &Self) -> bool {
+        self.status == other.status
+            && self.gas_left == other.gas_left
+            && self.gas_refund == other.gas_refund
+            && self.output == other.output
+    }
+}
+
+impl Eq for Outcome {}
+
 impl Outcome {
-    /// An outcome that keeps no gas and has no output.
+    /// An outcome that keeps no gas and has no output, without a reason.
     pub fn failed(status: Status) -> Self {
         Self {
             status,
             gas_left: 0,
             gas_refund: 0,
             output: Vec::new(),
+            reason: None,
+        }
+    }
+
+    /// An outcome that keeps no gas and has no output, failed for `reason`.
+    pub fn failed_for(status: Status, reason: FailureReason) -> Self {
+        Self {
+            reason: Some(Box::new(reason)),
+            ..Self::failed(status)
         }
     }
 }

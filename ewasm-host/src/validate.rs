@@ -11,8 +11,22 @@ use crate::eei::EeiCtx;
 pub enum ContractError {
     /// The version field is not 1.
     Version,
-    /// The module does not decode or validate.
-    Invalid(String),
+    /// The module does not decode or validate: the decoder's or
+    /// validator's (wasmparser's) message, at its byte offset when it has
+    /// one.
+    Invalid {
+        /// What the decoder or validator found.
+        message: String,
+        /// Where, in bytes from the start of the module.
+        offset: Option<u64>,
+    },
+    /// The code is larger than `ExecConfig::max_code_size`.
+    TooLarge {
+        /// Its size in bytes.
+        size: usize,
+        /// The limit.
+        max: usize,
+    },
     /// The module has a start function.
     StartFunction,
     /// No exported function `main`, or not `[] -> []`.
@@ -61,7 +75,17 @@ impl fmt::Display for ContractError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             ContractError::Version => f.write_str("the Wasm version must be 1"),
-            ContractError::Invalid(e) => write!(f, "invalid module: {e}"),
+            ContractError::Invalid {
+                message,
+                offset: Some(offset),
+            } => write!(f, "invalid Wasm at byte {offset:#x}: {message}"),
+            ContractError::Invalid {
+                message,
+                offset: None,
+            } => write!(f, "invalid Wasm: {message}"),
+            ContractError::TooLarge { size, max } => {
+                write!(f, "the code has {size} bytes, more than the {max} allowed")
+            }
             ContractError::StartFunction => f.write_str("a contract may not have a start function"),
             ContractError::Main => f.write_str("a contract must export `main: [] -> []`"),
             ContractError::Memory => f.write_str("a contract must export its memory as `memory`"),
@@ -99,6 +123,78 @@ impl fmt::Display for ContractError {
 
 impl std::error::Error for ContractError {}
 
+impl ContractError {
+    /// The rule broken by a module the engine refused: invalid Wasm (with
+    /// the message and offset), or code over the size limit.
+    pub fn of_engine_error(error: &engine::Error) -> Self {
+        use engine::{ErrorKind, LimitError};
+        match error.kind() {
+            ErrorKind::Decode { offset, message }
+            | ErrorKind::Validate { offset, message }
+            | ErrorKind::Unsupported { offset, message } => ContractError::Invalid {
+                message: message.clone(),
+                offset: Some(*offset),
+            },
+            ErrorKind::Limit(LimitError::ModuleSize { size, max }) => ContractError::TooLarge {
+                size: *size,
+                max: *max,
+            },
+            _ => ContractError::Invalid {
+                message: error.to_string(),
+                offset: None,
+            },
+        }
+    }
+
+    /// A short, stable name of the rule, for tools: `version`, `invalid`,
+    /// `too-large`, `start-function`, `main`, `memory`, `extra-export`,
+    /// `foreign-import`, `unknown-import`, `import-type`, `memory-count`,
+    /// `floating-point`, `unpriced` or `table-count`.
+    pub fn rule(&self) -> &'static str {
+        match self {
+            ContractError::Version => "version",
+            ContractError::Invalid { .. } => "invalid",
+            ContractError::TooLarge { .. } => "too-large",
+            ContractError::StartFunction => "start-function",
+            ContractError::Main => "main",
+            ContractError::Memory => "memory",
+            ContractError::ExtraExport(_) => "extra-export",
+            ContractError::ForeignImport { .. } => "foreign-import",
+            ContractError::UnknownImport(_) => "unknown-import",
+            ContractError::ImportType { .. } => "import-type",
+            ContractError::MemoryCount(_) => "memory-count",
+            ContractError::FloatingPoint(_) => "floating-point",
+            ContractError::Unpriced { .. } => "unpriced",
+            ContractError::TableCount(_) => "table-count",
+        }
+    }
+
+    /// The byte offset in the code the rule points at, when it has one.
+    pub fn offset(&self) -> Option<u64> {
+        match self {
+            ContractError::Invalid { offset, .. } => *offset,
+            ContractError::FloatingPoint(offset) => Some(*offset),
+            ContractError::Unpriced { offset, .. } => Some(*offset),
+            _ => None,
+        }
+    }
+
+    /// The export or import (`module.name`) the rule points at, when it
+    /// has one.
+    pub fn item(&self) -> Option<String> {
+        match self {
+            ContractError::ExtraExport(name) => Some(name.clone()),
+            ContractError::Main => Some("main".to_string()),
+            ContractError::Memory => Some("memory".to_string()),
+            ContractError::ForeignImport { module, name } => Some(format!("{module}.{name}")),
+            ContractError::UnknownImport(name) | ContractError::ImportType { name, .. } => {
+                Some(name.clone())
+            }
+            _ => None,
+        }
+    }
+}
+
 /// The name of an instruction whose work scales with an operand that gas
 /// does not see.
 fn unpriced(op: &wasmparser::Operator<'_>) -> Option<&'static str> {
@@ -122,7 +218,10 @@ fn unpriced(op: &wasmparser::Operator<'_>) -> Option<&'static str> {
 /// [`ContractError::Invalid`] if the code does not parse.
 pub fn check_resources(code: &[u8]) -> Result<(), ContractError> {
     use wasmparser::{Parser, Payload};
-    let invalid = |e: wasmparser::BinaryReaderError| ContractError::Invalid(e.to_string());
+    let invalid = |e: wasmparser::BinaryReaderError| ContractError::Invalid {
+        message: e.message().to_string(),
+        offset: Some(e.offset()),
+    };
     for payload in Parser::new(0).parse_all(code) {
         match payload.map_err(invalid)? {
             Payload::TableSection(tables) if tables.count() > 1 => {

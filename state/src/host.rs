@@ -3,8 +3,8 @@
 use std::sync::Arc;
 
 use ewasm_host::{
-    Address, Bytes32, CallKind, CallOutcome, EvmHost, Executor, Held, Message, Outcome, Status,
-    TxContext, U256,
+    Address, Bytes32, CallKind, CallOutcome, EvmHost, Executor, FailureReason, Held, Message,
+    Outcome, Status, TxContext, U256,
 };
 
 use crate::world::{Checkpoint, Log, World};
@@ -54,6 +54,7 @@ pub(crate) fn execute_on(
         env: Arc::clone(&host.env),
         runner: Arc::clone(&host.runner),
         held: host.held,
+        reason: None,
     };
     let (outcome, back, profile) = executor.execute_profiled(Box::new(inner), message, code);
     let back: Box<dyn std::any::Any> = back;
@@ -91,6 +92,9 @@ pub struct WorldHost {
     /// What the frames waiting on the running call hold (the execution
     /// caps of `ExecConfig::max_execution_pages`).
     held: Held,
+    /// Why the last transaction-level execution (depth 0) failed, when
+    /// the runner said: for people, never part of the state.
+    reason: Option<FailureReason>,
 }
 
 impl std::fmt::Debug for WorldHost {
@@ -120,11 +124,21 @@ impl WorldHost {
             env,
             runner,
             held: Held::default(),
+            reason: None,
         }
+    }
+
+    /// Takes why the last transaction-level execution (the message at
+    /// depth 0) failed, if it did and the runner said why.
+    pub fn take_reason(&mut self) -> Option<FailureReason> {
+        self.reason.take()
     }
 
     /// Runs a message: the transaction's own, or one from the EEI.
     pub fn run_message(&mut self, message: &Message) -> CallOutcome {
+        if message.depth == 0 {
+            self.reason = None;
+        }
         match message.kind {
             CallKind::Create => self.create(message),
             _ => self.call(message),
@@ -139,7 +153,12 @@ impl WorldHost {
     /// Ethereum allows fit whatever stack the caller has.
     fn execute(&mut self, message: &Message, code: &[u8]) -> Outcome {
         let runner = Arc::clone(&self.runner);
-        if message.depth == 0 || message.depth % LEVELS_PER_STACK != 0 {
+        if message.depth == 0 {
+            let outcome = runner.run(self, message, code);
+            self.reason = outcome.reason.as_deref().cloned();
+            return outcome;
+        }
+        if message.depth % LEVELS_PER_STACK != 0 {
             return runner.run(self, message, code);
         }
         let spawned = std::thread::scope(|scope| {
@@ -235,6 +254,7 @@ impl WorldHost {
                 gas_left: message.gas,
                 gas_refund: 0,
                 output: Vec::new(),
+                reason: None,
             }
         } else {
             self.execute(&init, &message.input)

@@ -17,6 +17,7 @@
 //! ```
 
 pub mod diff;
+pub mod accounts;
 pub mod host;
 pub mod profile;
 pub mod rlp;

@@ -3,7 +3,7 @@
 
 use std::sync::Arc;
 
-use ewasm_host::{Address, CallKind, Message, Status, TxContext, U256};
+use ewasm_host::{Address, CallKind, FailureReason, Message, Status, TxContext, U256};
 
 use crate::host::{Env, Runner, WorldHost};
 use crate::world::{Account, Log, World};
@@ -29,7 +29,11 @@ pub struct Call {
 }
 
 /// What one call did.
-#[derive(Debug, Clone, PartialEq, Eq)]
+///
+/// Two reports are equal when status, gas used, output and logs are: the
+/// [`reason`](CallReport::reason) and the created address are not
+/// compared.
+#[derive(Debug, Clone)]
 pub struct CallReport {
     /// How it ended.
     pub status: Status,
@@ -39,6 +43,27 @@ pub struct CallReport {
     pub output: Vec<u8>,
     /// Logs it emitted (none unless it succeeded).
     pub logs: Vec<Log>,
+    /// Why it failed, when it did and the runner said.
+    pub reason: Option<FailureReason>,
+    /// For a successful create: the new contract's address.
+    pub created: Option<Address>,
+}
+
+impl PartialEq for CallReport {
+    fn eq(&self, other: &Self) -> bool {
+        self.status == other.status
+            && self.gas_used == other.gas_used
+            && self.output == other.output
+            && self.logs == other.logs
+    }
+}
+
+impl Eq for CallReport {}
+
+/// The initial balance of [`CALLER`] in a fresh session, and of any caller
+/// a session's world does not hold: 10^24 wei.
+pub fn caller_balance() -> U256 {
+    U256::from(10u64).pow(24.into())
 }
 
 /// A contract in a fresh world, called again and again.
@@ -76,10 +101,7 @@ impl Session {
     /// Puts `code` at [`CONTRACT`] in a fresh world.
     pub fn new(code: Vec<u8>, runner: Arc<dyn Runner>) -> Self {
         let mut world = World::default();
-        world.insert(
-            CALLER,
-            Account::with_balance(U256::from(10u64).pow(24.into())),
-        );
+        world.insert(CALLER, Account::with_balance(caller_balance()));
         world.insert(
             CONTRACT,
             Account {
@@ -93,61 +115,98 @@ impl Session {
         }
     }
 
+    /// A session over `world` in block `env`, calling the contract at
+    /// `address` (whatever code the world holds there).
+    pub fn in_world(world: World, env: Env, address: Address, runner: Arc<dyn Runner>) -> Self {
+        Self {
+            host: WorldHost::new(world, Arc::new(env), runner),
+            address,
+        }
+    }
+
     /// Runs `init` as init code from [`CALLER`]; the session then calls the
     /// new contract. Gives the creation's report.
     pub fn create(init: Vec<u8>, gas: i64, runner: Arc<dyn Runner>) -> (Self, CallReport) {
         let mut session = Self::new(Vec::new(), runner);
         session.host.world.remove(&CONTRACT);
+        let report = session.deploy(
+            CALLER,
+            &Call {
+                input: init,
+                gas,
+                value: U256::zero(),
+            },
+        );
+        (session, report)
+    }
+
+    /// Runs `call.input` as init code from `sender` with `call.value`: the
+    /// new contract's address follows from the sender's nonce. On success
+    /// the session calls the new contract from then on, and the report
+    /// carries its address.
+    pub fn deploy(&mut self, sender: Address, call: &Call) -> CallReport {
         let message = Message {
             kind: CallKind::Create,
             is_static: false,
             depth: 0,
-            gas,
+            gas: call.gas,
             recipient: Address::default(),
-            sender: CALLER,
-            input: init,
-            value: U256::zero(),
+            sender,
+            input: call.input.clone(),
+            value: call.value,
             code_address: Address::default(),
         };
-        let logs_before = session.host.world.logs().len();
-        let outcome = session.host.run_message(&message);
-        if let Some(address) = outcome.create_address {
-            session.address = address;
+        let mut report = self.run(&message);
+        if let Some(address) = report.created {
+            self.address = address;
         }
-        let report = CallReport {
-            status: outcome.status,
-            gas_used: gas - outcome.gas_left,
-            output: outcome.output,
-            logs: session.host.world.logs()[logs_before..].to_vec(),
-        };
-        (session, report)
+        report.created = report.created.filter(|_| report.status == Status::Success);
+        report
     }
 
     /// Calls the contract from [`CALLER`].
     pub fn call(&mut self, call: &Call) -> CallReport {
+        self.call_from(CALLER, call)
+    }
+
+    /// Calls the contract from `sender`.
+    pub fn call_from(&mut self, sender: Address, call: &Call) -> CallReport {
         let message = Message {
             kind: CallKind::Call,
             is_static: false,
             depth: 0,
             gas: call.gas,
             recipient: self.address,
-            sender: CALLER,
+            sender,
             input: call.input.clone(),
             value: call.value,
             code_address: self.address,
         };
+        self.run(&message)
+    }
+
+    /// Runs a transaction-level message and reports it.
+    fn run(&mut self, message: &Message) -> CallReport {
         let logs_before = self.host.world.logs().len();
-        let outcome = self.host.run_message(&message);
+        let outcome = self.host.run_message(message);
+        let reason = self.host.take_reason();
         CallReport {
             status: outcome.status,
-            gas_used: call.gas - outcome.gas_left,
+            gas_used: message.gas - outcome.gas_left,
             output: outcome.output,
             logs: self.host.world.logs()[logs_before..].to_vec(),
+            reason: reason.filter(|_| !outcome.status.keeps_gas()),
+            created: outcome.create_address,
         }
     }
 
     /// The world, to inspect.
     pub fn world(&self) -> &World {
         &self.host.world
+    }
+
+    /// The world, to keep (for example, to write it to a state file).
+    pub fn into_world(self) -> World {
+        self.host.world
     }
 }

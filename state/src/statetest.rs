@@ -66,6 +66,9 @@ pub struct CaseOutcome {
     pub logs: [u8; 32],
     /// Gas used, or why the transaction was invalid.
     pub result: Result<u64, String>,
+    /// Why the transaction's message failed, when it did and the runner
+    /// said (not part of the post-state).
+    pub reason: Option<ewasm_host::FailureReason>,
 }
 
 /// The cases of a file, and how many post entries were for other networks.
@@ -323,7 +326,9 @@ pub fn parse_file(path: &Path) -> Result<Cases, FormatError> {
 pub fn run(case: &Case, runner: &Arc<dyn Runner>) -> CaseOutcome {
     let mut world = World::clone(&case.pre);
     // An invalid transaction changes nothing and logs nothing.
-    let result = apply(&mut world, &case.env, runner, &case.tx)
+    let applied = apply(&mut world, &case.env, runner, &case.tx);
+    let reason = applied.as_ref().ok().and_then(|r| r.reason.clone());
+    let result = applied
         .map(|receipt| receipt.gas_used)
         .map_err(|e| e.to_string());
     let root = world.state_root();
@@ -334,6 +339,7 @@ pub fn run(case: &Case, runner: &Arc<dyn Runner>) -> CaseOutcome {
         root,
         logs,
         result,
+        reason,
     }
 }
 

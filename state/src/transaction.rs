@@ -91,6 +91,8 @@ pub struct Receipt {
     pub created: Option<Address>,
     /// Its logs.
     pub logs: Vec<Log>,
+    /// Why its message failed, when it did and the runner said.
+    pub reason: Option<ewasm_host::FailureReason>,
 }
 
 /// The gas a transaction pays before it runs.
@@ -179,6 +181,7 @@ pub fn apply(
     };
     let mut host = WorldHost::new(std::mem::take(world), Arc::clone(env), Arc::clone(runner));
     let outcome = host.run_message(&message);
+    let reason = host.take_reason().filter(|_| !outcome.status.keeps_gas());
     *world = host.world;
 
     // A delegate call inside a call with value gives its callee Hera's
@@ -213,5 +216,6 @@ pub fn apply(
         output: outcome.output,
         created: outcome.create_address,
         logs: world.logs().to_vec(),
+        reason,
     })
 }

@@ -324,3 +324,58 @@ fn the_vm_meters_by_default() {
     assert_eq!(report.status, Status::OutOfGas);
     assert_eq!(report.gas_used, 1_000_000);
 }
+
+#[test]
+fn the_log_option_writes_each_failed_executions_reason_and_changes_no_result() {
+    let dir = tempfile_dir("iris-log");
+    let log = dir.join("failures.log");
+    let code = wat::parse_str(
+        r#"(module
+            (import "ethereum" "callDataCopy" (func $callDataCopy (param i32 i32 i32)))
+            (memory (export "memory") 1)
+            (func $copy (call $callDataCopy (i32.const 65530) (i32.const 0) (i32.const 32)))
+            (func (export "main") (call $copy)))"#,
+    )
+    .unwrap();
+    let call = Call {
+        input: vec![7; 32],
+        gas: 1_000_000,
+        value: U256::zero(),
+    };
+    let logged = load();
+    assert_eq!(logged.set_option("log", log.to_str().unwrap()), 0);
+    assert_eq!(logged.set_option("log", "/surely/not/a/dir/x.log"), 2);
+    let with_log = Session::new(code.clone(), Arc::new(VmRunner(logged))).call(&call);
+    let without = Session::new(code.clone(), Arc::new(VmRunner(load()))).call(&call);
+    let ok = Session::new(wat::parse_str(FINISH_OK).unwrap(), {
+        let vm = load();
+        assert_eq!(vm.set_option("log", log.to_str().unwrap()), 0);
+        Arc::new(VmRunner(vm))
+    })
+    .call(&call);
+    let text = std::fs::read_to_string(&log).unwrap_or_default();
+    std::fs::remove_dir_all(&dir).ok();
+    assert_eq!(with_log.status, Status::InvalidMemoryAccess);
+    assert_eq!(
+        (with_log.status, with_log.gas_used, &with_log.output),
+        (without.status, without.gas_used, &without.output),
+        "the log changes no result"
+    );
+    assert_eq!(ok.status, Status::Success);
+    assert_eq!(
+        text.lines().count(),
+        1,
+        "one line, for the one failure: {text}"
+    );
+    assert!(text.contains("InvalidMemoryAccess"), "{text}");
+    assert!(text.contains("`callDataCopy`"), "{text}");
+    assert!(text.contains("offset 65530, length 32"), "{text}");
+    assert!(text.contains("called from function 1 `copy`"), "{text}");
+}
+
+/// A fresh directory under the temporary directory.
+fn tempfile_dir(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("{name}-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}

@@ -169,7 +169,13 @@ fn enter<T>(
                 }
                 store.inner.depth = depth_base;
                 store.inner.slots_used = slots_base;
-                result?;
+                if let Err(trap) = result {
+                    let top = stack.frames.last().map(|f| (f.instance, f.func));
+                    return Err(trap.or_origin(|| {
+                        let (instance, index) = top?;
+                        run::origin(&store.inner.instances, instance, index, Some(func))
+                    }));
+                }
             }
         }
     }

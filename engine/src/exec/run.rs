@@ -4,18 +4,19 @@
 use super::cx::Cx;
 use super::dispatch::execute;
 use super::{Exit, ValueStack};
+use crate::instance::InstanceEntity;
 use crate::store::StoreInner;
-use crate::trap::TrapCode;
+use crate::trap::{Trap, TrapCode, TrapOrigin};
 
 /// Runs the top frame of `stack` until the outermost frame returns, a host
 /// function must be called, or a trap. The fuel left is written back to the
-/// store whatever the outcome.
+/// store whatever the outcome; a trap carries the function it happened in.
 pub(super) fn run(
     store: &mut StoreInner,
     stack: &mut ValueStack,
     depth_base: u32,
     slots_base: usize,
-) -> Result<Exit, TrapCode> {
+) -> Result<Exit, Trap> {
     if stack.frames.is_empty() {
         return Ok(Exit::Done);
     }
@@ -23,10 +24,59 @@ pub(super) fn run(
     // code, with its window inside the value stack: the error is never
     // taken.
     let Some((mut cx, ip)) = Cx::new(store, stack, depth_base, slots_base) else {
-        return Err(TrapCode::StackOverflow);
+        return Err(TrapCode::StackOverflow.into());
     };
     execute(ip, &mut cx);
-    let Cx { fuel, exit, .. } = cx;
+    let Cx {
+        fuel,
+        exit,
+        instance,
+        func,
+        ..
+    } = cx;
     store.fuel = fuel;
-    exit
+    exit.map_err(|code| {
+        Trap::from(code).or_origin(|| origin(&store.instances, instance, func, None))
+    })
+}
+
+/// The origin of a trap in defined function `func` of store instance
+/// `instance`; `host` is the store function it called, when that trapped.
+#[cold]
+pub(super) fn origin(
+    instances: &[InstanceEntity],
+    instance: u32,
+    func: u32,
+    host: Option<u32>,
+) -> Option<TrapOrigin> {
+    let entity = instances.get(instance as usize)?;
+    let module = &entity.module;
+    let index = module.num_imported_funcs.checked_add(func)?;
+    let name = module.func_names.get(&index).cloned().or_else(|| {
+        module
+            .exports
+            .iter()
+            .find(|(_, e)| *e == crate::module::ExternIndex::Func(index))
+            .map(|(name, _)| name.clone())
+    });
+    // The import the host function was linked to: the first imported
+    // function of the instance that is that store function.
+    let host = host.and_then(|store_func| {
+        let position = entity
+            .funcs
+            .iter()
+            .take(module.num_imported_funcs as usize)
+            .position(|&f| f == store_func)?;
+        let import = module
+            .imports
+            .iter()
+            .filter(|i| matches!(i.kind, crate::module::ImportKind::Func(_)))
+            .nth(position)?;
+        Some((import.module.clone(), import.name.clone()))
+    });
+    Some(TrapOrigin {
+        func: index,
+        name,
+        host,
+    })
 }

@@ -189,6 +189,7 @@ impl LoadedVm {
             gas_left: result.gas_left,
             gas_refund: result.refund(),
             output,
+            reason: None,
         }
     }
 }
@@ -359,6 +360,7 @@ unsafe extern "C" fn call(c: *mut evmc_host_context, m: *const evmc_message) -> 
                 gas_left: outcome.gas_left,
                 gas_refund: 0,
                 output: outcome.output,
+                reason: None,
             });
             if let Some(address) = outcome.create_address {
                 result.create_address = convert::evmc_address(&address);

@@ -53,7 +53,7 @@ pub(super) fn external_code_copy(
     let address = read_address(&cx, address)?;
     // The destination is checked before the host copies anything.
     if u64::from(result) + u64::from(len) > cx.memory_size() as u64 {
-        return fail(EeiError::InvalidMemoryAccess);
+        return Err(super::memory_error(&cx, result, len as usize));
     }
     let mut buffer = vec![0u8; len as usize];
     let copied = cx

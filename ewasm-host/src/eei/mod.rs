@@ -135,6 +135,42 @@ impl fmt::Display for EeiError {
 
 impl HostError for EeiError {}
 
+/// An [`EeiError::InvalidMemoryAccess`] with the range that was out of
+/// bounds: what [`FailureReason`](crate::FailureReason) reports.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct OutOfBounds {
+    /// Whether the range was in the contract's memory (else in the source
+    /// buffer the function copies from: call data, code or return data).
+    pub in_memory: bool,
+    /// Where the range starts.
+    pub offset: u32,
+    /// Its length.
+    pub len: u32,
+    /// The size of the memory or buffer, in bytes.
+    pub size: u64,
+}
+
+impl fmt::Display for OutOfBounds {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let within = if self.in_memory {
+            "memory"
+        } else {
+            "the source buffer"
+        };
+        write!(
+            f,
+            "bytes {:#x}..{:#x} (offset {}, length {}) are outside {within} of {} bytes",
+            self.offset,
+            u64::from(self.offset) + u64::from(self.len),
+            self.offset,
+            self.len,
+            self.size
+        )
+    }
+}
+
+impl HostError for OutOfBounds {}
+
 /// The caller type of every host function here.
 pub(crate) type Cx<'a> = Caller<'a, EeiCtx>;
 
@@ -163,37 +199,49 @@ pub(crate) fn copy_cost(base: u64, len: u32) -> u64 {
     base + crate::gas::COPY_WORD * u64::from(len).div_ceil(32)
 }
 
-fn memory_error(_: Trap) -> Trap {
-    Trap::host(EeiError::InvalidMemoryAccess)
+/// The error of an access to `len` bytes of memory at `offset` that left
+/// it: `InvalidMemoryAccess`, with the range.
+pub(crate) fn memory_error(cx: &Cx<'_>, offset: u32, len: usize) -> Trap {
+    Trap::host(OutOfBounds {
+        in_memory: true,
+        offset,
+        len: u32::try_from(len).unwrap_or(u32::MAX),
+        size: cx.memory_size() as u64,
+    })
 }
 
 /// `len` bytes of memory at `offset`.
 pub(crate) fn read(cx: &Cx<'_>, offset: u32, len: u32) -> R<Vec<u8>> {
     cx.read(offset, len)
         .map(<[u8]>::to_vec)
-        .map_err(memory_error)
+        .map_err(|_| memory_error(cx, offset, len as usize))
 }
 
 pub(crate) fn read_address(cx: &Cx<'_>, offset: u32) -> R<Address> {
     cx.read_array::<20>(offset)
         .map(Address)
-        .map_err(memory_error)
+        .map_err(|_| memory_error(cx, offset, 20))
 }
 
 pub(crate) fn read_bytes32(cx: &Cx<'_>, offset: u32) -> R<Bytes32> {
     cx.read_array::<32>(offset)
         .map(Bytes32)
-        .map_err(memory_error)
+        .map_err(|_| memory_error(cx, offset, 32))
 }
 
 /// A 128-bit little-endian value.
 pub(crate) fn read_u128(cx: &Cx<'_>, offset: u32) -> R<U256> {
-    let bytes = cx.read_array::<16>(offset).map_err(memory_error)?;
+    let bytes = cx
+        .read_array::<16>(offset)
+        .map_err(|_| memory_error(cx, offset, 16))?;
     Ok(U256::from(u128::from_le_bytes(bytes)))
 }
 
 pub(crate) fn write(cx: &mut Cx<'_>, offset: u32, bytes: &[u8]) -> R<()> {
-    cx.write(offset, bytes).map_err(memory_error)
+    match cx.write(offset, bytes) {
+        Ok(()) => Ok(()),
+        Err(_) => Err(memory_error(cx, offset, bytes.len())),
+    }
 }
 
 /// Writes `value` as 16 little-endian bytes; it must fit 128 bits.
@@ -217,7 +265,12 @@ pub(crate) fn slice(source: &[u8], offset: u32, len: u32) -> R<Vec<u8>> {
     let end = start.checked_add(len as usize);
     match end.and_then(|end| source.get(start..end)) {
         Some(bytes) => Ok(bytes.to_vec()),
-        None => fail(EeiError::InvalidMemoryAccess),
+        None => Err(Trap::host(OutOfBounds {
+            in_memory: false,
+            offset,
+            len,
+            size: source.len() as u64,
+        })),
     }
 }
 

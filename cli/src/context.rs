@@ -1,0 +1,212 @@
+//! The message and block context of `iris run` and `iris profile`, and the
+//! state file that carries a session from one call to the next.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use ewasm_host::{Address, TxContext, U256};
+use state::run::{caller_balance, default_env, Session, CALLER, CONTRACT};
+use state::{Account, Env, Runner, World};
+
+/// The context flags. Each is optional so that a WASI program can refuse
+/// them; the defaults are applied in [`Context::env`].
+#[derive(clap::Args, Debug, Clone, Default)]
+pub(crate) struct Context {
+    /// Contract: the caller, the message's sender [default:
+    /// 0xca11e70000000000000000000000000000000001]. A caller the state
+    /// does not hold starts with 10^24 wei.
+    #[arg(long, value_name = "ADDRESS", value_parser = crate::gas::parse_address)]
+    caller: Option<Address>,
+    /// Contract: the account called, whose storage the code acts on
+    /// [default: 0xc0de000000000000000000000000000000000001]. Without FILE
+    /// (with `--state`), the code the state holds there runs.
+    #[arg(long, value_name = "ADDRESS", value_parser = crate::gas::parse_address)]
+    address: Option<Address>,
+    /// Contract: the transaction's origin [default: the caller].
+    #[arg(long, value_name = "ADDRESS", value_parser = crate::gas::parse_address)]
+    origin: Option<Address>,
+    /// Contract: value sent, in wei, decimal or 0x hex [default: 0].
+    #[arg(long, value_name = "WEI", value_parser = crate::gas::parse_u256, allow_hyphen_values = true)]
+    value: Option<U256>,
+    /// Contract: the gas price, in wei [default: 1].
+    #[arg(long, value_name = "WEI", value_parser = crate::gas::parse_u256, allow_hyphen_values = true)]
+    gas_price: Option<U256>,
+    /// Contract: the block's beneficiary [default:
+    /// 0xc0c0c0c0c0c0c0c0c0c0c0c0c0c0c0c0c0c0c0c0].
+    #[arg(long, value_name = "ADDRESS", value_parser = crate::gas::parse_address)]
+    coinbase: Option<Address>,
+    /// Contract: the block number [default: 1].
+    #[arg(long, value_name = "N", value_parser = crate::gas::parse_i64, allow_hyphen_values = true)]
+    number: Option<i64>,
+    /// Contract: the block's timestamp, in seconds [default: 1000].
+    #[arg(long, value_name = "SECONDS", value_parser = crate::gas::parse_i64, allow_hyphen_values = true)]
+    timestamp: Option<i64>,
+    /// Contract: the block's gas limit [default: 100000000].
+    #[arg(long, value_name = "GAS", value_parser = crate::gas::parse_i64, allow_hyphen_values = true)]
+    gas_limit: Option<i64>,
+    /// Contract: the block's difficulty, PREVRANDAO since the merge
+    /// [default: 0x20000].
+    #[arg(long, visible_alias = "prevrandao", value_name = "N", value_parser = crate::gas::parse_u256, allow_hyphen_values = true)]
+    difficulty: Option<U256>,
+    /// Contract: the chain id [default: 1]. (The EEI has no function that
+    /// reads it: it is part of the context the host answers.)
+    #[arg(long, value_name = "N", value_parser = crate::gas::parse_u256, allow_hyphen_values = true)]
+    chain_id: Option<U256>,
+    /// Contract: read the accounts from FILE before the call (an absent
+    /// file is an empty state) and write them back after it, so that calls
+    /// replay a session. JSON in the format of a state test's `pre`:
+    /// `{"0xADDRESS": {"balance": "0x..", "nonce": "0x..", "code": "0x..",
+    /// "storage": {"0xKEY": "0xVALUE"}}}`.
+    #[arg(long, value_name = "FILE")]
+    state: Option<PathBuf>,
+}
+
+impl Context {
+    /// The first context flag given, by name (`--state` included).
+    pub(crate) fn first_given(&self) -> Option<&'static str> {
+        [
+            (self.caller.is_some(), "--caller"),
+            (self.address.is_some(), "--address"),
+            (self.origin.is_some(), "--origin"),
+            (self.value.is_some(), "--value"),
+            (self.gas_price.is_some(), "--gas-price"),
+            (self.coinbase.is_some(), "--coinbase"),
+            (self.number.is_some(), "--number"),
+            (self.timestamp.is_some(), "--timestamp"),
+            (self.gas_limit.is_some(), "--gas-limit"),
+            (self.difficulty.is_some(), "--difficulty"),
+            (self.chain_id.is_some(), "--chain-id"),
+            (self.state.is_some(), "--state"),
+        ]
+        .into_iter()
+        .find_map(|(given, name)| given.then_some(name))
+    }
+
+    /// The caller.
+    pub(crate) fn caller(&self) -> Address {
+        self.caller.unwrap_or(CALLER)
+    }
+
+    /// The account called.
+    pub(crate) fn address(&self) -> Address {
+        self.address.unwrap_or(CONTRACT)
+    }
+
+    /// Whether `--address` was given.
+    pub(crate) fn has_address(&self) -> bool {
+        self.address.is_some()
+    }
+
+    /// The value sent.
+    pub(crate) fn value(&self) -> U256 {
+        self.value.unwrap_or_default()
+    }
+
+    /// The block and transaction the call runs in.
+    pub(crate) fn env(&self) -> Env {
+        let TxContext {
+            gas_price,
+            coinbase,
+            number,
+            timestamp,
+            gas_limit,
+            difficulty,
+            chain_id,
+            ..
+        } = default_env().tx;
+        Env {
+            tx: TxContext {
+                gas_price: self.gas_price.unwrap_or(gas_price),
+                origin: self.origin.unwrap_or(self.caller()),
+                coinbase: self.coinbase.unwrap_or(coinbase),
+                number: self.number.unwrap_or(number),
+                timestamp: self.timestamp.unwrap_or(timestamp),
+                gas_limit: self.gas_limit.unwrap_or(gas_limit),
+                difficulty: self.difficulty.unwrap_or(difficulty),
+                chain_id: self.chain_id.unwrap_or(chain_id),
+            },
+        }
+    }
+
+    /// The world before the call: the state file's accounts (none if it
+    /// is absent or not given), with the caller funded if the state does
+    /// not hold it, and `code` (if given) at the called address.
+    fn world(&self, code: Option<Vec<u8>>) -> Result<World, String> {
+        let mut world = match &self.state {
+            Some(path) if path.exists() => read_state(path)?,
+            _ => World::default(),
+        };
+        let caller = self.caller();
+        if world.get(&caller).is_none() {
+            world.insert(caller, Account::with_balance(caller_balance()));
+        }
+        if let Some(code) = code {
+            world.set_code(self.address(), Arc::new(code));
+        }
+        Ok(world)
+    }
+
+    /// A session for the call: `code` at the called address, or (without
+    /// code) whatever the state holds there.
+    ///
+    /// # Errors
+    ///
+    /// The state file cannot be read or parsed, or there is no code to run.
+    pub(crate) fn session(
+        &self,
+        code: Option<Vec<u8>>,
+        runner: Arc<dyn Runner>,
+    ) -> Result<Session, String> {
+        let given = code.is_some();
+        let world = self.world(code)?;
+        let address = self.address();
+        if !given && world.get(&address).is_none_or(|a| a.code.is_empty()) {
+            return Err(match &self.state {
+                Some(path) => format!(
+                    "no FILE, and {} holds no code at {address} (deploy with `--create`, and give its address with `--address`)",
+                    path.display()
+                ),
+                None => "no FILE: give the contract, or `--state FILE` with `--address` of a deployed one".to_string(),
+            });
+        }
+        Ok(Session::in_world(world, self.env(), address, runner))
+    }
+
+    /// A session for a create from the caller: the called address is
+    /// where the new contract lands.
+    ///
+    /// # Errors
+    ///
+    /// The state file cannot be read or parsed.
+    pub(crate) fn create_session(&self, runner: Arc<dyn Runner>) -> Result<Session, String> {
+        let world = self.world(None)?;
+        Ok(Session::in_world(
+            world,
+            self.env(),
+            Address::default(),
+            runner,
+        ))
+    }
+
+    /// Writes the session's accounts to the state file, if one was given.
+    ///
+    /// # Errors
+    ///
+    /// The file cannot be written.
+    pub(crate) fn save(&self, session: Session) -> Result<(), String> {
+        let Some(path) = &self.state else {
+            return Ok(());
+        };
+        let json = state::accounts::to_json(&session.into_world());
+        let text = serde_json::to_string_pretty(&json).map_err(|e| e.to_string())?;
+        std::fs::write(path, text + "\n").map_err(|e| format!("{}: {e}", path.display()))
+    }
+}
+
+/// The accounts of a state file.
+fn read_state(path: &Path) -> Result<World, String> {
+    let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
+    let json: serde_json::Value =
+        serde_json::from_str(&text).map_err(|e| format!("{}: JSON: {e}", path.display()))?;
+    state::accounts::from_json(&json).map_err(|e| format!("{}: {e}", path.display()))
+}

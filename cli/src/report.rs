@@ -1,0 +1,93 @@
+//! How `iris run` prints a call or a create: text lines, or one JSON
+//! object (its schema: `docs/schema/run-output.json`).
+
+use ewasm_host::{hex, Address, FailureReason};
+use serde_json::{json, Value};
+use state::run::CallReport;
+
+/// The failure reason as JSON: the `error` field of `iris run --json` and
+/// `iris profile --json` (null when the run did not fail or no reason is
+/// known).
+pub(crate) fn error_json(reason: Option<&FailureReason>) -> Value {
+    let Some(reason) = reason else {
+        return Value::Null;
+    };
+    let rule = match reason {
+        FailureReason::Contract(rule) | FailureReason::DeployedCode(rule) => Some(rule),
+        _ => None,
+    };
+    json!({
+        "kind": reason.kind(),
+        "message": reason.to_string(),
+        "rule": rule.map(|r| r.rule()),
+        "item": rule.and_then(|r| r.item()),
+        "offset": rule.and_then(|r| r.offset()),
+        "function": reason.function().map(|f| json!({"index": f.index, "name": f.name})),
+        "host_function": reason.host_function(),
+    })
+}
+
+fn logs_json(report: &CallReport) -> Vec<Value> {
+    report
+        .logs
+        .iter()
+        .map(|log| {
+            json!({
+                "address": log.address.to_string(),
+                "topics": log.topics.iter().map(|t| format!("0x{}", hex(&t.0))).collect::<Vec<_>>(),
+                "data": format!("0x{}", hex(&log.data)),
+            })
+        })
+        .collect()
+}
+
+/// Prints what a call (`step` "call") or a create (`step` "create") did:
+/// `address` is the contract called, or the one created (none if the
+/// create failed); `code_size` the size of the code a create deployed.
+pub(crate) fn print(
+    step: &str,
+    report: &CallReport,
+    address: Option<Address>,
+    code_size: Option<usize>,
+    json: bool,
+) {
+    if json {
+        let value = json!({
+            "step": step,
+            "status": format!("{:?}", report.status),
+            "gas_used": report.gas_used,
+            "address": address.map(|a| a.to_string()),
+            "code_size": code_size,
+            "output": format!("0x{}", hex(&report.output)),
+            "logs": logs_json(report),
+            "error": error_json(report.reason.as_ref()),
+        });
+        println!("{value}");
+        return;
+    }
+    println!("{step}: status {:?}", report.status);
+    println!("{step}: gas used {}", report.gas_used);
+    if let Some(reason) = &report.reason {
+        println!("{step}: reason {reason}");
+    }
+    match (address, code_size) {
+        (Some(address), Some(size)) => {
+            println!("{step}: address {address}");
+            println!("{step}: code size {size} bytes");
+        }
+        _ => println!("{step}: output 0x{}", hex(&report.output)),
+    }
+    for (i, log) in report.logs.iter().enumerate() {
+        let topics: Vec<String> = log
+            .topics
+            .iter()
+            .map(|t| format!("0x{}", hex(&t.0)))
+            .collect();
+        println!(
+            "{step}: log {i}: address {} topics [{}] data 0x{}",
+            log.address,
+            topics.join(", "),
+            hex(&log.data)
+        );
+    }
+}

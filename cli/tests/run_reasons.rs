@@ -1,0 +1,299 @@
+//! Why a contract failed, as `iris run`, `iris profile` and
+//! `iris statetest` print it (and `--json` carries it), from the real
+//! binary. The reason never changes status or gas.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn iris(dir: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_iris"))
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .expect("iris runs")
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+/// Writes `source` as `name` in `dir`.
+fn contract(dir: &Path, name: &str, source: &str) -> PathBuf {
+    let path = dir.join(name);
+    std::fs::write(&path, source).expect("the contract is written");
+    path
+}
+
+/// `iris run --json FILE`: the one object it prints.
+fn run_json(dir: &Path, file: &str, extra: &[&str]) -> serde_json::Value {
+    let mut args = vec!["run", "--json"];
+    args.extend_from_slice(extra);
+    args.push(file);
+    let out = iris(dir, &args);
+    serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("{e}: {}", text(&out.stdout)))
+}
+
+#[test]
+fn broken_contract_rules_are_named_with_their_export_or_import() {
+    let dir = tempfile::tempdir().expect("scratch");
+    let d = dir.path();
+    let cases = [
+        (
+            "extra.wat",
+            r#"(module (memory (export "memory") 1) (func (export "main")) (func (export "helper")))"#,
+            "extra-export",
+            "helper",
+            "a contract exports only `main` and `memory`, not `helper`",
+        ),
+        (
+            "unknown.wat",
+            r#"(module (import "ethereum" "getTimestamp" (func (result i64)))
+                (memory (export "memory") 1) (func (export "main")))"#,
+            "unknown-import",
+            "getTimestamp",
+            "`getTimestamp` is not an EEI function",
+        ),
+        (
+            "foreign.wat",
+            r#"(module (import "env" "abort" (func))
+                (memory (export "memory") 1) (func (export "main")))"#,
+            "foreign-import",
+            "env.abort",
+            "import `env.abort` is from a foreign module",
+        ),
+        (
+            "signature.wat",
+            r#"(module (import "ethereum" "getCaller" (func (param i64)))
+                (memory (export "memory") 1) (func (export "main")))"#,
+            "import-type",
+            "getCaller",
+            "`getCaller` is imported with the wrong type",
+        ),
+        (
+            "nomain.wat",
+            r#"(module (memory (export "memory") 1) (func))"#,
+            "main",
+            "main",
+            "a contract must export `main: [] -> []`",
+        ),
+    ];
+    for (name, source, rule, item, message) in cases {
+        contract(d, name, source);
+        let json = run_json(d, name, &[]);
+        assert_eq!(
+            json["status"], "ContractValidationFailure",
+            "{name}: {json}"
+        );
+        assert_eq!(json["gas_used"], 10_000_000, "{name}: all the gas");
+        let error = &json["error"];
+        assert_eq!(error["kind"], "contract-rule", "{name}: {json}");
+        assert_eq!(error["rule"], rule, "{name}: {json}");
+        assert_eq!(error["item"], item, "{name}: {json}");
+        let shown = error["message"].as_str().expect("a message");
+        assert!(shown.contains(message), "{name}: {shown}");
+        let out = iris(d, &["run", name]);
+        let stdout = text(&out.stdout);
+        assert!(
+            stdout.contains(&format!("call: reason contract rule broken: {message}")),
+            "{name}: {stdout}"
+        );
+        assert_eq!(out.status.code(), Some(1), "{name}");
+    }
+}
+
+#[test]
+fn floating_point_under_metering_is_refused_at_its_offset() {
+    let dir = tempfile::tempdir().expect("scratch");
+    contract(
+        dir.path(),
+        "float.wat",
+        r#"(module (memory (export "memory") 1)
+            (func (export "main") (drop (f32.add (f32.const 1) (f32.const 2)))))"#,
+    );
+    let json = run_json(dir.path(), "float.wat", &[]);
+    assert_eq!(json["error"]["rule"], "floating-point", "{json}");
+    assert!(
+        json["error"]["offset"].as_u64().is_some_and(|o| o > 0),
+        "{json}"
+    );
+    // Without metering floats are allowed: the same code succeeds.
+    let json = run_json(dir.path(), "float.wat", &["--metering=false"]);
+    assert_eq!(json["status"], "Success");
+    assert!(json["error"].is_null());
+}
+
+#[test]
+fn a_trap_names_its_function_and_an_eei_failure_its_function_and_range() {
+    let dir = tempfile::tempdir().expect("scratch");
+    let d = dir.path();
+    contract(
+        d,
+        "div.wat",
+        r#"(module (memory (export "memory") 1)
+            (func $divide (param i32) (result i32) (i32.div_u (i32.const 1) (local.get 0)))
+            (func (export "main") (drop (call $divide (i32.const 0)))))"#,
+    );
+    let json = run_json(d, "div.wat", &[]);
+    assert_eq!(json["status"], "Failure");
+    assert_eq!(json["error"]["kind"], "trap");
+    assert_eq!(json["error"]["function"]["index"], 0);
+    assert_eq!(json["error"]["function"]["name"], "divide");
+    assert_eq!(
+        json["error"]["message"],
+        "trap: integer divide by zero in function 0 `divide`"
+    );
+    contract(
+        d,
+        "copy.wat",
+        r#"(module
+            (import "ethereum" "callDataCopy" (func $callDataCopy (param i32 i32 i32)))
+            (memory (export "memory") 1)
+            (func (export "main") (call $callDataCopy (i32.const 65530) (i32.const 0) (i32.const 32))))"#,
+    );
+    let input = format!("0x{}", "00".repeat(32));
+    let json = run_json(d, "copy.wat", &["--input", &input]);
+    assert_eq!(json["status"], "InvalidMemoryAccess");
+    assert_eq!(json["error"]["kind"], "eei");
+    assert_eq!(json["error"]["host_function"], "callDataCopy");
+    assert_eq!(json["error"]["function"]["name"], "main");
+    let message = json["error"]["message"].as_str().expect("message");
+    assert!(
+        message.contains("offset 65530, length 32")
+            && message.contains("outside memory of 65536 bytes"),
+        "{message}"
+    );
+    // The source buffer too: 32 bytes of call data asked for, none given.
+    let json = run_json(d, "copy.wat", &[]);
+    let message = json["error"]["message"].as_str().expect("message");
+    assert!(
+        message.contains("the source buffer of 0 bytes"),
+        "{message}"
+    );
+}
+
+#[test]
+fn out_of_gas_says_where() {
+    let dir = tempfile::tempdir().expect("scratch");
+    let d = dir.path();
+    contract(
+        d,
+        "spin.wat",
+        r#"(module (memory (export "memory") 1)
+            (func $spin (loop $l (br $l)))
+            (func (export "main") (call $spin)))"#,
+    );
+    let json = run_json(d, "spin.wat", &["--gas", "1000000"]);
+    assert_eq!(json["status"], "OutOfGas");
+    assert_eq!(json["gas_used"], 1_000_000);
+    assert_eq!(json["error"]["kind"], "out-of-gas");
+    assert_eq!(json["error"]["message"], "out of gas in function 0 `spin`");
+    let json = run_json(d, "spin.wat", &["--gas", "10"]);
+    assert_eq!(
+        json["error"]["message"]
+            .as_str()
+            .map(|m| m.starts_with("out of gas paying for the code")),
+        Some(true),
+        "{json}"
+    );
+    contract(
+        d,
+        "use.wat",
+        r#"(module (import "ethereum" "useGas" (func $useGas (param i64)))
+            (memory (export "memory") 1)
+            (func (export "main") (call $useGas (i64.const 100000000))))"#,
+    );
+    let json = run_json(d, "use.wat", &[]);
+    assert_eq!(json["error"]["host_function"], "useGas", "{json}");
+}
+
+#[test]
+fn profile_prints_the_reason_and_carries_it_in_json() {
+    let dir = tempfile::tempdir().expect("scratch");
+    let d = dir.path();
+    contract(
+        d,
+        "div.wat",
+        r#"(module (memory (export "memory") 1)
+            (func $divide (param i32) (result i32) (i32.div_u (i32.const 1) (local.get 0)))
+            (func (export "main") (drop (call $divide (i32.const 0)))))"#,
+    );
+    let out = iris(d, &["profile", "div.wat"]);
+    let stdout = text(&out.stdout);
+    assert!(
+        stdout.contains("reason: trap: integer divide by zero in function 0 `divide`"),
+        "{stdout}"
+    );
+    let out = iris(d, &["profile", "--json", "div.wat"]);
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    assert_eq!(json["error"]["kind"], "trap");
+    assert_eq!(json["error"]["function"]["name"], "divide");
+}
+
+/// A state test whose transaction calls a contract that divides by zero,
+/// with a post-state hash that cannot match: the failure line is followed
+/// by the reason.
+const VECTOR: &str = r#"{
+  "divides": {
+    "env": {
+      "currentCoinbase": "0x2adc25665018aa1fe0e6bc666dac8fc2697ff9ba",
+      "currentDifficulty": "0x020000",
+      "currentGasLimit": "0x05f5e100",
+      "currentNumber": "0x01",
+      "currentTimestamp": "0x03e8",
+      "previousHash": "0x5e20a0453cecd065ea59c37ac63e079ee08998b6045136a8ce6635c7912ec0b6"
+    },
+    "pre": {
+      "0xa94f5374fce5edbc8e2a8697c15331677e6ebf0b": {
+        "balance": "0x0de0b6b3a7640000", "code": "0x", "nonce": "0x00", "storage": {}
+      },
+      "0x1000000000000000000000000000000000000001": {
+        "balance": "0x00", "code": "CODE", "nonce": "0x00", "storage": {}
+      }
+    },
+    "post": {
+      "Byzantium": [
+        {
+          "hash": "0x0000000000000000000000000000000000000000000000000000000000000000",
+          "indexes": { "data": 0, "gas": 0, "value": 0 },
+          "logs": "0x1dcc4de8dec75d7aab85b567b6ccd41ad312451b948a7413f0a142fd40d49347"
+        }
+      ]
+    },
+    "transaction": {
+      "data": ["0x"],
+      "gasLimit": ["0x0f4240"],
+      "gasPrice": "0x01",
+      "nonce": "0x00",
+      "secretKey": "0x45a915e4d060149eb4365960e6a7a45f334393093061116b197e3240065ff2d8",
+      "to": "0x1000000000000000000000000000000000000001",
+      "value": ["0x00"]
+    }
+  }
+}"#;
+
+#[test]
+fn a_failing_state_test_prints_why_its_transaction_failed() {
+    let dir = tempfile::tempdir().expect("scratch");
+    let code = wat::parse_str(
+        r#"(module (memory (export "memory") 1)
+            (func $divide (param i32) (result i32) (i32.div_u (i32.const 1) (local.get 0)))
+            (func (export "main") (drop (call $divide (i32.const 0)))))"#,
+    )
+    .expect("WAT");
+    let hex: String = code.iter().map(|b| format!("{b:02x}")).collect();
+    let vector = VECTOR.replace("CODE", &format!("0x{hex}"));
+    std::fs::write(dir.path().join("divides.json"), vector).expect("vector");
+    let out = iris(dir.path(), &["statetest", "divides.json"]);
+    let stdout = text(&out.stdout);
+    let lines: Vec<&str> = stdout.lines().collect();
+    let fail = lines
+        .iter()
+        .position(|l| l.contains("divides") && l.contains("FAIL"))
+        .unwrap_or_else(|| panic!("a failure line: {stdout}"));
+    assert_eq!(
+        lines.get(fail + 1).map(|l| l.trim()),
+        Some("reason: trap: integer divide by zero in function 0 `divide`"),
+        "{stdout}"
+    );
+    assert!(!out.status.success());
+}
