@@ -195,6 +195,9 @@ fn report(case: &Case, outcome: &CaseOutcome, diff: bool) -> Vec<String> {
         return vec![format!("{label}: ok ({gas})")];
     }
     let mut lines = vec![format!("{label}: FAIL ({gas})")];
+    if let Some(reason) = &outcome.reason {
+        lines.push(format!("    reason: {reason}"));
+    }
     for (what, got, want) in [
         ("state root", &outcome.root, &case.root),
         ("logs hash", &outcome.logs, &case.logs),
@@ -203,9 +206,6 @@ fn report(case: &Case, outcome: &CaseOutcome, diff: bool) -> Vec<String> {
             lines.push(format!("    {what:<10}  0x{}", hex(got)));
             lines.push(format!("    {:<10}  0x{}", "expected", hex(want)));
         }
-    }
-    if let Some(reason) = &outcome.reason {
-        lines.push(format!("    reason: {reason}"));
     }
     if diff {
         lines.extend(diff_lines(case, outcome));

@@ -97,7 +97,8 @@ fn broken_contract_rules_are_named_with_their_export_or_import() {
             stdout.contains(&format!("call: reason contract rule broken: {message}")),
             "{name}: {stdout}"
         );
-        assert_eq!(out.status.code(), Some(1), "{name}");
+        // A broken rule is a contract failure in the exit table.
+        assert_eq!(out.status.code(), Some(3), "{name}");
     }
 }
 
