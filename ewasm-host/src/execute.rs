@@ -6,10 +6,12 @@ use engine::{Config, CostModel, Engine, Linker, Module, Operator, Store, Trap, T
 
 use crate::cache::{ModuleCache, DEFAULT_CACHE_BYTES};
 use crate::eei::{self, EeiCtx, EeiError, Halt};
-use crate::gas;
+use crate::gas::{self, Gas};
 use crate::host::EvmHost;
 use crate::metering::{find_float, EwasmCostModel, GasModel};
 use crate::profile::{GasProfile, CODE, INITIAL_MEMORY};
+use crate::revision::Revision;
+use crate::schedule::Schedule;
 use crate::types::{CallKind, Held, Message, Outcome, Status};
 use crate::validate::{check_contract, check_resources, has_wasm_preamble, ContractError};
 
@@ -233,19 +235,21 @@ impl Executor {
         Ok(module)
     }
 
-    /// Executes `message` with `code` against `host`, and gives the host
-    /// back with the outcome.
+    /// Executes `message` with `code` against `host` at `revision`'s
+    /// prices ([`Schedule::of`]), and gives the host back with the outcome.
     ///
     /// The outcome's `gas_left` is never negative and never more than
     /// `message.gas`, whatever the host answers: a nested call that answers
-    /// more gas than it was given fails and gives nothing back.
+    /// more gas than it was given fails and gives nothing back. A revision
+    /// before Byzantium is refused with [`Status::Rejected`], no code run.
     pub fn execute(
         &self,
         host: Box<dyn EvmHost>,
+        revision: Revision,
         message: &Message,
         code: &[u8],
     ) -> (Outcome, Box<dyn EvmHost>) {
-        let (outcome, host, _) = self.execute_profiled(host, message, code);
+        let (outcome, host, _) = self.execute_profiled(host, revision, message, code);
         (outcome, host)
     }
 
@@ -256,12 +260,17 @@ impl Executor {
     pub fn execute_profiled(
         &self,
         host: Box<dyn EvmHost>,
+        revision: Revision,
         message: &Message,
         code: &[u8],
     ) -> (Outcome, Box<dyn EvmHost>, Option<GasProfile>) {
-        let Some(fuel) = gas::to_fuel(message.gas) else {
+        let Some(schedule) = Schedule::of(revision) else {
+            return (Outcome::failed(Status::Rejected), host, None);
+        };
+        let Some(gas) = Gas::from_evmc(message.gas) else {
             return (Outcome::failed(Status::InternalError), host, None);
         };
+        let fuel = gas.fuel();
         if !has_wasm_preamble(code) {
             let status = match self.config.evm1mode {
                 Evm1Mode::Reject => Status::Failure,
@@ -294,7 +303,7 @@ impl Executor {
                 .max_execution_table_elements
                 .saturating_sub(below.elements),
         };
-        let mut cx = EeiCtx::new(host, message.clone(), code);
+        let mut cx = EeiCtx::new(host, schedule, message.clone(), code);
         cx.held_below = below;
         cx.allowance = allowance;
         cx.price_data = self.prices_data();
@@ -322,11 +331,9 @@ impl Executor {
         }
         let profile = store.profile().map(|recorded| {
             // `run` keeps 0 <= gas_left <= message.gas.
-            let used = message
-                .gas
-                .checked_sub(outcome.gas_left)
-                .and_then(gas::to_fuel)
-                .unwrap_or(0);
+            let used = Gas::from_evmc(outcome.gas_left)
+                .and_then(|left| gas.checked_sub(left))
+                .map_or(0, Gas::fuel);
             let failed = !matches!(outcome.status, Status::Success | Status::Revert);
             // Charged only if the gas covered it.
             let memory = if memory_cost <= fuel { memory_cost } else { 0 };
@@ -350,7 +357,9 @@ impl Executor {
         if !self.prices_data() {
             return 0;
         }
-        (len as u64).saturating_mul(gas::CODE_BYTE)
+        u64::try_from(len)
+            .unwrap_or(u64::MAX)
+            .saturating_mul(gas::CODE_BYTE)
     }
 
     /// What the module's initial memory costs: its pages at the price of
@@ -405,14 +414,16 @@ impl Executor {
             }
         });
         let left = store.get_fuel().ok().filter(|left| *left <= fuel);
-        let Some(gas_left) = left.and_then(gas::to_gas) else {
+        let Some(gas_left) = left.and_then(Gas::from_fuel) else {
             return Outcome::failed(Status::InternalError);
         };
         let output = std::mem::take(&mut store.data_mut().output);
+        let refund = store.data().refund;
+        // Only a successful frame keeps its refund, as in the EVM.
         let kept = |status| Outcome {
             status,
-            gas_left,
-            gas_refund: 0,
+            gas_left: gas_left.to_evmc(),
+            gas_refund: if status == Status::Success { refund } else { 0 },
             output: Vec::new(),
         };
         match result {

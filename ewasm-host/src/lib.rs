@@ -31,18 +31,23 @@ mod host;
 mod inject;
 mod metering;
 mod profile;
+mod revision;
+mod schedule;
 mod types;
 mod validate;
 
 pub use cache::DEFAULT_CACHE_BYTES;
 pub use eei::{add_debug_to_linker, add_to_linker, CallSites, EeiCtx, EeiError, Halt};
 pub use execute::{Evm1Mode, ExecConfig, Executor};
-pub use host::EvmHost;
+pub use gas::Gas;
+pub use host::{AccessStatus, EvmHost, StorageStatus};
 pub use inject::{inject_metering, InjectError, InjectOptions};
 pub use metering::{find_float, is_float_operator, EwasmCostModel, GasModel};
 pub use profile::{
     folded, BlockGas, FunctionGas, GasProfile, HostGas, CODE, FORFEITED, INITIAL_MEMORY,
 };
+pub use revision::Revision;
+pub use schedule::{Schedule, StoragePrices};
 pub use types::{
     hex, Address, Bytes32, CallKind, CallOutcome, Held, Message, Outcome, Status, TxContext, U256,
 };

@@ -8,8 +8,8 @@
 use std::any::Any;
 
 use ewasm_host::{
-    Address, Bytes32, CallKind, CallOutcome, EvmHost, ExecConfig, Executor, Message, Outcome,
-    Status, TxContext, U256,
+    AccessStatus, Address, Bytes32, CallKind, CallOutcome, EvmHost, ExecConfig, Executor, Message,
+    Outcome, Revision, Status, StorageStatus, TxContext, U256,
 };
 
 /// How the stub answers a nested call.
@@ -30,7 +30,15 @@ impl EvmHost for StubHost {
     fn get_storage(&mut self, _: &Address, _: &Bytes32) -> Bytes32 {
         Bytes32::ZERO
     }
-    fn set_storage(&mut self, _: &Address, _: &Bytes32, _: &Bytes32) {}
+    fn set_storage(&mut self, _: &Address, _: &Bytes32, _: &Bytes32) -> StorageStatus {
+        StorageStatus::Assigned
+    }
+    fn access_account(&mut self, _: &Address) -> AccessStatus {
+        AccessStatus::Warm
+    }
+    fn access_storage(&mut self, _: &Address, _: &Bytes32) -> AccessStatus {
+        AccessStatus::Warm
+    }
     fn get_balance(&mut self, _: &Address) -> U256 {
         U256::from(u64::MAX)
     }
@@ -40,7 +48,9 @@ impl EvmHost for StubHost {
     fn copy_code(&mut self, _: &Address, _: usize, _: &mut [u8]) -> usize {
         0
     }
-    fn selfdestruct(&mut self, _: &Address, _: &Address) {}
+    fn selfdestruct(&mut self, _: &Address, _: &Address) -> bool {
+        false
+    }
     fn call(&mut self, message: &Message) -> CallOutcome {
         self.messages.push(message.clone());
         (self.answer)(message)
@@ -59,6 +69,7 @@ fn empty_account() -> Answer {
     Box::new(|message| CallOutcome {
         status: Status::Success,
         gas_left: message.gas,
+        gas_refund: 0,
         output: Vec::new(),
         create_address: None,
     })
@@ -72,6 +83,7 @@ fn answering(status: Status, gas_left: GasLeft) -> Answer {
     Box::new(move |message| CallOutcome {
         status,
         gas_left: gas_left(message.gas),
+        gas_refund: 0,
         output: b"minted?".to_vec(),
         create_address: (message.kind == CallKind::Create).then_some(Address([0xaa; 20])),
     })
@@ -124,7 +136,7 @@ fn run(code: &[u8], value: u64, answer: Answer) -> (Outcome, Vec<Message>) {
         answer,
         messages: Vec::new(),
     });
-    let (outcome, host) = executor.execute(host, &message, code);
+    let (outcome, host) = executor.execute(host, Revision::Byzantium, &message, code);
     let host: Box<dyn Any> = host;
     let host = host.downcast::<StubHost>().expect("the stub comes back");
     assert!(

@@ -3,8 +3,8 @@
 use std::sync::Arc;
 
 use ewasm_host::{
-    Address, Bytes32, CallKind, CallOutcome, EvmHost, Executor, Held, Message, Outcome, Status,
-    TxContext, U256,
+    AccessStatus, Address, Bytes32, CallKind, CallOutcome, EvmHost, Executor, Held, Message,
+    Outcome, Revision, Status, StorageStatus, TxContext, U256,
 };
 
 use crate::world::{Checkpoint, Log, World};
@@ -14,16 +14,28 @@ use crate::{keccak, rlp};
 pub const MAX_CODE_SIZE: usize = 24_576;
 /// Gas per byte of deployed code.
 pub const CODE_DEPOSIT: i64 = 200;
-/// Refund for clearing a storage slot (pre-EIP-1283).
-pub const REFUND_CLEAR: u64 = 15_000;
-/// Refund for a self-destruct.
-pub const REFUND_SELF_DESTRUCT: u64 = 24_000;
 
-/// The block a transaction runs in.
-#[derive(Debug, Clone, Default)]
+/// The block a transaction runs in, and the revision whose prices its
+/// code pays.
+#[derive(Debug, Clone)]
 pub struct Env {
     /// What `get_tx_context` answers.
     pub tx: TxContext,
+    /// The revision contracts run at (the EEI's prices; the transaction
+    /// rules are Byzantium's whatever it is, but for EIP-2929's warm
+    /// sender and recipient from Berlin, EIP-3651's warm coinbase from
+    /// Shanghai and EIP-3529's refund cap from London).
+    pub revision: Revision,
+}
+
+impl Default for Env {
+    /// An empty block, at Byzantium.
+    fn default() -> Self {
+        Self {
+            tx: TxContext::default(),
+            revision: Revision::Byzantium,
+        }
+    }
 }
 
 /// What runs the code of a message against a world: Iris's executor in
@@ -55,7 +67,9 @@ pub(crate) fn execute_on(
         runner: Arc::clone(&host.runner),
         held: host.held,
     };
-    let (outcome, back, profile) = executor.execute_profiled(Box::new(inner), message, code);
+    let revision = host.env.revision;
+    let (outcome, back, profile) =
+        executor.execute_profiled(Box::new(inner), revision, message, code);
     let back: Box<dyn std::any::Any> = back;
     match back.downcast::<WorldHost>() {
         Ok(inner) => {
@@ -68,12 +82,18 @@ pub(crate) fn execute_on(
 }
 
 /// What a frame that ended with `outcome` answers its caller (no create
-/// address): its gas only if it succeeded or reverted.
+/// address): its gas only if it succeeded or reverted, its refund only if
+/// it succeeded.
 fn ended(outcome: Outcome) -> CallOutcome {
     CallOutcome {
         status: outcome.status,
         gas_left: if outcome.status.keeps_gas() {
             outcome.gas_left
+        } else {
+            0
+        },
+        gas_refund: if outcome.status == Status::Success {
+            outcome.gas_refund
         } else {
             0
         },
@@ -121,6 +141,11 @@ impl WorldHost {
             runner,
             held: Held::default(),
         }
+    }
+
+    /// The revision the world's code runs at.
+    pub fn revision(&self) -> Revision {
+        self.env.revision
     }
 
     /// Runs a message: the transaction's own, or one from the EEI.
@@ -183,6 +208,7 @@ impl WorldHost {
             return CallOutcome {
                 status: Status::Success,
                 gas_left: message.gas,
+                gas_refund: 0,
                 output: Vec::new(),
                 create_address: None,
             };
@@ -204,6 +230,8 @@ impl WorldHost {
         };
         let address = create_address(&sender, nonce);
         self.world.set_nonce(sender, next);
+        // The new account is warm (EIP-2929), even if the create fails.
+        self.world.access_account(address);
         let checkpoint = self.world.checkpoint();
         let outcome = self.create_in_frame(message, address);
         self.end_frame(checkpoint, outcome.status);
@@ -250,6 +278,7 @@ impl WorldHost {
         CallOutcome {
             status: Status::Success,
             gas_left: outcome.gas_left - deposit,
+            gas_refund: outcome.gas_refund,
             output: Vec::new(),
             create_address: Some(address),
         }
@@ -281,12 +310,27 @@ impl EvmHost for WorldHost {
         self.world.storage(address, key)
     }
 
-    fn set_storage(&mut self, address: &Address, key: &Bytes32, value: &Bytes32) {
+    fn set_storage(&mut self, address: &Address, key: &Bytes32, value: &Bytes32) -> StorageStatus {
+        let original = self.world.original_storage(*address, *key);
         let current = self.world.storage(address, key);
-        if !current.is_zero() && value.is_zero() {
-            self.world.add_refund(REFUND_CLEAR);
-        }
         self.world.set_storage(*address, *key, *value);
+        StorageStatus::of(&original, &current, value)
+    }
+
+    fn access_account(&mut self, address: &Address) -> AccessStatus {
+        if self.world.access_account(*address) {
+            AccessStatus::Cold
+        } else {
+            AccessStatus::Warm
+        }
+    }
+
+    fn access_storage(&mut self, address: &Address, key: &Bytes32) -> AccessStatus {
+        if self.world.access_slot(*address, *key) {
+            AccessStatus::Cold
+        } else {
+            AccessStatus::Warm
+        }
     }
 
     fn get_balance(&mut self, address: &Address) -> U256 {
@@ -309,15 +353,16 @@ impl EvmHost for WorldHost {
         n
     }
 
-    fn selfdestruct(&mut self, address: &Address, beneficiary: &Address) {
+    /// Pre-Cancun rules at every revision: the account is deleted at the
+    /// end of the transaction (EIP-6780's "only if created in the same
+    /// transaction" is not kept).
+    fn selfdestruct(&mut self, address: &Address, beneficiary: &Address) -> bool {
         let balance = self.world.balance(address);
         self.world.set_balance(*address, U256::zero());
         let received = self.world.balance(beneficiary).saturating_add(balance);
         self.world.set_balance(*beneficiary, received);
         self.world.touch(*beneficiary);
-        if self.world.destruct(*address) {
-            self.world.add_refund(REFUND_SELF_DESTRUCT);
-        }
+        self.world.destruct(*address)
     }
 
     fn call(&mut self, message: &Message) -> CallOutcome {

@@ -17,7 +17,8 @@ use std::fmt;
 
 use engine::{Caller, HostError, Linker, Trap};
 
-use crate::host::EvmHost;
+use crate::host::{AccessStatus, EvmHost};
+use crate::schedule::Schedule;
 use crate::types::{Address, Bytes32, Held, Message, TxContext, U256};
 
 pub use imports::{add_debug_to_linker, add_to_linker};
@@ -46,6 +47,11 @@ pub struct EeiCtx {
     /// Whether call data and return data cost gas per word at the call
     /// site (the Iris gas model, metering on).
     pub(crate) price_data: bool,
+    /// The prices of the revision the execution runs at.
+    pub(crate) schedule: &'static Schedule,
+    /// The refund earned so far: this frame's and its successful nested
+    /// calls'.
+    pub(crate) refund: i64,
 }
 
 /// The call stacks (frame names) of the calls in progress, outermost
@@ -64,10 +70,13 @@ impl fmt::Debug for EeiCtx {
 impl EeiCtx {
     pub(crate) fn new(
         host: Box<dyn EvmHost>,
+        schedule: &'static Schedule,
         message: Message,
         code: std::sync::Arc<[u8]>,
     ) -> Self {
         Self {
+            schedule,
+            refund: 0,
             host,
             message,
             code,
@@ -145,9 +154,54 @@ pub(crate) fn fail<T>(error: EeiError) -> R<T> {
     Err(Trap::host(error))
 }
 
-/// Charges gas; running out is `TrapCode::OutOfFuel`.
-pub(crate) fn charge(cx: &mut Cx<'_>, gas: u64) -> R<()> {
-    cx.consume_fuel(gas)
+/// Charges `price` gas; running out is `TrapCode::OutOfFuel`.
+pub(crate) fn charge(cx: &mut Cx<'_>, price: u64) -> R<()> {
+    cx.consume_fuel(price)
+}
+
+/// Charges the price `price` picks from the revision's schedule.
+pub(crate) fn charge_by(cx: &mut Cx<'_>, price: impl FnOnce(&Schedule) -> u64) -> R<()> {
+    let price = price(schedule(cx));
+    charge(cx, price)
+}
+
+/// The prices of the execution's revision.
+pub(crate) fn schedule(cx: &Cx<'_>) -> &'static Schedule {
+    cx.data().schedule
+}
+
+/// From Berlin: marks `address` warm, and charges the cold account price
+/// less `warm_paid` (what was charged already) if it was cold.
+pub(crate) fn access_account(cx: &mut Cx<'_>, address: &Address, warm_paid: u64) -> R<()> {
+    let schedule = schedule(cx);
+    if !schedule.access_lists {
+        return Ok(());
+    }
+    if cx.data_mut().host.access_account(address) == AccessStatus::Cold {
+        charge(cx, schedule.cold_account.saturating_sub(warm_paid))?;
+    }
+    Ok(())
+}
+
+/// From Berlin: marks the slot `key` of the current account warm, and
+/// charges the cold slot price less `warm_paid` if it was cold.
+pub(crate) fn access_slot(cx: &mut Cx<'_>, key: &Bytes32, warm_paid: u64) -> R<()> {
+    let schedule = schedule(cx);
+    if !schedule.access_lists {
+        return Ok(());
+    }
+    let recipient = cx.data().message.recipient;
+    if cx.data_mut().host.access_storage(&recipient, key) == AccessStatus::Cold {
+        charge(cx, schedule.cold_slot.saturating_sub(warm_paid))?;
+    }
+    Ok(())
+}
+
+/// Adds to the frame's refund (saturating: a refund is bounded by the
+/// gas spent long before `i64` is reached).
+pub(crate) fn add_refund(cx: &mut Cx<'_>, refund: i64) {
+    let data = cx.data_mut();
+    data.refund = data.refund.saturating_add(refund);
 }
 
 /// Fails in a static call.
@@ -158,9 +212,11 @@ pub(crate) fn check_static(cx: &Cx<'_>) -> R<()> {
     Ok(())
 }
 
-/// 3 + 3 per 32-byte word: the price of a copy of `len` bytes.
-pub(crate) fn copy_cost(base: u64, len: u32) -> u64 {
-    base + crate::gas::COPY_WORD * u64::from(len).div_ceil(32)
+/// `base` and the copy price per 32-byte word: the price of a copy of
+/// `len` bytes.
+pub(crate) fn copy_cost(schedule: &Schedule, base: u64, len: u32) -> u64 {
+    let words = crate::gas::per_word(schedule.copy_word, len as usize);
+    base.saturating_add(words)
 }
 
 fn memory_error(_: Trap) -> Trap {

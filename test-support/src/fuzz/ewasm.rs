@@ -20,9 +20,12 @@ use std::sync::OnceLock;
 use arbitrary::Unstructured;
 use engine::{Engine, Linker, ValType};
 use ewasm_host::{
-    gas, Address, Bytes32, CallKind, CallOutcome, EeiCtx, EvmHost, ExecConfig, Executor, Message,
-    Status, TxContext, U256,
+    AccessStatus, Address, Bytes32, CallKind, CallOutcome, EeiCtx, EvmHost, ExecConfig, Executor,
+    Message, Schedule, Status, StorageStatus, TxContext, U256,
 };
+
+/// The prices the fuzzed executions run at.
+const SCHEDULE: Schedule = Schedule::BYZANTIUM;
 
 /// The 33 EEI functions.
 const EEI: [&str; 33] = [
@@ -247,11 +250,11 @@ impl FuzzHost {
         let transfer =
             matches!(message.kind, CallKind::Call | CallKind::CallCode) && !message.value.is_zero();
         let least = match message.kind {
-            CallKind::Create => gas::CREATE,
-            _ if transfer => gas::CALL + gas::VALUE_TRANSFER,
-            _ => gas::CALL,
+            CallKind::Create => SCHEDULE.create,
+            _ if transfer => SCHEDULE.call + SCHEDULE.value_transfer,
+            _ => SCHEDULE.call,
         };
-        let stipend = if transfer { gas::CALL_STIPEND } else { 0 };
+        let stipend = if transfer { SCHEDULE.call_stipend } else { 0 };
         let cost = i128::from(least) + i128::from(message.gas) - i128::from(stipend);
         if message.gas < 0 || cost > self.budget {
             self.unsound.push(format!(
@@ -274,8 +277,27 @@ impl EvmHost for FuzzHost {
         Bytes32(self.bytes())
     }
 
-    fn set_storage(&mut self, address: &Address, key: &Bytes32, value: &Bytes32) {
+    fn set_storage(&mut self, address: &Address, key: &Bytes32, value: &Bytes32) -> StorageStatus {
         self.note(format!("sstore {address:?} {key:?} {value:?}"));
+        StorageStatus::from_evmc(i32::from(self.byte() % 9)).unwrap_or(StorageStatus::Assigned)
+    }
+
+    fn access_account(&mut self, address: &Address) -> AccessStatus {
+        self.note(format!("access {address:?}"));
+        if self.byte() & 1 == 1 {
+            AccessStatus::Warm
+        } else {
+            AccessStatus::Cold
+        }
+    }
+
+    fn access_storage(&mut self, address: &Address, key: &Bytes32) -> AccessStatus {
+        self.note(format!("access {address:?} {key:?}"));
+        if self.byte() & 1 == 1 {
+            AccessStatus::Warm
+        } else {
+            AccessStatus::Cold
+        }
     }
 
     fn get_balance(&mut self, address: &Address) -> U256 {
@@ -297,8 +319,9 @@ impl EvmHost for FuzzHost {
         n
     }
 
-    fn selfdestruct(&mut self, address: &Address, beneficiary: &Address) {
+    fn selfdestruct(&mut self, address: &Address, beneficiary: &Address) -> bool {
         self.note(format!("selfdestruct {address:?} {beneficiary:?}"));
+        self.byte() & 1 == 1
     }
 
     fn call(&mut self, message: &Message) -> CallOutcome {
@@ -336,6 +359,7 @@ impl EvmHost for FuzzHost {
         CallOutcome {
             status,
             gas_left,
+            gas_refund: i64::from(self.byte()),
             output,
             create_address,
         }
@@ -376,7 +400,7 @@ fn execute(
     answers: &[u8],
 ) -> Result<Ending, String> {
     let host: Box<dyn EvmHost> = Box::new(FuzzHost::new(answers.to_vec(), message.gas));
-    let (outcome, host) = executor.execute(host, message, code);
+    let (outcome, host) = executor.execute(host, SCHEDULE.revision, message, code);
     let host: Box<dyn Any> = host;
     let host = host
         .downcast::<FuzzHost>()
