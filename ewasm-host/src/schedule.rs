@@ -119,6 +119,16 @@ pub struct Schedule {
     pub new_account: u64,
     /// Gas given free to the callee of a call with value.
     pub call_stipend: u64,
+    /// Whether the call family keeps Hera's order (Byzantium): the depth
+    /// is checked before the value transfer is paid, the balance before
+    /// the new account is, and a call failing either keeps nothing of the
+    /// stipend. Otherwise the EVM's: both are paid first, and a call that
+    /// fails the depth or balance check gets the stipend back.
+    pub hera_call_order: bool,
+    /// Whether a call to an account whose code is an EIP-7702 delegation
+    /// designation runs the delegate's code and pays an access to the
+    /// delegate, warm or cold (from Prague).
+    pub delegation: bool,
     /// `selfDestruct`: SELFDESTRUCT.
     pub self_destruct: u64,
     /// Whether `selfDestruct` pays [`Schedule::new_account`] only when the
@@ -179,6 +189,8 @@ impl Schedule {
         value_transfer: 9_000,
         new_account: 25_000,
         call_stipend: 2_300,
+        hera_call_order: true,
+        delegation: false,
         self_destruct: 5_000,
         self_destruct_new_account_needs_balance: false,
         self_destruct_refund: 24_000,
@@ -191,7 +203,8 @@ impl Schedule {
     };
 
     /// Constantinople: BLOCKHASH at the EVM's 20, EIP-1283 net storage
-    /// metering (no sentry), EIP-161's self-destruct rule.
+    /// metering (no sentry), EIP-161's self-destruct rule, the EVM's order
+    /// of a call's checks.
     pub const CONSTANTINOPLE: Schedule = Schedule {
         revision: Revision::Constantinople,
         block_hash: 20,
@@ -200,6 +213,7 @@ impl Schedule {
             ..Self::BYZANTIUM.storage
         },
         self_destruct_new_account_needs_balance: true,
+        hera_call_order: false,
         ..Self::BYZANTIUM
     };
 
@@ -278,9 +292,11 @@ impl Schedule {
         ..Self::SHANGHAI
     };
 
-    /// Prague: Cancun's prices for every EEI counterpart.
+    /// Prague: EIP-7702 (a call to a delegated account pays an access to
+    /// its delegate, whose code it runs).
     pub const PRAGUE: Schedule = Schedule {
         revision: Revision::Prague,
+        delegation: true,
         ..Self::CANCUN
     };
 

@@ -49,6 +49,26 @@ fn gas_left(cx: &Cx<'_>) -> R<Gas> {
     }
 }
 
+/// The length of an EIP-7702 delegation designation: `0xef0100` and an
+/// address.
+const DESIGNATION: usize = 23;
+
+/// From Prague: the account `target`'s code delegates to, if its code is an
+/// EIP-7702 designation (whose code a call to it runs).
+fn delegate(cx: &mut Cx<'_>, target: &Address) -> R<Option<Address>> {
+    if !schedule(cx).delegation {
+        return Ok(None);
+    }
+    let mut designation = [0u8; DESIGNATION];
+    let copied = cx.data_mut().host.copy_code(target, 0, &mut designation);
+    if copied != DESIGNATION || designation[..3] != [0xef, 0x01, 0x00] {
+        return Ok(None);
+    }
+    let mut delegate = [0u8; 20];
+    delegate.copy_from_slice(&designation[3..]);
+    Ok(Some(Address(delegate)))
+}
+
 /// The balance of the current account, which must fit 128 bits.
 fn own_balance(cx: &mut Cx<'_>) -> R<U256> {
     let recipient = cx.data().message.recipient;
@@ -191,18 +211,44 @@ fn call_any(
     };
     charge(&mut cx, schedule.call)?;
     access_account(&mut cx, &target, schedule.call)?;
+    let code_address = match delegate(&mut cx, &target)? {
+        Some(delegate) => {
+            charge(&mut cx, schedule.call)?;
+            access_account(&mut cx, &delegate, schedule.call)?;
+            delegate
+        }
+        None => target,
+    };
     charge_data(&mut cx, input.len())?;
-    if current.depth >= gas::MAX_DEPTH {
-        return Ok(1);
-    }
     let transfers = matches!(flavour, Flavour::Call | Flavour::CallCode) && !value.is_zero();
-    if transfers {
-        charge(&mut cx, schedule.value_transfer)?;
-        if own_balance(&mut cx)? < value {
+    let stipend = if transfers { schedule.call_stipend } else { 0 };
+    if schedule.hera_call_order {
+        if current.depth >= gas::MAX_DEPTH {
             return Ok(1);
         }
-        if flavour == Flavour::Call && !cx.data_mut().host.account_exists(&target) {
-            charge(&mut cx, schedule.new_account)?;
+        if transfers {
+            charge(&mut cx, schedule.value_transfer)?;
+            if own_balance(&mut cx)? < value {
+                return Ok(1);
+            }
+            if flavour == Flavour::Call && !cx.data_mut().host.account_exists(&target) {
+                charge(&mut cx, schedule.new_account)?;
+            }
+        }
+    } else {
+        // The EVM's order: the value transfer and the new account are
+        // paid before the depth and balance checks, and a call that fails
+        // them keeps the stipend (less than the transfer's price, so
+        // the frame still pays).
+        if transfers {
+            charge(&mut cx, schedule.value_transfer)?;
+            if flavour == Flavour::Call && !cx.data_mut().host.account_exists(&target) {
+                charge(&mut cx, schedule.new_account)?;
+            }
+        }
+        if current.depth >= gas::MAX_DEPTH || (transfers && own_balance(&mut cx)? < value) {
+            cx.add_fuel(stipend);
+            return Ok(1);
         }
     }
     let forwarded = gas.min(gas_left(&cx)?.all_but_one_64th());
@@ -242,12 +288,7 @@ fn call_any(
     // with a delegate call's inherited value, as Hera did: that stipend
     // was never paid for, so a frame with value gained 1,600 gas per
     // callDelegate to an empty account (EVM DELEGATECALL has no stipend).
-    let stipend = if transfers {
-        Gas::new(schedule.call_stipend)
-    } else {
-        Some(Gas::ZERO)
-    };
-    let Some(given) = stipend.and_then(|stipend| forwarded.checked_add(stipend)) else {
+    let Some(given) = Gas::new(stipend).and_then(|stipend| forwarded.checked_add(stipend)) else {
         return fail(EeiError::Internal("forwarded gas above i64::MAX"));
     };
     let message = Message {
@@ -259,7 +300,7 @@ fn call_any(
         sender,
         input,
         value,
-        code_address: target,
+        code_address,
     };
     Ok(run(&mut cx, message)?.0)
 }
