@@ -164,31 +164,44 @@ impl LoadedVm {
         message: &Message,
         code: &[u8],
     ) -> Outcome {
-        let Some(execute) = self.vm().execute else {
-            return Outcome::failed(ewasm_host::Status::InternalError);
-        };
         let Some(rev) = evmc_revision(revision) else {
             return Outcome::failed(ewasm_host::Status::Rejected);
         };
+        let msg = convert::evmc_message(message);
+        self.execute_evmc(host, rev, &msg, code)
+    }
+
+    /// Runs an EVMC message as given (its kind and flags, the revision's
+    /// number `rev`, even ones [`Message`] cannot express) with `code`
+    /// against `host`, held to the rules as [`LoadedVm::execute`].
+    pub fn execute_evmc(
+        &self,
+        host: &mut dyn EvmHost,
+        rev: i32,
+        msg: &evmc_message,
+        code: &[u8],
+    ) -> Outcome {
+        let Some(execute) = self.vm().execute else {
+            return Outcome::failed(ewasm_host::Status::InternalError);
+        };
         let mut host: &mut dyn EvmHost = host;
         let context = (&mut host as *mut &mut dyn EvmHost).cast::<evmc_host_context>();
-        let msg = convert::evmc_message(message);
         // SAFETY: the interface and context live across the call; `msg`
-        // borrows `message`, `code` is valid for its length.
+        // and its input are valid, `code` is valid for its length.
         let result = unsafe {
             execute(
                 self.vm,
                 &HOST_INTERFACE,
                 context,
                 rev,
-                &msg,
+                msg,
                 code.as_ptr(),
                 code.len(),
             )
         };
         // SAFETY: a fresh result, released here and nowhere else.
         let output = unsafe { super::take_output(&result) };
-        if !(0..=message.gas).contains(&result.gas_left) {
+        if !(0..=msg.gas).contains(&result.gas_left) {
             return Outcome::failed(ewasm_host::Status::InternalError);
         }
         Outcome {
