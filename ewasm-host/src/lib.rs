@@ -5,7 +5,16 @@
 //! `ewasm-host` sees no EVMC types: the client is an [`EvmHost`] over plain
 //! Rust types, implemented by the EVMC binding over the C interface and by
 //! the `state` crate over an in-memory world. One [`Executor::execute`] maps a
-//! [`Message`] and code to an [`Outcome`].
+//! [`Message`] and code to an [`Outcome`] at a [`Revision`], whose
+//! [`Schedule`] prices each EEI function with an EVM counterpart as that
+//! opcode at that revision (Byzantium: Hera's prices).
+//!
+//! ```
+//! use ewasm_host::{Revision, Schedule};
+//! let berlin = Schedule::of(Revision::Berlin).expect("Iris runs Berlin");
+//! assert_eq!((berlin.storage_load, berlin.cold_slot), (100, 2_100));
+//! assert!(Schedule::of(Revision::Homestead).is_none());
+//! ```
 //!
 //! Metering: [`EwasmCostModel`] makes the engine charge every instruction
 //! exactly as the Sentinel's injected metering would ([`inject_metering`]
