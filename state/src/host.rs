@@ -3,7 +3,7 @@
 use std::sync::Arc;
 
 use ewasm_host::{
-    AccessStatus, Address, Bytes32, CallKind, CallOutcome, EvmHost, Executor, Held, Message,
+    AccessStatus, Address, Bytes32, CallKind, CallOutcome, EvmHost, Executor, Gas, Held, Message,
     Outcome, Revision, Status, StorageStatus, TxContext, U256,
 };
 
@@ -13,7 +13,7 @@ use crate::{keccak, rlp};
 /// Bytes of deployed code a create may return (EIP-170).
 pub const MAX_CODE_SIZE: usize = 24_576;
 /// Gas per byte of deployed code.
-pub const CODE_DEPOSIT: i64 = 200;
+pub const CODE_DEPOSIT: u64 = 200;
 
 /// The block a transaction runs in, and the revision whose prices its
 /// code pays.
@@ -270,14 +270,20 @@ impl WorldHost {
         if outcome.status != Status::Success {
             return ended(outcome);
         }
-        let deposit = CODE_DEPOSIT.saturating_mul(outcome.output.len() as i64);
-        if outcome.output.len() > MAX_CODE_SIZE || outcome.gas_left < deposit {
+        let deposit = u64::try_from(outcome.output.len())
+            .ok()
+            .and_then(|len| len.checked_mul(CODE_DEPOSIT))
+            .and_then(Gas::new);
+        let left = Gas::from_evmc(outcome.gas_left)
+            .zip(deposit)
+            .and_then(|(left, deposit)| left.checked_sub(deposit));
+        let Some(left) = left.filter(|_| outcome.output.len() <= MAX_CODE_SIZE) else {
             return CallOutcome::failure();
-        }
+        };
         self.world.set_code(address, Arc::new(outcome.output));
         CallOutcome {
             status: Status::Success,
-            gas_left: outcome.gas_left - deposit,
+            gas_left: left.to_evmc(),
             gas_refund: outcome.gas_refund,
             output: Vec::new(),
             create_address: Some(address),

@@ -3,7 +3,7 @@
 use std::fmt;
 use std::sync::Arc;
 
-use ewasm_host::{Address, CallKind, Message, Revision, Status, U256};
+use ewasm_host::{Address, CallKind, Gas, Message, Revision, Status, U256};
 
 use crate::host::{Env, Runner, WorldHost};
 use crate::world::{Log, World};
@@ -145,6 +145,10 @@ pub fn apply(
     if i64::try_from(tx.gas_limit).map_or(true, |limit| limit > env.tx.gas_limit) {
         return Err(TxError::BlockGasLimit);
     }
+    // Below the block's gas limit, so within `Gas`.
+    let Some(message_gas) = Gas::new(tx.gas_limit - intrinsic) else {
+        return Err(TxError::BlockGasLimit);
+    };
     let gas_cost = U256::from(tx.gas_limit)
         .checked_mul(tx.gas_price)
         .ok_or(TxError::Balance)?;
@@ -182,7 +186,7 @@ pub fn apply(
         },
         is_static: false,
         depth: 0,
-        gas: (tx.gas_limit - intrinsic) as i64,
+        gas: message_gas.to_evmc(),
         recipient: to,
         sender: tx.sender,
         input: tx.data.clone(),
