@@ -60,3 +60,34 @@ fn deep_wasm_recursion_runs_in_a_small_stack() {
     let results = run_on_small_stack(wat, config, 90_000);
     assert_eq!(results, vec![Val::I64(180_000)], "{}", engine::DISPATCH);
 }
+
+#[test]
+fn a_loop_of_memory_and_table_operations_runs_in_a_small_stack() {
+    // Each iteration runs every handler of the rarer operations (growth by
+    // nothing, fills and copies of nothing, sizes, gets and sets, drops):
+    // a contract looping over them must not grow the native stack either.
+    let wat = r#"(module
+        (memory 1)
+        (table 2 funcref)
+        (data $d "x")
+        (elem $e func $f)
+        (func $f)
+        (func (export "run") (param i32) (result i64)
+        (loop $l
+            (drop (memory.grow (i32.const 0)))
+            (memory.fill (i32.const 0) (i32.const 0) (i32.const 0))
+            (memory.copy (i32.const 0) (i32.const 0) (i32.const 0))
+            (memory.init $d (i32.const 0) (i32.const 0) (i32.const 0))
+            (data.drop $d)
+            (table.set (i32.const 0) (table.get (i32.const 1)))
+            (drop (table.size))
+            (drop (table.grow (ref.null func) (i32.const 0)))
+            (table.fill (i32.const 0) (ref.null func) (i32.const 0))
+            (table.copy (i32.const 0) (i32.const 0) (i32.const 0))
+            (table.init $e (i32.const 0) (i32.const 0) (i32.const 0))
+            (elem.drop $e)
+            (br_if $l (local.tee 0 (i32.sub (local.get 0) (i32.const 1)))))
+        (i64.extend_i32_u (memory.size))))"#;
+    let results = run_on_small_stack(wat, Config::default(), 200_000);
+    assert_eq!(results, vec![Val::I64(1)], "{}", engine::DISPATCH);
+}
