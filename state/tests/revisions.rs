@@ -901,3 +901,58 @@ fn from_prague_a_call_to_a_delegated_account_pays_for_the_delegate_and_runs_its_
         }
     }
 }
+
+#[test]
+fn a_call_with_value_in_a_static_frame_fails_at_every_revision() {
+    for revision in REVISIONS {
+        let r = run_in(
+            world(contract(&call_to(AT_PLAIN, AT_ONE))),
+            revision,
+            GAS,
+            true,
+        );
+        assert_eq!(r.status, Status::StaticModeViolation, "{revision}");
+        // Without value a static frame may call.
+        let r = run_in(
+            world(contract(&call_to(AT_PLAIN, AT_ZERO))),
+            revision,
+            GAS,
+            true,
+        );
+        assert_eq!(r.status, Status::Success, "{revision}");
+    }
+}
+
+#[test]
+fn what_has_no_evm_counterpart_costs_the_same_at_every_revision() {
+    // Metered with the Iris model: the code, the initial memory, the
+    // instructions, a memory.grow and useGas.
+    let text = r#"(module
+        (import "ethereum" "useGas" (func $useGas (param i64)))
+        (memory (export "memory") 1)
+        (func (export "main") (local i32)
+          (drop (memory.grow (i32.const 1)))
+          (loop $l
+            (local.set 0 (i32.add (local.get 0) (i32.const 1)))
+            (br_if $l (i32.lt_u (local.get 0) (i32.const 100))))
+          (call $useGas (i64.const 1234))))"#;
+    let code = wat::parse_str(text).expect("wat");
+    let metered: Arc<dyn Runner> =
+        Arc::new(Executor::new(ExecConfig::default()).expect("executor"));
+    let used: Vec<i64> = REVISIONS
+        .iter()
+        .map(|revision| {
+            let mut host = WorldHost::new(
+                world(code.clone()),
+                Arc::new(env(*revision)),
+                Arc::clone(&metered),
+            );
+            let outcome = host.run_message(&message(10_000_000, false));
+            assert_eq!(outcome.status, Status::Success, "{revision}");
+            10_000_000 - outcome.gas_left
+        })
+        .collect();
+    // Two pages (initial and grown) at 262,144 each, at least.
+    assert!(used[0] > 2 * 262_144 + 1_234, "{}", used[0]);
+    assert!(used.iter().all(|u| *u == used[0]), "{used:?}");
+}
