@@ -186,7 +186,7 @@ impl VmState {
     /// turns a host's call that gives back more than it was given into a
     /// failed call, and an outcome outside those bounds (a bug) becomes
     /// `InternalError` here rather than reaching the client.
-    pub fn execute(&self, host: Box<dyn EvmHost>, message: &Message, code: &[u8]) -> Outcome {
+    pub fn execute(&self, host: &mut dyn EvmHost, message: &Message, code: &[u8]) -> Outcome {
         let executor = match self.executor() {
             Ok(executor) => executor,
             Err(outcome) => return outcome,
@@ -199,7 +199,7 @@ impl VmState {
             )
         };
         let code = overridden.as_deref().map_or(code, Vec::as_slice);
-        let (outcome, _, profile) = executor.execute_profiled(host, message, code);
+        let (outcome, profile) = executor.execute_profiled(host, message, code);
         if let (Some(dir), Some(profile)) = (profile_dir, profile) {
             let n = self
                 .profiles_written

@@ -5,7 +5,6 @@
 //! chooses, so that it can answer what no honest client would: more gas
 //! than it was given, `i64::MAX`, a negative amount.
 
-use std::any::Any;
 
 use ewasm_host::{
     Address, Bytes32, CallKind, CallOutcome, EvmHost, ExecConfig, Executor, Message, Outcome,
@@ -120,13 +119,11 @@ fn run(code: &[u8], value: u64, answer: Answer) -> (Outcome, Vec<Message>) {
         value: U256::from(value),
         code_address: Address([0xc0; 20]),
     };
-    let host = Box::new(StubHost {
+    let mut host = StubHost {
         answer,
         messages: Vec::new(),
-    });
-    let (outcome, host) = executor.execute(host, &message, code);
-    let host: Box<dyn Any> = host;
-    let host = host.downcast::<StubHost>().expect("the stub comes back");
+    };
+    let outcome = executor.execute(&mut host, &message, code);
     assert!(
         (0..=GAS).contains(&outcome.gas_left),
         "gas left {} outside 0..={GAS}",

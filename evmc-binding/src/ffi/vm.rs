@@ -194,8 +194,8 @@ unsafe extern "C" fn execute(
         return internal_error();
     }
     let message = convert::message(msg, kind, input.to_vec());
-    let host = Box::new(EvmcHost::new(*iface, context, message.depth));
-    catch_unwind(AssertUnwindSafe(|| state.execute(host, &message, code)))
+    let mut host = EvmcHost::new(*iface, context, message.depth);
+    catch_unwind(AssertUnwindSafe(|| state.execute(&mut host, &message, code)))
         .map(to_result)
         .unwrap_or_else(|_| internal_error())
 }

@@ -15,12 +15,12 @@ enum Flavour {
     Static,
 }
 
-pub(super) fn call(cx: Cx<'_>, gas: i64, address: u32, value: u32, data: u32, len: u32) -> R<i32> {
+pub(super) fn call(cx: Cx<'_, '_>, gas: i64, address: u32, value: u32, data: u32, len: u32) -> R<i32> {
     call_any(cx, Flavour::Call, gas, address, Some(value), data, len)
 }
 
 pub(super) fn call_code(
-    cx: Cx<'_>,
+    cx: Cx<'_, '_>,
     gas: i64,
     address: u32,
     value: u32,
@@ -30,11 +30,11 @@ pub(super) fn call_code(
     call_any(cx, Flavour::CallCode, gas, address, Some(value), data, len)
 }
 
-pub(super) fn call_delegate(cx: Cx<'_>, gas: i64, address: u32, data: u32, len: u32) -> R<i32> {
+pub(super) fn call_delegate(cx: Cx<'_, '_>, gas: i64, address: u32, data: u32, len: u32) -> R<i32> {
     call_any(cx, Flavour::Delegate, gas, address, None, data, len)
 }
 
-pub(super) fn call_static(cx: Cx<'_>, gas: i64, address: u32, data: u32, len: u32) -> R<i32> {
+pub(super) fn call_static(cx: Cx<'_, '_>, gas: i64, address: u32, data: u32, len: u32) -> R<i32> {
     call_any(cx, Flavour::Static, gas, address, None, data, len)
 }
 
@@ -44,7 +44,7 @@ fn all_but_one_64th(left: u64) -> u64 {
 }
 
 /// The balance of the current account, which must fit 128 bits.
-fn own_balance(cx: &mut Cx<'_>) -> R<U256> {
+fn own_balance(cx: &mut Cx<'_, '_>) -> R<U256> {
     let recipient = cx.data().message.recipient;
     let balance = cx.data_mut().host.get_balance(&recipient);
     fit_u128(balance)?;
@@ -76,7 +76,7 @@ fn held_to_rules(outcome: CallOutcome, given: u64) -> (CallOutcome, u64) {
 /// Runs the message, takes its output as the return data, gives back its
 /// unused gas (at most `message.gas`, see [`held_to_rules`]), and maps its
 /// status to 0 (success), 1 (failure), 2 (revert).
-fn run(cx: &mut Cx<'_>, message: Message) -> R<(i32, Option<Address>)> {
+fn run(cx: &mut Cx<'_, '_>, message: Message) -> R<(i32, Option<Address>)> {
     let Some(given) = gas::to_fuel(message.gas) else {
         return fail(EeiError::Internal("a message with negative gas"));
     };
@@ -110,7 +110,7 @@ fn run(cx: &mut Cx<'_>, message: Message) -> R<(i32, Option<Address>)> {
 
 /// Runs `message` on the host, with this frame's memory and table
 /// elements counted as held below the nested execution while it runs.
-fn call_holding(cx: &mut Cx<'_>, message: &Message) -> CallOutcome {
+fn call_holding(cx: &mut Cx<'_, '_>, message: &Message) -> CallOutcome {
     let (pages_left, elements_left) = cx.store().growth_left();
     let data = cx.data_mut();
     // The return data of the last call is held too, beside the memory.
@@ -140,7 +140,7 @@ fn call_holding(cx: &mut Cx<'_>, message: &Message) -> CallOutcome {
 /// Charges for `bytes` of call data or return data at the call site:
 /// [`gas::COPY_WORD`] per 32-byte word in the Iris gas model, nothing
 /// otherwise.
-fn charge_data(cx: &mut Cx<'_>, bytes: usize) -> R<()> {
+fn charge_data(cx: &mut Cx<'_, '_>, bytes: usize) -> R<()> {
     if !cx.data().price_data {
         return Ok(());
     }
@@ -150,7 +150,7 @@ fn charge_data(cx: &mut Cx<'_>, bytes: usize) -> R<()> {
 
 #[allow(clippy::too_many_arguments)]
 fn call_any(
-    mut cx: Cx<'_>,
+    mut cx: Cx<'_, '_>,
     flavour: Flavour,
     gas: i64,
     address: u32,
@@ -245,7 +245,7 @@ fn call_any(
     Ok(run(&mut cx, message)?.0)
 }
 
-pub(super) fn create(mut cx: Cx<'_>, value: u32, data: u32, len: u32, result: u32) -> R<i32> {
+pub(super) fn create(mut cx: Cx<'_, '_>, value: u32, data: u32, len: u32, result: u32) -> R<i32> {
     charge(&mut cx, gas::CREATE)?;
     check_static(&cx)?;
     let value = read_u128(&cx, value)?;

@@ -8,14 +8,14 @@ use super::{
 };
 use crate::gas;
 
-pub(super) fn get_external_balance(mut cx: Cx<'_>, address: u32, result: u32) -> R<()> {
+pub(super) fn get_external_balance(mut cx: Cx<'_, '_>, address: u32, result: u32) -> R<()> {
     charge(&mut cx, gas::BALANCE)?;
     let address = read_address(&cx, address)?;
     let balance = cx.data_mut().host.get_balance(&address);
     write_u128(&mut cx, result, balance)
 }
 
-pub(super) fn storage_load(mut cx: Cx<'_>, key: u32, result: u32) -> R<()> {
+pub(super) fn storage_load(mut cx: Cx<'_, '_>, key: u32, result: u32) -> R<()> {
     charge(&mut cx, gas::STORAGE_LOAD)?;
     let key = read_bytes32(&cx, key)?;
     let recipient = cx.data().message.recipient;
@@ -23,7 +23,7 @@ pub(super) fn storage_load(mut cx: Cx<'_>, key: u32, result: u32) -> R<()> {
     write(&mut cx, result, &value.0)
 }
 
-pub(super) fn storage_store(mut cx: Cx<'_>, key: u32, value: u32) -> R<()> {
+pub(super) fn storage_store(mut cx: Cx<'_, '_>, key: u32, value: u32) -> R<()> {
     charge(&mut cx, gas::STORAGE_STORE_RESET)?;
     check_static(&cx)?;
     let key = read_bytes32(&cx, key)?;
@@ -42,7 +42,7 @@ pub(super) fn storage_store(mut cx: Cx<'_>, key: u32, value: u32) -> R<()> {
 
 #[allow(clippy::too_many_arguments)]
 pub(super) fn log(
-    mut cx: Cx<'_>,
+    mut cx: Cx<'_, '_>,
     data: u32,
     len: u32,
     topics: u32,
@@ -73,19 +73,19 @@ pub(super) fn log(
     Ok(())
 }
 
-pub(super) fn finish(mut cx: Cx<'_>, data: u32, len: u32) -> R<()> {
+pub(super) fn finish(mut cx: Cx<'_, '_>, data: u32, len: u32) -> R<()> {
     let output = read(&cx, data, len)?;
     cx.data_mut().output = output;
     Err(Trap::host(Halt::Finish))
 }
 
-pub(super) fn revert(mut cx: Cx<'_>, data: u32, len: u32) -> R<()> {
+pub(super) fn revert(mut cx: Cx<'_, '_>, data: u32, len: u32) -> R<()> {
     let output = read(&cx, data, len)?;
     cx.data_mut().output = output;
     Err(Trap::host(Halt::Revert))
 }
 
-pub(super) fn self_destruct(mut cx: Cx<'_>, beneficiary: u32) -> R<()> {
+pub(super) fn self_destruct(mut cx: Cx<'_, '_>, beneficiary: u32) -> R<()> {
     charge(&mut cx, gas::SELF_DESTRUCT)?;
     check_static(&cx)?;
     let beneficiary = read_address(&cx, beneficiary)?;

@@ -14,7 +14,6 @@
 //! have. The host's answers include more gas than a call was given (which
 //! must make the call fail, not mint gas); an `InternalError` is a finding.
 
-use std::any::Any;
 use std::sync::OnceLock;
 
 use arbitrary::Unstructured;
@@ -79,7 +78,7 @@ fn shapes() -> &'static (Vec<u8>, Vec<u8>) {
     static SHAPES: OnceLock<(Vec<u8>, Vec<u8>)> = OnceLock::new();
     SHAPES.get_or_init(|| {
         let engine = Engine::default();
-        let mut linker = Linker::<EeiCtx>::new(&engine);
+        let mut linker = Linker::<EeiCtx<'_>>::new(&engine);
         let mut text = String::from("(module\n");
         if ewasm_host::add_to_linker(&mut linker).is_ok() {
             for name in EEI {
@@ -375,12 +374,8 @@ fn execute(
     code: &[u8],
     answers: &[u8],
 ) -> Result<Ending, String> {
-    let host: Box<dyn EvmHost> = Box::new(FuzzHost::new(answers.to_vec(), message.gas));
-    let (outcome, host) = executor.execute(host, message, code);
-    let host: Box<dyn Any> = host;
-    let host = host
-        .downcast::<FuzzHost>()
-        .map_err(|_| "the host did not come back".to_string())?;
+    let mut host = FuzzHost::new(answers.to_vec(), message.gas);
+    let outcome = executor.execute(&mut host, message, code);
     let (status, gas_left) = (outcome.status, outcome.gas_left);
     if gas_left < 0 {
         return Err(format!("{status:?} with negative gas left {gas_left}"));
