@@ -1,0 +1,395 @@
+//! The EEI's host over revm's context: state through revm's journal (warm
+//! sets, checkpoints and logs included), nested calls through revm's own
+//! frames.
+
+use std::marker::PhantomData;
+use std::sync::Arc;
+
+use ewasm_host::{self as ewasm, has_wasm_preamble, CallKind, EvmHost};
+use revm::context::{Cfg, ContextError, Evm};
+use revm::context_interface::journaled_state::account::JournaledAccountTr;
+use revm::context_interface::result::{EVMError, InvalidTransaction};
+use revm::context_interface::{ContextTr, Database, Host, JournalTr};
+use revm::handler::instructions::EthInstructions;
+use revm::handler::{
+    return_create, EthFrame, EvmTr, FrameResult, Handler, MainnetHandler, PrecompileProvider,
+};
+use revm::interpreter::interpreter::EthInterpreter;
+use revm::interpreter::interpreter_action::FrameInit;
+use revm::interpreter::{
+    CallInput, CallInputs, CallScheme, CallValue, CreateInputs, FrameInput, InterpreterResult,
+    SharedMemory,
+};
+use revm::primitives::{Address, AddressSet, Bytes, Log, B256};
+use revm::state::EvmState;
+
+use crate::convert;
+use crate::precompiles::{interpreter_result, EwasmPrecompiles};
+
+/// The client of one Wasm frame: revm's context and the precompile
+/// provider the frame runs under, both borrowed for the frame.
+pub(crate) struct RevmHost<'a, CTX, P> {
+    context: &'a mut CTX,
+    precompiles: &'a mut EwasmPrecompiles<P>,
+    /// The refunds of the nested frames that succeeded.
+    refund: i64,
+}
+
+impl<'a, CTX, P> RevmHost<'a, CTX, P> {
+    /// A host over `context` for a frame running under `precompiles`.
+    pub(crate) fn new(context: &'a mut CTX, precompiles: &'a mut EwasmPrecompiles<P>) -> Self {
+        Self {
+            context,
+            precompiles,
+            refund: 0,
+        }
+    }
+
+    /// The gas refund the frame's nested frames earned (kept only if the
+    /// frame succeeds).
+    pub(crate) fn refund(&self) -> i64 {
+        self.refund
+    }
+}
+
+impl<CTX, P> RevmHost<'_, CTX, P>
+where
+    CTX: ContextTr<Journal: JournalTr<State = EvmState>>,
+    P: PrecompileProvider<CTX, Output = InterpreterResult>,
+{
+    /// The inputs of a nested call: the callee's code loaded (and its
+    /// account warmed) as revm's CALL does.
+    fn call_inputs(&mut self, message: &ewasm::Message) -> Option<CallInputs> {
+        let code_address = convert::address(&message.code_address);
+        let known_bytecode = match self
+            .context
+            .journal_mut()
+            .load_account_with_code(code_address)
+        {
+            Ok(account) => (
+                account.info.code_hash(),
+                account.info.code.clone().unwrap_or_default(),
+            ),
+            Err(error) => {
+                *self.context.error() = Err(ContextError::Db(error));
+                return None;
+            }
+        };
+        let value = convert::u256(message.value);
+        let (scheme, value) = match message.kind {
+            CallKind::DelegateCall => (CallScheme::DelegateCall, CallValue::Apparent(value)),
+            CallKind::CallCode => (CallScheme::CallCode, CallValue::Transfer(value)),
+            _ if message.is_static && value.is_zero() => {
+                (CallScheme::StaticCall, CallValue::Transfer(value))
+            }
+            _ => (CallScheme::Call, CallValue::Transfer(value)),
+        };
+        Some(CallInputs {
+            input: CallInput::Bytes(Bytes::copy_from_slice(&message.input)),
+            return_memory_offset: 0..0,
+            gas_limit: u64::try_from(message.gas).unwrap_or(0),
+            reservoir: 0,
+            bytecode_address: code_address,
+            known_bytecode,
+            target_address: convert::address(&message.recipient),
+            caller: convert::address(&message.sender),
+            value,
+            scheme,
+            is_static: message.is_static,
+            charged_new_account_state_gas: false,
+        })
+    }
+
+    /// Runs `input` as a frame of its own on revm (its EVM, or Iris again
+    /// through the precompile provider), `depth` deep.
+    fn run_frame(&mut self, input: FrameInput, depth: usize) -> Option<FrameResult> {
+        let spec = self.context.cfg().spec().into();
+        let nested = Nested {
+            outer: &mut *self.precompiles,
+            context: PhantomData,
+        };
+        let mut evm = Evm::new(
+            &mut *self.context,
+            EthInstructions::new_mainnet_with_spec(spec),
+            nested,
+        );
+        let mut handler =
+            MainnetHandler::<_, NestedError<CTX>, EthFrame<EthInterpreter>>::default();
+        let init = FrameInit {
+            depth,
+            memory: SharedMemory::new(),
+            frame_input: input,
+        };
+        match handler.run_exec_loop(&mut evm, init) {
+            Ok(result) => Some(result),
+            Err(error) => {
+                // Kept in the context: revm ends the transaction with it
+                // when the frame that called Iris returns.
+                let error = match error {
+                    EVMError::Database(error) => ContextError::Db(error),
+                    other => ContextError::Custom(format!("{other:?}")),
+                };
+                *evm.ctx().error() = Err(error);
+                None
+            }
+        }
+    }
+
+    /// A create whose init code is Wasm, done as revm's CREATE frame does
+    /// it (nonce, address, checkpoint, value) with the init code on Iris,
+    /// and the code deposited by revm's own rules ([`return_create`]).
+    fn create_wasm(&mut self, message: &ewasm::Message) -> ewasm::CallOutcome {
+        let caller = convert::address(&message.sender);
+        let value = convert::u256(message.value);
+        let limit = u64::try_from(message.gas).unwrap_or(0);
+        let spec = self.context.cfg().spec().into();
+        let journal = self.context.journal_mut();
+        let nonce = match journal.load_account_mut(caller) {
+            Ok(mut account) => {
+                let nonce = account.nonce();
+                if *account.balance() < value || !account.bump_nonce() {
+                    return failed_create(message.gas);
+                }
+                nonce
+            }
+            Err(_) => return ewasm::CallOutcome::failure(),
+        };
+        let created = caller.create(nonce);
+        if journal.load_account(created).is_err() {
+            return ewasm::CallOutcome::failure();
+        }
+        let Ok(checkpoint) = journal.create_account_checkpoint(caller, created, value, spec) else {
+            return ewasm::CallOutcome::failure();
+        };
+        let init = ewasm::Message {
+            recipient: convert::to_address(created),
+            code_address: convert::to_address(created),
+            input: Vec::new(),
+            ..message.clone()
+        };
+        let executor = Arc::clone(&self.precompiles.executor);
+        let (outcome, refund) = {
+            let mut host = RevmHost::new(&mut *self.context, &mut *self.precompiles);
+            let outcome = executor.execute(&mut host, &init, &message.input);
+            (outcome, host.refund)
+        };
+        let mut result = interpreter_result(limit, outcome, refund);
+        return_create(self.context, checkpoint, &mut result, created);
+        self.ended(&result, Some(created))
+    }
+
+    /// What the EEI sees of a frame revm ended with `result`; the refund
+    /// of a success is kept for this frame.
+    fn ended(
+        &mut self,
+        result: &InterpreterResult,
+        created: Option<Address>,
+    ) -> ewasm::CallOutcome {
+        let status = convert::status(result.result);
+        if status == ewasm::Status::Success {
+            self.refund = self.refund.saturating_add(result.gas.refunded());
+        }
+        let gas_left = if status.keeps_gas() {
+            i64::try_from(result.gas.remaining()).unwrap_or(0)
+        } else {
+            0
+        };
+        ewasm::CallOutcome {
+            status,
+            gas_left,
+            // A successful create's output is its code, not return data.
+            output: match (status, created) {
+                (ewasm::Status::Success, Some(_)) => Vec::new(),
+                _ => result.output.to_vec(),
+            },
+            create_address: created
+                .filter(|_| status == ewasm::Status::Success)
+                .map(convert::to_address),
+        }
+    }
+}
+
+/// A create that failed before running, keeping its gas (as revm's
+/// CREATE does for a balance too low or a nonce at its maximum).
+fn failed_create(gas: i64) -> ewasm::CallOutcome {
+    ewasm::CallOutcome {
+        status: ewasm::Status::Revert,
+        gas_left: gas,
+        output: Vec::new(),
+        create_address: None,
+    }
+}
+
+/// The error type of the nested frames' handler.
+type NestedError<CTX> = EVMError<<<CTX as ContextTr>::Db as Database>::Error, InvalidTransaction>;
+
+/// The precompile provider of the frames nested in a Wasm frame: the
+/// outer provider, reached through one more borrow of the context. Every
+/// nesting level has this same type, so EVM → Wasm → EVM → … recurses at
+/// run time without new types at compile time.
+struct Nested<'p, CTX, P> {
+    outer: &'p mut EwasmPrecompiles<P>,
+    context: PhantomData<fn(&mut CTX)>,
+}
+
+impl<'c, CTX, P> PrecompileProvider<&'c mut CTX> for Nested<'_, CTX, P>
+where
+    CTX: ContextTr<Journal: JournalTr<State = EvmState>>,
+    P: PrecompileProvider<CTX, Output = InterpreterResult>,
+{
+    type Output = InterpreterResult;
+
+    fn set_spec(&mut self, _spec: <<&'c mut CTX as ContextTr>::Cfg as Cfg>::Spec) -> bool {
+        // The outer provider was set for the transaction.
+        false
+    }
+
+    fn run(
+        &mut self,
+        context: &mut &'c mut CTX,
+        inputs: &CallInputs,
+    ) -> Result<Option<InterpreterResult>, String> {
+        self.outer.run(&mut **context, inputs)
+    }
+
+    fn warm_addresses(&self) -> &AddressSet {
+        <P as PrecompileProvider<CTX>>::warm_addresses(&self.outer.inner)
+    }
+
+    fn contains(&self, address: &Address) -> bool {
+        <P as PrecompileProvider<CTX>>::contains(&self.outer.inner, address)
+    }
+}
+
+impl<CTX, P> EvmHost for RevmHost<'_, CTX, P>
+where
+    CTX: ContextTr<Journal: JournalTr<State = EvmState>>,
+    P: PrecompileProvider<CTX, Output = InterpreterResult>,
+{
+    fn account_exists(&mut self, address: &ewasm::Address) -> bool {
+        self.context
+            .load_account_info_skip_cold_load(convert::address(address), false, false)
+            .is_ok_and(|account| !account.is_empty)
+    }
+
+    fn get_storage(&mut self, address: &ewasm::Address, key: &ewasm::Bytes32) -> ewasm::Bytes32 {
+        self.context
+            .sload(convert::address(address), convert::word(key))
+            .map(|load| convert::to_word(load.data))
+            .unwrap_or_default()
+    }
+
+    fn set_storage(
+        &mut self,
+        address: &ewasm::Address,
+        key: &ewasm::Bytes32,
+        value: &ewasm::Bytes32,
+    ) {
+        // revm answers the slot's original, present and new values and
+        // whether it was cold: what an EVMC storage status and EIP-2929
+        // pricing are computed from, once the EEI asks for them.
+        let _stored = self.context.sstore(
+            convert::address(address),
+            convert::word(key),
+            convert::word(value),
+        );
+    }
+
+    fn get_balance(&mut self, address: &ewasm::Address) -> ewasm::U256 {
+        self.context
+            .balance(convert::address(address))
+            .map(|load| convert::to_u256(load.data))
+            .unwrap_or_default()
+    }
+
+    fn get_code_size(&mut self, address: &ewasm::Address) -> usize {
+        self.context
+            .load_account_code(convert::address(address))
+            .map_or(0, |load| load.data.len())
+    }
+
+    fn copy_code(&mut self, address: &ewasm::Address, offset: usize, buffer: &mut [u8]) -> usize {
+        let Some(load) = self.context.load_account_code(convert::address(address)) else {
+            return 0;
+        };
+        let code = load.data.get(offset..).unwrap_or_default();
+        let len = code.len().min(buffer.len());
+        buffer[..len].copy_from_slice(&code[..len]);
+        len
+    }
+
+    fn selfdestruct(&mut self, address: &ewasm::Address, beneficiary: &ewasm::Address) {
+        let _destructed = self.context.selfdestruct(
+            convert::address(address),
+            convert::address(beneficiary),
+            false,
+        );
+    }
+
+    fn call(&mut self, message: &ewasm::Message) -> ewasm::CallOutcome {
+        if message.kind == CallKind::Create && has_wasm_preamble(&message.input) {
+            return self.create_wasm(message);
+        }
+        let depth = usize::try_from(message.depth).unwrap_or(usize::MAX);
+        let input = if message.kind == CallKind::Create {
+            FrameInput::Create(Box::new(CreateInputs::new(
+                convert::address(&message.sender),
+                revm::interpreter::CreateScheme::Create,
+                convert::u256(message.value),
+                Bytes::copy_from_slice(&message.input),
+                u64::try_from(message.gas).unwrap_or(0),
+                0,
+            )))
+        } else {
+            match self.call_inputs(message) {
+                Some(inputs) => FrameInput::Call(Box::new(inputs)),
+                None => return ewasm::CallOutcome::failure(),
+            }
+        };
+        match self.run_frame(input, depth) {
+            Some(FrameResult::Call(outcome)) => self.ended(&outcome.result, None),
+            Some(FrameResult::Create(outcome)) => {
+                let created = outcome.address;
+                self.ended(&outcome.result, created)
+            }
+            None => ewasm::CallOutcome::failure(),
+        }
+    }
+
+    fn get_tx_context(&mut self) -> ewasm::TxContext {
+        let context = &*self.context;
+        ewasm::TxContext {
+            gas_price: convert::to_u256(context.effective_gas_price()),
+            origin: convert::to_address(context.caller()),
+            coinbase: convert::to_address(context.beneficiary()),
+            number: convert::to_i64(context.block_number()),
+            timestamp: convert::to_i64(context.timestamp()),
+            gas_limit: convert::to_i64(context.gas_limit()),
+            difficulty: convert::to_u256(context.prevrandao().unwrap_or(context.difficulty())),
+            chain_id: convert::to_u256(context.chain_id()),
+        }
+    }
+
+    fn get_block_hash(&mut self, number: i64) -> ewasm::Bytes32 {
+        // BLOCKHASH's window: the 256 blocks before the current one.
+        let current = convert::to_i64(self.context.block_number());
+        let Ok(wanted) = u64::try_from(number) else {
+            return ewasm::Bytes32::ZERO;
+        };
+        if number >= current || current - number > 256 {
+            return ewasm::Bytes32::ZERO;
+        }
+        self.context
+            .block_hash(wanted)
+            .map_or(ewasm::Bytes32::ZERO, convert::hash_to_word)
+    }
+
+    fn emit_log(&mut self, address: &ewasm::Address, data: &[u8], topics: &[ewasm::Bytes32]) {
+        let topics: Vec<B256> = topics.iter().map(convert::topic).collect();
+        self.context.log(Log::new_unchecked(
+            convert::address(address),
+            topics,
+            Bytes::copy_from_slice(data),
+        ));
+    }
+}

@@ -1,0 +1,121 @@
+//! A Wasm contract deployed in revm's in-memory database and called in
+//! transactions of a revm `Evm`: its storage and the gas revm charges.
+
+use std::sync::Arc;
+
+use ewasm_host::{ExecConfig, Executor};
+use revm::bytecode::Bytecode;
+use revm::context::result::{ExecutionResult, Output};
+use revm::context::{Context, TxEnv};
+use revm::context_interface::ContextTr;
+use revm::database::InMemoryDB;
+use revm::primitives::{address, Address, Bytes, U256};
+use revm::state::AccountInfo;
+use revm::{Database, ExecuteCommitEvm, MainContext};
+use revm_ewasm::EwasmBuilder;
+
+const CALLER: Address = address!("0x1000000000000000000000000000000000000001");
+const COUNTER: Address = address!("0x2000000000000000000000000000000000000002");
+
+/// The counter: adds one to slot 0 and returns the new value.
+fn counter() -> Vec<u8> {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../contracts/counter.wat");
+    wat::parse_file(path).expect("contracts/counter.wat compiles")
+}
+
+/// A database holding the counter and a caller with some ether.
+fn world() -> InMemoryDB {
+    let mut db = InMemoryDB::default();
+    db.insert_account_info(
+        COUNTER,
+        AccountInfo::from_bytecode(Bytecode::new_raw(Bytes::from(counter()))),
+    );
+    db.insert_account_info(CALLER, AccountInfo::from_balance(U256::from(10u64.pow(18))));
+    db
+}
+
+/// A call from the caller with `nonce` to the counter, with `gas`.
+fn call(nonce: u64, gas: u64) -> TxEnv {
+    TxEnv::builder()
+        .caller(CALLER)
+        .call(COUNTER)
+        .nonce(nonce)
+        .gas_limit(gas)
+        .build()
+        .expect("a valid transaction")
+}
+
+/// The returned word as an integer.
+fn returned(result: &ExecutionResult) -> U256 {
+    match result {
+        ExecutionResult::Success {
+            output: Output::Call(bytes),
+            ..
+        } => U256::from_be_slice(bytes),
+        other => panic!("the call did not succeed: {other:?}"),
+    }
+}
+
+#[test]
+fn the_counter_counts_in_revm_storage_and_gas_is_the_eei_price_plus_the_transaction() {
+    // Trusted code: only the EEI charges, so the gas is the schedule's.
+    let executor = Arc::new(Executor::new(ExecConfig::trusted()).expect("an executor"));
+    let mut evm = Context::mainnet().with_db(world()).build_ewasm(executor);
+
+    let first = evm
+        .transact_commit(call(0, 100_000))
+        .expect("the transaction runs");
+    assert_eq!(returned(&first), U256::from(1));
+    // 21,000 for the transaction, 200 for storageLoad, 20,000 for
+    // storageStore of a new value.
+    assert_eq!(first.tx_gas_used(), 21_000 + 200 + 20_000);
+
+    let second = evm
+        .transact_commit(call(1, 100_000))
+        .expect("the transaction runs");
+    assert_eq!(returned(&second), U256::from(2));
+    // storageStore of a changed value: 5,000.
+    assert_eq!(second.tx_gas_used(), 21_000 + 200 + 5_000);
+
+    let stored = evm
+        .ctx
+        .db_mut()
+        .storage(COUNTER, U256::ZERO)
+        .expect("the database answers");
+    assert_eq!(stored, U256::from(2));
+    let caller = evm
+        .ctx
+        .db_mut()
+        .basic(CALLER)
+        .expect("the database answers");
+    assert_eq!(caller.map(|account| account.nonce), Some(2));
+}
+
+#[test]
+fn a_metered_counter_costs_more_than_a_trusted_one_and_runs_out_of_gas_when_short() {
+    let metered = Arc::new(Executor::new(ExecConfig::default()).expect("an executor"));
+    let mut evm = Context::mainnet().with_db(world()).build_ewasm(metered);
+    let result = evm
+        .transact_commit(call(0, 1_000_000))
+        .expect("the transaction runs");
+    assert_eq!(returned(&result), U256::from(1));
+    // Instructions, code bytes and the initial memory page (262,144 in
+    // the Iris model) cost gas too.
+    let used = result.tx_gas_used();
+    assert!(
+        (41_200 + 262_144..1_000_000).contains(&used),
+        "gas used {used}"
+    );
+
+    // 21,000 for the transaction leaves too little for the first store.
+    let short = call(1, 30_000);
+    let result = evm.transact_commit(short).expect("the transaction runs");
+    assert!(matches!(result, ExecutionResult::Halt { .. }), "{result:?}");
+    assert_eq!(result.tx_gas_used(), 30_000, "a halt uses all the gas");
+    let stored = evm
+        .ctx
+        .db_mut()
+        .storage(COUNTER, U256::ZERO)
+        .expect("the database answers");
+    assert_eq!(stored, U256::from(1), "the failed call changed nothing");
+}
