@@ -6,6 +6,7 @@ use std::marker::PhantomData;
 use std::sync::Arc;
 
 use ewasm_host::{self as ewasm, has_wasm_preamble, CallKind, EvmHost};
+use revm::bytecode::Bytecode;
 use revm::context::{Cfg, ContextError, Evm};
 use revm::context_interface::journaled_state::account::JournaledAccountTr;
 use revm::context_interface::result::{EVMError, InvalidTransaction};
@@ -57,24 +58,30 @@ where
     CTX: ContextTr<Journal: JournalTr<State = EvmState>>,
     P: PrecompileProvider<CTX, Output = InterpreterResult>,
 {
-    /// The inputs of a nested call: the callee's code loaded (and its
-    /// account warmed) as revm's CALL does.
-    fn call_inputs(&mut self, message: &ewasm::Message) -> Option<CallInputs> {
-        let code_address = convert::address(&message.code_address);
-        let known_bytecode = match self
-            .context
-            .journal_mut()
-            .load_account_with_code(code_address)
-        {
-            Ok(account) => (
+    /// The code at `address` and its hash, the account loaded (and
+    /// warmed); `None` on a database error, which is kept in the context.
+    fn code(&mut self, address: Address) -> Option<(B256, Bytecode)> {
+        match self.context.journal_mut().load_account_with_code(address) {
+            Ok(account) => Some((
                 account.info.code_hash(),
                 account.info.code.clone().unwrap_or_default(),
-            ),
+            )),
             Err(error) => {
                 *self.context.error() = Err(ContextError::Db(error));
-                return None;
+                None
             }
-        };
+        }
+    }
+
+    /// The inputs of a nested call: the callee's code loaded (and its
+    /// account warmed) as revm's CALL does, through an EIP-7702
+    /// delegation.
+    fn call_inputs(&mut self, message: &ewasm::Message) -> Option<CallInputs> {
+        let code_address = convert::address(&message.code_address);
+        let mut known_bytecode = self.code(code_address)?;
+        if let Some(delegate) = known_bytecode.1.eip7702_address() {
+            known_bytecode = self.code(delegate)?;
+        }
         let value = convert::u256(message.value);
         let (scheme, value) = match message.kind {
             CallKind::DelegateCall => (CallScheme::DelegateCall, CallValue::Apparent(value)),

@@ -27,6 +27,9 @@ const INNER: Address = address!("0xc000000000000000000000000000000000000001");
 /// EVM: stores 1, then reverts with 0x2a.
 const INNER_REVERTING: Address = address!("0xc000000000000000000000000000000000000002");
 
+/// An account delegated to `INNER`'s code (EIP-7702).
+const DELEGATED: Address = address!("0xd000000000000000000000000000000000000001");
+
 /// What `OUTER` sends the Wasm contract, and the gas it gives it.
 const OUTER_VALUE: u64 = 1_000;
 const OUTER_GAS: u64 = 200_000;
@@ -165,6 +168,10 @@ fn world() -> InMemoryDB {
     db.insert_account_info(
         INNER_REVERTING,
         AccountInfo::from_bytecode(code(INNER_REVERTING_CODE.to_vec())),
+    );
+    db.insert_account_info(
+        DELEGATED,
+        AccountInfo::from_bytecode(Bytecode::new_eip7702(INNER)),
     );
     db.insert_account_info(SENDER, AccountInfo::from_balance(U256::from(SENDER_FUNDS)));
     db
@@ -335,4 +342,15 @@ fn a_wasm_revert_undoes_the_evm_call_it_made_and_the_value_it_sent() {
         (100_000..OUTER_GAS).contains(&returned),
         "INNER's starting gas came up as revert data: {returned}"
     );
+}
+
+#[test]
+fn wasm_calling_a_delegated_account_runs_the_delegate_code_on_the_account() {
+    let (result, mut db) = transact(OUTER, DELEGATED, false);
+    assert!(result.is_success(), "{result:?}");
+    assert_eq!(slot(&mut db, WASM, 1), U256::ZERO, "the EVM call succeeded");
+    // INNER's code ran on DELEGATED's storage and balance.
+    assert_eq!(slot(&mut db, DELEGATED, 0), U256::from(0x77));
+    assert_eq!(slot(&mut db, INNER, 0), U256::ZERO);
+    assert_eq!(balance(&mut db, DELEGATED), U256::from(WASM_VALUE));
 }
