@@ -5,7 +5,6 @@
 //! chooses, so that it can answer what no honest client would: more gas
 //! than it was given, `i64::MAX`, a negative amount.
 
-
 use ewasm_host::{
     Address, Bytes32, CallKind, CallOutcome, EvmHost, ExecConfig, Executor, Message, Outcome,
     Status, TxContext, U256,

@@ -195,7 +195,9 @@ unsafe extern "C" fn execute(
     }
     let message = convert::message(msg, kind, input.to_vec());
     let mut host = EvmcHost::new(*iface, context, message.depth);
-    catch_unwind(AssertUnwindSafe(|| state.execute(&mut host, &message, code)))
-        .map(to_result)
-        .unwrap_or_else(|_| internal_error())
+    catch_unwind(AssertUnwindSafe(|| {
+        state.execute(&mut host, &message, code)
+    }))
+    .map(to_result)
+    .unwrap_or_else(|_| internal_error())
 }

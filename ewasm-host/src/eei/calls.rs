@@ -15,7 +15,14 @@ enum Flavour {
     Static,
 }
 
-pub(super) fn call(cx: Cx<'_, '_>, gas: i64, address: u32, value: u32, data: u32, len: u32) -> R<i32> {
+pub(super) fn call(
+    cx: Cx<'_, '_>,
+    gas: i64,
+    address: u32,
+    value: u32,
+    data: u32,
+    len: u32,
+) -> R<i32> {
     call_any(cx, Flavour::Call, gas, address, Some(value), data, len)
 }
 
