@@ -391,6 +391,10 @@ where
             .map_or(ewasm::Bytes32::ZERO, convert::hash_to_word)
     }
 
+    fn held(&mut self) -> Option<&mut ewasm::Held> {
+        Some(&mut self.precompiles.held)
+    }
+
     fn emit_log(&mut self, address: &ewasm::Address, data: &[u8], topics: &[ewasm::Bytes32]) {
         let topics: Vec<B256> = topics.iter().map(convert::topic).collect();
         self.context.log(Log::new_unchecked(

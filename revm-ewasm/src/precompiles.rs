@@ -11,7 +11,7 @@
 
 use std::sync::Arc;
 
-use ewasm_host::{has_wasm_preamble, CallKind, Executor, Message, Outcome, Status};
+use ewasm_host::{has_wasm_preamble, CallKind, Executor, Held, Message, Outcome, Status};
 use revm::context::Cfg;
 use revm::context_interface::{ContextTr, JournalTr};
 use revm::handler::{EthPrecompiles, PrecompileProvider};
@@ -34,12 +34,21 @@ pub struct EwasmPrecompiles<P = EthPrecompiles> {
     pub(crate) inner: P,
     /// What runs Wasm code.
     pub(crate) executor: Arc<Executor>,
+    /// What the Wasm frames waiting on a nested call hold (memory pages,
+    /// table elements), across EVM frames between them: the execution caps
+    /// of `ExecConfig::max_execution_pages` bound all of a transaction's
+    /// Wasm frames together.
+    pub(crate) held: Held,
 }
 
 impl<P> EwasmPrecompiles<P> {
     /// Runs Wasm code with `executor`, real precompiles through `inner`.
     pub fn new(inner: P, executor: Arc<Executor>) -> Self {
-        Self { inner, executor }
+        Self {
+            inner,
+            executor,
+            held: Held::default(),
+        }
     }
 
     /// The executor that runs Wasm code.
