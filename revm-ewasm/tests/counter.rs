@@ -119,3 +119,49 @@ fn a_metered_counter_costs_more_than_a_trusted_one_and_runs_out_of_gas_when_shor
         .expect("the database answers");
     assert_eq!(stored, U256::from(1), "the failed call changed nothing");
 }
+
+#[test]
+fn a_create_transaction_whose_evm_init_code_returns_wasm_deploys_a_wasm_contract() {
+    let runtime = counter();
+    let len = u16::try_from(runtime.len()).expect("a small contract");
+    // EVM init code: CODECOPY the Wasm that follows it, RETURN it.
+    let mut init = vec![0x61];
+    init.extend_from_slice(&len.to_be_bytes()); // PUSH2 len
+    init.extend_from_slice(&[0x80, 0x60, 0x0c, 0x60, 0x00, 0x39]); // DUP1, CODECOPY(0, 12, len)
+    init.extend_from_slice(&[0x60, 0x00, 0xf3]); // RETURN(0, len)
+    assert_eq!(init.len(), 12);
+    init.extend_from_slice(&runtime);
+
+    let executor = Arc::new(Executor::new(ExecConfig::trusted()).expect("an executor"));
+    let mut evm = Context::mainnet().with_db(world()).build_ewasm(executor);
+    let create = TxEnv::builder()
+        .caller(CALLER)
+        .create()
+        .data(Bytes::from(init))
+        .gas_limit(1_000_000)
+        .build()
+        .expect("a valid transaction");
+    let deployed = match evm.transact_commit(create).expect("the transaction runs") {
+        ExecutionResult::Success {
+            output: Output::Create(_, Some(address)),
+            ..
+        } => address,
+        other => panic!("the create failed: {other:?}"),
+    };
+    assert_eq!(deployed, CALLER.create(0));
+
+    let call = TxEnv::builder()
+        .caller(CALLER)
+        .call(deployed)
+        .nonce(1)
+        .gas_limit(100_000)
+        .build()
+        .expect("a valid transaction");
+    let result = evm.transact_commit(call).expect("the transaction runs");
+    assert_eq!(
+        returned(&result),
+        U256::from(1),
+        "the deployed code ran on Iris"
+    );
+    assert_eq!(result.tx_gas_used(), 21_000 + 200 + 20_000);
+}
