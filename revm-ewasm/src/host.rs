@@ -27,6 +27,12 @@ use revm::state::EvmState;
 use crate::convert;
 use crate::precompiles::{interpreter_result, EwasmPrecompiles};
 
+/// The stack a nested frame must find left, or it runs on a new segment:
+/// more than one level of EVM → Wasm → EVM takes (about 10 KiB).
+const RED_ZONE: usize = 256 * 1024;
+/// The size of such a segment (about 800 levels).
+const STACK_SEGMENT: usize = 8 * 1024 * 1024;
+
 /// The client of one Wasm frame: revm's context and the precompile
 /// provider the frame runs under, both borrowed for the frame.
 pub(crate) struct RevmHost<'a, CTX, P> {
@@ -108,8 +114,16 @@ where
     }
 
     /// Runs `input` as a frame of its own on revm (its EVM, or Iris again
-    /// through the precompile provider), `depth` deep.
+    /// through the precompile provider), `depth` deep, on a fresh stack
+    /// segment when little of the stack is left.
     fn run_frame(&mut self, input: FrameInput, depth: usize) -> Option<FrameResult> {
+        stacker::maybe_grow(RED_ZONE, STACK_SEGMENT, || {
+            self.run_frame_here(input, depth)
+        })
+    }
+
+    /// [`RevmHost::run_frame`] on the current stack.
+    fn run_frame_here(&mut self, input: FrameInput, depth: usize) -> Option<FrameResult> {
         let spec = self.context.cfg().spec().into();
         let nested = Nested {
             outer: &mut *self.precompiles,
@@ -177,7 +191,9 @@ where
         let executor = Arc::clone(&self.precompiles.executor);
         let (outcome, refund) = {
             let mut host = RevmHost::new(&mut *self.context, &mut *self.precompiles);
-            let outcome = executor.execute(&mut host, &init, &message.input);
+            let outcome = stacker::maybe_grow(RED_ZONE, STACK_SEGMENT, || {
+                executor.execute(&mut host, &init, &message.input)
+            });
             (outcome, host.refund)
         };
         let mut result = interpreter_result(limit, outcome, refund);
