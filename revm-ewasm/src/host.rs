@@ -3,18 +3,13 @@
 //! frames.
 
 use std::marker::PhantomData;
-use std::sync::Arc;
 
-use ewasm_host::{self as ewasm, has_wasm_preamble, CallKind, EvmHost};
+use ewasm_host::{self as ewasm, CallKind, EvmHost};
 use revm::bytecode::Bytecode;
 use revm::context::{Cfg, ContextError, Evm};
-use revm::context_interface::journaled_state::account::JournaledAccountTr;
-use revm::context_interface::result::{EVMError, InvalidTransaction};
-use revm::context_interface::{ContextTr, Database, Host, JournalTr};
+use revm::context_interface::{ContextTr, Host, JournalTr};
 use revm::handler::instructions::EthInstructions;
-use revm::handler::{
-    return_create, EthFrame, EvmTr, FrameResult, Handler, MainnetHandler, PrecompileProvider,
-};
+use revm::handler::{EthFrame, EvmTr, FrameResult, PrecompileProvider};
 use revm::interpreter::interpreter::EthInterpreter;
 use revm::interpreter::interpreter_action::FrameInit;
 use revm::interpreter::{
@@ -25,13 +20,14 @@ use revm::primitives::{Address, AddressSet, Bytes, Log, B256};
 use revm::state::EvmState;
 
 use crate::convert;
-use crate::precompiles::{interpreter_result, EwasmPrecompiles};
+use crate::frames::{run_frames, WasmParts};
+use crate::precompiles::EwasmPrecompiles;
 
 /// The stack a nested frame must find left, or it runs on a new segment:
 /// more than one level of EVM → Wasm → EVM takes (about 10 KiB).
-const RED_ZONE: usize = 256 * 1024;
+pub(crate) const RED_ZONE: usize = 256 * 1024;
 /// The size of such a segment (about 800 levels).
-const STACK_SEGMENT: usize = 8 * 1024 * 1024;
+pub(crate) const STACK_SEGMENT: usize = 8 * 1024 * 1024;
 
 /// The client of one Wasm frame: revm's context and the precompile
 /// provider the frame runs under, both borrowed for the frame.
@@ -134,71 +130,20 @@ where
             EthInstructions::new_mainnet_with_spec(spec),
             nested,
         );
-        let mut handler =
-            MainnetHandler::<_, NestedError<CTX>, EthFrame<EthInterpreter>>::default();
         let init = FrameInit {
             depth,
             memory: SharedMemory::new(),
             frame_input: input,
         };
-        match handler.run_exec_loop(&mut evm, init) {
+        match run_frames(&mut evm, init) {
             Ok(result) => Some(result),
             Err(error) => {
                 // Kept in the context: revm ends the transaction with it
                 // when the frame that called Iris returns.
-                let error = match error {
-                    EVMError::Database(error) => ContextError::Db(error),
-                    other => ContextError::Custom(format!("{other:?}")),
-                };
                 *evm.ctx().error() = Err(error);
                 None
             }
         }
-    }
-
-    /// A create whose init code is Wasm, done as revm's CREATE frame does
-    /// it (nonce, address, checkpoint, value) with the init code on Iris,
-    /// and the code deposited by revm's own rules ([`return_create`]).
-    fn create_wasm(&mut self, message: &ewasm::Message) -> ewasm::CallOutcome {
-        let caller = convert::address(&message.sender);
-        let value = convert::u256(message.value);
-        let limit = u64::try_from(message.gas).unwrap_or(0);
-        let spec = self.context.cfg().spec().into();
-        let journal = self.context.journal_mut();
-        let nonce = match journal.load_account_mut(caller) {
-            Ok(mut account) => {
-                let nonce = account.nonce();
-                if *account.balance() < value || !account.bump_nonce() {
-                    return failed_create(message.gas);
-                }
-                nonce
-            }
-            Err(_) => return ewasm::CallOutcome::failure(),
-        };
-        let created = caller.create(nonce);
-        if journal.load_account(created).is_err() {
-            return ewasm::CallOutcome::failure();
-        }
-        let Ok(checkpoint) = journal.create_account_checkpoint(caller, created, value, spec) else {
-            return ewasm::CallOutcome::failure();
-        };
-        let init = ewasm::Message {
-            recipient: convert::to_address(created),
-            code_address: convert::to_address(created),
-            input: Vec::new(),
-            ..message.clone()
-        };
-        let executor = Arc::clone(&self.precompiles.executor);
-        let (outcome, refund) = {
-            let mut host = RevmHost::new(&mut *self.context, &mut *self.precompiles);
-            let outcome = stacker::maybe_grow(RED_ZONE, STACK_SEGMENT, || {
-                executor.execute(&mut host, &init, &message.input)
-            });
-            (outcome, host.refund)
-        };
-        let mut result = interpreter_result(limit, outcome, refund);
-        return_create(self.context, checkpoint, &mut result, created);
-        self.ended(&result, Some(created))
     }
 
     /// What the EEI sees of a frame revm ended with `result`; the refund
@@ -232,25 +177,11 @@ where
     }
 }
 
-/// A create that failed before running, keeping its gas (as revm's
-/// CREATE does for a balance too low or a nonce at its maximum).
-fn failed_create(gas: i64) -> ewasm::CallOutcome {
-    ewasm::CallOutcome {
-        status: ewasm::Status::Revert,
-        gas_left: gas,
-        output: Vec::new(),
-        create_address: None,
-    }
-}
-
-/// The error type of the nested frames' handler.
-type NestedError<CTX> = EVMError<<<CTX as ContextTr>::Db as Database>::Error, InvalidTransaction>;
-
 /// The precompile provider of the frames nested in a Wasm frame: the
 /// outer provider, reached through one more borrow of the context. Every
 /// nesting level has this same type, so EVM → Wasm → EVM → … recurses at
 /// run time without new types at compile time.
-struct Nested<'p, CTX, P> {
+pub(crate) struct Nested<'p, CTX, P> {
     outer: &'p mut EwasmPrecompiles<P>,
     context: PhantomData<fn(&mut CTX)>,
 }
@@ -281,6 +212,20 @@ where
 
     fn contains(&self, address: &Address) -> bool {
         <P as PrecompileProvider<CTX>>::contains(&self.outer.inner, address)
+    }
+}
+
+impl<CTX, INSP, I, P> WasmParts
+    for Evm<&mut CTX, INSP, I, Nested<'_, CTX, P>, EthFrame<EthInterpreter>>
+where
+    CTX: ContextTr<Journal: JournalTr<State = EvmState>>,
+    P: PrecompileProvider<CTX, Output = InterpreterResult>,
+{
+    type Ctx = CTX;
+    type Inner = P;
+
+    fn wasm_parts(&mut self) -> (&mut CTX, &mut EwasmPrecompiles<P>) {
+        (&mut *self.ctx, &mut *self.precompiles.outer)
     }
 }
 
@@ -350,9 +295,6 @@ where
     }
 
     fn call(&mut self, message: &ewasm::Message) -> ewasm::CallOutcome {
-        if message.kind == CallKind::Create && has_wasm_preamble(&message.input) {
-            return self.create_wasm(message);
-        }
         let depth = usize::try_from(message.depth).unwrap_or(usize::MAX);
         let input = if message.kind == CallKind::Create {
             FrameInput::Create(Box::new(CreateInputs::new(

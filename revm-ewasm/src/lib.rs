@@ -2,13 +2,18 @@
 //! Iris, everything else on revm's own EVM, in one transaction, with calls
 //! crossing both ways.
 //!
-//! The plug is revm's precompile provider ([`EwasmPrecompiles`]): revm
-//! asks it about every call once the frame's checkpoint is made and the
-//! value moved, and it runs Wasm code on Iris against an
+//! Calls plug in at revm's precompile provider ([`EwasmPrecompiles`]):
+//! revm asks it about every call once the frame's checkpoint is made and
+//! the value moved, and it runs Wasm code on Iris against an
 //! [`ewasm_host::EvmHost`] over revm's context (state, warm sets, logs and
-//! checkpoints in revm's journal). A Wasm contract's nested calls and
-//! creates run as revm frames, so EVM → Wasm → EVM works at any depth, the
-//! gas forwarded by the EEI's 63/64 rule.
+//! checkpoints in revm's journal). Creates plug in at revm's frame loop
+//! ([`EwasmHandler`]): a create whose init code is Wasm, from a
+//! transaction, an EVM `CREATE`/`CREATE2` or a Wasm contract, runs on Iris
+//! and deposits its code by revm's rules. A Wasm contract's nested calls
+//! and creates run as revm frames, so EVM → Wasm → EVM works to the depth
+//! limit, the gas forwarded by the EEI's 63/64 rule. [`EwasmEvm`] (from
+//! [`EwasmBuilder::build_ewasm`]) is revm's mainnet `Evm` with both, run
+//! through revm's `ExecuteEvm` and `ExecuteCommitEvm`.
 //!
 //! A Wasm contract in revm's in-memory database, called in a transaction:
 //!
@@ -36,8 +41,12 @@
 
 mod builder;
 mod convert;
+mod frames;
+mod handler;
 mod host;
 mod precompiles;
 
-pub use builder::{EwasmBuilder, EwasmEvm};
+pub use builder::{EwasmBuilder, EwasmEvm, MainnetEwasmEvm};
+pub use frames::WasmParts;
+pub use handler::EwasmHandler;
 pub use precompiles::EwasmPrecompiles;

@@ -113,3 +113,146 @@ fn a_log_and_a_self_destruct_go_through_revm_with_its_rules() {
     assert_eq!(contract.balance, U256::ZERO);
     assert!(!contract.is_empty_code_hash(), "its code stays");
 }
+
+/// The child the factory deploys: finishes with "child".
+fn child() -> Vec<u8> {
+    wat::parse_str(
+        r#"(module
+  (import "ethereum" "finish" (func $finish (param i32 i32)))
+  (memory (export "memory") 1)
+  (data (i32.const 0) "child")
+  (func (export "main") (call $finish (i32.const 0) (i32.const 5))))"#,
+    )
+    .expect("valid WAT")
+}
+
+/// Wasm init code that returns `code` with `finish`.
+fn deployer(code: &[u8]) -> Vec<u8> {
+    let escaped: String = code.iter().map(|byte| format!("\\{byte:02x}")).collect();
+    wat::parse_str(format!(
+        r#"(module
+  (import "ethereum" "finish" (func $finish (param i32 i32)))
+  (memory (export "memory") 1)
+  (data (i32.const 0) "{escaped}")
+  (func (export "main") (call $finish (i32.const 0) (i32.const {}))))"#,
+        code.len()
+    ))
+    .expect("valid WAT")
+}
+
+/// An EVM running transactions from the sender on `db`.
+fn evm_on(db: InMemoryDB) -> revm_ewasm::EwasmEvm<revm::handler::MainnetContext<InMemoryDB>> {
+    let executor = Arc::new(Executor::new(ExecConfig::trusted()).expect("an executor"));
+    Context::mainnet().with_db(db).build_ewasm(executor)
+}
+
+/// Calls `to` from the sender (nonce `nonce`) and gives its output.
+fn call_output(
+    evm: &mut revm_ewasm::EwasmEvm<revm::handler::MainnetContext<InMemoryDB>>,
+    to: Address,
+    nonce: u64,
+) -> Bytes {
+    let tx = TxEnv::builder()
+        .caller(SENDER)
+        .call(to)
+        .nonce(nonce)
+        .gas_limit(1_000_000)
+        .build()
+        .expect("a valid transaction");
+    match evm.transact_commit(tx).expect("the transaction runs") {
+        ExecutionResult::Success {
+            output: Output::Call(output),
+            ..
+        } => output,
+        other => panic!("the call failed: {other:?}"),
+    }
+}
+
+#[test]
+fn a_create_transaction_with_wasm_init_code_runs_it_on_iris() {
+    let mut db = InMemoryDB::default();
+    db.insert_account_info(SENDER, AccountInfo::from_balance(U256::from(1u64 << 40)));
+    let mut evm = evm_on(db);
+    let child = child();
+    let tx = TxEnv::builder()
+        .caller(SENDER)
+        .create()
+        .data(Bytes::from(deployer(&child)))
+        .gas_limit(1_000_000)
+        .build()
+        .expect("a valid transaction");
+    let result = evm.transact_commit(tx).expect("the transaction runs");
+    let ExecutionResult::Success {
+        output: Output::Create(code, Some(address)),
+        ..
+    } = &result
+    else {
+        panic!("the create failed: {result:?}");
+    };
+    assert_eq!(*address, SENDER.create(0));
+    assert_eq!(&code[..], &child[..], "the init code's output is the code");
+    // The transaction's 53,000 and the deposit of 200 a byte, at least.
+    let deposit = 200 * child.len() as u64;
+    assert!(result.tx_gas_used() >= 53_000 + deposit, "{result:?}");
+    assert_eq!(&call_output(&mut evm, *address, 1)[..], b"child");
+}
+
+#[test]
+fn a_create_transaction_whose_wasm_init_code_traps_creates_nothing() {
+    let mut db = InMemoryDB::default();
+    db.insert_account_info(SENDER, AccountInfo::from_balance(U256::from(1u64 << 40)));
+    let mut evm = evm_on(db);
+    let init = wat::parse_str(
+        r#"(module (memory (export "memory") 1) (func (export "main") unreachable))"#,
+    )
+    .expect("valid WAT");
+    let tx = TxEnv::builder()
+        .caller(SENDER)
+        .create()
+        .data(Bytes::from(init))
+        .gas_limit(200_000)
+        .build()
+        .expect("a valid transaction");
+    let result = evm.transact_commit(tx).expect("the transaction runs");
+    assert!(matches!(result, ExecutionResult::Halt { .. }), "{result:?}");
+    assert_eq!(result.tx_gas_used(), 200_000, "a trap uses all the gas");
+    let created = evm
+        .ctx
+        .db_mut()
+        .basic(SENDER.create(0))
+        .expect("the database answers");
+    assert!(created.is_none_or(|account| account.is_empty_code_hash()));
+}
+
+#[test]
+fn an_evm_create_of_wasm_init_code_deploys_a_wasm_contract() {
+    let child = child();
+    let init = deployer(&child);
+    let len = u16::try_from(init.len()).expect("small init code");
+    // CODECOPY the Wasm init code after this prefix, CREATE it with no
+    // value, store the new address in slot 0.
+    let mut code = vec![0x61];
+    code.extend_from_slice(&len.to_be_bytes()); // PUSH2 len
+    code.extend_from_slice(&[0x80, 0x60, 0x12, 0x60, 0x00, 0x39]); // DUP1, CODECOPY(0, 18, len)
+    code.extend_from_slice(&[0x60, 0x00, 0x60, 0x00, 0xf0]); // CREATE(0, 0, len)
+    code.extend_from_slice(&[0x60, 0x00, 0x55, 0x00]); // SSTORE(0, address), STOP
+    assert_eq!(code.len(), 18);
+    code.extend_from_slice(&init);
+    let mut db = InMemoryDB::default();
+    db.insert_account_info(
+        CONTRACT,
+        AccountInfo::from_bytecode(Bytecode::new_raw(Bytes::from(code))),
+    );
+    db.insert_account_info(SENDER, AccountInfo::from_balance(U256::from(1u64 << 40)));
+    let mut evm = evm_on(db);
+    call_output(&mut evm, CONTRACT, 0);
+    let stored = evm
+        .ctx
+        .db_mut()
+        .storage(CONTRACT, U256::ZERO)
+        .expect("the database answers");
+    // `from_bytecode` deploys with nonce 1.
+    let child_address = CONTRACT.create(1);
+    assert_eq!(stored, U256::from_be_slice(child_address.as_slice()));
+    assert_eq!(&call_output(&mut evm, child_address, 1)[..], b"child");
+}
