@@ -29,12 +29,19 @@ pub(crate) const RED_ZONE: usize = 256 * 1024;
 /// The size of such a segment (about 800 levels).
 pub(crate) const STACK_SEGMENT: usize = 8 * 1024 * 1024;
 
+/// The refund for clearing a storage slot: Byzantium's (pre-EIP-1283), the
+/// rule of the prices the EEI charges today (as the state crate's world).
+const REFUND_CLEAR: i64 = 15_000;
+/// The refund for a self-destruct: Byzantium's (before EIP-3529).
+const REFUND_SELF_DESTRUCT: i64 = 24_000;
+
 /// The client of one Wasm frame: revm's context and the precompile
 /// provider the frame runs under, both borrowed for the frame.
 pub(crate) struct RevmHost<'a, CTX, P> {
     context: &'a mut CTX,
     precompiles: &'a mut EwasmPrecompiles<P>,
-    /// The refunds of the nested frames that succeeded.
+    /// The frame's refunds: its own (storage cleared, self-destruct) and
+    /// those of the nested frames that succeeded.
     refund: i64,
 }
 
@@ -48,8 +55,8 @@ impl<'a, CTX, P> RevmHost<'a, CTX, P> {
         }
     }
 
-    /// The gas refund the frame's nested frames earned (kept only if the
-    /// frame succeeds).
+    /// The gas refund the frame and its nested frames earned (kept only if
+    /// the frame succeeds).
     pub(crate) fn refund(&self) -> i64 {
         self.refund
     }
@@ -255,12 +262,18 @@ where
     ) {
         // revm answers the slot's original, present and new values and
         // whether it was cold: what an EVMC storage status and EIP-2929
-        // pricing are computed from, once the EEI asks for them.
-        let _stored = self.context.sstore(
+        // pricing are computed from, once the EEI asks for them. Today the
+        // EEI charges Byzantium's prices, so the refund is Byzantium's.
+        let stored = self.context.sstore(
             convert::address(address),
             convert::word(key),
             convert::word(value),
         );
+        if stored
+            .is_some_and(|load| !load.data.present_value.is_zero() && load.data.new_value.is_zero())
+        {
+            self.refund = self.refund.saturating_add(REFUND_CLEAR);
+        }
     }
 
     fn get_balance(&mut self, address: &ewasm::Address) -> ewasm::U256 {
@@ -287,11 +300,14 @@ where
     }
 
     fn selfdestruct(&mut self, address: &ewasm::Address, beneficiary: &ewasm::Address) {
-        let _destructed = self.context.selfdestruct(
+        let destructed = self.context.selfdestruct(
             convert::address(address),
             convert::address(beneficiary),
             false,
         );
+        if destructed.is_ok_and(|load| !load.data.previously_destroyed) {
+            self.refund = self.refund.saturating_add(REFUND_SELF_DESTRUCT);
+        }
     }
 
     fn call(&mut self, message: &ewasm::Message) -> ewasm::CallOutcome {

@@ -131,7 +131,8 @@ where
 }
 
 /// What revm sees of a Wasm frame that was given `limit` gas and ended
-/// with `outcome`, its nested EVM frames having earned `refund`.
+/// with `outcome`, its host having counted `refund` (the frame's storage
+/// clears and self-destruct, its successful nested EVM frames').
 pub(crate) fn interpreter_result(limit: u64, outcome: Outcome, refund: i64) -> InterpreterResult {
     InterpreterResult {
         result: convert::instruction_result(outcome.status),
@@ -154,7 +155,9 @@ fn frame_gas(limit: u64, outcome: &Outcome, refund: i64) -> Gas {
         gas.spend_all();
     }
     if outcome.status == Status::Success {
-        gas.record_refund(refund);
+        // Outcome::gas_refund is the EEI's own count, 0 until its
+        // schedule computes refunds itself.
+        gas.record_refund(refund.saturating_add(outcome.gas_refund));
     }
     gas
 }

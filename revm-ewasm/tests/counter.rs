@@ -6,9 +6,10 @@ use std::sync::Arc;
 use ewasm_host::{ExecConfig, Executor};
 use revm::bytecode::Bytecode;
 use revm::context::result::{ExecutionResult, Output};
-use revm::context::{Context, TxEnv};
+use revm::context::{CfgEnv, Context, TxEnv};
 use revm::context_interface::ContextTr;
 use revm::database::InMemoryDB;
+use revm::primitives::hardfork::SpecId;
 use revm::primitives::{address, Address, Bytes, U256};
 use revm::state::AccountInfo;
 use revm::{Database, ExecuteCommitEvm, MainContext};
@@ -164,4 +165,40 @@ fn a_create_transaction_whose_evm_init_code_returns_wasm_deploys_a_wasm_contract
         "the deployed code ran on Iris"
     );
     assert_eq!(result.tx_gas_used(), 21_000 + 200 + 20_000);
+}
+
+#[test]
+fn clearing_a_slot_in_wasm_earns_byzantium_s_refund_under_revm_s_cap() {
+    let clear = wat::parse_str(
+        r#"(module
+  (import "ethereum" "storageStore" (func $storageStore (param i32 i32)))
+  (memory (export "memory") 1)
+  (func (export "main") (call $storageStore (i32.const 0) (i32.const 32))))"#,
+    )
+    .expect("valid WAT");
+    let mut db = world();
+    db.insert_account_info(
+        COUNTER,
+        AccountInfo::from_bytecode(Bytecode::new_raw(Bytes::from(clear))),
+    );
+    db.insert_account_storage(COUNTER, U256::ZERO, U256::from(5))
+        .expect("the slot is set");
+    let executor = Arc::new(Executor::new(ExecConfig::trusted()).expect("an executor"));
+    let mut evm = Context::mainnet()
+        .with_cfg(CfgEnv::new_with_spec(SpecId::BYZANTIUM))
+        .with_db(db)
+        .build_ewasm(executor);
+    let result = evm
+        .transact_commit(call(0, 100_000))
+        .expect("the transaction runs");
+    assert!(result.is_success(), "{result:?}");
+    // 21,000 and 5,000 for the store, less the 15,000 refund capped at
+    // half the gas used (Byzantium's cap): 13,000.
+    assert_eq!(result.tx_gas_used(), 26_000 - 13_000);
+    let stored = evm
+        .ctx
+        .db_mut()
+        .storage(COUNTER, U256::ZERO)
+        .expect("the database answers");
+    assert_eq!(stored, U256::ZERO);
 }
