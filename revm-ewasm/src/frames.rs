@@ -9,7 +9,7 @@
 
 use std::sync::Arc;
 
-use ewasm_host::{self as ewasm, has_wasm_preamble, CallKind};
+use ewasm_host::{self as ewasm, CallKind};
 use revm::context::{Cfg, ContextError, Evm};
 use revm::context_interface::journaled_state::account::JournaledAccountTr;
 use revm::context_interface::{ContextTr, JournalTr};
@@ -95,7 +95,7 @@ fn create_if_wasm<EVM: WasmParts>(evm: &mut EVM, init: &FrameInit) -> Option<Fra
     let FrameInput::Create(inputs) = &init.frame_input else {
         return None;
     };
-    if !has_wasm_preamble(inputs.init_code()) {
+    if !crate::is_wasm(inputs.init_code()) {
         return None;
     }
     let (context, precompiles) = evm.wasm_parts();

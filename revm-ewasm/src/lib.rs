@@ -50,3 +50,11 @@ pub use builder::{EwasmBuilder, EwasmEvm, MainnetEwasmEvm};
 pub use frames::WasmParts;
 pub use handler::EwasmHandler;
 pub use precompiles::EwasmPrecompiles;
+
+/// Whether `code` is for Iris: it starts with Wasm's magic `\0asm`. Code
+/// that starts so but is no valid contract (no version, a broken module)
+/// fails on Iris, as it did on Hera, instead of running as EVM code (where
+/// its first byte, `STOP`, would end it at once with success).
+pub fn is_wasm(code: &[u8]) -> bool {
+    code.starts_with(b"\0asm")
+}

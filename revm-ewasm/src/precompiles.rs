@@ -11,7 +11,7 @@
 
 use std::sync::Arc;
 
-use ewasm_host::{has_wasm_preamble, CallKind, Executor, Held, Message, Outcome, Status};
+use ewasm_host::{CallKind, Executor, Held, Message, Outcome, Status};
 use revm::context::Cfg;
 use revm::context_interface::{ContextTr, JournalTr};
 use revm::handler::{EthPrecompiles, PrecompileProvider};
@@ -78,7 +78,7 @@ where
             return Ok(Some(result));
         }
         let code = inputs.known_bytecode.1.original_bytes();
-        if !has_wasm_preamble(&code) {
+        if !crate::is_wasm(&code) {
             return Ok(None);
         }
         Ok(Some(run_call(self, context, inputs, &code)))
