@@ -189,7 +189,7 @@ impl VmState {
     /// `InternalError` here rather than reaching the client.
     pub fn execute(
         &self,
-        host: Box<dyn EvmHost>,
+        host: &mut dyn EvmHost,
         revision: Revision,
         message: &Message,
         code: &[u8],
@@ -206,7 +206,7 @@ impl VmState {
             )
         };
         let code = overridden.as_deref().map_or(code, Vec::as_slice);
-        let (outcome, _, profile) = executor.execute_profiled(host, revision, message, code);
+        let (outcome, profile) = executor.execute_profiled(host, revision, message, code);
         if let (Some(dir), Some(profile)) = (profile_dir, profile) {
             let n = self
                 .profiles_written

@@ -129,11 +129,15 @@ impl CostModel for InterfaceGasOnly {
     }
 }
 
-/// Runs contracts: an engine and a linker set up once for a configuration.
+/// Runs contracts: an engine set up once for a configuration.
 pub struct Executor {
     config: ExecConfig,
     engine: Engine,
-    linker: Linker<EeiCtx>,
+    /// The imports contracts may use, with their types, for validation.
+    /// An execution links against a linker of its own
+    /// ([`eei::linker_for`]): its host functions are typed over the host's
+    /// borrow, which lasts that execution only.
+    linker: Linker<EeiCtx<'static>>,
     cache: ModuleCache,
     /// When profiling: the call sites of the calls in progress (one call
     /// tree at a time is attributed correctly).
@@ -235,8 +239,9 @@ impl Executor {
         Ok(module)
     }
 
-    /// Executes `message` with `code` against `host` at `revision`'s
-    /// prices ([`Schedule::of`]), and gives the host back with the outcome.
+    /// Executes `message` with `code` against `host`, borrowed for the
+    /// execution (nested calls go through it), at `revision`'s prices
+    /// ([`Schedule::of`]).
     ///
     /// The outcome's `gas_left` is never negative and never more than
     /// `message.gas`, whatever the host answers: a nested call that answers
@@ -244,13 +249,12 @@ impl Executor {
     /// before Byzantium is refused with [`Status::Rejected`], no code run.
     pub fn execute(
         &self,
-        host: Box<dyn EvmHost>,
+        host: &mut dyn EvmHost,
         revision: Revision,
         message: &Message,
         code: &[u8],
-    ) -> (Outcome, Box<dyn EvmHost>) {
-        let (outcome, host, _) = self.execute_profiled(host, revision, message, code);
-        (outcome, host)
+    ) -> Outcome {
+        self.execute_profiled(host, revision, message, code).0
     }
 
     /// [`Executor::execute`], with the gas profile of the execution when
@@ -259,16 +263,16 @@ impl Executor {
     /// (not Wasm, or not a valid contract) has no profile.
     pub fn execute_profiled(
         &self,
-        host: Box<dyn EvmHost>,
+        host: &mut dyn EvmHost,
         revision: Revision,
         message: &Message,
         code: &[u8],
-    ) -> (Outcome, Box<dyn EvmHost>, Option<GasProfile>) {
+    ) -> (Outcome, Option<GasProfile>) {
         let Some(schedule) = Schedule::of(revision) else {
-            return (Outcome::failed(Status::Rejected), host, None);
+            return (Outcome::failed(Status::Rejected), None);
         };
         let Some(gas) = Gas::from_evmc(message.gas) else {
-            return (Outcome::failed(Status::InternalError), host, None);
+            return (Outcome::failed(Status::InternalError), None);
         };
         let fuel = gas.fuel();
         if !has_wasm_preamble(code) {
@@ -276,21 +280,20 @@ impl Executor {
                 Evm1Mode::Reject => Status::Failure,
                 Evm1Mode::Fallback => Status::Rejected,
             };
-            return (Outcome::failed(status), host, None);
+            return (Outcome::failed(status), None);
         }
         // The Iris model charges for the code before translating it.
         let code_cost = self.code_cost(code.len());
         let Some(fuel) = fuel.checked_sub(code_cost) else {
-            return (Outcome::failed(Status::OutOfGas), host, None);
+            return (Outcome::failed(Status::OutOfGas), None);
         };
         let (module, code) = match self.compile_shared(code) {
             Ok(compiled) => compiled,
             Err(_) => {
                 let failed = Outcome::failed(Status::ContractValidationFailure);
-                return (failed, host, None);
+                return (failed, None);
             }
         };
-        let mut host = host;
         // The frames below, and this frame's call data, which it holds
         // beside its memory.
         let mut below = host.held().map(|held| *held).unwrap_or_default();
@@ -342,7 +345,7 @@ impl Executor {
             profile.call_site = call_site;
             profile
         });
-        (outcome, store.into_data().into_host(), profile)
+        (outcome, profile)
     }
 
     /// Whether code, call data, return data and initial memory are priced: the
@@ -395,7 +398,7 @@ impl Executor {
     /// reported as `InternalError` rather than minted gas.
     fn run(
         &self,
-        store: &mut Store<EeiCtx>,
+        store: &mut Store<EeiCtx<'_>>,
         module: &Module,
         fuel: u64,
         memory_cost: u64,
@@ -407,7 +410,11 @@ impl Executor {
         if store.set_fuel(fuel_after_memory).is_err() {
             return Outcome::failed(Status::InternalError);
         }
-        let result = self.linker.instantiate(store, module).and_then(|instance| {
+        let linker = match eei::linker_for(&self.engine, module, self.config.debug) {
+            Ok(linker) => linker,
+            Err(_) => return Outcome::failed(Status::InternalError),
+        };
+        let result = linker.instantiate(store, module).and_then(|instance| {
             match instance.get_func(store, "main") {
                 Some(main) => main.call(store, &[], &mut []),
                 None => Err(engine::Error::from(TrapCode::Unreachable)),

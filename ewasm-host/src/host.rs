@@ -1,7 +1,5 @@
 //! What the EEI needs from the Ethereum client: the host interface.
 
-use std::any::Any;
-
 use crate::types::{Address, Bytes32, CallOutcome, Held, Message, TxContext, U256};
 
 /// Whether an account or a slot had been accessed in the transaction
@@ -108,10 +106,11 @@ impl StorageStatus {
 /// The client side of an execution: state, block context and nested calls.
 ///
 /// `ewasm-host` sees no EVMC types: the EVMC binding implements this trait
-/// over the C host interface, and the `state` crate over an in-memory world.
-/// The trait is `Any` so that [`Executor::execute`](crate::Executor::execute), which takes the
-/// host by value for the duration of a run, can hand a concrete host back.
-pub trait EvmHost: Any {
+/// over the C host interface, the `state` crate over an in-memory world and
+/// `revm-ewasm` over revm's journal. [`Executor::execute`](crate::Executor::execute)
+/// borrows the host for the duration of a run, so a host may itself borrow
+/// the client's state.
+pub trait EvmHost {
     /// Whether the account exists and is not empty (EIP-161).
     fn account_exists(&mut self, address: &Address) -> bool;
     /// A storage value (zero if unset).

@@ -1,6 +1,6 @@
 //! The prices of the EEI functions that have an EVM counterpart, per
 //! revision: each `storageLoad` costs what SLOAD costs at that revision,
-//! each `call` what CALL costs, and so on (see `docs/decisions/0003`).
+//! each `call` what CALL costs, and so on (see `docs/decisions/0003-per-revision-gas-schedule.md`).
 //!
 //! The schedule is data: one `const` per fork, written as the changes it
 //! made to the fork before it. [`Schedule::of`] picks one.

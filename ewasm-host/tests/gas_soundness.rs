@@ -5,8 +5,6 @@
 //! chooses, so that it can answer what no honest client would: more gas
 //! than it was given, `i64::MAX`, a negative amount.
 
-use std::any::Any;
-
 use ewasm_host::{
     AccessStatus, Address, Bytes32, CallKind, CallOutcome, EvmHost, ExecConfig, Executor, Message,
     Outcome, Revision, Status, StorageStatus, TxContext, U256,
@@ -132,13 +130,11 @@ fn run(code: &[u8], value: u64, answer: Answer) -> (Outcome, Vec<Message>) {
         value: U256::from(value),
         code_address: Address([0xc0; 20]),
     };
-    let host = Box::new(StubHost {
+    let mut host = StubHost {
         answer,
         messages: Vec::new(),
-    });
-    let (outcome, host) = executor.execute(host, Revision::Byzantium, &message, code);
-    let host: Box<dyn Any> = host;
-    let host = host.downcast::<StubHost>().expect("the stub comes back");
+    };
+    let outcome = executor.execute(&mut host, Revision::Byzantium, &message, code);
     assert!(
         (0..=GAS).contains(&outcome.gas_left),
         "gas left {} outside 0..={GAS}",

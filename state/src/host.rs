@@ -53,32 +53,15 @@ impl Runner for Executor {
 }
 
 /// Runs `code` for `message` with `executor` on `host`'s world (lent to
-/// the execution and taken back), with the gas profile if the executor
-/// profiles.
+/// the execution), with the gas profile if the executor profiles.
 pub(crate) fn execute_on(
     executor: &Executor,
     host: &mut WorldHost,
     message: &Message,
     code: &[u8],
 ) -> (Outcome, Option<ewasm_host::GasProfile>) {
-    let inner = WorldHost {
-        world: std::mem::take(&mut host.world),
-        env: Arc::clone(&host.env),
-        runner: Arc::clone(&host.runner),
-        held: host.held,
-    };
     let revision = host.env.revision;
-    let (outcome, back, profile) =
-        executor.execute_profiled(Box::new(inner), revision, message, code);
-    let back: Box<dyn std::any::Any> = back;
-    match back.downcast::<WorldHost>() {
-        Ok(inner) => {
-            host.world = inner.world;
-            (outcome, profile)
-        }
-        // The executor hands back the host it was given.
-        Err(_) => (Outcome::failed(Status::InternalError), None),
-    }
+    executor.execute_profiled(host, revision, message, code)
 }
 
 /// What a frame that ended with `outcome` answers its caller (no create

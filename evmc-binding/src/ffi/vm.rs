@@ -207,9 +207,9 @@ unsafe extern "C" fn execute(
         return rejected();
     }
     let message = convert::message(msg, kind, input.to_vec());
-    let host = Box::new(EvmcHost::new(*iface, context, message.depth));
+    let mut host = EvmcHost::new(*iface, context, message.depth);
     catch_unwind(AssertUnwindSafe(|| {
-        state.execute(host, revision, &message, code)
+        state.execute(&mut host, revision, &message, code)
     }))
     .map(to_result)
     .unwrap_or_else(|_| internal_error())

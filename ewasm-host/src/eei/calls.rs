@@ -18,12 +18,19 @@ enum Flavour {
     Static,
 }
 
-pub(super) fn call(cx: Cx<'_>, gas: i64, address: u32, value: u32, data: u32, len: u32) -> R<i32> {
+pub(super) fn call(
+    cx: Cx<'_, '_>,
+    gas: i64,
+    address: u32,
+    value: u32,
+    data: u32,
+    len: u32,
+) -> R<i32> {
     call_any(cx, Flavour::Call, gas, address, Some(value), data, len)
 }
 
 pub(super) fn call_code(
-    cx: Cx<'_>,
+    cx: Cx<'_, '_>,
     gas: i64,
     address: u32,
     value: u32,
@@ -33,16 +40,16 @@ pub(super) fn call_code(
     call_any(cx, Flavour::CallCode, gas, address, Some(value), data, len)
 }
 
-pub(super) fn call_delegate(cx: Cx<'_>, gas: i64, address: u32, data: u32, len: u32) -> R<i32> {
+pub(super) fn call_delegate(cx: Cx<'_, '_>, gas: i64, address: u32, data: u32, len: u32) -> R<i32> {
     call_any(cx, Flavour::Delegate, gas, address, None, data, len)
 }
 
-pub(super) fn call_static(cx: Cx<'_>, gas: i64, address: u32, data: u32, len: u32) -> R<i32> {
+pub(super) fn call_static(cx: Cx<'_, '_>, gas: i64, address: u32, data: u32, len: u32) -> R<i32> {
     call_any(cx, Flavour::Static, gas, address, None, data, len)
 }
 
 /// The gas left in the frame.
-fn gas_left(cx: &Cx<'_>) -> R<Gas> {
+fn gas_left(cx: &Cx<'_, '_>) -> R<Gas> {
     match Gas::from_fuel(cx.fuel()) {
         Some(left) => Ok(left),
         None => fail(EeiError::Internal("gas left above i64::MAX")),
@@ -55,7 +62,7 @@ const DESIGNATION: usize = 23;
 
 /// From Prague: the account `target`'s code delegates to, if its code is an
 /// EIP-7702 designation (whose code a call to it runs).
-fn delegate(cx: &mut Cx<'_>, target: &Address) -> R<Option<Address>> {
+fn delegate(cx: &mut Cx<'_, '_>, target: &Address) -> R<Option<Address>> {
     if !schedule(cx).delegation {
         return Ok(None);
     }
@@ -70,7 +77,7 @@ fn delegate(cx: &mut Cx<'_>, target: &Address) -> R<Option<Address>> {
 }
 
 /// The balance of the current account, which must fit 128 bits.
-fn own_balance(cx: &mut Cx<'_>) -> R<U256> {
+fn own_balance(cx: &mut Cx<'_, '_>) -> R<U256> {
     let recipient = cx.data().message.recipient;
     let balance = cx.data_mut().host.get_balance(&recipient);
     fit_u128(balance)?;
@@ -107,7 +114,7 @@ fn held_to_rules(outcome: CallOutcome, given: Gas) -> (CallOutcome, Gas) {
 /// unused gas (at most `message.gas`, see [`held_to_rules`]), and maps its
 /// status to 0 (success), 1 (failure), 2 (revert). A successful callee's
 /// refund joins this frame's.
-fn run(cx: &mut Cx<'_>, message: Message) -> R<(i32, Option<Address>)> {
+fn run(cx: &mut Cx<'_, '_>, message: Message) -> R<(i32, Option<Address>)> {
     let Some(given) = Gas::from_evmc(message.gas) else {
         return fail(EeiError::Internal("a message with negative gas"));
     };
@@ -144,7 +151,7 @@ fn run(cx: &mut Cx<'_>, message: Message) -> R<(i32, Option<Address>)> {
 
 /// Runs `message` on the host, with this frame's memory and table
 /// elements counted as held below the nested execution while it runs.
-fn call_holding(cx: &mut Cx<'_>, message: &Message) -> CallOutcome {
+fn call_holding(cx: &mut Cx<'_, '_>, message: &Message) -> CallOutcome {
     let (pages_left, elements_left) = cx.store().growth_left();
     let data = cx.data_mut();
     // The return data of the last call is held too, beside the memory.
@@ -174,7 +181,7 @@ fn call_holding(cx: &mut Cx<'_>, message: &Message) -> CallOutcome {
 /// Charges for `bytes` of call data or return data at the call site:
 /// [`gas::COPY_WORD`] per 32-byte word in the Iris gas model, nothing
 /// otherwise.
-fn charge_data(cx: &mut Cx<'_>, bytes: usize) -> R<()> {
+fn charge_data(cx: &mut Cx<'_, '_>, bytes: usize) -> R<()> {
     if !cx.data().price_data {
         return Ok(());
     }
@@ -183,7 +190,7 @@ fn charge_data(cx: &mut Cx<'_>, bytes: usize) -> R<()> {
 
 #[allow(clippy::too_many_arguments)]
 fn call_any(
-    mut cx: Cx<'_>,
+    mut cx: Cx<'_, '_>,
     flavour: Flavour,
     gas: i64,
     address: u32,
@@ -308,7 +315,7 @@ fn call_any(
 /// CREATE: from Shanghai, init code costs a price per word and init code
 /// over the limit fails the frame out of gas (EIP-3860), both before the
 /// depth and balance checks, as in the EVM.
-pub(super) fn create(mut cx: Cx<'_>, value: u32, data: u32, len: u32, result: u32) -> R<i32> {
+pub(super) fn create(mut cx: Cx<'_, '_>, value: u32, data: u32, len: u32, result: u32) -> R<i32> {
     let schedule = schedule(&cx);
     charge(&mut cx, schedule.create)?;
     check_static(&cx)?;

@@ -5,40 +5,40 @@ use super::{
     EeiError, R,
 };
 
-pub(super) fn get_call_data_size(mut cx: Cx<'_>) -> R<i32> {
+pub(super) fn get_call_data_size(mut cx: Cx<'_, '_>) -> R<i32> {
     charge_by(&mut cx, |s| s.base)?;
     Ok(cx.data().message.input.len() as i32)
 }
 
-pub(super) fn call_data_copy(mut cx: Cx<'_>, result: u32, offset: u32, len: u32) -> R<()> {
+pub(super) fn call_data_copy(mut cx: Cx<'_, '_>, result: u32, offset: u32, len: u32) -> R<()> {
     charge_by(&mut cx, |s| copy_cost(s, s.very_low, len))?;
     let bytes = slice(&cx.data().message.input, offset, len)?;
     write(&mut cx, result, &bytes)
 }
 
-pub(super) fn get_code_size(mut cx: Cx<'_>) -> R<i32> {
+pub(super) fn get_code_size(mut cx: Cx<'_, '_>) -> R<i32> {
     charge_by(&mut cx, |s| s.base)?;
     Ok(cx.data().code.len() as i32)
 }
 
-pub(super) fn code_copy(mut cx: Cx<'_>, result: u32, offset: u32, len: u32) -> R<()> {
+pub(super) fn code_copy(mut cx: Cx<'_, '_>, result: u32, offset: u32, len: u32) -> R<()> {
     charge_by(&mut cx, |s| copy_cost(s, s.very_low, len))?;
     let bytes = slice(&cx.data().code, offset, len)?;
     write(&mut cx, result, &bytes)
 }
 
-pub(super) fn get_return_data_size(mut cx: Cx<'_>) -> R<i32> {
+pub(super) fn get_return_data_size(mut cx: Cx<'_, '_>) -> R<i32> {
     charge_by(&mut cx, |s| s.base)?;
     Ok(cx.data().return_data.len() as i32)
 }
 
-pub(super) fn return_data_copy(mut cx: Cx<'_>, result: u32, offset: u32, len: u32) -> R<()> {
+pub(super) fn return_data_copy(mut cx: Cx<'_, '_>, result: u32, offset: u32, len: u32) -> R<()> {
     charge_by(&mut cx, |s| copy_cost(s, s.very_low, len))?;
     let bytes = slice(&cx.data().return_data, offset, len)?;
     write(&mut cx, result, &bytes)
 }
 
-pub(super) fn get_external_code_size(mut cx: Cx<'_>, address: u32) -> R<i32> {
+pub(super) fn get_external_code_size(mut cx: Cx<'_, '_>, address: u32) -> R<i32> {
     let warm = schedule(&cx).ext_code;
     charge(&mut cx, warm)?;
     let address = read_address(&cx, address)?;
@@ -47,7 +47,7 @@ pub(super) fn get_external_code_size(mut cx: Cx<'_>, address: u32) -> R<i32> {
 }
 
 pub(super) fn external_code_copy(
-    mut cx: Cx<'_>,
+    mut cx: Cx<'_, '_>,
     address: u32,
     result: u32,
     offset: u32,

@@ -7,7 +7,7 @@ use super::{
     read_bytes32, schedule, write, write_u128, Cx, EeiError, Halt, R,
 };
 
-pub(super) fn get_external_balance(mut cx: Cx<'_>, address: u32, result: u32) -> R<()> {
+pub(super) fn get_external_balance(mut cx: Cx<'_, '_>, address: u32, result: u32) -> R<()> {
     let warm = schedule(&cx).balance;
     charge(&mut cx, warm)?;
     let address = read_address(&cx, address)?;
@@ -16,7 +16,7 @@ pub(super) fn get_external_balance(mut cx: Cx<'_>, address: u32, result: u32) ->
     write_u128(&mut cx, result, balance)
 }
 
-pub(super) fn storage_load(mut cx: Cx<'_>, key: u32, result: u32) -> R<()> {
+pub(super) fn storage_load(mut cx: Cx<'_, '_>, key: u32, result: u32) -> R<()> {
     let warm = schedule(&cx).storage_load;
     charge(&mut cx, warm)?;
     let key = read_bytes32(&cx, key)?;
@@ -31,7 +31,7 @@ pub(super) fn storage_load(mut cx: Cx<'_>, key: u32, result: u32) -> R<()> {
 /// ([`StoragePrices::cost`](crate::StoragePrices::cost)); from Berlin a
 /// cold slot costs the cold price on top. From Istanbul a frame with no
 /// more than the stipend left cannot write (EIP-2200's sentry).
-pub(super) fn storage_store(mut cx: Cx<'_>, key: u32, value: u32) -> R<()> {
+pub(super) fn storage_store(mut cx: Cx<'_, '_>, key: u32, value: u32) -> R<()> {
     let prices = schedule(&cx).storage;
     if prices.sentry.is_some_and(|sentry| cx.fuel() <= sentry) {
         return Err(Trap::from(TrapCode::OutOfFuel));
@@ -52,7 +52,7 @@ pub(super) fn storage_store(mut cx: Cx<'_>, key: u32, value: u32) -> R<()> {
 
 #[allow(clippy::too_many_arguments)]
 pub(super) fn log(
-    mut cx: Cx<'_>,
+    mut cx: Cx<'_, '_>,
     data: u32,
     len: u32,
     topics: u32,
@@ -89,13 +89,13 @@ pub(super) fn log(
     Ok(())
 }
 
-pub(super) fn finish(mut cx: Cx<'_>, data: u32, len: u32) -> R<()> {
+pub(super) fn finish(mut cx: Cx<'_, '_>, data: u32, len: u32) -> R<()> {
     let output = read(&cx, data, len)?;
     cx.data_mut().output = output;
     Err(Trap::host(Halt::Finish))
 }
 
-pub(super) fn revert(mut cx: Cx<'_>, data: u32, len: u32) -> R<()> {
+pub(super) fn revert(mut cx: Cx<'_, '_>, data: u32, len: u32) -> R<()> {
     let output = read(&cx, data, len)?;
     cx.data_mut().output = output;
     Err(Trap::host(Halt::Revert))
@@ -107,7 +107,7 @@ pub(super) fn revert(mut cx: Cx<'_>, data: u32, len: u32) -> R<()> {
 /// beneficiary costs the cold account price on top. The first
 /// self-destruct of an account in a transaction earns the revision's
 /// refund (none from London).
-pub(super) fn self_destruct(mut cx: Cx<'_>, beneficiary: u32) -> R<()> {
+pub(super) fn self_destruct(mut cx: Cx<'_, '_>, beneficiary: u32) -> R<()> {
     let schedule = schedule(&cx);
     charge(&mut cx, schedule.self_destruct)?;
     check_static(&cx)?;

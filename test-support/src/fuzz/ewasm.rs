@@ -16,7 +16,6 @@
 //! have. The host's answers include more gas than a call was given (which
 //! must make the call fail, not mint gas); an `InternalError` is a finding.
 
-use std::any::Any;
 use std::sync::OnceLock;
 
 use arbitrary::Unstructured;
@@ -96,7 +95,7 @@ fn shapes() -> &'static (Vec<u8>, Vec<u8>) {
     static SHAPES: OnceLock<(Vec<u8>, Vec<u8>)> = OnceLock::new();
     SHAPES.get_or_init(|| {
         let engine = Engine::default();
-        let mut linker = Linker::<EeiCtx>::new(&engine);
+        let mut linker = Linker::<EeiCtx<'_>>::new(&engine);
         let mut text = String::from("(module\n");
         if ewasm_host::add_to_linker(&mut linker).is_ok() {
             for name in EEI {
@@ -425,12 +424,8 @@ fn execute(
     let Some(schedule) = Schedule::of(revision) else {
         return Err(format!("no schedule for {revision}"));
     };
-    let host: Box<dyn EvmHost> = Box::new(FuzzHost::new(answers.to_vec(), message.gas, schedule));
-    let (outcome, host) = executor.execute(host, revision, message, code);
-    let host: Box<dyn Any> = host;
-    let host = host
-        .downcast::<FuzzHost>()
-        .map_err(|_| "the host did not come back".to_string())?;
+    let mut host = FuzzHost::new(answers.to_vec(), message.gas, schedule);
+    let outcome = executor.execute(&mut host, revision, message, code);
     let (status, gas_left) = (outcome.status, outcome.gas_left);
     if gas_left < 0 {
         return Err(format!("{status:?} with negative gas left {gas_left}"));
