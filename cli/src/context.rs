@@ -115,6 +115,7 @@ impl Context {
             ..
         } = default_env().tx;
         Env {
+            revision: default_env().revision,
             tx: TxContext {
                 gas_price: self.gas_price.unwrap_or(gas_price),
                 origin: self.origin.unwrap_or(self.caller()),

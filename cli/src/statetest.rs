@@ -60,7 +60,8 @@ struct VmRunner(LoadedVm);
 
 impl Runner for VmRunner {
     fn run(&self, host: &mut WorldHost, message: &Message, code: &[u8]) -> Outcome {
-        self.0.execute(host, message, code)
+        let revision = host.revision();
+        self.0.execute(host, revision, message, code)
     }
 }
 

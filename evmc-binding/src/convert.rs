@@ -1,6 +1,6 @@
 //! Conversions between the EVMC C types and ewasm-host's Rust types.
 
-use ewasm_host::{Address, Bytes32, CallKind, Message, TxContext, U256};
+use ewasm_host::{Address, Bytes32, CallKind, Message, Revision, TxContext, U256};
 
 use crate::ffi;
 
@@ -30,14 +30,16 @@ pub(crate) fn evmc_u256(value: &U256) -> ffi::evmc_uint256be {
     }
 }
 
-/// The call kind of a raw EVMC kind; `None` for kinds Ewasm has no use for
-/// (EOFCREATE) or unknown values. CREATE2 runs as a create.
-pub(crate) fn call_kind(kind: i32) -> Option<CallKind> {
+/// The call kind of a raw EVMC kind at `revision`; `None` for kinds Ewasm
+/// has no use for (EOFCREATE), unknown values, and CREATE2 before
+/// Constantinople (which introduced it). CREATE2 runs as a create.
+pub(crate) fn call_kind(kind: i32, revision: Revision) -> Option<CallKind> {
     match kind {
         ffi::EVMC_CALL => Some(CallKind::Call),
         ffi::EVMC_DELEGATECALL => Some(CallKind::DelegateCall),
         ffi::EVMC_CALLCODE => Some(CallKind::CallCode),
-        ffi::EVMC_CREATE | ffi::EVMC_CREATE2 => Some(CallKind::Create),
+        ffi::EVMC_CREATE => Some(CallKind::Create),
+        ffi::EVMC_CREATE2 if revision >= Revision::Constantinople => Some(CallKind::Create),
         _ => None,
     }
 }

@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex, PoisonError};
 
 use ewasm_host::{
-    Address, Evm1Mode, EvmHost, ExecConfig, Executor, GasModel, Message, Outcome, Status,
+    Address, Evm1Mode, EvmHost, ExecConfig, Executor, GasModel, Message, Outcome, Revision, Status,
 };
 
 /// What `set_option` answered.
@@ -246,14 +246,21 @@ impl VmState {
         Ok(executor)
     }
 
-    /// Executes a message (flags already checked) against `host`.
+    /// Executes a message (flags already checked) against `host` at
+    /// `revision`'s prices.
     ///
     /// The outcome's `gas_left` is never negative and never more than
     /// `message.gas`, whatever the host answers to nested calls: the EEI
     /// turns a host's call that gives back more than it was given into a
     /// failed call, and an outcome outside those bounds (a bug) becomes
     /// `InternalError` here rather than reaching the client.
-    pub fn execute(&self, host: Box<dyn EvmHost>, message: &Message, code: &[u8]) -> Outcome {
+    pub fn execute(
+        &self,
+        host: &mut dyn EvmHost,
+        revision: Revision,
+        message: &Message,
+        code: &[u8],
+    ) -> Outcome {
         let executor = match self.executor() {
             Ok(executor) => executor,
             Err(outcome) => return outcome,
@@ -267,7 +274,7 @@ impl VmState {
             )
         };
         let code = overridden.as_deref().map_or(code, Vec::as_slice);
-        let (outcome, _, profile) = executor.execute_profiled(host, message, code);
+        let (outcome, profile) = executor.execute_profiled(host, revision, message, code);
         if let (Some(dir), Some(profile)) = (profile_dir, profile) {
             let n = self
                 .profiles_written

@@ -6,11 +6,13 @@ use engine::{Config, CostModel, Engine, Linker, Module, Operator, Store, Trap, T
 
 use crate::cache::{ModuleCache, DEFAULT_CACHE_BYTES};
 use crate::eei::{self, EeiCtx, EeiError, Halt};
-use crate::gas;
+use crate::gas::{self, Gas};
 use crate::host::EvmHost;
 use crate::metering::{find_float, EwasmCostModel, GasModel};
 use crate::profile::{GasProfile, CODE, INITIAL_MEMORY};
 use crate::reason::{FailureReason, GasSite};
+use crate::revision::Revision;
+use crate::schedule::Schedule;
 use crate::types::{CallKind, Held, Message, Outcome, Status};
 use crate::validate::{check_contract, check_resources, has_wasm_preamble, ContractError};
 
@@ -128,11 +130,15 @@ impl CostModel for InterfaceGasOnly {
     }
 }
 
-/// Runs contracts: an engine and a linker set up once for a configuration.
+/// Runs contracts: an engine set up once for a configuration.
 pub struct Executor {
     config: ExecConfig,
     engine: Engine,
-    linker: Linker<EeiCtx>,
+    /// The imports contracts may use, with their types, for validation.
+    /// An execution links against a linker of its own
+    /// ([`eei::linker_for`]): its host functions are typed over the host's
+    /// borrow, which lasts that execution only.
+    linker: Linker<EeiCtx<'static>>,
     cache: ModuleCache,
     /// When profiling: the call sites of the calls in progress (one call
     /// tree at a time is attributed correctly).
@@ -234,20 +240,22 @@ impl Executor {
         Ok(module)
     }
 
-    /// Executes `message` with `code` against `host`, and gives the host
-    /// back with the outcome.
+    /// Executes `message` with `code` against `host`, borrowed for the
+    /// execution (nested calls go through it), at `revision`'s prices
+    /// ([`Schedule::of`]).
     ///
     /// The outcome's `gas_left` is never negative and never more than
     /// `message.gas`, whatever the host answers: a nested call that answers
-    /// more gas than it was given fails and gives nothing back.
+    /// more gas than it was given fails and gives nothing back. A revision
+    /// before Byzantium is refused with [`Status::Rejected`], no code run.
     pub fn execute(
         &self,
-        host: Box<dyn EvmHost>,
+        host: &mut dyn EvmHost,
+        revision: Revision,
         message: &Message,
         code: &[u8],
-    ) -> (Outcome, Box<dyn EvmHost>) {
-        let (outcome, host, _) = self.execute_profiled(host, message, code);
-        (outcome, host)
+    ) -> Outcome {
+        self.execute_profiled(host, revision, message, code).0
     }
 
     /// [`Executor::execute`], with the gas profile of the execution when
@@ -256,31 +264,32 @@ impl Executor {
     /// (not Wasm, or not a valid contract) has no profile.
     pub fn execute_profiled(
         &self,
-        host: Box<dyn EvmHost>,
+        host: &mut dyn EvmHost,
+        revision: Revision,
         message: &Message,
         code: &[u8],
-    ) -> (Outcome, Box<dyn EvmHost>, Option<GasProfile>) {
-        let Some(fuel) = gas::to_fuel(message.gas) else {
-            let reason = FailureReason::Internal(format!("negative gas {}", message.gas));
-            return (
-                Outcome::failed_for(Status::InternalError, reason),
-                host,
-                None,
-            );
+    ) -> (Outcome, Option<GasProfile>) {
+        let Some(schedule) = Schedule::of(revision) else {
+            return (Outcome::failed(Status::Rejected), None);
         };
+        let Some(gas) = Gas::from_evmc(message.gas) else {
+            let reason = FailureReason::Internal(format!("negative gas {}", message.gas));
+            return (Outcome::failed_for(Status::InternalError, reason), None);
+        };
+        let fuel = gas.fuel();
         if !has_wasm_preamble(code) {
             // Handed back to the client's EVM, the code has not failed.
             let outcome = match self.config.evm1mode {
                 Evm1Mode::Reject => Outcome::failed_for(Status::Failure, FailureReason::NotWasm),
                 Evm1Mode::Fallback => Outcome::failed(Status::Rejected),
             };
-            return (outcome, host, None);
+            return (outcome, None);
         }
         // The Iris model charges for the code before translating it.
         let code_cost = self.code_cost(code.len());
         let Some(fuel) = fuel.checked_sub(code_cost) else {
             let reason = FailureReason::OutOfGas(GasSite::Code { bytes: code.len() });
-            return (Outcome::failed_for(Status::OutOfGas, reason), host, None);
+            return (Outcome::failed_for(Status::OutOfGas, reason), None);
         };
         let (module, code) = match self.compile_shared(code) {
             Ok(compiled) => compiled,
@@ -289,10 +298,9 @@ impl Executor {
                     Status::ContractValidationFailure,
                     FailureReason::Contract(rule),
                 );
-                return (failed, host, None);
+                return (failed, None);
             }
         };
-        let mut host = host;
         // The frames below, and this frame's call data, which it holds
         // beside its memory.
         let mut below = host.held().map(|held| *held).unwrap_or_default();
@@ -305,7 +313,7 @@ impl Executor {
                 .max_execution_table_elements
                 .saturating_sub(below.elements),
         };
-        let mut cx = EeiCtx::new(host, message.clone(), code);
+        let mut cx = EeiCtx::new(host, schedule, message.clone(), code);
         cx.held_below = below;
         cx.allowance = allowance;
         cx.price_data = self.prices_data();
@@ -337,11 +345,9 @@ impl Executor {
         }
         let profile = store.profile().map(|recorded| {
             // `run` keeps 0 <= gas_left <= message.gas.
-            let used = message
-                .gas
-                .checked_sub(outcome.gas_left)
-                .and_then(gas::to_fuel)
-                .unwrap_or(0);
+            let used = Gas::from_evmc(outcome.gas_left)
+                .and_then(|left| gas.checked_sub(left))
+                .map_or(0, Gas::fuel);
             let failed = !matches!(outcome.status, Status::Success | Status::Revert);
             // Charged only if the gas covered it.
             let memory = if memory_cost <= fuel { memory_cost } else { 0 };
@@ -350,7 +356,7 @@ impl Executor {
             profile.call_site = call_site;
             profile
         });
-        (outcome, store.into_data().into_host(), profile)
+        (outcome, profile)
     }
 
     /// Whether code, call data, return data and initial memory are priced: the
@@ -365,7 +371,9 @@ impl Executor {
         if !self.prices_data() {
             return 0;
         }
-        (len as u64).saturating_mul(gas::CODE_BYTE)
+        u64::try_from(len)
+            .unwrap_or(u64::MAX)
+            .saturating_mul(gas::CODE_BYTE)
     }
 
     /// What the module's initial memory costs: its pages at the price of
@@ -401,7 +409,7 @@ impl Executor {
     /// reported as `InternalError` rather than minted gas.
     fn run(
         &self,
-        store: &mut Store<EeiCtx>,
+        store: &mut Store<EeiCtx<'_>>,
         module: &Module,
         fuel: u64,
         memory_cost: u64,
@@ -417,24 +425,30 @@ impl Executor {
             let reason = FailureReason::Internal("the engine does not meter".to_string());
             return Outcome::failed_for(Status::InternalError, reason);
         }
-        let result = self.linker.instantiate(store, module).and_then(|instance| {
+        let linker = match eei::linker_for(&self.engine, module, self.config.debug) {
+            Ok(linker) => linker,
+            Err(_) => return Outcome::failed(Status::InternalError),
+        };
+        let result = linker.instantiate(store, module).and_then(|instance| {
             match instance.get_func(store, "main") {
                 Some(main) => main.call(store, &[], &mut []),
                 None => Err(engine::Error::from(TrapCode::Unreachable)),
             }
         });
         let left = store.get_fuel().ok().filter(|left| *left <= fuel);
-        let Some(gas_left) = left.and_then(gas::to_gas) else {
+        let Some(gas_left) = left.and_then(Gas::from_fuel) else {
             let reason = FailureReason::Internal(
                 "the frame ended with more gas than it was given".to_string(),
             );
             return Outcome::failed_for(Status::InternalError, reason);
         };
         let output = std::mem::take(&mut store.data_mut().output);
+        let refund = store.data().refund;
+        // Only a successful frame keeps its refund, as in the EVM.
         let kept = |status| Outcome {
             status,
-            gas_left,
-            gas_refund: 0,
+            gas_left: gas_left.to_evmc(),
+            gas_refund: if status == Status::Success { refund } else { 0 },
             output: Vec::new(),
             reason: None,
         };

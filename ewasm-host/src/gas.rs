@@ -1,4 +1,10 @@
-//! Gas prices of Ewasm, each with its source.
+//! Gas: the one value type for amounts of gas ([`Gas`]), and the prices of
+//! what has no EVM counterpart (Wasm instructions, memory growth, the Iris
+//! model's code and data), the same at every revision. The prices of the
+//! EEI functions that have an EVM counterpart depend on the revision: they
+//! are in [`Schedule`](crate::Schedule).
+
+use std::fmt;
 
 /// Every WebAssembly instruction costs 1 gas: the Sentinel's "regular"
 /// cost (`ewasm/sentinel-rs`, its pwasm-utils rule set; `fee_schedule.md`).
@@ -27,59 +33,135 @@ pub const TABLE_ELEMENT: u64 = 1;
 /// What every metering block starts at: the price of its `end`.
 pub const BLOCK_END: u64 = 1;
 
-// Interface gas (`GasSchedule` in Hera's `eei.h`; EIP-150-era EVM prices,
-// except `BLOCK_HASH`). See `shared/ewasm-spec.md` section (b).
-
-/// `getAddress`, `getCaller`, `getGasLeft` and the other simple getters.
-pub const BASE: u64 = 2;
-/// The base of `callDataCopy`, `codeCopy`, `returnDataCopy`.
-pub const VERY_LOW: u64 = 3;
-/// Per 32-byte word copied.
+/// Per 32-byte word of call data and return data at a call site, in the
+/// Iris gas model, and of bulk memory operations (the EVM's copy price,
+/// which no revision changed).
 pub const COPY_WORD: u64 = 3;
-/// `getExternalBalance`.
-pub const BALANCE: u64 = 400;
-/// `getBlockHash` (Hera's price; the EVM charges 20).
-pub const BLOCK_HASH: u64 = 800;
-/// `getExternalCodeSize`, and the base of `externalCodeCopy`.
-pub const EXT_CODE: u64 = 700;
-/// `storageLoad`.
-pub const STORAGE_LOAD: u64 = 200;
-/// `storageStore` of a non-zero value where zero was.
-pub const STORAGE_STORE_CREATE: u64 = 20_000;
-/// `storageStore` otherwise, charged first.
-pub const STORAGE_STORE_RESET: u64 = 5_000;
-/// The base of `log`.
-pub const LOG: u64 = 375;
-/// Per topic of `log`.
-pub const LOG_TOPIC: u64 = 375;
-/// Per byte of `log` data.
-pub const LOG_DATA: u64 = 8;
-/// `create`.
-pub const CREATE: u64 = 32_000;
-/// The base of the call family.
-pub const CALL: u64 = 700;
-/// A call that transfers value.
-pub const VALUE_TRANSFER: u64 = 9_000;
-/// A call with value to an account that does not exist, or a
-/// `selfDestruct` to one.
-pub const CALL_NEW_ACCOUNT: u64 = 25_000;
-/// Gas given free to the callee of a call with value.
-pub const CALL_STIPEND: u64 = 2_300;
-/// `selfDestruct`.
-pub const SELF_DESTRUCT: u64 = 5_000;
+
 /// The deepest call.
 pub const MAX_DEPTH: i32 = 1_024;
 
-// Gas is EVMC's `i64` and never negative; fuel is the engine's `u64`. These
-// two are the only conversions between them.
+/// An amount of gas: never negative and at most `i64::MAX`, the largest
+/// gas EVMC can carry (its gas is an `i64`), so that every `Gas` converts
+/// to EVMC's gas and to the engine's fuel (`u64`) without loss.
+///
+/// Every conversion between gas and fuel or EVMC's `i64` is a method here;
+/// the arithmetic is checked (`None` rather than a wrapped or negative
+/// amount), so gas is never minted and never negative.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Gas(u64);
 
-/// Gas as fuel: `None` if negative (never wrapped).
-pub fn to_fuel(gas: i64) -> Option<u64> {
-    u64::try_from(gas).ok()
+impl Gas {
+    /// No gas.
+    pub const ZERO: Gas = Gas(0);
+
+    /// The most gas there can be: `i64::MAX`.
+    pub const MAX: Gas = Gas(0x7fff_ffff_ffff_ffff);
+
+    /// `amount` gas; `None` above [`Gas::MAX`].
+    pub const fn new(amount: u64) -> Option<Gas> {
+        if amount <= Self::MAX.0 {
+            Some(Gas(amount))
+        } else {
+            None
+        }
+    }
+
+    /// EVMC's gas (a message's or a result's `gas`); `None` if negative.
+    pub fn from_evmc(gas: i64) -> Option<Gas> {
+        u64::try_from(gas).ok().map(Gas)
+    }
+
+    /// The gas as EVMC's `i64`: never negative, never wrapped.
+    pub fn to_evmc(self) -> i64 {
+        // `self.0 <= i64::MAX` by construction, so the fallback is never taken.
+        i64::try_from(self.0).unwrap_or(i64::MAX)
+    }
+
+    /// The engine's fuel as gas; `None` above [`Gas::MAX`]. Fuel never
+    /// exceeds the gas a frame was given, so this fails only on a bug.
+    pub const fn from_fuel(fuel: u64) -> Option<Gas> {
+        Self::new(fuel)
+    }
+
+    /// The gas as the engine's fuel.
+    pub const fn fuel(self) -> u64 {
+        self.0
+    }
+
+    /// `self + other`; `None` above [`Gas::MAX`].
+    pub const fn checked_add(self, other: Gas) -> Option<Gas> {
+        match self.0.checked_add(other.0) {
+            Some(sum) => Self::new(sum),
+            None => None,
+        }
+    }
+
+    /// `self - other`; `None` below zero.
+    pub const fn checked_sub(self, other: Gas) -> Option<Gas> {
+        match self.0.checked_sub(other.0) {
+            Some(difference) => Some(Gas(difference)),
+            None => None,
+        }
+    }
+
+    /// `self - other`, or zero below zero.
+    pub const fn saturating_sub(self, other: Gas) -> Gas {
+        Gas(self.0.saturating_sub(other.0))
+    }
+
+    /// All but one 64th of the gas (EIP-150): what a call or create may
+    /// forward of the gas left.
+    pub const fn all_but_one_64th(self) -> Gas {
+        Gas(self.0 - self.0 / 64)
+    }
 }
 
-/// Fuel as gas: `None` above `i64::MAX` (never wrapped). Fuel never
-/// exceeds the gas a frame was given, so this fails only on a bug.
-pub fn to_gas(fuel: u64) -> Option<i64> {
-    i64::try_from(fuel).ok()
+impl fmt::Display for Gas {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(&self.0, f)
+    }
+}
+
+/// `price` per 32-byte word of `bytes` bytes, rounded up, saturating.
+pub fn per_word(price: u64, bytes: usize) -> u64 {
+    let bytes = u64::try_from(bytes).unwrap_or(u64::MAX);
+    price.saturating_mul(bytes.div_ceil(32))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn gas_is_never_negative_nor_above_i64_max() {
+        assert_eq!(Gas::from_evmc(-1), None);
+        assert_eq!(Gas::from_evmc(i64::MIN), None);
+        assert_eq!(Gas::from_evmc(i64::MAX), Some(Gas::MAX));
+        assert_eq!(Gas::from_fuel(u64::MAX), None);
+        assert_eq!(Gas::new(1 << 63), None);
+        assert_eq!(Gas::MAX.to_evmc(), i64::MAX);
+        assert_eq!(Gas::MAX.checked_add(Gas(1)), None);
+        assert_eq!(Gas(1).checked_sub(Gas(2)), None);
+        assert_eq!(Gas(1).saturating_sub(Gas(2)), Gas::ZERO);
+        assert_eq!(Gas(5).checked_add(Gas(7)), Some(Gas(12)));
+    }
+
+    #[test]
+    fn a_call_forwards_all_but_one_64th() {
+        assert_eq!(Gas(6_400).all_but_one_64th(), Gas(6_300));
+        assert_eq!(Gas(63).all_but_one_64th(), Gas(63));
+        assert_eq!(
+            Gas::MAX.all_but_one_64th().fuel(),
+            i64::MAX as u64 - (i64::MAX as u64) / 64
+        );
+    }
+
+    #[test]
+    fn words_round_up() {
+        assert_eq!(per_word(3, 0), 0);
+        assert_eq!(per_word(3, 1), 3);
+        assert_eq!(per_word(3, 33), 6);
+        assert_eq!(per_word(u64::MAX, 64), u64::MAX);
+    }
 }

@@ -266,7 +266,7 @@ impl Injector {
             if *helper == Helper::Grow {
                 f.instruction(&Instruction::LocalGet(0))
                     .instruction(&Instruction::I64ExtendI32U)
-                    .instruction(&Instruction::I64Const(self.grow_page as i64))
+                    .instruction(&Instruction::I64Const(price(self.grow_page)))
                     .instruction(&Instruction::I64Mul)
                     .instruction(&Instruction::Call(self.gas_func))
                     .instruction(&Instruction::LocalGet(0))
@@ -281,7 +281,7 @@ impl Injector {
                 .instruction(&Instruction::I64Add)
                 .instruction(&Instruction::I64Const(5))
                 .instruction(&Instruction::I64ShrU)
-                .instruction(&Instruction::I64Const(gas::COPY_WORD as i64))
+                .instruction(&Instruction::I64Const(price(gas::COPY_WORD)))
                 .instruction(&Instruction::I64Mul)
                 .instruction(&Instruction::Call(self.gas_func))
                 .instruction(&Instruction::LocalGet(0))
@@ -409,7 +409,7 @@ impl Reencode for Injector {
         let mut next = blocks.iter().peekable();
         for (i, op) in ops.into_iter().enumerate() {
             while let Some((_, cost)) = next.next_if(|b| b.0 == i) {
-                f.instruction(&Instruction::I64Const(*cost as i64))
+                f.instruction(&Instruction::I64Const(price(*cost)))
                     .instruction(&Instruction::Call(self.gas_func));
             }
             match Helper::of(&op).and_then(|h| self.helper_func(h)) {
@@ -467,4 +467,10 @@ impl Reencode for Injector {
         }
         Ok(())
     }
+}
+
+/// A price as the `i64` that `useGas` takes (`i64::MAX` above it: a charge
+/// no execution can pay).
+fn price(cost: u64) -> i64 {
+    gas::Gas::new(cost).map_or(i64::MAX, gas::Gas::to_evmc)
 }

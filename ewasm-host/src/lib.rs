@@ -5,7 +5,16 @@
 //! `ewasm-host` sees no EVMC types: the client is an [`EvmHost`] over plain
 //! Rust types, implemented by the EVMC binding over the C interface and by
 //! the `state` crate over an in-memory world. One [`Executor::execute`] maps a
-//! [`Message`] and code to an [`Outcome`].
+//! [`Message`] and code to an [`Outcome`] at a [`Revision`], whose
+//! [`Schedule`] prices each EEI function with an EVM counterpart as that
+//! opcode at that revision (Byzantium: Hera's prices).
+//!
+//! ```
+//! use ewasm_host::{Revision, Schedule};
+//! let berlin = Schedule::of(Revision::Berlin).expect("Iris runs Berlin");
+//! assert_eq!((berlin.storage_load, berlin.cold_slot), (100, 2_100));
+//! assert!(Schedule::of(Revision::Homestead).is_none());
+//! ```
 //!
 //! Metering: [`EwasmCostModel`] makes the engine charge every instruction
 //! exactly as the Sentinel's injected metering would ([`inject_metering`]
@@ -32,19 +41,24 @@ mod inject;
 mod metering;
 mod profile;
 mod reason;
+mod revision;
+mod schedule;
 mod types;
 mod validate;
 
 pub use cache::DEFAULT_CACHE_BYTES;
 pub use eei::{add_debug_to_linker, add_to_linker, CallSites, EeiCtx, EeiError, Halt, OutOfBounds};
 pub use execute::{Evm1Mode, ExecConfig, Executor};
-pub use host::EvmHost;
+pub use gas::Gas;
+pub use host::{AccessStatus, EvmHost, StorageStatus};
 pub use inject::{inject_metering, InjectError, InjectOptions};
 pub use metering::{find_float, is_float_operator, EwasmCostModel, GasModel};
 pub use profile::{
     folded, BlockGas, FunctionGas, GasProfile, HostGas, CODE, FORFEITED, INITIAL_MEMORY,
 };
 pub use reason::{FailureReason, FuncRef, GasSite};
+pub use revision::Revision;
+pub use schedule::{Schedule, StoragePrices};
 pub use types::{
     hex, Address, Bytes32, CallKind, CallOutcome, Held, Message, Outcome, Status, TxContext, U256,
 };

@@ -136,6 +136,10 @@ pub struct CallOutcome {
     pub status: Status,
     /// Gas it did not use.
     pub gas_left: i64,
+    /// The refund it earned (EVMC's `gas_refund`; negative when it took
+    /// back more than it earned): counted by the caller only if the callee
+    /// succeeded.
+    pub gas_refund: i64,
     /// Its output (return or revert data).
     pub output: Vec<u8>,
     /// For a successful create: the new account.
@@ -148,6 +152,7 @@ impl CallOutcome {
         Self {
             status: Status::Failure,
             gas_left: 0,
+            gas_refund: 0,
             output: Vec::new(),
             create_address: None,
         }
@@ -185,7 +190,11 @@ pub struct Outcome {
     pub status: Status,
     /// Gas left: 0 unless the status is success or revert.
     pub gas_left: i64,
-    /// Gas to refund (always 0: refunds are the host's, pre-EIP-1283).
+    /// The refund the execution earned, its successful nested calls' with
+    /// it (`storageStore` clearing slots, `selfDestruct` before London, at
+    /// the revision's prices): 0 unless the status is success. The
+    /// transaction caps it; within one frame it may be negative (a slot
+    /// cleared in an earlier frame and set again in this one).
     pub gas_refund: i64,
     /// Output: `finish` or `revert` data; for a create, the runtime code.
     pub output: Vec<u8>,

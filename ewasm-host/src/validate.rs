@@ -258,7 +258,7 @@ pub fn has_wasm_preamble(code: &[u8]) -> bool {
 /// # Errors
 ///
 /// The first rule broken.
-pub fn check_contract(module: &Module, linker: &Linker<EeiCtx>) -> Result<(), ContractError> {
+pub fn check_contract(module: &Module, linker: &Linker<EeiCtx<'_>>) -> Result<(), ContractError> {
     if module.has_start() {
         return Err(ContractError::StartFunction);
     }

@@ -5,11 +5,9 @@
 //! chooses, so that it can answer what no honest client would: more gas
 //! than it was given, `i64::MAX`, a negative amount.
 
-use std::any::Any;
-
 use ewasm_host::{
-    Address, Bytes32, CallKind, CallOutcome, EvmHost, ExecConfig, Executor, Message, Outcome,
-    Status, TxContext, U256,
+    AccessStatus, Address, Bytes32, CallKind, CallOutcome, EvmHost, ExecConfig, Executor, Message,
+    Outcome, Revision, Status, StorageStatus, TxContext, U256,
 };
 
 /// How the stub answers a nested call.
@@ -30,7 +28,15 @@ impl EvmHost for StubHost {
     fn get_storage(&mut self, _: &Address, _: &Bytes32) -> Bytes32 {
         Bytes32::ZERO
     }
-    fn set_storage(&mut self, _: &Address, _: &Bytes32, _: &Bytes32) {}
+    fn set_storage(&mut self, _: &Address, _: &Bytes32, _: &Bytes32) -> StorageStatus {
+        StorageStatus::Assigned
+    }
+    fn access_account(&mut self, _: &Address) -> AccessStatus {
+        AccessStatus::Warm
+    }
+    fn access_storage(&mut self, _: &Address, _: &Bytes32) -> AccessStatus {
+        AccessStatus::Warm
+    }
     fn get_balance(&mut self, _: &Address) -> U256 {
         U256::from(u64::MAX)
     }
@@ -40,7 +46,9 @@ impl EvmHost for StubHost {
     fn copy_code(&mut self, _: &Address, _: usize, _: &mut [u8]) -> usize {
         0
     }
-    fn selfdestruct(&mut self, _: &Address, _: &Address) {}
+    fn selfdestruct(&mut self, _: &Address, _: &Address) -> bool {
+        false
+    }
     fn call(&mut self, message: &Message) -> CallOutcome {
         self.messages.push(message.clone());
         (self.answer)(message)
@@ -59,6 +67,7 @@ fn empty_account() -> Answer {
     Box::new(|message| CallOutcome {
         status: Status::Success,
         gas_left: message.gas,
+        gas_refund: 0,
         output: Vec::new(),
         create_address: None,
     })
@@ -72,6 +81,7 @@ fn answering(status: Status, gas_left: GasLeft) -> Answer {
     Box::new(move |message| CallOutcome {
         status,
         gas_left: gas_left(message.gas),
+        gas_refund: 0,
         output: b"minted?".to_vec(),
         create_address: (message.kind == CallKind::Create).then_some(Address([0xaa; 20])),
     })
@@ -120,13 +130,11 @@ fn run(code: &[u8], value: u64, answer: Answer) -> (Outcome, Vec<Message>) {
         value: U256::from(value),
         code_address: Address([0xc0; 20]),
     };
-    let host = Box::new(StubHost {
+    let mut host = StubHost {
         answer,
         messages: Vec::new(),
-    });
-    let (outcome, host) = executor.execute(host, &message, code);
-    let host: Box<dyn Any> = host;
-    let host = host.downcast::<StubHost>().expect("the stub comes back");
+    };
+    let outcome = executor.execute(&mut host, Revision::Byzantium, &message, code);
     assert!(
         (0..=GAS).contains(&outcome.gas_left),
         "gas left {} outside 0..={GAS}",

@@ -3,8 +3,8 @@
 use std::sync::Arc;
 
 use ewasm_host::{
-    Address, Bytes32, CallKind, CallOutcome, EvmHost, Executor, FailureReason, Held, Message,
-    Outcome, Status, TxContext, U256,
+    AccessStatus, Address, Bytes32, CallKind, CallOutcome, EvmHost, Executor, FailureReason, Gas,
+    Held, Message, Outcome, Revision, Status, StorageStatus, TxContext, U256,
 };
 
 use crate::world::{Checkpoint, Log, World};
@@ -13,17 +13,29 @@ use crate::{keccak, rlp};
 /// Bytes of deployed code a create may return (EIP-170).
 pub const MAX_CODE_SIZE: usize = 24_576;
 /// Gas per byte of deployed code.
-pub const CODE_DEPOSIT: i64 = 200;
-/// Refund for clearing a storage slot (pre-EIP-1283).
-pub const REFUND_CLEAR: u64 = 15_000;
-/// Refund for a self-destruct.
-pub const REFUND_SELF_DESTRUCT: u64 = 24_000;
+pub const CODE_DEPOSIT: u64 = 200;
 
-/// The block a transaction runs in.
-#[derive(Debug, Clone, Default)]
+/// The block a transaction runs in, and the revision whose prices its
+/// code pays.
+#[derive(Debug, Clone)]
 pub struct Env {
     /// What `get_tx_context` answers.
     pub tx: TxContext,
+    /// The revision contracts run at (the EEI's prices; the transaction
+    /// rules are Byzantium's whatever it is, but for EIP-2929's warm
+    /// sender and recipient from Berlin, EIP-3651's warm coinbase from
+    /// Shanghai and EIP-3529's refund cap from London).
+    pub revision: Revision,
+}
+
+impl Default for Env {
+    /// An empty block, at Byzantium.
+    fn default() -> Self {
+        Self {
+            tx: TxContext::default(),
+            revision: Revision::Byzantium,
+        }
+    }
 }
 
 /// What runs the code of a message against a world: Iris's executor in
@@ -41,40 +53,30 @@ impl Runner for Executor {
 }
 
 /// Runs `code` for `message` with `executor` on `host`'s world (lent to
-/// the execution and taken back), with the gas profile if the executor
-/// profiles.
+/// the execution), with the gas profile if the executor profiles.
 pub(crate) fn execute_on(
     executor: &Executor,
     host: &mut WorldHost,
     message: &Message,
     code: &[u8],
 ) -> (Outcome, Option<ewasm_host::GasProfile>) {
-    let inner = WorldHost {
-        world: std::mem::take(&mut host.world),
-        env: Arc::clone(&host.env),
-        runner: Arc::clone(&host.runner),
-        held: host.held,
-        reason: None,
-    };
-    let (outcome, back, profile) = executor.execute_profiled(Box::new(inner), message, code);
-    let back: Box<dyn std::any::Any> = back;
-    match back.downcast::<WorldHost>() {
-        Ok(inner) => {
-            host.world = inner.world;
-            (outcome, profile)
-        }
-        // The executor hands back the host it was given.
-        Err(_) => (Outcome::failed(Status::InternalError), None),
-    }
+    let revision = host.env.revision;
+    executor.execute_profiled(host, revision, message, code)
 }
 
 /// What a frame that ended with `outcome` answers its caller (no create
-/// address): its gas only if it succeeded or reverted.
+/// address): its gas only if it succeeded or reverted, its refund only if
+/// it succeeded.
 fn ended(outcome: Outcome) -> CallOutcome {
     CallOutcome {
         status: outcome.status,
         gas_left: if outcome.status.keeps_gas() {
             outcome.gas_left
+        } else {
+            0
+        },
+        gas_refund: if outcome.status == Status::Success {
+            outcome.gas_refund
         } else {
             0
         },
@@ -132,6 +134,11 @@ impl WorldHost {
     /// depth 0) failed, if it did and the runner said why.
     pub fn take_reason(&mut self) -> Option<FailureReason> {
         self.reason.take()
+    }
+
+    /// The revision the world's code runs at.
+    pub fn revision(&self) -> Revision {
+        self.env.revision
     }
 
     /// Runs a message: the transaction's own, or one from the EEI.
@@ -202,6 +209,7 @@ impl WorldHost {
             return CallOutcome {
                 status: Status::Success,
                 gas_left: message.gas,
+                gas_refund: 0,
                 output: Vec::new(),
                 create_address: None,
             };
@@ -223,6 +231,8 @@ impl WorldHost {
         };
         let address = create_address(&sender, nonce);
         self.world.set_nonce(sender, next);
+        // The new account is warm (EIP-2929), even if the create fails.
+        self.world.access_account(address);
         let checkpoint = self.world.checkpoint();
         let outcome = self.create_in_frame(message, address);
         self.end_frame(checkpoint, outcome.status);
@@ -262,14 +272,21 @@ impl WorldHost {
         if outcome.status != Status::Success {
             return ended(outcome);
         }
-        let deposit = CODE_DEPOSIT.saturating_mul(outcome.output.len() as i64);
-        if outcome.output.len() > MAX_CODE_SIZE || outcome.gas_left < deposit {
+        let deposit = u64::try_from(outcome.output.len())
+            .ok()
+            .and_then(|len| len.checked_mul(CODE_DEPOSIT))
+            .and_then(Gas::new);
+        let left = Gas::from_evmc(outcome.gas_left)
+            .zip(deposit)
+            .and_then(|(left, deposit)| left.checked_sub(deposit));
+        let Some(left) = left.filter(|_| outcome.output.len() <= MAX_CODE_SIZE) else {
             return CallOutcome::failure();
-        }
+        };
         self.world.set_code(address, Arc::new(outcome.output));
         CallOutcome {
             status: Status::Success,
-            gas_left: outcome.gas_left - deposit,
+            gas_left: left.to_evmc(),
+            gas_refund: outcome.gas_refund,
             output: Vec::new(),
             create_address: Some(address),
         }
@@ -301,12 +318,27 @@ impl EvmHost for WorldHost {
         self.world.storage(address, key)
     }
 
-    fn set_storage(&mut self, address: &Address, key: &Bytes32, value: &Bytes32) {
+    fn set_storage(&mut self, address: &Address, key: &Bytes32, value: &Bytes32) -> StorageStatus {
+        let original = self.world.original_storage(*address, *key);
         let current = self.world.storage(address, key);
-        if !current.is_zero() && value.is_zero() {
-            self.world.add_refund(REFUND_CLEAR);
-        }
         self.world.set_storage(*address, *key, *value);
+        StorageStatus::of(&original, &current, value)
+    }
+
+    fn access_account(&mut self, address: &Address) -> AccessStatus {
+        if self.world.access_account(*address) {
+            AccessStatus::Cold
+        } else {
+            AccessStatus::Warm
+        }
+    }
+
+    fn access_storage(&mut self, address: &Address, key: &Bytes32) -> AccessStatus {
+        if self.world.access_slot(*address, *key) {
+            AccessStatus::Cold
+        } else {
+            AccessStatus::Warm
+        }
     }
 
     fn get_balance(&mut self, address: &Address) -> U256 {
@@ -329,15 +361,16 @@ impl EvmHost for WorldHost {
         n
     }
 
-    fn selfdestruct(&mut self, address: &Address, beneficiary: &Address) {
+    /// Pre-Cancun rules at every revision: the account is deleted at the
+    /// end of the transaction (EIP-6780's "only if created in the same
+    /// transaction" is not kept).
+    fn selfdestruct(&mut self, address: &Address, beneficiary: &Address) -> bool {
         let balance = self.world.balance(address);
         self.world.set_balance(*address, U256::zero());
         let received = self.world.balance(beneficiary).saturating_add(balance);
         self.world.set_balance(*beneficiary, received);
         self.world.touch(*beneficiary);
-        if self.world.destruct(*address) {
-            self.world.add_refund(REFUND_SELF_DESTRUCT);
-        }
+        self.world.destruct(*address)
     }
 
     fn call(&mut self, message: &Message) -> CallOutcome {

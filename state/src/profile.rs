@@ -3,7 +3,7 @@
 
 use std::sync::{Arc, Mutex};
 
-use ewasm_host::{Address, ExecConfig, Executor, GasProfile, Message, Outcome, Status};
+use ewasm_host::{Address, ExecConfig, Executor, Gas, GasProfile, Message, Outcome, Status};
 
 use crate::host::{execute_on, Runner, WorldHost};
 
@@ -68,7 +68,9 @@ impl Runner for ProfilingRunner {
                 code_address: message.code_address,
                 gas: message.gas,
                 status: outcome.status,
-                gas_used: (message.gas - outcome.gas_left).max(0) as u64,
+                gas_used: Gas::from_evmc(message.gas)
+                    .zip(Gas::from_evmc(outcome.gas_left))
+                    .map_or(0, |(gas, left)| gas.saturating_sub(left).fuel()),
                 profile,
             };
             match self.profiles.lock() {

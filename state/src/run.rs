@@ -94,6 +94,7 @@ pub fn default_env() -> Env {
             difficulty: U256::from(0x2_0000u64),
             chain_id: U256::one(),
         },
+        revision: ewasm_host::Revision::Byzantium,
     }
 }
 

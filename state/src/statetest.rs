@@ -211,6 +211,7 @@ fn env_of(env: &Value) -> Result<Env, FormatError> {
             difficulty: u256(field(env, "currentDifficulty", "env")?, "currentDifficulty")?,
             chain_id: U256::one(),
         },
+        revision: ewasm_host::Revision::Byzantium,
     })
 }
 

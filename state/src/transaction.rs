@@ -3,7 +3,7 @@
 use std::fmt;
 use std::sync::Arc;
 
-use ewasm_host::{Address, CallKind, Message, Status, U256};
+use ewasm_host::{Address, CallKind, Gas, Message, Revision, Status, U256};
 
 use crate::host::{Env, Runner, WorldHost};
 use crate::world::{Log, World};
@@ -111,8 +111,11 @@ pub fn intrinsic_gas(data: &[u8], create: bool) -> u64 {
 }
 
 /// Applies `tx` to `world` under Byzantium rules: buys gas, runs the
-/// message, refunds (capped at half the gas used), pays the coinbase,
-/// deletes self-destructed and touched empty accounts.
+/// message, refunds what its execution earned (capped at half the gas
+/// used; a fifth from London, EIP-3529), pays the coinbase, deletes
+/// self-destructed and touched empty accounts. From Berlin the sender and
+/// the recipient start warm (EIP-2929), from Shanghai the coinbase too
+/// (EIP-3651).
 ///
 /// # Errors
 ///
@@ -144,6 +147,10 @@ pub fn apply(
     if i64::try_from(tx.gas_limit).map_or(true, |limit| limit > env.tx.gas_limit) {
         return Err(TxError::BlockGasLimit);
     }
+    // Below the block's gas limit, so within `Gas`.
+    let Some(message_gas) = Gas::new(tx.gas_limit - intrinsic) else {
+        return Err(TxError::BlockGasLimit);
+    };
     let gas_cost = U256::from(tx.gas_limit)
         .checked_mul(tx.gas_price)
         .ok_or(TxError::Balance)?;
@@ -164,6 +171,15 @@ pub fn apply(
     world.touch(tx.sender);
 
     let to = tx.to.unwrap_or_default();
+    if env.revision >= Revision::Berlin {
+        world.access_account(tx.sender);
+        if !create {
+            world.access_account(to);
+        }
+    }
+    if env.revision >= Revision::Shanghai {
+        world.access_account(env.tx.coinbase);
+    }
     let message = Message {
         kind: if create {
             CallKind::Create
@@ -172,7 +188,7 @@ pub fn apply(
         },
         is_static: false,
         depth: 0,
-        gas: (tx.gas_limit - intrinsic) as i64,
+        gas: message_gas.to_evmc(),
         recipient: to,
         sender: tx.sender,
         input: tx.data.clone(),
@@ -191,7 +207,13 @@ pub fn apply(
         .unwrap_or(0)
         .min(tx.gas_limit - intrinsic);
     let used = tx.gas_limit - gas_left;
-    gas_left += world.refund().min(used / 2);
+    let quotient = if env.revision >= Revision::London {
+        5
+    } else {
+        2
+    };
+    let refund = u64::try_from(outcome.gas_refund).unwrap_or(0);
+    gas_left += refund.min(used / quotient);
     let sender_balance = world
         .balance(&tx.sender)
         .saturating_add(U256::from(gas_left) * tx.gas_price);

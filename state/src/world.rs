@@ -73,8 +73,16 @@ pub struct World {
     accounts: BTreeMap<Address, Account>,
     /// Logs of the current transaction.
     logs: Vec<Log>,
-    /// Refund counter of the current transaction.
-    refund: u64,
+    /// Accounts accessed in the current transaction (EIP-2929's warm
+    /// accounts).
+    accessed_accounts: BTreeSet<Address>,
+    /// Storage slots accessed in the current transaction (EIP-2929's warm
+    /// slots).
+    accessed_slots: BTreeSet<(Address, Bytes32)>,
+    /// The value each slot written in the current transaction held at its
+    /// start (EIP-2200's original value). Not journaled: a reverted write
+    /// leaves the original what it was.
+    original: BTreeMap<(Address, Bytes32), Bytes32>,
     /// Accounts that self-destructed in the current transaction.
     destructed: BTreeSet<Address>,
     /// Accounts touched in the current transaction (EIP-161).
@@ -226,25 +234,55 @@ impl World {
         self.journal.record(Change::Logged);
     }
 
-    /// The refund counter of the current transaction.
-    pub fn refund(&self) -> u64 {
-        self.refund
+    /// Marks an account accessed in the current transaction; true if it
+    /// was not yet (cold). Undone with the frame that made it, as the EVM
+    /// undoes a reverted frame's accesses.
+    pub fn access_account(&mut self, address: Address) -> bool {
+        let cold = self.accessed_accounts.insert(address);
+        if cold {
+            self.journal.record(Change::AccountAccessed(address));
+        }
+        cold
     }
 
-    /// Adds to the refund counter (saturating).
-    pub fn add_refund(&mut self, amount: u64) {
-        let old = self.refund;
-        self.refund = old.saturating_add(amount);
-        self.journal.record(Change::Refund(old));
+    /// Marks a storage slot accessed in the current transaction; true if
+    /// it was not yet (cold). Journaled as [`World::access_account`].
+    pub fn access_slot(&mut self, address: Address, key: Bytes32) -> bool {
+        let cold = self.accessed_slots.insert((address, key));
+        if cold {
+            self.journal.record(Change::SlotAccessed(address, key));
+        }
+        cold
     }
 
-    /// Starts a transaction: no logs, refund, self-destructs or touched
-    /// accounts yet, and no frame open.
+    /// The accounts accessed in the current transaction.
+    pub fn accessed_accounts(&self) -> impl Iterator<Item = &Address> {
+        self.accessed_accounts.iter()
+    }
+
+    /// The storage slots accessed in the current transaction.
+    pub fn accessed_slots(&self) -> impl Iterator<Item = &(Address, Bytes32)> {
+        self.accessed_slots.iter()
+    }
+
+    /// The value a slot held at the start of the current transaction: the
+    /// value it holds now if it was not written before in the transaction,
+    /// which is remembered for the writes that follow.
+    pub fn original_storage(&mut self, address: Address, key: Bytes32) -> Bytes32 {
+        let current = self.storage(&address, &key);
+        *self.original.entry((address, key)).or_insert(current)
+    }
+
+    /// Starts a transaction: no logs, self-destructs, touched or accessed
+    /// accounts, accessed slots or original values yet, and no frame
+    /// open.
     pub(crate) fn start_transaction(&mut self) {
         self.logs.clear();
-        self.refund = 0;
         self.destructed.clear();
         self.touched.clear();
+        self.accessed_accounts.clear();
+        self.accessed_slots.clear();
+        self.original.clear();
         self.journal.clear();
     }
 

@@ -88,6 +88,7 @@ mod support {
                 difficulty: difficulty(),
                 chain_id: U256::one(),
             },
+            ..Env::default()
         }
     }
 
@@ -1250,9 +1251,9 @@ fn storage_store_prices_each_write_by_the_value_current_at_that_moment() {
 }
 
 #[test]
-fn storage_store_clearing_a_slot_is_refunded_15000_by_the_host() {
+fn storage_store_clearing_a_slot_is_refunded_15000() {
     use state::transaction::{apply, Transaction};
-    // The refund is the host's and shows in a transaction's gas: 21,000
+    // The refund is the execution's and shows in a transaction's gas: 21,000
     // intrinsic + 30,000 useGas + 5,000 storageStore = 56,000 used, so the
     // refund cap (half of that) lets all 15,000 count.
     let gas_used = |current: Bytes32| {

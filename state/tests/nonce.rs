@@ -21,6 +21,7 @@ fn env() -> Arc<Env> {
             gas_limit: 10_000_000,
             ..TxContext::default()
         },
+        ..Env::default()
     })
 }
 

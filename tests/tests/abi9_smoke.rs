@@ -43,3 +43,65 @@ fn the_sample_contracts_run_through_the_abi9_library() {
         assert_ne!(through.status, Status::InternalError, "{name}");
     }
 }
+
+/// Reads the balance of the account at 0 twice.
+const BALANCE_TWICE: &str = r#"(module
+    (import "ethereum" "getExternalBalance" (func $b (param i32 i32)))
+    (memory (export "memory") 1)
+    (data (i32.const 0) "\03\03\03\03\03\03\03\03\03\03\03\03\03\03\03\03\03\03\03\03")
+    (func (export "main")
+      (call $b (i32.const 0) (i32.const 64))
+      (call $b (i32.const 0) (i32.const 64))))"#;
+
+#[test]
+fn the_abi9_library_honours_abi9_revision_numbers() {
+    use ewasm_host::{Address, CallKind, Message, Revision};
+    use state::host::Env;
+    use state::{Account, World, WorldHost};
+
+    let vm = tests::load_trusted();
+    let code = wat::parse_str(BALANCE_TWICE).expect("wat");
+    let contract = Address([0xc0; 20]);
+    let message = Message {
+        kind: CallKind::Call,
+        is_static: false,
+        depth: 0,
+        gas: 100_000,
+        recipient: contract,
+        sender: Address([0xca; 20]),
+        input: Vec::new(),
+        value: U256::zero(),
+        code_address: contract,
+    };
+    let run = |revision: Revision| {
+        let mut world = World::default();
+        world.insert(
+            contract,
+            Account {
+                code: Arc::new(code.clone()),
+                ..Account::default()
+            },
+        );
+        let env = Env {
+            revision,
+            ..Env::default()
+        };
+        let mut host = WorldHost::new(world, Arc::new(env), runner());
+        vm.execute(&mut host, revision, &message, &code)
+    };
+    // Shanghai is ABI 9's number 10, Berlin 8 (cold, then warm).
+    for (revision, used) in [
+        (Revision::Byzantium, 800),
+        (Revision::Istanbul, 1_400),
+        (Revision::Berlin, 2_700),
+        (Revision::Shanghai, 2_700),
+    ] {
+        let outcome = run(revision);
+        assert_eq!(outcome.status, Status::Success, "{revision}");
+        assert_eq!(100_000 - outcome.gas_left, used, "{revision}");
+    }
+    // Before Byzantium, and after Shanghai (no ABI 9 number): rejected.
+    for revision in [Revision::Homestead, Revision::Cancun] {
+        assert_eq!(run(revision).status, Status::Rejected, "{revision}");
+    }
+}

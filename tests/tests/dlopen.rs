@@ -9,7 +9,7 @@
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use ewasm_host::{Address, CallKind, ExecConfig, Executor, Message, Status, U256};
+use ewasm_host::{Address, CallKind, ExecConfig, Executor, Message, Revision, Status, U256};
 use iris::ffi::client::LoadedVm;
 use state::run::{Call, Session};
 use state::statetest::{parse_file, run};
@@ -119,12 +119,14 @@ fn non_wasm_code_fails_or_is_rejected_by_option() {
     let mut host = WorldHost::new(World::default(), Arc::default(), executor());
     let evm = [0x60, 0x00, 0x60, 0x00, 0xf3];
     assert_eq!(
-        vm.execute(&mut host, &message, &evm).status,
+        vm.execute(&mut host, Revision::Byzantium, &message, &evm)
+            .status,
         Status::Failure
     );
     vm.set_option("evm1mode", "fallback");
     assert_eq!(
-        vm.execute(&mut host, &message, &evm).status,
+        vm.execute(&mut host, Revision::Byzantium, &message, &evm)
+            .status,
         Status::Rejected
     );
 }

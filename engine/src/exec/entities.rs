@@ -44,6 +44,23 @@ pub(super) fn RefFunc(ip: Ip, regs: Regs, mem: *mut u8, len: usize, cx: &mut Cx<
     next!(ip.wrapping_add(1), regs, mem, len, cx)
 }
 
+/// Runs the body of a rarer operation out of line: inlined into its
+/// handler, a body whose locals have their address taken (a `Result` with
+/// an error, a slice of the store) gives the handler a stack frame the
+/// compiler will not drop before the handler's last call, so that call
+/// stays a call and every instruction run takes a native frame: a loop of
+/// `memory.grow` overflowed the stack. Called here, the body's frame is
+/// gone by the time the handler goes on.
+#[inline(never)]
+fn out_of_line(
+    body: fn(Ip, Regs, &mut Cx<'_>) -> Result<(), TrapCode>,
+    ip: Ip,
+    regs: Regs,
+    cx: &mut Cx<'_>,
+) -> Result<(), TrapCode> {
+    body(ip, regs, cx)
+}
+
 /// Handlers of rarer operations written as `fn(ip, regs, cx) -> Result`:
 /// on success the memory is taken afresh (the operation may have moved or
 /// written it) and the run goes on.
@@ -51,7 +68,7 @@ macro_rules! fallible {
     ($($name:ident => $body:ident;)*) => {
         $(
             pub(super) fn $name(ip: Ip, regs: Regs, _: *mut u8, _: usize, cx: &mut Cx<'_>) -> Ip {
-                if let Err(code) = $body(ip, regs, cx) {
+                if let Err(code) = out_of_line($body, ip, regs, cx) {
                     return cx.trap(code);
                 }
                 cx.refresh_memory();

@@ -5,15 +5,12 @@ use std::ffi::{CStr, CString};
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::Path;
 
-use ewasm_host::{Address, Bytes32, CallKind, EvmHost, Message, Outcome, U256};
+use ewasm_host::{Address, Bytes32, CallKind, EvmHost, Message, Outcome, Revision, U256};
 
 use super::types::*;
 use super::vm::to_result;
 use crate::convert;
 use crate::status;
-
-/// The revision messages are sent with: Ewasm's (Byzantium).
-pub const EVMC_BYZANTIUM: i32 = 4;
 
 /// A VM loaded from a shared library.
 pub struct LoadedVm {
@@ -154,34 +151,57 @@ impl LoadedVm {
         }
     }
 
-    /// Runs `message` with `code` against `host` (revision Byzantium).
+    /// Runs `message` with `code` against `host` at `revision`.
     ///
     /// A VM that answers a `gas_left` below 0 or above `message.gas` has
     /// broken EVMC's rules: its result becomes `InternalError` with no gas
-    /// left, so no client of this function sees minted gas.
-    pub fn execute(&self, host: &mut dyn EvmHost, message: &Message, code: &[u8]) -> Outcome {
+    /// left, so no client of this function sees minted gas. A revision the
+    /// ABI has no number for (ABI 9: after Shanghai) is `Rejected`.
+    pub fn execute(
+        &self,
+        host: &mut dyn EvmHost,
+        revision: Revision,
+        message: &Message,
+        code: &[u8],
+    ) -> Outcome {
+        let Some(rev) = evmc_revision(revision) else {
+            return Outcome::failed(ewasm_host::Status::Rejected);
+        };
+        let msg = convert::evmc_message(message);
+        self.execute_evmc(host, rev, &msg, code)
+    }
+
+    /// Runs an EVMC message as given (its kind and flags, the revision's
+    /// number `rev`, even ones [`Message`] cannot express) with `code`
+    /// against `host`, held to the rules as [`LoadedVm::execute`].
+    pub fn execute_evmc(
+        &self,
+        host: &mut dyn EvmHost,
+        rev: i32,
+        msg: &evmc_message,
+        code: &[u8],
+    ) -> Outcome {
         let Some(execute) = self.vm().execute else {
             return Outcome::failed(ewasm_host::Status::InternalError);
         };
         let mut host: &mut dyn EvmHost = host;
         let context = (&mut host as *mut &mut dyn EvmHost).cast::<evmc_host_context>();
-        let msg = convert::evmc_message(message);
         // SAFETY: the interface and context live across the call; `msg`
-        // borrows `message`, `code` is valid for its length.
+        // and its input are valid, `code` is valid for its length.
         let result = unsafe {
             execute(
                 self.vm,
                 &HOST_INTERFACE,
                 context,
-                EVMC_BYZANTIUM,
-                &msg,
+                rev,
+                msg,
                 code.as_ptr(),
                 code.len(),
             )
         };
         // SAFETY: a fresh result, released here and nowhere else.
         let output = unsafe { super::take_output(&result) };
-        if !(0..=message.gas).contains(&result.gas_left) {
+        if !(0..=msg.gas).contains(&result.gas_left) {
             return Outcome::failed(ewasm_host::Status::InternalError);
         }
         Outcome {
@@ -265,10 +285,10 @@ unsafe extern "C" fn set_storage(
     k: *const evmc_bytes32,
     v: *const evmc_bytes32,
 ) -> i32 {
-    // SAFETY: as above.
-    guard(0, || unsafe {
-        host(c).set_storage(&addr(a), &word(k), &word(v));
-        0
+    guard(0, || {
+        // SAFETY: as above.
+        let status = unsafe { host(c).set_storage(&addr(a), &word(k), &word(v)) };
+        evmc_storage_status(status)
     })
 }
 
@@ -322,8 +342,7 @@ unsafe extern "C" fn selfdestruct(
 ) -> bool {
     // SAFETY: as above.
     guard(false, || unsafe {
-        host(c).selfdestruct(&addr(a), &addr(b));
-        true
+        host(c).selfdestruct(&addr(a), &addr(b))
     })
 }
 
@@ -333,8 +352,10 @@ unsafe extern "C" fn selfdestruct(
     a: *const evmc_address,
     b: *const evmc_address,
 ) {
-    // SAFETY: as above.
-    guard((), || unsafe { host(c).selfdestruct(&addr(a), &addr(b)) })
+    guard((), || {
+        // SAFETY: as above.
+        unsafe { host(c).selfdestruct(&addr(a), &addr(b)) };
+    })
 }
 
 unsafe extern "C" fn call(c: *mut evmc_host_context, m: *const evmc_message) -> evmc_result {
@@ -351,14 +372,15 @@ unsafe extern "C" fn call(c: *mut evmc_host_context, m: *const evmc_message) -> 
                 // SAFETY: EVMC: the input holds `input_size` bytes.
                 unsafe { std::slice::from_raw_parts(m.input_data, m.input_size) }.to_vec()
             };
-            let kind = convert::call_kind(m.kind).unwrap_or(CallKind::Call);
+            // Every kind the ABI has, whatever the revision.
+            let kind = convert::call_kind(m.kind, Revision::LATEST).unwrap_or(CallKind::Call);
             let message = convert::message(m, kind, input);
             // SAFETY: as above.
             let outcome = unsafe { host(c).call(&message) };
             let mut result = to_result(Outcome {
                 status: outcome.status,
                 gas_left: outcome.gas_left,
-                gas_refund: 0,
+                gas_refund: outcome.gas_refund,
                 output: outcome.output,
                 reason: None,
             });
@@ -416,16 +438,30 @@ unsafe extern "C" fn emit_log(
     })
 }
 
-unsafe extern "C" fn access_account(_c: *mut evmc_host_context, _a: *const evmc_address) -> i32 {
-    1
+/// An access status as `evmc_access_status`.
+fn evmc_access(status: ewasm_host::AccessStatus) -> i32 {
+    match status {
+        ewasm_host::AccessStatus::Cold => EVMC_ACCESS_COLD,
+        ewasm_host::AccessStatus::Warm => EVMC_ACCESS_WARM,
+    }
+}
+
+unsafe extern "C" fn access_account(c: *mut evmc_host_context, a: *const evmc_address) -> i32 {
+    guard(EVMC_ACCESS_COLD, || {
+        // SAFETY: as above.
+        evmc_access(unsafe { host(c).access_account(&addr(a)) })
+    })
 }
 
 unsafe extern "C" fn access_storage(
-    _c: *mut evmc_host_context,
-    _a: *const evmc_address,
-    _k: *const evmc_bytes32,
+    c: *mut evmc_host_context,
+    a: *const evmc_address,
+    k: *const evmc_bytes32,
 ) -> i32 {
-    1
+    guard(EVMC_ACCESS_COLD, || {
+        // SAFETY: as above.
+        evmc_access(unsafe { host(c).access_storage(&addr(a), &word(k)) })
+    })
 }
 
 #[cfg(not(feature = "abi9"))]
@@ -470,7 +506,7 @@ static HOST_INTERFACE: evmc_host_interface = evmc_host_interface {
 
 #[cfg(test)]
 mod tests {
-    use ewasm_host::{CallOutcome, Status, TxContext};
+    use ewasm_host::{AccessStatus, CallOutcome, Status, StorageStatus, TxContext};
 
     use super::*;
 
@@ -518,7 +554,15 @@ mod tests {
         fn get_storage(&mut self, _: &Address, _: &Bytes32) -> Bytes32 {
             Bytes32::ZERO
         }
-        fn set_storage(&mut self, _: &Address, _: &Bytes32, _: &Bytes32) {}
+        fn set_storage(&mut self, _: &Address, _: &Bytes32, _: &Bytes32) -> StorageStatus {
+            StorageStatus::Assigned
+        }
+        fn access_account(&mut self, _: &Address) -> AccessStatus {
+            AccessStatus::Warm
+        }
+        fn access_storage(&mut self, _: &Address, _: &Bytes32) -> AccessStatus {
+            AccessStatus::Warm
+        }
         fn get_balance(&mut self, _: &Address) -> U256 {
             U256::zero()
         }
@@ -528,12 +572,15 @@ mod tests {
         fn copy_code(&mut self, _: &Address, _: usize, _: &mut [u8]) -> usize {
             0
         }
-        fn selfdestruct(&mut self, _: &Address, _: &Address) {}
+        fn selfdestruct(&mut self, _: &Address, _: &Address) -> bool {
+            false
+        }
         fn call(&mut self, message: &Message) -> CallOutcome {
             self.forwarded.push(message.gas);
             CallOutcome {
                 status: Status::Success,
                 gas_left: (self.gas_left)(message.gas),
+                gas_refund: 0,
                 output: b"minted?".to_vec(),
                 create_address: None,
             }
@@ -568,7 +615,7 @@ mod tests {
             value: U256::zero(),
             code_address: Address([0xc0; 20]),
         };
-        let outcome = vm.execute(&mut host, &message, CALLS_ONCE);
+        let outcome = vm.execute(&mut host, Revision::Byzantium, &message, CALLS_ONCE);
         (outcome, host.forwarded)
     }
 
@@ -642,7 +689,7 @@ mod tests {
             value: U256::zero(),
             code_address: Address::default(),
         };
-        let outcome = vm.execute(&mut host, &message, CALLS_ONCE);
+        let outcome = vm.execute(&mut host, Revision::Byzantium, &message, CALLS_ONCE);
         assert_eq!(outcome, Outcome::failed(Status::InternalError));
     }
 }

@@ -27,6 +27,11 @@ pub const EVMC_EOFCREATE: i32 = 5;
 
 pub const EVMC_STATIC: u32 = 1;
 
+/// `evmc_access_status`: the first access in the transaction.
+pub const EVMC_ACCESS_COLD: i32 = 0;
+/// `evmc_access_status`: accessed before.
+pub const EVMC_ACCESS_WARM: i32 = 1;
+
 /// Opaque: the host's own context.
 #[repr(C)]
 pub struct evmc_host_context {

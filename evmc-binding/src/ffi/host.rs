@@ -2,9 +2,12 @@
 
 use std::cell::RefCell;
 
-use ewasm_host::{Address, Bytes32, CallOutcome, EvmHost, Held, Message, TxContext, U256};
+use ewasm_host::{
+    AccessStatus, Address, Bytes32, CallOutcome, EvmHost, Held, Message, StorageStatus, TxContext,
+    U256,
+};
 
-use super::types::{evmc_host_context, evmc_host_interface};
+use super::types::{evmc_host_context, evmc_host_interface, EVMC_ACCESS_WARM};
 use crate::convert;
 use crate::status;
 
@@ -45,6 +48,15 @@ impl EvmcHost {
     }
 }
 
+/// An `evmc_access_status`: anything but warm is cold (the dearer price).
+fn access_status(status: i32) -> AccessStatus {
+    if status == EVMC_ACCESS_WARM {
+        AccessStatus::Warm
+    } else {
+        AccessStatus::Cold
+    }
+}
+
 impl EvmHost for EvmcHost {
     fn account_exists(&mut self, address: &Address) -> bool {
         let Some(f) = self.iface.account_exists else {
@@ -70,18 +82,21 @@ impl EvmHost for EvmcHost {
         convert::bytes32(&value)
     }
 
-    fn set_storage(&mut self, address: &Address, key: &Bytes32, value: &Bytes32) {
-        if let Some(f) = self.iface.set_storage {
-            // SAFETY: as above; the storage status is not needed.
-            unsafe {
-                f(
-                    self.context,
-                    &convert::evmc_address(address),
-                    &convert::evmc_bytes32(key),
-                    &convert::evmc_bytes32(value),
-                );
-            }
-        }
+    fn set_storage(&mut self, address: &Address, key: &Bytes32, value: &Bytes32) -> StorageStatus {
+        let Some(f) = self.iface.set_storage else {
+            // Nothing is stored.
+            return StorageStatus::Assigned;
+        };
+        // SAFETY: as above; all three arguments live across the call.
+        let status = unsafe {
+            f(
+                self.context,
+                &convert::evmc_address(address),
+                &convert::evmc_bytes32(key),
+                &convert::evmc_bytes32(value),
+            )
+        };
+        super::types::storage_status(status)
     }
 
     fn get_balance(&mut self, address: &Address) -> U256 {
@@ -118,10 +133,28 @@ impl EvmHost for EvmcHost {
         copied.min(buffer.len())
     }
 
-    fn selfdestruct(&mut self, address: &Address, beneficiary: &Address) {
+    #[cfg(not(feature = "abi9"))]
+    fn selfdestruct(&mut self, address: &Address, beneficiary: &Address) -> bool {
+        let Some(f) = self.iface.selfdestruct else {
+            return false;
+        };
+        // SAFETY: as above. ABI 12 answers whether the account was
+        // destructed for the first time.
+        unsafe {
+            f(
+                self.context,
+                &convert::evmc_address(address),
+                &convert::evmc_address(beneficiary),
+            )
+        }
+    }
+
+    /// ABI 9 answers nothing, and an ABI 9 host counts refunds itself
+    /// (its results have no `gas_refund`): no refund here.
+    #[cfg(feature = "abi9")]
+    fn selfdestruct(&mut self, address: &Address, beneficiary: &Address) -> bool {
         if let Some(f) = self.iface.selfdestruct {
-            // SAFETY: as above. (ABI 12 answers whether the account was
-            // newly destructed, ABI 9 nothing: neither is needed.)
+            // SAFETY: as above.
             unsafe {
                 f(
                     self.context,
@@ -130,6 +163,34 @@ impl EvmHost for EvmcHost {
                 );
             }
         }
+        false
+    }
+
+    /// A host without the callback is taken to have every account cold
+    /// (the dearer price).
+    fn access_account(&mut self, address: &Address) -> AccessStatus {
+        let Some(f) = self.iface.access_account else {
+            return AccessStatus::Cold;
+        };
+        // SAFETY: as above.
+        let status = unsafe { f(self.context, &convert::evmc_address(address)) };
+        access_status(status)
+    }
+
+    /// As [`EvmcHost::access_account`].
+    fn access_storage(&mut self, address: &Address, key: &Bytes32) -> AccessStatus {
+        let Some(f) = self.iface.access_storage else {
+            return AccessStatus::Cold;
+        };
+        // SAFETY: as above; both arguments live across the call.
+        let status = unsafe {
+            f(
+                self.context,
+                &convert::evmc_address(address),
+                &convert::evmc_bytes32(key),
+            )
+        };
+        access_status(status)
     }
 
     fn call(&mut self, message: &Message) -> CallOutcome {
@@ -150,6 +211,7 @@ impl EvmHost for EvmcHost {
         CallOutcome {
             status,
             gas_left: result.gas_left,
+            gas_refund: result.refund(),
             output,
             create_address: (message.kind == ewasm_host::CallKind::Create
                 && status == ewasm_host::Status::Success)

@@ -204,6 +204,37 @@ impl evmc_result {
     }
 }
 
+/// `evmc_flags` of ABI 12: the call is to an EIP-7702 delegated account
+/// (its code is the delegate's). Iris runs such a message as any other.
+pub const EVMC_DELEGATED: u32 = 2;
+
+/// The flags Iris knows in this ABI; a message with any other is refused
+/// (`EVMC_REJECTED`).
+pub const EVMC_KNOWN_FLAGS: u32 = EVMC_STATIC | EVMC_DELEGATED;
+
+/// The revision of an `evmc_revision` number of this ABI.
+pub fn revision(number: i32) -> Option<ewasm_host::Revision> {
+    ewasm_host::Revision::from_evmc(number)
+}
+
+/// The `evmc_revision` number of a revision in this ABI.
+pub fn evmc_revision(revision: ewasm_host::Revision) -> Option<i32> {
+    Some(revision.to_evmc())
+}
+
+/// The storage status of a host's `evmc_storage_status` of this ABI; a
+/// number EVMC does not define is priced as the costliest write
+/// ([`StorageStatus::Added`](ewasm_host::StorageStatus::Added), no
+/// refund), never as a cheaper one.
+pub fn storage_status(number: i32) -> ewasm_host::StorageStatus {
+    ewasm_host::StorageStatus::from_evmc(number).unwrap_or(ewasm_host::StorageStatus::Added)
+}
+
+/// The `evmc_storage_status` of this ABI for a storage status.
+pub fn evmc_storage_status(status: ewasm_host::StorageStatus) -> i32 {
+    status.to_evmc()
+}
+
 impl evmc_tx_context {
     /// The block's difficulty or PREVRANDAO.
     pub fn difficulty(&self) -> evmc_uint256be {

@@ -176,6 +176,58 @@ impl evmc_result {
     }
 }
 
+/// The flags Iris knows in this ABI; a message with any other is refused
+/// (`EVMC_REJECTED`).
+pub const EVMC_KNOWN_FLAGS: u32 = EVMC_STATIC;
+
+/// The revision of an `evmc_revision` number of ABI 9 (Frontier 0 …
+/// London 9, Shanghai 10: Paris came later).
+pub fn revision(number: i32) -> Option<ewasm_host::Revision> {
+    match number {
+        0..=9 => ewasm_host::Revision::from_evmc(number),
+        10 => Some(ewasm_host::Revision::Shanghai),
+        _ => None,
+    }
+}
+
+/// The `evmc_revision` number of ABI 9 for a revision: Paris is sent as
+/// London (the same prices); none after Shanghai.
+pub fn evmc_revision(revision: ewasm_host::Revision) -> Option<i32> {
+    use ewasm_host::Revision as R;
+    match revision {
+        R::Paris => Some(R::London.to_evmc()),
+        R::Shanghai => Some(10),
+        R::Cancun | R::Prague | R::Osaka => None,
+        _ => Some(revision.to_evmc()),
+    }
+}
+
+/// The storage status of an ABI 9 `evmc_storage_status` (UNCHANGED 0,
+/// MODIFIED 1, MODIFIED_AGAIN 2, ADDED 3, DELETED 4), which knows no
+/// original value: right for the current/new pricing of Byzantium and
+/// Petersburg. A number it does not define is priced as the costliest
+/// write.
+pub fn storage_status(number: i32) -> ewasm_host::StorageStatus {
+    use ewasm_host::StorageStatus as S;
+    match number {
+        0 | 2 => S::Assigned,
+        1 => S::Modified,
+        4 => S::Deleted,
+        _ => S::Added,
+    }
+}
+
+/// The ABI 9 `evmc_storage_status` for a storage status.
+pub fn evmc_storage_status(status: ewasm_host::StorageStatus) -> i32 {
+    use ewasm_host::StorageStatus as S;
+    match status {
+        S::Assigned => 0,
+        S::Modified | S::ModifiedRestored => 1,
+        S::Added | S::DeletedAdded | S::DeletedRestored => 3,
+        S::Deleted | S::ModifiedDeleted | S::AddedDeleted => 4,
+    }
+}
+
 impl evmc_tx_context {
     /// The block's difficulty or PREVRANDAO.
     pub fn difficulty(&self) -> evmc_uint256be {

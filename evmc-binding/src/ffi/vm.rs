@@ -147,6 +147,12 @@ fn internal_error() -> evmc_result {
     to_result(Outcome::failed(Status::InternalError))
 }
 
+/// A message Iris does not serve: `EVMC_REJECTED`, so that the client may
+/// run it elsewhere.
+fn rejected() -> evmc_result {
+    to_result(Outcome::failed(Status::Rejected))
+}
+
 /// A slice from a C pointer and length; `None` for a null pointer with a
 /// non-zero length.
 ///
@@ -168,7 +174,7 @@ unsafe extern "C" fn execute(
     vm: *mut evmc_vm,
     host: *const evmc_host_interface,
     context: *mut evmc_host_context,
-    _rev: i32,
+    rev: i32,
     msg: *const evmc_message,
     code: *const u8,
     code_size: usize,
@@ -187,15 +193,24 @@ unsafe extern "C" fn execute(
     }) else {
         return internal_error();
     };
-    let Some(kind) = convert::call_kind(msg.kind) else {
-        return internal_error();
+    // What Iris does not serve is refused, never an internal error: a
+    // revision before Byzantium or unknown to the ABI, a kind Ewasm has no
+    // use for (EOFCREATE, unknown numbers; CREATE2 before Constantinople,
+    // which introduced it), a flag the ABI does not define.
+    let Some(revision) = revision(rev).filter(|r| r.is_supported()) else {
+        return rejected();
     };
-    if msg.flags & !EVMC_STATIC != 0 {
-        return internal_error();
+    let Some(kind) = convert::call_kind(msg.kind, revision) else {
+        return rejected();
+    };
+    if msg.flags & !EVMC_KNOWN_FLAGS != 0 {
+        return rejected();
     }
     let message = convert::message(msg, kind, input.to_vec());
-    let host = Box::new(EvmcHost::new(*iface, context, message.depth));
-    catch_unwind(AssertUnwindSafe(|| state.execute(host, &message, code)))
-        .map(to_result)
-        .unwrap_or_else(|_| internal_error())
+    let mut host = EvmcHost::new(*iface, context, message.depth);
+    catch_unwind(AssertUnwindSafe(|| {
+        state.execute(&mut host, revision, &message, code)
+    }))
+    .map(to_result)
+    .unwrap_or_else(|_| internal_error())
 }

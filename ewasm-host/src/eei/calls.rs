@@ -1,9 +1,12 @@
 //! The call family and `create`, step by step as Hera does them.
 
+use engine::{Trap, TrapCode};
+
 use super::{
-    charge, check_static, fail, fit_u128, read, read_address, read_u128, write, Cx, EeiError, R,
+    access_account, add_refund, charge, check_static, fail, fit_u128, read, read_address,
+    read_u128, schedule, write, Cx, EeiError, R,
 };
-use crate::gas;
+use crate::gas::{self, Gas};
 use crate::types::{Address, CallKind, CallOutcome, Held, Message, Status, U256};
 
 /// Which EEI call function.
@@ -15,12 +18,19 @@ enum Flavour {
     Static,
 }
 
-pub(super) fn call(cx: Cx<'_>, gas: i64, address: u32, value: u32, data: u32, len: u32) -> R<i32> {
+pub(super) fn call(
+    cx: Cx<'_, '_>,
+    gas: i64,
+    address: u32,
+    value: u32,
+    data: u32,
+    len: u32,
+) -> R<i32> {
     call_any(cx, Flavour::Call, gas, address, Some(value), data, len)
 }
 
 pub(super) fn call_code(
-    cx: Cx<'_>,
+    cx: Cx<'_, '_>,
     gas: i64,
     address: u32,
     value: u32,
@@ -30,21 +40,44 @@ pub(super) fn call_code(
     call_any(cx, Flavour::CallCode, gas, address, Some(value), data, len)
 }
 
-pub(super) fn call_delegate(cx: Cx<'_>, gas: i64, address: u32, data: u32, len: u32) -> R<i32> {
+pub(super) fn call_delegate(cx: Cx<'_, '_>, gas: i64, address: u32, data: u32, len: u32) -> R<i32> {
     call_any(cx, Flavour::Delegate, gas, address, None, data, len)
 }
 
-pub(super) fn call_static(cx: Cx<'_>, gas: i64, address: u32, data: u32, len: u32) -> R<i32> {
+pub(super) fn call_static(cx: Cx<'_, '_>, gas: i64, address: u32, data: u32, len: u32) -> R<i32> {
     call_any(cx, Flavour::Static, gas, address, None, data, len)
 }
 
-/// All but one 64th of `left`.
-fn all_but_one_64th(left: u64) -> u64 {
-    left - left / 64
+/// The gas left in the frame.
+fn gas_left(cx: &Cx<'_, '_>) -> R<Gas> {
+    match Gas::from_fuel(cx.fuel()) {
+        Some(left) => Ok(left),
+        None => fail(EeiError::Internal("gas left above i64::MAX")),
+    }
+}
+
+/// The length of an EIP-7702 delegation designation: `0xef0100` and an
+/// address.
+const DESIGNATION: usize = 23;
+
+/// From Prague: the account `target`'s code delegates to, if its code is an
+/// EIP-7702 designation (whose code a call to it runs).
+fn delegate(cx: &mut Cx<'_, '_>, target: &Address) -> R<Option<Address>> {
+    if !schedule(cx).delegation {
+        return Ok(None);
+    }
+    let mut designation = [0u8; DESIGNATION];
+    let copied = cx.data_mut().host.copy_code(target, 0, &mut designation);
+    if copied != DESIGNATION || designation[..3] != [0xef, 0x01, 0x00] {
+        return Ok(None);
+    }
+    let mut delegate = [0u8; 20];
+    delegate.copy_from_slice(&designation[3..]);
+    Ok(Some(Address(delegate)))
 }
 
 /// The balance of the current account, which must fit 128 bits.
-fn own_balance(cx: &mut Cx<'_>) -> R<U256> {
+fn own_balance(cx: &mut Cx<'_, '_>) -> R<U256> {
     let recipient = cx.data().message.recipient;
     let balance = cx.data_mut().host.get_balance(&recipient);
     fit_u128(balance)?;
@@ -63,21 +96,26 @@ fn own_balance(cx: &mut Cx<'_>) -> R<U256> {
 /// ([`CallOutcome::failure`]: result 1, no return data, no create address)
 /// that gives nothing back, so the caller loses the forwarded gas, as for
 /// any failed call, and no gas is ever created.
-fn held_to_rules(outcome: CallOutcome, given: u64) -> (CallOutcome, u64) {
-    match gas::to_fuel(outcome.gas_left) {
+fn held_to_rules(outcome: CallOutcome, given: Gas) -> (CallOutcome, Gas) {
+    match Gas::from_evmc(outcome.gas_left) {
         Some(left) if left <= given => {
-            let refund = if outcome.status.keeps_gas() { left } else { 0 };
-            (outcome, refund)
+            let back = if outcome.status.keeps_gas() {
+                left
+            } else {
+                Gas::ZERO
+            };
+            (outcome, back)
         }
-        _ => (CallOutcome::failure(), 0),
+        _ => (CallOutcome::failure(), Gas::ZERO),
     }
 }
 
 /// Runs the message, takes its output as the return data, gives back its
 /// unused gas (at most `message.gas`, see [`held_to_rules`]), and maps its
-/// status to 0 (success), 1 (failure), 2 (revert).
-fn run(cx: &mut Cx<'_>, message: Message) -> R<(i32, Option<Address>)> {
-    let Some(given) = gas::to_fuel(message.gas) else {
+/// status to 0 (success), 1 (failure), 2 (revert). A successful callee's
+/// refund joins this frame's.
+fn run(cx: &mut Cx<'_, '_>, message: Message) -> R<(i32, Option<Address>)> {
+    let Some(given) = Gas::from_evmc(message.gas) else {
         return fail(EeiError::Internal("a message with negative gas"));
     };
     let site = cx.data().call_sites.clone().zip(cx.profile_stack());
@@ -94,8 +132,11 @@ fn run(cx: &mut Cx<'_>, message: Message) -> R<(i32, Option<Address>)> {
             .unwrap_or_else(std::sync::PoisonError::into_inner)
             .pop();
     }
-    let (outcome, refund) = held_to_rules(outcome, given);
-    cx.add_fuel(refund);
+    let (outcome, back) = held_to_rules(outcome, given);
+    cx.add_fuel(back.fuel());
+    if outcome.status == Status::Success {
+        add_refund(cx, outcome.gas_refund);
+    }
     // The Iris model prices the return data the caller now holds.
     charge_data(cx, outcome.output.len())?;
     let code = match outcome.status {
@@ -110,7 +151,7 @@ fn run(cx: &mut Cx<'_>, message: Message) -> R<(i32, Option<Address>)> {
 
 /// Runs `message` on the host, with this frame's memory and table
 /// elements counted as held below the nested execution while it runs.
-fn call_holding(cx: &mut Cx<'_>, message: &Message) -> CallOutcome {
+fn call_holding(cx: &mut Cx<'_, '_>, message: &Message) -> CallOutcome {
     let (pages_left, elements_left) = cx.store().growth_left();
     let data = cx.data_mut();
     // The return data of the last call is held too, beside the memory.
@@ -140,17 +181,16 @@ fn call_holding(cx: &mut Cx<'_>, message: &Message) -> CallOutcome {
 /// Charges for `bytes` of call data or return data at the call site:
 /// [`gas::COPY_WORD`] per 32-byte word in the Iris gas model, nothing
 /// otherwise.
-fn charge_data(cx: &mut Cx<'_>, bytes: usize) -> R<()> {
+fn charge_data(cx: &mut Cx<'_, '_>, bytes: usize) -> R<()> {
     if !cx.data().price_data {
         return Ok(());
     }
-    let words = (bytes as u64).div_ceil(32);
-    charge(cx, gas::COPY_WORD.saturating_mul(words))
+    charge(cx, gas::per_word(gas::COPY_WORD, bytes))
 }
 
 #[allow(clippy::too_many_arguments)]
 fn call_any(
-    mut cx: Cx<'_>,
+    mut cx: Cx<'_, '_>,
     flavour: Flavour,
     gas: i64,
     address: u32,
@@ -158,9 +198,10 @@ fn call_any(
     data: u32,
     len: u32,
 ) -> R<i32> {
-    let Some(gas) = gas::to_fuel(gas) else {
+    let Some(gas) = Gas::from_evmc(gas) else {
         return fail(EeiError::ArgumentOutOfRange);
     };
+    let schedule = schedule(&cx);
     let target = read_address(&cx, address)?;
     let current = cx.data().message.clone();
     let value = match value {
@@ -175,23 +216,50 @@ fn call_any(
     } else {
         Vec::new()
     };
-    charge(&mut cx, gas::CALL)?;
+    charge(&mut cx, schedule.call)?;
+    access_account(&mut cx, &target, schedule.call)?;
+    let code_address = match delegate(&mut cx, &target)? {
+        Some(delegate) => {
+            charge(&mut cx, schedule.call)?;
+            access_account(&mut cx, &delegate, schedule.call)?;
+            delegate
+        }
+        None => target,
+    };
     charge_data(&mut cx, input.len())?;
-    if current.depth >= gas::MAX_DEPTH {
-        return Ok(1);
-    }
     let transfers = matches!(flavour, Flavour::Call | Flavour::CallCode) && !value.is_zero();
-    if transfers {
-        charge(&mut cx, gas::VALUE_TRANSFER)?;
-        if own_balance(&mut cx)? < value {
+    let stipend = if transfers { schedule.call_stipend } else { 0 };
+    if schedule.hera_call_order {
+        if current.depth >= gas::MAX_DEPTH {
             return Ok(1);
         }
-        if flavour == Flavour::Call && !cx.data_mut().host.account_exists(&target) {
-            charge(&mut cx, gas::CALL_NEW_ACCOUNT)?;
+        if transfers {
+            charge(&mut cx, schedule.value_transfer)?;
+            if own_balance(&mut cx)? < value {
+                return Ok(1);
+            }
+            if flavour == Flavour::Call && !cx.data_mut().host.account_exists(&target) {
+                charge(&mut cx, schedule.new_account)?;
+            }
+        }
+    } else {
+        // The EVM's order: the value transfer and the new account are
+        // paid before the depth and balance checks, and a call that fails
+        // them keeps the stipend (less than the transfer's price, so
+        // the frame still pays).
+        if transfers {
+            charge(&mut cx, schedule.value_transfer)?;
+            if flavour == Flavour::Call && !cx.data_mut().host.account_exists(&target) {
+                charge(&mut cx, schedule.new_account)?;
+            }
+        }
+        if current.depth >= gas::MAX_DEPTH || (transfers && own_balance(&mut cx)? < value) {
+            cx.add_fuel(stipend);
+            return Ok(1);
         }
     }
-    let forwarded = gas.min(all_but_one_64th(cx.fuel()));
-    charge(&mut cx, forwarded)?;
+    let forwarded = gas.min(gas_left(&cx)?.all_but_one_64th());
+    charge(&mut cx, forwarded.fuel())?;
     let (kind, recipient, sender, value, is_static) = match flavour {
         Flavour::Call => (
             CallKind::Call,
@@ -227,27 +295,40 @@ fn call_any(
     // with a delegate call's inherited value, as Hera did: that stipend
     // was never paid for, so a frame with value gained 1,600 gas per
     // callDelegate to an empty account (EVM DELEGATECALL has no stipend).
-    let stipend = if transfers { gas::CALL_STIPEND } else { 0 };
-    let Some(given) = forwarded.checked_add(stipend).and_then(gas::to_gas) else {
+    let Some(given) = Gas::new(stipend).and_then(|stipend| forwarded.checked_add(stipend)) else {
         return fail(EeiError::Internal("forwarded gas above i64::MAX"));
     };
     let message = Message {
         kind,
         is_static,
         depth: current.depth + 1,
-        gas: given,
+        gas: given.to_evmc(),
         recipient,
         sender,
         input,
         value,
-        code_address: target,
+        code_address,
     };
     Ok(run(&mut cx, message)?.0)
 }
 
-pub(super) fn create(mut cx: Cx<'_>, value: u32, data: u32, len: u32, result: u32) -> R<i32> {
-    charge(&mut cx, gas::CREATE)?;
+/// CREATE: from Shanghai, init code costs a price per word and init code
+/// over the limit fails the frame out of gas (EIP-3860), both before the
+/// depth and balance checks, as in the EVM.
+pub(super) fn create(mut cx: Cx<'_, '_>, value: u32, data: u32, len: u32, result: u32) -> R<i32> {
+    let schedule = schedule(&cx);
+    charge(&mut cx, schedule.create)?;
     check_static(&cx)?;
+    if schedule
+        .max_init_code_size
+        .is_some_and(|max| len as usize > max)
+    {
+        return Err(Trap::from(TrapCode::OutOfFuel));
+    }
+    charge(
+        &mut cx,
+        gas::per_word(schedule.init_code_word, len as usize),
+    )?;
     let value = read_u128(&cx, value)?;
     let current = cx.data().message.clone();
     if current.depth >= gas::MAX_DEPTH {
@@ -258,16 +339,13 @@ pub(super) fn create(mut cx: Cx<'_>, value: u32, data: u32, len: u32, result: u3
     }
     let init_code = read(&cx, data, len)?;
     charge_data(&mut cx, init_code.len())?;
-    let forwarded = all_but_one_64th(cx.fuel());
-    charge(&mut cx, forwarded)?;
-    let Some(given) = gas::to_gas(forwarded) else {
-        return fail(EeiError::Internal("forwarded gas above i64::MAX"));
-    };
+    let forwarded = gas_left(&cx)?.all_but_one_64th();
+    charge(&mut cx, forwarded.fuel())?;
     let message = Message {
         kind: CallKind::Create,
         is_static: false,
         depth: current.depth + 1,
-        gas: given,
+        gas: forwarded.to_evmc(),
         recipient: Address::default(),
         sender: current.recipient,
         input: init_code,

@@ -1,56 +1,62 @@
 //! Call data, code, return data and other accounts' code.
 
-use super::{charge, copy_cost, fail, read_address, slice, write, Cx, EeiError, R};
-use crate::gas;
+use super::{
+    access_account, charge, charge_by, copy_cost, fail, read_address, schedule, slice, write, Cx,
+    EeiError, R,
+};
 
-pub(super) fn get_call_data_size(mut cx: Cx<'_>) -> R<i32> {
-    charge(&mut cx, gas::BASE)?;
+pub(super) fn get_call_data_size(mut cx: Cx<'_, '_>) -> R<i32> {
+    charge_by(&mut cx, |s| s.base)?;
     Ok(cx.data().message.input.len() as i32)
 }
 
-pub(super) fn call_data_copy(mut cx: Cx<'_>, result: u32, offset: u32, len: u32) -> R<()> {
-    charge(&mut cx, copy_cost(gas::VERY_LOW, len))?;
+pub(super) fn call_data_copy(mut cx: Cx<'_, '_>, result: u32, offset: u32, len: u32) -> R<()> {
+    charge_by(&mut cx, |s| copy_cost(s, s.very_low, len))?;
     let bytes = slice(&cx.data().message.input, offset, len)?;
     write(&mut cx, result, &bytes)
 }
 
-pub(super) fn get_code_size(mut cx: Cx<'_>) -> R<i32> {
-    charge(&mut cx, gas::BASE)?;
+pub(super) fn get_code_size(mut cx: Cx<'_, '_>) -> R<i32> {
+    charge_by(&mut cx, |s| s.base)?;
     Ok(cx.data().code.len() as i32)
 }
 
-pub(super) fn code_copy(mut cx: Cx<'_>, result: u32, offset: u32, len: u32) -> R<()> {
-    charge(&mut cx, copy_cost(gas::VERY_LOW, len))?;
+pub(super) fn code_copy(mut cx: Cx<'_, '_>, result: u32, offset: u32, len: u32) -> R<()> {
+    charge_by(&mut cx, |s| copy_cost(s, s.very_low, len))?;
     let bytes = slice(&cx.data().code, offset, len)?;
     write(&mut cx, result, &bytes)
 }
 
-pub(super) fn get_return_data_size(mut cx: Cx<'_>) -> R<i32> {
-    charge(&mut cx, gas::BASE)?;
+pub(super) fn get_return_data_size(mut cx: Cx<'_, '_>) -> R<i32> {
+    charge_by(&mut cx, |s| s.base)?;
     Ok(cx.data().return_data.len() as i32)
 }
 
-pub(super) fn return_data_copy(mut cx: Cx<'_>, result: u32, offset: u32, len: u32) -> R<()> {
-    charge(&mut cx, copy_cost(gas::VERY_LOW, len))?;
+pub(super) fn return_data_copy(mut cx: Cx<'_, '_>, result: u32, offset: u32, len: u32) -> R<()> {
+    charge_by(&mut cx, |s| copy_cost(s, s.very_low, len))?;
     let bytes = slice(&cx.data().return_data, offset, len)?;
     write(&mut cx, result, &bytes)
 }
 
-pub(super) fn get_external_code_size(mut cx: Cx<'_>, address: u32) -> R<i32> {
-    charge(&mut cx, gas::EXT_CODE)?;
+pub(super) fn get_external_code_size(mut cx: Cx<'_, '_>, address: u32) -> R<i32> {
+    let warm = schedule(&cx).ext_code;
+    charge(&mut cx, warm)?;
     let address = read_address(&cx, address)?;
+    access_account(&mut cx, &address, warm)?;
     Ok(cx.data_mut().host.get_code_size(&address) as i32)
 }
 
 pub(super) fn external_code_copy(
-    mut cx: Cx<'_>,
+    mut cx: Cx<'_, '_>,
     address: u32,
     result: u32,
     offset: u32,
     len: u32,
 ) -> R<()> {
-    charge(&mut cx, copy_cost(gas::EXT_CODE, len))?;
+    let warm = schedule(&cx).ext_code;
+    charge_by(&mut cx, |s| copy_cost(s, warm, len))?;
     let address = read_address(&cx, address)?;
+    access_account(&mut cx, &address, warm)?;
     // The destination is checked before the host copies anything.
     if u64::from(result) + u64::from(len) > cx.memory_size() as u64 {
         return Err(super::memory_error(&cx, result, len as usize));

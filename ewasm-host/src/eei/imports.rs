@@ -11,9 +11,12 @@ pub(super) const ETHEREUM: &str = "ethereum";
 /// The module name of the debugging functions.
 pub(super) const DEBUG: &str = "debug";
 
+/// Which functions of a table to add: `keep(module, name)`.
+pub(super) type Keep<'a> = &'a dyn Fn(&str, &str) -> bool;
+
 macro_rules! table {
-    ($linker:ident, $module:expr, { $($name:literal => $f:path,)* }) => {
-        $( $linker.func_wrap($module, $name, $f)?; )*
+    ($linker:ident, $keep:ident, $module:expr, { $($name:literal => $f:path,)* }) => {
+        $( if $keep($module, $name) { $linker.func_wrap($module, $name, $f)?; } )*
     };
 }
 
@@ -22,8 +25,13 @@ macro_rules! table {
 /// # Errors
 ///
 /// If one of the names is already defined in `linker`.
-pub fn add_to_linker(linker: &mut Linker<EeiCtx>) -> Result<(), Error> {
-    table!(linker, ETHEREUM, {
+pub fn add_to_linker(linker: &mut Linker<EeiCtx<'_>>) -> Result<(), Error> {
+    add_kept(linker, &|_, _| true)
+}
+
+/// Adds the functions of the `ethereum` module that `keep` names.
+pub(super) fn add_kept(linker: &mut Linker<EeiCtx<'_>>, keep: Keep<'_>) -> Result<(), Error> {
+    table!(linker, keep, ETHEREUM, {
         "useGas" => env::use_gas,
         "getGasLeft" => env::get_gas_left,
         "getAddress" => env::get_address,
@@ -66,8 +74,13 @@ pub fn add_to_linker(linker: &mut Linker<EeiCtx>) -> Result<(), Error> {
 /// # Errors
 ///
 /// If one of the names is already defined in `linker`.
-pub fn add_debug_to_linker(linker: &mut Linker<EeiCtx>) -> Result<(), Error> {
-    table!(linker, DEBUG, {
+pub fn add_debug_to_linker(linker: &mut Linker<EeiCtx<'_>>) -> Result<(), Error> {
+    add_debug_kept(linker, &|_, _| true)
+}
+
+/// Adds the functions of the `debug` module that `keep` names.
+pub(super) fn add_debug_kept(linker: &mut Linker<EeiCtx<'_>>, keep: Keep<'_>) -> Result<(), Error> {
+    table!(linker, keep, DEBUG, {
         "print32" => debug::print32,
         "print64" => debug::print64,
         "printMem" => debug::print_mem,

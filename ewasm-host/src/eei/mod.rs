@@ -17,15 +17,17 @@ use std::fmt;
 
 use engine::{Caller, HostError, Linker, Trap};
 
-use crate::host::EvmHost;
+use crate::host::{AccessStatus, EvmHost};
+use crate::schedule::Schedule;
 use crate::types::{Address, Bytes32, Held, Message, TxContext, U256};
 
 pub use imports::{add_debug_to_linker, add_to_linker};
 
-/// The state of one execution, as the host functions see it.
-pub struct EeiCtx {
+/// The state of one execution, as the host functions see it: the client,
+/// lent for the execution (`'h`), and the frame's own data.
+pub struct EeiCtx<'h> {
     /// The client.
-    pub(crate) host: Box<dyn EvmHost>,
+    pub(crate) host: &'h mut dyn EvmHost,
     /// The message being executed.
     pub(crate) message: Message,
     /// The code as stored in state (what `codeCopy` sees).
@@ -46,13 +48,18 @@ pub struct EeiCtx {
     /// Whether call data and return data cost gas per word at the call
     /// site (the Iris gas model, metering on).
     pub(crate) price_data: bool,
+    /// The prices of the revision the execution runs at.
+    pub(crate) schedule: &'static Schedule,
+    /// The refund earned so far: this frame's and its successful nested
+    /// calls'.
+    pub(crate) refund: i64,
 }
 
 /// The call stacks (frame names) of the calls in progress, outermost
 /// first: each nested execution finds where it was called from on top.
 pub type CallSites = std::sync::Arc<std::sync::Mutex<Vec<Vec<String>>>>;
 
-impl fmt::Debug for EeiCtx {
+impl fmt::Debug for EeiCtx<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("EeiCtx")
             .field("message", &self.message)
@@ -61,13 +68,16 @@ impl fmt::Debug for EeiCtx {
     }
 }
 
-impl EeiCtx {
+impl<'h> EeiCtx<'h> {
     pub(crate) fn new(
-        host: Box<dyn EvmHost>,
+        host: &'h mut dyn EvmHost,
+        schedule: &'static Schedule,
         message: Message,
         code: std::sync::Arc<[u8]>,
     ) -> Self {
         Self {
+            schedule,
+            refund: 0,
             host,
             message,
             code,
@@ -84,11 +94,6 @@ impl EeiCtx {
     pub(crate) fn tx_context(&mut self) -> &TxContext {
         let host = &mut self.host;
         self.tx_context.get_or_insert_with(|| host.get_tx_context())
-    }
-
-    /// Takes the host back.
-    pub(crate) fn into_host(self) -> Box<dyn EvmHost> {
-        self.host
     }
 }
 
@@ -171,8 +176,9 @@ impl fmt::Display for OutOfBounds {
 
 impl HostError for OutOfBounds {}
 
-/// The caller type of every host function here.
-pub(crate) type Cx<'a> = Caller<'a, EeiCtx>;
+/// The caller type of every host function here: `'a` the store's borrow,
+/// `'h` the host's.
+pub(crate) type Cx<'a, 'h> = Caller<'a, EeiCtx<'h>>;
 
 /// The result type of every host function here.
 pub(crate) type R<T> = Result<T, Trap>;
@@ -181,27 +187,74 @@ pub(crate) fn fail<T>(error: EeiError) -> R<T> {
     Err(Trap::host(error))
 }
 
-/// Charges gas; running out is `TrapCode::OutOfFuel`.
-pub(crate) fn charge(cx: &mut Cx<'_>, gas: u64) -> R<()> {
-    cx.consume_fuel(gas)
+/// Charges `price` gas; running out is `TrapCode::OutOfFuel`.
+pub(crate) fn charge(cx: &mut Cx<'_, '_>, price: u64) -> R<()> {
+    cx.consume_fuel(price)
+}
+
+/// Charges the price `price` picks from the revision's schedule.
+pub(crate) fn charge_by(cx: &mut Cx<'_, '_>, price: impl FnOnce(&Schedule) -> u64) -> R<()> {
+    let price = price(schedule(cx));
+    charge(cx, price)
+}
+
+/// The prices of the execution's revision.
+pub(crate) fn schedule(cx: &Cx<'_, '_>) -> &'static Schedule {
+    cx.data().schedule
+}
+
+/// From Berlin: marks `address` warm, and charges the cold account price
+/// less `warm_paid` (what was charged already) if it was cold.
+pub(crate) fn access_account(cx: &mut Cx<'_, '_>, address: &Address, warm_paid: u64) -> R<()> {
+    let schedule = schedule(cx);
+    if !schedule.access_lists {
+        return Ok(());
+    }
+    if cx.data_mut().host.access_account(address) == AccessStatus::Cold {
+        charge(cx, schedule.cold_account.saturating_sub(warm_paid))?;
+    }
+    Ok(())
+}
+
+/// From Berlin: marks the slot `key` of the current account warm, and
+/// charges the cold slot price less `warm_paid` if it was cold.
+pub(crate) fn access_slot(cx: &mut Cx<'_, '_>, key: &Bytes32, warm_paid: u64) -> R<()> {
+    let schedule = schedule(cx);
+    if !schedule.access_lists {
+        return Ok(());
+    }
+    let recipient = cx.data().message.recipient;
+    if cx.data_mut().host.access_storage(&recipient, key) == AccessStatus::Cold {
+        charge(cx, schedule.cold_slot.saturating_sub(warm_paid))?;
+    }
+    Ok(())
+}
+
+/// Adds to the frame's refund (saturating: a refund is bounded by the
+/// gas spent long before `i64` is reached).
+pub(crate) fn add_refund(cx: &mut Cx<'_, '_>, refund: i64) {
+    let data = cx.data_mut();
+    data.refund = data.refund.saturating_add(refund);
 }
 
 /// Fails in a static call.
-pub(crate) fn check_static(cx: &Cx<'_>) -> R<()> {
+pub(crate) fn check_static(cx: &Cx<'_, '_>) -> R<()> {
     if cx.data().message.is_static {
         return fail(EeiError::StaticModeViolation);
     }
     Ok(())
 }
 
-/// 3 + 3 per 32-byte word: the price of a copy of `len` bytes.
-pub(crate) fn copy_cost(base: u64, len: u32) -> u64 {
-    base + crate::gas::COPY_WORD * u64::from(len).div_ceil(32)
+/// `base` and the copy price per 32-byte word: the price of a copy of
+/// `len` bytes.
+pub(crate) fn copy_cost(schedule: &Schedule, base: u64, len: u32) -> u64 {
+    let words = crate::gas::per_word(schedule.copy_word, len as usize);
+    base.saturating_add(words)
 }
 
 /// The error of an access to `len` bytes of memory at `offset` that left
 /// it: `InvalidMemoryAccess`, with the range.
-pub(crate) fn memory_error(cx: &Cx<'_>, offset: u32, len: usize) -> Trap {
+pub(crate) fn memory_error(cx: &Cx<'_, '_>, offset: u32, len: usize) -> Trap {
     Trap::host(OutOfBounds {
         in_memory: true,
         offset,
@@ -211,33 +264,33 @@ pub(crate) fn memory_error(cx: &Cx<'_>, offset: u32, len: usize) -> Trap {
 }
 
 /// `len` bytes of memory at `offset`.
-pub(crate) fn read(cx: &Cx<'_>, offset: u32, len: u32) -> R<Vec<u8>> {
+pub(crate) fn read(cx: &Cx<'_, '_>, offset: u32, len: u32) -> R<Vec<u8>> {
     cx.read(offset, len)
         .map(<[u8]>::to_vec)
         .map_err(|_| memory_error(cx, offset, len as usize))
 }
 
-pub(crate) fn read_address(cx: &Cx<'_>, offset: u32) -> R<Address> {
+pub(crate) fn read_address(cx: &Cx<'_, '_>, offset: u32) -> R<Address> {
     cx.read_array::<20>(offset)
         .map(Address)
         .map_err(|_| memory_error(cx, offset, 20))
 }
 
-pub(crate) fn read_bytes32(cx: &Cx<'_>, offset: u32) -> R<Bytes32> {
+pub(crate) fn read_bytes32(cx: &Cx<'_, '_>, offset: u32) -> R<Bytes32> {
     cx.read_array::<32>(offset)
         .map(Bytes32)
         .map_err(|_| memory_error(cx, offset, 32))
 }
 
 /// A 128-bit little-endian value.
-pub(crate) fn read_u128(cx: &Cx<'_>, offset: u32) -> R<U256> {
+pub(crate) fn read_u128(cx: &Cx<'_, '_>, offset: u32) -> R<U256> {
     let bytes = cx
         .read_array::<16>(offset)
         .map_err(|_| memory_error(cx, offset, 16))?;
     Ok(U256::from(u128::from_le_bytes(bytes)))
 }
 
-pub(crate) fn write(cx: &mut Cx<'_>, offset: u32, bytes: &[u8]) -> R<()> {
+pub(crate) fn write(cx: &mut Cx<'_, '_>, offset: u32, bytes: &[u8]) -> R<()> {
     match cx.write(offset, bytes) {
         Ok(()) => Ok(()),
         Err(_) => Err(memory_error(cx, offset, bytes.len())),
@@ -245,7 +298,7 @@ pub(crate) fn write(cx: &mut Cx<'_>, offset: u32, bytes: &[u8]) -> R<()> {
 }
 
 /// Writes `value` as 16 little-endian bytes; it must fit 128 bits.
-pub(crate) fn write_u128(cx: &mut Cx<'_>, offset: u32, value: U256) -> R<()> {
+pub(crate) fn write_u128(cx: &mut Cx<'_, '_>, offset: u32, value: U256) -> R<()> {
     let value = fit_u128(value)?;
     write(cx, offset, &value.to_le_bytes())
 }
@@ -279,14 +332,41 @@ pub(crate) fn slice(source: &[u8], offset: u32, len: u32) -> R<Vec<u8>> {
 /// # Errors
 ///
 /// Never in practice: the names are fixed and distinct.
-pub(crate) fn linker(
+pub(crate) fn linker<'h>(
     engine: &engine::Engine,
     debug: bool,
-) -> Result<Linker<EeiCtx>, engine::Error> {
+) -> Result<Linker<EeiCtx<'h>>, engine::Error> {
     let mut linker = Linker::new(engine);
     add_to_linker(&mut linker)?;
     if debug {
         add_debug_to_linker(&mut linker)?;
+    }
+    Ok(linker)
+}
+
+/// Builds a linker holding what `module` imports of the `ethereum` module
+/// (and of `debug` if asked), for one execution whose host is lent for
+/// `'h`. Only the imports are linked: a linker is built per execution
+/// (its host functions are typed over the host's borrow), and the whole
+/// table would cost more than a small contract's run.
+///
+/// # Errors
+///
+/// Never in practice: the names are fixed and distinct.
+pub(crate) fn linker_for<'h>(
+    engine: &engine::Engine,
+    module: &engine::Module,
+    debug: bool,
+) -> Result<Linker<EeiCtx<'h>>, engine::Error> {
+    let imported = |wanted: &str, name: &str| {
+        module
+            .imports()
+            .any(|import| import.module == wanted && import.name == name)
+    };
+    let mut linker = Linker::new(engine);
+    imports::add_kept(&mut linker, &imported)?;
+    if debug {
+        imports::add_debug_kept(&mut linker, &imported)?;
     }
     Ok(linker)
 }

@@ -1,48 +1,58 @@
 //! Storage, balances, logs and the ends of execution.
 
-use engine::Trap;
+use engine::{Trap, TrapCode};
 
 use super::{
-    charge, check_static, fail, read, read_address, read_bytes32, write, write_u128, Cx, EeiError,
-    Halt, R,
+    access_account, access_slot, add_refund, charge, check_static, fail, read, read_address,
+    read_bytes32, schedule, write, write_u128, Cx, EeiError, Halt, R,
 };
-use crate::gas;
 
-pub(super) fn get_external_balance(mut cx: Cx<'_>, address: u32, result: u32) -> R<()> {
-    charge(&mut cx, gas::BALANCE)?;
+pub(super) fn get_external_balance(mut cx: Cx<'_, '_>, address: u32, result: u32) -> R<()> {
+    let warm = schedule(&cx).balance;
+    charge(&mut cx, warm)?;
     let address = read_address(&cx, address)?;
+    access_account(&mut cx, &address, warm)?;
     let balance = cx.data_mut().host.get_balance(&address);
     write_u128(&mut cx, result, balance)
 }
 
-pub(super) fn storage_load(mut cx: Cx<'_>, key: u32, result: u32) -> R<()> {
-    charge(&mut cx, gas::STORAGE_LOAD)?;
+pub(super) fn storage_load(mut cx: Cx<'_, '_>, key: u32, result: u32) -> R<()> {
+    let warm = schedule(&cx).storage_load;
+    charge(&mut cx, warm)?;
     let key = read_bytes32(&cx, key)?;
+    access_slot(&mut cx, &key, warm)?;
     let recipient = cx.data().message.recipient;
     let value = cx.data_mut().host.get_storage(&recipient, &key);
     write(&mut cx, result, &value.0)
 }
 
-pub(super) fn storage_store(mut cx: Cx<'_>, key: u32, value: u32) -> R<()> {
-    charge(&mut cx, gas::STORAGE_STORE_RESET)?;
+/// SSTORE: the least a write costs is charged first (Byzantium: 5,000),
+/// the rest once the host answers what the write did
+/// ([`StoragePrices::cost`](crate::StoragePrices::cost)); from Berlin a
+/// cold slot costs the cold price on top. From Istanbul a frame with no
+/// more than the stipend left cannot write (EIP-2200's sentry).
+pub(super) fn storage_store(mut cx: Cx<'_, '_>, key: u32, value: u32) -> R<()> {
+    let prices = schedule(&cx).storage;
+    if prices.sentry.is_some_and(|sentry| cx.fuel() <= sentry) {
+        return Err(Trap::from(TrapCode::OutOfFuel));
+    }
+    let minimum = prices.minimum();
+    charge(&mut cx, minimum)?;
     check_static(&cx)?;
     let key = read_bytes32(&cx, key)?;
     let value = read_bytes32(&cx, value)?;
+    access_slot(&mut cx, &key, 0)?;
     let recipient = cx.data().message.recipient;
-    let current = cx.data_mut().host.get_storage(&recipient, &key);
-    if current.is_zero() && !value.is_zero() {
-        charge(
-            &mut cx,
-            gas::STORAGE_STORE_CREATE - gas::STORAGE_STORE_RESET,
-        )?;
-    }
-    cx.data_mut().host.set_storage(&recipient, &key, &value);
+    let status = cx.data_mut().host.set_storage(&recipient, &key, &value);
+    let (cost, refund) = prices.cost(status);
+    charge(&mut cx, cost.saturating_sub(minimum))?;
+    add_refund(&mut cx, refund);
     Ok(())
 }
 
 #[allow(clippy::too_many_arguments)]
 pub(super) fn log(
-    mut cx: Cx<'_>,
+    mut cx: Cx<'_, '_>,
     data: u32,
     len: u32,
     topics: u32,
@@ -51,11 +61,17 @@ pub(super) fn log(
     t3: u32,
     t4: u32,
 ) -> R<()> {
+    let schedule = schedule(&cx);
     // Hera computes the topic price in 32-bit arithmetic.
-    let topic_cost = u64::from((gas::LOG_TOPIC as u32).wrapping_mul(topics));
+    let topic_price = u32::try_from(schedule.log_topic).unwrap_or(u32::MAX);
+    let topic_cost = u64::from(topic_price.wrapping_mul(topics));
+    let data_cost = schedule.log_data.saturating_mul(u64::from(len));
     charge(
         &mut cx,
-        gas::LOG + topic_cost + gas::LOG_DATA * u64::from(len),
+        schedule
+            .log
+            .saturating_add(topic_cost)
+            .saturating_add(data_cost),
     )?;
     check_static(&cx)?;
     if topics > 4 {
@@ -73,26 +89,38 @@ pub(super) fn log(
     Ok(())
 }
 
-pub(super) fn finish(mut cx: Cx<'_>, data: u32, len: u32) -> R<()> {
+pub(super) fn finish(mut cx: Cx<'_, '_>, data: u32, len: u32) -> R<()> {
     let output = read(&cx, data, len)?;
     cx.data_mut().output = output;
     Err(Trap::host(Halt::Finish))
 }
 
-pub(super) fn revert(mut cx: Cx<'_>, data: u32, len: u32) -> R<()> {
+pub(super) fn revert(mut cx: Cx<'_, '_>, data: u32, len: u32) -> R<()> {
     let output = read(&cx, data, len)?;
     cx.data_mut().output = output;
     Err(Trap::host(Halt::Revert))
 }
 
-pub(super) fn self_destruct(mut cx: Cx<'_>, beneficiary: u32) -> R<()> {
-    charge(&mut cx, gas::SELF_DESTRUCT)?;
+/// SELFDESTRUCT: a beneficiary that does not exist costs the new account
+/// price (from Constantinople only when there is a balance to move, as
+/// EIP-161 has it; at Byzantium always, as Hera did); from Berlin a cold
+/// beneficiary costs the cold account price on top. The first
+/// self-destruct of an account in a transaction earns the revision's
+/// refund (none from London).
+pub(super) fn self_destruct(mut cx: Cx<'_, '_>, beneficiary: u32) -> R<()> {
+    let schedule = schedule(&cx);
+    charge(&mut cx, schedule.self_destruct)?;
     check_static(&cx)?;
     let beneficiary = read_address(&cx, beneficiary)?;
-    if !cx.data_mut().host.account_exists(&beneficiary) {
-        charge(&mut cx, gas::CALL_NEW_ACCOUNT)?;
-    }
+    access_account(&mut cx, &beneficiary, 0)?;
     let recipient = cx.data().message.recipient;
-    cx.data_mut().host.selfdestruct(&recipient, &beneficiary);
+    let moves_value = !schedule.self_destruct_new_account_needs_balance
+        || !cx.data_mut().host.get_balance(&recipient).is_zero();
+    if moves_value && !cx.data_mut().host.account_exists(&beneficiary) {
+        charge(&mut cx, schedule.new_account)?;
+    }
+    if cx.data_mut().host.selfdestruct(&recipient, &beneficiary) {
+        add_refund(&mut cx, schedule.self_destruct_refund);
+    }
     Err(Trap::host(Halt::SelfDestruct))
 }

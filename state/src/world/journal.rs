@@ -37,8 +37,10 @@ pub(super) enum Change {
     Destructed(Address),
     /// A log was appended.
     Logged,
-    /// The refund counter was this.
-    Refund(u64),
+    /// The account was not in the accessed set.
+    AccountAccessed(Address),
+    /// The slot was not in the accessed set.
+    SlotAccessed(Address, Bytes32),
 }
 
 /// A point a frame can go back to: take it with [`World::checkpoint`],
@@ -176,7 +178,12 @@ impl World {
             Change::Logged => {
                 self.logs.pop();
             }
-            Change::Refund(refund) => self.refund = refund,
+            Change::AccountAccessed(address) => {
+                self.accessed_accounts.remove(&address);
+            }
+            Change::SlotAccessed(address, key) => {
+                self.accessed_slots.remove(&(address, key));
+            }
         }
     }
 

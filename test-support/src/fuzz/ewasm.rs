@@ -1,8 +1,10 @@
 //! The Ewasm host with a hostile client: generated contracts (they import
 //! any EEI functions and export `main` and `memory`), and one that makes
-//! the nested calls its call data asks for, run against a host
-//! whose every answer (storage, balances, code, nested call results, block
-//! context) comes from the fuzz input, including answers no honest client
+//! the nested calls its call data asks for, run at a revision the input
+//! chooses (Byzantium to Osaka) against a host
+//! whose every answer (storage, balances, code, nested call results and
+//! refunds, warm or cold accesses, storage statuses, block context) comes
+//! from the fuzz input, including answers no honest client
 //! gives. Iris must not panic, must report failures with no gas left, and
 //! must give the same outcome and make the same host calls when run again.
 //!
@@ -14,15 +16,29 @@
 //! have. The host's answers include more gas than a call was given (which
 //! must make the call fail, not mint gas); an `InternalError` is a finding.
 
-use std::any::Any;
 use std::sync::OnceLock;
 
 use arbitrary::Unstructured;
 use engine::{Engine, Linker, ValType};
 use ewasm_host::{
-    gas, Address, Bytes32, CallKind, CallOutcome, EeiCtx, EvmHost, ExecConfig, Executor, Message,
-    Status, TxContext, U256,
+    AccessStatus, Address, Bytes32, CallKind, CallOutcome, EeiCtx, EvmHost, ExecConfig, Executor,
+    Message, Revision, Schedule, Status, StorageStatus, TxContext, U256,
 };
+
+/// The revisions the fuzzed executions run at (chosen by the input).
+const REVISIONS: [Revision; 11] = [
+    Revision::Byzantium,
+    Revision::Constantinople,
+    Revision::Petersburg,
+    Revision::Istanbul,
+    Revision::Berlin,
+    Revision::London,
+    Revision::Paris,
+    Revision::Shanghai,
+    Revision::Cancun,
+    Revision::Prague,
+    Revision::Osaka,
+];
 
 /// The 33 EEI functions.
 const EEI: [&str; 33] = [
@@ -79,7 +95,7 @@ fn shapes() -> &'static (Vec<u8>, Vec<u8>) {
     static SHAPES: OnceLock<(Vec<u8>, Vec<u8>)> = OnceLock::new();
     SHAPES.get_or_init(|| {
         let engine = Engine::default();
-        let mut linker = Linker::<EeiCtx>::new(&engine);
+        let mut linker = Linker::<EeiCtx<'_>>::new(&engine);
         let mut text = String::from("(module\n");
         if ewasm_host::add_to_linker(&mut linker).is_ok() {
             for name in EEI {
@@ -206,12 +222,15 @@ struct FuzzHost {
     budget: i128,
     /// Nested messages that asked for more gas than the frame could have.
     unsound: Vec<String>,
+    /// The prices of the revision the frame runs at.
+    schedule: &'static Schedule,
 }
 
 impl FuzzHost {
-    fn new(answers: Vec<u8>, gas: i64) -> Self {
+    fn new(answers: Vec<u8>, gas: i64, schedule: &'static Schedule) -> Self {
         let answers = if answers.is_empty() { vec![0] } else { answers };
         Self {
+            schedule,
             answers,
             at: 0,
             transcript: Vec::new(),
@@ -238,20 +257,24 @@ impl FuzzHost {
         self.transcript.push(entry);
     }
 
-    /// Takes from the budget the least a nested message costs its frame:
-    /// 32,000 and the forwarded gas for a create; 700 and the forwarded gas
-    /// for a call, plus 9,000 for a value transfer, whose message carries
-    /// the 2,300 stipend free. A message the budget cannot pay for is
-    /// unsound.
+    /// Takes from the budget the least a nested message costs its frame
+    /// at its revision: the create price and the forwarded gas for a
+    /// create; the (warm) call price and the forwarded gas for a call, plus
+    /// the value transfer's price, whose message carries the stipend free.
+    /// A message the budget cannot pay for is unsound.
     fn charge_for(&mut self, message: &Message) {
         let transfer =
             matches!(message.kind, CallKind::Call | CallKind::CallCode) && !message.value.is_zero();
         let least = match message.kind {
-            CallKind::Create => gas::CREATE,
-            _ if transfer => gas::CALL + gas::VALUE_TRANSFER,
-            _ => gas::CALL,
+            CallKind::Create => self.schedule.create,
+            _ if transfer => self.schedule.call + self.schedule.value_transfer,
+            _ => self.schedule.call,
         };
-        let stipend = if transfer { gas::CALL_STIPEND } else { 0 };
+        let stipend = if transfer {
+            self.schedule.call_stipend
+        } else {
+            0
+        };
         let cost = i128::from(least) + i128::from(message.gas) - i128::from(stipend);
         if message.gas < 0 || cost > self.budget {
             self.unsound.push(format!(
@@ -274,8 +297,27 @@ impl EvmHost for FuzzHost {
         Bytes32(self.bytes())
     }
 
-    fn set_storage(&mut self, address: &Address, key: &Bytes32, value: &Bytes32) {
+    fn set_storage(&mut self, address: &Address, key: &Bytes32, value: &Bytes32) -> StorageStatus {
         self.note(format!("sstore {address:?} {key:?} {value:?}"));
+        StorageStatus::from_evmc(i32::from(self.byte() % 9)).unwrap_or(StorageStatus::Assigned)
+    }
+
+    fn access_account(&mut self, address: &Address) -> AccessStatus {
+        self.note(format!("access {address:?}"));
+        if self.byte() & 1 == 1 {
+            AccessStatus::Warm
+        } else {
+            AccessStatus::Cold
+        }
+    }
+
+    fn access_storage(&mut self, address: &Address, key: &Bytes32) -> AccessStatus {
+        self.note(format!("access {address:?} {key:?}"));
+        if self.byte() & 1 == 1 {
+            AccessStatus::Warm
+        } else {
+            AccessStatus::Cold
+        }
     }
 
     fn get_balance(&mut self, address: &Address) -> U256 {
@@ -297,8 +339,9 @@ impl EvmHost for FuzzHost {
         n
     }
 
-    fn selfdestruct(&mut self, address: &Address, beneficiary: &Address) {
+    fn selfdestruct(&mut self, address: &Address, beneficiary: &Address) -> bool {
         self.note(format!("selfdestruct {address:?} {beneficiary:?}"));
+        self.byte() & 1 == 1
     }
 
     fn call(&mut self, message: &Message) -> CallOutcome {
@@ -336,6 +379,7 @@ impl EvmHost for FuzzHost {
         CallOutcome {
             status,
             gas_left,
+            gas_refund: i64::from(self.byte()),
             output,
             create_address,
         }
@@ -365,22 +409,23 @@ impl EvmHost for FuzzHost {
     }
 }
 
-/// One execution's observable end.
-type Ending = (Status, i64, Vec<u8>, Vec<String>);
+/// One execution's observable end: status, gas left, refund, output, the
+/// host calls made.
+type Ending = (Status, i64, i64, Vec<u8>, Vec<String>);
 
 /// Runs once and checks the gas invariants of that execution.
 fn execute(
     executor: &Executor,
+    revision: Revision,
     message: &Message,
     code: &[u8],
     answers: &[u8],
 ) -> Result<Ending, String> {
-    let host: Box<dyn EvmHost> = Box::new(FuzzHost::new(answers.to_vec(), message.gas));
-    let (outcome, host) = executor.execute(host, message, code);
-    let host: Box<dyn Any> = host;
-    let host = host
-        .downcast::<FuzzHost>()
-        .map_err(|_| "the host did not come back".to_string())?;
+    let Some(schedule) = Schedule::of(revision) else {
+        return Err(format!("no schedule for {revision}"));
+    };
+    let mut host = FuzzHost::new(answers.to_vec(), message.gas, schedule);
+    let outcome = executor.execute(&mut host, revision, message, code);
     let (status, gas_left) = (outcome.status, outcome.gas_left);
     if gas_left < 0 {
         return Err(format!("{status:?} with negative gas left {gas_left}"));
@@ -404,6 +449,12 @@ fn execute(
     if !matches!(status, Status::Success | Status::Revert) && gas_left != 0 {
         return Err(format!("{status:?} kept {gas_left} gas"));
     }
+    if status != Status::Success && outcome.gas_refund != 0 {
+        return Err(format!(
+            "{status:?} reported a refund of {}",
+            outcome.gas_refund
+        ));
+    }
     // Without the debug module nothing a contract or a host does is an
     // internal error: that is the executor's last check on a frame's gas
     // (gas left above the message's) or another bug.
@@ -413,23 +464,30 @@ fn execute(
     if let Some(unsound) = host.unsound.first() {
         return Err(unsound.clone());
     }
-    Ok((status, gas_left, outcome.output, host.transcript))
+    Ok((
+        status,
+        gas_left,
+        outcome.gas_refund,
+        outcome.output,
+        host.transcript,
+    ))
 }
 
 /// Runs `code` twice; the two runs must end alike.
 fn run_twice(
     executor: &Executor,
+    revision: Revision,
     message: &Message,
     code: &[u8],
     answers: &[u8],
 ) -> Result<(), String> {
-    let first = execute(executor, message, code, answers)?;
-    let second = execute(executor, message, code, answers)?;
+    let first = execute(executor, revision, message, code, answers)?;
+    let second = execute(executor, revision, message, code, answers)?;
     if first != second {
         return Err(format!(
             "a second run differed: {:?} then {:?}",
-            (&first.0, first.1, first.3.len()),
-            (&second.0, second.1, second.3.len())
+            (&first.0, first.1, first.2, first.4.len()),
+            (&second.0, second.1, second.2, second.4.len())
         ));
     }
     Ok(())
@@ -454,6 +512,7 @@ pub fn run(u: &mut Unstructured<'_>) -> Result<(), String> {
     let input = u.bytes(len).map(<[u8]>::to_vec).unwrap_or_default();
     let len = u.int_in_range(0..=512usize).unwrap_or(0);
     let answers = u.bytes(len).map(<[u8]>::to_vec).unwrap_or_default();
+    let revision = u.choose(&REVISIONS).copied().unwrap_or(Revision::Byzantium);
     let config = ExecConfig {
         metering,
         ..ExecConfig::default()
@@ -477,7 +536,7 @@ pub fn run(u: &mut Unstructured<'_>) -> Result<(), String> {
     if caller().is_empty() {
         return Err("the CALLER contract does not assemble".into());
     }
-    run_twice(&executor, &message, caller(), &answers)?;
+    run_twice(&executor, revision, &message, caller(), &answers)?;
     let Ok(code) = contract(u) else {
         return Ok(());
     };
@@ -492,5 +551,5 @@ pub fn run(u: &mut Unstructured<'_>) -> Result<(), String> {
             Err(_) => return Ok(()),
         }
     };
-    run_twice(&executor, &message, &code, &answers)
+    run_twice(&executor, revision, &message, &code, &answers)
 }
