@@ -1,7 +1,7 @@
 //! Helpers of the end-to-end tests: finding the built `libiris.so`, and
 //! running a world's messages through it.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use ewasm_host::{Message, Outcome};
@@ -60,4 +60,40 @@ impl Runner for VmRunner {
 /// [`load_trusted`]).
 pub fn runner() -> Arc<dyn Runner> {
     Arc::new(VmRunner(load_trusted()))
+}
+
+/// The shared Ewasm state-test vectors: `IRIS_EWASM_TESTS`, else
+/// `shared/ewasm-tests` beside the workspace.
+pub fn vectors_dir() -> PathBuf {
+    match std::env::var_os("IRIS_EWASM_TESTS") {
+        Some(dir) => PathBuf::from(dir),
+        None => Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/ewasm-tests"),
+    }
+}
+
+/// Every vector file (`.json`) under [`vectors_dir`], sorted.
+///
+/// # Panics
+///
+/// If the directory is missing.
+pub fn vector_files() -> Vec<PathBuf> {
+    fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
+        let entries = std::fs::read_dir(dir).unwrap_or_else(|e| {
+            panic!(
+                "vectors {} missing ({e}): set IRIS_EWASM_TESTS",
+                dir.display()
+            )
+        });
+        for path in entries.filter_map(Result::ok).map(|e| e.path()) {
+            if path.is_dir() {
+                walk(&path, out);
+            } else if path.extension().is_some_and(|e| e == "json") {
+                out.push(path);
+            }
+        }
+    }
+    let mut files = Vec::new();
+    walk(&vectors_dir(), &mut files);
+    files.sort();
+    files
 }

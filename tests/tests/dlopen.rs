@@ -14,7 +14,7 @@ use iris::ffi::client::LoadedVm;
 use state::run::{Call, Session};
 use state::statetest::{parse_file, run};
 use state::{Runner, World, WorldHost};
-use tests::{load, load_trusted, runner, VmRunner};
+use tests::{load, load_trusted, runner, vector_files, VmRunner};
 
 fn executor() -> Arc<dyn Runner> {
     Arc::new(Executor::new(ExecConfig::trusted()).unwrap())
@@ -131,34 +131,9 @@ fn non_wasm_code_fails_or_is_rejected_by_option() {
     );
 }
 
-fn vectors_dir() -> PathBuf {
-    match std::env::var_os("IRIS_EWASM_TESTS") {
-        Some(dir) => PathBuf::from(dir),
-        None => Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/ewasm-tests"),
-    }
-}
-
-fn vector_files(dir: &Path, out: &mut Vec<PathBuf>) {
-    let entries = std::fs::read_dir(dir).unwrap_or_else(|e| {
-        panic!(
-            "vectors {} missing ({e}): set IRIS_EWASM_TESTS",
-            dir.display()
-        )
-    });
-    for path in entries.filter_map(Result::ok).map(|e| e.path()) {
-        if path.is_dir() {
-            vector_files(&path, out);
-        } else if path.extension().is_some_and(|e| e == "json") {
-            out.push(path);
-        }
-    }
-}
-
 #[test]
 fn every_vector_gives_the_same_result_through_the_c_abi_as_in_process() {
-    let mut files = Vec::new();
-    vector_files(&vectors_dir(), &mut files);
-    files.sort();
+    let files = vector_files();
     let (through_c, in_process) = (runner(), executor());
     let mut compared = 0;
     for file in &files {
@@ -175,9 +150,7 @@ fn every_vector_gives_the_same_result_through_the_c_abi_as_in_process() {
 
 #[test]
 fn the_module_cache_changes_no_result_or_gas() {
-    let mut files = Vec::new();
-    vector_files(&vectors_dir(), &mut files);
-    files.sort();
+    let files = vector_files();
     let cached = runner();
     let uncached = {
         let vm = load_trusted();
