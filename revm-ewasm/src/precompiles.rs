@@ -122,6 +122,8 @@ where
         input: inputs.input.bytes(context).to_vec(),
         value: convert::to_u256(inputs.call_value()),
         code_address: convert::to_address(inputs.bytecode_address),
+        // What runs here is the frame's own code: no precompile to skip.
+        delegated: false,
     };
     let Some(revision) = convert::revision(context.cfg().spec().into()) else {
         return interpreter_result(inputs.gas_limit, Outcome::failed(Status::Rejected));

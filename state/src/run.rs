@@ -109,6 +109,7 @@ impl Session {
             input: init,
             value: U256::zero(),
             code_address: Address::default(),
+            delegated: false,
         };
         let logs_before = session.host.world.logs().len();
         let outcome = session.host.run_message(&message);
@@ -136,6 +137,7 @@ impl Session {
             input: call.input.clone(),
             value: call.value,
             code_address: self.address,
+            delegated: false,
         };
         let logs_before = self.host.world.logs().len();
         let outcome = self.host.run_message(&message);

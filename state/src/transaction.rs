@@ -192,6 +192,7 @@ pub fn apply(
         input: tx.data.clone(),
         value: tx.value,
         code_address: to,
+        delegated: false,
     };
     let mut host = WorldHost::new(std::mem::take(world), Arc::clone(env), Arc::clone(runner));
     let outcome = host.run_message(&message);

@@ -186,6 +186,7 @@ fn message(gas: i64, is_static: bool) -> Message {
         input: Vec::new(),
         value: U256::zero(),
         code_address: CONTRACT,
+        delegated: false,
     }
 }
 

@@ -90,6 +90,7 @@ fn message() -> Message {
         input: Vec::new(),
         value: U256::zero(),
         code_address: CALLER,
+        delegated: false,
     }
 }
 

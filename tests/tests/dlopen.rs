@@ -115,6 +115,7 @@ fn non_wasm_code_fails_or_is_rejected_by_option() {
         input: Vec::new(),
         value: U256::zero(),
         code_address: Address([1; 20]),
+        delegated: false,
     };
     let mut host = WorldHost::new(World::default(), Arc::default(), executor());
     let evm = [0x60, 0x00, 0x60, 0x00, 0xf3];

@@ -705,6 +705,7 @@ mod tests {
             input: Vec::new(),
             value: U256::zero(),
             code_address: Address([0xc0; 20]),
+            delegated: false,
         };
         let outcome = vm.execute(&mut host, Revision::Byzantium, &message, CALLS_ONCE);
         (outcome, host.forwarded)
@@ -779,6 +780,7 @@ mod tests {
             input: Vec::new(),
             value: U256::zero(),
             code_address: Address::default(),
+            delegated: false,
         };
         let outcome = vm.execute(&mut host, Revision::Byzantium, &message, CALLS_ONCE);
         assert_eq!(outcome, Outcome::failed(Status::InternalError));

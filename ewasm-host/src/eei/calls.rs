@@ -218,13 +218,13 @@ fn call_any(
     };
     charge(&mut cx, schedule.call)?;
     access_account(&mut cx, &target, schedule.call)?;
-    let code_address = match delegate(&mut cx, &target)? {
+    let (code_address, delegated) = match delegate(&mut cx, &target)? {
         Some(delegate) => {
             charge(&mut cx, schedule.call)?;
             access_account(&mut cx, &delegate, schedule.call)?;
-            delegate
+            (delegate, true)
         }
-        None => target,
+        None => (target, false),
     };
     charge_data(&mut cx, input.len())?;
     let transfers = matches!(flavour, Flavour::Call | Flavour::CallCode) && !value.is_zero();
@@ -308,6 +308,9 @@ fn call_any(
         input,
         value,
         code_address,
+        // The host then runs the delegate's code, never a precompile at
+        // its address (evmone's EVMC_DELEGATED).
+        delegated,
     };
     Ok(run(&mut cx, message)?.0)
 }
@@ -351,6 +354,7 @@ pub(super) fn create(mut cx: Cx<'_, '_>, value: u32, data: u32, len: u32, result
         input: init_code,
         value,
         code_address: Address::default(),
+        delegated: false,
     };
     let (code, address) = run(&mut cx, message)?;
     if code == 0 {
