@@ -77,6 +77,7 @@ const IMPORTS: &str = r#"
   (import "ethereum" "callStatic" (func $callStatic (param i64 i32 i32 i32) (result i32)))
   (import "ethereum" "create" (func $create (param i32 i32 i32 i32) (result i32)))
   (import "ethereum" "selfDestruct" (func $selfDestruct (param i32)))
+  (import "ethereum" "getReturnDataSize" (func $getReturnDataSize (result i32)))
 "#;
 
 fn escape(bytes: &[u8]) -> String {
@@ -956,4 +957,49 @@ fn what_has_no_evm_counterpart_costs_the_same_at_every_revision() {
     // Two pages (initial and grown) at 262,144 each, at least.
     assert!(used[0] > 2 * 262_144 + 1_234, "{}", used[0]);
     assert!(used.iter().all(|u| *u == used[0]), "{used:?}");
+}
+
+#[test]
+fn a_call_or_create_failing_the_balance_or_depth_check_clears_the_return_data_after_byzantium() {
+    // CONTRACT calls CALLEE, which returns 3 bytes; then a call to
+    // NOBODY (288) or a create with more value than its 1,000 wei fails the
+    // balance check; then the size of the return data goes to KEY. (The
+    // depth check takes the same path: a frame at depth 1,024 has no
+    // return data of its own to lose, every call of it failing.)
+    let failing = [
+        "(drop (call $call (i64.const 0) (i32.const 288) (i32.const 600) (i32.const 0) (i32.const 0)))",
+        "(drop (call $callCode (i64.const 0) (i32.const 288) (i32.const 600) (i32.const 0) (i32.const 0)))",
+        "(drop (call $create (i32.const 600) (i32.const 0) (i32.const 0) (i32.const 700)))",
+    ];
+    for fails in failing {
+        let body = format!(
+            "(i64.store (i32.const 608) (i64.const 0x4000000000000000))
+             (drop (call $call (i64.const 100000) (i32.const {AT_CALLEE}) (i32.const {AT_ZERO}) (i32.const 0) (i32.const 0)))
+             {fails}
+             (i32.store (i32.const 640) (call $getReturnDataSize))
+             (call $storageStore (i32.const {AT_KEY}) (i32.const 640))"
+        );
+        for revision in REVISIONS {
+            let mut w = world(contract(&body));
+            w.insert(
+                CALLEE,
+                Account {
+                    code: Arc::new(contract("(call $finish (i32.const 0) (i32.const 3))")),
+                    ..Account::default()
+                },
+            );
+            let r = run_in(w, revision, GAS, false);
+            assert_eq!(r.status, Status::Success, "{revision}: {fails}");
+            // Hera kept the last call's return data at Byzantium; the EVM
+            // (evmone, revm) clears it before the checks.
+            let size = if revision == Revision::Byzantium { 3 } else { 0 };
+            let mut expected = [0u8; 32];
+            expected[0] = size;
+            assert_eq!(
+                r.world.storage(&CONTRACT, &KEY),
+                Bytes32(expected),
+                "{revision}: {fails}"
+            );
+        }
+    }
 }

@@ -253,6 +253,9 @@ fn call_any(
                 charge(&mut cx, schedule.new_account)?;
             }
         }
+        // The last call's return data is gone even if this one fails the
+        // checks (evmone and revm clear it first; Hera kept it).
+        cx.data_mut().return_data.clear();
         if current.depth >= gas::MAX_DEPTH || (transfers && own_balance(&mut cx)? < value) {
             cx.add_fuel(stipend);
             return Ok(1);
@@ -317,7 +320,9 @@ fn call_any(
 
 /// CREATE: from Shanghai, init code costs a price per word and init code
 /// over the limit fails the frame out of gas (EIP-3860), both before the
-/// depth and balance checks, as in the EVM.
+/// depth and balance checks, as in the EVM. From Constantinople the last
+/// call's return data is cleared before those checks, as the EVM does
+/// (Byzantium keeps Hera's: a create failing them leaves it).
 pub(super) fn create(mut cx: Cx<'_, '_>, value: u32, data: u32, len: u32, result: u32) -> R<i32> {
     let schedule = schedule(&cx);
     charge(&mut cx, schedule.create)?;
@@ -334,6 +339,10 @@ pub(super) fn create(mut cx: Cx<'_, '_>, value: u32, data: u32, len: u32, result
     )?;
     let value = read_u128(&cx, value)?;
     let current = cx.data().message.clone();
+    if !schedule.hera_call_order {
+        // As for a call: cleared before the checks, from Constantinople.
+        cx.data_mut().return_data.clear();
+    }
     if current.depth >= gas::MAX_DEPTH {
         return Ok(1);
     }
