@@ -536,6 +536,22 @@ fn storage_store_in_a_static_frame_fails_at_every_revision() {
     }
 }
 
+#[test]
+fn storage_store_in_a_static_frame_is_a_static_violation_even_within_the_sentry() {
+    // No more than the stipend left: the static flag is checked first
+    // (evmone, revm), at Istanbul and later too.
+    for revision in REVISIONS {
+        for gas in [2_300, 100] {
+            let r = run_in(world(contract(&sstore(1))), revision, gas, true);
+            assert_eq!(
+                r.status,
+                Status::StaticModeViolation,
+                "{revision}, {gas} gas"
+            );
+        }
+    }
+}
+
 /// `call(gas 0, target, value, no data)`: the callee has no code, so it
 /// gives back all it was given (the stipend, with a value) and the caller
 /// pays the call's price alone.
