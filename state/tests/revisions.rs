@@ -1019,3 +1019,57 @@ fn a_call_or_create_failing_the_balance_or_depth_check_clears_the_return_data_af
         }
     }
 }
+
+#[test]
+fn a_transaction_starts_with_the_revisions_precompiles_warm_from_berlin() {
+    // CONTRACT reads the balance of one address; the transaction's gas
+    // says whether it was warm.
+    let balance_of = |n: u16| {
+        let mut address = [0u8; 20];
+        address[18..].copy_from_slice(&n.to_be_bytes());
+        let text = format!(
+            r#"(module {IMPORTS} (memory (export "memory") 1)
+                 (data (i32.const 0) "{address}")
+                 (func (export "main")
+                   (call $getExternalBalance (i32.const 0) (i32.const {AT_OUT}))))"#,
+            address = escape(&address),
+        );
+        wat::parse_str(&text).expect("wat")
+    };
+    // The last precompile of each revision, and the one after it.
+    let last = |r: Revision| match r {
+        _ if from(r, Revision::Prague) => 0x11,
+        _ if from(r, Revision::Cancun) => 0x0a,
+        _ => 0x09,
+    };
+    for revision in REVISIONS {
+        let mut probes = vec![(1, true), (last(revision), true), (last(revision) + 1, false)];
+        probes.push((0x0100, from(revision, Revision::Osaka)));
+        for (n, precompile) in probes {
+            let mut w = world(balance_of(n));
+            let tx = Transaction {
+                sender: CALLER,
+                nonce: 0,
+                gas_price: U256::zero(),
+                gas_limit: 100_000,
+                to: Some(CONTRACT),
+                value: U256::zero(),
+                data: Vec::new(),
+            };
+            let receipt =
+                apply(&mut w, &Arc::new(env(revision)), &runner(), &tx).expect("valid");
+            let price = if !from(revision, Revision::Berlin) {
+                if from(revision, Revision::Istanbul) {
+                    700
+                } else {
+                    400
+                }
+            } else if precompile {
+                100
+            } else {
+                2_600
+            };
+            assert_eq!(receipt.gas_used, 21_000 + price, "{revision}: {n:#x}");
+        }
+    }
+}
