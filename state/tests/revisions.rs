@@ -1073,3 +1073,47 @@ fn a_transaction_starts_with_the_revisions_precompiles_warm_from_berlin() {
         }
     }
 }
+
+#[test]
+fn a_callees_negative_refund_joins_its_callers() {
+    // CONTRACT clears KEY (original 1: Deleted), then a delegate call runs
+    // CALLEE's code on CONTRACT's storage, writing KEY again: restoring 1
+    // (DeletedRestored) or writing 2 (DeletedAdded), a negative refund
+    // that joins the caller's positive one.
+    let body = format!(
+        "{} (drop (call $callDelegate (i64.const 500000) (i32.const {AT_CALLEE}) (i32.const 0) (i32.const 0)))",
+        sstore(0)
+    );
+    for (v, status) in [(1u8, "DeletedRestored"), (2, "DeletedAdded")] {
+        for revision in [
+            Revision::Constantinople,
+            Revision::Istanbul,
+            Revision::Berlin,
+            Revision::London,
+        ] {
+            let mut w = world(contract(&body));
+            w.insert(
+                CALLEE,
+                Account {
+                    code: Arc::new(contract(&sstore(v))),
+                    ..Account::default()
+                },
+            );
+            w.set_storage(CONTRACT, KEY, word(1));
+            let r = run_in(w, revision, GAS, false);
+            assert_eq!(r.status, Status::Success, "{revision}: {status}");
+            // (clear refund, the callee's refund)
+            let (clear, callee): (i64, i64) = match (revision, v) {
+                (Revision::Constantinople, 1) => (15_000, 4_800 - 15_000),
+                (Revision::Istanbul, 1) => (15_000, 5_000 - 800 - 15_000),
+                (Revision::Berlin, 1) => (15_000, 2_900 - 100 - 15_000),
+                (Revision::London, 1) => (4_800, 2_900 - 100 - 4_800),
+                (Revision::London, _) => (4_800, -4_800),
+                (_, _) => (15_000, -15_000),
+            };
+            assert!(callee < 0, "{revision}: {status}");
+            assert_eq!(r.refund, clear + callee, "{revision}: {status}");
+            assert_eq!(r.world.storage(&CONTRACT, &KEY), word(v));
+        }
+    }
+}

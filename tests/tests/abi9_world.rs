@@ -32,7 +32,7 @@ const IMPORTS: &str = r#"
 "#;
 
 /// A contract with KEY at 0, CALLEE at 32, zero at 64 (a value and a
-/// word), the value 7 at 96, running `body`.
+/// word), the value 7 at 96, the value 1 at 128, running `body`.
 fn contract(body: &str) -> Vec<u8> {
     let escape = |bytes: &[u8]| -> String { bytes.iter().map(|b| format!("\\{b:02x}")).collect() };
     let mut seven = [0u8; 32];
@@ -40,7 +40,7 @@ fn contract(body: &str) -> Vec<u8> {
     wat::parse_str(format!(
         r#"(module {IMPORTS} (memory (export "memory") 1)
              (data (i32.const 0) "{key}") (data (i32.const 32) "{callee}")
-             (data (i32.const 96) "{seven}")
+             (data (i32.const 96) "{seven}") (data (i32.const 159) "\01")
              (func (export "main") {body}))"#,
         key = escape(&KEY.0),
         callee = escape(&CALLEE.0),
@@ -126,6 +126,24 @@ fn a_callees_refund_joins_its_callers_unless_the_callee_fails() {
     assert_eq!(refund(CALL_CALLEE, &reverts, Revision::Byzantium), 0);
     let traps = format!("{CLEAR} unreachable");
     assert_eq!(refund(CALL_CALLEE, &traps, Revision::Byzantium), 0);
+}
+
+#[test]
+fn a_callees_negative_refund_joins_its_callers_through_the_abi9_library() {
+    // The caller clears KEY; the callee's code, run on the caller's
+    // storage by a delegate call, restores it (DeletedRestored).
+    let restore = "(call $storageStore (i32.const 0) (i32.const 128))";
+    let body = format!(
+        "{CLEAR} (drop (call $callDelegate (i64.const 500000) (i32.const 32) (i32.const 0) (i32.const 0)))"
+    );
+    for (revision, expected) in [
+        (Revision::Istanbul, 15_000 + 5_000 - 800 - 15_000),
+        (Revision::London, 4_800 + 2_900 - 100 - 4_800),
+        // Byzantium prices by current and new: the restore is a new value.
+        (Revision::Byzantium, 15_000),
+    ] {
+        assert_eq!(refund(&body, restore, revision), expected, "{revision}");
+    }
 }
 
 #[test]

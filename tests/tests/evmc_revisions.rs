@@ -374,3 +374,22 @@ fn a_call_to_a_delegated_account_goes_out_with_the_delegated_flag_from_prague() 
         assert_eq!(call.code_address, code_address, "{revision}, {designated}");
     }
 }
+
+#[test]
+fn a_callees_negative_refund_joins_the_callers_through_evmc() {
+    // The caller clears a slot (Deleted: 15,000 at Istanbul); its callee
+    // restored one the caller had cleared (DeletedRestored: -10,800).
+    let vm = load_trusted();
+    let code = contract(
+        "(call $storageStore (i32.const 0) (i32.const 64))
+         (drop (call $call (i64.const 0) (i32.const 32) (i32.const 64) (i32.const 0) (i32.const 0)))",
+    );
+    let mut host = RecordingHost {
+        status: Some(StorageStatus::Deleted),
+        callee: Some((Status::Success, 5_000 - 800 - 15_000)),
+        ..RecordingHost::default()
+    };
+    let outcome = vm.execute(&mut host, Revision::Istanbul, &message(CallKind::Call), &code);
+    assert_eq!(outcome.status, Status::Success);
+    assert_eq!(outcome.gas_refund, 15_000 - 10_800);
+}
