@@ -375,10 +375,6 @@ fn wasm_calling_an_account_delegated_to_a_precompile_runs_no_precompile() {
     // The delegate's code is empty: the call succeeds and returns nothing,
     // so the Wasm contract's returnDataCopy of a word fails its frame (had
     // SHA-256 run, it would have returned a hash and the frame succeeded).
-    assert_eq!(
-        slot(&mut db, OUTER, 0),
-        U256::ZERO,
-        "the Wasm call failed"
-    );
+    assert_eq!(slot(&mut db, OUTER, 0), U256::ZERO, "the Wasm call failed");
     assert_eq!(balance(&mut db, DELEGATED_TO_PRECOMPILE), U256::ZERO);
 }

@@ -1008,7 +1008,11 @@ fn a_call_or_create_failing_the_balance_or_depth_check_clears_the_return_data_af
             assert_eq!(r.status, Status::Success, "{revision}: {fails}");
             // Hera kept the last call's return data at Byzantium; the EVM
             // (evmone, revm) clears it before the checks.
-            let size = if revision == Revision::Byzantium { 3 } else { 0 };
+            let size = if revision == Revision::Byzantium {
+                3
+            } else {
+                0
+            };
             let mut expected = [0u8; 32];
             expected[0] = size;
             assert_eq!(
@@ -1043,7 +1047,11 @@ fn a_transaction_starts_with_the_revisions_precompiles_warm_from_berlin() {
         _ => 0x09,
     };
     for revision in REVISIONS {
-        let mut probes = vec![(1, true), (last(revision), true), (last(revision) + 1, false)];
+        let mut probes = vec![
+            (1, true),
+            (last(revision), true),
+            (last(revision) + 1, false),
+        ];
         probes.push((0x0100, from(revision, Revision::Osaka)));
         for (n, precompile) in probes {
             let mut w = world(balance_of(n));
@@ -1056,8 +1064,7 @@ fn a_transaction_starts_with_the_revisions_precompiles_warm_from_berlin() {
                 value: U256::zero(),
                 data: Vec::new(),
             };
-            let receipt =
-                apply(&mut w, &Arc::new(env(revision)), &runner(), &tx).expect("valid");
+            let receipt = apply(&mut w, &Arc::new(env(revision)), &runner(), &tx).expect("valid");
             let price = if !from(revision, Revision::Berlin) {
                 if from(revision, Revision::Istanbul) {
                     700

@@ -389,7 +389,12 @@ fn a_callees_negative_refund_joins_the_callers_through_evmc() {
         callee: Some((Status::Success, 5_000 - 800 - 15_000)),
         ..RecordingHost::default()
     };
-    let outcome = vm.execute(&mut host, Revision::Istanbul, &message(CallKind::Call), &code);
+    let outcome = vm.execute(
+        &mut host,
+        Revision::Istanbul,
+        &message(CallKind::Call),
+        &code,
+    );
     assert_eq!(outcome.status, Status::Success);
     assert_eq!(outcome.gas_refund, 15_000 - 10_800);
 }

@@ -346,7 +346,10 @@ mod tests {
         assert_eq!(store(true, Revision::Byzantium), StorageStatus::Added);
         assert_eq!(store(true, Revision::Petersburg), StorageStatus::Added);
         // Net metering: MODIFIED_AGAIN is a later write, the warm price.
-        assert_eq!(store(true, Revision::Constantinople), StorageStatus::Assigned);
+        assert_eq!(
+            store(true, Revision::Constantinople),
+            StorageStatus::Assigned
+        );
         assert_eq!(store(true, Revision::Istanbul), StorageStatus::Assigned);
     }
 
