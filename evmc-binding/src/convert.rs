@@ -66,18 +66,42 @@ pub(crate) fn message(msg: &ffi::evmc_message, kind: CallKind, input: Vec<u8>) -
         input,
         value: u256(&msg.value),
         code_address: address(&code_address),
+        delegated: delegated(msg.flags),
     }
+}
+
+/// Whether `flags` say the call is to an EIP-7702 delegated account
+/// (`EVMC_DELEGATED`; ABI 9 has no such flag).
+#[cfg(not(feature = "abi9"))]
+fn delegated(flags: u32) -> bool {
+    flags & ffi::EVMC_DELEGATED != 0
+}
+
+#[cfg(feature = "abi9")]
+fn delegated(_flags: u32) -> bool {
+    false
+}
+
+/// The `evmc_flags` of a message: STATIC, and (ABI 12) DELEGATED, which
+/// ABI 9 cannot say: an ABI 9 host sees a delegated call as a call whose
+/// code is the delegate's.
+fn evmc_flags(message: &Message) -> u32 {
+    let mut flags = 0;
+    if message.is_static {
+        flags |= ffi::EVMC_STATIC;
+    }
+    #[cfg(not(feature = "abi9"))]
+    if message.delegated {
+        flags |= ffi::EVMC_DELEGATED;
+    }
+    flags
 }
 
 /// An EVMC message borrowing `message`'s input (valid while it lives).
 pub(crate) fn evmc_message(message: &Message) -> ffi::evmc_message {
     ffi::evmc_message::new(
         evmc_kind(message.kind),
-        if message.is_static {
-            ffi::EVMC_STATIC
-        } else {
-            0
-        },
+        evmc_flags(message),
         message.depth,
         message.gas,
         evmc_address(&message.recipient),

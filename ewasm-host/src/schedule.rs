@@ -122,8 +122,10 @@ pub struct Schedule {
     /// Whether the call family keeps Hera's order (Byzantium): the depth
     /// is checked before the value transfer is paid, the balance before
     /// the new account is, and a call failing either keeps nothing of the
-    /// stipend. Otherwise the EVM's: both are paid first, and a call that
-    /// fails the depth or balance check gets the stipend back.
+    /// stipend and leaves the last call's return data as it was (as does a
+    /// create failing them). Otherwise the EVM's: both are paid first, the
+    /// return data is cleared before the checks (evmone, revm), and a call
+    /// that fails the depth or balance check gets the stipend back.
     pub hera_call_order: bool,
     /// Whether a call to an account whose code is an EIP-7702 delegation
     /// designation runs the delegate's code and pays an access to the

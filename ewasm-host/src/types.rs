@@ -92,8 +92,13 @@ pub struct Message {
     /// Value transferred.
     pub value: U256,
     /// The account whose code runs (differs from `recipient` for
-    /// call-code and delegate calls).
+    /// call-code and delegate calls, and for a call to an EIP-7702
+    /// delegated account, where it is the delegate).
     pub code_address: Address,
+    /// Whether the call is to an EIP-7702 delegated account, `code_address`
+    /// being its delegate (EVMC 12's `EVMC_DELEGATED`): the host runs the
+    /// delegate's code, never a precompile at the delegate's address.
+    pub delegated: bool,
 }
 
 /// How an execution ended: what EVMC calls `evmc_status_code`.

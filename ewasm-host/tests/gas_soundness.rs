@@ -129,6 +129,7 @@ fn run(code: &[u8], value: u64, answer: Answer) -> (Outcome, Vec<Message>) {
         input: Vec::new(),
         value: U256::from(value),
         code_address: Address([0xc0; 20]),
+        delegated: false,
     };
     let mut host = StubHost {
         answer,

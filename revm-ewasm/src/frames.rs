@@ -180,6 +180,7 @@ where
         input: Vec::new(),
         value: crate::convert::to_u256(value),
         code_address: crate::convert::to_address(created),
+        delegated: false,
     };
     let outcome = match crate::convert::revision(spec) {
         Some(revision) => {

@@ -75,10 +75,22 @@ where
     /// The inputs of a nested call: the callee's code loaded (and its
     /// account warmed) as revm's CALL does, through an EIP-7702
     /// delegation.
+    ///
+    /// A call the EEI marks delegated (`code_address` the delegate) runs
+    /// the delegate's code as it is, and names as `bytecode_address` an
+    /// account that is no precompile, as revm's CALL names the delegating
+    /// account: revm runs a precompile by `bytecode_address`, and a call to
+    /// an account delegating to a precompile's address runs the (empty)
+    /// code there, not the precompile. For a call that is the recipient,
+    /// the delegating account itself; for a call-code or delegate call,
+    /// which [`ewasm::Message`] does not name the delegating account of,
+    /// the calling frame's account (Wasm code, no precompile either).
     fn call_inputs(&mut self, message: &ewasm::Message) -> Option<CallInputs> {
-        let code_address = convert::address(&message.code_address);
+        let mut code_address = convert::address(&message.code_address);
         let mut known_bytecode = self.code(code_address)?;
-        if let Some(delegate) = known_bytecode.1.eip7702_address() {
+        if message.delegated {
+            code_address = convert::address(&message.recipient);
+        } else if let Some(delegate) = known_bytecode.1.eip7702_address() {
             known_bytecode = self.code(delegate)?;
         }
         let value = convert::u256(message.value);

@@ -122,6 +122,8 @@ where
         input: inputs.input.bytes(context).to_vec(),
         value: convert::to_u256(inputs.call_value()),
         code_address: convert::to_address(inputs.bytecode_address),
+        // What runs here is the frame's own code: no precompile to skip.
+        delegated: false,
     };
     let Some(revision) = convert::revision(context.cfg().spec().into()) else {
         return interpreter_result(inputs.gas_limit, Outcome::failed(Status::Rejected));
@@ -175,6 +177,7 @@ mod tests {
             gas_left,
             gas_refund: 30,
             output: Vec::new(),
+            reason: None,
         };
         let gas = frame_gas(1_000, &ended(Status::Success, 400));
         assert_eq!((gas.remaining(), gas.refunded()), (400, 30));

@@ -29,6 +29,9 @@ const INNER_REVERTING: Address = address!("0xc0000000000000000000000000000000000
 
 /// An account delegated to `INNER`'s code (EIP-7702).
 const DELEGATED: Address = address!("0xd000000000000000000000000000000000000001");
+/// An account delegated to the address of the SHA-256 precompile, where
+/// there is no code: a call to it runs none (EIP-7702), not the precompile.
+const DELEGATED_TO_PRECOMPILE: Address = address!("0xd000000000000000000000000000000000000002");
 
 /// What `OUTER` sends the Wasm contract, and the gas it gives it.
 const OUTER_VALUE: u64 = 1_000;
@@ -176,6 +179,12 @@ fn world() -> InMemoryDB {
     db.insert_account_info(
         DELEGATED,
         AccountInfo::from_bytecode(Bytecode::new_eip7702(INNER)),
+    );
+    db.insert_account_info(
+        DELEGATED_TO_PRECOMPILE,
+        AccountInfo::from_bytecode(Bytecode::new_eip7702(address!(
+            "0x0000000000000000000000000000000000000002"
+        ))),
     );
     db.insert_account_info(SENDER, AccountInfo::from_balance(U256::from(SENDER_FUNDS)));
     db
@@ -357,4 +366,15 @@ fn wasm_calling_a_delegated_account_runs_the_delegate_code_on_the_account() {
     assert_eq!(slot(&mut db, DELEGATED, 0), U256::from(0x77));
     assert_eq!(slot(&mut db, INNER, 0), U256::ZERO);
     assert_eq!(balance(&mut db, DELEGATED), U256::from(WASM_VALUE));
+}
+
+#[test]
+fn wasm_calling_an_account_delegated_to_a_precompile_runs_no_precompile() {
+    let (result, mut db) = transact(OUTER, DELEGATED_TO_PRECOMPILE, false);
+    assert!(result.is_success(), "{result:?}");
+    // The delegate's code is empty: the call succeeds and returns nothing,
+    // so the Wasm contract's returnDataCopy of a word fails its frame (had
+    // SHA-256 run, it would have returned a hash and the frame succeeded).
+    assert_eq!(slot(&mut db, OUTER, 0), U256::ZERO, "the Wasm call failed");
+    assert_eq!(balance(&mut db, DELEGATED_TO_PRECOMPILE), U256::ZERO);
 }

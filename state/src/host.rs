@@ -23,7 +23,7 @@ pub struct Env {
     pub tx: TxContext,
     /// The revision contracts run at (the EEI's prices; the transaction
     /// rules are Byzantium's whatever it is, but for EIP-2929's warm
-    /// sender and recipient from Berlin, EIP-3651's warm coinbase from
+    /// sender, recipient and precompiles from Berlin, EIP-3651's warm coinbase from
     /// Shanghai and EIP-3529's refund cap from London).
     pub revision: Revision,
 }

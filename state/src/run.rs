@@ -156,6 +156,7 @@ impl Session {
             input: call.input.clone(),
             value: call.value,
             code_address: Address::default(),
+            delegated: false,
         };
         let mut report = self.run(&message);
         if let Some(address) = report.created {
@@ -182,6 +183,7 @@ impl Session {
             input: call.input.clone(),
             value: call.value,
             code_address: self.address,
+            delegated: false,
         };
         self.run(&message)
     }

@@ -110,6 +110,31 @@ pub fn intrinsic_gas(data: &[u8], create: bool) -> u64 {
     TX_GAS + if create { TX_CREATE_GAS } else { 0 } + data_gas
 }
 
+/// The addresses of the precompiled contracts at `revision`, which EIP-2929
+/// has warm from a transaction's start (from Berlin): 0x01-0x04 from
+/// Frontier, 0x05-0x08 from Byzantium, 0x09 (BLAKE2) from Istanbul, 0x0a
+/// (point evaluation) from Cancun, 0x0b-0x11 (BLS12-381) from Prague, and
+/// 0x0100 (P256VERIFY, EIP-7951) from Osaka, as revm's precompile sets.
+pub fn precompiles(revision: Revision) -> impl Iterator<Item = Address> {
+    let last = if revision >= Revision::Prague {
+        0x11
+    } else if revision >= Revision::Cancun {
+        0x0a
+    } else if revision >= Revision::Istanbul {
+        0x09
+    } else if revision >= Revision::Byzantium {
+        0x08
+    } else {
+        0x04
+    };
+    let p256 = (revision >= Revision::Osaka).then_some(0x0100u16);
+    (1..=last).chain(p256).map(|n: u16| {
+        let mut address = [0u8; 20];
+        address[18..].copy_from_slice(&n.to_be_bytes());
+        Address(address)
+    })
+}
+
 /// Applies `tx` to `world` under Byzantium rules: buys gas, runs the
 /// message, refunds what its execution earned (capped at half the gas
 /// used; a fifth from London, EIP-3529), pays the coinbase, deletes
@@ -176,6 +201,9 @@ pub fn apply(
         if !create {
             world.access_account(to);
         }
+        for address in precompiles(env.revision) {
+            world.access_account(address);
+        }
     }
     if env.revision >= Revision::Shanghai {
         world.access_account(env.tx.coinbase);
@@ -194,6 +222,7 @@ pub fn apply(
         input: tx.data.clone(),
         value: tx.value,
         code_address: to,
+        delegated: false,
     };
     let mut host = WorldHost::new(std::mem::take(world), Arc::clone(env), Arc::clone(runner));
     let outcome = host.run_message(&message);

@@ -248,6 +248,7 @@ mod support {
                     input: Vec::new(),
                     value: U256::zero(),
                     code_address: CONTRACT,
+                    delegated: false,
                 },
             }
         }

@@ -254,6 +254,7 @@ fn message(gas: i64) -> Message {
         input: Vec::new(),
         value: U256::from(5u64),
         code_address: CONTRACT,
+        delegated: false,
     }
 }
 

@@ -88,6 +88,7 @@ fn create_message(gas: i64) -> Message {
         input: Vec::new(),
         value: U256::zero(),
         code_address: Address::default(),
+        delegated: false,
     }
 }
 
@@ -137,6 +138,7 @@ fn the_create_function_fails_in_a_contract_with_the_largest_nonce() {
         kind: CallKind::Call,
         recipient: CONTRACT,
         code_address: CONTRACT,
+        delegated: false,
         sender: SENDER,
         ..create_message(1_000_000)
     });

@@ -77,6 +77,7 @@ const IMPORTS: &str = r#"
   (import "ethereum" "callStatic" (func $callStatic (param i64 i32 i32 i32) (result i32)))
   (import "ethereum" "create" (func $create (param i32 i32 i32 i32) (result i32)))
   (import "ethereum" "selfDestruct" (func $selfDestruct (param i32)))
+  (import "ethereum" "getReturnDataSize" (func $getReturnDataSize (result i32)))
 "#;
 
 fn escape(bytes: &[u8]) -> String {
@@ -186,6 +187,7 @@ fn message(gas: i64, is_static: bool) -> Message {
         input: Vec::new(),
         value: U256::zero(),
         code_address: CONTRACT,
+        delegated: false,
     }
 }
 
@@ -531,6 +533,22 @@ fn storage_store_in_a_static_frame_fails_at_every_revision() {
         let r = run_in(world(contract(&sstore(1))), revision, GAS, true);
         assert_eq!(r.status, Status::StaticModeViolation, "{revision}");
         assert_eq!(r.world.storage(&CONTRACT, &KEY), Bytes32::ZERO);
+    }
+}
+
+#[test]
+fn storage_store_in_a_static_frame_is_a_static_violation_even_within_the_sentry() {
+    // No more than the stipend left: the static flag is checked first
+    // (evmone, revm), at Istanbul and later too.
+    for revision in REVISIONS {
+        for gas in [2_300, 100] {
+            let r = run_in(world(contract(&sstore(1))), revision, gas, true);
+            assert_eq!(
+                r.status,
+                Status::StaticModeViolation,
+                "{revision}, {gas} gas"
+            );
+        }
     }
 }
 
@@ -955,4 +973,154 @@ fn what_has_no_evm_counterpart_costs_the_same_at_every_revision() {
     // Two pages (initial and grown) at 262,144 each, at least.
     assert!(used[0] > 2 * 262_144 + 1_234, "{}", used[0]);
     assert!(used.iter().all(|u| *u == used[0]), "{used:?}");
+}
+
+#[test]
+fn a_call_or_create_failing_the_balance_or_depth_check_clears_the_return_data_after_byzantium() {
+    // CONTRACT calls CALLEE, which returns 3 bytes; then a call to
+    // NOBODY (288) or a create with more value than its 1,000 wei fails the
+    // balance check; then the size of the return data goes to KEY. (The
+    // depth check takes the same path: a frame at depth 1,024 has no
+    // return data of its own to lose, every call of it failing.)
+    let failing = [
+        "(drop (call $call (i64.const 0) (i32.const 288) (i32.const 600) (i32.const 0) (i32.const 0)))",
+        "(drop (call $callCode (i64.const 0) (i32.const 288) (i32.const 600) (i32.const 0) (i32.const 0)))",
+        "(drop (call $create (i32.const 600) (i32.const 0) (i32.const 0) (i32.const 700)))",
+    ];
+    for fails in failing {
+        let body = format!(
+            "(i64.store (i32.const 608) (i64.const 0x4000000000000000))
+             (drop (call $call (i64.const 100000) (i32.const {AT_CALLEE}) (i32.const {AT_ZERO}) (i32.const 0) (i32.const 0)))
+             {fails}
+             (i32.store (i32.const 640) (call $getReturnDataSize))
+             (call $storageStore (i32.const {AT_KEY}) (i32.const 640))"
+        );
+        for revision in REVISIONS {
+            let mut w = world(contract(&body));
+            w.insert(
+                CALLEE,
+                Account {
+                    code: Arc::new(contract("(call $finish (i32.const 0) (i32.const 3))")),
+                    ..Account::default()
+                },
+            );
+            let r = run_in(w, revision, GAS, false);
+            assert_eq!(r.status, Status::Success, "{revision}: {fails}");
+            // Hera kept the last call's return data at Byzantium; the EVM
+            // (evmone, revm) clears it before the checks.
+            let size = if revision == Revision::Byzantium {
+                3
+            } else {
+                0
+            };
+            let mut expected = [0u8; 32];
+            expected[0] = size;
+            assert_eq!(
+                r.world.storage(&CONTRACT, &KEY),
+                Bytes32(expected),
+                "{revision}: {fails}"
+            );
+        }
+    }
+}
+
+#[test]
+fn a_transaction_starts_with_the_revisions_precompiles_warm_from_berlin() {
+    // CONTRACT reads the balance of one address; the transaction's gas
+    // says whether it was warm.
+    let balance_of = |n: u16| {
+        let mut address = [0u8; 20];
+        address[18..].copy_from_slice(&n.to_be_bytes());
+        let text = format!(
+            r#"(module {IMPORTS} (memory (export "memory") 1)
+                 (data (i32.const 0) "{address}")
+                 (func (export "main")
+                   (call $getExternalBalance (i32.const 0) (i32.const {AT_OUT}))))"#,
+            address = escape(&address),
+        );
+        wat::parse_str(&text).expect("wat")
+    };
+    // The last precompile of each revision, and the one after it.
+    let last = |r: Revision| match r {
+        _ if from(r, Revision::Prague) => 0x11,
+        _ if from(r, Revision::Cancun) => 0x0a,
+        _ => 0x09,
+    };
+    for revision in REVISIONS {
+        let mut probes = vec![
+            (1, true),
+            (last(revision), true),
+            (last(revision) + 1, false),
+        ];
+        probes.push((0x0100, from(revision, Revision::Osaka)));
+        for (n, precompile) in probes {
+            let mut w = world(balance_of(n));
+            let tx = Transaction {
+                sender: CALLER,
+                nonce: 0,
+                gas_price: U256::zero(),
+                gas_limit: 100_000,
+                to: Some(CONTRACT),
+                value: U256::zero(),
+                data: Vec::new(),
+            };
+            let receipt = apply(&mut w, &Arc::new(env(revision)), &runner(), &tx).expect("valid");
+            let price = if !from(revision, Revision::Berlin) {
+                if from(revision, Revision::Istanbul) {
+                    700
+                } else {
+                    400
+                }
+            } else if precompile {
+                100
+            } else {
+                2_600
+            };
+            assert_eq!(receipt.gas_used, 21_000 + price, "{revision}: {n:#x}");
+        }
+    }
+}
+
+#[test]
+fn a_callees_negative_refund_joins_its_callers() {
+    // CONTRACT clears KEY (original 1: Deleted), then a delegate call runs
+    // CALLEE's code on CONTRACT's storage, writing KEY again: restoring 1
+    // (DeletedRestored) or writing 2 (DeletedAdded), a negative refund
+    // that joins the caller's positive one.
+    let body = format!(
+        "{} (drop (call $callDelegate (i64.const 500000) (i32.const {AT_CALLEE}) (i32.const 0) (i32.const 0)))",
+        sstore(0)
+    );
+    for (v, status) in [(1u8, "DeletedRestored"), (2, "DeletedAdded")] {
+        for revision in [
+            Revision::Constantinople,
+            Revision::Istanbul,
+            Revision::Berlin,
+            Revision::London,
+        ] {
+            let mut w = world(contract(&body));
+            w.insert(
+                CALLEE,
+                Account {
+                    code: Arc::new(contract(&sstore(v))),
+                    ..Account::default()
+                },
+            );
+            w.set_storage(CONTRACT, KEY, word(1));
+            let r = run_in(w, revision, GAS, false);
+            assert_eq!(r.status, Status::Success, "{revision}: {status}");
+            // (clear refund, the callee's refund)
+            let (clear, callee): (i64, i64) = match (revision, v) {
+                (Revision::Constantinople, 1) => (15_000, 4_800 - 15_000),
+                (Revision::Istanbul, 1) => (15_000, 5_000 - 800 - 15_000),
+                (Revision::Berlin, 1) => (15_000, 2_900 - 100 - 15_000),
+                (Revision::London, 1) => (4_800, 2_900 - 100 - 4_800),
+                (Revision::London, _) => (4_800, -4_800),
+                (_, _) => (15_000, -15_000),
+            };
+            assert!(callee < 0, "{revision}: {status}");
+            assert_eq!(r.refund, clear + callee, "{revision}: {status}");
+            assert_eq!(r.world.storage(&CONTRACT, &KEY), word(v));
+        }
+    }
 }

@@ -1,7 +1,7 @@
 //! Helpers of the end-to-end tests: finding the built `libiris.so`, and
 //! running a world's messages through it.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use ewasm_host::{Message, Outcome};
@@ -60,4 +60,17 @@ impl Runner for VmRunner {
 /// [`load_trusted`]).
 pub fn runner() -> Arc<dyn Runner> {
     Arc::new(VmRunner(load_trusted()))
+}
+
+/// Every vector file (`.json`) of the Ewasm state tests
+/// (`IRIS_EWASM_TESTS`, `../shared/ewasm-tests` or `testdata/ewasm-tests`:
+/// see the `test-data` crate), sorted.
+///
+/// # Panics
+///
+/// If no vectors are found (the message names the command that fetches
+/// them).
+pub fn vector_files() -> Vec<PathBuf> {
+    let dir = test_data::ewasm_dir_or_panic();
+    test_data::json_files(&dir).unwrap_or_else(|e| panic!("{e}"))
 }

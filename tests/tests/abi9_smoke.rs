@@ -72,6 +72,7 @@ fn the_abi9_library_honours_abi9_revision_numbers() {
         input: Vec::new(),
         value: U256::zero(),
         code_address: contract,
+        delegated: false,
     };
     let run = |revision: Revision| {
         let mut world = World::default();

@@ -14,7 +14,7 @@ use iris::ffi::client::LoadedVm;
 use state::run::{Call, Session};
 use state::statetest::{parse_file, run};
 use state::{Runner, World, WorldHost};
-use tests::{load, load_trusted, runner, VmRunner};
+use tests::{load, load_trusted, runner, vector_files, VmRunner};
 
 fn executor() -> Arc<dyn Runner> {
     Arc::new(Executor::new(ExecConfig::trusted()).unwrap())
@@ -115,6 +115,7 @@ fn non_wasm_code_fails_or_is_rejected_by_option() {
         input: Vec::new(),
         value: U256::zero(),
         code_address: Address([1; 20]),
+        delegated: false,
     };
     let mut host = WorldHost::new(World::default(), Arc::default(), executor());
     let evm = [0x60, 0x00, 0x60, 0x00, 0xf3];
@@ -129,13 +130,6 @@ fn non_wasm_code_fails_or_is_rejected_by_option() {
             .status,
         Status::Rejected
     );
-}
-
-/// Every vector file (`IRIS_EWASM_TESTS`, `../shared/ewasm-tests` or
-/// `testdata/ewasm-tests`), sorted.
-fn vector_files() -> Vec<PathBuf> {
-    let dir = test_data::ewasm_dir_or_panic();
-    test_data::json_files(&dir).unwrap_or_else(|e| panic!("{e}"))
 }
 
 #[test]

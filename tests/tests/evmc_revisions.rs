@@ -29,8 +29,11 @@ struct RecordingHost {
     status: Option<StorageStatus>,
     /// The refund nested calls answer, and their status.
     callee: Option<(Status, i64)>,
+    /// An account whose code is an EIP-7702 designation, and its delegate.
+    designation: Option<(Address, Address)>,
     accounts: Vec<Address>,
     slots: Vec<(Address, Bytes32)>,
+    calls: Vec<Message>,
     stores: Vec<(Address, Bytes32, Bytes32)>,
 }
 
@@ -51,8 +54,16 @@ impl EvmHost for RecordingHost {
     fn get_code_size(&mut self, _: &Address) -> usize {
         0
     }
-    fn copy_code(&mut self, _: &Address, _: usize, _: &mut [u8]) -> usize {
-        0
+    fn copy_code(&mut self, address: &Address, offset: usize, buffer: &mut [u8]) -> usize {
+        let Some((_, delegate)) = self.designation.filter(|(at, _)| at == address) else {
+            return 0;
+        };
+        let mut code = vec![0xef, 0x01, 0x00];
+        code.extend_from_slice(&delegate.0);
+        let source = code.get(offset..).unwrap_or(&[]);
+        let n = source.len().min(buffer.len());
+        buffer[..n].copy_from_slice(&source[..n]);
+        n
     }
     fn selfdestruct(&mut self, _: &Address, _: &Address) -> bool {
         true
@@ -66,6 +77,7 @@ impl EvmHost for RecordingHost {
         self.access.unwrap_or(AccessStatus::Warm)
     }
     fn call(&mut self, message: &Message) -> CallOutcome {
+        self.calls.push(message.clone());
         let (status, gas_refund) = self.callee.unwrap_or((Status::Success, 0));
         CallOutcome {
             status,
@@ -126,6 +138,7 @@ fn message(kind: CallKind) -> Message {
         input: Vec::new(),
         value: U256::zero(),
         code_address: CONTRACT,
+        delegated: false,
     }
 }
 
@@ -332,4 +345,56 @@ fn self_destruct_refunds_through_evmc_until_london() {
         assert_eq!(GAS - outcome.gas_left, 5_000 + 2_600, "{revision}");
         assert_eq!(outcome.gas_refund, refund, "{revision}");
     }
+}
+
+#[test]
+fn a_call_to_a_delegated_account_goes_out_with_the_delegated_flag_from_prague() {
+    let vm = load_trusted();
+    let delegate = Address([0x0d; 20]);
+    let code =
+        contract("(drop (call $call (i64.const 0) (i32.const 32) (i32.const 64) (i32.const 0) (i32.const 0)))");
+    for (revision, designated, delegated, code_address) in [
+        (Revision::Prague, true, true, delegate),
+        (Revision::Osaka, true, true, delegate),
+        // No delegation before Prague: the designation is only code.
+        (Revision::Cancun, true, false, OTHER),
+        (Revision::Prague, false, false, OTHER),
+    ] {
+        let mut host = RecordingHost {
+            designation: designated.then_some((OTHER, delegate)),
+            ..RecordingHost::default()
+        };
+        let outcome = vm.execute(&mut host, revision, &message(CallKind::Call), &code);
+        assert_eq!(outcome.status, Status::Success, "{revision}");
+        let [call] = &host.calls[..] else {
+            panic!("{revision}: one call, not {:?}", host.calls)
+        };
+        assert_eq!(call.delegated, delegated, "{revision}, {designated}");
+        assert_eq!(call.recipient, OTHER, "{revision}, {designated}");
+        assert_eq!(call.code_address, code_address, "{revision}, {designated}");
+    }
+}
+
+#[test]
+fn a_callees_negative_refund_joins_the_callers_through_evmc() {
+    // The caller clears a slot (Deleted: 15,000 at Istanbul); its callee
+    // restored one the caller had cleared (DeletedRestored: -10,800).
+    let vm = load_trusted();
+    let code = contract(
+        "(call $storageStore (i32.const 0) (i32.const 64))
+         (drop (call $call (i64.const 0) (i32.const 32) (i32.const 64) (i32.const 0) (i32.const 0)))",
+    );
+    let mut host = RecordingHost {
+        status: Some(StorageStatus::Deleted),
+        callee: Some((Status::Success, 5_000 - 800 - 15_000)),
+        ..RecordingHost::default()
+    };
+    let outcome = vm.execute(
+        &mut host,
+        Revision::Istanbul,
+        &message(CallKind::Call),
+        &code,
+    );
+    assert_eq!(outcome.status, Status::Success);
+    assert_eq!(outcome.gas_refund, 15_000 - 10_800);
 }

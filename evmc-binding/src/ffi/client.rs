@@ -167,7 +167,15 @@ impl LoadedVm {
         let Some(rev) = evmc_revision(revision) else {
             return Outcome::failed(ewasm_host::Status::Rejected);
         };
-        let msg = convert::evmc_message(message);
+        #[allow(unused_mut)]
+        let mut msg = convert::evmc_message(message);
+        // ABI 9 has one destination: the account the code acts on (the
+        // storage context of a call-code or delegate call), the code being
+        // passed apart.
+        #[cfg(feature = "abi9")]
+        {
+            msg.destination = convert::evmc_address(&message.recipient);
+        }
         self.execute_evmc(host, rev, &msg, code)
     }
 
@@ -184,8 +192,13 @@ impl LoadedVm {
         let Some(execute) = self.vm().execute else {
             return Outcome::failed(ewasm_host::Status::InternalError);
         };
-        let mut host: &mut dyn EvmHost = host;
-        let context = (&mut host as *mut &mut dyn EvmHost).cast::<evmc_host_context>();
+        let mut frame = Frame {
+            host,
+            revision: revision(rev).unwrap_or(Revision::LATEST),
+            account: msg.accounts().0,
+            refund: 0,
+        };
+        let context = (&mut frame as *mut Frame<'_>).cast::<evmc_host_context>();
         // SAFETY: the interface and context live across the call; `msg`
         // and its input are valid, `code` is valid for its length.
         let result = unsafe {
@@ -204,10 +217,22 @@ impl LoadedVm {
         if !(0..=msg.gas).contains(&result.gas_left) {
             return Outcome::failed(ewasm_host::Status::InternalError);
         }
+        let status = status::from_evmc(result.status_code);
+        // ABI 9 results carry no refund: the refund is the one this client
+        // counted for the frame, kept only if the frame succeeded.
+        let gas_refund = if cfg!(feature = "abi9") {
+            if status == ewasm_host::Status::Success {
+                frame.refund
+            } else {
+                0
+            }
+        } else {
+            result.refund()
+        };
         Outcome {
-            status: status::from_evmc(result.status_code),
+            status,
             gas_left: result.gas_left,
-            gas_refund: result.refund(),
+            gas_refund,
             output,
             reason: None,
         }
@@ -223,14 +248,57 @@ impl Drop for LoadedVm {
     }
 }
 
-/// The host behind a context pointer made by [`LoadedVm::execute`].
+/// What the host callbacks of one execution reach through its context
+/// pointer: the client's host, and what the client keeps for the frame.
+struct Frame<'h> {
+    host: &'h mut dyn EvmHost,
+    /// The revision the frame runs at: ABI 9's storage statuses and
+    /// refunds depend on it.
+    revision: Revision,
+    /// The account the frame acts on. ABI 9: the storage context of the
+    /// frame's call-code and delegate calls, whose message names only the
+    /// code's account.
+    #[cfg_attr(not(feature = "abi9"), allow(dead_code))]
+    account: evmc_address,
+    /// ABI 9: the refund this client counts for the frame (its storage
+    /// writes and first self-destructs at the frame's revision, plus its
+    /// successful callees' refunds), since ABI 9 results have none and an
+    /// ABI 9 host computes refunds itself.
+    refund: i64,
+}
+
+impl Frame<'_> {
+    /// ABI 9: adds to the frame's refund.
+    #[cfg_attr(not(feature = "abi9"), allow(dead_code))]
+    fn add_refund(&mut self, refund: i64) {
+        self.refund = self.refund.saturating_add(refund);
+    }
+
+    /// The prices of the frame's revision (`None` before Byzantium).
+    #[cfg_attr(not(feature = "abi9"), allow(dead_code))]
+    fn schedule(&self) -> Option<&'static ewasm_host::Schedule> {
+        ewasm_host::Schedule::of(self.revision)
+    }
+}
+
+/// The frame behind a context pointer made by [`LoadedVm::execute_evmc`].
 ///
 /// # Safety
 ///
-/// `context` is the pointer `execute` passed, during that execution.
+/// `context` is the pointer `execute_evmc` passed, during that execution.
+unsafe fn frame<'a>(context: *mut evmc_host_context) -> &'a mut Frame<'a> {
+    // SAFETY: by the contract above it points at a live `Frame`.
+    unsafe { &mut *context.cast::<Frame<'a>>() }
+}
+
+/// The host behind a context pointer made by [`LoadedVm::execute_evmc`].
+///
+/// # Safety
+///
+/// As [`frame`].
 unsafe fn host<'a>(context: *mut evmc_host_context) -> &'a mut dyn EvmHost {
-    // SAFETY: by the contract above it points at a live `&mut dyn EvmHost`.
-    unsafe { *context.cast::<&mut dyn EvmHost>() }
+    // SAFETY: by the contract above.
+    unsafe { &mut *frame(context).host }
 }
 
 /// Runs a callback body; a panic becomes `fallback` (no unwinding into C).
@@ -286,9 +354,15 @@ unsafe extern "C" fn set_storage(
     v: *const evmc_bytes32,
 ) -> i32 {
     guard(0, || {
+        // SAFETY: the VM passes back our context and valid pointers.
+        let frame = unsafe { frame(c) };
         // SAFETY: as above.
-        let status = unsafe { host(c).set_storage(&addr(a), &word(k), &word(v)) };
-        evmc_storage_status(status)
+        let status = unsafe { frame.host.set_storage(&addr(a), &word(k), &word(v)) };
+        if cfg!(feature = "abi9") {
+            let refund = frame.schedule().map_or(0, |s| s.storage.cost(status).1);
+            frame.add_refund(refund);
+        }
+        evmc_storage_status(status, frame.revision)
     })
 }
 
@@ -346,6 +420,8 @@ unsafe extern "C" fn selfdestruct(
     })
 }
 
+/// ABI 9 answers the VM nothing; the client counts the refund of a first
+/// self-destruct itself.
 #[cfg(feature = "abi9")]
 unsafe extern "C" fn selfdestruct(
     c: *mut evmc_host_context,
@@ -354,7 +430,12 @@ unsafe extern "C" fn selfdestruct(
 ) {
     guard((), || {
         // SAFETY: as above.
-        unsafe { host(c).selfdestruct(&addr(a), &addr(b)) };
+        let frame = unsafe { frame(c) };
+        // SAFETY: as above.
+        if unsafe { frame.host.selfdestruct(&addr(a), &addr(b)) } {
+            let refund = frame.schedule().map_or(0, |s| s.self_destruct_refund);
+            frame.add_refund(refund);
+        }
     })
 }
 
@@ -374,9 +455,21 @@ unsafe extern "C" fn call(c: *mut evmc_host_context, m: *const evmc_message) -> 
             };
             // Every kind the ABI has, whatever the revision.
             let kind = convert::call_kind(m.kind, Revision::LATEST).unwrap_or(CallKind::Call);
-            let message = convert::message(m, kind, input);
+            #[allow(unused_mut)]
+            let mut message = convert::message(m, kind, input);
             // SAFETY: as above.
-            let outcome = unsafe { host(c).call(&message) };
+            let frame = unsafe { frame(c) };
+            // ABI 9: a call-code or delegate call names only the code's
+            // account; it acts on the calling frame's.
+            #[cfg(feature = "abi9")]
+            if matches!(kind, CallKind::CallCode | CallKind::DelegateCall) {
+                message.recipient = convert::address(&frame.account);
+            }
+            let outcome = frame.host.call(&message);
+            // ABI 9: a successful callee's refund joins the frame's.
+            if cfg!(feature = "abi9") && outcome.status == ewasm_host::Status::Success {
+                frame.add_refund(outcome.gas_refund);
+            }
             let mut result = to_result(Outcome {
                 status: outcome.status,
                 gas_left: outcome.gas_left,
@@ -614,6 +707,7 @@ mod tests {
             input: Vec::new(),
             value: U256::zero(),
             code_address: Address([0xc0; 20]),
+            delegated: false,
         };
         let outcome = vm.execute(&mut host, Revision::Byzantium, &message, CALLS_ONCE);
         (outcome, host.forwarded)
@@ -688,6 +782,7 @@ mod tests {
             input: Vec::new(),
             value: U256::zero(),
             code_address: Address::default(),
+            delegated: false,
         };
         let outcome = vm.execute(&mut host, Revision::Byzantium, &message, CALLS_ONCE);
         assert_eq!(outcome, Outcome::failed(Status::InternalError));

@@ -3,8 +3,8 @@
 use std::cell::RefCell;
 
 use ewasm_host::{
-    AccessStatus, Address, Bytes32, CallOutcome, EvmHost, Held, Message, StorageStatus, TxContext,
-    U256,
+    AccessStatus, Address, Bytes32, CallOutcome, EvmHost, Held, Message, Revision, StorageStatus,
+    TxContext, U256,
 };
 
 use super::types::{evmc_host_context, evmc_host_interface, EVMC_ACCESS_WARM};
@@ -17,6 +17,9 @@ pub(crate) struct EvmcHost {
     pub(crate) context: *mut evmc_host_context,
     /// What the frames waiting on this execution's calls hold.
     held: Held,
+    /// The revision the execution runs at.
+    #[cfg_attr(not(feature = "abi9"), allow(dead_code))]
+    revision: Revision,
 }
 
 thread_local! {
@@ -30,11 +33,12 @@ thread_local! {
 }
 
 impl EvmcHost {
-    /// The host of an execution of a message at `depth`.
+    /// The host of an execution of a message at `depth`, at `revision`.
     pub(crate) fn new(
         iface: evmc_host_interface,
         context: *mut evmc_host_context,
         depth: i32,
+        revision: Revision,
     ) -> Self {
         let held = WAITING.with(|waiting| match waiting.borrow().last() {
             Some(&(at, held)) if at == depth => held,
@@ -44,6 +48,7 @@ impl EvmcHost {
             iface,
             context,
             held,
+            revision,
         }
     }
 }
@@ -82,11 +87,22 @@ impl EvmHost for EvmcHost {
         convert::bytes32(&value)
     }
 
+    /// A host without the callback stores nothing, and the write is
+    /// priced as the costliest ([`StorageStatus::Added`]), as any status
+    /// the binding cannot know.
+    ///
+    /// ABI 9 at Byzantium and Petersburg: the current value is read first
+    /// and the write priced from current and new, as the legacy EVM does;
+    /// ABI 9's statuses cannot say it (an EVMC 9 host answers
+    /// MODIFIED_AGAIN for `X -> 0 -> Z`, which costs 20,000).
     fn set_storage(&mut self, address: &Address, key: &Bytes32, value: &Bytes32) -> StorageStatus {
         let Some(f) = self.iface.set_storage else {
-            // Nothing is stored.
-            return StorageStatus::Assigned;
+            return StorageStatus::Added;
         };
+        #[cfg(feature = "abi9")]
+        let legacy = ewasm_host::Schedule::of(self.revision)
+            .is_some_and(|s| !s.storage.net)
+            .then(|| self.get_storage(address, key));
         // SAFETY: as above; all three arguments live across the call.
         let status = unsafe {
             f(
@@ -96,6 +112,11 @@ impl EvmHost for EvmcHost {
                 &convert::evmc_bytes32(value),
             )
         };
+        #[cfg(feature = "abi9")]
+        if let Some(current) = legacy {
+            // Only current and new count: `of` with current as original.
+            return StorageStatus::of(&current, &current, value);
+        }
         super::types::storage_status(status)
     }
 
@@ -256,5 +277,86 @@ impl EvmHost for EvmcHost {
 
     fn held(&mut self) -> Option<&mut Held> {
         Some(&mut self.held)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::types::*;
+    use super::*;
+
+    /// A host interface with only `get_storage` (answering zero) and
+    /// `set_storage` (answering `SET`'s raw status), or none of either.
+    fn iface(storage: bool) -> evmc_host_interface {
+        unsafe extern "C" fn get_storage(
+            _: *mut evmc_host_context,
+            _: *const evmc_address,
+            _: *const evmc_bytes32,
+        ) -> evmc_bytes32 {
+            evmc_bytes32::default()
+        }
+        unsafe extern "C" fn set_storage(
+            _: *mut evmc_host_context,
+            _: *const evmc_address,
+            _: *const evmc_bytes32,
+            _: *const evmc_bytes32,
+        ) -> i32 {
+            // ABI 9's MODIFIED_AGAIN, ABI 12's DELETED: never what the
+            // writes below did at a legacy revision.
+            2
+        }
+        evmc_host_interface {
+            account_exists: None,
+            get_storage: storage.then_some(get_storage as _),
+            set_storage: storage.then_some(set_storage as _),
+            get_balance: None,
+            get_code_size: None,
+            get_code_hash: None,
+            copy_code: None,
+            selfdestruct: None,
+            call: None,
+            get_tx_context: None,
+            get_block_hash: None,
+            emit_log: None,
+            access_account: None,
+            access_storage: None,
+            #[cfg(not(feature = "abi9"))]
+            get_transient_storage: None,
+            #[cfg(not(feature = "abi9"))]
+            set_transient_storage: None,
+        }
+    }
+
+    fn store(storage: bool, revision: Revision) -> StorageStatus {
+        let mut host = EvmcHost::new(iface(storage), std::ptr::null_mut(), 0, revision);
+        host.set_storage(&Address::default(), &Bytes32::ZERO, &Bytes32([7; 32]))
+    }
+
+    #[test]
+    fn a_host_without_set_storage_is_priced_as_the_costliest_write() {
+        for revision in [Revision::Byzantium, Revision::Shanghai] {
+            assert_eq!(store(false, revision), StorageStatus::Added, "{revision}");
+        }
+    }
+
+    #[cfg(feature = "abi9")]
+    #[test]
+    fn abi9_at_legacy_revisions_prices_from_the_current_value_not_the_status() {
+        // Current zero, new non-zero: 20,000 whatever the host answers.
+        assert_eq!(store(true, Revision::Byzantium), StorageStatus::Added);
+        assert_eq!(store(true, Revision::Petersburg), StorageStatus::Added);
+        // Net metering: MODIFIED_AGAIN is a later write, the warm price.
+        assert_eq!(
+            store(true, Revision::Constantinople),
+            StorageStatus::Assigned
+        );
+        assert_eq!(store(true, Revision::Istanbul), StorageStatus::Assigned);
+    }
+
+    #[cfg(not(feature = "abi9"))]
+    #[test]
+    fn abi12_takes_the_hosts_status_at_every_revision() {
+        assert_eq!(store(true, Revision::Byzantium), StorageStatus::Deleted);
+        assert_eq!(store(true, Revision::Istanbul), StorageStatus::Deleted);
     }
 }

@@ -230,8 +230,12 @@ pub fn storage_status(number: i32) -> ewasm_host::StorageStatus {
     ewasm_host::StorageStatus::from_evmc(number).unwrap_or(ewasm_host::StorageStatus::Added)
 }
 
-/// The `evmc_storage_status` of this ABI for a storage status.
-pub fn evmc_storage_status(status: ewasm_host::StorageStatus) -> i32 {
+/// The `evmc_storage_status` of this ABI for a storage status (the same
+/// nine at every revision: the VM prices them by its revision).
+pub fn evmc_storage_status(
+    status: ewasm_host::StorageStatus,
+    _revision: ewasm_host::Revision,
+) -> i32 {
     status.to_evmc()
 }
 

@@ -204,9 +204,12 @@ pub fn evmc_revision(revision: ewasm_host::Revision) -> Option<i32> {
 
 /// The storage status of an ABI 9 `evmc_storage_status` (UNCHANGED 0,
 /// MODIFIED 1, MODIFIED_AGAIN 2, ADDED 3, DELETED 4), which knows no
-/// original value: right for the current/new pricing of Byzantium and
-/// Petersburg. A number it does not define is priced as the costliest
-/// write.
+/// original value: right for the prices of the net-metering revisions
+/// (Constantinople, Istanbul on), where every write after the slot's first
+/// in the transaction costs the warm price. At Byzantium and Petersburg the
+/// VM does not rely on it: it reads the current value first and prices
+/// from current and new (see `EvmcHost::set_storage`). A number ABI 9 does
+/// not define is priced as the costliest write.
 pub fn storage_status(number: i32) -> ewasm_host::StorageStatus {
     use ewasm_host::StorageStatus as S;
     match number {
@@ -217,14 +220,27 @@ pub fn storage_status(number: i32) -> ewasm_host::StorageStatus {
     }
 }
 
-/// The ABI 9 `evmc_storage_status` for a storage status.
-pub fn evmc_storage_status(status: ewasm_host::StorageStatus) -> i32 {
+/// The ABI 9 `evmc_storage_status` for a storage status at `revision`, as
+/// EVMC 9 hosts answer: at the net-metering revisions (Constantinople,
+/// Istanbul on) a slot's first write in the transaction is ADDED, DELETED
+/// or MODIFIED and any later one MODIFIED_AGAIN; at Byzantium and
+/// Petersburg only the current and new values count (ADDED for zero to
+/// non-zero, DELETED for non-zero to zero, MODIFIED otherwise).
+pub fn evmc_storage_status(
+    status: ewasm_host::StorageStatus,
+    revision: ewasm_host::Revision,
+) -> i32 {
     use ewasm_host::StorageStatus as S;
+    let net = ewasm_host::Schedule::of(revision).is_some_and(|s| s.storage.net);
     match status {
         S::Assigned => 0,
-        S::Modified | S::ModifiedRestored => 1,
-        S::Added | S::DeletedAdded | S::DeletedRestored => 3,
-        S::Deleted | S::ModifiedDeleted | S::AddedDeleted => 4,
+        S::Modified => 1,
+        S::Added => 3,
+        S::Deleted => 4,
+        _ if net => 2,
+        S::ModifiedRestored => 1,
+        S::DeletedAdded | S::DeletedRestored => 3,
+        S::ModifiedDeleted | S::AddedDeleted => 4,
     }
 }
 
@@ -256,6 +272,79 @@ impl evmc_tx_context {
             block_difficulty: difficulty,
             chain_id,
             block_base_fee: evmc_bytes32::default(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod status_tests {
+    use super::*;
+    use ewasm_host::{Revision, StorageStatus as S};
+
+    const ALL: [S; 9] = [
+        S::Assigned,
+        S::Added,
+        S::Deleted,
+        S::Modified,
+        S::DeletedAdded,
+        S::ModifiedDeleted,
+        S::DeletedRestored,
+        S::AddedDeleted,
+        S::ModifiedRestored,
+    ];
+
+    /// What an EVMC 9 host answers for each status at `revision`.
+    fn answers(revision: Revision) -> Vec<i32> {
+        ALL.iter()
+            .map(|&s| evmc_storage_status(s, revision))
+            .collect()
+    }
+
+    #[test]
+    fn to_abi9_legacy_revisions_answer_by_current_and_new() {
+        // UNCHANGED/any, ADDED, DELETED, MODIFIED, then X -> 0 -> Z ADDED,
+        // X -> Y -> 0 DELETED, X -> 0 -> X ADDED, 0 -> Y -> 0 DELETED,
+        // X -> Y -> X MODIFIED.
+        let legacy = vec![0, 3, 4, 1, 3, 4, 3, 4, 1];
+        assert_eq!(answers(Revision::Byzantium), legacy);
+        assert_eq!(answers(Revision::Petersburg), legacy);
+    }
+
+    #[test]
+    fn to_abi9_net_revisions_answer_modified_again_after_a_first_write() {
+        let net = vec![0, 3, 4, 1, 2, 2, 2, 2, 2];
+        for revision in [
+            Revision::Constantinople,
+            Revision::Istanbul,
+            Revision::Berlin,
+            Revision::London,
+            Revision::Shanghai,
+        ] {
+            assert_eq!(answers(revision), net, "{revision}");
+        }
+    }
+
+    #[test]
+    fn from_abi9_each_status_is_priced_as_its_kind_of_write_and_unknown_ones_dearest() {
+        assert_eq!(storage_status(0), S::Assigned);
+        assert_eq!(storage_status(1), S::Modified);
+        assert_eq!(storage_status(2), S::Assigned);
+        assert_eq!(storage_status(3), S::Added);
+        assert_eq!(storage_status(4), S::Deleted);
+        assert_eq!(storage_status(5), S::Added);
+        assert_eq!(storage_status(-1), S::Added);
+        // At a net revision the round trip keeps every price (the refunds
+        // are the client's, counted from the full status).
+        let istanbul = ewasm_host::Schedule::ISTANBUL.storage;
+        for status in ALL {
+            let back = storage_status(evmc_storage_status(status, Revision::Istanbul));
+            assert_eq!(istanbul.cost(back).0, istanbul.cost(status).0, "{status:?}");
+        }
+        // At a legacy revision too.
+        let byzantium = ewasm_host::Schedule::BYZANTIUM.storage;
+        for status in ALL {
+            let back = storage_status(evmc_storage_status(status, Revision::Byzantium));
+            assert_eq!(byzantium.cost(back), byzantium.cost(status), "{status:?}");
         }
     }
 }

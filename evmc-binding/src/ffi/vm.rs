@@ -207,7 +207,7 @@ unsafe extern "C" fn execute(
         return rejected();
     }
     let message = convert::message(msg, kind, input.to_vec());
-    let mut host = EvmcHost::new(*iface, context, message.depth);
+    let mut host = EvmcHost::new(*iface, context, message.depth, revision);
     catch_unwind(AssertUnwindSafe(|| {
         state.execute(&mut host, revision, &message, code)
     }))

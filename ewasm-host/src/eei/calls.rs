@@ -218,13 +218,13 @@ fn call_any(
     };
     charge(&mut cx, schedule.call)?;
     access_account(&mut cx, &target, schedule.call)?;
-    let code_address = match delegate(&mut cx, &target)? {
+    let (code_address, delegated) = match delegate(&mut cx, &target)? {
         Some(delegate) => {
             charge(&mut cx, schedule.call)?;
             access_account(&mut cx, &delegate, schedule.call)?;
-            delegate
+            (delegate, true)
         }
-        None => target,
+        None => (target, false),
     };
     charge_data(&mut cx, input.len())?;
     let transfers = matches!(flavour, Flavour::Call | Flavour::CallCode) && !value.is_zero();
@@ -253,6 +253,9 @@ fn call_any(
                 charge(&mut cx, schedule.new_account)?;
             }
         }
+        // The last call's return data is gone even if this one fails the
+        // checks (evmone and revm clear it first; Hera kept it).
+        cx.data_mut().return_data.clear();
         if current.depth >= gas::MAX_DEPTH || (transfers && own_balance(&mut cx)? < value) {
             cx.add_fuel(stipend);
             return Ok(1);
@@ -308,13 +311,18 @@ fn call_any(
         input,
         value,
         code_address,
+        // The host then runs the delegate's code, never a precompile at
+        // its address (evmone's EVMC_DELEGATED).
+        delegated,
     };
     Ok(run(&mut cx, message)?.0)
 }
 
 /// CREATE: from Shanghai, init code costs a price per word and init code
 /// over the limit fails the frame out of gas (EIP-3860), both before the
-/// depth and balance checks, as in the EVM.
+/// depth and balance checks, as in the EVM. From Constantinople the last
+/// call's return data is cleared before those checks, as the EVM does
+/// (Byzantium keeps Hera's: a create failing them leaves it).
 pub(super) fn create(mut cx: Cx<'_, '_>, value: u32, data: u32, len: u32, result: u32) -> R<i32> {
     let schedule = schedule(&cx);
     charge(&mut cx, schedule.create)?;
@@ -331,6 +339,10 @@ pub(super) fn create(mut cx: Cx<'_, '_>, value: u32, data: u32, len: u32, result
     )?;
     let value = read_u128(&cx, value)?;
     let current = cx.data().message.clone();
+    if !schedule.hera_call_order {
+        // As for a call: cleared before the checks, from Constantinople.
+        cx.data_mut().return_data.clear();
+    }
     if current.depth >= gas::MAX_DEPTH {
         return Ok(1);
     }
@@ -351,6 +363,7 @@ pub(super) fn create(mut cx: Cx<'_, '_>, value: u32, data: u32, len: u32, result
         input: init_code,
         value,
         code_address: Address::default(),
+        delegated: false,
     };
     let (code, address) = run(&mut cx, message)?;
     if code == 0 {

@@ -30,15 +30,17 @@ pub(super) fn storage_load(mut cx: Cx<'_, '_>, key: u32, result: u32) -> R<()> {
 /// the rest once the host answers what the write did
 /// ([`StoragePrices::cost`](crate::StoragePrices::cost)); from Berlin a
 /// cold slot costs the cold price on top. From Istanbul a frame with no
-/// more than the stipend left cannot write (EIP-2200's sentry).
+/// more than the stipend left cannot write (EIP-2200's sentry). A static
+/// frame fails first, before the sentry or any charge, as in evmone and
+/// revm (a static-mode violation, not out of gas).
 pub(super) fn storage_store(mut cx: Cx<'_, '_>, key: u32, value: u32) -> R<()> {
     let prices = schedule(&cx).storage;
+    check_static(&cx)?;
     if prices.sentry.is_some_and(|sentry| cx.fuel() <= sentry) {
         return Err(Trap::from(TrapCode::OutOfFuel));
     }
     let minimum = prices.minimum();
     charge(&mut cx, minimum)?;
-    check_static(&cx)?;
     let key = read_bytes32(&cx, key)?;
     let value = read_bytes32(&cx, value)?;
     access_slot(&mut cx, &key, 0)?;

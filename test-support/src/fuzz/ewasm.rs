@@ -532,6 +532,7 @@ pub fn run(u: &mut Unstructured<'_>) -> Result<(), String> {
         input,
         value,
         code_address: Address([0x11; 20]),
+        delegated: false,
     };
     if caller().is_empty() {
         return Err("the CALLER contract does not assemble".into());
