@@ -24,6 +24,12 @@ pub(crate) fn code_offset(
     func: u32,
     instr: u32,
 ) -> Option<u32> {
+    origins(module, bytes, func)?.get(instr as usize).copied()
+}
+
+/// For each instruction of defined function `func` of `module`, the binary
+/// offset of the operator it comes from (see [`code_offset`]).
+fn origins(module: &ModuleInner, bytes: &[u8], func: u32) -> Option<Vec<u32>> {
     let compiled = module.code.get(func as usize)?;
     let mut validator = Validator::new_with_features(FEATURES);
     let mut parser = Parser::new(0);
@@ -92,10 +98,50 @@ pub(crate) fn code_offset(
                     !same || origins.len() == code.len(),
                     "one origin per instruction"
                 );
-                return same.then(|| origins.get(instr as usize).copied()).flatten();
+                return same.then_some(origins);
             }
             defined += 1;
         }
     }
     None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{Config, Engine, Module};
+
+    /// Every function of the benchmark kernels (C compiled with clang, and
+    /// hand-written WAT), metered or not, translates again to the very
+    /// code it was compiled to, each instruction from an operator of its
+    /// own body, in the order of the body.
+    #[test]
+    fn every_function_translates_again_to_the_same_code() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("benches/kernels");
+        for name in ["sha256", "keccak256", "modmul256", "fib", "bulk"] {
+            let bytes = std::fs::read(dir.join(format!("{name}.wasm"))).expect("a kernel");
+            let bodies: Vec<std::ops::Range<u64>> = Parser::new(0)
+                .parse_all(&bytes)
+                .filter_map(|p| match p.expect("decodes") {
+                    Payload::CodeSectionEntry(body) => Some(body.range()),
+                    _ => None,
+                })
+                .collect();
+            for metered in [false, true] {
+                let engine = Engine::new(Config::default().consume_fuel(metered));
+                let module = Module::new(&engine, &bytes).expect("compiles");
+                let inner = &*module.inner;
+                for (func, body) in bodies.iter().enumerate() {
+                    let origins = origins(inner, &bytes, func as u32)
+                        .unwrap_or_else(|| panic!("{name}: function {func} translates again"));
+                    assert_eq!(origins.len(), inner.code[func].code.len());
+                    assert!(origins.windows(2).all(|w| w[0] <= w[1]), "{name}");
+                    assert!(
+                        origins.iter().all(|&o| body.contains(&u64::from(o))),
+                        "{name}: function {func}"
+                    );
+                }
+            }
+        }
+    }
 }
