@@ -158,6 +158,9 @@ fn offset_of(trap: &Trap) -> Option<u32> {
 
 use wasmparser::Operator as Op;
 
+/// Which operator a case expects the trap at.
+type Pick = fn(&Op<'_>) -> bool;
+
 #[test]
 fn a_trap_is_located_at_the_operator_that_trapped() {
     let config = engine::Config::default();
@@ -211,7 +214,7 @@ const MANY: &str = r#"(module
 #[test]
 fn traps_in_a_module_of_many_functions_are_located_in_their_function() {
     let config = engine::Config::default();
-    let cases: [(&str, TrapCode, usize, fn(&Op<'_>) -> bool); 9] = [
+    let cases: [(&str, TrapCode, usize, Pick); 9] = [
         ("div_into_local", TrapCode::IntegerDivisionByZero, 1, |op| {
             matches!(op, Op::I32DivS)
         }),
