@@ -112,9 +112,9 @@ mod tests {
     use crate::{Config, Engine, Module};
 
     /// Every function of the benchmark kernels (C compiled with clang, and
-    /// hand-written WAT), metered or not, translates again to the very
-    /// code it was compiled to, each instruction from an operator of its
-    /// own body, in the order of the body.
+    /// hand-written WAT), metered or not, profiled or not, translates again
+    /// to the very code it was compiled to, each instruction from an
+    /// operator of its own body, in the order of the body.
     #[test]
     fn every_function_translates_again_to_the_same_code() {
         let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("benches/kernels");
@@ -127,8 +127,8 @@ mod tests {
                     _ => None,
                 })
                 .collect();
-            for metered in [false, true] {
-                let engine = Engine::new(Config::default().consume_fuel(metered));
+            for (metered, profiled) in [(false, false), (true, false), (true, true)] {
+                let engine = Engine::new(Config::default().consume_fuel(metered).profile(profiled));
                 let module = Module::new(&engine, &bytes).expect("compiles");
                 let inner = &*module.inner;
                 for (func, body) in bodies.iter().enumerate() {
