@@ -1,7 +1,7 @@
 //! `iris`: the Iris command line.
 
-mod exit;
 mod context;
+mod exit;
 mod gas;
 mod invoke;
 mod meter;

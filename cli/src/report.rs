@@ -7,7 +7,8 @@ use state::run::CallReport;
 
 /// The failure reason as JSON: the `error` field of `iris run --json` and
 /// `iris profile --json` (null when the run did not fail or no reason is
-/// known).
+/// known). Its `offset` is the code offset the broken rule points at, or
+/// that of the instruction in the function that failed.
 pub(crate) fn error_json(reason: Option<&FailureReason>) -> Value {
     let Some(reason) = reason else {
         return Value::Null;
@@ -16,12 +17,16 @@ pub(crate) fn error_json(reason: Option<&FailureReason>) -> Value {
         FailureReason::Contract(rule) | FailureReason::DeployedCode(rule) => Some(rule),
         _ => None,
     };
+    let offset = match rule {
+        Some(rule) => rule.offset(),
+        None => reason.function().and_then(|f| f.offset).map(u64::from),
+    };
     json!({
         "kind": reason.kind(),
         "message": reason.to_string(),
         "rule": rule.map(|r| r.rule()),
         "item": rule.and_then(|r| r.item()),
-        "offset": rule.and_then(|r| r.offset()),
+        "offset": offset,
         "function": reason.function().map(|f| json!({"index": f.index, "name": f.name})),
         "host_function": reason.host_function(),
     })

@@ -24,6 +24,44 @@ fn contract(dir: &Path, name: &str, source: &str) -> PathBuf {
     path
 }
 
+/// The binary offset of the one operator of defined function `defined` of
+/// the module `source` (WAT) for which `pick` holds, read with wasmparser.
+fn offset_in(
+    source: &str,
+    defined: usize,
+    pick: impl Fn(&wasmparser::Operator<'_>) -> bool,
+) -> u32 {
+    let code = wat::parse_str(source).expect("WAT");
+    let body = wasmparser::Parser::new(0)
+        .parse_all(&code)
+        .filter_map(|p| match p.expect("decodes") {
+            wasmparser::Payload::CodeSectionEntry(body) => Some(body),
+            _ => None,
+        })
+        .nth(defined)
+        .expect("the function");
+    let mut reader = body.get_operators_reader().expect("operators");
+    let mut found = Vec::new();
+    while !reader.eof() {
+        let offset = reader.original_position();
+        if pick(&reader.read().expect("an operator")) {
+            found.push(u32::try_from(offset).expect("small"));
+        }
+    }
+    assert_eq!(found.len(), 1, "{found:?}");
+    found[0]
+}
+
+/// A contract whose `main` calls `$divide` with 0.
+const DIVIDES: &str = r#"(module (memory (export "memory") 1)
+            (func $divide (param i32) (result i32) (i32.div_u (i32.const 1) (local.get 0)))
+            (func (export "main") (drop (call $divide (i32.const 0)))))"#;
+
+/// The offset of the division of [`DIVIDES`].
+fn division() -> u32 {
+    offset_in(DIVIDES, 0, |op| matches!(op, wasmparser::Operator::I32DivU))
+}
+
 /// `iris run --json FILE`: the one object it prints.
 fn run_json(dir: &Path, file: &str, extra: &[&str]) -> serde_json::Value {
     let mut args = vec!["run", "--json"];
@@ -124,39 +162,46 @@ fn floating_point_under_metering_is_refused_at_its_offset() {
 }
 
 #[test]
-fn a_trap_names_its_function_and_an_eei_failure_its_function_and_range() {
+fn a_trap_names_its_function_and_offset_and_an_eei_failure_its_function_and_range() {
     let dir = tempfile::tempdir().expect("scratch");
     let d = dir.path();
-    contract(
-        d,
-        "div.wat",
-        r#"(module (memory (export "memory") 1)
-            (func $divide (param i32) (result i32) (i32.div_u (i32.const 1) (local.get 0)))
-            (func (export "main") (drop (call $divide (i32.const 0)))))"#,
-    );
+    contract(d, "div.wat", DIVIDES);
+    let div = division();
     let json = run_json(d, "div.wat", &[]);
     assert_eq!(json["status"], "Failure");
     assert_eq!(json["error"]["kind"], "trap");
     assert_eq!(json["error"]["function"]["index"], 0);
     assert_eq!(json["error"]["function"]["name"], "divide");
-    assert_eq!(
-        json["error"]["message"],
-        "trap: integer divide by zero in function 0 `divide`"
+    assert_eq!(json["error"]["offset"], div, "{json}");
+    let message =
+        format!("trap: integer divide by zero in function 0 `divide` at code offset {div:#x}");
+    assert_eq!(json["error"]["message"], message.as_str());
+    let out = iris(d, &["run", "div.wat"]);
+    let stdout = text(&out.stdout);
+    assert!(
+        stdout
+            .lines()
+            .any(|l| l == format!("call: reason {message}")),
+        "{stdout}"
     );
-    contract(
-        d,
-        "copy.wat",
-        r#"(module
+    const COPY: &str = r#"(module
             (import "ethereum" "callDataCopy" (func $callDataCopy (param i32 i32 i32)))
             (memory (export "memory") 1)
-            (func (export "main") (call $callDataCopy (i32.const 65530) (i32.const 0) (i32.const 32))))"#,
-    );
+            (func (export "main") (call $callDataCopy (i32.const 65530) (i32.const 0) (i32.const 32))))"#;
+    contract(d, "copy.wat", COPY);
+    let call = offset_in(COPY, 0, |op| {
+        matches!(op, wasmparser::Operator::Call { .. })
+    });
     let input = format!("0x{}", "00".repeat(32));
     let json = run_json(d, "copy.wat", &["--input", &input]);
     assert_eq!(json["status"], "InvalidMemoryAccess");
     assert_eq!(json["error"]["kind"], "eei");
     assert_eq!(json["error"]["host_function"], "callDataCopy");
     assert_eq!(json["error"]["function"]["name"], "main");
+    assert_eq!(
+        json["error"]["offset"], call,
+        "the call of the EEI function: {json}"
+    );
     let message = json["error"]["message"].as_str().expect("message");
     assert!(
         message.contains("offset 65530, length 32")
@@ -176,18 +221,24 @@ fn a_trap_names_its_function_and_an_eei_failure_its_function_and_range() {
 fn out_of_gas_says_where() {
     let dir = tempfile::tempdir().expect("scratch");
     let d = dir.path();
-    contract(
-        d,
-        "spin.wat",
-        r#"(module (memory (export "memory") 1)
+    const SPIN: &str = r#"(module (memory (export "memory") 1)
             (func $spin (loop $l (br $l)))
-            (func (export "main") (call $spin)))"#,
-    );
+            (func (export "main") (call $spin)))"#;
+    contract(d, "spin.wat", SPIN);
+    // The loop's metering block, charged at the `loop`, is where gas runs
+    // out.
+    let the_loop = offset_in(SPIN, 0, |op| {
+        matches!(op, wasmparser::Operator::Loop { .. })
+    });
     let json = run_json(d, "spin.wat", &["--gas", "1000000"]);
     assert_eq!(json["status"], "OutOfGas");
     assert_eq!(json["gas_used"], 1_000_000);
     assert_eq!(json["error"]["kind"], "out-of-gas");
-    assert_eq!(json["error"]["message"], "out of gas in function 0 `spin`");
+    assert_eq!(
+        json["error"]["message"],
+        format!("out of gas in function 0 `spin` at code offset {the_loop:#x}").as_str()
+    );
+    assert_eq!(json["error"]["offset"], the_loop);
     let json = run_json(d, "spin.wat", &["--gas", "10"]);
     assert_eq!(
         json["error"]["message"]
@@ -211,23 +262,21 @@ fn out_of_gas_says_where() {
 fn profile_prints_the_reason_and_carries_it_in_json() {
     let dir = tempfile::tempdir().expect("scratch");
     let d = dir.path();
-    contract(
-        d,
-        "div.wat",
-        r#"(module (memory (export "memory") 1)
-            (func $divide (param i32) (result i32) (i32.div_u (i32.const 1) (local.get 0)))
-            (func (export "main") (drop (call $divide (i32.const 0)))))"#,
-    );
+    contract(d, "div.wat", DIVIDES);
+    let div = division();
     let out = iris(d, &["profile", "div.wat"]);
     let stdout = text(&out.stdout);
     assert!(
-        stdout.contains("reason: trap: integer divide by zero in function 0 `divide`"),
+        stdout.contains(&format!(
+            "reason: trap: integer divide by zero in function 0 `divide` at code offset {div:#x}\n"
+        )),
         "{stdout}"
     );
     let out = iris(d, &["profile", "--json", "div.wat"]);
     let json: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
     assert_eq!(json["error"]["kind"], "trap");
     assert_eq!(json["error"]["function"]["name"], "divide");
+    assert_eq!(json["error"]["offset"], div);
 }
 
 /// A state test whose transaction calls a contract that divides by zero,
@@ -275,12 +324,7 @@ const VECTOR: &str = r#"{
 #[test]
 fn a_failing_state_test_prints_why_its_transaction_failed() {
     let dir = tempfile::tempdir().expect("scratch");
-    let code = wat::parse_str(
-        r#"(module (memory (export "memory") 1)
-            (func $divide (param i32) (result i32) (i32.div_u (i32.const 1) (local.get 0)))
-            (func (export "main") (drop (call $divide (i32.const 0)))))"#,
-    )
-    .expect("WAT");
+    let code = wat::parse_str(DIVIDES).expect("WAT");
     let hex: String = code.iter().map(|b| format!("{b:02x}")).collect();
     let vector = VECTOR.replace("CODE", &format!("0x{hex}"));
     std::fs::write(dir.path().join("divides.json"), vector).expect("vector");
@@ -291,9 +335,13 @@ fn a_failing_state_test_prints_why_its_transaction_failed() {
         .iter()
         .position(|l| l.contains("divides") && l.contains("FAIL"))
         .unwrap_or_else(|| panic!("a failure line: {stdout}"));
+    let reason = format!(
+        "reason: trap: integer divide by zero in function 0 `divide` at code offset {:#x}",
+        division()
+    );
     assert_eq!(
         lines.get(fail + 1).map(|l| l.trim()),
-        Some("reason: trap: integer divide by zero in function 0 `divide`"),
+        Some(reason.as_str()),
         "{stdout}"
     );
     assert!(!out.status.success());

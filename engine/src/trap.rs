@@ -2,6 +2,9 @@
 
 use std::any::Any;
 use std::fmt;
+use std::sync::Arc;
+
+use crate::module::ModuleInner;
 
 /// Why an execution trapped.
 ///
@@ -69,11 +72,15 @@ pub struct Trap {
     origin: Option<Box<TrapOrigin>>,
 }
 
-/// Where a trap happened: the Wasm function that was running, and, for a
-/// trap a host function raised, the import it was called through.
+/// Where a trap happened: the Wasm function that was running, the
+/// instruction that trapped, and, for a trap a host function raised, the
+/// import it was called through.
 ///
-/// The engine keeps no map from its translated code back to byte offsets,
-/// so the origin names the function, not the instruction.
+/// The engine keeps no map from its translated code back to byte offsets
+/// (it would cost memory in every run), and no copy of the binary: the
+/// trap remembers which translated instruction trapped, and
+/// [`Trap::locate`] finds its code offset afterwards, from the binary, by
+/// translating that one function again.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TrapOrigin {
     /// The function's index in its module's function index space (imports
@@ -84,7 +91,52 @@ pub struct TrapOrigin {
     /// For a trap raised by a host function: the import (`module`, `name`)
     /// the Wasm function called it through.
     pub host: Option<(String, String)>,
+    /// The code offset of the operator that trapped: its byte offset in the
+    /// module's binary (from the start of the binary, as wasmparser
+    /// reports operator offsets, not from the code section). `None` until
+    /// [`Trap::locate`] finds it.
+    ///
+    /// The operator is the one that trapped (`unreachable`, the load, the
+    /// division, `call_indirect`, a `call` whose callee overflowed the
+    /// stack); for a trap a host function raised, the `call` (or
+    /// `call_indirect`) of the import; for running out of fuel, the operator
+    /// that opens the metering block charged (the body's first operator,
+    /// `block`, `loop`, `if` or `else`), or `memory.grow` or the bulk
+    /// operator whose dynamic cost did not fit.
+    pub offset: Option<u32>,
+    /// The instruction that trapped, in the module's translated code.
+    pub(crate) site: Option<CodeSite>,
 }
+
+/// An instruction of a module's translated code.
+#[derive(Clone)]
+pub(crate) struct CodeSite {
+    /// The module (kept alive for [`Trap::locate`]).
+    pub(crate) module: Arc<ModuleInner>,
+    /// The function, among the module's defined functions.
+    pub(crate) func: u32,
+    /// The instruction's index in the function's code.
+    pub(crate) instr: u32,
+}
+
+impl fmt::Debug for CodeSite {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("CodeSite")
+            .field("func", &self.func)
+            .field("instr", &self.instr)
+            .finish_non_exhaustive()
+    }
+}
+
+impl PartialEq for CodeSite {
+    fn eq(&self, other: &Self) -> bool {
+        Arc::ptr_eq(&self.module, &other.module)
+            && self.func == other.func
+            && self.instr == other.instr
+    }
+}
+
+impl Eq for CodeSite {}
 
 #[derive(Debug)]
 enum TrapReason {
@@ -106,6 +158,29 @@ impl Trap {
     /// the trap).
     pub fn origin(&self) -> Option<&TrapOrigin> {
         self.origin.as_deref()
+    }
+
+    /// Finds the code offset of the operator that trapped
+    /// ([`TrapOrigin::offset`]) and records it in the origin.
+    ///
+    /// `bytes` must be the binary the trapping function's module was
+    /// compiled from: the engine keeps no copy of it. The function is
+    /// decoded, validated and translated again, noting which operator each
+    /// instruction comes from; translation is deterministic, so this gives
+    /// the very code that ran. It costs what compiling that one function
+    /// cost (plus reading the module's sections before the code), and is
+    /// done at most once per trap.
+    ///
+    /// Gives `None` when the trap has no origin in Wasm code, or when
+    /// `bytes` is not the module's binary (the function then does not
+    /// translate to the code that ran).
+    pub fn locate(&mut self, bytes: &[u8]) -> Option<u32> {
+        let origin = self.origin.as_deref_mut()?;
+        if origin.offset.is_none() {
+            let site = origin.site.as_ref()?;
+            origin.offset = crate::module::code_offset(&site.module, bytes, site.func, site.instr);
+        }
+        origin.offset
     }
 
     /// The trap with `origin`, unless it already has one (the innermost

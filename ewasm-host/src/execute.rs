@@ -455,7 +455,7 @@ impl Executor {
         match result {
             Ok(()) => kept(Status::Success),
             Err(error) => match error.into_trap() {
-                Ok(trap) => match status_of(&trap) {
+                Ok(mut trap) => match status_of(&trap) {
                     (Status::Success, Some(Halt::Finish)) => Outcome {
                         output,
                         ..kept(Status::Success)
@@ -466,7 +466,7 @@ impl Executor {
                     },
                     (Status::Success, _) => kept(Status::Success),
                     (status, _) => {
-                        let reason = FailureReason::of_trap(&trap, &store.data().code);
+                        let reason = FailureReason::of_trap(&mut trap, &store.data().code);
                         Outcome::failed_for(status, reason)
                     }
                 },

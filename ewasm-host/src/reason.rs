@@ -9,20 +9,31 @@ use engine::{TrapCode, TrapOrigin};
 use crate::eei::{EeiError, OutOfBounds};
 use crate::validate::ContractError;
 
-/// A Wasm function, as a trap names it.
+/// A Wasm function, as a trap names it, and the instruction in it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FuncRef {
     /// Its index in the module's function index space (imports first).
     pub index: u32,
     /// Its name from the `name` section, else its export name.
     pub name: Option<String>,
+    /// The code offset of the instruction: the byte offset in the code
+    /// (from the start of the binary) of the operator that trapped, of the
+    /// `call` of the failing EEI function, or of the operator opening the
+    /// metering block (or the `memory.grow` or bulk operator) whose gas ran
+    /// out. Found after the failure ([`engine::Trap::locate`]); `None` when
+    /// the engine did not say.
+    pub offset: Option<u32>,
 }
 
 impl fmt::Display for FuncRef {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match &self.name {
-            Some(name) => write!(f, "function {} `{name}`", self.index),
-            None => write!(f, "function {}", self.index),
+            Some(name) => write!(f, "function {} `{name}`", self.index)?,
+            None => write!(f, "function {}", self.index)?,
+        }
+        match self.offset {
+            Some(offset) => write!(f, " at code offset {offset:#x}"),
+            None => Ok(()),
         }
     }
 }
@@ -72,9 +83,8 @@ pub enum FailureReason {
     Trap {
         /// What trapped.
         code: TrapCode,
-        /// The function it happened in, when the engine says. (The engine
-        /// keeps no map from its code back to byte offsets: the function is
-        /// as precise as it gets.)
+        /// The function it happened in, and the code offset of the operator
+        /// that trapped, when the engine says.
         at: Option<FuncRef>,
     },
     /// An EEI function failed.
@@ -137,8 +147,10 @@ impl FailureReason {
     }
 
     /// The reason of a trap that came out of `main` (or instantiation) of
-    /// `code`.
-    pub(crate) fn of_trap(trap: &engine::Trap, code: &[u8]) -> Self {
+    /// `code`. The trap is located in `code` first (the code offset of the
+    /// instruction: one function translated again, only after a failure).
+    pub(crate) fn of_trap(trap: &mut engine::Trap, code: &[u8]) -> Self {
+        trap.locate(code);
         let origin = trap.origin();
         let caller = origin.map(|origin| func_ref(origin, code));
         let host = origin
@@ -179,6 +191,7 @@ fn func_ref(origin: &TrapOrigin, code: &[u8]) -> FuncRef {
     FuncRef {
         index: origin.func,
         name: function_name(code, origin.func).or_else(|| origin.name.clone()),
+        offset: origin.offset,
     }
 }
 

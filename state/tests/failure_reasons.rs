@@ -26,6 +26,29 @@ fn wat(text: &str) -> Vec<u8> {
     wat::parse_str(text).expect("valid text")
 }
 
+/// The binary offset of the one operator of defined function `defined` of
+/// `code` for which `pick` holds, read with wasmparser.
+fn offset_in(code: &[u8], defined: usize, pick: impl Fn(&wasmparser::Operator<'_>) -> bool) -> u32 {
+    let body = wasmparser::Parser::new(0)
+        .parse_all(code)
+        .filter_map(|p| match p.expect("decodes") {
+            wasmparser::Payload::CodeSectionEntry(body) => Some(body),
+            _ => None,
+        })
+        .nth(defined)
+        .expect("the function");
+    let mut reader = body.get_operators_reader().expect("operators");
+    let mut found = Vec::new();
+    while !reader.eof() {
+        let offset = reader.original_position();
+        if pick(&reader.read().expect("an operator")) {
+            found.push(u32::try_from(offset).expect("small"));
+        }
+    }
+    assert_eq!(found.len(), 1, "{found:?}");
+    found[0]
+}
+
 #[test]
 fn a_broken_rule_keeps_its_kind_and_where() {
     let report = call(
@@ -107,14 +130,15 @@ fn code_that_is_not_wasm_says_so() {
 
 #[test]
 fn an_eei_failure_names_the_function_the_range_and_the_caller() {
-    let report = call(
-        wat(r#"(module
+    let code = wat(r#"(module
             (import "ethereum" "storageStore" (func $store (param i32 i32)))
             (memory (export "memory") 1)
             (func $save (call $store (i32.const 0) (i32.const 65535)))
-            (func (export "main") (call $save)))"#),
-        Vec::new(),
-    );
+            (func (export "main") (call $save)))"#);
+    let call_store = offset_in(&code, 0, |op| {
+        matches!(op, wasmparser::Operator::Call { function_index: 0 })
+    });
+    let report = call(code, Vec::new());
     assert_eq!(report.status, Status::InvalidMemoryAccess);
     match report.reason {
         Some(FailureReason::Eei {
@@ -130,6 +154,7 @@ fn an_eei_failure_names_the_function_the_range_and_the_caller() {
                 (65535, 32, true)
             );
             assert_eq!(caller.name.as_deref(), Some("save"));
+            assert_eq!(caller.offset, Some(call_store), "the call of the import");
         }
         other => panic!("{other:?}"),
     }
@@ -137,18 +162,70 @@ fn an_eei_failure_names_the_function_the_range_and_the_caller() {
 
 #[test]
 fn out_of_gas_in_an_eei_function_names_it() {
-    let report = call(
-        wat(r#"(module
+    let code = wat(r#"(module
             (import "ethereum" "useGas" (func $useGas (param i64)))
             (memory (export "memory") 1)
-            (func (export "main") (call $useGas (i64.const 5000000))))"#),
-        Vec::new(),
-    );
+            (func (export "main") (call $useGas (i64.const 5000000))))"#);
+    let call_use_gas = offset_in(&code, 0, |op| {
+        matches!(op, wasmparser::Operator::Call { .. })
+    });
+    let report = call(code, Vec::new());
     assert_eq!(report.status, Status::OutOfGas);
     match report.reason {
         Some(FailureReason::OutOfGas(GasSite::Host { function, caller })) => {
             assert_eq!(function, "useGas");
-            assert_eq!(caller.map(|c| c.index), Some(1));
+            assert_eq!(caller.as_ref().map(|c| c.index), Some(1));
+            assert_eq!(caller.and_then(|c| c.offset), Some(call_use_gas));
+        }
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn a_trap_and_out_of_gas_name_the_function_and_the_code_offset() {
+    let code = wat(r#"(module
+            (memory (export "memory") 1)
+            (func $spin (loop $l (br $l)))
+            (func $load (param i32) (result i32) (i32.load offset=8 (local.get 0)))
+            (func (export "main")
+              (drop (call $load (i32.const 65530)))))"#);
+    let load = offset_in(&code, 1, |op| {
+        matches!(op, wasmparser::Operator::I32Load { .. })
+    });
+    let report = call(code.clone(), Vec::new());
+    assert_eq!(report.status, Status::Failure);
+    match &report.reason {
+        Some(FailureReason::Trap { code, at: Some(at) }) => {
+            assert_eq!(code.message(), "out of bounds memory access");
+            assert_eq!((at.index, at.name.as_deref()), (1, Some("load")));
+            assert_eq!(at.offset, Some(load));
+            let message = report.reason.as_ref().map(ToString::to_string);
+            assert_eq!(
+                message.as_deref(),
+                Some(
+                    format!(
+                        "trap: out of bounds memory access in function 1 `load` at code offset {load:#x}"
+                    )
+                    .as_str()
+                )
+            );
+        }
+        other => panic!("{other:?}"),
+    }
+    // Gas runs out in the loop's metering block, charged at the `loop`.
+    let spins = wat(r#"(module
+            (memory (export "memory") 1)
+            (func $spin (loop $l (br $l)))
+            (func (export "main") (call $spin)))"#);
+    let the_loop = offset_in(&spins, 0, |op| {
+        matches!(op, wasmparser::Operator::Loop { .. })
+    });
+    let report = call(spins, Vec::new());
+    assert_eq!(report.status, Status::OutOfGas);
+    match report.reason {
+        Some(FailureReason::OutOfGas(GasSite::Function(at))) => {
+            assert_eq!(at.index, 0);
+            assert_eq!(at.offset, Some(the_loop));
         }
         other => panic!("{other:?}"),
     }

@@ -1,7 +1,7 @@
 //! Helpers of the end-to-end tests: finding the built `libiris.so`, and
 //! running a world's messages through it.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::Arc;
 
 use ewasm_host::{Message, Outcome};

@@ -14,14 +14,14 @@ use crate::trap::TrapCode;
 
 pub(super) fn Unreachable(ip: Ip, _: Regs, _: *mut u8, _: usize, cx: &mut Cx<'_>) -> Ip {
     decode!(ip, cx, Instr::Unreachable);
-    cx.trap(TrapCode::Unreachable)
+    cx.trap(TrapCode::Unreachable, ip)
 }
 
 pub(super) fn ConsumeFuel(ip: Ip, regs: Regs, mem: *mut u8, len: usize, cx: &mut Cx<'_>) -> Ip {
     decode!(ip, cx, Instr::ConsumeFuel { amount });
     match cx.fuel.checked_sub(amount) {
         Some(left) => cx.fuel = left,
-        None => return cx.trap(TrapCode::OutOfFuel),
+        None => return cx.trap(TrapCode::OutOfFuel, ip),
     }
     next!(ip.wrapping_add(1), regs, mem, len, cx)
 }
@@ -35,11 +35,11 @@ pub(super) fn ProfileFuel(ip: Ip, regs: Regs, mem: *mut u8, len: usize, cx: &mut
         .get(cx.func as usize)
         .and_then(|f| f.blocks.get(block as usize));
     let Some(&info) = info else {
-        return cx.trap(TrapCode::Unreachable);
+        return cx.trap(TrapCode::Unreachable, ip);
     };
     match cx.fuel.checked_sub(info.fuel) {
         Some(left) => cx.fuel = left,
-        None => return cx.trap(TrapCode::OutOfFuel),
+        None => return cx.trap(TrapCode::OutOfFuel, ip),
     }
     if let Some(profile) = cx.profile.as_deref_mut() {
         let here = (cx.instance, cx.func);
@@ -86,7 +86,7 @@ pub(super) fn CopySpan(ip: Ip, regs: Regs, mem: *mut u8, len: usize, cx: &mut Cx
     // Translation only emits spans inside the frame, and frames fit the
     // window; a span that did not would be a translation bug.
     if dst.max(src).saturating_add(n) > FRAME_WINDOW {
-        return cx.trap(TrapCode::Unreachable);
+        return cx.trap(TrapCode::Unreachable, ip);
     }
     // SAFETY: `regs` points at the running frame's window of
     // `FRAME_WINDOW` slots (`Cx::refresh_regs`), and both spans end within
@@ -186,17 +186,18 @@ pub(super) fn ReturnSlot(ip: Ip, regs: Regs, _: *mut u8, _: usize, cx: &mut Cx<'
 }
 
 /// Enters defined function `func` of store instance `instance`, its frame
-/// starting at slot `at` of the caller's; the caller resumes at `resume`.
-/// Gives the callee's first instruction.
+/// starting at slot `at` of the caller's; the caller resumes after `ip`,
+/// its call instruction (which a trap here names). Gives the callee's first
+/// instruction.
 #[inline(always)]
-fn call_wasm(cx: &mut Cx<'_>, resume: Ip, instance: u32, func: u32, at: Slot) -> Ip {
+fn call_wasm(cx: &mut Cx<'_>, ip: Ip, instance: u32, func: u32, at: Slot) -> Ip {
     let new_base = cx.base + at as usize;
     let inst = match instance == cx.instance {
         true => cx.inst,
         false => &cx.instances[instance as usize],
     };
     let Some(callee) = inst.module.code.get(func as usize) else {
-        return cx.trap(TrapCode::Unreachable);
+        return cx.trap(TrapCode::Unreachable, ip);
     };
     // The call depth, the value-stack limit and the window in one test on
     // the way in; which one failed is sorted out off this path.
@@ -205,10 +206,10 @@ fn call_wasm(cx: &mut Cx<'_>, resume: Ip, instance: u32, func: u32, at: Slot) ->
         || new_base + FRAME_WINDOW > cx.stack.slots.len()
     {
         if let Err(code) = make_room(cx, new_base, callee.frame_size as usize) {
-            return cx.trap(code);
+            return cx.trap(code, ip);
         }
     }
-    let frame = cx.frame_at(resume);
+    let frame = cx.frame_at(ip.wrapping_add(1));
     cx.stack.frames.push(frame);
     cx.switch_instance(instance);
     cx.func = func;
@@ -242,16 +243,17 @@ fn make_room(cx: &mut Cx<'_>, new_base: usize, frame_size: usize) -> Result<(), 
     Ok(())
 }
 
-/// Calls store function `func` with its frame at slot `at`: enters it if
-/// it is Wasm, or stops the run for the host to call it.
-fn call_func(cx: &mut Cx<'_>, resume: Ip, func: u32, at: Slot) -> Ip {
+/// Calls store function `func` with its frame at slot `at` from the call
+/// instruction at `ip`: enters it if it is Wasm, or stops the run for the
+/// host to call it (the caller resumes after `ip` in both cases).
+fn call_func(cx: &mut Cx<'_>, ip: Ip, func: u32, at: Slot) -> Ip {
     let Some(entity) = cx.funcs.get(func as usize) else {
-        return cx.trap(TrapCode::Unreachable);
+        return cx.trap(TrapCode::Unreachable, ip);
     };
     match entity.kind {
-        FuncKind::Wasm { instance, index } => call_wasm(cx, resume, instance, index, at),
+        FuncKind::Wasm { instance, index } => call_wasm(cx, ip, instance, index, at),
         FuncKind::Host { .. } => {
-            let frame = cx.frame_at(resume);
+            let frame = cx.frame_at(ip.wrapping_add(1));
             cx.stack.frames.push(frame);
             let base = cx.base + at as usize;
             cx.stop(Ok(Exit::Host { func, base }))
@@ -261,18 +263,15 @@ fn call_func(cx: &mut Cx<'_>, resume: Ip, func: u32, at: Slot) -> Ip {
 
 pub(super) fn CallInternal(ip: Ip, _: Regs, _: *mut u8, _: usize, cx: &mut Cx<'_>) -> Ip {
     decode!(ip, cx, Instr::CallInternal { func, base });
-    resume!(
-        call_wasm(cx, ip.wrapping_add(1), cx.instance, func, base),
-        cx
-    )
+    resume!(call_wasm(cx, ip, cx.instance, func, base), cx)
 }
 
 pub(super) fn CallImported(ip: Ip, _: Regs, _: *mut u8, _: usize, cx: &mut Cx<'_>) -> Ip {
     decode!(ip, cx, Instr::CallImported { func, base });
     let Some(&func) = cx.inst.funcs.get(func as usize) else {
-        return cx.trap(TrapCode::Unreachable);
+        return cx.trap(TrapCode::Unreachable, ip);
     };
-    resume!(call_func(cx, ip.wrapping_add(1), func, base), cx)
+    resume!(call_func(cx, ip, func, base), cx)
 }
 
 pub(super) fn CallIndirect(ip: Ip, regs: Regs, _: *mut u8, _: usize, cx: &mut Cx<'_>) -> Ip {
@@ -288,9 +287,9 @@ pub(super) fn CallIndirect(ip: Ip, regs: Regs, _: *mut u8, _: usize, cx: &mut Cx
     );
     let func = match indirect_target(cx, ty, table, get(regs, index)) {
         Ok(func) => func,
-        Err(code) => return cx.trap(code),
+        Err(code) => return cx.trap(code, ip),
     };
-    resume!(call_func(cx, ip.wrapping_add(1), func, base), cx)
+    resume!(call_func(cx, ip, func, base), cx)
 }
 
 /// The store function at `index` of table `table`, if it has type `ty`.

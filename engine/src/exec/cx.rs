@@ -61,6 +61,9 @@ pub(crate) struct Cx<'a> {
     pub(super) mem_len: usize,
     /// Why the run stopped.
     pub(super) exit: Result<Exit, TrapCode>,
+    /// After a trap: the instruction that trapped, in the running
+    /// function's code (null before).
+    pub(super) trapped_at: Ip,
 }
 
 impl<'a> Cx<'a> {
@@ -121,6 +124,7 @@ impl<'a> Cx<'a> {
             mem: std::ptr::null_mut(),
             mem_len: 0,
             exit: Ok(Exit::Done),
+            trapped_at: std::ptr::null(),
         };
         if cx.stack.slots.len() < cx.base.checked_add(FRAME_WINDOW)? {
             return None;
@@ -139,10 +143,13 @@ impl<'a> Cx<'a> {
         std::ptr::null()
     }
 
-    /// Stops the run with a trap.
+    /// Stops the run with a trap at `ip`, the instruction that trapped
+    /// (handlers pass their own `ip`, which they never advance before they
+    /// are done; a call that fails passes the call instruction).
     #[cold]
     #[inline(never)]
-    pub(super) fn trap(&mut self, code: TrapCode) -> Ip {
+    pub(super) fn trap(&mut self, code: TrapCode, ip: Ip) -> Ip {
+        self.trapped_at = ip;
         self.stop(Err(code))
     }
 

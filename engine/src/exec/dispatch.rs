@@ -144,6 +144,28 @@ pub(crate) fn thread(code: Vec<Instr>) -> Option<Box<[Op]>> {
     Some(ops.into_boxed_slice())
 }
 
+/// The index in `code` of the instruction at `ip`, if `ip` points at one.
+pub(crate) fn index_of(code: &[Op], ip: Ip) -> Option<u32> {
+    let from_start = (ip as usize).checked_sub(code.as_ptr() as usize)?;
+    let index = from_start / std::mem::size_of::<Op>();
+    (from_start % std::mem::size_of::<Op>() == 0 && index < code.len())
+        .then(|| u32::try_from(index).ok())
+        .flatten()
+}
+
+/// Whether `code`, translated afresh, is the threaded code `ops`: the same
+/// instructions, branch targets made relative as [`thread`] does.
+pub(crate) fn same_code(code: &[Instr], ops: &[Op]) -> bool {
+    code.len() == ops.len()
+        && code.iter().zip(ops).enumerate().all(|(at, (instr, op))| {
+            let mut instr = *instr;
+            if let Some(target) = branch_target(&mut instr) {
+                *target = target.wrapping_sub(at as u32);
+            }
+            instr == op.instr
+        })
+}
+
 /// The instruction `offset` (as left by [`thread`]) from `ip`.
 #[inline(always)]
 pub(super) fn jump(ip: Ip, offset: u32) -> Ip {

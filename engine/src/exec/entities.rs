@@ -14,7 +14,7 @@ use crate::trap::TrapCode;
 pub(super) fn GlobalGet(ip: Ip, regs: Regs, mem: *mut u8, len: usize, cx: &mut Cx<'_>) -> Ip {
     decode!(ip, cx, Instr::GlobalGet { dst, global });
     let Some(&g) = cx.inst.globals.get(global as usize) else {
-        return cx.trap(TrapCode::Unreachable);
+        return cx.trap(TrapCode::Unreachable, ip);
     };
     set(regs, dst, cx.globals[g as usize].value);
     next!(ip.wrapping_add(1), regs, mem, len, cx)
@@ -23,7 +23,7 @@ pub(super) fn GlobalGet(ip: Ip, regs: Regs, mem: *mut u8, len: usize, cx: &mut C
 pub(super) fn GlobalSet(ip: Ip, regs: Regs, mem: *mut u8, len: usize, cx: &mut Cx<'_>) -> Ip {
     decode!(ip, cx, Instr::GlobalSet { src, global });
     let Some(&g) = cx.inst.globals.get(global as usize) else {
-        return cx.trap(TrapCode::Unreachable);
+        return cx.trap(TrapCode::Unreachable, ip);
     };
     cx.globals[g as usize].value = get(regs, src);
     next!(ip.wrapping_add(1), regs, mem, len, cx)
@@ -38,7 +38,7 @@ pub(super) fn MemorySize(ip: Ip, regs: Regs, mem: *mut u8, len: usize, cx: &mut 
 pub(super) fn RefFunc(ip: Ip, regs: Regs, mem: *mut u8, len: usize, cx: &mut Cx<'_>) -> Ip {
     decode!(ip, cx, Instr::RefFunc { dst, func });
     let Some(&f) = cx.inst.funcs.get(func as usize) else {
-        return cx.trap(TrapCode::Unreachable);
+        return cx.trap(TrapCode::Unreachable, ip);
     };
     set(regs, dst, u64::from(f) + 1);
     next!(ip.wrapping_add(1), regs, mem, len, cx)
@@ -69,7 +69,7 @@ macro_rules! fallible {
         $(
             pub(super) fn $name(ip: Ip, regs: Regs, _: *mut u8, _: usize, cx: &mut Cx<'_>) -> Ip {
                 if let Err(code) = out_of_line($body, ip, regs, cx) {
-                    return cx.trap(code);
+                    return cx.trap(code, ip);
                 }
                 cx.refresh_memory();
                 let (mem, len) = (cx.mem, cx.mem_len);

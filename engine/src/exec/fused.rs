@@ -56,7 +56,7 @@ macro_rules! load_at {
                 let addr = i32_add(get(regs, base), imm as u64);
                 match load::<$bytes>(mem, len, addr, offset) {
                     Some(bytes) => set(regs, dst, $widen(bytes)),
-                    None => return cx.trap(TrapCode::MemoryOutOfBounds),
+                    None => return cx.trap(TrapCode::MemoryOutOfBounds, ip),
                 }
                 next!(ip.wrapping_add(1), regs, mem, len, cx)
             }

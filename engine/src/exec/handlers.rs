@@ -114,7 +114,7 @@ macro_rules! define_handlers {
                 decode!(ip, cx, Instr::$bt { dst, lhs, rhs });
                 match num::$btf(get(regs, lhs), get(regs, rhs)) {
                     Ok(value) => set(regs, dst, value),
-                    Err(code) => return cx.trap(code),
+                    Err(code) => return cx.trap(code, ip),
                 }
                 next!(ip.wrapping_add(1), regs, mem, len, cx)
             }
@@ -131,7 +131,7 @@ macro_rules! define_handlers {
                 decode!(ip, cx, Instr::$ut { dst, src });
                 match num::$utf(get(regs, src)) {
                     Ok(value) => set(regs, dst, value),
-                    Err(code) => return cx.trap(code),
+                    Err(code) => return cx.trap(code, ip),
                 }
                 next!(ip.wrapping_add(1), regs, mem, len, cx)
             }
@@ -141,7 +141,7 @@ macro_rules! define_handlers {
                 decode!(ip, cx, Instr::$ld { dst, addr, offset });
                 match load::<$ldn>(mem, len, get(regs, addr), offset) {
                     Some(bytes) => set(regs, dst, num::$ldf(bytes)),
-                    None => return cx.trap(TrapCode::MemoryOutOfBounds),
+                    None => return cx.trap(TrapCode::MemoryOutOfBounds, ip),
                 }
                 next!(ip.wrapping_add(1), regs, mem, len, cx)
             }
@@ -150,7 +150,7 @@ macro_rules! define_handlers {
             fn $st(ip: Ip, regs: Regs, mem: *mut u8, len: usize, cx: &mut Cx<'_>) -> Ip {
                 decode!(ip, cx, Instr::$st { addr, value, offset });
                 if !store::<$stn>(mem, len, get(regs, addr), offset, get(regs, value)) {
-                    return cx.trap(TrapCode::MemoryOutOfBounds);
+                    return cx.trap(TrapCode::MemoryOutOfBounds, ip);
                 }
                 next!(ip.wrapping_add(1), regs, mem, len, cx)
             }

@@ -170,10 +170,12 @@ fn enter<T>(
                 store.inner.depth = depth_base;
                 store.inner.slots_used = slots_base;
                 if let Err(trap) = result {
-                    let top = stack.frames.last().map(|f| (f.instance, f.func));
+                    // The caller resumes after its call instruction.
+                    let top = stack.frames.last().map(|f| (f.instance, f.func, f.ip.0));
                     return Err(trap.or_origin(|| {
-                        let (instance, index) = top?;
-                        run::origin(&store.inner.instances, instance, index, Some(func))
+                        let (instance, index, resume) = top?;
+                        let call = resume.wrapping_sub(1);
+                        run::origin(&store.inner.instances, instance, index, Some(func), call)
                     }));
                 }
             }

@@ -2,15 +2,16 @@
 //! the outermost frame returns, a host function must be called, or a trap.
 
 use super::cx::Cx;
-use super::dispatch::execute;
+use super::dispatch::{execute, index_of, Ip};
 use super::{Exit, ValueStack};
 use crate::instance::InstanceEntity;
 use crate::store::StoreInner;
-use crate::trap::{Trap, TrapCode, TrapOrigin};
+use crate::trap::{CodeSite, Trap, TrapCode, TrapOrigin};
 
 /// Runs the top frame of `stack` until the outermost frame returns, a host
 /// function must be called, or a trap. The fuel left is written back to the
-/// store whatever the outcome; a trap carries the function it happened in.
+/// store whatever the outcome; a trap carries the function and the
+/// instruction it happened at.
 pub(super) fn run(
     store: &mut StoreInner,
     stack: &mut ValueStack,
@@ -32,26 +33,39 @@ pub(super) fn run(
         exit,
         instance,
         func,
+        trapped_at,
         ..
     } = cx;
     store.fuel = fuel;
     exit.map_err(|code| {
-        Trap::from(code).or_origin(|| origin(&store.instances, instance, func, None))
+        Trap::from(code).or_origin(|| origin(&store.instances, instance, func, None, trapped_at))
     })
 }
 
-/// The origin of a trap in defined function `func` of store instance
-/// `instance`; `host` is the store function it called, when that trapped.
+/// The origin of a trap at `ip`, an instruction of defined function `func`
+/// of store instance `instance`; `host` is the store function it called,
+/// when that trapped. Only the translated instruction is noted: its code
+/// offset is found on demand ([`Trap::locate`]).
 #[cold]
 pub(super) fn origin(
     instances: &[InstanceEntity],
     instance: u32,
     func: u32,
     host: Option<u32>,
+    ip: Ip,
 ) -> Option<TrapOrigin> {
     let entity = instances.get(instance as usize)?;
     let module = &entity.module;
     let index = module.num_imported_funcs.checked_add(func)?;
+    let site = module
+        .code
+        .get(func as usize)
+        .and_then(|compiled| index_of(&compiled.code, ip))
+        .map(|instr| CodeSite {
+            module: std::sync::Arc::clone(module),
+            func,
+            instr,
+        });
     let name = module.func_names.get(&index).cloned().or_else(|| {
         module
             .exports
@@ -78,5 +92,7 @@ pub(super) fn origin(
         func: index,
         name,
         host,
+        offset: None,
+        site,
     })
 }

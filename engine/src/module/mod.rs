@@ -1,7 +1,9 @@
 //! Modules: decoded, validated and translated once, instantiated many times.
 
+mod locate;
 mod parse;
 
+pub(crate) use locate::code_offset;
 pub(crate) use parse::FEATURES;
 
 use std::sync::Arc;

@@ -121,6 +121,74 @@ pub(crate) fn translate(
     budget: &mut Budget,
     scratch: &mut OperandStack,
 ) -> Result<CompiledFunc, Error> {
+    let (t, limit) = translate_body(env, func_index, validator, body, budget, scratch, false)?;
+    let (num_params, _) = env.func_arity(func_index);
+    let code = crate::exec::dispatch::thread(t.code).ok_or(LimitError::Allocation {
+        what: "translated code",
+        bytes: limit.saturating_mul(crate::exec::dispatch::OP_SIZE),
+    })?;
+    let frame_size = u64::from(t.num_locals) + u64::from(t.max_height);
+    budget.code = budget.code.saturating_sub(code.len() as u64);
+    Ok(CompiledFunc {
+        code,
+        num_locals: t.num_locals,
+        num_params,
+        num_results: t.num_results,
+        // Checked against MAX_FRAME in `translate_body`.
+        frame_size: frame_size as u32,
+        blocks: t.blocks.into_boxed_slice(),
+    })
+}
+
+/// Translates (and validates) one function body again, as [`translate`]
+/// did when its module was compiled, and gives the code (not threaded) with,
+/// for each instruction, the binary offset of the operator it comes from.
+///
+/// Translation is deterministic: from the same body and the same module,
+/// it emits the same code. An instruction comes from the operator being
+/// translated when it was emitted; a fused instruction, from the last
+/// operator it includes (in the fused forms that can trap, loads at
+/// `base + constant`, that is the load); an instruction whose destination
+/// a later `local.set` redirected keeps its operator. The charge of a
+/// metering block comes from the operator that opens it (the entry block's
+/// from the body's first operator).
+pub(crate) fn translate_with_origins(
+    env: &dyn ModuleEnv,
+    func_index: u32,
+    validator: &mut FuncValidator<ValidatorResources>,
+    body: &FunctionBody<'_>,
+) -> Result<(Vec<Instr>, Vec<u32>), Error> {
+    // The module's allowances were met when it was compiled; the code's
+    // own limit per byte still applies, and only gets nearer with them.
+    let mut budget = Budget {
+        code: u64::MAX,
+        work: u64::MAX,
+    };
+    let mut scratch = OperandStack::default();
+    let (t, _) = translate_body(
+        env,
+        func_index,
+        validator,
+        body,
+        &mut budget,
+        &mut scratch,
+        true,
+    )?;
+    Ok((t.code, t.origins.unwrap_or_default()))
+}
+
+/// Translates one function body up to its threading: gives the
+/// translator's state and the function's code limit. With `origins`, notes
+/// where each instruction comes from.
+fn translate_body<'a>(
+    env: &'a dyn ModuleEnv,
+    func_index: u32,
+    validator: &mut FuncValidator<ValidatorResources>,
+    body: &FunctionBody<'_>,
+    budget: &mut Budget,
+    scratch: &mut OperandStack,
+    origins: bool,
+) -> Result<(Translator<'a>, u64), Error> {
     let wasm = |e| Error::from_wasmparser(e, true);
     let mut locals = body.get_locals_reader().map_err(wasm)?;
     for _ in 0..locals.get_count() {
@@ -131,6 +199,9 @@ pub(crate) fn translate(
     let (num_params, num_results) = env.func_arity(func_index);
     let num_locals = validator.len_locals();
     let mut t = Translator::new(env, num_locals, num_params, num_results);
+    if origins {
+        t.origins = Some(Vec::new());
+    }
     // The module's operand stack, emptied, with its tables (given back
     // below; an error leaves the next function a fresh one).
     scratch.reset();
@@ -144,6 +215,7 @@ pub(crate) fn translate(
     t.limit = usize::try_from(limit).unwrap_or(usize::MAX);
     // The entry block opens at the first instruction.
     let first = body.get_binary_reader_for_operators().map_err(wasm)?;
+    t.at = binary_offset(first.original_position());
     t.offset = first.original_position().saturating_sub(env.code_start()) as u32;
     t.begin_metering();
     // The entry block also pays for zeroing the declared locals.
@@ -157,6 +229,7 @@ pub(crate) fn translate(
     let mut reader = wasmparser::OperatorsReader::new(reader);
     while !reader.eof() {
         let offset = reader.original_position();
+        t.at = binary_offset(offset);
         t.offset = offset.saturating_sub(env.code_start()) as u32;
         let op = reader.read().map_err(wasm)?;
         // Charged before the validator does the work.
@@ -174,21 +247,13 @@ pub(crate) fn translate(
     reader.finish().map_err(wasm)?;
     t.check(func_index, limit)?;
     *scratch = std::mem::take(&mut t.stack);
-    let code = crate::exec::dispatch::thread(t.code).ok_or(LimitError::Allocation {
-        what: "translated code",
-        bytes: limit.saturating_mul(crate::exec::dispatch::OP_SIZE),
-    })?;
-    let frame_size = u64::from(num_locals) + u64::from(t.max_height);
-    budget.code = budget.code.saturating_sub(code.len() as u64);
-    Ok(CompiledFunc {
-        code,
-        num_locals,
-        num_params,
-        num_results,
-        // Checked against MAX_FRAME just above.
-        frame_size: frame_size as u32,
-        blocks: t.blocks.into_boxed_slice(),
-    })
+    Ok((t, limit))
+}
+
+/// An operator's offset in the binary, as a code offset (modules are far
+/// smaller than 4 GiB: `Config::max_module_size`).
+fn binary_offset(offset: u64) -> u32 {
+    u32::try_from(offset).unwrap_or(u32::MAX)
 }
 
 /// The translation state of one function.
@@ -206,6 +271,11 @@ pub(crate) struct Translator<'a> {
     barrier: usize,
     /// The code-section offset of the operator being translated.
     offset: u32,
+    /// Its offset in the binary.
+    at: u32,
+    /// When translating again to find code offsets: for each instruction,
+    /// the binary offset of the operator it comes from.
+    origins: Option<Vec<u32>>,
     /// Profiled metering blocks (empty unless profiling).
     blocks: Vec<BlockInfo>,
     /// The most instructions the function may have.
@@ -238,6 +308,8 @@ impl<'a> Translator<'a> {
             reachable: true,
             barrier: 0,
             offset: 0,
+            at: 0,
+            origins: None,
             blocks: Vec::new(),
             limit: usize::MAX,
             overflow: None,
@@ -332,8 +404,24 @@ impl<'a> Translator<'a> {
             self.overflow.get_or_insert(Overflow::Allocation);
             return at;
         }
+        if let Some(origins) = &mut self.origins {
+            if origins.try_reserve(1).is_err() {
+                self.overflow.get_or_insert(Overflow::Allocation);
+                return at;
+            }
+            origins.push(self.at);
+        }
         self.code.push(instr);
         at
+    }
+
+    /// Replaces instruction `at` by `fused`, its fused form with the
+    /// operator being translated, which it then comes from.
+    fn fuse_into(&mut self, at: usize, fused: Instr) {
+        self.code[at] = fused;
+        if let Some(origin) = self.origins.as_mut().and_then(|o| o.get_mut(at)) {
+            *origin = self.at;
+        }
     }
 
     fn pc(&self) -> u32 {
@@ -530,7 +618,7 @@ impl<'a> Translator<'a> {
         }
         match fuse_binary_imm(op, dst, value, producer) {
             Some(fused) => {
-                self.code[last] = fused;
+                self.fuse_into(last, fused);
                 true
             }
             None => false,
@@ -553,7 +641,7 @@ impl<'a> Translator<'a> {
         let Some(fused) = fuse_binary(op, dst, other, producer) else {
             return false;
         };
-        self.code[last] = fused;
+        self.fuse_into(last, fused);
         // `rotl ^ rotl`: the other operand may come from the instruction
         // before, into a temporary only this reads.
         if let (Instr::I32RotlImmXor { a: b, c, imm, .. }, true) = (fused, other_temp) {
@@ -565,14 +653,18 @@ impl<'a> Translator<'a> {
                 } = self.code[before]
                 {
                     if t0 == c && t0 != b {
-                        self.code.truncate(before);
-                        self.code.push(Instr::I32RotlXorRotl {
+                        self.code.truncate(last);
+                        if let Some(origins) = &mut self.origins {
+                            origins.truncate(last);
+                        }
+                        let fused = Instr::I32RotlXorRotl {
                             dst,
                             a,
                             b,
                             imm_a,
                             imm_b: imm,
-                        });
+                        };
+                        self.fuse_into(before, fused);
                     }
                 }
             }
@@ -608,7 +700,7 @@ impl<'a> Translator<'a> {
                 _ => None,
             };
             if let (Some(fused), true) = (fused, t == addr) {
-                self.code[last] = fused;
+                self.fuse_into(last, fused);
                 return;
             }
         }
@@ -623,8 +715,8 @@ impl<'a> Translator<'a> {
         let depth = self.height();
         if cond == Operand::Temp {
             let slot = self.slot(depth);
-            if let Some(last) = self.last_writer_of(slot) {
-                let fused = match *last {
+            if let Some(&mut last) = self.last_writer_of(slot) {
+                let fused = match last {
                     Instr::I32Eqz { src, .. } => Some(if negate {
                         Instr::BrIfNez { cond: src, target }
                     } else {
@@ -638,8 +730,9 @@ impl<'a> Translator<'a> {
                     cmp => fuse_branch(cmp, negate, target),
                 };
                 if let Some(fused) = fused {
-                    *last = fused;
-                    return self.code.len() - 1;
+                    let at = self.code.len() - 1;
+                    self.fuse_into(at, fused);
+                    return at;
                 }
             }
         }
