@@ -79,9 +79,10 @@ pub(crate) fn parse_i64(text: &str) -> Result<i64, String> {
 pub(crate) fn parse_address(text: &str) -> Result<Address, String> {
     let bytes = decode_hex(text)?;
     let len = bytes.len();
-    let bytes: [u8; 20] = bytes
-        .try_into()
-        .map_err(|_| format!("`{text}` is {len} bytes; an address is 20 (40 hex digits)"))?;
+    let bytes: [u8; 20] = bytes.try_into().map_err(|_| {
+        let unit = if len == 1 { "byte" } else { "bytes" };
+        format!("`{text}` is {len} {unit}; an address is 20 (40 hex digits)")
+    })?;
     Ok(Address(bytes))
 }
 
@@ -129,7 +130,14 @@ pub(crate) fn decode_hex(text: &str) -> Result<Vec<u8>, String> {
 
 /// The call data of `--input`: hex, `@FILE` (hex in a file) or `-` (hex on
 /// standard input).
-pub(crate) fn input(text: &str) -> Result<Vec<u8>, String> {
+///
+/// # Errors
+///
+/// A file or standard input that cannot be read is an input error; hex
+/// that is not valid, a usage error (from a file, naming the line and
+/// column of the bad character).
+pub(crate) fn input(text: &str) -> Result<Vec<u8>, crate::exit::Error> {
+    use crate::exit::Error;
     let (from, hex) = if text == "-" {
         let mut hex = String::new();
         std::io::Read::read_to_string(&mut std::io::stdin(), &mut hex)
@@ -139,9 +147,36 @@ pub(crate) fn input(text: &str) -> Result<Vec<u8>, String> {
         let hex = std::fs::read_to_string(path).map_err(|e| format!("--input @{path}: {e}"))?;
         (path.to_string(), hex)
     } else {
-        return decode_hex(text).map_err(|e| format!("--input: {e}"));
+        return decode_hex(text).map_err(|e| Error::usage(format!("--input: {e}")));
     };
-    decode_hex(&hex).map_err(|e| format!("--input (from {from}): {e}"))
+    decode_hex(&hex).map_err(|e| {
+        let Some(i) = first_bad_hex(&hex) else {
+            return Error::usage(format!("--input (from {from}): {e}"));
+        };
+        let before = &hex[..i];
+        let line = before.matches('\n').count() + 1;
+        let column = before.rsplit('\n').next().unwrap_or("").chars().count() + 1;
+        let c = hex[i..].chars().next().unwrap_or_default().escape_default();
+        Error::usage(format!(
+            "--input: {from}:{line}:{column}: `{c}` is not a hex digit"
+        ))
+    })
+}
+
+/// The byte index of the first character of `text` that [`decode_hex`]
+/// refuses (not whitespace, not a hex digit, after an optional `0x`).
+fn first_bad_hex(text: &str) -> Option<usize> {
+    let trimmed = text.trim_start();
+    let start = text.len() - trimmed.len()
+        + if trimmed.starts_with("0x") || trimmed.starts_with("0X") {
+            2
+        } else {
+            0
+        };
+    text.char_indices()
+        .skip_while(|(i, _)| *i < start)
+        .find(|(_, c)| !c.is_ascii_whitespace() && !c.is_ascii_hexdigit())
+        .map(|(i, _)| i)
 }
 
 #[cfg(test)]

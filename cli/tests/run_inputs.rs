@@ -87,22 +87,17 @@ fn hex_errors_name_the_flag_and_the_bad_character() {
         (
             &["run", "--input", "@bad.hex", "echo.wat"],
             None,
-            "--input (from bad.hex): `0x00\\n0g`: character 7 (`g`) is not a hex digit",
+            "--input: bad.hex:2:2: `g` is not a hex digit",
         ),
         (
             &["run", "--input", "-", "echo.wat"],
             Some("0xq"),
-            "--input (from standard input): `0xq`: character 3 (`q`) is not a hex digit",
-        ),
-        (
-            &["run", "--input", "@missing.hex", "echo.wat"],
-            None,
-            "--input @missing.hex:",
+            "--input: standard input:1:3: `q` is not a hex digit",
         ),
         (
             &["run", "--caller", "0x12", "echo.wat"],
             None,
-            "'--caller <ADDRESS>': `0x12` is 1 bytes; an address is 20",
+            "'--caller <ADDRESS>': `0x12` is 1 byte; an address is 20",
         ),
         (
             &["run", "--value", "0x1g", "echo.wat"],
@@ -120,6 +115,10 @@ fn hex_errors_name_the_flag_and_the_bad_character() {
         assert!(stderr.contains(expected), "{args:?}: {stderr}");
         assert_eq!(out.status.code(), Some(2), "{args:?}: a usage error");
     }
+    // A file that cannot be read is an input error.
+    let out = iris(d, &["run", "--input", "@missing.hex", "echo.wat"], None);
+    assert!(text(&out.stderr).contains("--input @missing.hex:"));
+    assert_eq!(out.status.code(), Some(5), "an input error");
 }
 
 #[test]

@@ -44,6 +44,7 @@ fn every_kind_of_run_prints_one_object_valid_against_the_schema() {
     let d = dir.path();
     let contracts = Path::new(env!("CARGO_MANIFEST_DIR")).join("../contracts");
     let registry = contracts.join("registry.wat").display().to_string();
+    std::fs::write(d.join("bad.json"), "{ not json").expect("bad state");
     let reverter = contracts.join("reverter.wat").display().to_string();
     std::fs::write(d.join("logger.wat"), LOGGER).expect("logger");
     std::fs::write(
@@ -87,6 +88,13 @@ fn every_kind_of_run_prints_one_object_valid_against_the_schema() {
         run(d, &["div.wat"]),
         run(d, &["copy.wat"]),
         run(d, &["--gas", "5", "div.wat"]),
+        // Errors: nothing ran, and the object says why.
+        run(d, &["missing.wasm"]),
+        run(d, &["--input", "0xz", "logger.wat"]),
+        run(d, &["--state", "bad.json", "logger.wat"]),
+        run(d, &["--state", "/nonexistent/iris/s.json", "logger.wat"]),
+        run(d, &["--gas", "-1", "logger.wat"]),
+        run(d, &["--create", "--address", &address, "logger.wat"]),
     ];
     let validator = schema();
     for output in &outputs {
@@ -113,6 +121,18 @@ fn every_kind_of_run_prints_one_object_valid_against_the_schema() {
         (8, "eei"),
         (9, "out-of-gas"),
     ] {
+        assert_eq!(outputs[i]["error"]["kind"], kind, "{}", outputs[i]);
+    }
+    assert_eq!(outputs[7]["error"]["trap"], "integer-divide-by-zero");
+    for (i, kind) in [
+        (10, "input"),
+        (11, "usage"),
+        (12, "input"),
+        (13, "input"),
+        (14, "usage"),
+        (15, "usage"),
+    ] {
+        assert!(outputs[i]["status"].is_null(), "{}", outputs[i]);
         assert_eq!(outputs[i]["error"]["kind"], kind, "{}", outputs[i]);
     }
     // A value the schema refuses is refused: the check can fail.

@@ -55,12 +55,14 @@ fn finding_no_test_is_a_failure_with_a_message() {
 
     let mistyped = dir.path().join("GeneralStateTest");
     let out = iris(&["statetest", &mistyped.display().to_string()]);
-    assert_eq!(out.status.code(), Some(1));
+    // A path that cannot be read is an input error, not a failed test.
+    assert_eq!(out.status.code(), Some(5));
     assert!(
-        text(&out.stdout).contains("No such file"),
+        text(&out.stderr).contains("No such file"),
         "{}",
-        text(&out.stdout)
+        text(&out.stderr)
     );
+    assert!(!text(&out.stdout).contains("FAIL"), "{}", text(&out.stdout));
 
     // A file whose tests are all for other networks holds no case to run.
     let other = dir.path().join("other.json");

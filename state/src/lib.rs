@@ -16,8 +16,8 @@
 //! assert_eq!(world.state_root(), world.clone().state_root());
 //! ```
 
-pub mod diff;
 pub mod accounts;
+pub mod diff;
 pub mod host;
 pub mod profile;
 pub mod rlp;
