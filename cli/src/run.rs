@@ -36,7 +36,7 @@ pub(crate) struct Args {
     #[arg(
         long,
         default_value_t = 10_000_000,
-        value_parser = crate::gas::parse,
+        value_parser = crate::gas::parse_i64,
         allow_hyphen_values = true
     )]
     gas: i64,

@@ -2,19 +2,12 @@
 //! `iris meter -o -`, `iris wast DIR`, `iris invoke --fuel N` and
 //! `iris invoke --wasi`.
 
+mod common;
+
+use common::{iris, text};
+
 use std::path::Path;
-use std::process::{Command, Output};
-
-fn iris(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_iris"))
-        .args(args)
-        .output()
-        .expect("iris runs")
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
-}
+use std::process::Output;
 
 fn write(dir: &Path, name: &str, text: &str) -> String {
     let path = dir.join(name);

@@ -1,8 +1,9 @@
 //! `iris profile` as a user runs it: the JSON, folded stacks and flame
 //! graph all account for exactly the gas the call used.
 
+mod common;
+
 use std::path::Path;
-use std::process::Command;
 
 const TRANSFER_INPUT: &str =
     "9993021a0000000000000000000000000000000000000000000000000000000000000001";
@@ -14,12 +15,9 @@ fn wrc20() -> String {
         .to_string()
 }
 
+/// `iris profile ARGS`, which must succeed: what it printed.
 fn iris(args: &[&str]) -> String {
-    let out = Command::new(env!("CARGO_BIN_EXE_iris"))
-        .arg("profile")
-        .args(args)
-        .output()
-        .expect("iris runs");
+    let out = common::iris(&[&["profile"], args].concat());
     assert!(
         out.status.success(),
         "{}",
@@ -115,10 +113,7 @@ fn a_contract_refused_before_any_code_runs_still_shows_its_status_and_reason() {
     )
     .expect("broken");
     let broken = broken.display().to_string();
-    let out = Command::new(env!("CARGO_BIN_EXE_iris"))
-        .args(["profile", &broken])
-        .output()
-        .expect("iris runs");
+    let out = common::iris(&["profile", &broken]);
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert_eq!(out.status.code(), Some(3), "{stdout}");
     assert!(
@@ -129,10 +124,7 @@ fn a_contract_refused_before_any_code_runs_still_shows_its_status_and_reason() {
         stdout.contains("reason: contract rule broken: `getTimestamp` is not an EEI function"),
         "{stdout}"
     );
-    let out = Command::new(env!("CARGO_BIN_EXE_iris"))
-        .args(["profile", "--json", &broken])
-        .output()
-        .expect("iris runs");
+    let out = common::iris(&["profile", "--json", &broken]);
     assert_eq!(out.status.code(), Some(3));
     let json: serde_json::Value = serde_json::from_slice(&out.stdout).expect("one JSON object");
     assert_eq!(json["status"], "ContractValidationFailure");

@@ -2,9 +2,12 @@
 //! negative; hex errors that name the flag and the bad character — from
 //! the real binary.
 
-use std::io::Write;
+mod common;
+
+use common::text;
+
 use std::path::Path;
-use std::process::{Command, Output, Stdio};
+use std::process::Output;
 
 /// Returns its call data.
 const ECHO: &str = r#"(module
@@ -16,25 +19,9 @@ const ECHO: &str = r#"(module
     (call $copy (i32.const 0) (i32.const 0) (call $size))
     (call $finish (i32.const 0) (call $size))))"#;
 
+/// `iris ARGS` in `dir`, `stdin` (if any) on its standard input.
 fn iris(dir: &Path, args: &[&str], stdin: Option<&str>) -> Output {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_iris"))
-        .args(args)
-        .current_dir(dir)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("iris runs");
-    let mut pipe = child.stdin.take().expect("stdin");
-    if let Some(text) = stdin {
-        pipe.write_all(text.as_bytes()).expect("stdin written");
-    }
-    drop(pipe);
-    child.wait_with_output().expect("iris ends")
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
+    common::iris_stdin(Some(dir), args, stdin.unwrap_or_default().as_bytes())
 }
 
 fn scratch() -> tempfile::TempDir {

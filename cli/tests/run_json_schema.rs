@@ -2,8 +2,9 @@
 //! object it prints (calls, creates, successes, reverts, failures of each
 //! kind, logs) is valid against `docs/schema/run-output.json`.
 
+mod common;
+
 use std::path::Path;
-use std::process::Command;
 
 fn schema() -> jsonschema::Validator {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../docs/schema/run-output.json");
@@ -15,12 +16,7 @@ fn schema() -> jsonschema::Validator {
 
 /// Runs `iris run --json ARGS` in `dir`; the one line it prints.
 fn run(dir: &Path, args: &[&str]) -> serde_json::Value {
-    let out = Command::new(env!("CARGO_BIN_EXE_iris"))
-        .args(["run", "--json"])
-        .args(args)
-        .current_dir(dir)
-        .output()
-        .expect("iris runs");
+    let out = common::iris_in(dir, &[&["run", "--json"], args].concat());
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert_eq!(
         stdout.lines().count(),

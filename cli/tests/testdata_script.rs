@@ -8,6 +8,10 @@
 
 #![cfg(unix)]
 
+mod common;
+
+use common::{iris, text};
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
@@ -123,17 +127,6 @@ impl Mirror {
             .filter(|name| name.starts_with(".testdata"))
             .collect()
     }
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
-}
-
-fn iris(args: &[&Path]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_iris"))
-        .args(args)
-        .output()
-        .expect("iris runs")
 }
 
 #[test]

@@ -5,8 +5,9 @@
 //! the README shows under it, its exit status the one its status line
 //! gives by the exit table.
 
+mod common;
+
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 fn repo() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
@@ -69,11 +70,7 @@ fn the_readme_walk_through_runs_as_written() {
         }
         let mut words = step.command.split_whitespace();
         assert_eq!(words.next(), Some("iris"), "{}", step.command);
-        let out = Command::new(env!("CARGO_BIN_EXE_iris"))
-            .args(words)
-            .current_dir(dir.path())
-            .output()
-            .expect("iris runs");
+        let out = common::iris_in(dir.path(), &words.collect::<Vec<_>>());
         let stdout = String::from_utf8_lossy(&out.stdout);
         let got: Vec<&str> = stdout.lines().collect();
         assert_eq!(

@@ -56,3 +56,23 @@ pub(crate) fn assert_status(out: &Output, code: i32) {
         text(&out.stderr)
     );
 }
+
+/// Runs `iris ARGS` in `dir` (or here) with `stdin` on its standard input.
+pub(crate) fn iris_stdin<S: AsRef<OsStr>>(dir: Option<&Path>, args: &[S], stdin: &[u8]) -> Output {
+    use std::io::Write;
+    use std::process::Stdio;
+    let mut command = Command::new(env!("CARGO_BIN_EXE_iris"));
+    if let Some(dir) = dir {
+        command.current_dir(dir);
+    }
+    let mut child = command
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("iris runs");
+    // A program that does not read its input may close it first.
+    let _ = child.stdin.take().expect("stdin").write_all(stdin);
+    child.wait_with_output().expect("iris ends")
+}
