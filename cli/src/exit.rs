@@ -41,7 +41,7 @@ Exit status (every subcommand):
   70  internal error: a bug in Iris
 `iris run PROGRAM` on a WASI program exits with the program's own status
 (proc_exit), or 4 if it traps. `iris profile` exits 0 once it has printed
-the profile, whatever the call's status.";
+the profile, whatever the call's status; when no code ran, by this table.";
 
 impl Exit {
     /// How a contract call that ended with `status` exits, its reason
