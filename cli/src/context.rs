@@ -16,7 +16,8 @@ use crate::exit::Error;
 pub(crate) struct Context {
     /// Contract: the caller, the message's sender [default:
     /// 0xca11e70000000000000000000000000000000001]. A caller the state
-    /// does not hold starts with 10^24 wei.
+    /// does not hold starts with 10^24 wei (kept in `--state FILE` only
+    /// if the call succeeds).
     #[arg(long, value_name = "ADDRESS", value_parser = crate::gas::parse_address)]
     caller: Option<Address>,
     /// Contract: the account called, whose storage the code acts on
