@@ -206,6 +206,9 @@ impl Context {
         let Some(path) = &self.state else {
             return Ok(());
         };
+        if path.is_dir() {
+            return Err(format!("{}: a directory, not a state file", path.display()).into());
+        }
         let temp = temp_path(path);
         std::fs::OpenOptions::new()
             .write(true)
