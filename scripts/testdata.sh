@@ -10,8 +10,9 @@
 #
 # Nothing is fetched when the data is already there: in $IRIS_SPEC_DIR and
 # $IRIS_EWASM_TESTS, in ../shared beside the checkout, or in a testdata/
-# installed from the same manifest. `--fetch` fetches anyway (into
-# testdata/, which the tests read last).
+# installed from the same manifest whose every file still has its checksum
+# (a deleted or edited file is fetched again, with the rest). `--fetch`
+# fetches anyway (into testdata/, which the tests read last).
 #
 # The install is all or nothing: every file is downloaded into a scratch
 # folder beside testdata/ and checked; only when all match is the folder
@@ -81,11 +82,34 @@ for tool in curl sha256sum; do
     command -v "$tool" >/dev/null || { echo "testdata.sh: needs $tool" >&2; exit 1; }
 done
 
-# The manifest's own checksum marks what an install holds.
+# The manifest's lines: a checksum list for sha256sum, and curl's config.
+sums_text=""
+config_text=""
+files=0
+while read -r sum source path; do
+    [[ -z "$sum" || "$sum" == \#* ]] && continue
+    if [[ ! "$sum" =~ ^[0-9a-f]{64}$ || -z "$path" || "$path" == /* || "$path" == *..* ]]; then
+        echo "testdata.sh: $manifest: malformed line: $sum $source $path" >&2
+        exit 1
+    fi
+    config_text+="url = \"$mirror/$source\""$'\n'"output = \"@SCRATCH@/$path\""$'\n'
+    sums_text+="$sum  $path"$'\n'
+    files=$((files + 1))
+done <"$manifest"
+[[ $files -gt 0 ]] || { echo "testdata.sh: $manifest lists no file" >&2; exit 1; }
+
+# An install is trusted only if every file it should hold is there with
+# its checksum (a deleted or edited file means fetching again); the
+# manifest's own checksum, in .manifest-sha256, says which manifest it
+# came from. `--fetch` fetches whatever is there.
 stamp="$(sha256sum <"$manifest" | cut -d' ' -f1)"
-if [[ -f "$dest/.manifest-sha256" && "$(cat "$dest/.manifest-sha256")" == "$stamp" ]]; then
-    echo "testdata.sh: $dest is installed from this manifest, nothing fetched"
-    exit 0
+if ! $fetch_anyway && [[ -f "$dest/.manifest-sha256" ]]; then
+    if [[ "$(cat "$dest/.manifest-sha256")" == "$stamp" ]] &&
+        (cd "$dest" && sha256sum --check --quiet --status - <<<"$sums_text"); then
+        echo "testdata.sh: $dest is installed from this manifest and intact, nothing fetched"
+        exit 0
+    fi
+    echo "testdata.sh: $dest differs from the manifest (a file missing, edited, or another manifest): fetching again"
 fi
 
 mkdir -p "$(dirname "$dest")"
@@ -95,18 +119,8 @@ trap 'rm -rf "$scratch"' EXIT
 # One curl for all files (one connection), then one check of all sums.
 config="$scratch/.curl"
 sums="$scratch/.sums"
-files=0
-while read -r sum source path; do
-    [[ -z "$sum" || "$sum" == \#* ]] && continue
-    if [[ ! "$sum" =~ ^[0-9a-f]{64}$ || -z "$path" || "$path" == /* || "$path" == *..* ]]; then
-        echo "testdata.sh: $manifest: malformed line: $sum $source $path" >&2
-        exit 1
-    fi
-    printf 'url = "%s/%s"\noutput = "%s/%s"\n' "$mirror" "$source" "$scratch" "$path" >>"$config"
-    printf '%s  %s\n' "$sum" "$path" >>"$sums"
-    files=$((files + 1))
-done <"$manifest"
-[[ $files -gt 0 ]] || { echo "testdata.sh: $manifest lists no file" >&2; exit 1; }
+printf '%s' "${config_text//@SCRATCH@/$scratch}" >"$config"
+printf '%s' "$sums_text" >"$sums"
 
 echo "testdata.sh: fetching $files files from $mirror"
 if ! curl --fail --silent --show-error --location --create-dirs --retry 3 \

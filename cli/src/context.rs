@@ -8,13 +8,16 @@ use ewasm_host::{Address, TxContext, U256};
 use state::run::{caller_balance, default_env, Session, CALLER, CONTRACT};
 use state::{Account, Env, Runner, World};
 
+use crate::exit::Error;
+
 /// The context flags. Each is optional so that a WASI program can refuse
 /// them; the defaults are applied in [`Context::env`].
 #[derive(clap::Args, Debug, Clone, Default)]
 pub(crate) struct Context {
     /// Contract: the caller, the message's sender [default:
     /// 0xca11e70000000000000000000000000000000001]. A caller the state
-    /// does not hold starts with 10^24 wei.
+    /// does not hold starts with 10^24 wei (kept in `--state FILE` only
+    /// if the call succeeds).
     #[arg(long, value_name = "ADDRESS", value_parser = crate::gas::parse_address)]
     caller: Option<Address>,
     /// Contract: the account called, whose storage the code acts on
@@ -53,10 +56,14 @@ pub(crate) struct Context {
     #[arg(long, value_name = "N", value_parser = crate::gas::parse_u256, allow_hyphen_values = true)]
     chain_id: Option<U256>,
     /// Contract: read the accounts from FILE before the call (an absent
-    /// file is an empty state) and write them back after it, so that calls
-    /// replay a session. JSON in the format of a state test's `pre`:
-    /// `{"0xADDRESS": {"balance": "0x..", "nonce": "0x..", "code": "0x..",
-    /// "storage": {"0xKEY": "0xVALUE"}}}`.
+    /// or empty file is an empty state) and, with `iris run`, write them
+    /// back after a call or create that succeeds, so that calls replay a
+    /// session: what it changed, the caller (funded if the state did not
+    /// hold it) and FILE's code at `--address` are kept. A call that fails
+    /// or reverts leaves FILE as it was; `iris profile` never writes it.
+    /// JSON in the format of a state test's `pre`: `{"0xADDRESS":
+    /// {"balance": "0x..", "nonce": "0x..", "code": "0x..", "storage":
+    /// {"0xKEY": "0xVALUE"}}}`.
     #[arg(long, value_name = "FILE")]
     state: Option<PathBuf>,
 }
@@ -132,7 +139,7 @@ impl Context {
     /// The world before the call: the state file's accounts (none if it
     /// is absent or not given), with the caller funded if the state does
     /// not hold it, and `code` (if given) at the called address.
-    fn world(&self, code: Option<Vec<u8>>) -> Result<World, String> {
+    fn world(&self, code: Option<Vec<u8>>) -> Result<World, Error> {
         let mut world = match &self.state {
             Some(path) if path.exists() => read_state(path)?,
             _ => World::default(),
@@ -152,23 +159,24 @@ impl Context {
     ///
     /// # Errors
     ///
-    /// The state file cannot be read or parsed, or there is no code to run.
+    /// The state file cannot be read or parsed (an input error), or there
+    /// is no code to run (a usage error).
     pub(crate) fn session(
         &self,
         code: Option<Vec<u8>>,
         runner: Arc<dyn Runner>,
-    ) -> Result<Session, String> {
+    ) -> Result<Session, Error> {
         let given = code.is_some();
         let world = self.world(code)?;
         let address = self.address();
         if !given && world.get(&address).is_none_or(|a| a.code.is_empty()) {
-            return Err(match &self.state {
+            return Err(Error::usage(match &self.state {
                 Some(path) => format!(
                     "no FILE, and {} holds no code at {address} (deploy with `--create`, and give its address with `--address`)",
                     path.display()
                 ),
                 None => "no FILE: give the contract, or `--state FILE` with `--address` of a deployed one".to_string(),
-            });
+            }));
         }
         Ok(Session::in_world(world, self.env(), address, runner))
     }
@@ -179,7 +187,7 @@ impl Context {
     /// # Errors
     ///
     /// The state file cannot be read or parsed.
-    pub(crate) fn create_session(&self, runner: Arc<dyn Runner>) -> Result<Session, String> {
+    pub(crate) fn create_session(&self, runner: Arc<dyn Runner>) -> Result<Session, Error> {
         let world = self.world(None)?;
         Ok(Session::in_world(
             world,
@@ -189,25 +197,66 @@ impl Context {
         ))
     }
 
-    /// Writes the session's accounts to the state file, if one was given.
+    /// Checks, before the call, that the state file (if given) can be
+    /// written back: its directory exists and takes a new file.
+    ///
+    /// # Errors
+    ///
+    /// An input error naming the file.
+    pub(crate) fn check_writable(&self) -> Result<(), Error> {
+        let Some(path) = &self.state else {
+            return Ok(());
+        };
+        if path.is_dir() {
+            return Err(format!("{}: a directory, not a state file", path.display()).into());
+        }
+        let temp = temp_path(path);
+        std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&temp)
+            .map_err(|e| format!("{}: cannot be written: {e}", path.display()))?;
+        std::fs::remove_file(&temp).map_err(|e| format!("{}: {e}", temp.display()))?;
+        Ok(())
+    }
+
+    /// Writes the session's accounts to the state file, if one was given:
+    /// to a temporary file beside it, then renamed over it, so that the
+    /// file is whole whatever happens.
     ///
     /// # Errors
     ///
     /// The file cannot be written.
-    pub(crate) fn save(&self, session: Session) -> Result<(), String> {
+    pub(crate) fn save(&self, session: Session) -> Result<(), Error> {
         let Some(path) = &self.state else {
             return Ok(());
         };
         let json = state::accounts::to_json(&session.into_world());
         let text = serde_json::to_string_pretty(&json).map_err(|e| e.to_string())?;
-        std::fs::write(path, text + "\n").map_err(|e| format!("{}: {e}", path.display()))
+        let temp = temp_path(path);
+        let written =
+            std::fs::write(&temp, text + "\n").and_then(|()| std::fs::rename(&temp, path));
+        written.map_err(|e| {
+            let _ = std::fs::remove_file(&temp);
+            Error::from(format!("{}: {e}", path.display()))
+        })
     }
 }
 
-/// The accounts of a state file.
-fn read_state(path: &Path) -> Result<World, String> {
+/// The temporary file a state file is written to before it is renamed
+/// over it: in the same directory, so that the rename is atomic.
+fn temp_path(path: &Path) -> PathBuf {
+    let name = path.file_name().unwrap_or_default().to_string_lossy();
+    path.with_file_name(format!(".{name}.{}.tmp", std::process::id()))
+}
+
+/// The accounts of a state file (an empty file is an empty state).
+fn read_state(path: &Path) -> Result<World, Error> {
     let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
+    if text.trim().is_empty() {
+        return Ok(World::default());
+    }
     let json: serde_json::Value =
         serde_json::from_str(&text).map_err(|e| format!("{}: JSON: {e}", path.display()))?;
-    state::accounts::from_json(&json).map_err(|e| format!("{}: {e}", path.display()))
+    state::accounts::from_json(&json).map_err(|e| Error::from(format!("{}: {e}", path.display())))
 }

@@ -19,7 +19,7 @@ pub(crate) enum Exit {
     /// an Ewasm rule or misused the EEI.
     Contract = 3,
     /// Wasm code trapped: an `invoke`d export, a WASI program, a contract
-    /// whose status is `Failure`.
+    /// whose failure's reason is a Wasm trap.
     Trap = 4,
     /// A file could not be read or written, or is not valid (Wasm, text,
     /// JSON), or an EVMC VM could not be loaded.
@@ -34,22 +34,25 @@ Exit status (every subcommand):
   0   success: everything ran and passed, the contract call succeeded
   1   tests failed: a wast or statetest case failed, or no test was found
   2   usage error: bad flags or arguments
-  3   contract failure: reverted, out of gas, an Ewasm rule broken, an EEI error
-  4   trap: Wasm code trapped (invoke, a WASI program, a contract's Failure)
+  3   contract failure: reverted, out of gas, an Ewasm rule broken, an EEI
+      error, any other failure of a call that is not a Wasm trap
+  4   trap: Wasm code trapped (invoke, a WASI program, a contract's code)
   5   input error: a file cannot be read or written, or is not valid
   70  internal error: a bug in Iris
 `iris run PROGRAM` on a WASI program exits with the program's own status
 (proc_exit), or 4 if it traps. `iris profile` exits 0 once it has printed
-the profile, whatever the call's status.";
+the profile, whatever the call's status; when no code ran, by this table.";
 
 impl Exit {
-    /// How a contract call that ended with `status` exits.
+    /// How a contract call that ended with `status` exits, its reason
+    /// unknown: a `Failure` is a contract failure unless its reason says
+    /// it was a Wasm trap (see [`Exit::of_report`]).
     pub(crate) fn of_status(status: Status) -> Self {
         match status {
             Status::Success => Exit::Success,
-            Status::Failure => Exit::Trap,
             Status::InternalError => Exit::Internal,
-            Status::Revert
+            Status::Failure
+            | Status::Revert
             | Status::OutOfGas
             | Status::InvalidMemoryAccess
             | Status::StaticModeViolation
@@ -63,12 +66,17 @@ impl Exit {
 impl Exit {
     /// How a contract call exits, by its status and, for `Failure`, its
     /// reason: a Wasm trap is [`Exit::Trap`], any other failure (code that
-    /// is not Wasm, a cap exceeded) a contract failure.
+    /// is not Wasm, a cap exceeded, a value the sender cannot pay, no
+    /// reason at all) a contract failure.
     pub(crate) fn of_report(report: &state::run::CallReport) -> Self {
-        match (report.status, &report.reason) {
-            (Status::Failure, Some(reason)) if !matches!(reason, FailureReason::Trap { .. }) => {
-                Exit::Contract
-            }
+        Exit::of_outcome(report.status, report.reason.as_ref())
+    }
+
+    /// How an execution that ended with `status` for `reason` exits (see
+    /// [`Exit::of_report`]).
+    pub(crate) fn of_outcome(status: Status, reason: Option<&FailureReason>) -> Self {
+        match (status, reason) {
+            (Status::Failure, Some(FailureReason::Trap { .. })) => Exit::Trap,
             (status, _) => Exit::of_status(status),
         }
     }
@@ -164,7 +172,7 @@ mod tests {
     fn a_reverted_call_is_a_contract_failure_and_a_trap_is_a_trap() {
         assert_eq!(Exit::of_status(Status::Revert), Exit::Contract);
         assert_eq!(Exit::of_status(Status::OutOfGas), Exit::Contract);
-        assert_eq!(Exit::of_status(Status::Failure), Exit::Trap);
+        assert_eq!(Exit::of_status(Status::Failure), Exit::Contract);
         assert_eq!(Exit::of_status(Status::Success), Exit::Success);
     }
 }

@@ -49,14 +49,15 @@ fn check_hex_digits(text: &str, from: usize) -> Result<(), String> {
     }
 }
 
-/// A `--gas` value: a whole number of gas from 0 to `i64::MAX` (EVMC's
-/// gas type), decimal or `0x` hex.
-pub(crate) fn parse(text: &str) -> Result<i64, String> {
-    let gas = number(text)?;
-    if gas > U256::from(i64::MAX as u64) {
-        return Err(format!("{gas} is more gas than {} allowed", i64::MAX));
+/// A whole number from 0 to `i64::MAX` (EVMC's gas type and block
+/// fields), decimal or `0x` hex: `--gas`, `--number`, `--timestamp`,
+/// `--gas-limit`.
+pub(crate) fn parse_i64(text: &str) -> Result<i64, String> {
+    let n = number(text)?;
+    if n > U256::from(i64::MAX as u64) {
+        return Err(format!("{n} is more than {} allowed", i64::MAX));
     }
-    Ok(gas.low_u64() as i64)
+    Ok(n.low_u64() as i64)
 }
 
 /// A 256-bit value (`--value`, `--gas-price`, `--difficulty`,
@@ -65,71 +66,32 @@ pub(crate) fn parse_u256(text: &str) -> Result<U256, String> {
     number(text)
 }
 
-/// A block field held as a signed 64-bit number in EVMC (`--number`,
-/// `--timestamp`, `--gas-limit`): 0 to `i64::MAX`, decimal or `0x` hex.
-pub(crate) fn parse_i64(text: &str) -> Result<i64, String> {
-    let n = number(text)?;
-    if n > U256::from(i64::MAX as u64) {
-        return Err(format!("{n} is more than {}", i64::MAX));
-    }
-    Ok(n.low_u64() as i64)
-}
-
 /// A 20-byte address: 40 hex digits, with or without `0x`.
 pub(crate) fn parse_address(text: &str) -> Result<Address, String> {
     let bytes = decode_hex(text)?;
     let len = bytes.len();
-    let bytes: [u8; 20] = bytes
-        .try_into()
-        .map_err(|_| format!("`{text}` is {len} bytes; an address is 20 (40 hex digits)"))?;
+    let bytes: [u8; 20] = bytes.try_into().map_err(|_| {
+        let unit = if len == 1 { "byte" } else { "bytes" };
+        format!("`{text}` is {len} {unit}; an address is 20 (40 hex digits)")
+    })?;
     Ok(Address(bytes))
 }
 
-/// Bytes from hex digits, with or without `0x`; ASCII whitespace (line
-/// breaks in a file) is skipped. An error names the position of the bad
-/// character (1-based, in `text` as given).
-pub(crate) fn decode_hex(text: &str) -> Result<Vec<u8>, String> {
-    let trimmed = text.trim_start();
-    let skip = text.len() - trimmed.len();
-    let start = if trimmed.starts_with("0x") || trimmed.starts_with("0X") {
-        skip + 2
-    } else {
-        skip
-    };
-    let mut digits = Vec::new();
-    for (i, c) in text.char_indices().skip_while(|(i, _)| *i < start) {
-        if c.is_ascii_whitespace() {
-            continue;
-        }
-        let Some(digit) = c.to_digit(16) else {
-            let shown: String = if text.len() > 80 {
-                String::new()
-            } else {
-                format!("`{}`: ", text.escape_debug())
-            };
-            return Err(format!(
-                "{shown}character {} (`{}`) is not a hex digit",
-                text[..i].chars().count() + 1,
-                c.escape_default()
-            ));
-        };
-        digits.push(digit as u8);
-    }
-    if digits.len() % 2 != 0 {
-        return Err(format!(
-            "{} hex digits: an odd number (each byte takes two)",
-            digits.len()
-        ));
-    }
-    Ok(digits
-        .chunks_exact(2)
-        .map(|pair| pair[0] << 4 | pair[1])
-        .collect())
-}
+/// Bytes from hex digits, with or without `0x`, line breaks skipped; an
+/// error names the position of the bad character (the state layer's
+/// decoder, shared with state files and vectors).
+pub(crate) use state::statetest::decode_hex;
 
 /// The call data of `--input`: hex, `@FILE` (hex in a file) or `-` (hex on
 /// standard input).
-pub(crate) fn input(text: &str) -> Result<Vec<u8>, String> {
+///
+/// # Errors
+///
+/// A file or standard input that cannot be read is an input error; hex
+/// that is not valid, a usage error (from a file, naming the line and
+/// column of the bad character).
+pub(crate) fn input(text: &str) -> Result<Vec<u8>, crate::exit::Error> {
+    use crate::exit::Error;
     let (from, hex) = if text == "-" {
         let mut hex = String::new();
         std::io::Read::read_to_string(&mut std::io::stdin(), &mut hex)
@@ -139,9 +101,36 @@ pub(crate) fn input(text: &str) -> Result<Vec<u8>, String> {
         let hex = std::fs::read_to_string(path).map_err(|e| format!("--input @{path}: {e}"))?;
         (path.to_string(), hex)
     } else {
-        return decode_hex(text).map_err(|e| format!("--input: {e}"));
+        return decode_hex(text).map_err(|e| Error::usage(format!("--input: {e}")));
     };
-    decode_hex(&hex).map_err(|e| format!("--input (from {from}): {e}"))
+    decode_hex(&hex).map_err(|e| {
+        let Some(i) = first_bad_hex(&hex) else {
+            return Error::usage(format!("--input (from {from}): {e}"));
+        };
+        let before = &hex[..i];
+        let line = before.matches('\n').count() + 1;
+        let column = before.rsplit('\n').next().unwrap_or("").chars().count() + 1;
+        let c = hex[i..].chars().next().unwrap_or_default().escape_default();
+        Error::usage(format!(
+            "--input: {from}:{line}:{column}: `{c}` is not a hex digit"
+        ))
+    })
+}
+
+/// The byte index of the first character of `text` that [`decode_hex`]
+/// refuses (not whitespace, not a hex digit, after an optional `0x`).
+fn first_bad_hex(text: &str) -> Option<usize> {
+    let trimmed = text.trim_start();
+    let start = text.len() - trimmed.len()
+        + if trimmed.starts_with("0x") || trimmed.starts_with("0X") {
+            2
+        } else {
+            0
+        };
+    text.char_indices()
+        .skip_while(|(i, _)| *i < start)
+        .find(|(_, c)| !c.is_ascii_whitespace() && !c.is_ascii_hexdigit())
+        .map(|(i, _)| i)
 }
 
 #[cfg(test)]
@@ -150,10 +139,10 @@ mod tests {
 
     #[test]
     fn gas_is_a_whole_number_from_zero_to_i64_max() {
-        assert_eq!(parse("0"), Ok(0));
-        assert_eq!(parse("10000000"), Ok(10_000_000));
-        assert_eq!(parse("0x10"), Ok(16));
-        assert_eq!(parse(&i64::MAX.to_string()), Ok(i64::MAX));
+        assert_eq!(parse_i64("0"), Ok(0));
+        assert_eq!(parse_i64("10000000"), Ok(10_000_000));
+        assert_eq!(parse_i64("0x10"), Ok(16));
+        assert_eq!(parse_i64(&i64::MAX.to_string()), Ok(i64::MAX));
         for bad in [
             "-1",
             "-0x1",
@@ -164,7 +153,7 @@ mod tests {
             "0x",
             "0xg",
         ] {
-            assert!(parse(bad).is_err(), "{bad}");
+            assert!(parse_i64(bad).is_err(), "{bad}");
         }
     }
 

@@ -71,6 +71,14 @@ pub(crate) fn run(args: &Args) -> Result<ExitCode, Error> {
     if let Some(fuel) = args.fuel {
         store.set_fuel(fuel).map_err(|e| e.to_string())?;
     }
+    let needs_wasi = module.imports().any(|import| import.module == wasi::MODULE);
+    if needs_wasi && !args.wasi {
+        return Err(Error::usage(format!(
+            "{} imports `{}`: link WASI with `--wasi` (or run it with `iris run`)",
+            file.display(),
+            wasi::MODULE
+        )));
+    }
     let instance = linker
         .instantiate(&mut store, &module)
         .map_err(|e| trap_or_input(file, &e))?;
@@ -100,7 +108,16 @@ pub(crate) fn run(args: &Args) -> Result<ExitCode, Error> {
     };
     if let Err(error) = called {
         if let (Some(given), Some(left)) = (args.fuel, fuel_left) {
-            report_fuel(given, left);
+            if error.trap_code() == Some(engine::TrapCode::OutOfFuel) {
+                // A block is charged whole on entry, or not at all: the
+                // fuel left did not pay for the next one.
+                eprintln!(
+                    "fuel used {} (charged before the trap), left {left}: out of fuel, the next block costs more than {left}",
+                    given.saturating_sub(left)
+                );
+            } else {
+                report_fuel(given, left);
+            }
         }
         // `proc_exit` ends the program with its status, as `iris run` does.
         if let Some(exit) = error

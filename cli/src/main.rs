@@ -65,7 +65,9 @@ enum Command {
     /// Inject Ewasm's metering into a module, as the Sentinel does.
     ///
     /// `i64.const N; call $useGas` at each metering block, `memory.grow`
-    /// through a charging helper, the import `ethereum.useGas` appended.
+    /// through a charging helper, the import `ethereum.useGas` appended. A
+    /// module it refuses (floating point without `--allow-floats`, invalid
+    /// Wasm) is an input error (status 5).
     #[command(after_help = exit::TABLE)]
     Meter {
         /// The module to meter, `.wasm` or `.wat`.
@@ -83,8 +85,8 @@ enum Command {
     /// `_start`) runs as with `wasmtime run`: its `_start` is called with
     /// this process's standard streams, and iris exits with the program's
     /// status (4 after a trap). Anything else is an Ewasm contract, run in
-    /// an in-memory state (fresh, or read from and written back to
-    /// `--state FILE`): put at an account and called (status, gas used,
+    /// an in-memory state (fresh, or read from `--state FILE` and written
+    /// back after a success): put at an account and called (status, gas used,
     /// output, logs and a failure's reason are printed), or deployed with
     /// `--create` (its address and code size are printed).
     #[command(after_help = exit::TABLE)]
@@ -93,7 +95,10 @@ enum Command {
     ///
     /// Gas per function (self and total), per EEI function, and the
     /// costliest metering blocks; `--json` for tools, `--folded FILE` for
-    /// flame graphs.
+    /// flame graphs. A profile commits nothing: `--state FILE` is read,
+    /// never written. It exits 0 once it has printed the profile; when no
+    /// code ran (the contract was refused first), it prints the status and
+    /// the reason and exits by the table.
     #[command(after_help = exit::TABLE)]
     Profile(profile::Args),
     /// Run Ethereum state tests (GeneralStateTests JSON files or directories).
@@ -131,7 +136,10 @@ enum Command {
 }
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => return clap_error(&e),
+    };
     match cli.command {
         Command::Wast {
             fuel,
@@ -153,4 +161,19 @@ fn main() -> ExitCode {
         } => finish(statetest::run(&paths, diff, metering, vm.as_deref())),
         Command::Invoke(args) => finish(invoke::run(&args)),
     }
+}
+
+/// Reports clap's error as clap does, except for `iris run --json`: one
+/// JSON object, as for every other error of a `--json` run.
+fn clap_error(e: &clap::Error) -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let json_run = args.first().is_some_and(|a| a == "run") && args.iter().any(|a| a == "--json");
+    if !e.use_stderr() || !json_run {
+        e.exit();
+    }
+    let message = e.render().to_string();
+    let message = message.trim().trim_start_matches("error: ");
+    let error = exit::Error::usage(message.lines().next().unwrap_or_default());
+    report::print_error(args.iter().any(|a| a == "--create"), &error);
+    ExitCode::from(exit::Exit::Usage as u8)
 }

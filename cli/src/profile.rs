@@ -11,6 +11,8 @@ use state::profile::{ExecutionProfile, ProfilingRunner};
 use state::run::Call;
 use state::Runner;
 
+use crate::exit::{Error, Exit};
+
 /// What `iris profile` takes.
 #[derive(clap::Args, Debug)]
 pub(crate) struct Args {
@@ -32,7 +34,7 @@ pub(crate) struct Args {
     #[arg(
         long,
         default_value_t = 10_000_000,
-        value_parser = crate::gas::parse,
+        value_parser = crate::gas::parse_i64,
         allow_hyphen_values = true
     )]
     gas: i64,
@@ -58,37 +60,72 @@ pub(crate) struct Args {
     top: usize,
 }
 
+/// What the profiled call ended with.
+struct Ended {
+    /// Its status (none for an invalid transaction).
+    status: Option<ewasm_host::Status>,
+    /// Why it failed, when it did.
+    reason: Option<ewasm_host::FailureReason>,
+    /// How `iris` exits when no code ran.
+    exit: Exit,
+}
+
 /// Runs the call (or the state-test case) with profiling on and reports.
-pub(crate) fn run(args: &Args) -> Result<ExitCode, String> {
+/// The state file, if given, is read and never written: a profile
+/// commits nothing.
+///
+/// # Errors
+///
+/// Usage errors (flags that do not go together), input errors (files that
+/// cannot be read or written).
+pub(crate) fn run(args: &Args) -> Result<ExitCode, Error> {
     // The runner turns profiling on.
     let runner = ProfilingRunner::new(args.metering.config())?;
     let as_runner = Arc::clone(&runner) as Arc<dyn Runner>;
     if args.statetest.is_some() {
         if let Some(flag) = args.context.first_given() {
-            return Err(format!(
+            return Err(Error::usage(format!(
                 "{flag} applies to a contract call, not to --statetest (the vector sets its context)"
-            ));
+            )));
         }
     }
+    let input = crate::gas::input(&args.input)?;
+    let code = match &args.contract {
+        Some(contract) => Some(crate::invoke::read_module(contract)?),
+        None => None,
+    };
     let spinner = crate::progress::Spinner::start("profiling");
-    let reason = if let Some(file) = &args.statetest {
+    let ended = if let Some(file) = &args.statetest {
         let cases =
             state::statetest::parse_file(file).map_err(|e| format!("{}: {e}", file.display()))?;
         let case = cases.cases.get(args.index).ok_or_else(|| {
-            format!(
+            Error::usage(format!(
                 "{}: no case {} ({} cases)",
                 file.display(),
                 args.index,
                 cases.cases.len()
-            )
+            ))
         })?;
-        state::statetest::run(case, &as_runner).reason
+        let mut world = state::World::clone(&case.pre);
+        match state::transaction::apply(&mut world, &case.env, &as_runner, &case.tx) {
+            Ok(receipt) => Ended {
+                status: Some(receipt.status),
+                exit: Exit::of_outcome(receipt.status, receipt.reason.as_ref()),
+                reason: receipt.reason,
+            },
+            Err(e) => {
+                drop(spinner);
+                return Err(Error {
+                    exit: Exit::Contract,
+                    message: format!(
+                        "{} case {}: invalid transaction: {e}",
+                        file.display(),
+                        args.index
+                    ),
+                });
+            }
+        }
     } else {
-        let code = match &args.contract {
-            Some(contract) => Some(crate::invoke::read_module(contract)?),
-            None => None,
-        };
-        let input = crate::gas::input(&args.input)?;
         let context = &args.context;
         let mut session = context.session(code, as_runner)?;
         let report = session.call_from(
@@ -99,13 +136,36 @@ pub(crate) fn run(args: &Args) -> Result<ExitCode, String> {
                 value: context.value(),
             },
         );
-        context.save(session)?;
-        report.reason
+        Ended {
+            status: Some(report.status),
+            exit: Exit::of_report(&report),
+            reason: report.reason,
+        }
     };
     drop(spinner);
+    let reason = ended.reason;
     let profiles = runner.take();
     let Some(top) = profiles.iter().find(|p| p.depth == 0) else {
-        return Err("no contract code ran".into());
+        // Refused before any code ran: no profile, but the status and why.
+        let status = ended.status.map(|s| format!("{s:?}"));
+        if args.json {
+            let value = json!({
+                "status": status,
+                "executions": [],
+                "merged_stacks": [],
+                "error": crate::report::error_json(reason.as_ref()),
+            });
+            println!("{value}");
+        } else {
+            println!(
+                "status {}: no contract code ran",
+                status.as_deref().unwrap_or("unknown")
+            );
+            if let Some(reason) = &reason {
+                println!("reason: {reason}");
+            }
+        }
+        return Ok(ended.exit.into());
     };
     // Nested executions are drawn inside their callers.
     let folded = state::profile::merged_folded(&profiles);
@@ -122,6 +182,7 @@ pub(crate) fn run(args: &Args) -> Result<ExitCode, String> {
     }
     if args.json {
         let mut value = to_json(&profiles);
+        value["status"] = json!(format!("{:?}", top.status));
         value["error"] = crate::report::error_json(reason.as_ref());
         println!("{value}");
     } else {
@@ -134,13 +195,13 @@ pub(crate) fn run(args: &Args) -> Result<ExitCode, String> {
 }
 
 /// Draws the flame graph of the `folded` stacks into `path`.
-fn write_svg(folded: &str, gas: u64, title: &str, path: &std::path::Path) -> Result<(), String> {
+fn write_svg(folded: &str, gas: u64, title: &str, path: &std::path::Path) -> Result<(), Error> {
     let mut options = inferno::flamegraph::Options::default();
     options.title = format!("gas: {title} ({gas} gas)");
     options.count_name = "gas".to_string();
     let file = std::fs::File::create(path).map_err(|e| format!("{}: {e}", path.display()))?;
     inferno::flamegraph::from_lines(&mut options, folded.lines(), std::io::BufWriter::new(file))
-        .map_err(|e| format!("{}: {e}", path.display()))
+        .map_err(|e| Error::from(format!("{}: {e}", path.display())))
 }
 
 fn share(part: u64, whole: u64) -> f64 {

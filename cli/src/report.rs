@@ -29,7 +29,51 @@ pub(crate) fn error_json(reason: Option<&FailureReason>) -> Value {
         "offset": offset,
         "function": reason.function().map(|f| json!({"index": f.index, "name": f.name})),
         "host_function": reason.host_function(),
+        "trap": trap_name(reason),
     })
+}
+
+/// A trap's code as a stable name for tools: the specification's wording
+/// with dashes, e.g. `integer-divide-by-zero`.
+fn trap_name(reason: &FailureReason) -> Option<String> {
+    match reason {
+        FailureReason::Trap { code, .. } => Some(code.message().replace(' ', "-")),
+        _ => None,
+    }
+}
+
+/// Prints the one JSON object of an `iris run --json` that could not run
+/// the contract (or could not write its state back): status null, and an
+/// `error` of kind `usage` or `input` (or `internal`, `trap`) with the
+/// message.
+pub(crate) fn print_error(create: bool, error: &crate::exit::Error) {
+    use crate::exit::Exit;
+    let kind = match error.exit {
+        Exit::Usage => "usage",
+        Exit::Trap => "trap",
+        Exit::Internal => "internal",
+        _ => "input",
+    };
+    let value = json!({
+        "step": if create { "create" } else { "call" },
+        "status": null,
+        "gas_used": null,
+        "address": null,
+        "code_size": null,
+        "output": null,
+        "logs": [],
+        "error": {
+            "kind": kind,
+            "message": error.message,
+            "rule": null,
+            "item": null,
+            "offset": null,
+            "function": null,
+            "host_function": null,
+            "trap": null,
+        },
+    });
+    println!("{value}");
 }
 
 fn logs_json(report: &CallReport) -> Vec<Value> {

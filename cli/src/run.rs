@@ -36,7 +36,7 @@ pub(crate) struct Args {
     #[arg(
         long,
         default_value_t = 10_000_000,
-        value_parser = crate::gas::parse,
+        value_parser = crate::gas::parse_i64,
         allow_hyphen_values = true
     )]
     gas: i64,
@@ -75,8 +75,20 @@ impl Args {
     }
 }
 
-/// Runs a WASI program or a contract, by what the module is.
+/// Runs a WASI program or a contract, by what the module is. With
+/// `--json`, an error is printed as the one JSON object too (its status
+/// null, its `error` of kind `usage` or `input`).
 pub(crate) fn run(args: &Args) -> Result<ExitCode, Error> {
+    match run_module(args) {
+        Err(e) if args.json => {
+            crate::report::print_error(args.create, &e);
+            Ok(e.exit.into())
+        }
+        result => result,
+    }
+}
+
+fn run_module(args: &Args) -> Result<ExitCode, Error> {
     let Some(file) = args.file() else {
         if args.create {
             return Err(Error::usage("--create needs FILE, the init code"));
@@ -85,9 +97,10 @@ pub(crate) fn run(args: &Args) -> Result<ExitCode, Error> {
     };
     let bytes = crate::invoke::read_module(file)?;
     let engine = engine::Engine::default();
-    let module =
-        engine::Module::new(&engine, &bytes).map_err(|e| format!("{}: {e}", file.display()))?;
-    if crate::program::is_wasi(&module) {
+    // A module the engine refuses is no WASI program it could run: a
+    // contract, whose executor says which rule it breaks.
+    let module = engine::Module::new(&engine, &bytes).ok();
+    if let Some(module) = module.as_ref().filter(|m| crate::program::is_wasi(m)) {
         let contract_only = [
             (!args.input.is_empty(), "--input"),
             (args.create, "--create"),
@@ -107,7 +120,7 @@ pub(crate) fn run(args: &Args) -> Result<ExitCode, Error> {
         return Ok(crate::program::run(
             file,
             &engine,
-            &module,
+            module,
             args.program_args(),
             &args.dirs,
             &args.env,
@@ -146,11 +159,12 @@ pub(crate) fn run(args: &Args) -> Result<ExitCode, Error> {
 }
 
 /// Runs the contract (`code`, or the state's code at `--address`) or,
-/// with `--create`, deploys it; writes the state file back. The exit
-/// status is the call's (see [`Exit::of_status`]).
+/// with `--create`, deploys it; writes the state file back if it
+/// succeeded. The exit status is the call's (see [`Exit::of_report`]).
 fn run_contract(code: Option<Vec<u8>>, args: &Args) -> Result<ExitCode, Error> {
-    let input = crate::gas::input(&args.input).map_err(Error::usage)?;
+    let input = crate::gas::input(&args.input)?;
     let context = &args.context;
+    context.check_writable()?;
     let config = args.metering.config();
     let executor: Arc<dyn Runner> = Arc::new(Executor::new(config).map_err(|e| e.to_string())?);
     let call = Call {
@@ -186,9 +200,11 @@ fn run_contract(code: Option<Vec<u8>>, args: &Args) -> Result<ExitCode, Error> {
     let code_size = address
         .filter(|_| args.create)
         .and_then(|a| session.world().get(&a).map(|account| account.code.len()));
+    // Only a success is kept: a call that fails or reverts changes nothing.
+    if report.status == ewasm_host::Status::Success {
+        context.save(session)?;
+    }
     let step = if args.create { "create" } else { "call" };
     crate::report::print(step, &report, address, code_size, args.json);
-
-    context.save(session)?;
     Ok(Exit::of_report(&report).into())
 }

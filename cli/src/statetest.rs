@@ -99,7 +99,8 @@ type Parsed = (PathBuf, Result<Cases, String>);
 ///
 /// # Errors
 ///
-/// The VM cannot be loaded ([`Exit::Input`]); no file or no case was
+/// A path or the VM cannot be read or loaded ([`Exit::Input`]); no file
+/// or no case was
 /// found ([`Exit::TestsFailed`]).
 pub(crate) fn run(
     paths: &[PathBuf],
@@ -107,6 +108,10 @@ pub(crate) fn run(
     metering: bool,
     vm: Option<&Path>,
 ) -> Result<ExitCode, Error> {
+    // A path that cannot be read is an input error, not a failed test.
+    for path in paths {
+        std::fs::metadata(path).map_err(|e| format!("{}: {e}", path.display()))?;
+    }
     let executor = runner(vm, metering)?;
     let all = files(paths);
     if all.is_empty() {

@@ -12,12 +12,14 @@ use crate::exit::{Error, Exit};
 ///
 /// # Errors
 ///
-/// A directory cannot be read, or holds no `.wast` file (no test found).
+/// A path cannot be read (an input error), or a directory holds no
+/// `.wast` file (no test found).
 fn scripts(paths: &[PathBuf]) -> Result<Vec<PathBuf>, Error> {
     let mut out = Vec::new();
     for path in paths {
-        if !path.is_dir() {
-            // A missing file is reported by the run, as a failure.
+        // A path that cannot be read is an input error, not a failed test.
+        let metadata = std::fs::metadata(path).map_err(|e| format!("{}: {e}", path.display()))?;
+        if !metadata.is_dir() {
             out.push(path.clone());
             continue;
         }
@@ -47,7 +49,7 @@ fn no_test(dir: &Path) -> Error {
 ///
 /// # Errors
 ///
-/// A directory cannot be read or holds no script.
+/// A path cannot be read, or a directory holds no script.
 pub(crate) fn run(paths: &[PathBuf], fuel: Option<u64>, verbose: bool) -> Result<ExitCode, Error> {
     let files = scripts(paths)?;
     let mut config = RunConfig::default();

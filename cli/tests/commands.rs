@@ -2,19 +2,12 @@
 //! `iris meter -o -`, `iris wast DIR`, `iris invoke --fuel N` and
 //! `iris invoke --wasi`.
 
+mod common;
+
+use common::{iris, text};
+
 use std::path::Path;
-use std::process::{Command, Output};
-
-fn iris(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_iris"))
-        .args(args)
-        .output()
-        .expect("iris runs")
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
-}
+use std::process::Output;
 
 fn write(dir: &Path, name: &str, text: &str) -> String {
     let path = dir.join(name);
@@ -171,12 +164,59 @@ fn invoke_with_wasi_links_the_standard_streams_and_proc_exit() {
     assert_eq!(text(&out.stdout), "hello\n0\n");
     let quit = iris(&["invoke", "--wasi", &module, "quit", "7"]);
     assert_eq!(quit.status.code(), Some(7), "{}", text(&quit.stderr));
-    // Without --wasi the imports are unknown: an input error naming them.
+    // Without --wasi: a usage error naming the module and the flag.
     let unlinked = iris(&["invoke", &module, "hello"]);
-    assert_eq!(unlinked.status.code(), Some(5));
+    assert_eq!(unlinked.status.code(), Some(2));
     assert!(
-        text(&unlinked.stderr).contains("wasi_snapshot_preview1"),
+        text(&unlinked.stderr)
+            .contains("imports `wasi_snapshot_preview1`: link WASI with `--wasi`"),
         "{}",
         text(&unlinked.stderr)
+    );
+}
+
+#[test]
+fn invoke_names_wasi_and_the_fuel_charged_before_running_out() {
+    let dir = tempfile::tempdir().expect("scratch");
+    let wasi = write(
+        dir.path(),
+        "w.wat",
+        r#"(module (import "wasi_snapshot_preview1" "proc_exit" (func (param i32)))
+            (func (export "f") (result i32) (i32.const 1)))"#,
+    );
+    let out = iris(&["invoke", &wasi, "f"]);
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stderr).contains("`--wasi`"),
+        "{}",
+        text(&out.stderr)
+    );
+    assert_eq!(text(&iris(&["invoke", "--wasi", &wasi, "f"]).stdout), "1\n");
+
+    let looping = write(
+        dir.path(),
+        "l.wat",
+        r#"(module (func (export "f") (result i32) (local i32)
+            (loop (local.set 0 (i32.add (local.get 0) (i32.const 1)))
+              (br_if 0 (i32.lt_u (local.get 0) (i32.const 100))))
+            (local.get 0)))"#,
+    );
+    let out = iris(&["invoke", "--fuel", "1", &looping, "f"]);
+    assert_eq!(out.status.code(), Some(4));
+    let stderr = text(&out.stderr);
+    assert!(
+        stderr.contains("fuel used 0 (charged before the trap), left 1: out of fuel"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn a_vm_that_does_not_load_says_why() {
+    let out = iris(&["statetest", "--vm", "/nonexistent/libvm.so", "."]);
+    assert_eq!(out.status.code(), Some(5));
+    let stderr = text(&out.stderr);
+    assert!(
+        stderr.contains("cannot open shared object file"),
+        "{stderr}"
     );
 }

@@ -1,45 +1,9 @@
 //! One table of exit statuses for every subcommand (cli/src/exit.rs), as
 //! the real binary gives them, and the help that documents it.
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+mod common;
 
-fn iris(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_iris"))
-        .args(args)
-        .output()
-        .expect("iris runs")
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
-}
-
-fn contract(name: &str) -> String {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../contracts")
-        .join(name)
-        .display()
-        .to_string()
-}
-
-/// `text` written as `name` in `dir`.
-fn file(dir: &Path, name: &str, text: &str) -> String {
-    let path: PathBuf = dir.join(name);
-    std::fs::write(&path, text).expect("scratch file");
-    path.display().to_string()
-}
-
-/// Asserts the status, showing what iris printed otherwise.
-fn assert_status(out: &Output, code: i32) {
-    assert_eq!(
-        out.status.code(),
-        Some(code),
-        "stdout:\n{}\nstderr:\n{}",
-        text(&out.stdout),
-        text(&out.stderr)
-    );
-}
+use common::{assert_status, contract, file, iris, text};
 
 #[test]
 fn every_subcommand_exits_by_the_one_table() {
@@ -106,6 +70,96 @@ fn every_subcommand_exits_by_the_one_table() {
     }
     let invalid = file(d, "bad.wasm", "not wasm");
     assert_status(&iris(&["invoke", &invalid, "f"]), 5);
+}
+
+#[test]
+fn each_subcommand_exits_by_the_table_for_missing_files_and_bad_flags() {
+    let dir = tempfile::tempdir().expect("scratch");
+    let d = dir.path();
+    let missing = |name: &str| d.join(name).display().to_string();
+    let counter = contract("counter.wat");
+    let state_test = file(d, "st.json", "{}");
+    let floats = file(
+        d,
+        "f.wat",
+        r#"(module (memory (export "memory") 1)
+            (func (export "main") (drop (f32.add (f32.const 1) (f32.const 2)))))"#,
+    );
+    let at_missing = format!("@{}", missing("in.hex"));
+    let (wast, json, wat) = (missing("a.wast"), missing("a.json"), missing("m.wat"));
+    let cases: Vec<(Vec<&str>, i32)> = vec![
+        // 5: a file that cannot be read, whatever the subcommand.
+        (vec!["wast", &wast], 5),
+        (vec!["statetest", &json], 5),
+        (vec!["run", "--input", &at_missing, &counter], 5),
+        (vec!["profile", "--input", &at_missing, &counter], 5),
+        (vec!["invoke", &wat, "f"], 5),
+        // `meter` is a tool: a module it refuses (floats) is an input.
+        (vec!["meter", &floats, "-o", "-"], 5),
+        // 2: usage errors, ours as well as clap's.
+        (vec!["run", "--input", "0xz", &counter], 2),
+        (vec!["profile", "--input", "0xz", &counter], 2),
+        (
+            vec![
+                "profile",
+                "--statetest",
+                &state_test,
+                "--caller",
+                "0x1111111111111111111111111111111111111111",
+            ],
+            2,
+        ),
+        (vec!["run"], 2),
+        (vec!["profile"], 2),
+        (vec!["wast"], 2),
+        (vec!["statetest"], 2),
+        // 3: a contract failure that is not a trap: floats with
+        // metering, a value the caller cannot pay.
+        (vec!["run", &floats], 3),
+    ];
+    for (args, code) in &cases {
+        let out = iris(args);
+        assert_status(&out, *code);
+        let stderr = text(&out.stderr);
+        let said = stderr.starts_with("iris: ") || stderr.starts_with("error: ");
+        assert!(said || *code == 3, "{args:?}: {stderr}");
+    }
+    let out = iris(&["statetest", &json]);
+    assert!(
+        !text(&out.stdout).contains("FAIL"),
+        "a missing file is no failed test"
+    );
+}
+
+#[test]
+fn a_value_the_caller_cannot_pay_is_a_contract_failure_with_its_reason() {
+    let dir = tempfile::tempdir().expect("scratch");
+    let state = file(
+        dir.path(),
+        "s.json",
+        r#"{"0x1111111111111111111111111111111111111111": {"balance": "0x3", "nonce": "0x0", "code": "0x", "storage": {}}}"#,
+    );
+    let before = std::fs::read(&state).expect("state");
+    let caller = "0x1111111111111111111111111111111111111111";
+    let counter = contract("counter.wat");
+    for step in [vec![], vec!["--create"]] {
+        let mut args = vec!["run", "--state", &state, "--caller", caller, "--value", "5"];
+        args.extend(step);
+        args.push(&counter);
+        let out = iris(&args);
+        assert_status(&out, 3);
+        let stdout = text(&out.stdout);
+        assert!(stdout.contains("status Failure"), "{stdout}");
+        assert!(
+            stdout.contains("reason insufficient balance: the sender has 3 wei and sends 5"),
+            "{stdout}"
+        );
+    }
+    assert_eq!(
+        std::fs::read(&state).expect("state"),
+        before,
+        "a failed call changes no state"
+    );
 }
 
 #[test]

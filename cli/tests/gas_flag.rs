@@ -1,25 +1,17 @@
 //! `--gas` as a user types it: a negative amount is a usage error that
 //! names the flag, never a run with negative gas.
 
+mod common;
+
+use common::{iris, text};
+
 use std::path::Path;
-use std::process::{Command, Output};
 
 fn counter() -> String {
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("../contracts/counter.wat")
         .display()
         .to_string()
-}
-
-fn iris(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_iris"))
-        .args(args)
-        .output()
-        .expect("iris runs")
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
 }
 
 #[test]

@@ -1,8 +1,9 @@
 //! `iris profile` as a user runs it: the JSON, folded stacks and flame
 //! graph all account for exactly the gas the call used.
 
+mod common;
+
 use std::path::Path;
-use std::process::Command;
 
 const TRANSFER_INPUT: &str =
     "9993021a0000000000000000000000000000000000000000000000000000000000000001";
@@ -14,12 +15,9 @@ fn wrc20() -> String {
         .to_string()
 }
 
+/// `iris profile ARGS`, which must succeed: what it printed.
 fn iris(args: &[&str]) -> String {
-    let out = Command::new(env!("CARGO_BIN_EXE_iris"))
-        .arg("profile")
-        .args(args)
-        .output()
-        .expect("iris runs");
+    let out = common::iris(&[&["profile"], args].concat());
     assert!(
         out.status.success(),
         "{}",
@@ -102,4 +100,48 @@ fn the_table_names_functions_host_calls_and_blocks() {
     let plain = iris(&["--metering=false", "--input", TRANSFER_INPUT, &wrc20()]);
     assert!(plain.contains("instruction metering off"));
     assert!(!plain.contains("costliest blocks"));
+}
+
+#[test]
+fn a_contract_refused_before_any_code_runs_still_shows_its_status_and_reason() {
+    let dir = tempfile::tempdir().expect("scratch");
+    let broken = dir.path().join("broken.wat");
+    std::fs::write(
+        &broken,
+        r#"(module (import "ethereum" "getTimestamp" (func $t (result i64)))
+            (memory (export "memory") 1) (func (export "main")))"#,
+    )
+    .expect("broken");
+    let broken = broken.display().to_string();
+    let out = common::iris(&["profile", &broken]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(3), "{stdout}");
+    assert!(
+        stdout.contains("status ContractValidationFailure"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("reason: contract rule broken: `getTimestamp` is not an EEI function"),
+        "{stdout}"
+    );
+    let out = common::iris(&["profile", "--json", &broken]);
+    assert_eq!(out.status.code(), Some(3));
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).expect("one JSON object");
+    assert_eq!(json["status"], "ContractValidationFailure");
+    assert_eq!(json["error"]["rule"], "unknown-import");
+    assert_eq!(json["error"]["item"], "getTimestamp");
+}
+
+#[test]
+fn profile_reads_the_state_file_and_never_writes_it() {
+    let dir = tempfile::tempdir().expect("scratch");
+    let state = dir.path().join("s.json");
+    let counter = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../contracts/counter.wat")
+        .display()
+        .to_string();
+    std::fs::write(&state, "{}\n").expect("state");
+    let state = state.display().to_string();
+    iris(&["--state", &state, &counter]);
+    assert_eq!(std::fs::read_to_string(&state).expect("state"), "{}\n");
 }

@@ -2,10 +2,14 @@
 //! before the module, and everything after it to the program untouched.
 //! The real binary runs a program that prints its arguments.
 
+mod common;
+
+use common::text;
+
 use std::ffi::OsStr;
 use std::os::unix::ffi::OsStrExt;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Output;
 
 /// A WASI program that prints each argument after its name on a line of
 /// its own.
@@ -48,16 +52,11 @@ fn counter() -> PathBuf {
 }
 
 /// Runs `iris run ARGS`.
+/// `iris run ARGS`.
 fn iris<S: AsRef<OsStr>>(args: &[S]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_iris"))
-        .arg("run")
-        .args(args)
-        .output()
-        .expect("iris runs")
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
+    let mut all = vec![OsStr::new("run")];
+    all.extend(args.iter().map(AsRef::as_ref));
+    common::iris(&all)
 }
 
 #[test]

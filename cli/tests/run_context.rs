@@ -2,8 +2,10 @@
 //! `--help` documents, and `--state FILE` carries accounts from one run to
 //! the next (read before the call, written after it).
 
+mod common;
+
 use std::path::Path;
-use std::process::{Command, Output};
+use std::process::Output;
 
 /// Returns its context, 168 bytes: caller, origin, address (20 each),
 /// value and gas price (16, little-endian), coinbase (20), difficulty (32,
@@ -35,13 +37,9 @@ const CONTEXT: &str = r#"(module
     (i64.store (i32.const 160) (call $gasLimit))
     (call $finish (i32.const 0) (i32.const 168))))"#;
 
+/// `iris run ARGS` in `dir`.
 fn iris(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_iris"))
-        .arg("run")
-        .args(args)
-        .current_dir(dir)
-        .output()
-        .expect("iris runs")
+    common::iris_in(dir, &[&["run"], args].concat())
 }
 
 /// The `output` of a `--json` run.

@@ -2,9 +2,12 @@
 //! negative; hex errors that name the flag and the bad character — from
 //! the real binary.
 
-use std::io::Write;
+mod common;
+
+use common::text;
+
 use std::path::Path;
-use std::process::{Command, Output, Stdio};
+use std::process::Output;
 
 /// Returns its call data.
 const ECHO: &str = r#"(module
@@ -16,25 +19,9 @@ const ECHO: &str = r#"(module
     (call $copy (i32.const 0) (i32.const 0) (call $size))
     (call $finish (i32.const 0) (call $size))))"#;
 
+/// `iris ARGS` in `dir`, `stdin` (if any) on its standard input.
 fn iris(dir: &Path, args: &[&str], stdin: Option<&str>) -> Output {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_iris"))
-        .args(args)
-        .current_dir(dir)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("iris runs");
-    let mut pipe = child.stdin.take().expect("stdin");
-    if let Some(text) = stdin {
-        pipe.write_all(text.as_bytes()).expect("stdin written");
-    }
-    drop(pipe);
-    child.wait_with_output().expect("iris ends")
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
+    common::iris_stdin(Some(dir), args, stdin.unwrap_or_default().as_bytes())
 }
 
 fn scratch() -> tempfile::TempDir {
@@ -87,22 +74,17 @@ fn hex_errors_name_the_flag_and_the_bad_character() {
         (
             &["run", "--input", "@bad.hex", "echo.wat"],
             None,
-            "--input (from bad.hex): `0x00\\n0g`: character 7 (`g`) is not a hex digit",
+            "--input: bad.hex:2:2: `g` is not a hex digit",
         ),
         (
             &["run", "--input", "-", "echo.wat"],
             Some("0xq"),
-            "--input (from standard input): `0xq`: character 3 (`q`) is not a hex digit",
-        ),
-        (
-            &["run", "--input", "@missing.hex", "echo.wat"],
-            None,
-            "--input @missing.hex:",
+            "--input: standard input:1:3: `q` is not a hex digit",
         ),
         (
             &["run", "--caller", "0x12", "echo.wat"],
             None,
-            "'--caller <ADDRESS>': `0x12` is 1 bytes; an address is 20",
+            "'--caller <ADDRESS>': `0x12` is 1 byte; an address is 20",
         ),
         (
             &["run", "--value", "0x1g", "echo.wat"],
@@ -120,6 +102,10 @@ fn hex_errors_name_the_flag_and_the_bad_character() {
         assert!(stderr.contains(expected), "{args:?}: {stderr}");
         assert_eq!(out.status.code(), Some(2), "{args:?}: a usage error");
     }
+    // A file that cannot be read is an input error.
+    let out = iris(d, &["run", "--input", "@missing.hex", "echo.wat"], None);
+    assert!(text(&out.stderr).contains("--input @missing.hex:"));
+    assert_eq!(out.status.code(), Some(5), "an input error");
 }
 
 #[test]

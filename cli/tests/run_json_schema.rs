@@ -2,8 +2,9 @@
 //! object it prints (calls, creates, successes, reverts, failures of each
 //! kind, logs) is valid against `docs/schema/run-output.json`.
 
+mod common;
+
 use std::path::Path;
-use std::process::Command;
 
 fn schema() -> jsonschema::Validator {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../docs/schema/run-output.json");
@@ -15,12 +16,7 @@ fn schema() -> jsonschema::Validator {
 
 /// Runs `iris run --json ARGS` in `dir`; the one line it prints.
 fn run(dir: &Path, args: &[&str]) -> serde_json::Value {
-    let out = Command::new(env!("CARGO_BIN_EXE_iris"))
-        .args(["run", "--json"])
-        .args(args)
-        .current_dir(dir)
-        .output()
-        .expect("iris runs");
+    let out = common::iris_in(dir, &[&["run", "--json"], args].concat());
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert_eq!(
         stdout.lines().count(),
@@ -44,6 +40,7 @@ fn every_kind_of_run_prints_one_object_valid_against_the_schema() {
     let d = dir.path();
     let contracts = Path::new(env!("CARGO_MANIFEST_DIR")).join("../contracts");
     let registry = contracts.join("registry.wat").display().to_string();
+    std::fs::write(d.join("bad.json"), "{ not json").expect("bad state");
     let reverter = contracts.join("reverter.wat").display().to_string();
     std::fs::write(d.join("logger.wat"), LOGGER).expect("logger");
     std::fs::write(
@@ -87,6 +84,13 @@ fn every_kind_of_run_prints_one_object_valid_against_the_schema() {
         run(d, &["div.wat"]),
         run(d, &["copy.wat"]),
         run(d, &["--gas", "5", "div.wat"]),
+        // Errors: nothing ran, and the object says why.
+        run(d, &["missing.wasm"]),
+        run(d, &["--input", "0xz", "logger.wat"]),
+        run(d, &["--state", "bad.json", "logger.wat"]),
+        run(d, &["--state", "/nonexistent/iris/s.json", "logger.wat"]),
+        run(d, &["--gas", "-1", "logger.wat"]),
+        run(d, &["--create", "--address", &address, "logger.wat"]),
     ];
     let validator = schema();
     for output in &outputs {
@@ -113,6 +117,18 @@ fn every_kind_of_run_prints_one_object_valid_against_the_schema() {
         (8, "eei"),
         (9, "out-of-gas"),
     ] {
+        assert_eq!(outputs[i]["error"]["kind"], kind, "{}", outputs[i]);
+    }
+    assert_eq!(outputs[7]["error"]["trap"], "integer-divide-by-zero");
+    for (i, kind) in [
+        (10, "input"),
+        (11, "usage"),
+        (12, "input"),
+        (13, "input"),
+        (14, "usage"),
+        (15, "usage"),
+    ] {
+        assert!(outputs[i]["status"].is_null(), "{}", outputs[i]);
         assert_eq!(outputs[i]["error"]["kind"], kind, "{}", outputs[i]);
     }
     // A value the schema refuses is refused: the check can fail.

@@ -2,20 +2,11 @@
 //! `iris statetest` print it (and `--json` carries it), from the real
 //! binary. The reason never changes status or gas.
 
+mod common;
+
+use common::{iris_in as iris, text};
+
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
-
-fn iris(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_iris"))
-        .args(args)
-        .current_dir(dir)
-        .output()
-        .expect("iris runs")
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
-}
 
 /// Writes `source` as `name` in `dir`.
 fn contract(dir: &Path, name: &str, source: &str) -> PathBuf {

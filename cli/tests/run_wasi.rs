@@ -1,37 +1,22 @@
 //! `iris run` on WASI programs, as a user runs it: the real binary, the
 //! real standard streams, the program's exit status.
 
+mod common;
+
+use common::text;
+
 use std::fs;
-use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::process::Output;
 
 fn programs() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../wasi/tests/programs")
 }
 
 /// Runs `iris run ARGS` in the programs' directory with `stdin`.
+/// `iris run ARGS` among the programs, `stdin` on its standard input.
 fn iris(args: &[&str], stdin: &[u8]) -> Output {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_iris"))
-        .arg("run")
-        .args(args)
-        .current_dir(programs())
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("iris starts");
-    child
-        .stdin
-        .take()
-        .expect("stdin")
-        .write_all(stdin)
-        .expect("stdin written");
-    child.wait_with_output().expect("iris ends")
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
+    common::iris_stdin(Some(&programs()), &[&["run"], args].concat(), stdin)
 }
 
 #[test]

@@ -5,21 +5,14 @@
 
 #![cfg(unix)]
 
+mod common;
+
+use common::{iris, text};
+
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Command;
 
 use serde_json::Value;
-
-fn iris(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_iris"))
-        .args(args)
-        .output()
-        .expect("iris runs")
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
-}
 
 fn vector(relative: &str) -> PathBuf {
     test_data::ewasm_dir_or_panic().join(relative)
@@ -55,12 +48,14 @@ fn finding_no_test_is_a_failure_with_a_message() {
 
     let mistyped = dir.path().join("GeneralStateTest");
     let out = iris(&["statetest", &mistyped.display().to_string()]);
-    assert_eq!(out.status.code(), Some(1));
+    // A path that cannot be read is an input error, not a failed test.
+    assert_eq!(out.status.code(), Some(5));
     assert!(
-        text(&out.stdout).contains("No such file"),
+        text(&out.stderr).contains("No such file"),
         "{}",
-        text(&out.stdout)
+        text(&out.stderr)
     );
+    assert!(!text(&out.stdout).contains("FAIL"), "{}", text(&out.stdout));
 
     // A file whose tests are all for other networks holds no case to run.
     let other = dir.path().join("other.json");
@@ -216,11 +211,13 @@ fn on_a_terminal_the_bar_counts_cases_and_leaves_no_stale_line() {
     let cases = expected.iter().filter(|l| l.contains("]: ")).count();
     assert!(cases > 0);
 
-    // script(1) gives iris a terminal; the bar shows from the start.
+    // script(1) gives iris a terminal; the bar shows from the start. The
+    // paths are quoted for the shell script(1) runs the command with.
+    let quote = |text: &str| format!("'{}'", text.replace('\'', r"'\''"));
     let command = format!(
         "IRIS_PROGRESS_AFTER_MS=0 {} statetest {}",
-        env!("CARGO_BIN_EXE_iris"),
-        dir.display()
+        quote(env!("CARGO_BIN_EXE_iris")),
+        quote(&dir.display().to_string())
     );
     let out = Command::new("script")
         .args(["-qec", &command, "/dev/null"])

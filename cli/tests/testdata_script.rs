@@ -8,8 +8,18 @@
 
 #![cfg(unix)]
 
+mod common;
+
+use common::{iris, text};
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
+
+/// This checkout (from this crate's own path, so that the script tested
+/// is the one beside it).
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
+}
 
 /// One manifest line: checksum, upstream path, install path.
 struct Entry {
@@ -20,7 +30,7 @@ struct Entry {
 
 /// The repository's manifest.
 fn manifest() -> Vec<Entry> {
-    let path = test_data::workspace_root().join("scripts/testdata.sha256");
+    let path = root().join("scripts/testdata.sha256");
     let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
     text.lines()
         .filter(|l| !l.is_empty() && !l.starts_with('#'))
@@ -88,8 +98,13 @@ impl Mirror {
 
     /// Runs the script against the mirror, installing into `dest`.
     fn fetch(&self, dest: &Path, args: &[&str]) -> Output {
+        self.fetch_with(&root().join("scripts/testdata.sh"), dest, args)
+    }
+
+    /// Runs `script` against the mirror, installing into `dest`.
+    fn fetch_with(&self, script: &Path, dest: &Path, args: &[&str]) -> Output {
         Command::new("bash")
-            .arg(test_data::workspace_root().join("scripts/testdata.sh"))
+            .arg(script)
             .args(args)
             .env(
                 "IRIS_TESTDATA_MIRROR",
@@ -112,17 +127,6 @@ impl Mirror {
             .filter(|name| name.starts_with(".testdata"))
             .collect()
     }
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
-}
-
-fn iris(args: &[&Path]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_iris"))
-        .args(args)
-        .output()
-        .expect("iris runs")
 }
 
 #[test]
@@ -241,7 +245,7 @@ fn with_the_data_present_the_script_fetches_nothing() {
     let mirror = Mirror::build();
     let dest = mirror.path("testdata");
     let out = Command::new("bash")
-        .arg(test_data::workspace_root().join("scripts/testdata.sh"))
+        .arg(root().join("scripts/testdata.sh"))
         .env("IRIS_TESTDATA_MIRROR", "file:///nonexistent")
         .env("IRIS_TESTDATA_DIR", &dest)
         .env("IRIS_SPEC_DIR", test_data::spec_dir_or_panic())
@@ -255,4 +259,116 @@ fn with_the_data_present_the_script_fetches_nothing() {
         text(&out.stdout)
     );
     assert!(!dest.exists());
+}
+
+#[test]
+fn fetch_refetches_over_an_install_and_a_damaged_install_is_repaired() {
+    let mirror = Mirror::build();
+    // A checkout with no `../shared` beside it (this one may have one).
+    let script = checkout_copy(&mirror.path("checkout"));
+    let fetch = |args: &[&str]| mirror.fetch_with(&script, &mirror.path("testdata"), args);
+    let dest = mirror.path("testdata");
+    let out = fetch(&[]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let installed = format!("installed {} files", mirror.entries.len());
+    assert!(text(&out.stdout).contains(&installed));
+
+    // `--fetch` fetches even over an intact install: a new tree replaces it.
+    std::fs::write(dest.join("marker"), "old install").expect("marker");
+    let out = fetch(&["--fetch"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stdout).contains(&installed),
+        "{}",
+        text(&out.stdout)
+    );
+    assert!(!dest.join("marker").exists(), "--fetch fetched nothing");
+
+    // A deleted file, then an edited one, is noticed and fetched again.
+    let (first, source) = &mirror.entries[0];
+    let (last, _) = mirror.entries.last().expect("an entry");
+    std::fs::remove_file(dest.join(&first.path)).expect("deleted");
+    let out = fetch(&[]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stdout).contains("fetching again"),
+        "{}",
+        text(&out.stdout)
+    );
+    assert_eq!(
+        std::fs::read(dest.join(&first.path)).expect("repaired"),
+        std::fs::read(source).expect("local copy")
+    );
+    let edited = dest.join(&last.path);
+    let mut bytes = std::fs::read(&edited).expect("installed");
+    bytes.push(b'\n');
+    std::fs::write(&edited, bytes).expect("edited");
+    let out = fetch(&[]);
+    assert!(
+        text(&out.stdout).contains("fetching again"),
+        "{}",
+        text(&out.stdout)
+    );
+    let out = fetch(&[]);
+    assert!(
+        text(&out.stdout).contains("intact, nothing fetched"),
+        "{}",
+        text(&out.stdout)
+    );
+    assert!(mirror.leftovers().is_empty(), "{:?}", mirror.leftovers());
+}
+
+/// A copy of the script and its manifest in `checkout/scripts/`, as in a
+/// fresh clone at `checkout`.
+fn checkout_copy(checkout: &Path) -> PathBuf {
+    let scripts = checkout.join("scripts");
+    std::fs::create_dir_all(&scripts).expect("scripts folder");
+    for name in ["testdata.sh", "testdata.sha256"] {
+        let from = root().join("scripts").join(name);
+        std::fs::copy(&from, scripts.join(name)).expect("copied");
+    }
+    scripts.join("testdata.sh")
+}
+
+/// Runs a checkout's script with no variable pointing at data and a
+/// mirror that does not exist (so that any fetch fails).
+fn run_checkout_script(script: &Path) -> Output {
+    Command::new("bash")
+        .arg(script)
+        .env("IRIS_TESTDATA_MIRROR", "file:///nonexistent")
+        .env_remove("IRIS_SPEC_DIR")
+        .env_remove("IRIS_EWASM_TESTS")
+        .env_remove("IRIS_TESTDATA_DIR")
+        .env_remove("IRIS_TESTDATA_MANIFEST")
+        .output()
+        .expect("bash runs the script")
+}
+
+#[test]
+fn a_shared_folder_beside_the_checkout_is_used_and_nothing_fetched() {
+    let dir = tempfile::tempdir().expect("scratch");
+    let checkout = dir.path().join("iris");
+    let script = checkout_copy(&checkout);
+    let shared = dir.path().join("shared");
+    std::fs::create_dir_all(shared.join("wasm-testsuite/core")).expect("spec folder");
+    std::fs::create_dir_all(shared.join("ewasm-tests")).expect("vectors folder");
+
+    let out = run_checkout_script(&script);
+    let stdout = text(&out.stdout);
+    assert!(out.status.success(), "{stdout}{}", text(&out.stderr));
+    assert!(
+        stdout.contains("test data present, nothing fetched"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("shared/wasm-testsuite/core"), "{stdout}");
+    assert!(stdout.contains("shared/ewasm-tests"), "{stdout}");
+    assert!(!checkout.join("testdata").exists());
+
+    // Without it, the same checkout fetches (and, with no mirror, fails
+    // saying what to do).
+    std::fs::remove_dir_all(&shared).expect("shared removed");
+    let out = run_checkout_script(&script);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stdout));
+    assert!(text(&out.stderr).contains("download failed; nothing installed"));
+    assert!(!checkout.join("testdata").exists());
 }

@@ -56,7 +56,7 @@ pub use metering::{find_float, is_float_operator, EwasmCostModel, GasModel};
 pub use profile::{
     folded, BlockGas, FunctionGas, GasProfile, HostGas, CODE, FORFEITED, INITIAL_MEMORY,
 };
-pub use reason::{FailureReason, FuncRef, GasSite};
+pub use reason::{FailureReason, FuncRef, GasSite, MessageFailure};
 pub use revision::Revision;
 pub use schedule::{Schedule, StoragePrices};
 pub use types::{

@@ -7,6 +7,7 @@ use std::fmt;
 use engine::{TrapCode, TrapOrigin};
 
 use crate::eei::{EeiError, OutOfBounds};
+use crate::types::U256;
 use crate::validate::ContractError;
 
 /// A Wasm function, as a trap names it, and the instruction in it.
@@ -106,12 +107,70 @@ pub enum FailureReason {
     Limit(String),
     /// A bug in Iris or a host that broke its contract.
     Internal(String),
+    /// The state refused the message before or after its code ran.
+    Message(MessageFailure),
+}
+
+/// Why the state refused a message: no code of its own ran, or what it
+/// returned could not be deployed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum MessageFailure {
+    /// The sender cannot pay the value it sends.
+    InsufficientBalance {
+        /// The sender's balance.
+        balance: U256,
+        /// The value sent.
+        value: U256,
+    },
+    /// A create returned more code than may be deployed (EIP-170).
+    CodeTooLarge {
+        /// The code's size in bytes.
+        size: usize,
+        /// The most that may be deployed.
+        max: usize,
+    },
+    /// The gas left after a create cannot pay for depositing its code.
+    DepositOutOfGas {
+        /// The deposit's price.
+        deposit: i64,
+        /// The gas left.
+        gas_left: i64,
+    },
+    /// The creator's nonce is at its maximum (EIP-2681).
+    NonceOverflow,
+    /// A create's address already holds code or a nonce.
+    AddressCollision(crate::types::Address),
+}
+
+impl fmt::Display for MessageFailure {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            MessageFailure::InsufficientBalance { balance, value } => write!(
+                f,
+                "insufficient balance: the sender has {balance} wei and sends {value}"
+            ),
+            MessageFailure::CodeTooLarge { size, max } => write!(
+                f,
+                "the deployed code is {size} bytes, more than the {max} allowed"
+            ),
+            MessageFailure::DepositOutOfGas { deposit, gas_left } => write!(
+                f,
+                "out of gas for the code deposit: it costs {deposit} gas and {gas_left} is left"
+            ),
+            MessageFailure::NonceOverflow => {
+                f.write_str("the creator's nonce is at its maximum (EIP-2681)")
+            }
+            MessageFailure::AddressCollision(address) => {
+                write!(f, "the new contract's address {address} is already used")
+            }
+        }
+    }
 }
 
 impl FailureReason {
     /// A short, stable name of the kind of failure, for tools: `not-wasm`,
     /// `contract-rule`, `deployed-code`, `trap`, `eei`, `out-of-gas`,
-    /// `limit` or `internal`.
+    /// `limit`, `internal` or `message`.
     pub fn kind(&self) -> &'static str {
         match self {
             FailureReason::NotWasm => "not-wasm",
@@ -122,6 +181,7 @@ impl FailureReason {
             FailureReason::OutOfGas(_) => "out-of-gas",
             FailureReason::Limit(_) => "limit",
             FailureReason::Internal(_) => "internal",
+            FailureReason::Message(_) => "message",
         }
     }
 
@@ -288,6 +348,7 @@ impl fmt::Display for FailureReason {
             FailureReason::OutOfGas(site) => write!(f, "out of gas {site}"),
             FailureReason::Limit(what) => write!(f, "execution cap: {what}"),
             FailureReason::Internal(what) => write!(f, "internal error: {what}"),
+            FailureReason::Message(why) => write!(f, "{why}"),
         }
     }
 }

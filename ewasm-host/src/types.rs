@@ -210,6 +210,10 @@ pub struct Outcome {
     pub reason: Option<Box<FailureReason>>,
 }
 
+// The reason is left out of equality on purpose: it is diagnostic, not
+// consensus (two VMs that agree on every consensus field agree, whatever
+// they say about why), and equality is what the differential tests and
+// the EVMC boundary compare. `same_with_reason` compares it too.
 impl PartialEq for Outcome {
     fn eq(&self, other: &Self) -> bool {
         self.status == other.status
@@ -222,6 +226,12 @@ impl PartialEq for Outcome {
 impl Eq for Outcome {}
 
 impl Outcome {
+    /// Whether `self` and `other` are equal and also give the same
+    /// [`reason`](Outcome::reason) (which `==` does not compare).
+    pub fn same_with_reason(&self, other: &Self) -> bool {
+        self == other && self.reason == other.reason
+    }
+
     /// An outcome that keeps no gas and has no output, without a reason.
     pub fn failed(status: Status) -> Self {
         Self {

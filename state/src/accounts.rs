@@ -12,38 +12,13 @@
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
-use ewasm_host::{hex, Address, Bytes32, U256};
+use ewasm_host::hex;
+#[cfg(test)]
+use ewasm_host::{Address, Bytes32, U256};
 use serde_json::{Map, Value};
 
-use crate::statetest::{decode_hex, FormatError};
+use crate::statetest::{address, bytes, field, u256, u64_of, word, FormatError};
 use crate::world::{Account, World};
-
-fn bad<T>(message: impl Into<String>) -> Result<T, FormatError> {
-    Err(FormatError(message.into()))
-}
-
-fn text<'a>(value: &'a Value, what: &str) -> Result<&'a str, FormatError> {
-    value
-        .as_str()
-        .ok_or_else(|| FormatError(format!("{what}: not a string")))
-}
-
-/// A 256-bit number from hex (with or without `0x`; empty is zero).
-fn number(value: &Value, what: &str) -> Result<U256, FormatError> {
-    let text = text(value, what)?;
-    let digits = text.strip_prefix("0x").unwrap_or(text);
-    if digits.is_empty() {
-        return Ok(U256::zero());
-    }
-    U256::from_str_radix(digits, 16)
-        .map_err(|_| FormatError(format!("{what}: `{text}` is not a hex number of 256 bits")))
-}
-
-fn field<'a>(object: &'a Value, key: &str, what: &str) -> Result<&'a Value, FormatError> {
-    object
-        .get(key)
-        .ok_or_else(|| FormatError(format!("{what}: missing `{key}`")))
-}
 
 /// Parses accounts (a state test's `pre`, or a state file) into a world.
 ///
@@ -53,44 +28,39 @@ fn field<'a>(object: &'a Value, key: &str, what: &str) -> Result<&'a Value, Form
 /// malformed.
 pub fn from_json(accounts: &Value) -> Result<World, FormatError> {
     let Some(accounts) = accounts.as_object() else {
-        return bad("accounts: not an object");
+        return Err(FormatError("accounts: not an object".into()));
     };
     let mut world = World::default();
     for (key, account) in accounts {
-        let raw = decode_hex(key).map_err(|e| FormatError(format!("address {e}")))?;
-        let Ok(at) = <[u8; 20]>::try_from(raw) else {
-            return bad(format!("address `{key}`: not 20 bytes"));
-        };
+        let at = address(&Value::String(key.clone()), "address")?;
         let what = format!("account {key}");
-        let mut storage = BTreeMap::new();
         let Some(slots) = field(account, "storage", &what)?.as_object() else {
-            return bad(format!("{what}: storage is not an object"));
+            return Err(FormatError(format!("{what}: storage is not an object")));
         };
+        let mut storage = BTreeMap::new();
+        // Every key and value is checked, a zero value's too.
         for (slot, value) in slots {
-            let value = Bytes32::from_u256(number(value, &format!("{what}: storage value"))?);
+            let key = word(
+                &Value::String(slot.clone()),
+                &format!("{what}: storage key"),
+            )?;
+            let value = word(value, &format!("{what}: storage value {slot}"))?;
             if !value.is_zero() {
-                let key = number(
-                    &Value::String(slot.clone()),
-                    &format!("{what}: storage key"),
-                )?;
-                storage.insert(Bytes32::from_u256(key), value);
+                storage.insert(key, value);
             }
         }
-        let nonce = number(field(account, "nonce", &what)?, &format!("{what}: nonce"))?;
-        if nonce.bits() > 64 {
-            return bad(format!("{what}: nonce over 64 bits"));
-        }
-        let code = text(field(account, "code", &what)?, &format!("{what}: code"))?;
-        let code = decode_hex(code).map_err(|e| FormatError(format!("{what}: code {e}")))?;
         world.insert(
-            Address(at),
+            at,
             Account {
-                nonce: nonce.low_u64(),
-                balance: number(
+                nonce: u64_of(field(account, "nonce", &what)?, &format!("{what}: nonce"))?,
+                balance: u256(
                     field(account, "balance", &what)?,
                     &format!("{what}: balance"),
                 )?,
-                code: Arc::new(code),
+                code: Arc::new(bytes(
+                    field(account, "code", &what)?,
+                    &format!("{what}: code"),
+                )?),
                 storage,
             },
         );
@@ -174,5 +144,25 @@ mod tests {
             "{error:?}"
         );
         assert!(error.0.contains("balance"), "{error:?}");
+    }
+
+    #[test]
+    fn every_storage_key_and_value_is_checked_zero_or_not() {
+        for storage in [r#"{"zz": "0x0"}"#, r#"{"0x1": "0xzz"}"#, r#"{"0x1": "+f"}"#] {
+            let text = format!(
+                r#"{{"0x0000000000000000000000000000000000000001":
+                    {{"balance":"0x0","nonce":"0x0","code":"0x","storage":{storage}}}}}"#
+            );
+            let json: Value = serde_json::from_str(&text).expect("JSON");
+            let error = from_json(&json).expect_err(storage);
+            assert!(error.0.contains("storage"), "{storage}: {error:?}");
+        }
+    }
+
+    #[test]
+    fn hex_has_no_sign() {
+        assert!(crate::statetest::decode_hex("0x+f").is_err());
+        assert!(crate::statetest::decode_hex("+f").is_err());
+        assert_eq!(crate::statetest::decode_hex("0x0aff"), Ok(vec![0x0a, 0xff]));
     }
 }

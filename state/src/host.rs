@@ -4,7 +4,7 @@ use std::sync::Arc;
 
 use ewasm_host::{
     AccessStatus, Address, Bytes32, CallKind, CallOutcome, EvmHost, Executor, FailureReason, Gas,
-    Held, Message, Outcome, Revision, Status, StorageStatus, TxContext, U256,
+    Held, Message, MessageFailure, Outcome, Revision, Status, StorageStatus, TxContext, U256,
 };
 
 use crate::world::{Checkpoint, Log, World};
@@ -152,6 +152,30 @@ impl WorldHost {
         }
     }
 
+    /// A message the state refused, for `why`: a failure with no gas
+    /// left, whose reason is kept when it is the transaction's own.
+    fn refuse(&mut self, message: &Message, why: MessageFailure) -> CallOutcome {
+        if message.depth == 0 {
+            self.reason = Some(FailureReason::Message(why));
+        }
+        CallOutcome::failure()
+    }
+
+    /// Moves `message`'s value from its sender to `to`, or refuses it.
+    fn transfer(&mut self, message: &Message, to: Address) -> Result<(), CallOutcome> {
+        if self.world.transfer(message.sender, to, message.value) {
+            return Ok(());
+        }
+        let balance = self.world.balance(&message.sender);
+        Err(self.refuse(
+            message,
+            MessageFailure::InsufficientBalance {
+                balance,
+                value: message.value,
+            },
+        ))
+    }
+
     /// Runs `code` for `message` on this world.
     ///
     /// Nested calls recurse on the native stack, one execution per call
@@ -192,11 +216,8 @@ impl WorldHost {
 
     fn call_in_frame(&mut self, message: &Message) -> CallOutcome {
         if message.kind == CallKind::Call {
-            if !self
-                .world
-                .transfer(message.sender, message.recipient, message.value)
-            {
-                return CallOutcome::failure();
+            if let Err(refused) = self.transfer(message, message.recipient) {
+                return refused;
             }
             self.world.touch(message.recipient);
         }
@@ -227,7 +248,7 @@ impl WorldHost {
         let sender = message.sender;
         let nonce = self.world.nonce(&sender);
         let Some(next) = nonce.checked_add(1) else {
-            return CallOutcome::failure();
+            return self.refuse(message, MessageFailure::NonceOverflow);
         };
         let address = create_address(&sender, nonce);
         self.world.set_nonce(sender, next);
@@ -242,13 +263,13 @@ impl WorldHost {
     fn create_in_frame(&mut self, message: &Message, address: Address) -> CallOutcome {
         if let Some(existing) = self.world.get(&address) {
             if existing.nonce != 0 || !existing.code.is_empty() {
-                return CallOutcome::failure();
+                return self.refuse(message, MessageFailure::AddressCollision(address));
             }
         }
         self.world.set_nonce(address, 1);
         self.world.clear_storage(address);
-        if !self.world.transfer(message.sender, address, message.value) {
-            return CallOutcome::failure();
+        if let Err(refused) = self.transfer(message, address) {
+            return refused;
         }
         self.world.touch(address);
         let init = Message {
@@ -272,15 +293,25 @@ impl WorldHost {
         if outcome.status != Status::Success {
             return ended(outcome);
         }
-        let deposit = u64::try_from(outcome.output.len())
+        let size = outcome.output.len();
+        if size > MAX_CODE_SIZE {
+            let max = MAX_CODE_SIZE;
+            return self.refuse(message, MessageFailure::CodeTooLarge { size, max });
+        }
+        let deposit = u64::try_from(size)
             .ok()
             .and_then(|len| len.checked_mul(CODE_DEPOSIT))
             .and_then(Gas::new);
         let left = Gas::from_evmc(outcome.gas_left)
             .zip(deposit)
             .and_then(|(left, deposit)| left.checked_sub(deposit));
-        let Some(left) = left.filter(|_| outcome.output.len() <= MAX_CODE_SIZE) else {
-            return CallOutcome::failure();
+        let Some(left) = left else {
+            let deposit = deposit.map_or(i64::MAX, Gas::to_evmc);
+            let gas_left = outcome.gas_left;
+            return self.refuse(
+                message,
+                MessageFailure::DepositOutOfGas { deposit, gas_left },
+            );
         };
         self.world.set_code(address, Arc::new(outcome.output));
         CallOutcome {

@@ -30,9 +30,9 @@ pub struct Call {
 
 /// What one call did.
 ///
-/// Two reports are equal when status, gas used, output and logs are: the
-/// [`reason`](CallReport::reason) and the created address are not
-/// compared.
+/// Two reports are equal when status, gas used, output, logs and the
+/// created address are: the [`reason`](CallReport::reason) is not
+/// compared (see [`CallReport::same_with_reason`]).
 #[derive(Debug, Clone)]
 pub struct CallReport {
     /// How it ended.
@@ -49,16 +49,28 @@ pub struct CallReport {
     pub created: Option<Address>,
 }
 
+// The reason is diagnostic, not consensus (as for `Outcome`): left out of
+// `==` so that runs through different runners (Iris in process, an EVMC
+// library that says nothing) compare equal when they agree on the state.
 impl PartialEq for CallReport {
     fn eq(&self, other: &Self) -> bool {
         self.status == other.status
             && self.gas_used == other.gas_used
             && self.output == other.output
             && self.logs == other.logs
+            && self.created == other.created
     }
 }
 
 impl Eq for CallReport {}
+
+impl CallReport {
+    /// Whether `self` and `other` are equal and also give the same
+    /// [`reason`](CallReport::reason) (which `==` does not compare).
+    pub fn same_with_reason(&self, other: &Self) -> bool {
+        self == other && self.reason == other.reason
+    }
+}
 
 /// The initial balance of [`CALLER`] in a fresh session, and of any caller
 /// a session's world does not hold: 10^24 wei.
@@ -211,5 +223,32 @@ impl Session {
     /// The world, to keep (for example, to write it to a state file).
     pub fn into_world(self) -> World {
         self.host.world
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn report(created: Option<Address>, reason: Option<FailureReason>) -> CallReport {
+        CallReport {
+            status: Status::Success,
+            gas_used: 1,
+            output: Vec::new(),
+            logs: Vec::new(),
+            reason,
+            created,
+        }
+    }
+
+    #[test]
+    fn reports_differ_by_the_created_address_but_not_by_the_reason() {
+        let a = report(Some(Address([1; 20])), None);
+        assert_ne!(a, report(Some(Address([2; 20])), None));
+        assert_ne!(a, report(None, None));
+        let why = report(Some(Address([1; 20])), Some(FailureReason::NotWasm));
+        assert_eq!(a, why, "the reason is diagnostic");
+        assert!(!a.same_with_reason(&why));
+        assert!(a.same_with_reason(&a.clone()));
     }
 }

@@ -10,7 +10,7 @@ use serde_json::Value;
 
 use crate::host::{Env, Runner};
 use crate::transaction::{apply, Transaction};
-use crate::world::{Account, World};
+use crate::world::World;
 
 /// The only network the vectors are run for.
 pub const NETWORK: &str = "Byzantium";
@@ -81,35 +81,64 @@ pub struct Cases {
 }
 
 /// Parses a hex string (with `0x`) into bytes.
-fn bytes(value: &Value, what: &str) -> Result<Vec<u8>, FormatError> {
+pub(crate) fn bytes(value: &Value, what: &str) -> Result<Vec<u8>, FormatError> {
     let Some(text) = value.as_str() else {
         return bad(format!("{what}: not a string"));
     };
     decode_hex(text).map_err(|e| FormatError(format!("{what}: {e}")))
 }
 
-/// Bytes from hex digits, with or without a `0x` prefix.
+/// Bytes from hex digits, with or without `0x`; ASCII whitespace (line
+/// breaks in a file) is skipped. Only the digits `0-9`, `a-f` and `A-F`
+/// count (no sign).
 ///
 /// # Errors
 ///
-/// A message if the digits are odd in number or not hex.
+/// A message naming the position of the first character that is not a
+/// hex digit (1-based, in `text` as given), or the count of digits when
+/// it is odd.
 pub fn decode_hex(text: &str) -> Result<Vec<u8>, String> {
-    let digits = text.strip_prefix("0x").unwrap_or(text);
-    if !digits.len().is_multiple_of(2) {
-        return Err(format!("`{text}`: odd number of hex digits"));
+    let trimmed = text.trim_start();
+    let skip = text.len() - trimmed.len();
+    let start = if trimmed.starts_with("0x") || trimmed.starts_with("0X") {
+        skip + 2
+    } else {
+        skip
+    };
+    let mut digits = Vec::new();
+    for (i, c) in text.char_indices().skip_while(|(i, _)| *i < start) {
+        if c.is_ascii_whitespace() {
+            continue;
+        }
+        let Some(digit) = c.to_digit(16) else {
+            let shown = if text.len() > 80 {
+                String::new()
+            } else {
+                format!("`{}`: ", text.escape_debug())
+            };
+            return Err(format!(
+                "{shown}character {} (`{}`) is not a hex digit",
+                text[..i].chars().count() + 1,
+                c.escape_default()
+            ));
+        };
+        digits.push(digit as u8);
     }
-    (0..digits.len())
-        .step_by(2)
-        .map(|i| {
-            digits
-                .get(i..i + 2)
-                .and_then(|pair| u8::from_str_radix(pair, 16).ok())
-                .ok_or_else(|| format!("`{text}` is not hex"))
-        })
-        .collect()
+    if !digits.len().is_multiple_of(2) {
+        return Err(format!(
+            "{} hex digits: an odd number (each byte takes two)",
+            digits.len()
+        ));
+    }
+    Ok(digits
+        .chunks_exact(2)
+        .map(|pair| pair[0] << 4 | pair[1])
+        .collect())
 }
 
-fn u256(value: &Value, what: &str) -> Result<U256, FormatError> {
+/// A 256-bit number from hex digits (with or without `0x`; none is
+/// zero).
+pub(crate) fn u256(value: &Value, what: &str) -> Result<U256, FormatError> {
     let Some(text) = value.as_str() else {
         return bad(format!("{what}: not a string"));
     };
@@ -117,10 +146,14 @@ fn u256(value: &Value, what: &str) -> Result<U256, FormatError> {
     if digits.is_empty() {
         return Ok(U256::zero());
     }
-    U256::from_str_radix(digits, 16).map_err(|_| FormatError(format!("{what}: not a number")))
+    if !digits.chars().all(|c| c.is_ascii_hexdigit()) {
+        return bad(format!("{what}: `{text}` is not a hex number"));
+    }
+    U256::from_str_radix(digits, 16)
+        .map_err(|_| FormatError(format!("{what}: `{text}` is more than 256 bits")))
 }
 
-fn u64_of(value: &Value, what: &str) -> Result<u64, FormatError> {
+pub(crate) fn u64_of(value: &Value, what: &str) -> Result<u64, FormatError> {
     let n = u256(value, what)?;
     if n.bits() > 64 {
         return bad(format!("{what}: over 64 bits"));
@@ -138,18 +171,22 @@ fn fixed<const N: usize>(value: &Value, what: &str) -> Result<[u8; N], FormatErr
         .map_err(|_| FormatError(format!("{what}: not {N} bytes")))
 }
 
-fn address(value: &Value, what: &str) -> Result<Address, FormatError> {
+pub(crate) fn address(value: &Value, what: &str) -> Result<Address, FormatError> {
     fixed::<20>(value, what).map(Address)
 }
 
-fn field<'a>(object: &'a Value, key: &str, what: &str) -> Result<&'a Value, FormatError> {
+pub(crate) fn field<'a>(
+    object: &'a Value,
+    key: &str,
+    what: &str,
+) -> Result<&'a Value, FormatError> {
     object
         .get(key)
         .ok_or_else(|| FormatError(format!("{what}: missing `{key}`")))
 }
 
 /// A 32-byte word from a hex number of any length.
-fn word(value: &Value, what: &str) -> Result<Bytes32, FormatError> {
+pub(crate) fn word(value: &Value, what: &str) -> Result<Bytes32, FormatError> {
     Ok(Bytes32::from_u256(u256(value, what)?))
 }
 
@@ -163,40 +200,6 @@ pub fn sender_of(secret: &[u8; 32]) -> Result<Address, FormatError> {
     let mut out = [0u8; 20];
     out.copy_from_slice(&hash[12..]);
     Ok(Address(out))
-}
-
-/// A world from the vectors' account map (`pre`, `postState`).
-fn pre_state(pre: &Value) -> Result<World, FormatError> {
-    let Some(accounts) = pre.as_object() else {
-        return bad("pre: not an object");
-    };
-    let mut world = World::default();
-    for (key, account) in accounts {
-        let at = address(&Value::String(key.clone()), "pre: address")?;
-        let mut storage = std::collections::BTreeMap::new();
-        let Some(slots) = field(account, "storage", "pre account")?.as_object() else {
-            return bad(format!("pre account {key}: storage is not an object"));
-        };
-        for (slot, value) in slots {
-            let value = word(value, "pre storage value")?;
-            if !value.is_zero() {
-                storage.insert(
-                    word(&Value::String(slot.clone()), "pre storage key")?,
-                    value,
-                );
-            }
-        }
-        world.insert(
-            at,
-            Account {
-                nonce: u64_of(field(account, "nonce", "pre account")?, "nonce")?,
-                balance: u256(field(account, "balance", "pre account")?, "balance")?,
-                code: Arc::new(bytes(field(account, "code", "pre account")?, "code")?),
-                storage,
-            },
-        );
-    }
-    Ok(world)
 }
 
 fn env_of(env: &Value) -> Result<Env, FormatError> {
@@ -235,7 +238,7 @@ pub fn parse(text: &str) -> Result<Cases, FormatError> {
     };
     let mut out = Cases::default();
     for (name, test) in tests {
-        let pre = Arc::new(pre_state(field(test, "pre", name)?)?);
+        let pre = Arc::new(crate::accounts::from_json(field(test, "pre", name)?)?);
         let env_json = field(test, "env", name)?;
         let tx = field(test, "transaction", name)?;
         let secret = fixed::<32>(field(tx, "secretKey", "transaction")?, "secretKey")?;
@@ -271,11 +274,10 @@ pub fn parse(text: &str) -> Result<Cases, FormatError> {
                 };
                 let (d, g, v) = (at("data")?, at("gas")?, at("value")?);
                 let post = match entry.get("postState") {
-                    Some(state) => {
-                        Some(Arc::new(pre_state(state).map_err(|e| {
-                            FormatError(format!("{name}: postState: {}", e.0))
-                        })?))
-                    }
+                    Some(state) => Some(Arc::new(
+                        crate::accounts::from_json(state)
+                            .map_err(|e| FormatError(format!("{name}: postState: {}", e.0)))?,
+                    )),
                     None => None,
                 };
                 out.cases.push(Case {

@@ -58,8 +58,13 @@ impl LoadedVm {
     pub fn load(path: &Path) -> Result<Self, String> {
         // SAFETY: loading runs the library's initialisers; the caller
         // names a library meant to be loaded as an EVMC VM.
-        let library = unsafe { libloading::Library::new(path) }
-            .map_err(|e| format!("{}: {e}", path.display()))?;
+        let library = unsafe { libloading::Library::new(path) }.map_err(|e| {
+            // The system's reason (dlerror's text) is the error's source.
+            match std::error::Error::source(&e) {
+                Some(why) => format!("{}: {e}: {why}", path.display()),
+                None => format!("{}: {e}", path.display()),
+            }
+        })?;
         type Create = unsafe extern "C" fn() -> *mut evmc_vm;
         let named = create_symbol(path);
         let vm = {
