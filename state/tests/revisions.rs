@@ -48,19 +48,7 @@ const AT_INIT: u32 = 1024;
 const GAS: i64 = 1_000_000;
 
 /// The supported revisions, oldest first.
-const REVISIONS: [Revision; 11] = [
-    Revision::Byzantium,
-    Revision::Constantinople,
-    Revision::Petersburg,
-    Revision::Istanbul,
-    Revision::Berlin,
-    Revision::London,
-    Revision::Paris,
-    Revision::Shanghai,
-    Revision::Cancun,
-    Revision::Prague,
-    Revision::Osaka,
-];
+const REVISIONS: &[Revision] = Revision::SUPPORTED;
 
 const IMPORTS: &str = r#"
   (import "ethereum" "getExternalBalance" (func $getExternalBalance (param i32 i32)))
@@ -213,7 +201,7 @@ fn run(body: &str, revision: Revision) -> Run {
 /// `expected` gives for that revision.
 #[track_caller]
 fn assert_gas(body: &str, expected: impl Fn(Revision) -> i64) {
-    for revision in REVISIONS {
+    for &revision in REVISIONS {
         let r = run(body, revision);
         assert_eq!(r.status, Status::Success, "{revision}: status");
         assert_eq!(r.gas_used, expected(revision), "{revision}: gas used");
@@ -282,7 +270,7 @@ fn external_code_copy_pays_per_word_at_every_revision() {
     // The contract copies 33 bytes of its own code: two words.
     let body =
         "(call $externalCodeCopy (i32.const 2048) (i32.const 4096) (i32.const 0) (i32.const 33))";
-    for revision in REVISIONS {
+    for &revision in REVISIONS {
         let r = run_in(world_with_self_address(body), revision, GAS, false);
         let base = if from(revision, Revision::Berlin) {
             2_600
@@ -491,7 +479,7 @@ impl Row {
 fn storage_store_charges_and_refunds_every_eip_2200_case_at_every_revision() {
     for row in ROWS {
         let body: String = row.writes.iter().map(|v| sstore(*v)).collect();
-        for revision in REVISIONS {
+        for &revision in REVISIONS {
             let mut w = world(contract(&body));
             w.set_storage(CONTRACT, KEY, word(row.original));
             let r = run_in(w, revision, GAS, false);
@@ -506,7 +494,7 @@ fn storage_store_charges_and_refunds_every_eip_2200_case_at_every_revision() {
 
 #[test]
 fn storage_store_with_no_more_than_the_stipend_left_fails_from_istanbul() {
-    for revision in REVISIONS {
+    for &revision in REVISIONS {
         // A write of zero over zero: 5,000 (legacy), 200 (Constantinople).
         let r = run_in(world(contract(&sstore(0))), revision, 2_300, false);
         if from(revision, Revision::Istanbul) {
@@ -529,7 +517,7 @@ fn storage_store_with_no_more_than_the_stipend_left_fails_from_istanbul() {
 
 #[test]
 fn storage_store_in_a_static_frame_fails_at_every_revision() {
-    for revision in REVISIONS {
+    for &revision in REVISIONS {
         let r = run_in(world(contract(&sstore(1))), revision, GAS, true);
         assert_eq!(r.status, Status::StaticModeViolation, "{revision}");
         assert_eq!(r.world.storage(&CONTRACT, &KEY), Bytes32::ZERO);
@@ -540,7 +528,7 @@ fn storage_store_in_a_static_frame_fails_at_every_revision() {
 fn storage_store_in_a_static_frame_is_a_static_violation_even_within_the_sentry() {
     // No more than the stipend left: the static flag is checked first
     // (evmone, revm), at Istanbul and later too.
-    for revision in REVISIONS {
+    for &revision in REVISIONS {
         for gas in [2_300, 100] {
             let r = run_in(world(contract(&sstore(1))), revision, gas, true);
             assert_eq!(
@@ -655,7 +643,7 @@ fn a_call_with_more_value_than_the_balance_fails_at_the_evms_price_after_byzanti
 #[test]
 fn self_destruct_prices_the_beneficiary_and_refunds_until_london() {
     let to = |at: u32| format!("(call $selfDestruct (i32.const {at}))");
-    for revision in REVISIONS {
+    for &revision in REVISIONS {
         let berlin = from(revision, Revision::Berlin);
         let cold = if berlin { 2_600 } else { 0 };
         let refund = if from(revision, Revision::London) {
@@ -705,7 +693,7 @@ fn self_destruct_prices_the_beneficiary_and_refunds_until_london() {
 
 #[test]
 fn self_destruct_in_a_static_frame_fails_at_every_revision() {
-    for revision in REVISIONS {
+    for &revision in REVISIONS {
         let r = run_in(
             world(contract(&format!(
                 "(call $selfDestruct (i32.const {AT_PLAIN}))"
@@ -731,7 +719,7 @@ fn create_pays_per_init_code_word_from_shanghai() {
         "(drop (call $create (i32.const {AT_ZERO}) (i32.const {AT_INIT}) (i32.const {}) (i32.const {AT_OUT})))",
         init.len()
     );
-    for revision in REVISIONS {
+    for &revision in REVISIONS {
         let r = run_in(world(contract_with(&body, &init)), revision, GAS, false);
         let per_word = if from(revision, Revision::Shanghai) {
             2
@@ -749,7 +737,7 @@ fn init_code_over_49152_bytes_fails_the_creating_frame_from_shanghai() {
         let body = format!(
             "(drop (call $create (i32.const {AT_ZERO}) (i32.const 0) (i32.const {len}) (i32.const {AT_OUT})))"
         );
-        for revision in REVISIONS {
+        for &revision in REVISIONS {
             let r = run(&body, revision);
             // The code there is not Wasm: the create itself fails, the
             // frame goes on.
@@ -811,7 +799,7 @@ fn a_transactions_sender_and_recipient_start_warm_from_berlin() {
         sender = escape(&CALLER.0),
     );
     let code = wat::parse_str(&text).expect("wat");
-    for revision in REVISIONS {
+    for &revision in REVISIONS {
         let mut w = world(code.clone());
         let tx = Transaction {
             sender: CALLER,
@@ -841,7 +829,7 @@ fn the_refund_is_capped_at_half_the_gas_used_and_a_fifth_from_london() {
     let row = &ROWS[2];
     assert_eq!((row.original, row.writes), (0, &[1u8, 0][..]));
     let code = contract(&format!("{}{}", sstore(1), sstore(0)));
-    for revision in REVISIONS {
+    for &revision in REVISIONS {
         let mut w = world(code.clone());
         let tx = Transaction {
             sender: CALLER,
@@ -922,7 +910,7 @@ fn from_prague_a_call_to_a_delegated_account_pays_for_the_delegate_and_runs_its_
 
 #[test]
 fn a_call_with_value_in_a_static_frame_fails_at_every_revision() {
-    for revision in REVISIONS {
+    for &revision in REVISIONS {
         let r = run_in(
             world(contract(&call_to(AT_PLAIN, AT_ONE))),
             revision,
@@ -995,7 +983,7 @@ fn a_call_or_create_failing_the_balance_or_depth_check_clears_the_return_data_af
              (i32.store (i32.const 640) (call $getReturnDataSize))
              (call $storageStore (i32.const {AT_KEY}) (i32.const 640))"
         );
-        for revision in REVISIONS {
+        for &revision in REVISIONS {
             let mut w = world(contract(&body));
             w.insert(
                 CALLEE,
@@ -1046,7 +1034,7 @@ fn a_transaction_starts_with_the_revisions_precompiles_warm_from_berlin() {
         _ if from(r, Revision::Cancun) => 0x0a,
         _ => 0x09,
     };
-    for revision in REVISIONS {
+    for &revision in REVISIONS {
         let mut probes = vec![
             (1, true),
             (last(revision), true),

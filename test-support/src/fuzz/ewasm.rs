@@ -26,19 +26,7 @@ use ewasm_host::{
 };
 
 /// The revisions the fuzzed executions run at (chosen by the input).
-const REVISIONS: [Revision; 11] = [
-    Revision::Byzantium,
-    Revision::Constantinople,
-    Revision::Petersburg,
-    Revision::Istanbul,
-    Revision::Berlin,
-    Revision::London,
-    Revision::Paris,
-    Revision::Shanghai,
-    Revision::Cancun,
-    Revision::Prague,
-    Revision::Osaka,
-];
+const REVISIONS: &[Revision] = Revision::SUPPORTED;
 
 /// The 33 EEI functions.
 const EEI: [&str; 33] = [
@@ -512,7 +500,7 @@ pub fn run(u: &mut Unstructured<'_>) -> Result<(), String> {
     let input = u.bytes(len).map(<[u8]>::to_vec).unwrap_or_default();
     let len = u.int_in_range(0..=512usize).unwrap_or(0);
     let answers = u.bytes(len).map(<[u8]>::to_vec).unwrap_or_default();
-    let revision = u.choose(&REVISIONS).copied().unwrap_or(Revision::Byzantium);
+    let revision = u.choose(REVISIONS).copied().unwrap_or(Revision::Byzantium);
     let config = ExecConfig {
         metering,
         ..ExecConfig::default()
