@@ -72,9 +72,7 @@ impl Revision {
     pub const OLDEST: Revision = Revision::Byzantium;
 
     /// The revisions Iris runs, [`Revision::OLDEST`] on, oldest first.
-    pub const SUPPORTED: &'static [Revision] = Revision::ALL
-        .split_at(Revision::OLDEST as usize)
-        .1;
+    pub const SUPPORTED: &'static [Revision] = Revision::ALL.split_at(Revision::OLDEST as usize).1;
 
     /// The newest revision.
     pub const LATEST: Revision = Revision::Osaka;
