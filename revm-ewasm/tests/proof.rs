@@ -13,8 +13,11 @@
 //! those situations are reported apart, checked to differ, and excluded.
 //!
 //! `cargo test --release -p revm-ewasm --test proof -- --nocapture`
-//! prints the table of situations compared.
+//! prints the table of situations compared; with `PROOF_ALL=1` set, every
+//! situation with both prices.
 
+#[path = "proof/accounts.rs"]
+mod accounts;
 #[path = "proof/harness.rs"]
 mod harness;
 #[path = "proof/storage.rs"]
@@ -26,12 +29,19 @@ use harness::{measure, trusted_executor, Action, Case, Cost, Proof, World};
 
 /// Every family's cases at `spec`.
 fn cases(spec: SpecId) -> Vec<Case> {
-    storage::cases(spec)
+    let mut cases = storage::cases(spec);
+    cases.extend(accounts::cases(spec));
+    cases
 }
 
 #[test]
 fn every_eei_function_costs_what_revm_s_evm_charges_for_its_opcode() {
     let proof = Proof::run(cases);
+    if std::env::var_os("PROOF_ALL").is_some() {
+        for line in &proof.lines {
+            println!("{line}");
+        }
+    }
     println!("Situations compared, per EEI function and revision:\n");
     println!("{}", proof.table());
     println!(

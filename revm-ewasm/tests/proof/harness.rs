@@ -948,6 +948,8 @@ pub(crate) struct Proof {
     counts: BTreeMap<(usize, String), BTreeMap<SpecId, usize>>,
     /// Rows in the order they were first met.
     order: Vec<String>,
+    /// Every situation compared, with both prices.
+    pub(crate) lines: Vec<String>,
     /// Situations compared (intended differences apart).
     pub(crate) compared: usize,
     /// Every situation where the two sides differ and no intended
@@ -984,8 +986,9 @@ impl Proof {
                 }
                 proof.count(spec, &format!("{eei} / {opcode}"));
                 if iris != evm {
-                    proof.mismatches.push(line);
+                    proof.mismatches.push(line.clone());
                 }
+                proof.lines.push(line);
             }
         }
         proof
