@@ -20,17 +20,22 @@
 mod accounts;
 #[path = "proof/harness.rs"]
 mod harness;
+#[path = "proof/rest.rs"]
+mod rest;
 #[path = "proof/storage.rs"]
 mod storage;
 
 use revm::primitives::hardfork::SpecId;
 
-use harness::{measure, trusted_executor, Action, Case, Cost, Proof, World};
+use harness::{
+    measure, trusted_executor, Action, CallKind, Case, Cost, Proof, Value, World, MISSING,
+};
 
 /// Every family's cases at `spec`.
 fn cases(spec: SpecId) -> Vec<Case> {
     let mut cases = storage::cases(spec);
     cases.extend(accounts::cases(spec));
+    cases.extend(rest::cases(spec));
     cases
 }
 
@@ -124,5 +129,22 @@ fn the_harness_measures_each_side_s_price_of_the_operation_alone() {
     assert_eq!(
         measure(&executor, SpecId::CANCUN, &cold_clear.in_static_frame()),
         both(Cost::Fails)
+    );
+    // Berlin: a call with value to a cold account that does not exist:
+    // 2,600 + 9,000 + 25,000, less the 2,300 stipend the callee gives back.
+    let call = Action::Call {
+        kind: CallKind::Call,
+        address: MISSING,
+        value: Value::One,
+    };
+    assert_eq!(
+        measure(&executor, SpecId::BERLIN, &Case::new("cold", vec![], call)),
+        both(charged(34_300, 0))
+    );
+    // Byzantium keeps Hera's BLOCKHASH: 800 on Iris, 20 on the EVM.
+    let block_hash = Case::new("previous", vec![], Action::BlockHash(299));
+    assert_eq!(
+        measure(&executor, SpecId::BYZANTIUM, &block_hash),
+        (charged(800, 0), charged(20, 0))
     );
 }

@@ -31,7 +31,9 @@ fn accounts(spec: SpecId) -> Vec<(Address, &'static str)> {
     accounts
 }
 
-/// `account` cold, then warm (accessed before by a BALANCE).
+/// `account` cold, then warm (accessed before by a BALANCE). "Cold" means
+/// not accessed before in the transaction: a precompile (from Berlin) and
+/// the coinbase (from Shanghai) are warm all the same.
 fn cold_and_warm(account: Address) -> [(&'static str, Vec<Action>); 2] {
     [("cold", vec![]), ("warm", vec![Action::Balance(account)])]
 }

@@ -22,9 +22,14 @@
 //! refund cap (a half, from London a fifth of the gas spent) never binds:
 //! [`transact`] checks it.
 //!
-//! A callee (of a call or a create) is code that stops at once or no
-//! code at all, the same for both sides, so a call's cost is the call's
-//! own: what it charged less what its callee gave back.
+//! A callee (of a call or a create) is code that stops at once, no code
+//! at all, or the identity precompile with no input (15 gas), the same
+//! for both sides, so a call's cost is the call's own (what it charged
+//! less what its callee gave back) and a precompile's price on both.
+//!
+//! A situation whose operation fails the frame (a write in a static
+//! frame, init code over EIP-3860's limit) compares as [`Cost::Fails`]
+//! on each side: the frame lost all its gas either way.
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -75,6 +80,9 @@ pub(crate) const MISSING: Address = address!("0xa0000000000000000000000000000000
 pub(crate) const STOPPER: Address = address!("0xc000000000000000000000000000000000000001");
 /// EVM code that returns 64 zero bytes.
 pub(crate) const RETURNER: Address = address!("0xc000000000000000000000000000000000000002");
+/// EVM code that destroys the account it runs for, to itself: a
+/// DELEGATECALL to it destroys the caller.
+pub(crate) const DESTROYER: Address = address!("0xc000000000000000000000000000000000000003");
 /// From Prague: an EIP-7702 delegation to [`STOPPER`].
 pub(crate) const DELEGATED: Address = address!("0xd000000000000000000000000000000000000001");
 /// The identity precompile (warm from Berlin, as every precompile).
@@ -84,8 +92,8 @@ pub(crate) const COINBASE: Address = address!("0xcb00000000000000000000000000000
 
 /// The accounts a contract can name, in the order the Wasm contract keeps
 /// their addresses in memory.
-const ADDRESSES: [Address; 9] = [
-    CONTRACT, EOA, EMPTY, MISSING, STOPPER, RETURNER, DELEGATED, IDENTITY, COINBASE,
+const ADDRESSES: [Address; 10] = [
+    CONTRACT, EOA, EMPTY, MISSING, STOPPER, RETURNER, DESTROYER, DELEGATED, IDENTITY, COINBASE,
 ];
 
 /// [`STOPPER`]'s code: STOP, then 63 bytes that never run (code to copy).
@@ -96,6 +104,9 @@ const STOPPER_CODE: [u8; 64] = {
 };
 /// [`RETURNER`]'s code: RETURN(0, 64).
 const RETURNER_CODE: &[u8] = &[0x60, 0x40, 0x60, 0x00, op::RETURN];
+
+/// [`DESTROYER`]'s code: SELFDESTRUCT(ADDRESS).
+const DESTROYER_CODE: &[u8] = &[op::ADDRESS, op::SELFDESTRUCT];
 
 /// The block: number 300, so that BLOCKHASH has a full window.
 pub(crate) const BLOCK_NUMBER: u64 = 300;
@@ -768,6 +779,7 @@ fn database(spec: SpecId, case: &Case, code: Vec<u8>) -> InMemoryDB {
     db.insert_account_info(EMPTY, AccountInfo::default());
     db.insert_account_info(STOPPER, AccountInfo::from_bytecode(raw(&STOPPER_CODE)));
     db.insert_account_info(RETURNER, AccountInfo::from_bytecode(raw(RETURNER_CODE)));
+    db.insert_account_info(DESTROYER, AccountInfo::from_bytecode(raw(DESTROYER_CODE)));
     if spec >= SpecId::PRAGUE {
         db.insert_account_info(
             DELEGATED,
@@ -905,9 +917,13 @@ pub(crate) fn trusted_executor() -> Arc<Executor> {
     Arc::new(Executor::new(ExecConfig::trusted()).expect("an executor"))
 }
 
-/// Whether `address` is dead (EIP-161: no account, or an empty one).
+/// Whether `address` is dead in every situation's world (EIP-161: no
+/// account, or an empty one): all but the accounts with code or a balance.
 fn is_dead(address: Address) -> bool {
-    address == MISSING || address == EMPTY
+    ![
+        SENDER, CONTRACT, ENTRY, EOA, STOPPER, RETURNER, DESTROYER, DELEGATED,
+    ]
+    .contains(&address)
 }
 
 /// The differences Iris keeps on purpose: Byzantium's three places where
