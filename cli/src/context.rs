@@ -4,7 +4,7 @@
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use ewasm_host::{Address, TxContext, U256};
+use ewasm_host::{Address, Revision, TxContext, U256};
 use state::run::{caller_balance, default_env, Session, CALLER, CONTRACT};
 use state::{Account, Env, Runner, World};
 
@@ -66,10 +66,56 @@ pub(crate) struct Context {
     /// {"0xKEY": "0xVALUE"}}}`.
     #[arg(long, value_name = "FILE")]
     state: Option<PathBuf>,
+    /// Contract: the EVM revision the contract runs at, whose EEI prices
+    /// (EIP-2929's cold and warm accesses, EIP-2200's storage rules…) it
+    /// pays: Byzantium, Constantinople, Petersburg, Istanbul, Berlin,
+    /// London, Paris (or Merge), Shanghai, Cancun, Prague or Osaka, in any
+    /// case [default: Byzantium, the rules of the Hera-filled vectors; the
+    /// in-memory state's transaction rules are Byzantium's at every fork].
+    #[arg(long, value_name = "NAME", value_parser = parse_fork)]
+    fork: Option<Revision>,
+}
+
+/// The fork `iris run` and `iris profile` run at without `--fork`.
+pub(crate) const DEFAULT_FORK: Revision = Revision::Byzantium;
+
+/// A `--fork` name: EVMC's and revm's names of the revisions Iris runs, in
+/// any case (`Merge` for Paris); a revision before Byzantium is refused.
+///
+/// # Errors
+///
+/// An unknown name, or a revision Iris does not run, with the names it
+/// takes.
+pub(crate) fn parse_fork(name: &str) -> Result<Revision, String> {
+    let names = || {
+        Revision::SUPPORTED
+            .iter()
+            .map(|r| match r {
+                Revision::Paris => "Paris (Merge)".to_string(),
+                r => r.to_string(),
+            })
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let revision = if name.eq_ignore_ascii_case("merge") {
+        Some(Revision::Paris)
+    } else {
+        Revision::from_name(name)
+    };
+    match revision {
+        Some(revision) if revision.is_supported() => Ok(revision),
+        Some(revision) => Err(format!(
+            "{revision} predates {}, the oldest fork Iris runs (Ewasm's rules assume EIP-150 and EIP-161); one of: {}",
+            Revision::OLDEST,
+            names()
+        )),
+        None => Err(format!("unknown fork; one of: {}", names())),
+    }
 }
 
 impl Context {
-    /// The first context flag given, by name (`--state` included).
+    /// The first context flag given, by name (`--state` included, `--fork`
+    /// not: see [`Context::fork_given`]).
     pub(crate) fn first_given(&self) -> Option<&'static str> {
         [
             (self.caller.is_some(), "--caller"),
@@ -87,6 +133,16 @@ impl Context {
         ]
         .into_iter()
         .find_map(|(given, name)| given.then_some(name))
+    }
+
+    /// Whether `--fork` was given.
+    pub(crate) fn fork_given(&self) -> bool {
+        self.fork.is_some()
+    }
+
+    /// The fork the contract runs at.
+    pub(crate) fn fork(&self) -> Revision {
+        self.fork.unwrap_or(DEFAULT_FORK)
     }
 
     /// The caller.
@@ -122,7 +178,7 @@ impl Context {
             ..
         } = default_env().tx;
         Env {
-            revision: default_env().revision,
+            revision: self.fork(),
             tx: TxContext {
                 gas_price: self.gas_price.unwrap_or(gas_price),
                 origin: self.origin.unwrap_or(self.caller()),
@@ -259,4 +315,31 @@ fn read_state(path: &Path) -> Result<World, Error> {
     let json: serde_json::Value =
         serde_json::from_str(&text).map_err(|e| format!("{}: JSON: {e}", path.display()))?;
     state::accounts::from_json(&json).map_err(|e| Error::from(format!("{}: {e}", path.display())))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fork_names_are_evmcs_in_any_case_with_merge_for_paris() {
+        assert_eq!(parse_fork("Berlin"), Ok(Revision::Berlin));
+        assert_eq!(parse_fork("OSAKA"), Ok(Revision::Osaka));
+        assert_eq!(parse_fork("merge"), Ok(Revision::Paris));
+        assert_eq!(parse_fork("paris"), Ok(Revision::Paris));
+        for revision in Revision::SUPPORTED {
+            assert_eq!(parse_fork(&revision.to_string()), Ok(*revision));
+        }
+    }
+
+    #[test]
+    fn forks_before_byzantium_and_unknown_names_are_refused() {
+        let old = parse_fork("spurious_dragon").unwrap_err();
+        assert!(
+            old.starts_with("SpuriousDragon predates Byzantium"),
+            "{old}"
+        );
+        let unknown = parse_fork("atlantis").unwrap_err();
+        assert!(unknown.contains("Paris (Merge)"), "{unknown}");
+    }
 }

@@ -174,6 +174,6 @@ fn clap_error(e: &clap::Error) -> ExitCode {
     let message = e.render().to_string();
     let message = message.trim().trim_start_matches("error: ");
     let error = exit::Error::usage(message.lines().next().unwrap_or_default());
-    report::print_error(args.iter().any(|a| a == "--create"), &error);
+    report::print_error(args.iter().any(|a| a == "--create"), None, &error);
     ExitCode::from(exit::Exit::Usage as u8)
 }

@@ -68,6 +68,8 @@ struct Ended {
     reason: Option<ewasm_host::FailureReason>,
     /// How `iris` exits when no code ran.
     exit: Exit,
+    /// The fork it ran at.
+    fork: ewasm_host::Revision,
 }
 
 /// Runs the call (or the state-test case) with profiling on and reports.
@@ -106,12 +108,22 @@ pub(crate) fn run(args: &Args) -> Result<ExitCode, Error> {
                 cases.cases.len()
             ))
         })?;
+        let fork = case.env.revision;
+        if args.context.fork_given() && args.context.fork() != fork {
+            return Err(Error::usage(format!(
+                "--fork {}: {} case {} runs at its own fork, {fork}",
+                args.context.fork(),
+                file.display(),
+                args.index
+            )));
+        }
         let mut world = state::World::clone(&case.pre);
         match state::transaction::apply(&mut world, &case.env, &as_runner, &case.tx) {
             Ok(receipt) => Ended {
                 status: Some(receipt.status),
                 exit: Exit::of_outcome(receipt.status, receipt.reason.as_ref()),
                 reason: receipt.reason,
+                fork,
             },
             Err(e) => {
                 drop(spinner);
@@ -140,6 +152,7 @@ pub(crate) fn run(args: &Args) -> Result<ExitCode, Error> {
             status: Some(report.status),
             exit: Exit::of_report(&report),
             reason: report.reason,
+            fork: context.fork(),
         }
     };
     drop(spinner);
@@ -150,6 +163,7 @@ pub(crate) fn run(args: &Args) -> Result<ExitCode, Error> {
         let status = ended.status.map(|s| format!("{s:?}"));
         if args.json {
             let value = json!({
+                "fork": ended.fork.to_string(),
                 "status": status,
                 "executions": [],
                 "merged_stacks": [],
@@ -182,11 +196,12 @@ pub(crate) fn run(args: &Args) -> Result<ExitCode, Error> {
     }
     if args.json {
         let mut value = to_json(&profiles);
+        value["fork"] = json!(ended.fork.to_string());
         value["status"] = json!(format!("{:?}", top.status));
         value["error"] = crate::report::error_json(reason.as_ref());
         println!("{value}");
     } else {
-        print_tables(top, &profiles, args.top, args.metering.on());
+        print_tables(top, &profiles, args.top, args.metering.on(), ended.fork);
         if let Some(reason) = &reason {
             println!("\nreason: {reason}");
         }
@@ -212,10 +227,16 @@ fn share(part: u64, whole: u64) -> f64 {
     }
 }
 
-fn print_tables(top: &ExecutionProfile, all: &[ExecutionProfile], rows: usize, metering: bool) {
+fn print_tables(
+    top: &ExecutionProfile,
+    all: &[ExecutionProfile],
+    rows: usize,
+    metering: bool,
+    fork: ewasm_host::Revision,
+) {
     let p: &GasProfile = &top.profile;
     println!(
-        "gas used {} of {} ({:?}), instruction metering {}",
+        "gas used {} of {} ({:?}), instruction metering {}, fork {fork}",
         top.gas_used,
         top.gas,
         top.status,

@@ -1,7 +1,7 @@
 //! How `iris run` prints a call or a create: text lines, or one JSON
 //! object (its schema: `docs/schema/run-output.json`).
 
-use ewasm_host::{hex, Address, FailureReason};
+use ewasm_host::{hex, Address, FailureReason, Revision};
 use serde_json::{json, Value};
 use state::run::CallReport;
 
@@ -45,8 +45,9 @@ fn trap_name(reason: &FailureReason) -> Option<String> {
 /// Prints the one JSON object of an `iris run --json` that could not run
 /// the contract (or could not write its state back): status null, and an
 /// `error` of kind `usage` or `input` (or `internal`, `trap`) with the
-/// message.
-pub(crate) fn print_error(create: bool, error: &crate::exit::Error) {
+/// message; `fork` is the fork asked for (none when the flags could not be
+/// parsed).
+pub(crate) fn print_error(create: bool, fork: Option<Revision>, error: &crate::exit::Error) {
     use crate::exit::Exit;
     let kind = match error.exit {
         Exit::Usage => "usage",
@@ -56,6 +57,7 @@ pub(crate) fn print_error(create: bool, error: &crate::exit::Error) {
     };
     let value = json!({
         "step": if create { "create" } else { "call" },
+        "fork": fork.map(|f| f.to_string()),
         "status": null,
         "gas_used": null,
         "address": null,
@@ -90,19 +92,30 @@ fn logs_json(report: &CallReport) -> Vec<Value> {
         .collect()
 }
 
-/// Prints what a call (`step` "call") or a create (`step` "create") did:
-/// `address` is the contract called, or the one created (none if the
-/// create failed); `code_size` the size of the code a create deployed.
-pub(crate) fn print(
-    step: &str,
-    report: &CallReport,
-    address: Option<Address>,
-    code_size: Option<usize>,
-    json: bool,
-) {
+/// What a call or a create was, for [`print`].
+pub(crate) struct Printed<'a> {
+    /// "call" or "create".
+    pub(crate) step: &'a str,
+    /// The fork it ran at.
+    pub(crate) fork: Revision,
+    /// The contract called, or the one created (none if the create failed).
+    pub(crate) address: Option<Address>,
+    /// The size of the code a create deployed.
+    pub(crate) code_size: Option<usize>,
+}
+
+/// Prints what a call (`step` "call") or a create (`step` "create") did.
+pub(crate) fn print(printed: &Printed<'_>, report: &CallReport, json: bool) {
+    let Printed {
+        step,
+        fork,
+        address,
+        code_size,
+    } = *printed;
     if json {
         let value = json!({
             "step": step,
+            "fork": fork.to_string(),
             "status": format!("{:?}", report.status),
             "gas_used": report.gas_used,
             "address": address.map(|a| a.to_string()),

@@ -81,7 +81,7 @@ impl Args {
 pub(crate) fn run(args: &Args) -> Result<ExitCode, Error> {
     match run_module(args) {
         Err(e) if args.json => {
-            crate::report::print_error(args.create, &e);
+            crate::report::print_error(args.create, Some(args.context.fork()), &e);
             Ok(e.exit.into())
         }
         result => result,
@@ -108,6 +108,7 @@ fn run_module(args: &Args) -> Result<ExitCode, Error> {
                 args.context.first_given().is_some(),
                 args.context.first_given().unwrap_or(""),
             ),
+            (args.context.fork_given(), "--fork"),
             (args.metering.given(), "--metering/--gas-model"),
             (args.json, "--json"),
         ];
@@ -205,6 +206,12 @@ fn run_contract(code: Option<Vec<u8>>, args: &Args) -> Result<ExitCode, Error> {
         context.save(session)?;
     }
     let step = if args.create { "create" } else { "call" };
-    crate::report::print(step, &report, address, code_size, args.json);
+    let printed = crate::report::Printed {
+        step,
+        fork: context.fork(),
+        address,
+        code_size,
+    };
+    crate::report::print(&printed, &report, args.json);
     Ok(Exit::of_report(&report).into())
 }
