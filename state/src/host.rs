@@ -7,8 +7,8 @@ use ewasm_host::{
     Held, Message, MessageFailure, Outcome, Revision, Status, StorageStatus, TxContext, U256,
 };
 
+use crate::keccak;
 use crate::world::{Checkpoint, Log, World};
-use crate::{keccak, rlp};
 
 /// Bytes of deployed code a create may return (EIP-170).
 pub const MAX_CODE_SIZE: usize = 24_576;
@@ -109,13 +109,7 @@ impl std::fmt::Debug for WorldHost {
 
 /// The address a create from `sender` with `nonce` makes.
 pub fn create_address(sender: &Address, nonce: u64) -> Address {
-    let hash = keccak(&rlp::list(&[
-        rlp::bytes(&sender.0),
-        rlp::uint(&nonce.to_be_bytes()),
-    ]));
-    let mut address = [0u8; 20];
-    address.copy_from_slice(&hash[12..]);
-    Address(address)
+    Address(alloy_primitives::Address::from(sender.0).create(nonce).0 .0)
 }
 
 impl WorldHost {

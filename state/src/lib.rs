@@ -20,11 +20,9 @@ pub mod accounts;
 pub mod diff;
 pub mod host;
 pub mod profile;
-pub mod rlp;
 pub mod run;
 pub mod statetest;
 pub mod transaction;
-pub mod trie;
 mod world;
 
 pub use host::{Env, Runner, WorldHost};

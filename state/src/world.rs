@@ -8,7 +8,10 @@ use std::sync::Arc;
 
 use ewasm_host::{Address, Bytes32, U256};
 
-use crate::{keccak, rlp, trie};
+use alloy_primitives::{LogData, B256};
+use alloy_trie::{root, TrieAccount};
+
+use crate::keccak;
 
 pub use journal::Checkpoint;
 use journal::{Change, Journal};
@@ -42,12 +45,13 @@ impl Account {
 
     /// The root of the account's storage trie.
     pub fn storage_root(&self) -> [u8; 32] {
-        let items = self
-            .storage
-            .iter()
-            .map(|(key, value)| (keccak(&key.0).to_vec(), rlp::uint(&value.0)))
-            .collect();
-        trie::root(items)
+        root::storage_root_unhashed(self.storage.iter().map(|(key, value)| {
+            (
+                B256::from(key.0),
+                alloy_primitives::U256::from_be_bytes(value.0),
+            )
+        }))
+        .0
     }
 }
 
@@ -317,36 +321,65 @@ impl World {
 
     /// The state root: the secure trie of accounts.
     pub fn state_root(&self) -> [u8; 32] {
-        let items = self
-            .accounts
-            .iter()
-            .map(|(address, account)| {
-                let encoded = rlp::list(&[
-                    rlp::uint(&account.nonce.to_be_bytes()),
-                    rlp::uint(&account.balance.to_big_endian()),
-                    rlp::bytes(&account.storage_root()),
-                    rlp::bytes(&keccak(&account.code)),
-                ]);
-                (keccak(&address.0).to_vec(), encoded)
-            })
-            .collect();
-        trie::root(items)
+        root::state_root_unhashed(self.accounts.iter().map(|(address, account)| {
+            let trie_account = TrieAccount::new(
+                account.nonce,
+                alloy_primitives::U256::from_be_bytes(account.balance.to_big_endian()),
+                B256::from(account.storage_root()),
+                B256::from(keccak(&account.code)),
+            );
+            (alloy_primitives::Address::from(address.0), trie_account)
+        }))
+        .0
     }
 
     /// Keccak-256 of the RLP list of the transaction's logs.
     pub fn logs_hash(&self) -> [u8; 32] {
-        let logs: Vec<Vec<u8>> = self
+        // Each log is rlp([address, [topics...], data]), as alloy encodes it.
+        let logs: Vec<alloy_primitives::Log> = self
             .logs
             .iter()
-            .map(|log| {
-                let topics: Vec<Vec<u8>> = log.topics.iter().map(|t| rlp::bytes(&t.0)).collect();
-                rlp::list(&[
-                    rlp::bytes(&log.address.0),
-                    rlp::list(&topics),
-                    rlp::bytes(&log.data),
-                ])
+            .map(|log| alloy_primitives::Log {
+                address: alloy_primitives::Address::from(log.address.0),
+                data: LogData::new_unchecked(
+                    log.topics.iter().map(|topic| B256::from(topic.0)).collect(),
+                    log.data.clone().into(),
+                ),
             })
             .collect();
-        keccak(&rlp::list(&logs))
+        keccak(&alloy_rlp::encode(&logs))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn hex32(s: &str) -> [u8; 32] {
+        let mut out = [0u8; 32];
+        for (i, byte) in out.iter_mut().enumerate() {
+            *byte = u8::from_str_radix(&s[2 * i..2 * i + 2], 16).unwrap();
+        }
+        out
+    }
+
+    #[test]
+    fn an_empty_world_has_the_empty_trie_root() {
+        assert_eq!(
+            World::default().state_root(),
+            hex32("56e81f171bcc55a6ff8345e692c0f86e5b48e01b996cadc001622fb5e363b421")
+        );
+        assert_eq!(
+            Account::default().storage_root(),
+            World::default().state_root()
+        );
+    }
+
+    #[test]
+    fn no_logs_hash_to_the_rlp_empty_list() {
+        assert_eq!(
+            World::default().logs_hash(),
+            hex32("1dcc4de8dec75d7aab85b567b6ccd41ad312451b948a7413f0a142fd40d49347")
+        );
     }
 }
