@@ -61,9 +61,7 @@ impl Exit {
             | Status::Rejected => Exit::Contract,
         }
     }
-}
 
-impl Exit {
     /// How a contract call exits, by its status and, for `Failure`, its
     /// reason: a Wasm trap is [`Exit::Trap`], any other failure (code that
     /// is not Wasm, a cap exceeded, a value the sender cannot pay, no
