@@ -66,21 +66,25 @@ pub(crate) struct Context {
     /// {"0xKEY": "0xVALUE"}}}`.
     #[arg(long, value_name = "FILE")]
     state: Option<PathBuf>,
-    /// Contract: the EVM revision the contract runs at, whose EEI prices
-    /// (EIP-2929's cold and warm accesses, EIP-2200's storage rules…) it
-    /// pays: Byzantium, Constantinople, Petersburg, Istanbul, Berlin,
-    /// London, Paris (or Merge), Shanghai, Cancun, Prague or Osaka, in any
-    /// case [default: Byzantium, the rules of the Hera-filled vectors; the
-    /// in-memory state's transaction rules are Byzantium's at every fork].
+    /// Contract: the fork the call runs at: revm's rules of that fork for
+    /// the state and any EVM code, and the EEI prices of the same revision
+    /// for Wasm code (EIP-2929's cold and warm accesses, EIP-2200's storage
+    /// rules…): Byzantium, Petersburg, Istanbul, Berlin, London, Paris (or
+    /// Merge), Shanghai, Cancun, Prague or Osaka, in any case [default:
+    /// Osaka, the newest fork revm and Iris both run; Byzantium is the
+    /// fork of the Hera-filled vectors].
     #[arg(long, value_name = "NAME", value_parser = parse_fork)]
     fork: Option<Revision>,
 }
 
-/// The fork `iris run` and `iris profile` run at without `--fork`.
-pub(crate) const DEFAULT_FORK: Revision = Revision::Byzantium;
+/// The fork `iris run` and `iris profile` run at without `--fork`: the
+/// newest both revm and Iris run.
+pub(crate) const DEFAULT_FORK: Revision = Revision::LATEST;
 
 /// A `--fork` name: EVMC's and revm's names of the revisions Iris runs, in
-/// any case (`Merge` for Paris); a revision before Byzantium is refused.
+/// any case (`Merge` for Paris); a revision before Byzantium is refused,
+/// and so is Constantinople, which revm does not implement (its EIP-1283
+/// never went live).
 ///
 /// # Errors
 ///
@@ -90,6 +94,7 @@ pub(crate) fn parse_fork(name: &str) -> Result<Revision, String> {
     let names = || {
         Revision::SUPPORTED
             .iter()
+            .filter(|r| state::evm::spec(**r).is_ok())
             .map(|r| match r {
                 Revision::Paris => "Paris (Merge)".to_string(),
                 r => r.to_string(),
@@ -103,7 +108,10 @@ pub(crate) fn parse_fork(name: &str) -> Result<Revision, String> {
         Revision::from_name(name)
     };
     match revision {
-        Some(revision) if revision.is_supported() => Ok(revision),
+        Some(revision) if revision.is_supported() => match state::evm::spec(revision) {
+            Ok(_) => Ok(revision),
+            Err(e) => Err(format!("{e}; one of: {}", names())),
+        },
         Some(revision) => Err(format!(
             "{revision} predates {}, the oldest fork Iris runs (Ewasm's rules assume EIP-150 and EIP-161); one of: {}",
             Revision::OLDEST,
@@ -205,7 +213,7 @@ impl Context {
             world.insert(caller, Account::with_balance(caller_balance()));
         }
         if let Some(code) = code {
-            world.set_code(self.address(), Arc::new(code));
+            world.entry(self.address()).code = Arc::new(code);
         }
         Ok(world)
     }
@@ -328,7 +336,9 @@ mod tests {
         assert_eq!(parse_fork("merge"), Ok(Revision::Paris));
         assert_eq!(parse_fork("paris"), Ok(Revision::Paris));
         for revision in Revision::SUPPORTED {
-            assert_eq!(parse_fork(&revision.to_string()), Ok(*revision));
+            if *revision != Revision::Constantinople {
+                assert_eq!(parse_fork(&revision.to_string()), Ok(*revision));
+            }
         }
     }
 
@@ -339,6 +349,8 @@ mod tests {
             old.starts_with("SpuriousDragon predates Byzantium"),
             "{old}"
         );
+        let withdrawn = parse_fork("constantinople").unwrap_err();
+        assert!(withdrawn.contains("run Petersburg"), "{withdrawn}");
         let unknown = parse_fork("atlantis").unwrap_err();
         assert!(unknown.contains("Paris (Merge)"), "{unknown}");
     }

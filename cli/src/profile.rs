@@ -117,12 +117,17 @@ pub(crate) fn run(args: &Args) -> Result<ExitCode, Error> {
                 args.index
             )));
         }
-        let mut world = state::World::clone(&case.pre);
-        match state::transaction::apply(&mut world, &case.env, &as_runner, &case.tx) {
-            Ok(receipt) => Ended {
-                status: Some(receipt.status),
-                exit: Exit::of_outcome(receipt.status, receipt.reason.as_ref()),
-                reason: receipt.reason,
+        let applied = case
+            .tx
+            .to_revm(case.env.tx.chain_id.low_u64())
+            .and_then(|tx| {
+                state::evm::transact(&case.pre, &case.env, as_runner, tx).map_err(|e| e.to_string())
+            });
+        match applied.and_then(|applied| applied.result) {
+            Ok(done) => Ended {
+                status: Some(done.status),
+                exit: Exit::of_outcome(done.status, done.reason.as_ref()),
+                reason: done.reason,
                 fork,
             },
             Err(e) => {

@@ -5,11 +5,11 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::Arc;
 
-use ewasm_host::{hex, ExecConfig, Executor, Message, Outcome, U256};
+use ewasm_host::{hex, EvmHost, ExecConfig, Executor, Message, Outcome, Revision, U256};
 use iris::ffi::client::LoadedVm;
 use state::diff::Field;
-use state::statetest::{describe, parse_file, run as run_case, Case, CaseOutcome, Cases, NETWORK};
-use state::{Runner, WorldHost};
+use state::statetest::{describe, parse_file, run as run_case, Case, CaseOutcome, Cases};
+use state::Runner;
 
 use crate::exit::{Error, Exit};
 
@@ -55,12 +55,18 @@ fn walk(path: &Path, seen: &mut BTreeSet<PathBuf>, out: &mut Vec<PathBuf>) {
     }
 }
 
-/// Runs code through an EVMC VM library.
+/// Runs Wasm code through an EVMC VM library: revm's state behind the
+/// library's host callbacks.
 struct VmRunner(LoadedVm);
 
 impl Runner for VmRunner {
-    fn run(&self, host: &mut WorldHost, message: &Message, code: &[u8]) -> Outcome {
-        let revision = host.revision();
+    fn run(
+        &self,
+        host: &mut dyn EvmHost,
+        revision: Revision,
+        message: &Message,
+        code: &[u8],
+    ) -> Outcome {
         self.0.execute(host, revision, message, code)
     }
 }
@@ -133,15 +139,16 @@ pub(crate) fn run(
         .iter()
         .map(|(_, cases)| cases.as_ref().map_or(1, |c| c.cases.len()))
         .sum();
-    let skipped: usize = parsed
-        .iter()
-        .filter_map(|(_, cases)| cases.as_ref().ok())
-        .map(|c| c.skipped)
-        .sum();
+    let skipped = skipped(&parsed);
     if total == 0 {
         return Err(no_test(format!(
-            "no {NETWORK} case in {} files ({skipped} post entries of other networks)",
-            parsed.len()
+            "no case to run in {} files{}",
+            parsed.len(),
+            if skipped.is_empty() {
+                String::new()
+            } else {
+                format!(" ({})", skipped.join("; "))
+            }
         )));
     }
     let (mut passed, mut failed) = (0usize, 0usize);
@@ -169,8 +176,8 @@ pub(crate) fn run(
         }
     }
     progress.finish();
-    if skipped > 0 {
-        println!("{skipped} post entries of other networks skipped");
+    if !skipped.is_empty() {
+        println!("skipped: {}", skipped.join("; "));
     }
     println!("{passed} passed, {failed} failed");
     Ok(if failed == 0 {
@@ -180,6 +187,24 @@ pub(crate) fn run(
     })
 }
 
+/// The post entries not run, fork by fork: `Constantinople: 3 post
+/// entries (why)`.
+fn skipped(parsed: &[Parsed]) -> Vec<String> {
+    let mut forks: std::collections::BTreeMap<&str, (usize, &str)> = Default::default();
+    for cases in parsed.iter().filter_map(|(_, cases)| cases.as_ref().ok()) {
+        for (fork, (count, why)) in &cases.skipped {
+            forks.entry(fork).or_insert((0, why)).0 += count;
+        }
+    }
+    forks
+        .into_iter()
+        .map(|(fork, (count, why))| {
+            let entries = if count == 1 { "entry" } else { "entries" };
+            format!("{fork}: {count} post {entries} ({why})")
+        })
+        .collect()
+}
+
 fn no_test(message: String) -> Error {
     Error {
         exit: Exit::TestsFailed,
@@ -187,12 +212,12 @@ fn no_test(message: String) -> Error {
     }
 }
 
-/// The lines of one case: `name [Byzantium dD gG vV]: ok (gas used N)`,
+/// The lines of one case: `name [FORK dD gG vV]: ok (gas used N)`,
 /// or `FAIL` followed by the hashes that differ (each on its own line,
 /// under 100 columns) and, with `diff`, what differs.
 fn report(case: &Case, outcome: &CaseOutcome, diff: bool) -> Vec<String> {
     let (d, g, v) = case.indexes;
-    let label = format!("{} [{NETWORK} d{d} g{g} v{v}]", case.name);
+    let label = format!("{} [{} d{d} g{g} v{v}]", case.name, case.fork);
     let gas = match &outcome.result {
         Ok(gas) => format!("gas used {gas}"),
         Err(e) => format!("invalid transaction: {e}"),

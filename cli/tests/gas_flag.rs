@@ -40,12 +40,21 @@ fn gas_from_zero_up_runs() {
     let contract = counter();
     let out = iris(&["run", "--gas", "0", &contract]);
     assert!(text(&out.stdout).contains("call: gas used 0\n"));
-    let out = iris(&["run", "--metering=false", "--gas", "30000", &contract]);
+    // Byzantium's prices: SLOAD 200, SSTORE of a new value 20000.
+    let out = iris(&[
+        "run",
+        "--fork",
+        "byzantium",
+        "--metering=false",
+        "--gas",
+        "30000",
+        &contract,
+    ]);
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
     assert!(text(&out.stdout).contains("call: gas used 20200\n"));
     // Metering is on by default: the memory page and the instructions cost
     // gas too.
-    let out = iris(&["run", "--gas", "400000", &contract]);
+    let out = iris(&["run", "--fork", "byzantium", "--gas", "400000", &contract]);
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
     let used: u64 = text(&out.stdout)
         .lines()

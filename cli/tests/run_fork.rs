@@ -52,13 +52,13 @@ fn storage_prices_follow_the_fork() {
 }
 
 #[test]
-fn the_default_fork_is_byzantium_and_the_json_says_so() {
+fn the_default_fork_is_osaka_and_the_json_says_so() {
     let dir = tempfile::tempdir().expect("a scratch directory");
     let contract = file(dir.path(), "load_store.wat", LOAD_THEN_STORE);
     let default = run_json(&contract, &[]);
-    assert_eq!(default["fork"], "Byzantium");
-    let byzantium = gas_used_at(&contract, "Byzantium");
-    assert_eq!(default["gas_used"].as_i64(), Some(byzantium));
+    assert_eq!(default["fork"], "Osaka");
+    let osaka = gas_used_at(&contract, "Osaka");
+    assert_eq!(default["gas_used"].as_i64(), Some(osaka));
     assert_eq!(run_json(&contract, &["--fork", "LONDON"])["fork"], "London");
     assert_eq!(run_json(&contract, &["--fork", "merge"])["fork"], "Paris");
 }
@@ -107,7 +107,7 @@ fn profile_runs_at_the_fork_and_says_which() {
     assert_eq!(json["executions"][0]["gas_used"], 22_100);
     let out = iris(&["profile", "--metering=false", &contract]);
     assert_status(&out, 0);
-    assert!(text(&out.stdout).contains("fork Byzantium"));
+    assert!(text(&out.stdout).contains("fork Osaka"));
 }
 
 #[test]

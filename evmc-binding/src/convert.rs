@@ -63,7 +63,7 @@ pub(crate) fn message(msg: &ffi::evmc_message, kind: CallKind, input: Vec<u8>) -
         gas: msg.gas,
         recipient: address(&recipient),
         sender: address(&msg.sender),
-        input,
+        input: input.into(),
         value: u256(&msg.value),
         code_address: address(&code_address),
         delegated: delegated(msg.flags),

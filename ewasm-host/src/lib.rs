@@ -46,6 +46,7 @@ mod schedule;
 mod types;
 mod validate;
 
+pub use bytes::Bytes;
 pub use cache::DEFAULT_CACHE_BYTES;
 pub use eei::{add_debug_to_linker, add_to_linker, CallSites, EeiCtx, EeiError, Halt, OutOfBounds};
 pub use execute::{Evm1Mode, ExecConfig, Executor};

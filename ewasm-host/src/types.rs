@@ -87,8 +87,10 @@ pub struct Message {
     pub recipient: Address,
     /// The caller.
     pub sender: Address,
-    /// Call data (for a create: none; the init code is the code).
-    pub input: Vec<u8>,
+    /// Call data (for a create: none; the init code is the code),
+    /// shared: a clone (for the execution, for a host, for the callee's
+    /// message) costs a reference count, not a copy.
+    pub input: bytes::Bytes,
     /// Value transferred.
     pub value: U256,
     /// The account whose code runs (differs from `recipient` for
@@ -146,7 +148,7 @@ pub struct CallOutcome {
     /// succeeded.
     pub gas_refund: i64,
     /// Its output (return or revert data).
-    pub output: Vec<u8>,
+    pub output: bytes::Bytes,
     /// For a successful create: the new account.
     pub create_address: Option<Address>,
 }
@@ -158,7 +160,7 @@ impl CallOutcome {
             status: Status::Failure,
             gas_left: 0,
             gas_refund: 0,
-            output: Vec::new(),
+            output: bytes::Bytes::new(),
             create_address: None,
         }
     }

@@ -68,7 +68,7 @@ fn empty_account() -> Answer {
         status: Status::Success,
         gas_left: message.gas,
         gas_refund: 0,
-        output: Vec::new(),
+        output: Vec::new().into(),
         create_address: None,
     })
 }
@@ -82,7 +82,7 @@ fn answering(status: Status, gas_left: GasLeft) -> Answer {
         status,
         gas_left: gas_left(message.gas),
         gas_refund: 0,
-        output: b"minted?".to_vec(),
+        output: b"minted?".to_vec().into(),
         create_address: (message.kind == CallKind::Create).then_some(Address([0xaa; 20])),
     })
 }
@@ -126,7 +126,7 @@ fn run(code: &[u8], value: u64, answer: Answer) -> (Outcome, Vec<Message>) {
         gas: GAS,
         recipient: Address([0xc0; 20]),
         sender: Address([0xca; 20]),
-        input: Vec::new(),
+        input: Vec::new().into(),
         value: U256::from(value),
         code_address: Address([0xc0; 20]),
         delegated: false,

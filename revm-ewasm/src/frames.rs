@@ -26,7 +26,7 @@ use revm::primitives::{Bytes, CALL_STACK_LIMIT};
 use revm::state::EvmState;
 
 use crate::host::{RevmHost, RED_ZONE, STACK_SEGMENT};
-use crate::precompiles::{interpreter_result, EwasmPrecompiles};
+use crate::precompiles::{interpreter_result, EwasmPrecompiles, TopFrame};
 
 /// An EVM whose Wasm code runs on Iris: it lends its context and the
 /// provider that runs Wasm frames.
@@ -177,22 +177,57 @@ where
         gas: i64::try_from(limit).unwrap_or(i64::MAX),
         recipient: crate::convert::to_address(created),
         sender: crate::convert::to_address(caller),
-        input: Vec::new(),
+        input: Vec::new().into(),
         value: crate::convert::to_u256(value),
         code_address: crate::convert::to_address(created),
         delegated: false,
     };
     let outcome = match crate::convert::revision(spec) {
         Some(revision) => {
-            let executor = Arc::clone(&precompiles.executor);
+            let runner = Arc::clone(&precompiles.runner);
             let mut host = RevmHost::new(&mut *context, precompiles);
             stacker::maybe_grow(RED_ZONE, STACK_SEGMENT, || {
-                executor.execute(&mut host, revision, &message, inputs.init_code())
+                runner.run(&mut host, revision, &message, inputs.init_code())
             })
         }
         None => ewasm::Outcome::failed(ewasm::Status::Rejected),
     };
+    precompiles.note(depth, &outcome);
+    let returned = (outcome.status == ewasm::Status::Success).then_some(outcome.output.len());
     let mut result = interpreter_result(limit, outcome);
+    let gas_left = result.gas.remaining();
     return_create(context, checkpoint, &mut result, created);
+    if let (0, Some(size)) = (depth, returned) {
+        if let Some(why) = deposit_failure(context, &result, size, gas_left) {
+            precompiles.top = Some(TopFrame {
+                status: ewasm::Status::Success,
+                reason: Some(why),
+            });
+        }
+    }
     CreateOutcome::new(result, Some(created))
+}
+
+/// Why revm refused to deploy the `size` bytes that init code returned
+/// with `gas_left`, if it did (`result` is the create's, after
+/// [`return_create`]).
+fn deposit_failure<CTX: ContextTr>(
+    context: &CTX,
+    result: &InterpreterResult,
+    size: usize,
+    gas_left: u64,
+) -> Option<ewasm::FailureReason> {
+    let failure = match result.result {
+        InstructionResult::CreateContractSizeLimit => ewasm::MessageFailure::CodeTooLarge {
+            size,
+            max: context.cfg().max_code_size(),
+        },
+        InstructionResult::OutOfGas => ewasm::MessageFailure::DepositOutOfGas {
+            deposit: i64::try_from(context.cfg().gas_params().code_deposit_cost(size))
+                .unwrap_or(i64::MAX),
+            gas_left: i64::try_from(gas_left).unwrap_or(i64::MAX),
+        },
+        _ => return None,
+    };
+    Some(ewasm::FailureReason::Message(failure))
 }

@@ -16,6 +16,7 @@ use revm::interpreter::{
     CallInput, CallInputs, CallScheme, CallValue, CreateInputs, FrameInput, InterpreterResult,
     SharedMemory,
 };
+use revm::primitives::hardfork::SpecId;
 use revm::primitives::{Address, AddressSet, Bytes, Log, B256};
 use revm::state::EvmState;
 
@@ -88,9 +89,16 @@ where
     fn call_inputs(&mut self, message: &ewasm::Message) -> Option<CallInputs> {
         let mut code_address = convert::address(&message.code_address);
         let mut known_bytecode = self.code(code_address)?;
+        let spec: SpecId = self.context.cfg().spec().into();
         if message.delegated {
             code_address = convert::address(&message.recipient);
-        } else if let Some(delegate) = known_bytecode.1.eip7702_address() {
+        } else if let Some(delegate) = known_bytecode
+            .1
+            .eip7702_address()
+            .filter(|_| spec.is_enabled_in(SpecId::PRAGUE))
+        {
+            // EIP-7702 delegations exist from Prague; before it such code
+            // is code (it fails at its first byte, 0xef).
             known_bytecode = self.code(delegate)?;
         }
         let value = convert::u256(message.value);
@@ -103,7 +111,7 @@ where
             _ => (CallScheme::Call, CallValue::Transfer(value)),
         };
         Some(CallInputs {
-            input: CallInput::Bytes(Bytes::copy_from_slice(&message.input)),
+            input: CallInput::Bytes(Bytes(message.input.clone())),
             return_memory_offset: 0..0,
             gas_limit: u64::try_from(message.gas).unwrap_or(0),
             reservoir: 0,
@@ -175,8 +183,8 @@ where
             gas_refund,
             // A successful create's output is its code, not return data.
             output: match (status, created) {
-                (ewasm::Status::Success, Some(_)) => Vec::new(),
-                _ => result.output.to_vec(),
+                (ewasm::Status::Success, Some(_)) => Vec::new().into(),
+                _ => result.output.0.clone(),
             },
             create_address: created
                 .filter(|_| status == ewasm::Status::Success)
@@ -349,7 +357,7 @@ where
                 convert::address(&message.sender),
                 revm::interpreter::CreateScheme::Create,
                 convert::u256(message.value),
-                Bytes::copy_from_slice(&message.input),
+                Bytes(message.input.clone()),
                 u64::try_from(message.gas).unwrap_or(0),
                 0,
             )))
@@ -361,6 +369,16 @@ where
         };
         match self.run_frame(input, depth) {
             Some(FrameResult::Call(outcome)) => Self::ended(&outcome.result, None),
+            // revm ends a create whose sender's nonce is at its maximum
+            // (EIP-2681) as a success with no address: for the EEI a
+            // failed create (result 1), which as any failure gives back no
+            // gas (the EVM's CREATE keeps it: a difference the EEI's
+            // statuses cannot express).
+            Some(FrameResult::Create(outcome))
+                if outcome.address.is_none() && outcome.result.result.is_ok() =>
+            {
+                ewasm::CallOutcome::failure()
+            }
             Some(FrameResult::Create(outcome)) => Self::ended(&outcome.result, outcome.address),
             None => ewasm::CallOutcome::failure(),
         }

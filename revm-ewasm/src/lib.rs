@@ -45,12 +45,14 @@ mod frames;
 mod handler;
 mod host;
 mod precompiles;
+mod runner;
 
 pub use builder::{EwasmBuilder, EwasmEvm, MainnetEwasmEvm};
 pub use convert::revision;
 pub use frames::WasmParts;
 pub use handler::EwasmHandler;
-pub use precompiles::EwasmPrecompiles;
+pub use precompiles::{EwasmPrecompiles, TopFrame};
+pub use runner::WasmRunner;
 
 /// Whether `code` is for Iris: it starts with Wasm's magic `\0asm`. Code
 /// that starts so but is no valid contract (no version, a broken module)

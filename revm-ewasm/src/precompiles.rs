@@ -11,7 +11,7 @@
 
 use std::sync::Arc;
 
-use ewasm_host::{CallKind, Executor, Held, Message, Outcome, Status};
+use ewasm_host::{CallKind, FailureReason, Held, Message, Outcome, Status};
 use revm::context::Cfg;
 use revm::context_interface::{ContextTr, JournalTr};
 use revm::handler::{EthPrecompiles, PrecompileProvider};
@@ -21,40 +21,86 @@ use revm::state::EvmState;
 
 use crate::convert;
 use crate::host::RevmHost;
+use crate::runner::WasmRunner;
 
 /// A precompile provider that runs Wasm contracts on Iris.
 ///
 /// It wraps the provider of the real precompiles (`P`, by default revm's
-/// [`EthPrecompiles`]) and an [`Executor`] (shared, with its compiled
-/// contract cache). Put it in a revm `Evm` with `with_precompiles`, or
-/// build one with [`crate::EwasmBuilder::build_ewasm`].
-#[derive(Debug)]
+/// [`EthPrecompiles`]) and a [`WasmRunner`] (shared: an
+/// [`ewasm_host::Executor`] with its compiled contract cache, or another
+/// VM). Put it in a revm `Evm` with `with_precompiles`, or build one with
+/// [`crate::EwasmBuilder::build_ewasm`].
 pub struct EwasmPrecompiles<P = EthPrecompiles> {
     /// The real precompiles.
     pub(crate) inner: P,
     /// What runs Wasm code.
-    pub(crate) executor: Arc<Executor>,
+    pub(crate) runner: Arc<dyn WasmRunner>,
     /// What the Wasm frames waiting on a nested call hold (memory pages,
     /// table elements), across EVM frames between them: the execution caps
     /// of `ExecConfig::max_execution_pages` bound all of a transaction's
     /// Wasm frames together.
     pub(crate) held: Held,
+    /// How the transaction's own frame ended, when its code (or init
+    /// code) was Wasm.
+    pub(crate) top: Option<TopFrame>,
+}
+
+impl<P: std::fmt::Debug> std::fmt::Debug for EwasmPrecompiles<P> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("EwasmPrecompiles")
+            .field("inner", &self.inner)
+            .field("held", &self.held)
+            .field("top", &self.top)
+            .finish_non_exhaustive()
+    }
 }
 
 impl<P> EwasmPrecompiles<P> {
-    /// Runs Wasm code with `executor`, real precompiles through `inner`.
-    pub fn new(inner: P, executor: Arc<Executor>) -> Self {
+    /// Runs Wasm code with `runner`, real precompiles through `inner`.
+    pub fn new(inner: P, runner: Arc<dyn WasmRunner>) -> Self {
         Self {
             inner,
-            executor,
+            runner,
             held: Held::default(),
+            top: None,
         }
     }
 
-    /// The executor that runs Wasm code.
-    pub fn executor(&self) -> &Arc<Executor> {
-        &self.executor
+    /// What runs Wasm code.
+    pub fn runner(&self) -> &Arc<dyn WasmRunner> {
+        &self.runner
     }
+
+    /// Takes how the last transaction's own frame ended on Iris, when
+    /// its code (or init code) was Wasm: `None` when it was EVM code or
+    /// never ran (the value could not be paid, say).
+    pub fn take_top_frame(&mut self) -> Option<TopFrame> {
+        self.top.take()
+    }
+
+    /// Keeps how a frame `depth` deep ended if it is the transaction's own
+    /// (depth 0).
+    pub(crate) fn note(&mut self, depth: usize, outcome: &Outcome) {
+        if depth == 0 {
+            self.top = Some(TopFrame {
+                status: outcome.status,
+                reason: outcome.reason.as_deref().cloned(),
+            });
+        }
+    }
+}
+
+/// How the transaction's own Wasm frame ended: for people (a command
+/// line, a debugger), never part of the state or the gas, which revm's
+/// result gives.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TopFrame {
+    /// Iris's status, finer than revm's halt reasons.
+    pub status: Status,
+    /// Why it failed, when it did and the runner said; or why revm
+    /// refused to deploy the code its init code returned (then `status`
+    /// is the init code's, a success).
+    pub reason: Option<FailureReason>,
 }
 
 impl<CTX, P> PrecompileProvider<CTX> for EwasmPrecompiles<P>
@@ -119,7 +165,7 @@ where
         gas: i64::try_from(inputs.gas_limit).unwrap_or(i64::MAX),
         recipient: convert::to_address(inputs.target_address),
         sender: convert::to_address(inputs.caller),
-        input: inputs.input.bytes(context).to_vec(),
+        input: inputs.input.bytes(context).0,
         value: convert::to_u256(inputs.call_value()),
         code_address: convert::to_address(inputs.bytecode_address),
         // What runs here is the frame's own code: no precompile to skip.
@@ -128,9 +174,10 @@ where
     let Some(revision) = convert::revision(context.cfg().spec().into()) else {
         return interpreter_result(inputs.gas_limit, Outcome::failed(Status::Rejected));
     };
-    let executor = Arc::clone(&precompiles.executor);
+    let runner = Arc::clone(&precompiles.runner);
     let mut host = RevmHost::new(context, precompiles);
-    let outcome = executor.execute(&mut host, revision, &message, code);
+    let outcome = runner.run(&mut host, revision, &message, code);
+    precompiles.note(depth, &outcome);
     interpreter_result(inputs.gas_limit, outcome)
 }
 

@@ -1,13 +1,15 @@
-//! An in-memory Ethereum world for Iris, and the state-test runner.
+//! The state layer of the command line and the tests, on revm.
 //!
-//! [`World`] holds accounts (nonce, balance, code, storage) and runs
-//! messages through `ewasm-host`: it is the [`EvmHost`](ewasm_host::EvmHost)
-//! behind `iris run`, `iris statetest` and the EEI tests, with nested calls
-//! and creates, value transfers, logs, self-destructs and refunds, and an
-//! undo journal so that a failed or reverted frame undoes exactly its own
-//! changes. [`transaction`] applies a Byzantium transaction;
-//! [`statetest`] runs GeneralStateTests JSON files and checks the post-state
-//! root and the logs hash; [`diff`] lists what differs between two worlds.
+//! Transactions and messages run on revm ([`evm`]): its in-memory
+//! database, its transaction and EVM rules for the chosen fork, Wasm code
+//! on Iris through [`revm_ewasm`] (or any other [`Runner`], such as an
+//! EVMC library). [`World`] is a snapshot of accounts and logs, with the
+//! state root and logs hash (alloy-trie): what goes in (a state test's
+//! `pre`, a state file) and what comes out. [`run::Session`] calls one
+//! contract message by message (`iris run`); [`statetest`] runs
+//! GeneralStateTests files for each fork in their `post`; [`diff`] lists
+//! what differs between two worlds; [`profile`] keeps the gas profile of
+//! every Wasm execution.
 //!
 //! ```
 //! use state::{Account, World};
@@ -18,15 +20,17 @@
 
 pub mod accounts;
 pub mod diff;
-pub mod host;
+pub mod evm;
 pub mod profile;
 pub mod run;
 pub mod statetest;
-pub mod transaction;
 mod world;
 
-pub use host::{Env, Runner, WorldHost};
-pub use world::{Account, Checkpoint, Log, World};
+pub use evm::Env;
+/// What runs Wasm code: Iris's [`ewasm_host::Executor`], a profiling
+/// runner, or an EVMC library.
+pub use revm_ewasm::WasmRunner as Runner;
+pub use world::{Account, Log, World};
 
 /// Keccak-256.
 pub fn keccak(data: &[u8]) -> [u8; 32] {

@@ -3,9 +3,11 @@
 
 use std::sync::{Arc, Mutex};
 
-use ewasm_host::{Address, ExecConfig, Executor, Gas, GasProfile, Message, Outcome, Status};
+use ewasm_host::{
+    Address, EvmHost, ExecConfig, Executor, Gas, GasProfile, Message, Outcome, Revision, Status,
+};
 
-use crate::host::{execute_on, Runner, WorldHost};
+use crate::Runner;
 
 /// The gas profile of one execution.
 #[derive(Debug, Clone)]
@@ -60,8 +62,16 @@ impl ProfilingRunner {
 }
 
 impl Runner for ProfilingRunner {
-    fn run(&self, host: &mut WorldHost, message: &Message, code: &[u8]) -> Outcome {
-        let (outcome, profile) = execute_on(&self.executor, host, message, code);
+    fn run(
+        &self,
+        host: &mut dyn EvmHost,
+        revision: Revision,
+        message: &Message,
+        code: &[u8],
+    ) -> Outcome {
+        let (outcome, profile) = self
+            .executor
+            .execute_profiled(host, revision, message, code);
         if let Some(profile) = profile {
             let record = ExecutionProfile {
                 depth: message.depth,

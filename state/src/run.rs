@@ -1,12 +1,16 @@
-//! Running one contract in a fresh world: what `iris run` and the contract
-//! fixtures do.
+//! Running one contract in a fresh world, message by message: what
+//! `iris run` and the contract fixtures do. Each call is one message run
+//! by revm's rules of the session's fork ([`crate::evm`]).
 
 use std::sync::Arc;
 
-use ewasm_host::{Address, CallKind, FailureReason, Message, Status, TxContext, U256};
+use ewasm_host::{Address, FailureReason, Status, TxContext, U256};
+use revm::context::TxEnv;
+use revm::primitives::{Bytes, TxKind};
 
-use crate::host::{Env, Runner, WorldHost};
+use crate::evm::{database, evm, run, snapshot, Env, Evm, Kind, NoSuchFork};
 use crate::world::{Account, Log, World};
+use crate::Runner;
 
 /// Where the contract lives.
 pub const CONTRACT: Address = Address([
@@ -78,9 +82,13 @@ pub fn caller_balance() -> U256 {
     U256::from(10u64).pow(24.into())
 }
 
-/// A contract in a fresh world, called again and again.
+/// A contract in a fresh world, called again and again: each call a
+/// message (no intrinsic gas, no nonce, no gas bought: what an EVMC host
+/// or `evm run` does), its changes kept for the next.
 pub struct Session {
-    host: WorldHost,
+    /// revm over the session's state, or why it cannot run.
+    evm: Result<Evm, (NoSuchFork, World)>,
+    env: Env,
     /// Where the contract is.
     pub address: Address,
 }
@@ -89,11 +97,12 @@ impl std::fmt::Debug for Session {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Session")
             .field("address", &self.address)
+            .field("env", &self.env)
             .finish_non_exhaustive()
     }
 }
 
-/// The block every session runs in.
+/// The block every session runs in, at Byzantium (Hera's prices).
 pub fn default_env() -> Env {
     Env {
         tx: TxContext {
@@ -111,7 +120,8 @@ pub fn default_env() -> Env {
 }
 
 impl Session {
-    /// Puts `code` at [`CONTRACT`] in a fresh world.
+    /// Puts `code` at [`CONTRACT`] in a fresh world, in the block of
+    /// [`default_env`].
     pub fn new(code: Vec<u8>, runner: Arc<dyn Runner>) -> Self {
         let mut world = World::default();
         world.insert(CALLER, Account::with_balance(caller_balance()));
@@ -122,26 +132,28 @@ impl Session {
                 ..Account::default()
             },
         );
-        Self {
-            host: WorldHost::new(world, Arc::new(default_env()), runner),
-            address: CONTRACT,
-        }
+        Self::in_world(world, default_env(), CONTRACT, runner)
     }
 
     /// A session over `world` in block `env`, calling the contract at
     /// `address` (whatever code the world holds there).
+    ///
+    /// At a fork revm does not implement (Constantinople) every call is
+    /// refused with the reason.
     pub fn in_world(world: World, env: Env, address: Address, runner: Arc<dyn Runner>) -> Self {
-        Self {
-            host: WorldHost::new(world, Arc::new(env), runner),
-            address,
-        }
+        let evm = match evm(database(&world), &env, runner) {
+            Ok(evm) => Ok(evm),
+            Err(no_fork) => Err((no_fork, world)),
+        };
+        Self { evm, env, address }
     }
 
     /// Runs `init` as init code from [`CALLER`]; the session then calls the
     /// new contract. Gives the creation's report.
     pub fn create(init: Vec<u8>, gas: i64, runner: Arc<dyn Runner>) -> (Self, CallReport) {
-        let mut session = Self::new(Vec::new(), runner);
-        session.host.world.remove(&CONTRACT);
+        let mut world = World::default();
+        world.insert(CALLER, Account::with_balance(caller_balance()));
+        let mut session = Self::in_world(world, default_env(), CONTRACT, runner);
         let report = session.deploy(
             CALLER,
             &Call {
@@ -153,28 +165,20 @@ impl Session {
         (session, report)
     }
 
+    /// The fork the session runs at.
+    pub fn revision(&self) -> ewasm_host::Revision {
+        self.env.revision
+    }
+
     /// Runs `call.input` as init code from `sender` with `call.value`: the
     /// new contract's address follows from the sender's nonce. On success
     /// the session calls the new contract from then on, and the report
     /// carries its address.
     pub fn deploy(&mut self, sender: Address, call: &Call) -> CallReport {
-        let message = Message {
-            kind: CallKind::Create,
-            is_static: false,
-            depth: 0,
-            gas: call.gas,
-            recipient: Address::default(),
-            sender,
-            input: call.input.clone(),
-            value: call.value,
-            code_address: Address::default(),
-            delegated: false,
-        };
-        let mut report = self.run(&message);
+        let report = self.run(sender, TxKind::Create, call);
         if let Some(address) = report.created {
             self.address = address;
         }
-        report.created = report.created.filter(|_| report.status == Status::Success);
         report
     }
 
@@ -185,44 +189,76 @@ impl Session {
 
     /// Calls the contract from `sender`.
     pub fn call_from(&mut self, sender: Address, call: &Call) -> CallReport {
-        let message = Message {
-            kind: CallKind::Call,
-            is_static: false,
-            depth: 0,
-            gas: call.gas,
-            recipient: self.address,
-            sender,
-            input: call.input.clone(),
-            value: call.value,
-            code_address: self.address,
-            delegated: false,
-        };
-        self.run(&message)
+        let to = TxKind::Call(revm::primitives::Address::from(self.address.0));
+        self.run(sender, to, call)
     }
 
-    /// Runs a transaction-level message and reports it.
-    fn run(&mut self, message: &Message) -> CallReport {
-        let logs_before = self.host.world.logs().len();
-        let outcome = self.host.run_message(message);
-        let reason = self.host.take_reason();
-        CallReport {
-            status: outcome.status,
-            gas_used: message.gas - outcome.gas_left,
-            output: outcome.output,
-            logs: self.host.world.logs()[logs_before..].to_vec(),
-            reason: reason.filter(|_| !outcome.status.keeps_gas()),
-            created: outcome.create_address,
+    /// Runs a message and reports it.
+    fn run(&mut self, sender: Address, to: TxKind, call: &Call) -> CallReport {
+        let gas = u64::try_from(call.gas).unwrap_or(0);
+        let Ok(gas_price) = u128::try_from(self.env.tx.gas_price) else {
+            let why = format!(
+                "a gas price of {} is over 128 bits, which revm cannot hold",
+                self.env.tx.gas_price
+            );
+            return refused(call.gas, why);
+        };
+        let mut tx = TxEnv::builder()
+            .caller(revm::primitives::Address::from(self.env.tx.origin.0))
+            .gas_price(gas_price)
+            .gas_limit(gas)
+            .kind(to)
+            .value(revm::primitives::U256::from_be_bytes(
+                call.value.to_big_endian(),
+            ))
+            .data(Bytes::from(call.input.clone()))
+            .build_fill();
+        tx.chain_id = Some(self.env.tx.chain_id.low_u64());
+        let evm = match &mut self.evm {
+            Ok(evm) => evm,
+            Err((no_fork, _)) => return refused(call.gas, no_fork.to_string()),
+        };
+        let kind = Kind::Message(revm::primitives::Address::from(sender.0));
+        match run(evm, tx, kind) {
+            (logs, Ok(ended)) => CallReport {
+                status: ended.status,
+                gas_used: i64::try_from(ended.gas_used).unwrap_or(i64::MAX),
+                output: ended.output,
+                logs,
+                reason: ended.reason,
+                created: ended.created,
+            },
+            (_, Err(why)) => refused(call.gas, why),
         }
     }
 
     /// The world, to inspect.
-    pub fn world(&self) -> &World {
-        &self.host.world
+    pub fn world(&self) -> World {
+        match &self.evm {
+            Ok(evm) => snapshot(&evm.ctx.journaled_state.database),
+            Err((_, world)) => world.clone(),
+        }
     }
 
     /// The world, to keep (for example, to write it to a state file).
     pub fn into_world(self) -> World {
-        self.host.world
+        match self.evm {
+            Ok(evm) => snapshot(&evm.ctx.journaled_state.database),
+            Err((_, world)) => world,
+        }
+    }
+}
+
+/// The report of a message revm refused before running it (`why`): a
+/// failure that used all its gas.
+fn refused(gas: i64, why: String) -> CallReport {
+    CallReport {
+        status: Status::Rejected,
+        gas_used: gas,
+        output: Vec::new(),
+        logs: Vec::new(),
+        reason: Some(FailureReason::Internal(why)),
+        created: None,
     }
 }
 
@@ -250,5 +286,46 @@ mod tests {
         assert_eq!(a, why, "the reason is diagnostic");
         assert!(!a.same_with_reason(&why));
         assert!(a.same_with_reason(&a.clone()));
+    }
+
+    fn executor() -> Arc<dyn Runner> {
+        Arc::new(ewasm_host::Executor::new(ewasm_host::ExecConfig::trusted()).expect("an executor"))
+    }
+
+    fn call() -> Call {
+        Call {
+            input: Vec::new(),
+            gas: 100_000,
+            value: U256::zero(),
+        }
+    }
+
+    #[test]
+    fn a_gas_price_revm_cannot_hold_refuses_the_call_and_changes_nothing() {
+        let mut env = default_env();
+        env.tx.gas_price = U256::one() << 128;
+        let mut world = World::default();
+        world.insert(CALLER, Account::with_balance(caller_balance()));
+        let mut session = Session::in_world(world.clone(), env, CONTRACT, executor());
+        let report = session.call(&call());
+        assert_eq!(report.status, Status::Rejected);
+        assert_eq!(report.gas_used, 100_000);
+        let why = report.reason.map(|r| r.to_string()).unwrap_or_default();
+        assert!(why.contains("over 128 bits"), "{why}");
+        assert_eq!(session.into_world(), world);
+    }
+
+    #[test]
+    fn at_constantinople_every_call_is_refused_and_the_world_kept() {
+        let mut env = default_env();
+        env.revision = ewasm_host::Revision::Constantinople;
+        let mut world = World::default();
+        world.insert(CALLER, Account::with_balance(caller_balance()));
+        let mut session = Session::in_world(world.clone(), env, CONTRACT, executor());
+        let report = session.call(&call());
+        assert_eq!(report.status, Status::Rejected);
+        let why = report.reason.map(|r| r.to_string()).unwrap_or_default();
+        assert!(why.contains("run Petersburg"), "{why}");
+        assert_eq!(session.into_world(), world);
     }
 }

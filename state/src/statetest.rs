@@ -1,19 +1,96 @@
-//! The GeneralStateTests runner: pre-state, transaction, expected post-state
-//! root and logs hash.
+//! The GeneralStateTests runner: pre-state, transaction, and for each fork
+//! in `post` the expected post-state root and logs hash, the transaction
+//! run by revm's rules of that fork ([`crate::evm`]).
 
+use std::collections::BTreeMap;
 use std::fmt;
 use std::path::Path;
 use std::sync::Arc;
 
-use ewasm_host::{Address, Bytes32, TxContext, U256};
+use ewasm_host::{Address, Bytes32, Revision, TxContext, U256};
+use revm::context::TxEnv;
+use revm::primitives::{Bytes, TxKind};
 use serde_json::Value;
 
-use crate::host::{Env, Runner};
-use crate::transaction::{apply, Transaction};
+use crate::evm::{transact, Env};
 use crate::world::World;
+use crate::Runner;
 
-/// The only network the vectors are run for.
-pub const NETWORK: &str = "Byzantium";
+/// The fork a `post` key of a state test names (the test suite's names:
+/// `EIP150` is Tangerine Whistle, `EIP158` Spurious Dragon,
+/// `ConstantinopleFix` Petersburg, `Merge` Paris; others as EVMC names
+/// them).
+pub fn fork(name: &str) -> Option<Revision> {
+    match name {
+        "EIP150" => Some(Revision::TangerineWhistle),
+        "EIP158" => Some(Revision::SpuriousDragon),
+        "ConstantinopleFix" => Some(Revision::Petersburg),
+        "Merge" => Some(Revision::Paris),
+        other => Revision::from_name(other),
+    }
+}
+
+/// Why the cases of a fork are not run: `None` if they are.
+fn unrunnable(name: &str) -> Option<String> {
+    let Some(revision) = fork(name) else {
+        return Some("a fork Iris does not know".into());
+    };
+    if !revision.is_supported() {
+        return Some(format!(
+            "before {}, the oldest fork Ewasm runs at",
+            Revision::OLDEST
+        ));
+    }
+    crate::evm::spec(revision).err().map(|e| e.to_string())
+}
+
+/// A signed transaction, its sender recovered.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Transaction {
+    /// The sender.
+    pub sender: Address,
+    /// Its nonce.
+    pub nonce: u64,
+    /// Price per gas.
+    pub gas_price: U256,
+    /// Gas limit.
+    pub gas_limit: u64,
+    /// The recipient, or `None` to create a contract.
+    pub to: Option<Address>,
+    /// Value sent.
+    pub value: U256,
+    /// Call data, or init code.
+    pub data: Vec<u8>,
+}
+
+impl Transaction {
+    /// The transaction as revm's (a legacy transaction on `chain_id`).
+    ///
+    /// # Errors
+    ///
+    /// A gas price of 2^128 or more, which revm cannot hold.
+    pub fn to_revm(&self, chain_id: u64) -> Result<TxEnv, String> {
+        let gas_price = u128::try_from(self.gas_price)
+            .map_err(|_| format!("a gas price of {} is over 128 bits", self.gas_price))?;
+        let kind = match self.to {
+            Some(to) => TxKind::Call(revm::primitives::Address::from(to.0)),
+            None => TxKind::Create,
+        };
+        let mut tx = TxEnv::builder()
+            .caller(revm::primitives::Address::from(self.sender.0))
+            .nonce(self.nonce)
+            .gas_price(gas_price)
+            .gas_limit(self.gas_limit)
+            .kind(kind)
+            .value(revm::primitives::U256::from_be_bytes(
+                self.value.to_big_endian(),
+            ))
+            .data(Bytes::from(self.data.clone()))
+            .build_fill();
+        tx.chain_id = Some(chain_id);
+        Ok(tx)
+    }
+}
 
 /// A malformed test file.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -31,18 +108,20 @@ fn bad<T>(what: impl Into<String>) -> Result<T, FormatError> {
     Err(FormatError(what.into()))
 }
 
-/// One post-state entry of one test.
+/// One post-state entry of one test, for one fork.
 #[derive(Debug, Clone)]
 pub struct Case {
     /// The test's name.
     pub name: String,
+    /// The fork, as the test names it (`Byzantium`, `EIP158`).
+    pub fork: String,
     /// Indexes into the transaction's data, gas and value arrays.
     pub indexes: (usize, usize, usize),
     /// The transaction.
     pub tx: Transaction,
     /// The pre-state, parsed once and shared by the test's cases.
     pub pre: Arc<World>,
-    /// The block context.
+    /// The block context, and the fork as a revision.
     pub env: Arc<Env>,
     /// The expected state root.
     pub root: [u8; 32],
@@ -71,13 +150,20 @@ pub struct CaseOutcome {
     pub reason: Option<ewasm_host::FailureReason>,
 }
 
-/// The cases of a file, and how many post entries were for other networks.
+/// The cases of a file, and the post entries of forks that are not run.
 #[derive(Debug, Clone, Default)]
 pub struct Cases {
-    /// The Byzantium cases.
+    /// The cases, in the file's order, fork by fork.
     pub cases: Vec<Case>,
-    /// Post entries of other networks (skipped).
-    pub skipped: usize,
+    /// Post entries not run: how many for each fork, and why.
+    pub skipped: BTreeMap<String, (usize, String)>,
+}
+
+impl Cases {
+    /// How many post entries are not run.
+    pub fn skipped_count(&self) -> usize {
+        self.skipped.values().map(|(n, _)| n).sum()
+    }
 }
 
 /// Parses a hex string (with `0x`) into bytes.
@@ -252,7 +338,6 @@ pub fn parse(text: &str) -> Result<Cases, FormatError> {
         let mut env = env_of(env_json)?;
         env.tx.gas_price = gas_price;
         env.tx.origin = sender;
-        let env = Arc::new(env);
         let Some(post) = field(test, "post", name)?.as_object() else {
             return bad(format!("{name}: post is not an object"));
         };
@@ -260,10 +345,15 @@ pub fn parse(text: &str) -> Result<Cases, FormatError> {
             let Some(entries) = entries.as_array() else {
                 return bad(format!("{name}: post.{network} is not an array"));
             };
-            if network != NETWORK {
-                out.skipped += entries.len();
+            if let Some(why) = unrunnable(network) {
+                let skipped = out.skipped.entry(network.clone()).or_insert((0, why));
+                skipped.0 += entries.len();
                 continue;
             }
+            let env = Arc::new(Env {
+                revision: fork(network).unwrap_or(Revision::LATEST),
+                ..env.clone()
+            });
             for entry in entries {
                 let indexes = field(entry, "indexes", "post entry")?;
                 let at = |key: &str| -> Result<usize, FormatError> {
@@ -282,6 +372,7 @@ pub fn parse(text: &str) -> Result<Cases, FormatError> {
                 };
                 out.cases.push(Case {
                     name: name.clone(),
+                    fork: network.clone(),
                     indexes: (d, g, v),
                     tx: Transaction {
                         sender,
@@ -324,21 +415,27 @@ pub fn parse_file(path: &Path) -> Result<Cases, FormatError> {
     parse(&text)
 }
 
-/// Runs one case on a copy of its pre-state (the one copy it needs: the
-/// post-state it gives back).
+/// Runs one case on a copy of its pre-state, by revm's rules of its fork.
 pub fn run(case: &Case, runner: &Arc<dyn Runner>) -> CaseOutcome {
-    let mut world = World::clone(&case.pre);
-    // An invalid transaction changes nothing and logs nothing.
-    let applied = apply(&mut world, &case.env, runner, &case.tx);
-    let reason = applied.as_ref().ok().and_then(|r| r.reason.clone());
-    let result = applied
-        .map(|receipt| receipt.gas_used)
-        .map_err(|e| e.to_string());
-    let root = world.state_root();
-    let logs = world.logs_hash();
+    let applied = case
+        .tx
+        .to_revm(case.env.tx.chain_id.low_u64())
+        .and_then(|tx| {
+            transact(&case.pre, &case.env, Arc::clone(runner), tx).map_err(|e| e.to_string())
+        });
+    let (post, result, reason) = match applied {
+        // An invalid transaction changes nothing and logs nothing.
+        Ok(applied) => match applied.result {
+            Ok(ended) => (applied.post, Ok(ended.gas_used), ended.reason),
+            Err(why) => (applied.post, Err(why), None),
+        },
+        Err(why) => (World::clone(&case.pre), Err(why), None),
+    };
+    let root = post.state_root();
+    let logs = post.logs_hash();
     CaseOutcome {
         passed: root == case.root && logs == case.logs,
-        post: world,
+        post,
         root,
         logs,
         result,

@@ -70,10 +70,27 @@ fn storage_that_is_not_an_object_is_a_clear_error() {
 }
 
 #[test]
-fn code_that_is_not_wasm_fails() {
+fn code_that_is_not_wasm_runs_on_revms_evm() {
+    // PUSH1 0, PUSH1 0, RETURN: 3 + 3 gas, no output.
     let report = call(vec![0x60, 0x00, 0x60, 0x00, 0xf3], 100_000);
+    assert_eq!(report.status, Status::Success);
+    assert_eq!(report.gas_used, 6);
+    assert!(report.output.is_empty());
+    // INVALID: a failure that uses all the gas.
+    let report = call(vec![0xfe], 100_000);
     assert_eq!(report.status, Status::Failure);
     assert_eq!(report.gas_used, 100_000);
+}
+
+#[test]
+fn code_with_the_wasm_magic_but_no_module_fails_on_iris() {
+    // Not EVM code (where `\0`, STOP, would succeed at once): Iris's, and
+    // broken.
+    for code in [&b"\0asm"[..], b"\0asm\x02\0\0\0", b"\0asm\x01\0\0\0\xff"] {
+        let report = call(code.to_vec(), 100_000);
+        assert_ne!(report.status, Status::Success, "{code:?}");
+        assert_eq!(report.gas_used, 100_000, "{code:?}");
+    }
 }
 
 #[test]

@@ -1,5 +1,5 @@
 //! Why a call failed, as a session reports it: the contract rule, the
-//! trap, the EEI function, where gas ran out, code that is not Wasm,
+//! trap, the EEI function, where gas ran out, code too short to be Wasm,
 //! deployed code that breaks a rule. The reason changes nothing else.
 
 use std::sync::Arc;
@@ -122,10 +122,22 @@ fn code_over_the_size_limit_is_refused_with_its_size() {
 }
 
 #[test]
-fn code_that_is_not_wasm_says_so() {
-    let report = call(vec![0x60, 0x00, 0x60, 0x00, 0xf3, 0, 0, 0], Vec::new());
+fn code_with_the_wasm_magic_too_short_for_a_module_says_it_is_not_wasm() {
+    let report = call(b"\0asm".to_vec(), Vec::new());
     assert_eq!(report.status, Status::Failure);
     assert_eq!(report.reason, Some(FailureReason::NotWasm));
+}
+
+#[test]
+fn evm_code_runs_on_revm_and_gets_no_reason_from_iris() {
+    // PUSH1 0, PUSH1 0, RETURN (then padding): a success on revm's EVM.
+    let report = call(vec![0x60, 0x00, 0x60, 0x00, 0xf3, 0, 0, 0], Vec::new());
+    assert_eq!(report.status, Status::Success);
+    assert_eq!(report.reason, None);
+    // INVALID: revm's failure, which Iris never saw.
+    let report = call(vec![0xfe], Vec::new());
+    assert_eq!(report.status, Status::Failure);
+    assert_eq!(report.reason, None);
 }
 
 #[test]

@@ -5,8 +5,8 @@
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 
-use ewasm_host::{ExecConfig, Executor, Message, Outcome};
-use state::{statetest, Runner, WorldHost};
+use ewasm_host::{EvmHost, ExecConfig, Executor, Message, Outcome, Revision};
+use state::{statetest, Runner};
 
 /// The benchmarking vectors used as kernels.
 pub const KERNELS: &[&str] = &[
@@ -36,13 +36,19 @@ struct Recorder {
 }
 
 impl Runner for Recorder {
-    fn run(&self, host: &mut WorldHost, message: &Message, code: &[u8]) -> Outcome {
+    fn run(
+        &self,
+        host: &mut dyn EvmHost,
+        revision: Revision,
+        message: &Message,
+        code: &[u8],
+    ) -> Outcome {
         if message.depth == 1 {
             if let Ok(mut callee) = self.callee.lock() {
-                callee.get_or_insert_with(|| (code.to_vec(), message.input.clone()));
+                callee.get_or_insert_with(|| (code.to_vec(), message.input.to_vec()));
             }
         }
-        self.executor.run(host, message, code)
+        self.executor.run(host, revision, message, code)
     }
 }
 

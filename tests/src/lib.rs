@@ -1,12 +1,18 @@
-//! Helpers of the end-to-end tests: finding the built `libiris.so`, and
-//! running a world's messages through it.
+//! Helpers of the end-to-end tests: finding the built `libiris.so`,
+//! running the Wasm frames of revm's transactions and messages through it
+//! ([`VmRunner`]), and a host that records what the VM asks of it
+//! ([`RecordingHost`]).
 
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use ewasm_host::{Message, Outcome};
+use ewasm_host::{EvmHost, Message, Outcome, Revision};
 use iris::ffi::client::LoadedVm;
-use state::{Runner, WorldHost};
+use state::Runner;
+
+mod recording;
+
+pub use recording::RecordingHost;
 
 /// The `libiris.so` of the build these tests belong to: next to the test
 /// binary's `deps` directory.
@@ -46,12 +52,19 @@ pub fn load_trusted() -> LoadedVm {
     vm
 }
 
-/// Runs a world's code through an EVMC VM.
+/// Runs Wasm frames through an EVMC VM: the state layer (revm, through
+/// revm-ewasm) hands it each frame whose code is Wasm, with revm's host,
+/// as an EVMC client would.
 pub struct VmRunner(pub LoadedVm);
 
 impl Runner for VmRunner {
-    fn run(&self, host: &mut WorldHost, message: &Message, code: &[u8]) -> Outcome {
-        let revision = host.revision();
+    fn run(
+        &self,
+        host: &mut dyn EvmHost,
+        revision: Revision,
+        message: &Message,
+        code: &[u8],
+    ) -> Outcome {
         self.0.execute(host, revision, message, code)
     }
 }

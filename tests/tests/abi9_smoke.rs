@@ -55,26 +55,18 @@ const BALANCE_TWICE: &str = r#"(module
 
 #[test]
 fn the_abi9_library_honours_abi9_revision_numbers() {
-    use ewasm_host::{Address, CallKind, Message, Revision};
-    use state::host::Env;
-    use state::{Account, World, WorldHost};
+    use ewasm_host::{Address, Revision};
+    use state::run::default_env;
+    use state::{Account, Env, Runner, World};
 
-    let vm = tests::load_trusted();
     let code = wat::parse_str(BALANCE_TWICE).expect("wat");
-    let contract = Address([0xc0; 20]);
-    let message = Message {
-        kind: CallKind::Call,
-        is_static: false,
-        depth: 0,
-        gas: 100_000,
-        recipient: contract,
-        sender: Address([0xca; 20]),
-        input: Vec::new(),
-        value: U256::zero(),
-        code_address: contract,
-        delegated: false,
-    };
-    let run = |revision: Revision| {
+    let contract = Address([0xc1; 20]);
+    let through_c = runner();
+    let in_process: Arc<dyn Runner> =
+        Arc::new(ewasm_host::Executor::new(ewasm_host::ExecConfig::trusted()).unwrap());
+    // A message to the contract on revm at `revision`, its Wasm frame run
+    // by `runner`.
+    let run = |revision: Revision, runner: &Arc<dyn Runner>| {
         let mut world = World::default();
         world.insert(
             contract,
@@ -85,10 +77,13 @@ fn the_abi9_library_honours_abi9_revision_numbers() {
         );
         let env = Env {
             revision,
-            ..Env::default()
+            ..default_env()
         };
-        let mut host = WorldHost::new(world, Arc::new(env), runner());
-        vm.execute(&mut host, revision, &message, &code)
+        Session::in_world(world, env, contract, Arc::clone(runner)).call(&Call {
+            input: Vec::new(),
+            gas: 100_000,
+            value: U256::zero(),
+        })
     };
     // Shanghai is ABI 9's number 10, Berlin 8 (cold, then warm).
     for (revision, used) in [
@@ -97,12 +92,16 @@ fn the_abi9_library_honours_abi9_revision_numbers() {
         (Revision::Berlin, 2_700),
         (Revision::Shanghai, 2_700),
     ] {
-        let outcome = run(revision);
-        assert_eq!(outcome.status, Status::Success, "{revision}");
-        assert_eq!(100_000 - outcome.gas_left, used, "{revision}");
+        let report = run(revision, &through_c);
+        assert_eq!(report.status, Status::Success, "{revision}");
+        assert_eq!(report.gas_used, used, "{revision}");
+        assert_eq!(report, run(revision, &in_process), "{revision}");
     }
-    // Before Byzantium, and after Shanghai (no ABI 9 number): rejected.
+    // Before Byzantium, and after Shanghai (no ABI 9 number): rejected,
+    // all the message's gas used.
     for revision in [Revision::Homestead, Revision::Cancun] {
-        assert_eq!(run(revision).status, Status::Rejected, "{revision}");
+        let report = run(revision, &through_c);
+        assert_eq!(report.status, Status::Rejected, "{revision}");
+        assert_eq!(report.gas_used, 100_000, "{revision}");
     }
 }

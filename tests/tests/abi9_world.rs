@@ -1,27 +1,34 @@
-//! The in-memory world running its code through the `abi9` build of
-//! `libiris.so`: ABI 9 results carry no refund, so the client (`LoadedVm`)
-//! counts each frame's refunds from the storage statuses and first
-//! self-destructs it answers, a failed frame's dropped; a call-code or
-//! delegate call acts on the calling frame's account. The shared state-test
-//! vectors give the same roots and results as in process.
+//! The state layer (revm, through revm-ewasm) running its Wasm frames
+//! through the `abi9` build of `libiris.so`: ABI 9 results carry no
+//! refund, so the client (`LoadedVm`) counts each frame's refunds from the
+//! storage statuses and first self-destructs revm's host answers, a failed
+//! frame's dropped; a call-code or delegate call acts on the calling
+//! frame's account. Each transaction gives the same gas, refund and state
+//! as in process, and so do the shared state-test vectors.
 //! (`cargo test -p tests --features abi9`, in a target directory of its own.)
 
 #![cfg(feature = "abi9")]
 
 use std::sync::Arc;
 
-use ewasm_host::{
-    Address, Bytes32, CallKind, ExecConfig, Executor, Message, Revision, Status, U256,
-};
-use state::host::Env;
-use state::statetest::{parse_file, run};
-use state::{Account, Runner, World, WorldHost};
+use ewasm_host::{Address, Bytes32, ExecConfig, Executor, Revision, Status, TxContext, U256};
+use state::evm::{transact, Ended};
+use state::run::default_env;
+use state::statetest::{parse_file, run, Transaction};
+use state::{Account, Env, Runner, World};
 use tests::{runner, vector_files};
 
 const CALLER: Address = Address([0xc0; 20]);
 const CALLEE: Address = Address([0xc1; 20]);
+/// Who sends the transactions.
+const SENDER: Address = Address([0x5e; 20]);
 const KEY: Bytes32 = Bytes32([0x6b; 32]);
+/// The gas of the caller's frame (the transaction's, less its intrinsic
+/// 21,000).
 const GAS: i64 = 1_000_000;
+/// The gas every caller burns first with `useGas`: enough spent that
+/// no fork's refund cap binds (Byzantium's is half the gas spent).
+const BURN: i64 = 100_000;
 
 const IMPORTS: &str = r#"
   (import "ethereum" "storageStore" (func $storageStore (param i32 i32)))
@@ -29,6 +36,7 @@ const IMPORTS: &str = r#"
   (import "ethereum" "callDelegate" (func $callDelegate (param i64 i32 i32 i32) (result i32)))
   (import "ethereum" "selfDestruct" (func $selfDestruct (param i32)))
   (import "ethereum" "revert" (func $revert (param i32 i32)))
+  (import "ethereum" "useGas" (func $useGas (param i64)))
 "#;
 
 /// A contract with KEY at 0, CALLEE at 32, zero at 64 (a value and a
@@ -56,8 +64,8 @@ const CALL_CALLEE: &str =
     "(drop (call $call (i64.const 500000) (i32.const 32) (i32.const 64) (i32.const 0) (i32.const 0)))";
 
 /// A world with `caller` at CALLER and `callee` at CALLEE, each holding 1
-/// at KEY and a balance, run at `revision` through the abi9 library.
-fn world(caller: Vec<u8>, callee: Vec<u8>, revision: Revision) -> WorldHost {
+/// at KEY and a balance, and SENDER holding ether.
+fn world(caller: Vec<u8>, callee: Vec<u8>) -> World {
     let mut world = World::default();
     let mut storage = std::collections::BTreeMap::new();
     storage.insert(KEY, Bytes32::from_u256(U256::one()));
@@ -72,34 +80,67 @@ fn world(caller: Vec<u8>, callee: Vec<u8>, revision: Revision) -> WorldHost {
             },
         );
     }
+    world.insert(SENDER, Account::with_balance(U256::exp10(18)));
+    world
+}
+
+/// A transaction from SENDER to CALLER, whose code burns BURN gas and then
+/// runs `caller`, CALLEE's code running `callee`, at `revision`: through
+/// the abi9 library, which must give the same status, gas, refund and
+/// post-state as Iris in process. Gives how it ended and the post-state.
+fn transaction(caller: &str, callee: &str, revision: Revision) -> (Ended, World) {
+    // The burn comes first: a self-destruct or a trap ends the frame.
+    let burn = format!("(call $useGas (i64.const {BURN})) {caller}");
+    let pre = world(contract(&burn), contract(callee));
     let env = Env {
+        tx: TxContext {
+            coinbase: Address([0xcb; 20]),
+            ..default_env().tx
+        },
         revision,
-        ..Env::default()
     };
-    WorldHost::new(world, Arc::new(env), runner())
-}
-
-fn message() -> Message {
-    Message {
-        kind: CallKind::Call,
-        is_static: false,
-        depth: 0,
-        gas: GAS,
-        recipient: CALLER,
-        sender: Address([0xca; 20]),
-        input: Vec::new(),
+    let tx = Transaction {
+        sender: SENDER,
+        nonce: 0,
+        gas_price: U256::one(),
+        gas_limit: 21_000 + GAS as u64,
+        to: Some(CALLER),
         value: U256::zero(),
-        code_address: CALLER,
-        delegated: false,
-    }
+        data: Vec::new(),
+    };
+    let in_process: Arc<dyn Runner> = Arc::new(Executor::new(ExecConfig::trusted()).unwrap());
+    let [through_c, in_process] = [runner(), in_process].map(|runner| {
+        let applied = transact(&pre, &env, runner, tx.to_revm(1).expect("a gas price of 1"))
+            .unwrap_or_else(|e| panic!("{revision}: {e}"));
+        let ended = applied
+            .result
+            .unwrap_or_else(|why| panic!("{revision}: invalid transaction: {why}"));
+        (ended, applied.post)
+    });
+    let what = format!("{caller} / {callee} at {revision}");
+    assert_eq!(
+        (
+            through_c.0.status,
+            through_c.0.gas_used,
+            through_c.0.gas_refund,
+            &through_c.1
+        ),
+        (
+            in_process.0.status,
+            in_process.0.gas_used,
+            in_process.0.gas_refund,
+            &in_process.1
+        ),
+        "{what}: the abi9 library and Iris in process differ"
+    );
+    through_c
 }
 
-/// The refund of the caller's message, which must succeed.
-fn refund(caller: &str, callee: &str, revision: Revision) -> i64 {
-    let mut host = world(contract(caller), contract(callee), revision);
-    let outcome = host.run_message(&message());
-    assert_eq!(outcome.status, Status::Success, "{caller} / {callee}");
-    outcome.gas_refund
+/// The refund of the caller's transaction, which must succeed.
+fn refund(caller: &str, callee: &str, revision: Revision) -> u64 {
+    let (ended, _) = transaction(caller, callee, revision);
+    assert_eq!(ended.status, Status::Success, "{caller} / {callee}");
+    ended.gas_refund
 }
 
 #[test]
@@ -148,14 +189,12 @@ fn a_callees_negative_refund_joins_its_callers_through_the_abi9_library() {
 
 #[test]
 fn a_failed_frame_reports_no_refund_through_the_abi9_library() {
-    let mut host = world(
-        contract(&format!("{CLEAR} unreachable")),
-        Vec::new(),
-        Revision::Byzantium,
-    );
-    let outcome = host.run_message(&message());
-    assert_eq!(outcome.status, Status::Failure);
-    assert_eq!(outcome.gas_refund, 0);
+    let (ended, post) = transaction(&format!("{CLEAR} unreachable"), "", Revision::Byzantium);
+    assert_eq!(ended.status, Status::Failure);
+    assert_eq!(ended.gas_refund, 0);
+    // A failure uses all its gas, and its clear is undone.
+    assert_eq!(ended.gas_used, 21_000 + GAS as u64);
+    assert_eq!(post.storage(&CALLER, &KEY), Bytes32::from_u256(U256::one()));
 }
 
 #[test]
@@ -164,15 +203,11 @@ fn a_delegate_call_through_the_abi9_library_acts_on_the_callers_account() {
     let store = "(call $storageStore (i32.const 0) (i32.const 96))";
     let delegate =
         "(drop (call $callDelegate (i64.const 500000) (i32.const 32) (i32.const 0) (i32.const 0)))";
-    let mut host = world(contract(delegate), contract(store), Revision::Byzantium);
-    let outcome = host.run_message(&message());
-    assert_eq!(outcome.status, Status::Success);
+    let (ended, post) = transaction(delegate, store, Revision::Byzantium);
+    assert_eq!(ended.status, Status::Success);
     let seven = Bytes32::from_u256(U256::from(7u64));
-    assert_eq!(host.world.storage(&CALLER, &KEY), seven);
-    assert_eq!(
-        host.world.storage(&CALLEE, &KEY),
-        Bytes32::from_u256(U256::one())
-    );
+    assert_eq!(post.storage(&CALLER, &KEY), seven);
+    assert_eq!(post.storage(&CALLEE, &KEY), Bytes32::from_u256(U256::one()));
 }
 
 #[test]
@@ -186,11 +221,15 @@ fn a_slot_cleared_then_set_again_costs_20000_at_byzantium_through_the_abi9_libra
         // EIP-2200: 5,000 then 800, the clear's 15,000 taken back.
         (Revision::Istanbul, 5_000 + 800, 0),
     ] {
-        let mut host = world(contract(&code), Vec::new(), revision);
-        let outcome = host.run_message(&message());
-        assert_eq!(outcome.status, Status::Success, "{revision}");
-        assert_eq!(GAS - outcome.gas_left, used, "{revision}");
-        assert_eq!(outcome.gas_refund, refund, "{revision}");
+        let (ended, _) = transaction(&code, "", revision);
+        assert_eq!(ended.status, Status::Success, "{revision}");
+        assert_eq!(ended.gas_refund, refund, "{revision}");
+        // The receipt's gas: intrinsic, the frame's, less the refund.
+        assert_eq!(
+            ended.gas_used,
+            21_000 + used + BURN as u64 - refund,
+            "{revision}"
+        );
     }
 }
 
@@ -204,7 +243,13 @@ fn every_vector_gives_the_same_result_through_the_abi9_library_as_in_process() {
             let a = run(&case, &through_c);
             let b = run(&case, &in_process);
             assert!(a.passed, "{} fails through the abi9 library", case.name);
-            assert_eq!((a.root, a.result), (b.root, b.result), "{}", case.name);
+            assert!(b.passed, "{} fails in process", case.name);
+            assert_eq!(
+                (a.root, a.logs, a.result),
+                (b.root, b.logs, b.result),
+                "{}",
+                case.name
+            );
             compared += 1;
         }
     }

@@ -4,97 +4,31 @@
 //! priced from the `evmc_storage_status` the host's `set_storage` answers,
 //! the refund comes back in `gas_refund`; revisions before Byzantium,
 //! unknown revisions, kinds and flags, and EOF init code get their
-//! documented statuses, never `EVMC_INTERNAL_ERROR`.
+//! documented statuses, never `EVMC_INTERNAL_ERROR`. Run by the state
+//! layer (revm, its warm sets and storage statuses answering through
+//! revm-ewasm's host) at every revision it has, a contract gives the same
+//! gas, refund and state through `libiris.so` as in process.
 
 #![cfg(not(feature = "abi9"))]
 
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
 use ewasm_host::{
-    AccessStatus, Address, Bytes32, CallKind, CallOutcome, EvmHost, Message, Revision, Status,
+    AccessStatus, Address, Bytes32, CallKind, ExecConfig, Executor, Message, Revision, Status,
     StorageStatus, TxContext, U256,
 };
 use iris::ffi::{evmc_address, evmc_bytes32, evmc_message};
-use tests::{load, load_trusted};
+use state::evm::{transact, Ended};
+use state::run::{default_env, Call, CallReport, Session};
+use state::statetest::Transaction;
+use state::{Account, Env, Runner, World};
+use tests::{load, load_trusted, RecordingHost, VmRunner};
 
 const CONTRACT: Address = Address([0xc0; 20]);
 const OTHER: Address = Address([0x07; 20]);
 const KEY: Bytes32 = Bytes32([0x6b; 32]);
 const GAS: i64 = 1_000_000;
-
-/// A client that records what the VM asks and answers as a test says.
-#[derive(Default)]
-struct RecordingHost {
-    /// What `access_account` and `access_storage` answer.
-    access: Option<AccessStatus>,
-    /// What `set_storage` answers.
-    status: Option<StorageStatus>,
-    /// The refund nested calls answer, and their status.
-    callee: Option<(Status, i64)>,
-    /// An account whose code is an EIP-7702 designation, and its delegate.
-    designation: Option<(Address, Address)>,
-    accounts: Vec<Address>,
-    slots: Vec<(Address, Bytes32)>,
-    calls: Vec<Message>,
-    stores: Vec<(Address, Bytes32, Bytes32)>,
-}
-
-impl EvmHost for RecordingHost {
-    fn account_exists(&mut self, _: &Address) -> bool {
-        true
-    }
-    fn get_storage(&mut self, _: &Address, _: &Bytes32) -> Bytes32 {
-        Bytes32([1; 32])
-    }
-    fn set_storage(&mut self, address: &Address, key: &Bytes32, value: &Bytes32) -> StorageStatus {
-        self.stores.push((*address, *key, *value));
-        self.status.unwrap_or(StorageStatus::Assigned)
-    }
-    fn get_balance(&mut self, _: &Address) -> U256 {
-        U256::from(1_000u64)
-    }
-    fn get_code_size(&mut self, _: &Address) -> usize {
-        0
-    }
-    fn copy_code(&mut self, address: &Address, offset: usize, buffer: &mut [u8]) -> usize {
-        let Some((_, delegate)) = self.designation.filter(|(at, _)| at == address) else {
-            return 0;
-        };
-        let mut code = vec![0xef, 0x01, 0x00];
-        code.extend_from_slice(&delegate.0);
-        let source = code.get(offset..).unwrap_or(&[]);
-        let n = source.len().min(buffer.len());
-        buffer[..n].copy_from_slice(&source[..n]);
-        n
-    }
-    fn selfdestruct(&mut self, _: &Address, _: &Address) -> bool {
-        true
-    }
-    fn access_account(&mut self, address: &Address) -> AccessStatus {
-        self.accounts.push(*address);
-        self.access.unwrap_or(AccessStatus::Warm)
-    }
-    fn access_storage(&mut self, address: &Address, key: &Bytes32) -> AccessStatus {
-        self.slots.push((*address, *key));
-        self.access.unwrap_or(AccessStatus::Warm)
-    }
-    fn call(&mut self, message: &Message) -> CallOutcome {
-        self.calls.push(message.clone());
-        let (status, gas_refund) = self.callee.unwrap_or((Status::Success, 0));
-        CallOutcome {
-            status,
-            gas_left: message.gas,
-            gas_refund,
-            output: Vec::new(),
-            create_address: None,
-        }
-    }
-    fn get_tx_context(&mut self) -> TxContext {
-        TxContext::default()
-    }
-    fn get_block_hash(&mut self, _: i64) -> Bytes32 {
-        Bytes32::ZERO
-    }
-    fn emit_log(&mut self, _: &Address, _: &[u8], _: &[Bytes32]) {}
-}
 
 const IMPORTS: &str = r#"
   (import "ethereum" "getExternalBalance" (func $getExternalBalance (param i32 i32)))
@@ -102,6 +36,7 @@ const IMPORTS: &str = r#"
   (import "ethereum" "storageLoad" (func $storageLoad (param i32 i32)))
   (import "ethereum" "call" (func $call (param i64 i32 i32 i32 i32) (result i32)))
   (import "ethereum" "selfDestruct" (func $selfDestruct (param i32)))
+  (import "ethereum" "useGas" (func $useGas (param i64)))
 "#;
 
 /// A contract: KEY at 0, OTHER at 32, zero at 64 (a value and a word),
@@ -135,7 +70,7 @@ fn message(kind: CallKind) -> Message {
         gas: GAS,
         recipient: CONTRACT,
         sender: Address([0xca; 20]),
-        input: Vec::new(),
+        input: Vec::new().into(),
         value: U256::zero(),
         code_address: CONTRACT,
         delegated: false,
@@ -397,4 +332,205 @@ fn a_callees_negative_refund_joins_the_callers_through_evmc() {
     );
     assert_eq!(outcome.status, Status::Success);
     assert_eq!(outcome.gas_refund, 15_000 - 10_800);
+}
+
+/// Who sends the transactions and messages run on revm.
+const SENDER: Address = Address([0x5e; 20]);
+/// The gas a contract run on revm burns with `useGas`, so that its spent
+/// gas is large enough for no fork's refund cap to bind.
+const BURN: i64 = 100_000;
+
+/// A world with `code` at CONTRACT (KEY holding 1), `other` at OTHER, and
+/// SENDER holding ether.
+fn revm_world(code: Vec<u8>, other: Vec<u8>) -> World {
+    let mut world = World::default();
+    let one = Bytes32::from_u256(U256::one());
+    world.insert(
+        CONTRACT,
+        Account {
+            code: Arc::new(code),
+            storage: BTreeMap::from([(KEY, one)]),
+            ..Account::default()
+        },
+    );
+    world.insert(
+        OTHER,
+        Account {
+            code: Arc::new(other),
+            balance: U256::from(1_000u64),
+            ..Account::default()
+        },
+    );
+    world.insert(SENDER, Account::with_balance(U256::exp10(18)));
+    world
+}
+
+/// The block of the runs on revm, at `revision`; its coinbase is none of
+/// the accounts above.
+fn env(revision: Revision) -> Env {
+    Env {
+        tx: TxContext {
+            coinbase: Address([0xcb; 20]),
+            ..default_env().tx
+        },
+        revision,
+    }
+}
+
+/// What `world`'s contract does on revm at `revision` with Wasm run by
+/// `runner`: as a message from SENDER (its report, and the world after),
+/// and as a transaction (how it ended, and the state root after).
+fn on_revm(
+    world: &World,
+    revision: Revision,
+    runner: Arc<dyn Runner>,
+) -> (CallReport, World, Ended, [u8; 32]) {
+    let mut session = Session::in_world(world.clone(), env(revision), CONTRACT, runner.clone());
+    let report = session.call_from(
+        SENDER,
+        &Call {
+            input: Vec::new(),
+            gas: GAS,
+            value: U256::zero(),
+        },
+    );
+    let tx = Transaction {
+        sender: SENDER,
+        nonce: 0,
+        gas_price: U256::one(),
+        gas_limit: 21_000 + GAS as u64,
+        to: Some(CONTRACT),
+        value: U256::zero(),
+        data: Vec::new(),
+    };
+    let applied = transact(
+        world,
+        &env(revision),
+        runner,
+        tx.to_revm(1).expect("a gas price of 1"),
+    )
+    .unwrap_or_else(|e| panic!("{revision}: {e}"));
+    let ended = applied
+        .result
+        .unwrap_or_else(|why| panic!("{revision}: invalid transaction: {why}"));
+    (
+        report,
+        session.into_world(),
+        ended,
+        applied.post.state_root(),
+    )
+}
+
+/// The forks from Byzantium that revm runs (not Constantinople).
+fn revm_revisions() -> impl Iterator<Item = Revision> {
+    Revision::SUPPORTED
+        .iter()
+        .copied()
+        .filter(|&revision| state::evm::spec(revision).is_ok())
+}
+
+/// Runs `world` at every revm fork through `libiris.so` and in process:
+/// both must agree on the message's report and world, and on the
+/// transaction's gas, refund and state root. Gives, per revision, the
+/// message's gas used and the transaction's refund.
+fn same_through_c_and_in_process(world: &World) -> Vec<(Revision, i64, u64)> {
+    let through_c: Arc<dyn Runner> = Arc::new(VmRunner(load_trusted()));
+    let in_process: Arc<dyn Runner> = Arc::new(Executor::new(ExecConfig::trusted()).unwrap());
+    revm_revisions()
+        .map(|revision| {
+            let (report, after, ended, root) = on_revm(world, revision, through_c.clone());
+            let (report_b, after_b, ended_b, root_b) = on_revm(world, revision, in_process.clone());
+            assert_eq!(report, report_b, "{revision}: the message");
+            assert_eq!(after, after_b, "{revision}: the world after the message");
+            assert_eq!(
+                (
+                    ended.status,
+                    ended.gas_used,
+                    ended.gas_refund,
+                    &ended.output
+                ),
+                (
+                    ended_b.status,
+                    ended_b.gas_used,
+                    ended_b.gas_refund,
+                    &ended_b.output
+                ),
+                "{revision}: the transaction"
+            );
+            assert_eq!(root, root_b, "{revision}: the state root");
+            assert_eq!(report.status, Status::Success, "{revision}");
+            assert_eq!(ended.status, Status::Success, "{revision}");
+            // The transaction is the message with its intrinsic gas, less
+            // its refund.
+            assert_eq!(
+                ended.gas_used as i64,
+                21_000 + report.gas_used - ended.gas_refund as i64,
+                "{revision}"
+            );
+            (revision, report.gas_used, ended.gas_refund)
+        })
+        .collect()
+}
+
+#[test]
+fn on_revms_host_each_revisions_warm_sets_and_storage_statuses_price_as_in_process() {
+    // BALANCE of OTHER and SLOAD of KEY, cold from Berlin in revm's warm
+    // sets; the SSTORE that clears KEY finds the slot warm and earns the
+    // revision's refund.
+    let code = contract(
+        "(call $getExternalBalance (i32.const 32) (i32.const 128))
+         (call $storageLoad (i32.const 0) (i32.const 128))
+         (call $storageStore (i32.const 0) (i32.const 64))
+         (call $useGas (i64.const 100000))",
+    );
+    let ran = same_through_c_and_in_process(&revm_world(code, Vec::new()));
+    let expected = |revision: Revision| match revision {
+        Revision::Byzantium | Revision::Petersburg => (400 + 200 + 5_000, 15_000),
+        Revision::Istanbul => (700 + 800 + 5_000, 15_000),
+        Revision::Berlin => (2_600 + 2_100 + 2_900, 15_000),
+        _ => (2_600 + 2_100 + 2_900, 4_800),
+    };
+    assert_eq!(
+        ran.len(),
+        Revision::SUPPORTED.len() - 1,
+        "every fork but Constantinople"
+    );
+    for (revision, used, refund) in ran {
+        let (eei, cleared) = expected(revision);
+        assert_eq!((used, refund), (eei + BURN, cleared), "{revision}");
+    }
+}
+
+#[test]
+fn on_revms_host_a_nested_wasm_call_costs_the_same_through_c_and_in_process() {
+    // CONTRACT clears KEY and calls OTHER, whose Wasm code sets KEY in its
+    // own storage (a new slot) and self-destructs to CONTRACT: the nested
+    // frame runs through the same runner, on revm's host.
+    let caller = contract(
+        "(call $storageStore (i32.const 0) (i32.const 64))
+         (drop (call $call (i64.const 200000) (i32.const 32) (i32.const 64) (i32.const 0) (i32.const 0)))
+         (call $useGas (i64.const 100000))",
+    );
+    let escape = |bytes: &[u8]| -> String { bytes.iter().map(|b| format!("\\{b:02x}")).collect() };
+    let callee = wat::parse_str(format!(
+        r#"(module {IMPORTS} (memory (export "memory") 1)
+             (data (i32.const 0) "{key}") (data (i32.const 32) "{contract}") (data (i32.const 95) "\07")
+             (func (export "main")
+               (call $storageStore (i32.const 0) (i32.const 64))
+               (call $selfDestruct (i32.const 32))))"#,
+        key = escape(&KEY.0),
+        contract = escape(&CONTRACT.0),
+    ))
+    .expect("wat");
+    let ran = same_through_c_and_in_process(&revm_world(caller, callee));
+    // The self-destruct's refund until London, the clear's at every fork.
+    for (revision, _, refund) in ran {
+        let expected = match revision {
+            Revision::Byzantium | Revision::Petersburg | Revision::Istanbul | Revision::Berlin => {
+                15_000 + 24_000
+            }
+            _ => 4_800,
+        };
+        assert_eq!(refund, expected, "{revision}");
+    }
 }

@@ -479,7 +479,7 @@ unsafe extern "C" fn call(c: *mut evmc_host_context, m: *const evmc_message) -> 
                 status: outcome.status,
                 gas_left: outcome.gas_left,
                 gas_refund: outcome.gas_refund,
-                output: outcome.output,
+                output: outcome.output.to_vec(),
                 reason: None,
             });
             if let Some(address) = outcome.create_address {
@@ -679,7 +679,7 @@ mod tests {
                 status: Status::Success,
                 gas_left: (self.gas_left)(message.gas),
                 gas_refund: 0,
-                output: b"minted?".to_vec(),
+                output: b"minted?".to_vec().into(),
                 create_address: None,
             }
         }
@@ -709,7 +709,7 @@ mod tests {
             gas: GAS,
             recipient: Address([0xc0; 20]),
             sender: Address([0xca; 20]),
-            input: Vec::new(),
+            input: Vec::new().into(),
             value: U256::zero(),
             code_address: Address([0xc0; 20]),
             delegated: false,
@@ -784,7 +784,7 @@ mod tests {
             gas: GAS,
             recipient: Address::default(),
             sender: Address::default(),
-            input: Vec::new(),
+            input: Vec::new().into(),
             value: U256::zero(),
             code_address: Address::default(),
             delegated: false,

@@ -233,7 +233,7 @@ impl EvmHost for EvmcHost {
             status,
             gas_left: result.gas_left,
             gas_refund: result.refund(),
-            output,
+            output: output.into(),
             create_address: (message.kind == ewasm_host::CallKind::Create
                 && status == ewasm_host::Status::Success)
                 .then(|| convert::address(&result.create_address)),

@@ -308,7 +308,7 @@ fn call_any(
         gas: given.to_evmc(),
         recipient,
         sender,
-        input,
+        input: input.into(),
         value,
         code_address,
         // The host then runs the delegate's code, never a precompile at
@@ -360,7 +360,7 @@ pub(super) fn create(mut cx: Cx<'_, '_>, value: u32, data: u32, len: u32, result
         gas: forwarded.to_evmc(),
         recipient: Address::default(),
         sender: current.recipient,
-        input: init_code,
+        input: init_code.into(),
         value,
         code_address: Address::default(),
         delegated: false,

@@ -33,7 +33,7 @@ pub struct EeiCtx<'h> {
     /// The code as stored in state (what `codeCopy` sees).
     pub(crate) code: std::sync::Arc<[u8]>,
     /// The output of the last call or create.
-    pub(crate) return_data: Vec<u8>,
+    pub(crate) return_data: bytes::Bytes,
     /// What `finish` or `revert` left.
     pub(crate) output: Vec<u8>,
     /// The block context, fetched once.
@@ -81,7 +81,7 @@ impl<'h> EeiCtx<'h> {
             host,
             message,
             code,
-            return_data: Vec::new(),
+            return_data: bytes::Bytes::new(),
             output: Vec::new(),
             tx_context: None,
             call_sites: None,

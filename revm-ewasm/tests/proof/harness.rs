@@ -830,7 +830,7 @@ fn transact(executor: &Arc<Executor>, spec: SpecId, case: &Case, wasm: bool, per
         .with_db(db);
     let result: ExecutionResult = if wasm {
         context
-            .build_ewasm(Arc::clone(executor))
+            .build_ewasm(Arc::<Executor>::clone(executor))
             .transact_one(tx)
             .expect("the transaction runs")
     } else {

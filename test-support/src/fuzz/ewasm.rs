@@ -517,7 +517,7 @@ pub fn run(u: &mut Unstructured<'_>) -> Result<(), String> {
         gas,
         recipient: Address([0x11; 20]),
         sender: Address([0x22; 20]),
-        input,
+        input: input.into(),
         value,
         code_address: Address([0x11; 20]),
         delegated: false,

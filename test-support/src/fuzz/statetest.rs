@@ -1,9 +1,11 @@
 //! The state-test runner on hostile JSON: raw text (input starting with
-//! `{`), or a well-formed test
-//! whose accounts, code, transaction and limits the fuzz input chooses
-//! (code from the sample contracts, generated contracts or any bytes).
-//! Parsing must fail cleanly or the cases must run without a panic, and
-//! each case must give the same root twice.
+//! `{`), or a well-formed test whose accounts, code, transaction, limits
+//! and fork (Byzantium to Osaka, each run by revm's rules of that fork)
+//! the fuzz input chooses (code from the sample contracts, generated
+//! contracts or any bytes). Parsing must fail cleanly or the cases must
+//! run without a panic; each case must give the same root twice, and a
+//! transaction found invalid must leave the pre-state as it was, with no
+//! logs.
 
 use std::fmt::Write as _;
 use std::sync::{Arc, OnceLock};
@@ -43,6 +45,22 @@ fn code(u: &mut Unstructured<'_>) -> arbitrary::Result<Vec<u8>> {
     })
 }
 
+/// The forks a generated test's `post` may name, as state tests name
+/// them: every fork from Byzantium that revm runs (Constantinople it does
+/// not).
+const FORKS: &[&str] = &[
+    "Byzantium",
+    "ConstantinopleFix",
+    "Istanbul",
+    "Berlin",
+    "London",
+    "Merge",
+    "Shanghai",
+    "Cancun",
+    "Prague",
+    "Osaka",
+];
+
 /// A well-formed state test built from `u`.
 fn template(u: &mut Unstructured<'_>) -> arbitrary::Result<String> {
     const SENDER: &str = "0xa94f5374fce5edbc8e2a8697c15331677e6ebf0b";
@@ -62,13 +80,16 @@ fn template(u: &mut Unstructured<'_>) -> arbitrary::Result<String> {
     let slot: u8 = u.arbitrary()?;
     let stored: u64 = u.arbitrary()?;
     let to = if create { "" } else { CONTRACT };
+    // Chosen last, so that inputs made before the choice existed still
+    // build the same test (at Byzantium when the input runs out).
+    let fork = u.choose(FORKS)?;
     Ok(format!(
         r#"{{"fuzz": {{
   "env": {{"currentCoinbase": "0x2adc25665018aa1fe0e6bc666dac8fc2697ff9ba",
            "currentDifficulty": "0x020000", "currentGasLimit": "0x05500000",
            "currentNumber": "0x01", "currentTimestamp": "0x03e8",
            "previousHash": "0x5e20a0453cecd065ea59c37ac63e079ee08998b6045136a8ce6635c7912ec0b6"}},
-  "post": {{"Byzantium": [{{"hash": "0x00", "indexes": {{"data": 0, "gas": 0, "value": 0}},
+  "post": {{"{fork}": [{{"hash": "0x00", "indexes": {{"data": 0, "gas": 0, "value": 0}},
             "logs": "0x00"}}]}},
   "pre": {{
     "{SENDER}": {{"balance": "{balance:#x}", "code": "", "nonce": "0x00", "storage": {{}}}},
@@ -104,7 +125,8 @@ fn executor() -> Result<Arc<dyn Runner>, String> {
 ///
 /// # Errors
 ///
-/// A case that gave two different roots.
+/// A case that gave two different roots, or an invalid transaction that
+/// changed the state.
 pub fn run(u: &mut Unstructured<'_>) -> Result<(), String> {
     // Input that starts like JSON is taken as the test's text.
     let raw = u.peek_bytes(1) == Some(b"{");
@@ -124,7 +146,18 @@ pub fn run(u: &mut Unstructured<'_>) -> Result<(), String> {
         let first = state::statetest::run(case, &runner);
         let second = state::statetest::run(case, &runner);
         if first.root != second.root || first.logs != second.logs {
-            return Err(format!("case {} gave two different roots", case.name));
+            return Err(format!(
+                "case {} ({}) gave two different roots",
+                case.name, case.fork
+            ));
+        }
+        if let Err(why) = &first.result {
+            if first.post != *case.pre {
+                return Err(format!(
+                    "case {} ({}): the transaction was invalid ({why}) but the state changed",
+                    case.name, case.fork
+                ));
+            }
         }
     }
     Ok(())
