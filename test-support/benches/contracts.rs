@@ -5,9 +5,10 @@
 //! Each kernel is the contract a benchmarking state test calls. The test
 //! is run once through Iris to record the call data its caller passes; the
 //! benchmark then calls the contract with that data again and again: on
-//! Iris through a [`Session`] (the in-memory world, the full EEI with its
-//! gas rules), on wasmi through host functions that only copy bytes (no
-//! gas, no world). Both must give the same output. Metering on means the
+//! Iris through `ewasm-host`'s `Executor` (the full EEI with its gas
+//! rules) over a minimal in-memory host (`test_support::memory_host`:
+//! storage and balances in maps, no client state machinery), on wasmi
+//! through host functions that only copy bytes (no gas, no world). Both must give the same output. Metering on means the
 //! Ewasm cost model in Iris against wasmi's fuel.
 //!
 //! `cargo bench -p test-support --bench contracts` (`-- --quick` for a short
@@ -18,10 +19,58 @@ use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use ewasm_host::{ExecConfig, Executor, U256};
-use state::run::{Call, Session, CALLER};
-use state::Runner;
+use ewasm_host::{Address, CallKind, ExecConfig, Executor, Message, Revision, U256};
 use test_support::kernels::KERNELS;
+use test_support::memory_host::MemoryHost;
+
+/// Where the contract is, and who calls it.
+const CONTRACT: Address = Address([0xc0; 20]);
+const CALLER: Address = Address([0xca; 20]);
+
+/// One contract called again and again on Iris, at Byzantium (the
+/// vectors' fork), its storage kept between calls.
+struct OnIris {
+    executor: Arc<Executor>,
+    host: MemoryHost,
+    message: Message,
+    code: Vec<u8>,
+}
+
+impl OnIris {
+    fn new(executor: Arc<Executor>, code: Vec<u8>, input: Vec<u8>) -> Self {
+        let message = Message {
+            kind: CallKind::Call,
+            is_static: false,
+            depth: 0,
+            gas: i64::MAX / 2,
+            recipient: CONTRACT,
+            sender: CALLER,
+            input: input.into(),
+            value: U256::zero(),
+            code_address: CONTRACT,
+            delegated: false,
+        };
+        Self {
+            executor,
+            host: MemoryHost::with_code(CONTRACT, code.clone()),
+            message,
+            code,
+        }
+    }
+
+    /// One call: its output.
+    fn call(&mut self) -> Vec<u8> {
+        self.host.next_message();
+        self.executor
+            .execute(
+                &mut self.host,
+                Revision::Byzantium,
+                &self.message,
+                &self.code,
+            )
+            .output
+    }
+}
 
 /// The contract kernel `name` calls, and the call data it passes.
 fn kernel(name: &str) -> (Vec<u8>, Vec<u8>) {
@@ -208,7 +257,7 @@ fn execution(kernels: &[(&str, Vec<u8>, Vec<u8>)], budget: Duration, metering: b
         "{:<16} {:>8} {:>12} {:>12} {:>8}",
         "contract", "bytes", "iris", "wasmi", "ratio"
     );
-    let executor: Arc<dyn Runner> = Arc::new(
+    let executor = Arc::new(
         Executor::new(ExecConfig {
             metering,
             cache_size: 16,
@@ -218,19 +267,13 @@ fn execution(kernels: &[(&str, Vec<u8>, Vec<u8>)], budget: Duration, metering: b
     );
     let mut ratios = Vec::new();
     for (name, code, input) in kernels {
-        let call = Call {
-            input: input.clone(),
-            gas: i64::MAX / 2,
-            value: U256::zero(),
-        };
-        let mut session = Session::new(code.clone(), Arc::clone(&executor));
+        let mut iris = OnIris::new(Arc::clone(&executor), code.clone(), input.clone());
         let wasmi = OnWasmi::new(code, input, metering);
-        let report = session.call(&call);
-        assert_eq!(report.output, wasmi.call(), "{name}: outputs differ");
+        assert_eq!(iris.call(), wasmi.call(), "{name}: outputs differ");
         let (t_iris, t_wasmi) = time_pair(
             budget,
             || {
-                std::hint::black_box(session.call(&call));
+                std::hint::black_box(iris.call());
             },
             || {
                 std::hint::black_box(wasmi.call());
@@ -277,14 +320,9 @@ fn profile(args: &[String], at: usize) {
             ..ExecConfig::default()
         })
         .expect("executor");
-        let mut session = Session::new(code, Arc::new(executor));
-        let call = Call {
-            input,
-            gas: i64::MAX / 2,
-            value: U256::zero(),
-        };
+        let mut iris = OnIris::new(Arc::new(executor), code, input);
         for _ in 0..n {
-            output = session.call(&call).output;
+            output = iris.call();
         }
     }
     println!("{name}: {} bytes of output", output.len());

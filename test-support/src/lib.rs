@@ -11,5 +11,6 @@ pub mod diff;
 pub mod fuzz;
 pub mod hostile;
 pub mod kernels;
+pub mod memory_host;
 pub mod metered;
 pub mod shrink;
