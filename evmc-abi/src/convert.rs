@@ -1,5 +1,5 @@
 //! Conversions between the EVMC C types and ewasm-host's Rust types, the
-//! same for the VM and the client.
+//! same for the VM (`evmc-binding`) and the client (`evmc-client`).
 
 use ewasm_host::{AccessStatus, Address, Bytes32, CallKind, Message, Revision, TxContext, U256};
 

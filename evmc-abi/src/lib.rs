@@ -1,11 +1,11 @@
 //! The EVMC ABI as both of its sides see it: the C types of `evmc/evmc.h`
 //! ([`types`], re-exported here), for ABI 12 (EVMC 12.1.0) or, with the
 //! `abi9` feature, ABI 9 (EVMC 9.0.0); their layouts as the headers give
-//! them ([`layout`]); and what the VM (`libiris.so`) and the client that
-//! loads VM libraries (`evmc-binding`'s `ffi::vm` and `ffi::client`) both
-//! need to speak it in ewasm-host's terms: the conversions ([`convert`]),
-//! the one status table ([`status`]) and results that own their output
-//! ([`to_result`], [`take_output`]).
+//! them ([`layout`]); and what the VM (`evmc-binding`, `libiris.so`) and
+//! the client (`evmc-client`, which loads VM libraries) both need to speak
+//! it in ewasm-host's terms: the conversions ([`convert`]), the one status
+//! table ([`status`]) and results that own their output ([`to_result`],
+//! [`take_output`]).
 //!
 //! The `abi9` feature of this crate is the one switch between the ABIs:
 //! the VM and the client hold no `cfg` of their own, so they cannot be

@@ -4,7 +4,7 @@
 //! offsets of `evmc_abi::layout`'s tables (the C header's `offsetof`,
 //! written down as numbers), never through the Rust types that the VM and
 //! the client are both built from. A layout mistake those two share passes
-//! every test that goes through the client (`LoadedVm`); it fails here. Runs in both
+//! every test that goes through `LoadedVm`; it fails here. Runs in both
 //! builds: the table is the one of the ABI version the library reports.
 //!
 //! The only `unsafe` code of the end-to-end tests, since it is the point:

@@ -1,5 +1,7 @@
-//! The host side of EVMC: load a VM library as a client does, and run
-//! messages on it against any [`EvmHost`].
+//! A VM library loaded, and its entry points called as a client calls
+//! them.
+
+#![allow(unsafe_code)]
 
 use std::ffi::{CStr, CString};
 use std::path::Path;
@@ -7,9 +9,7 @@ use std::path::Path;
 use evmc_abi::*;
 use ewasm_host::{EvmHost, Message, Outcome, Revision};
 
-mod host;
-
-use host::{Frame, HOST_INTERFACE};
+use crate::host::{Frame, HOST_INTERFACE};
 
 /// A VM loaded from a shared library.
 ///
@@ -104,11 +104,12 @@ impl LoadedVm {
         Ok(loaded)
     }
 
-    /// The Iris VM of this very crate, created through `evmc_create_iris`
-    /// without loading a library: the whole C ABI path, in-process.
+    /// Iris linked in (`evmc-binding`), created through
+    /// `evmc_create_iris` without loading a library: the whole C ABI
+    /// path, in-process.
     #[cfg(test)]
     pub(crate) fn linked() -> Self {
-        let vm = super::vm::evmc_create_iris();
+        let vm = iris::ffi::vm::evmc_create_iris();
         assert!(!vm.is_null(), "evmc_create_iris returned null");
         Self { vm, _library: None }
     }

@@ -1,6 +1,8 @@
 //! The host interface a client offers a VM: each callback reaches the
 //! client's [`EvmHost`] through the context pointer of the execution.
 
+#![allow(unsafe_code)]
+
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
 use evmc_abi::*;
@@ -58,7 +60,7 @@ impl<'h> Frame<'h> {
 }
 
 /// The frame behind a context pointer made by
-/// [`LoadedVm::execute_evmc`](super::LoadedVm::execute_evmc).
+/// [`LoadedVm::execute_evmc`](crate::LoadedVm::execute_evmc).
 ///
 /// # Safety
 ///
@@ -69,7 +71,7 @@ unsafe fn frame<'a>(context: *mut evmc_host_context) -> &'a mut Frame<'a> {
 }
 
 /// The host behind a context pointer made by
-/// [`LoadedVm::execute_evmc`](super::LoadedVm::execute_evmc).
+/// [`LoadedVm::execute_evmc`](crate::LoadedVm::execute_evmc).
 ///
 /// # Safety
 ///
