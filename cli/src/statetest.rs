@@ -5,8 +5,8 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::Arc;
 
+use evmc_client::LoadedVm;
 use ewasm_host::{hex, EvmHost, ExecConfig, Executor, Message, Outcome, Revision, U256};
-use iris::ffi::client::LoadedVm;
 use state::diff::Field;
 use state::statetest::{describe, parse_file, run as run_case, Case, CaseOutcome, Cases};
 use state::Runner;

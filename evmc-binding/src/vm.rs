@@ -220,9 +220,9 @@ impl VmState {
     pub fn capabilities(&self) -> u32 {
         let options = self.options.lock().unwrap_or_else(PoisonError::into_inner);
         let evm1 = options.exec.evm1mode != Evm1Mode::Reject;
-        crate::ffi::EVMC_CAPABILITY_EWASM
+        evmc_abi::EVMC_CAPABILITY_EWASM
             | if evm1 {
-                crate::ffi::EVMC_CAPABILITY_EVM1
+                evmc_abi::EVMC_CAPABILITY_EVM1
             } else {
                 0
             }
@@ -359,11 +359,11 @@ mod tests {
     #[test]
     fn evm1_capability_follows_evm1mode() {
         let vm = VmState::default();
-        assert_eq!(vm.capabilities(), crate::ffi::EVMC_CAPABILITY_EWASM);
+        assert_eq!(vm.capabilities(), evmc_abi::EVMC_CAPABILITY_EWASM);
         vm.set_option("evm1mode", "fallback");
         assert_eq!(
             vm.capabilities(),
-            crate::ffi::EVMC_CAPABILITY_EWASM | crate::ffi::EVMC_CAPABILITY_EVM1
+            evmc_abi::EVMC_CAPABILITY_EWASM | evmc_abi::EVMC_CAPABILITY_EVM1
         );
     }
 

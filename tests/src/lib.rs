@@ -6,8 +6,8 @@
 use std::path::PathBuf;
 use std::sync::Arc;
 
+use evmc_client::LoadedVm;
 use ewasm_host::{EvmHost, Message, Outcome, Revision};
-use iris::ffi::client::LoadedVm;
 use state::Runner;
 
 mod recording;

@@ -9,8 +9,8 @@
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+use evmc_client::LoadedVm;
 use ewasm_host::{Address, CallKind, ExecConfig, Executor, Message, Revision, Status, U256};
-use iris::ffi::client::LoadedVm;
 use state::run::{Call, Session};
 use state::statetest::{parse_file, run};
 use state::Runner;

@@ -14,11 +14,11 @@
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
+use evmc_abi::{evmc_address, evmc_bytes32, evmc_message};
 use ewasm_host::{
     AccessStatus, Address, Bytes32, CallKind, ExecConfig, Executor, Message, Revision, Status,
     StorageStatus, TxContext, U256,
 };
-use iris::ffi::{evmc_address, evmc_bytes32, evmc_message};
 use state::evm::{transact, Ended};
 use state::run::{default_env, Call, CallReport, Session};
 use state::statetest::Transaction;
@@ -194,14 +194,14 @@ fn revisions_before_byzantium_and_unknown_ones_are_rejected() {
     let code = balance_load_store();
     for rev in [0, 1, 2, 3, 15, 99, -1] {
         let mut host = RecordingHost::default();
-        let outcome = vm.execute_evmc(&mut host, rev, &raw(iris::ffi::EVMC_CALL, 0), &code);
+        let outcome = vm.execute_evmc(&mut host, rev, &raw(evmc_abi::EVMC_CALL, 0), &code);
         assert_eq!(outcome.status, Status::Rejected, "revision {rev}");
         assert_eq!(outcome.gas_left, 0, "revision {rev}");
         assert!(host.stores.is_empty(), "revision {rev}: nothing ran");
     }
     for rev in 4..=14 {
         let mut host = RecordingHost::default();
-        let outcome = vm.execute_evmc(&mut host, rev, &raw(iris::ffi::EVMC_CALL, 0), &code);
+        let outcome = vm.execute_evmc(&mut host, rev, &raw(evmc_abi::EVMC_CALL, 0), &code);
         assert_eq!(outcome.status, Status::Success, "revision {rev}");
     }
 }
@@ -210,12 +210,12 @@ fn revisions_before_byzantium_and_unknown_ones_are_rejected() {
 fn the_delegated_flag_runs_as_any_call_and_unknown_flags_are_rejected() {
     let vm = load_trusted();
     let code = balance_load_store();
-    let delegated = iris::ffi::EVMC_DELEGATED;
+    let delegated = evmc_abi::EVMC_DELEGATED;
     let mut host = RecordingHost::default();
-    let outcome = vm.execute_evmc(&mut host, 13, &raw(iris::ffi::EVMC_CALL, delegated), &code);
+    let outcome = vm.execute_evmc(&mut host, 13, &raw(evmc_abi::EVMC_CALL, delegated), &code);
     assert_eq!(outcome.status, Status::Success);
     for flags in [4, 8, 1 << 31] {
-        let outcome = vm.execute_evmc(&mut host, 13, &raw(iris::ffi::EVMC_CALL, flags), &code);
+        let outcome = vm.execute_evmc(&mut host, 13, &raw(evmc_abi::EVMC_CALL, flags), &code);
         assert_eq!(outcome.status, Status::Rejected, "flags {flags:#x}");
     }
 }
@@ -226,8 +226,8 @@ fn unknown_kinds_eofcreate_and_create2_before_constantinople_are_rejected() {
     let init = contract("");
     let mut host = RecordingHost::default();
     for (rev, kind) in [
-        (4, iris::ffi::EVMC_CREATE2),
-        (13, iris::ffi::EVMC_EOFCREATE),
+        (4, evmc_abi::EVMC_CREATE2),
+        (13, evmc_abi::EVMC_EOFCREATE),
         (13, 6),
         (13, -1),
     ] {
@@ -238,7 +238,7 @@ fn unknown_kinds_eofcreate_and_create2_before_constantinople_are_rejected() {
             "revision {rev}, kind {kind}"
         );
     }
-    let outcome = vm.execute_evmc(&mut host, 5, &raw(iris::ffi::EVMC_CREATE2, 0), &init);
+    let outcome = vm.execute_evmc(&mut host, 5, &raw(evmc_abi::EVMC_CREATE2, 0), &init);
     assert_eq!(outcome.status, Status::Success, "CREATE2 at Constantinople");
 }
 

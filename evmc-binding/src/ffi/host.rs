@@ -2,14 +2,11 @@
 
 use std::cell::RefCell;
 
+use evmc_abi::{convert, evmc_host_context, evmc_host_interface, status, take_output};
 use ewasm_host::{
     AccessStatus, Address, Bytes32, CallOutcome, EvmHost, Held, Message, Revision, StorageStatus,
     TxContext, U256,
 };
-
-use super::types::{evmc_host_context, evmc_host_interface, EVMC_ACCESS_WARM};
-use crate::convert;
-use crate::status;
 
 /// The host callbacks and their context, for one execution.
 pub(crate) struct EvmcHost {
@@ -18,7 +15,6 @@ pub(crate) struct EvmcHost {
     /// What the frames waiting on this execution's calls hold.
     held: Held,
     /// The revision the execution runs at.
-    #[cfg_attr(not(feature = "abi9"), allow(dead_code))]
     revision: Revision,
 }
 
@@ -53,15 +49,6 @@ impl EvmcHost {
     }
 }
 
-/// An `evmc_access_status`: anything but warm is cold (the dearer price).
-fn access_status(status: i32) -> AccessStatus {
-    if status == EVMC_ACCESS_WARM {
-        AccessStatus::Warm
-    } else {
-        AccessStatus::Cold
-    }
-}
-
 impl EvmHost for EvmcHost {
     fn account_exists(&mut self, address: &Address) -> bool {
         let Some(f) = self.iface.account_exists else {
@@ -93,15 +80,13 @@ impl EvmHost for EvmcHost {
     ///
     /// ABI 9 at Byzantium and Petersburg: the current value is read first
     /// and the write priced from current and new, as the legacy EVM does;
-    /// ABI 9's statuses cannot say it (an EVMC 9 host answers
-    /// MODIFIED_AGAIN for `X -> 0 -> Z`, which costs 20,000).
+    /// ABI 9's statuses cannot say it (see
+    /// [`evmc_abi::prices_from_current_value`]).
     fn set_storage(&mut self, address: &Address, key: &Bytes32, value: &Bytes32) -> StorageStatus {
         let Some(f) = self.iface.set_storage else {
             return StorageStatus::Added;
         };
-        #[cfg(feature = "abi9")]
-        let legacy = ewasm_host::Schedule::of(self.revision)
-            .is_some_and(|s| !s.storage.net)
+        let legacy = evmc_abi::prices_from_current_value(self.revision)
             .then(|| self.get_storage(address, key));
         // SAFETY: as above; all three arguments live across the call.
         let status = unsafe {
@@ -112,12 +97,11 @@ impl EvmHost for EvmcHost {
                 &convert::evmc_bytes32(value),
             )
         };
-        #[cfg(feature = "abi9")]
         if let Some(current) = legacy {
             // Only current and new count: `of` with current as original.
             return StorageStatus::of(&current, &current, value);
         }
-        super::types::storage_status(status)
+        evmc_abi::storage_status(status)
     }
 
     fn get_balance(&mut self, address: &Address) -> U256 {
@@ -154,37 +138,23 @@ impl EvmHost for EvmcHost {
         copied.min(buffer.len())
     }
 
-    #[cfg(not(feature = "abi9"))]
+    /// ABI 12 answers whether the account was destructed for the first
+    /// time. ABI 9 answers nothing, and an ABI 9 host counts refunds itself
+    /// (its results have no `gas_refund`): no refund here.
     fn selfdestruct(&mut self, address: &Address, beneficiary: &Address) -> bool {
         let Some(f) = self.iface.selfdestruct else {
             return false;
         };
-        // SAFETY: as above. ABI 12 answers whether the account was
-        // destructed for the first time.
-        unsafe {
-            f(
-                self.context,
-                &convert::evmc_address(address),
-                &convert::evmc_address(beneficiary),
-            )
-        }
-    }
-
-    /// ABI 9 answers nothing, and an ABI 9 host counts refunds itself
-    /// (its results have no `gas_refund`): no refund here.
-    #[cfg(feature = "abi9")]
-    fn selfdestruct(&mut self, address: &Address, beneficiary: &Address) -> bool {
-        if let Some(f) = self.iface.selfdestruct {
+        evmc_abi::first_selfdestruct(|| {
             // SAFETY: as above.
             unsafe {
                 f(
                     self.context,
                     &convert::evmc_address(address),
                     &convert::evmc_address(beneficiary),
-                );
+                )
             }
-        }
-        false
+        })
     }
 
     /// A host without the callback is taken to have every account cold
@@ -195,7 +165,7 @@ impl EvmHost for EvmcHost {
         };
         // SAFETY: as above.
         let status = unsafe { f(self.context, &convert::evmc_address(address)) };
-        access_status(status)
+        convert::access_status(status)
     }
 
     /// As [`EvmcHost::access_account`].
@@ -211,7 +181,7 @@ impl EvmHost for EvmcHost {
                 &convert::evmc_bytes32(key),
             )
         };
-        access_status(status)
+        convert::access_status(status)
     }
 
     fn call(&mut self, message: &Message) -> CallOutcome {
@@ -224,7 +194,7 @@ impl EvmHost for EvmcHost {
         let result = unsafe { f(self.context, &msg) };
         WAITING.with(|waiting| waiting.borrow_mut().pop());
         // SAFETY: a fresh result, released here and nowhere else.
-        let output = unsafe { super::take_output(&result) };
+        let output = unsafe { take_output(&result) };
         let status = status::from_evmc(result.status_code);
         // `gas_left` goes to the EEI as the host answered it, even negative
         // or above `message.gas`: the EEI holds it to the rules (a host
@@ -282,7 +252,8 @@ impl EvmHost for EvmcHost {
 
 #[cfg(test)]
 mod tests {
-    use super::super::types::*;
+    use evmc_abi::*;
+
     use super::*;
 
     /// A host interface with only `get_storage` (answering zero) and
@@ -305,26 +276,10 @@ mod tests {
             // writes below did at a legacy revision.
             2
         }
-        evmc_host_interface {
-            account_exists: None,
-            get_storage: storage.then_some(get_storage as _),
-            set_storage: storage.then_some(set_storage as _),
-            get_balance: None,
-            get_code_size: None,
-            get_code_hash: None,
-            copy_code: None,
-            selfdestruct: None,
-            call: None,
-            get_tx_context: None,
-            get_block_hash: None,
-            emit_log: None,
-            access_account: None,
-            access_storage: None,
-            #[cfg(not(feature = "abi9"))]
-            get_transient_storage: None,
-            #[cfg(not(feature = "abi9"))]
-            set_transient_storage: None,
-        }
+        let mut iface = evmc_host_interface::NONE;
+        iface.get_storage = storage.then_some(get_storage as _);
+        iface.set_storage = storage.then_some(set_storage as _);
+        iface
     }
 
     fn store(storage: bool, revision: Revision) -> StorageStatus {
@@ -339,24 +294,23 @@ mod tests {
         }
     }
 
-    #[cfg(feature = "abi9")]
     #[test]
-    fn abi9_at_legacy_revisions_prices_from_the_current_value_not_the_status() {
-        // Current zero, new non-zero: 20,000 whatever the host answers.
-        assert_eq!(store(true, Revision::Byzantium), StorageStatus::Added);
-        assert_eq!(store(true, Revision::Petersburg), StorageStatus::Added);
-        // Net metering: MODIFIED_AGAIN is a later write, the warm price.
-        assert_eq!(
-            store(true, Revision::Constantinople),
-            StorageStatus::Assigned
-        );
-        assert_eq!(store(true, Revision::Istanbul), StorageStatus::Assigned);
-    }
-
-    #[cfg(not(feature = "abi9"))]
-    #[test]
-    fn abi12_takes_the_hosts_status_at_every_revision() {
-        assert_eq!(store(true, Revision::Byzantium), StorageStatus::Deleted);
-        assert_eq!(store(true, Revision::Istanbul), StorageStatus::Deleted);
+    fn a_write_is_priced_from_the_hosts_status_except_at_abi9_legacy_revisions() {
+        if EVMC_ABI_VERSION == 9 {
+            // Byzantium and Petersburg: current zero, new non-zero, 20,000
+            // whatever the host answers.
+            assert_eq!(store(true, Revision::Byzantium), StorageStatus::Added);
+            assert_eq!(store(true, Revision::Petersburg), StorageStatus::Added);
+            // Net metering: MODIFIED_AGAIN is a later write, the warm price.
+            assert_eq!(
+                store(true, Revision::Constantinople),
+                StorageStatus::Assigned
+            );
+            assert_eq!(store(true, Revision::Istanbul), StorageStatus::Assigned);
+        } else {
+            // ABI 12: the host's DELETED at every revision.
+            assert_eq!(store(true, Revision::Byzantium), StorageStatus::Deleted);
+            assert_eq!(store(true, Revision::Istanbul), StorageStatus::Deleted);
+        }
     }
 }

@@ -4,12 +4,10 @@
 use std::os::raw::c_char;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
+use evmc_abi::*;
 use ewasm_host::{Outcome, Status};
 
 use super::host::EvmcHost;
-use super::types::*;
-use crate::convert;
-use crate::status;
 use crate::vm::{SetOption, VmState};
 
 /// The VM: the EVMC struct first, so that an `evmc_vm` pointer is one to
@@ -107,40 +105,6 @@ unsafe extern "C" fn set_option(
         Ok(SetOption::InvalidName) => EVMC_SET_OPTION_INVALID_NAME,
         Ok(SetOption::InvalidValue) | Err(_) => EVMC_SET_OPTION_INVALID_VALUE,
     }
-}
-
-/// Frees the output of a result made by [`to_result`].
-unsafe extern "C" fn release(result: *const evmc_result) {
-    // SAFETY: the host hands back a result this VM returned.
-    let Some(result) = (unsafe { result.as_ref() }) else {
-        return;
-    };
-    if !result.output_data.is_null() {
-        let slice =
-            std::ptr::slice_from_raw_parts_mut(result.output_data.cast_mut(), result.output_size);
-        // SAFETY: `to_result` leaked exactly this boxed slice.
-        drop(unsafe { Box::from_raw(slice) });
-    }
-}
-
-/// An `evmc_result` owning the outcome's output.
-pub(crate) fn to_result(outcome: Outcome) -> evmc_result {
-    let keeps_gas = outcome.status.keeps_gas();
-    let output = outcome.output.into_boxed_slice();
-    let output_size = output.len();
-    let output_data = if output_size == 0 {
-        std::ptr::null()
-    } else {
-        Box::into_raw(output).cast::<u8>().cast_const()
-    };
-    evmc_result::new(
-        status::to_evmc(outcome.status),
-        if keeps_gas { outcome.gas_left } else { 0 },
-        if keeps_gas { outcome.gas_refund } else { 0 },
-        (output_data, output_size),
-        Some(release),
-        evmc_address::default(),
-    )
 }
 
 fn internal_error() -> evmc_result {

@@ -1,18 +1,26 @@
-//! The host side of EVMC: load a VM library as a client does, and run
-//! messages on it against any [`EvmHost`].
+//! A VM library loaded, and its entry points called as a client calls
+//! them.
+
+#![allow(unsafe_code)]
 
 use std::ffi::{CStr, CString};
-use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::Path;
 
-use ewasm_host::{Address, Bytes32, CallKind, EvmHost, Message, Outcome, Revision, U256};
+use evmc_abi::*;
+use ewasm_host::{EvmHost, Message, Outcome, Revision};
 
-use super::types::*;
-use super::vm::to_result;
-use crate::convert;
-use crate::status;
+use crate::host::{Frame, HOST_INTERFACE};
 
 /// A VM loaded from a shared library.
+///
+/// As an ABI 9 client it is such a host as EVMC 9 hosts are: it answers
+/// storage statuses as they do at the revision (MODIFIED_AGAIN for every
+/// write after a slot's first at the net-metering revisions), counts each
+/// frame's refund from the statuses its host answers, first
+/// self-destructs and successful callees' refunds (a failed frame's
+/// dropped) and reports it as the frame's `gas_refund`, gives the executed
+/// message the acted-on account as its one destination, and runs a VM's
+/// call-code and delegate calls on the calling frame's account.
 pub struct LoadedVm {
     vm: *mut evmc_vm,
     // Dropped after `vm` is destroyed; `None` for Iris linked in (tests).
@@ -96,13 +104,20 @@ impl LoadedVm {
         Ok(loaded)
     }
 
-    /// The Iris VM of this very crate, created through `evmc_create_iris`
-    /// without loading a library: the whole C ABI path, in-process.
+    /// Iris linked in (`evmc-binding`), created through
+    /// `evmc_create_iris` without loading a library: the whole C ABI
+    /// path, in-process.
     #[cfg(test)]
     pub(crate) fn linked() -> Self {
-        let vm = super::vm::evmc_create_iris();
+        let vm = iris::ffi::vm::evmc_create_iris();
         assert!(!vm.is_null(), "evmc_create_iris returned null");
         Self { vm, _library: None }
+    }
+
+    /// The VM's `evmc_vm`, for a caller that reads it as the header lays
+    /// it out; it lives as long as `self`.
+    pub fn as_ptr(&self) -> *mut evmc_vm {
+        self.vm
     }
 
     fn vm(&self) -> &evmc_vm {
@@ -172,15 +187,11 @@ impl LoadedVm {
         let Some(rev) = evmc_revision(revision) else {
             return Outcome::failed(ewasm_host::Status::Rejected);
         };
-        #[allow(unused_mut)]
         let mut msg = convert::evmc_message(message);
         // ABI 9 has one destination: the account the code acts on (the
         // storage context of a call-code or delegate call), the code being
         // passed apart.
-        #[cfg(feature = "abi9")]
-        {
-            msg.destination = convert::evmc_address(&message.recipient);
-        }
+        msg.set_acted_on(convert::evmc_address(&message.recipient));
         self.execute_evmc(host, rev, &msg, code)
     }
 
@@ -197,12 +208,11 @@ impl LoadedVm {
         let Some(execute) = self.vm().execute else {
             return Outcome::failed(ewasm_host::Status::InternalError);
         };
-        let mut frame = Frame {
+        let mut frame = Frame::new(
             host,
-            revision: revision(rev).unwrap_or(Revision::LATEST),
-            account: msg.accounts().0,
-            refund: 0,
-        };
+            revision(rev).unwrap_or(Revision::LATEST),
+            msg.accounts().0,
+        );
         let context = (&mut frame as *mut Frame<'_>).cast::<evmc_host_context>();
         // SAFETY: the interface and context live across the call; `msg`
         // and its input are valid, `code` is valid for its length.
@@ -218,21 +228,19 @@ impl LoadedVm {
             )
         };
         // SAFETY: a fresh result, released here and nowhere else.
-        let output = unsafe { super::take_output(&result) };
+        let output = unsafe { take_output(&result) };
         if !(0..=msg.gas).contains(&result.gas_left) {
             return Outcome::failed(ewasm_host::Status::InternalError);
         }
         let status = status::from_evmc(result.status_code);
         // ABI 9 results carry no refund: the refund is the one this client
         // counted for the frame, kept only if the frame succeeded.
-        let gas_refund = if cfg!(feature = "abi9") {
-            if status == ewasm_host::Status::Success {
-                frame.refund
-            } else {
-                0
-            }
-        } else {
+        let gas_refund = if RESULT_HAS_REFUND {
             result.refund()
+        } else if status == ewasm_host::Status::Success {
+            frame.refund()
+        } else {
+            0
         };
         Outcome {
             status,
@@ -253,358 +261,12 @@ impl Drop for LoadedVm {
     }
 }
 
-/// What the host callbacks of one execution reach through its context
-/// pointer: the client's host, and what the client keeps for the frame.
-struct Frame<'h> {
-    host: &'h mut dyn EvmHost,
-    /// The revision the frame runs at: ABI 9's storage statuses and
-    /// refunds depend on it.
-    revision: Revision,
-    /// The account the frame acts on. ABI 9: the storage context of the
-    /// frame's call-code and delegate calls, whose message names only the
-    /// code's account.
-    #[cfg_attr(not(feature = "abi9"), allow(dead_code))]
-    account: evmc_address,
-    /// ABI 9: the refund this client counts for the frame (its storage
-    /// writes and first self-destructs at the frame's revision, plus its
-    /// successful callees' refunds), since ABI 9 results have none and an
-    /// ABI 9 host computes refunds itself.
-    refund: i64,
-}
-
-impl Frame<'_> {
-    /// ABI 9: adds to the frame's refund.
-    #[cfg_attr(not(feature = "abi9"), allow(dead_code))]
-    fn add_refund(&mut self, refund: i64) {
-        self.refund = self.refund.saturating_add(refund);
-    }
-
-    /// The prices of the frame's revision (`None` before Byzantium).
-    #[cfg_attr(not(feature = "abi9"), allow(dead_code))]
-    fn schedule(&self) -> Option<&'static ewasm_host::Schedule> {
-        ewasm_host::Schedule::of(self.revision)
-    }
-}
-
-/// The frame behind a context pointer made by [`LoadedVm::execute_evmc`].
-///
-/// # Safety
-///
-/// `context` is the pointer `execute_evmc` passed, during that execution.
-unsafe fn frame<'a>(context: *mut evmc_host_context) -> &'a mut Frame<'a> {
-    // SAFETY: by the contract above it points at a live `Frame`.
-    unsafe { &mut *context.cast::<Frame<'a>>() }
-}
-
-/// The host behind a context pointer made by [`LoadedVm::execute_evmc`].
-///
-/// # Safety
-///
-/// As [`frame`].
-unsafe fn host<'a>(context: *mut evmc_host_context) -> &'a mut dyn EvmHost {
-    // SAFETY: by the contract above.
-    unsafe { &mut *frame(context).host }
-}
-
-/// Runs a callback body; a panic becomes `fallback` (no unwinding into C).
-fn guard<R>(fallback: R, f: impl FnOnce() -> R) -> R {
-    catch_unwind(AssertUnwindSafe(f)).unwrap_or(fallback)
-}
-
-/// Reads an address argument.
-///
-/// # Safety
-///
-/// `p` is null or valid.
-unsafe fn addr(p: *const evmc_address) -> Address {
-    // SAFETY: by the contract above.
-    unsafe { p.as_ref() }
-        .map(convert::address)
-        .unwrap_or_default()
-}
-
-/// Reads a 32-byte argument.
-///
-/// # Safety
-///
-/// `p` is null or valid.
-unsafe fn word(p: *const evmc_bytes32) -> Bytes32 {
-    // SAFETY: by the contract above.
-    unsafe { p.as_ref() }
-        .map(convert::bytes32)
-        .unwrap_or_default()
-}
-
-unsafe extern "C" fn account_exists(c: *mut evmc_host_context, a: *const evmc_address) -> bool {
-    // SAFETY: the VM passes back our context and valid pointers.
-    guard(false, || unsafe { host(c).account_exists(&addr(a)) })
-}
-
-unsafe extern "C" fn get_storage(
-    c: *mut evmc_host_context,
-    a: *const evmc_address,
-    k: *const evmc_bytes32,
-) -> evmc_bytes32 {
-    guard(evmc_bytes32::default(), || {
-        // SAFETY: as above.
-        let value = unsafe { host(c).get_storage(&addr(a), &word(k)) };
-        convert::evmc_bytes32(&value)
-    })
-}
-
-unsafe extern "C" fn set_storage(
-    c: *mut evmc_host_context,
-    a: *const evmc_address,
-    k: *const evmc_bytes32,
-    v: *const evmc_bytes32,
-) -> i32 {
-    guard(0, || {
-        // SAFETY: the VM passes back our context and valid pointers.
-        let frame = unsafe { frame(c) };
-        // SAFETY: as above.
-        let status = unsafe { frame.host.set_storage(&addr(a), &word(k), &word(v)) };
-        if cfg!(feature = "abi9") {
-            let refund = frame.schedule().map_or(0, |s| s.storage.cost(status).1);
-            frame.add_refund(refund);
-        }
-        evmc_storage_status(status, frame.revision)
-    })
-}
-
-unsafe extern "C" fn get_balance(
-    c: *mut evmc_host_context,
-    a: *const evmc_address,
-) -> evmc_bytes32 {
-    guard(evmc_bytes32::default(), || {
-        // SAFETY: as above.
-        let balance: U256 = unsafe { host(c).get_balance(&addr(a)) };
-        convert::evmc_u256(&balance)
-    })
-}
-
-unsafe extern "C" fn get_code_size(c: *mut evmc_host_context, a: *const evmc_address) -> usize {
-    // SAFETY: as above.
-    guard(0, || unsafe { host(c).get_code_size(&addr(a)) })
-}
-
-unsafe extern "C" fn get_code_hash(
-    _c: *mut evmc_host_context,
-    _a: *const evmc_address,
-) -> evmc_bytes32 {
-    // The EEI never asks for a code hash.
-    evmc_bytes32::default()
-}
-
-unsafe extern "C" fn copy_code(
-    c: *mut evmc_host_context,
-    a: *const evmc_address,
-    offset: usize,
-    data: *mut u8,
-    size: usize,
-) -> usize {
-    if data.is_null() || size == 0 {
-        return 0;
-    }
-    guard(0, || {
-        // SAFETY: the VM's buffer holds `size` bytes.
-        let buffer = unsafe { std::slice::from_raw_parts_mut(data, size) };
-        // SAFETY: as above.
-        unsafe { host(c).copy_code(&addr(a), offset, buffer) }
-    })
-}
-
-#[cfg(not(feature = "abi9"))]
-unsafe extern "C" fn selfdestruct(
-    c: *mut evmc_host_context,
-    a: *const evmc_address,
-    b: *const evmc_address,
-) -> bool {
-    // SAFETY: as above.
-    guard(false, || unsafe {
-        host(c).selfdestruct(&addr(a), &addr(b))
-    })
-}
-
-/// ABI 9 answers the VM nothing; the client counts the refund of a first
-/// self-destruct itself.
-#[cfg(feature = "abi9")]
-unsafe extern "C" fn selfdestruct(
-    c: *mut evmc_host_context,
-    a: *const evmc_address,
-    b: *const evmc_address,
-) {
-    guard((), || {
-        // SAFETY: as above.
-        let frame = unsafe { frame(c) };
-        // SAFETY: as above.
-        if unsafe { frame.host.selfdestruct(&addr(a), &addr(b)) } {
-            let refund = frame.schedule().map_or(0, |s| s.self_destruct_refund);
-            frame.add_refund(refund);
-        }
-    })
-}
-
-unsafe extern "C" fn call(c: *mut evmc_host_context, m: *const evmc_message) -> evmc_result {
-    guard(
-        to_result(Outcome::failed(ewasm_host::Status::InternalError)),
-        || {
-            // SAFETY: the VM's message is valid during the call.
-            let Some(m) = (unsafe { m.as_ref() }) else {
-                return to_result(Outcome::failed(ewasm_host::Status::InternalError));
-            };
-            let input = if m.input_data.is_null() || m.input_size == 0 {
-                Vec::new()
-            } else {
-                // SAFETY: EVMC: the input holds `input_size` bytes.
-                unsafe { std::slice::from_raw_parts(m.input_data, m.input_size) }.to_vec()
-            };
-            // Every kind the ABI has, whatever the revision.
-            let kind = convert::call_kind(m.kind, Revision::LATEST).unwrap_or(CallKind::Call);
-            #[allow(unused_mut)]
-            let mut message = convert::message(m, kind, input);
-            // SAFETY: as above.
-            let frame = unsafe { frame(c) };
-            // ABI 9: a call-code or delegate call names only the code's
-            // account; it acts on the calling frame's.
-            #[cfg(feature = "abi9")]
-            if matches!(kind, CallKind::CallCode | CallKind::DelegateCall) {
-                message.recipient = convert::address(&frame.account);
-            }
-            let outcome = frame.host.call(&message);
-            // ABI 9: a successful callee's refund joins the frame's.
-            if cfg!(feature = "abi9") && outcome.status == ewasm_host::Status::Success {
-                frame.add_refund(outcome.gas_refund);
-            }
-            let mut result = to_result(Outcome {
-                status: outcome.status,
-                gas_left: outcome.gas_left,
-                gas_refund: outcome.gas_refund,
-                output: outcome.output.to_vec(),
-                reason: None,
-            });
-            if let Some(address) = outcome.create_address {
-                result.create_address = convert::evmc_address(&address);
-            }
-            result
-        },
-    )
-}
-
-unsafe extern "C" fn get_tx_context(c: *mut evmc_host_context) -> evmc_tx_context {
-    let fallback = convert::evmc_tx_context(&Default::default());
-    guard(fallback, || {
-        // SAFETY: as above.
-        let context = unsafe { host(c).get_tx_context() };
-        convert::evmc_tx_context(&context)
-    })
-}
-
-unsafe extern "C" fn get_block_hash(c: *mut evmc_host_context, number: i64) -> evmc_bytes32 {
-    guard(evmc_bytes32::default(), || {
-        // SAFETY: as above.
-        let hash = unsafe { host(c).get_block_hash(number) };
-        convert::evmc_bytes32(&hash)
-    })
-}
-
-unsafe extern "C" fn emit_log(
-    c: *mut evmc_host_context,
-    a: *const evmc_address,
-    data: *const u8,
-    size: usize,
-    topics: *const evmc_bytes32,
-    count: usize,
-) {
-    guard((), || {
-        let data = if data.is_null() || size == 0 {
-            &[][..]
-        } else {
-            // SAFETY: the log data holds `size` bytes.
-            unsafe { std::slice::from_raw_parts(data, size) }
-        };
-        let topics: Vec<Bytes32> = if topics.is_null() || count == 0 {
-            Vec::new()
-        } else {
-            // SAFETY: `count` topics.
-            unsafe { std::slice::from_raw_parts(topics, count) }
-                .iter()
-                .map(convert::bytes32)
-                .collect()
-        };
-        // SAFETY: as above.
-        unsafe { host(c).emit_log(&addr(a), data, &topics) }
-    })
-}
-
-/// An access status as `evmc_access_status`.
-fn evmc_access(status: ewasm_host::AccessStatus) -> i32 {
-    match status {
-        ewasm_host::AccessStatus::Cold => EVMC_ACCESS_COLD,
-        ewasm_host::AccessStatus::Warm => EVMC_ACCESS_WARM,
-    }
-}
-
-unsafe extern "C" fn access_account(c: *mut evmc_host_context, a: *const evmc_address) -> i32 {
-    guard(EVMC_ACCESS_COLD, || {
-        // SAFETY: as above.
-        evmc_access(unsafe { host(c).access_account(&addr(a)) })
-    })
-}
-
-unsafe extern "C" fn access_storage(
-    c: *mut evmc_host_context,
-    a: *const evmc_address,
-    k: *const evmc_bytes32,
-) -> i32 {
-    guard(EVMC_ACCESS_COLD, || {
-        // SAFETY: as above.
-        evmc_access(unsafe { host(c).access_storage(&addr(a), &word(k)) })
-    })
-}
-
-#[cfg(not(feature = "abi9"))]
-unsafe extern "C" fn set_transient_storage(
-    _c: *mut evmc_host_context,
-    _a: *const evmc_address,
-    _k: *const evmc_bytes32,
-    _v: *const evmc_bytes32,
-) {
-}
-
-#[cfg(not(feature = "abi9"))]
-unsafe extern "C" fn get_transient_storage(
-    _c: *mut evmc_host_context,
-    _a: *const evmc_address,
-    _k: *const evmc_bytes32,
-) -> evmc_bytes32 {
-    evmc_bytes32::default()
-}
-
-/// The host interface over an `EvmHost` context.
-static HOST_INTERFACE: evmc_host_interface = evmc_host_interface {
-    account_exists: Some(account_exists),
-    get_storage: Some(get_storage),
-    set_storage: Some(set_storage),
-    get_balance: Some(get_balance),
-    get_code_size: Some(get_code_size),
-    get_code_hash: Some(get_code_hash),
-    copy_code: Some(copy_code),
-    selfdestruct: Some(selfdestruct),
-    call: Some(call),
-    get_tx_context: Some(get_tx_context),
-    get_block_hash: Some(get_block_hash),
-    emit_log: Some(emit_log),
-    access_account: Some(access_account),
-    access_storage: Some(access_storage),
-    #[cfg(not(feature = "abi9"))]
-    get_transient_storage: Some(get_transient_storage),
-    #[cfg(not(feature = "abi9"))]
-    set_transient_storage: Some(set_transient_storage),
-};
-
 #[cfg(test)]
 mod tests {
-    use ewasm_host::{AccessStatus, CallOutcome, Status, StorageStatus, TxContext};
+    use ewasm_host::{
+        AccessStatus, Address, Bytes32, CallKind, CallOutcome, Status, StorageStatus, TxContext,
+        U256,
+    };
 
     use super::*;
 

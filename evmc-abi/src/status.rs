@@ -1,8 +1,9 @@
-//! The one table between `ewasm_host::Status` and `evmc_status_code`.
+//! The one table between `ewasm_host::Status` and `evmc_status_code`, for
+//! the statuses a VM answers and a client reads alike.
 
 use ewasm_host::Status;
 
-use crate::ffi;
+use crate::types as ffi;
 
 /// The EVMC status code of a status.
 pub fn to_evmc(status: Status) -> i32 {
