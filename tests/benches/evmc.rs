@@ -1,17 +1,65 @@
 //! The cost of going through EVMC: a small cached contract called through
 //! `libiris.so` (dlopen, the C ABI, host callbacks) against the same call
 //! in process, and the cold load (decode + validate + translate + first
-//! call) of a 24 KiB contract.
+//! call) of a 24 KiB contract. Both sides answer the EEI from the same
+//! minimal in-memory host (`test_support::memory_host`), so that what is
+//! measured is Iris and the C boundary, not a client's state.
 //!
 //! `cargo bench -p tests --bench evmc`.
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use ewasm_host::{ExecConfig, Executor, U256};
-use state::run::{Call, Session};
+use ewasm_host::{Address, CallKind, ExecConfig, Executor, Message, Revision, U256};
 use state::Runner;
+use test_support::memory_host::MemoryHost;
 use tests::{load, VmRunner};
+
+const CONTRACT: Address = Address([0xc0; 20]);
+
+/// `code` called again and again by `runner`, at Byzantium, over a
+/// minimal in-memory host.
+struct Calls {
+    runner: Arc<dyn Runner>,
+    host: MemoryHost,
+    message: Message,
+    code: Vec<u8>,
+}
+
+impl Calls {
+    fn new(runner: Arc<dyn Runner>, code: Vec<u8>) -> Self {
+        let message = Message {
+            kind: CallKind::Call,
+            is_static: false,
+            depth: 0,
+            gas: 1_000_000,
+            recipient: CONTRACT,
+            sender: Address([0xca; 20]),
+            input: Default::default(),
+            value: U256::zero(),
+            code_address: CONTRACT,
+            delegated: false,
+        };
+        Self {
+            runner,
+            host: MemoryHost::with_code(CONTRACT, code.clone()),
+            message,
+            code,
+        }
+    }
+
+    /// One call: its status, gas left and output.
+    fn call(&mut self) -> (ewasm_host::Status, i64, Vec<u8>) {
+        self.host.next_message();
+        let outcome = self.runner.run(
+            &mut self.host,
+            Revision::Byzantium,
+            &self.message,
+            &self.code,
+        );
+        (outcome.status, outcome.gas_left, outcome.output)
+    }
+}
 
 const SMALL: &str = r#"(module
     (import "ethereum" "finish" (func $finish (param i32 i32)))
@@ -65,11 +113,6 @@ fn main() {
     } else {
         Duration::from_secs(2)
     };
-    let call = Call {
-        input: Vec::new(),
-        gas: 1_000_000,
-        value: U256::zero(),
-    };
     let small = wat::parse_str(SMALL).expect("assembles");
     let in_process: Arc<dyn Runner> = Arc::new(
         Executor::new(ExecConfig {
@@ -79,14 +122,14 @@ fn main() {
         .expect("executor"),
     );
     let through_c: Arc<dyn Runner> = Arc::new(VmRunner(load()));
-    let mut a = Session::new(small.clone(), in_process);
-    let mut b = Session::new(small, through_c);
-    assert_eq!(a.call(&call), b.call(&call));
+    let mut a = Calls::new(in_process, small.clone());
+    let mut b = Calls::new(through_c, small);
+    assert_eq!(a.call(), b.call());
     let t_in = per_call(budget, || {
-        std::hint::black_box(a.call(&call));
+        std::hint::black_box(a.call());
     });
     let t_c = per_call(budget, || {
-        std::hint::black_box(b.call(&call));
+        std::hint::black_box(b.call());
     });
     println!("small cached contract, per call:");
     println!(
@@ -102,13 +145,13 @@ fn main() {
     let big = big_contract();
     let cold = load();
     assert_eq!(cold.set_option("cache_size", "0"), 0);
-    let mut cold = Session::new(big.clone(), Arc::new(VmRunner(cold)));
+    let mut cold = Calls::new(Arc::new(VmRunner(cold)), big.clone());
     let t_cold = per_call(budget, || {
-        std::hint::black_box(cold.call(&call));
+        std::hint::black_box(cold.call());
     });
-    let mut warm = Session::new(big.clone(), Arc::new(VmRunner(load())));
+    let mut warm = Calls::new(Arc::new(VmRunner(load())), big.clone());
     let t_warm = per_call(budget, || {
-        std::hint::black_box(warm.call(&call));
+        std::hint::black_box(warm.call());
     });
     println!("{} byte contract through libiris.so, per call:", big.len());
     println!(
