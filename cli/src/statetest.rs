@@ -6,7 +6,7 @@ use std::process::ExitCode;
 use std::sync::Arc;
 
 use evmc_client::LoadedVm;
-use ewasm_host::{hex, EvmHost, ExecConfig, Executor, Message, Outcome, Revision, U256};
+use ewasm_host::{hex, ExecConfig, Executor, U256};
 use state::diff::Field;
 use state::statetest::{describe, parse_file, run as run_case, Case, CaseOutcome, Cases};
 use state::Runner;
@@ -55,22 +55,6 @@ fn walk(path: &Path, seen: &mut BTreeSet<PathBuf>, out: &mut Vec<PathBuf>) {
     }
 }
 
-/// Runs Wasm code through an EVMC VM library: revm's state behind the
-/// library's host callbacks.
-struct VmRunner(LoadedVm);
-
-impl Runner for VmRunner {
-    fn run(
-        &self,
-        host: &mut dyn EvmHost,
-        revision: Revision,
-        message: &Message,
-        code: &[u8],
-    ) -> Outcome {
-        self.0.execute(host, revision, message, code)
-    }
-}
-
 /// The runner: Iris in process, or the EVMC VM library at `vm`.
 fn runner(vm: Option<&Path>, metering: bool) -> Result<Arc<dyn Runner>, String> {
     match vm {
@@ -85,7 +69,7 @@ fn runner(vm: Option<&Path>, metering: bool) -> Result<Arc<dyn Runner>, String> 
                     path.display()
                 ));
             }
-            Ok(Arc::new(VmRunner(vm)))
+            Ok(Arc::new(vm))
         }
         None => {
             let config = ExecConfig {

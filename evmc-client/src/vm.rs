@@ -261,6 +261,20 @@ impl Drop for LoadedVm {
     }
 }
 
+/// A loaded library runs Wasm frames for a host (revm's, the tests'), as
+/// Iris's `Executor` does in process.
+impl ewasm_host::WasmRunner for LoadedVm {
+    fn run(
+        &self,
+        host: &mut dyn EvmHost,
+        revision: Revision,
+        message: &Message,
+        code: &[u8],
+    ) -> Outcome {
+        self.execute(host, revision, message, code)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use ewasm_host::{

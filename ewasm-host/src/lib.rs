@@ -42,6 +42,7 @@ mod metering;
 mod profile;
 mod reason;
 mod revision;
+mod runner;
 mod schedule;
 mod types;
 mod validate;
@@ -59,6 +60,7 @@ pub use profile::{
 };
 pub use reason::{FailureReason, FuncRef, GasSite, MessageFailure};
 pub use revision::Revision;
+pub use runner::WasmRunner;
 pub use schedule::{Schedule, StoragePrices};
 pub use types::{
     hex, Address, Bytes32, CallKind, CallOutcome, Held, Message, Outcome, Status, TxContext, U256,

@@ -17,7 +17,7 @@ use revm::{DatabaseCommit, ExecuteCommitEvm, ExecuteEvm};
 
 use crate::handler::EwasmHandler;
 use crate::precompiles::EwasmPrecompiles;
-use crate::runner::WasmRunner;
+use ewasm_host::WasmRunner;
 
 /// revm's mainnet `Evm` with [`EwasmPrecompiles`] around revm's
 /// precompiles: what [`EwasmEvm`] holds.

@@ -45,14 +45,14 @@ mod frames;
 mod handler;
 mod host;
 mod precompiles;
-mod runner;
 
 pub use builder::{EwasmBuilder, EwasmEvm, MainnetEwasmEvm};
 pub use convert::revision;
+/// What runs a Wasm frame's code (Iris's `Executor`, an EVMC library).
+pub use ewasm_host::WasmRunner;
 pub use frames::WasmParts;
 pub use handler::EwasmHandler;
 pub use precompiles::{EwasmPrecompiles, TopFrame};
-pub use runner::WasmRunner;
 
 /// Whether `code` is for Iris: it starts with Wasm's magic `\0asm`. Code
 /// that starts so but is no valid contract (no version, a broken module)

@@ -21,7 +21,7 @@ use revm::state::EvmState;
 
 use crate::convert;
 use crate::host::RevmHost;
-use crate::runner::WasmRunner;
+use ewasm_host::WasmRunner;
 
 /// A precompile provider that runs Wasm contracts on Iris.
 ///

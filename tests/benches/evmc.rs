@@ -13,7 +13,7 @@ use std::time::{Duration, Instant};
 use ewasm_host::{Address, CallKind, ExecConfig, Executor, Message, Revision, U256};
 use state::Runner;
 use test_support::memory_host::MemoryHost;
-use tests::{load, VmRunner};
+use tests::load;
 
 const CONTRACT: Address = Address([0xc0; 20]);
 
@@ -121,7 +121,7 @@ fn main() {
         })
         .expect("executor"),
     );
-    let through_c: Arc<dyn Runner> = Arc::new(VmRunner(load()));
+    let through_c: Arc<dyn Runner> = Arc::new(load());
     let mut a = Calls::new(in_process, small.clone());
     let mut b = Calls::new(through_c, small);
     assert_eq!(a.call(), b.call());
@@ -145,11 +145,11 @@ fn main() {
     let big = big_contract();
     let cold = load();
     assert_eq!(cold.set_option("cache_size", "0"), 0);
-    let mut cold = Calls::new(Arc::new(VmRunner(cold)), big.clone());
+    let mut cold = Calls::new(Arc::new(cold), big.clone());
     let t_cold = per_call(budget, || {
         std::hint::black_box(cold.call());
     });
-    let mut warm = Calls::new(Arc::new(VmRunner(load())), big.clone());
+    let mut warm = Calls::new(Arc::new(load()), big.clone());
     let t_warm = per_call(budget, || {
         std::hint::black_box(warm.call());
     });

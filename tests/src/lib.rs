@@ -1,13 +1,12 @@
 //! Helpers of the end-to-end tests: finding the built `libiris.so`,
 //! running the Wasm frames of revm's transactions and messages through it
-//! ([`VmRunner`]), and a host that records what the VM asks of it
+//! (`LoadedVm` is a `state::Runner`), and a host that records what the VM asks of it
 //! ([`RecordingHost`]).
 
 use std::path::PathBuf;
 use std::sync::Arc;
 
 use evmc_client::LoadedVm;
-use ewasm_host::{EvmHost, Message, Outcome, Revision};
 use state::Runner;
 
 mod recording;
@@ -52,27 +51,10 @@ pub fn load_trusted() -> LoadedVm {
     vm
 }
 
-/// Runs Wasm frames through an EVMC VM: the state layer (revm, through
-/// revm-ewasm) hands it each frame whose code is Wasm, with revm's host,
-/// as an EVMC client would.
-pub struct VmRunner(pub LoadedVm);
-
-impl Runner for VmRunner {
-    fn run(
-        &self,
-        host: &mut dyn EvmHost,
-        revision: Revision,
-        message: &Message,
-        code: &[u8],
-    ) -> Outcome {
-        self.0.execute(host, revision, message, code)
-    }
-}
-
 /// A runner over a freshly loaded `libiris.so`, metering off (as
 /// [`load_trusted`]).
 pub fn runner() -> Arc<dyn Runner> {
-    Arc::new(VmRunner(load_trusted()))
+    Arc::new(load_trusted())
 }
 
 /// Every vector file (`.json`) of the Ewasm state tests

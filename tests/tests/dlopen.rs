@@ -14,7 +14,7 @@ use ewasm_host::{Address, CallKind, ExecConfig, Executor, Message, Revision, Sta
 use state::run::{Call, Session};
 use state::statetest::{parse_file, run};
 use state::Runner;
-use tests::{load, load_trusted, runner, vector_files, RecordingHost, VmRunner};
+use tests::{load, load_trusted, runner, vector_files, RecordingHost};
 
 fn executor() -> Arc<dyn Runner> {
     Arc::new(Executor::new(ExecConfig::trusted()).unwrap())
@@ -165,7 +165,7 @@ fn the_module_cache_changes_no_result_or_gas() {
     let uncached = {
         let vm = load_trusted();
         assert_eq!(vm.set_option("cache_size", "0"), 0);
-        Arc::new(VmRunner(vm)) as Arc<dyn Runner>
+        Arc::new(vm) as Arc<dyn Runner>
     };
     for file in files.iter().take(60) {
         for case in parse_file(file).unwrap().cases {
@@ -196,7 +196,7 @@ fn several_threads_execute_on_one_vm_at_once() {
     )
     .unwrap();
     let code = wat::parse_str(&counter).unwrap();
-    let shared: Arc<dyn Runner> = Arc::new(VmRunner(load_trusted()));
+    let shared: Arc<dyn Runner> = Arc::new(load_trusted());
     let threads: Vec<_> = (0..4)
         .map(|_| {
             let runner = Arc::clone(&shared);
@@ -231,8 +231,8 @@ fn several_vm_instances_live_side_by_side() {
         gas: 1_000_000,
         value: U256::zero(),
     };
-    let metered = Session::new(code.clone(), Arc::new(VmRunner(a))).call(&call);
-    let plain = Session::new(code, Arc::new(VmRunner(b))).call(&call);
+    let metered = Session::new(code.clone(), Arc::new(a)).call(&call);
+    let plain = Session::new(code, Arc::new(b)).call(&call);
     assert!(
         metered.gas_used > plain.gas_used,
         "instruction gas only where metering is on"
@@ -258,7 +258,7 @@ fn a_sys_option_replaces_the_code_run_for_an_address() {
             (func (export "main") (call $revert (i32.const 0) (i32.const 0))))"#,
     )
     .unwrap();
-    let report = Session::new(reverter, Arc::new(VmRunner(vm))).call(&Call {
+    let report = Session::new(reverter, Arc::new(vm)).call(&Call {
         input: Vec::new(),
         gas: 100_000,
         value: U256::zero(),
@@ -283,7 +283,7 @@ fn the_profile_option_writes_each_executions_folded_gas_stacks() {
         Path::new(env!("CARGO_MANIFEST_DIR")).join("../contracts/counter.wat"),
     )
     .unwrap();
-    let mut session = Session::new(wat::parse_str(&counter).unwrap(), Arc::new(VmRunner(vm)));
+    let mut session = Session::new(wat::parse_str(&counter).unwrap(), Arc::new(vm));
     let report = session.call(&Call {
         input: Vec::new(),
         gas: 100_000,
@@ -320,7 +320,7 @@ fn the_vm_meters_by_default() {
         r#"(module (memory (export "memory") 1) (func (export "main") (loop (br 0))))"#,
     )
     .unwrap();
-    let report = Session::new(code, Arc::new(VmRunner(load()))).call(&Call {
+    let report = Session::new(code, Arc::new(load())).call(&Call {
         input: Vec::new(),
         gas: 1_000_000,
         value: U256::zero(),
@@ -349,12 +349,12 @@ fn the_log_option_writes_each_failed_executions_reason_and_changes_no_result() {
     let logged = load();
     assert_eq!(logged.set_option("log", log.to_str().unwrap()), 0);
     assert_eq!(logged.set_option("log", "/surely/not/a/dir/x.log"), 2);
-    let with_log = Session::new(code.clone(), Arc::new(VmRunner(logged))).call(&call);
-    let without = Session::new(code.clone(), Arc::new(VmRunner(load()))).call(&call);
+    let with_log = Session::new(code.clone(), Arc::new(logged)).call(&call);
+    let without = Session::new(code.clone(), Arc::new(load())).call(&call);
     let ok = Session::new(wat::parse_str(FINISH_OK).unwrap(), {
         let vm = load();
         assert_eq!(vm.set_option("log", log.to_str().unwrap()), 0);
-        Arc::new(VmRunner(vm))
+        Arc::new(vm)
     })
     .call(&call);
     let text = std::fs::read_to_string(&log).unwrap_or_default();

@@ -23,7 +23,7 @@ use state::evm::{transact, Ended};
 use state::run::{default_env, Call, CallReport, Session};
 use state::statetest::Transaction;
 use state::{Account, Env, Runner, World};
-use tests::{load, load_trusted, RecordingHost, VmRunner};
+use tests::{load, load_trusted, RecordingHost};
 
 const CONTRACT: Address = Address([0xc0; 20]);
 const OTHER: Address = Address([0x07; 20]);
@@ -434,7 +434,7 @@ fn revm_revisions() -> impl Iterator<Item = Revision> {
 /// transaction's gas, refund and state root. Gives, per revision, the
 /// message's gas used and the transaction's refund.
 fn same_through_c_and_in_process(world: &World) -> Vec<(Revision, i64, u64)> {
-    let through_c: Arc<dyn Runner> = Arc::new(VmRunner(load_trusted()));
+    let through_c: Arc<dyn Runner> = Arc::new(load_trusted());
     let in_process: Arc<dyn Runner> = Arc::new(Executor::new(ExecConfig::trusted()).unwrap());
     revm_revisions()
         .map(|revision| {
