@@ -18,7 +18,8 @@ use wasmparser::{FuncValidator, FunctionBody, Operator, ValidatorResources};
 use crate::cost::CostModel;
 use crate::error::{Error, LimitError};
 use crate::ir::{
-    branch_target, fuse_binary, fuse_binary_imm, fuse_branch, result_slot, BinOp, Instr, Slot,
+    branch_target, fuse_binary, fuse_binary_imm, fuse_branch, fuse_chain, fuse_load, result_slot,
+    BinOp, Instr, Slot,
 };
 use control::{Control, ControlKind};
 pub(crate) use stack::OperandStack;
@@ -642,30 +643,16 @@ impl<'a> Translator<'a> {
             return false;
         };
         self.fuse_into(last, fused);
-        // `rotl ^ rotl`: the other operand may come from the instruction
-        // before, into a temporary only this reads.
-        if let (Instr::I32RotlImmXor { a: b, c, imm, .. }, true) = (fused, other_temp) {
+        // The other operand may be a temporary, which only this reads,
+        // that the instruction before wrote (`rotl ^ rotl`).
+        if other_temp {
             if let Some(before) = last.checked_sub(1).filter(|&at| at >= self.barrier) {
-                if let Instr::I32RotlImm {
-                    dst: t0,
-                    lhs: a,
-                    imm: imm_a,
-                } = self.code[before]
-                {
-                    if t0 == c && t0 != b {
-                        self.code.truncate(last);
-                        if let Some(origins) = &mut self.origins {
-                            origins.truncate(last);
-                        }
-                        let fused = Instr::I32RotlXorRotl {
-                            dst,
-                            a,
-                            b,
-                            imm_a,
-                            imm_b: imm,
-                        };
-                        self.fuse_into(before, fused);
+                if let Some(chained) = fuse_chain(fused, self.code[before]) {
+                    self.code.truncate(last);
+                    if let Some(origins) = &mut self.origins {
+                        origins.truncate(last);
                     }
+                    self.fuse_into(before, chained);
                 }
             }
         }
@@ -681,25 +668,8 @@ impl<'a> Translator<'a> {
         let addr = self.slot_of(operand, depth);
         let dst = self.push_temp();
         let load = make(dst, addr, offset);
-        if let (Some((last, Instr::I32AddImm { lhs: base, imm, .. }, t)), Operand::Temp) =
-            (self.producer(), operand)
-        {
-            let fused = match load {
-                Instr::I32Load { .. } => Some(Instr::I32LoadAt {
-                    dst,
-                    base,
-                    imm,
-                    offset,
-                }),
-                Instr::I64Load { .. } => Some(Instr::I64LoadAt {
-                    dst,
-                    base,
-                    imm,
-                    offset,
-                }),
-                _ => None,
-            };
-            if let (Some(fused), true) = (fused, t == addr) {
+        if let (Some((last, producer, t)), Operand::Temp) = (self.producer(), operand) {
+            if let (Some(fused), true) = (fuse_load(load, producer), t == addr) {
                 self.fuse_into(last, fused);
                 return;
             }
@@ -716,20 +686,7 @@ impl<'a> Translator<'a> {
         if cond == Operand::Temp {
             let slot = self.slot(depth);
             if let Some(&mut last) = self.last_writer_of(slot) {
-                let fused = match last {
-                    Instr::I32Eqz { src, .. } => Some(if negate {
-                        Instr::BrIfNez { cond: src, target }
-                    } else {
-                        Instr::BrIfEqz { cond: src, target }
-                    }),
-                    Instr::I64Eqz { src, .. } => Some(if negate {
-                        Instr::BrIfNez64 { cond: src, target }
-                    } else {
-                        Instr::BrIfEqz64 { cond: src, target }
-                    }),
-                    cmp => fuse_branch(cmp, negate, target),
-                };
-                if let Some(fused) = fused {
+                if let Some(fused) = fuse_branch(last, negate, target) {
                     let at = self.code.len() - 1;
                     self.fuse_into(at, fused);
                     return at;
