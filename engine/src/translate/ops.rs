@@ -6,13 +6,20 @@ use wasmparser::Operator;
 
 use super::control::{Control, ControlKind};
 use super::{Operand, Translator};
+use crate::error::Error;
 use crate::ir::{Instr, Simple, Slot};
 
 impl Translator<'_> {
-    pub(super) fn translate_reachable(&mut self, op: &Operator<'_>) {
+    /// Translates an operator of reachable code.
+    ///
+    /// # Errors
+    ///
+    /// [`ErrorKind::UnsupportedOperator`](crate::ErrorKind::UnsupportedOperator)
+    /// for an operator it does not translate.
+    pub(super) fn translate_reachable(&mut self, op: &Operator<'_>) -> Result<(), Error> {
         if let Some(simple) = Simple::of(op) {
             self.simple(simple);
-            return;
+            return Ok(());
         }
         match *op {
             Operator::Nop => {}
@@ -239,9 +246,9 @@ impl Translator<'_> {
             Operator::ElemDrop { elem_index } => {
                 self.emit(Instr::ElemDrop { elem: elem_index });
             }
-            // The validator has rejected every other operator.
-            _ => {}
+            _ => return Err(self.unsupported(op)),
         }
+        Ok(())
     }
 
     fn simple(&mut self, simple: Simple) {
