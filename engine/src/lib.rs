@@ -58,6 +58,7 @@ pub use crate::config::Config;
 pub use crate::cost::{CostModel, UnitCost};
 pub use crate::engine::Engine;
 pub use crate::error::{Error, ErrorKind, LimitError, LinkError, LinkErrorReason};
+#[cfg(feature = "testing")]
 pub use crate::exec::dispatch::DISPATCH;
 pub use crate::extern_::{Extern, Global, Memory, Table};
 pub use crate::func::{Func, HostResults, IntoFunc, TypedFunc, WasmParams, WasmResults, WasmTy};
