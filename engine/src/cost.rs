@@ -2,7 +2,7 @@
 
 use std::fmt;
 
-pub use wasmparser::Operator;
+use crate::Opcode;
 
 /// Prices fuel for metered execution.
 ///
@@ -12,8 +12,8 @@ pub use wasmparser::Operator;
 /// cost in their handlers, before any effect.
 pub trait CostModel: fmt::Debug + Send + Sync + 'static {
     /// The static cost of one operator. A metering block's closing `end`
-    /// or `else` is priced once, as `Operator::End`, with the block.
-    fn operator_cost(&self, op: &Operator<'_>) -> u64;
+    /// or `else` is priced once, as [`Opcode::End`], with the block.
+    fn operator_cost(&self, op: Opcode) -> u64;
 
     /// The cost of each page that `memory.grow` asks for, charged before
     /// growing (whether or not the growth then succeeds).
@@ -69,7 +69,7 @@ pub trait CostModel: fmt::Debug + Send + Sync + 'static {
 pub struct UnitCost;
 
 impl CostModel for UnitCost {
-    fn operator_cost(&self, _op: &Operator<'_>) -> u64 {
+    fn operator_cost(&self, _op: Opcode) -> u64 {
         1
     }
 

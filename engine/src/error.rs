@@ -38,6 +38,16 @@ pub enum ErrorKind {
         /// The validator's message, which names the feature.
         message: String,
     },
+    /// The module uses an operator that the validator admits but the
+    /// engine does not translate (an operator of a feature enabled in the
+    /// validator before the translator handles it). Never seen with the
+    /// engine's own features, which it translates completely.
+    UnsupportedOperator {
+        /// Byte offset of the operator in the module.
+        offset: u64,
+        /// The operator's name in the text format, e.g. `return_call`.
+        operator: String,
+    },
     /// A configured limit was exceeded before anything ran.
     Limit(LimitError),
     /// An import could not be satisfied.
@@ -261,6 +271,9 @@ impl fmt::Display for Error {
             }
             ErrorKind::Unsupported { offset, message } => {
                 write!(f, "unsupported feature at byte {offset:#x}: {message}")
+            }
+            ErrorKind::UnsupportedOperator { offset, operator } => {
+                write!(f, "unsupported operator `{operator}` at byte {offset:#x}")
             }
             ErrorKind::Limit(limit) => write!(f, "limit exceeded: {limit}"),
             ErrorKind::Link(link) => write!(f, "{link}"),

@@ -409,6 +409,7 @@ into_func!(A a, B b, C c, D d, E e, F2 f, G g, H h, I i, J j);
 into_func!(A a, B b, C c, D d, E e, F2 f, G g, H h, I i, J j, K k);
 into_func!(A a, B b, C c, D d, E e, F2 f, G g, H h, I i, J j, K k, L l);
 
+#[cfg(feature = "testing")]
 impl<T> HostDef<T> {
     /// A host function from an untyped closure and an explicit type.
     pub(crate) fn new_untyped(

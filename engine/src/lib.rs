@@ -43,6 +43,7 @@ mod ir;
 mod linear;
 mod linker;
 mod module;
+mod opcode;
 mod profile;
 mod store;
 mod translate;
@@ -54,15 +55,17 @@ pub mod wast;
 
 pub use crate::caller::Caller;
 pub use crate::config::Config;
-pub use crate::cost::{CostModel, Operator, UnitCost};
+pub use crate::cost::{CostModel, UnitCost};
 pub use crate::engine::Engine;
 pub use crate::error::{Error, ErrorKind, LimitError, LinkError, LinkErrorReason};
+#[cfg(feature = "testing")]
 pub use crate::exec::dispatch::DISPATCH;
 pub use crate::extern_::{Extern, Global, Memory, Table};
 pub use crate::func::{Func, HostResults, IntoFunc, TypedFunc, WasmParams, WasmResults, WasmTy};
 pub use crate::instance::Instance;
 pub use crate::linker::Linker;
 pub use crate::module::{ExportType, ExternType, ImportType, Module};
+pub use crate::opcode::Opcode;
 pub use crate::profile::{BlockProfile, Profile, ProfileFrame, StackProfile};
 pub use crate::store::{ExternRef, Store};
 pub use crate::translate::{CODE_PER_BYTE, WORK_PER_BYTE};

@@ -2,7 +2,6 @@
 
 use std::collections::BTreeMap;
 
-use crate::caller::Caller;
 use crate::engine::Engine;
 use crate::error::{Error, ErrorKind, LinkError, LinkErrorReason};
 use crate::extern_::Extern;
@@ -10,7 +9,6 @@ use crate::func::{HostDef, IntoFunc};
 use crate::instance::{instantiate, Instance};
 use crate::module::{ImportDesc, ImportKind, Module};
 use crate::store::Store;
-use crate::trap::Trap;
 use crate::value::{limits_match, FuncType};
 
 /// Definitions by `(module, name)`, used to instantiate modules.
@@ -101,15 +99,23 @@ impl<T> Linker<T> {
     /// the lower 32 bits of its slot; the upper bits of an argument are
     /// unspecified.
     ///
+    /// Behind the `testing` feature: raw slots bypass the types that
+    /// [`Linker::func_wrap`] derives from the Rust signature, and only the
+    /// workspace's benchmarks (stub imports of any type) need that.
+    ///
     /// # Errors
     ///
     /// A [`LinkError`] if the name is already defined.
+    #[cfg(feature = "testing")]
     pub fn func_new_raw(
         &mut self,
         module: &str,
         name: &str,
         ty: FuncType,
-        func: impl Fn(Caller<'_, T>, &mut [u64]) -> Result<(), Trap> + Send + Sync + 'static,
+        func: impl Fn(crate::Caller<'_, T>, &mut [u64]) -> Result<(), crate::Trap>
+            + Send
+            + Sync
+            + 'static,
     ) -> Result<&mut Self, Error> {
         self.insert(
             module,

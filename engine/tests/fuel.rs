@@ -3,7 +3,7 @@
 use std::sync::Arc;
 
 use engine::{
-    Config, CostModel, Engine, Instance, Linker, Module, Operator, Store, TrapCode, UnitCost, Val,
+    Config, CostModel, Engine, Instance, Linker, Module, Opcode, Store, TrapCode, UnitCost, Val,
 };
 
 /// Ewasm's prices: 1 per operator, 262,144 per page of `memory.grow`.
@@ -11,7 +11,7 @@ use engine::{
 struct GrowPriced;
 
 impl CostModel for GrowPriced {
-    fn operator_cost(&self, _op: &Operator<'_>) -> u64 {
+    fn operator_cost(&self, _op: Opcode) -> u64 {
         1
     }
     fn memory_grow_page_cost(&self) -> u64 {

@@ -2,7 +2,7 @@
 
 use std::sync::Arc;
 
-use engine::{Config, CostModel, Engine, Linker, Module, Operator, Store, Trap, TrapCode};
+use engine::{Config, CostModel, Engine, Linker, Module, Opcode, Store, Trap, TrapCode};
 
 use crate::cache::{ModuleCache, DEFAULT_CACHE_BYTES};
 use crate::eei::{self, EeiCtx, EeiError, Halt};
@@ -113,7 +113,7 @@ impl Default for ExecConfig {
 struct InterfaceGasOnly;
 
 impl CostModel for InterfaceGasOnly {
-    fn operator_cost(&self, _op: &Operator<'_>) -> u64 {
+    fn operator_cost(&self, _op: Opcode) -> u64 {
         0
     }
 

@@ -1,7 +1,7 @@
 //! Native metering with Ewasm's prices.
 
-use engine::{CostModel, Operator};
-use wasmparser::{Parser, Payload};
+use engine::{CostModel, Opcode};
+use wasmparser::{Operator, Parser, Payload};
 
 use crate::gas;
 
@@ -81,7 +81,7 @@ impl EwasmCostModel {
 }
 
 impl CostModel for EwasmCostModel {
-    fn operator_cost(&self, _op: &Operator<'_>) -> u64 {
+    fn operator_cost(&self, _op: Opcode) -> u64 {
         gas::INSTRUCTION
     }
 

@@ -135,6 +135,10 @@ impl ContractError {
                 message: message.clone(),
                 offset: Some(*offset),
             },
+            ErrorKind::UnsupportedOperator { offset, .. } => ContractError::Invalid {
+                message: error.to_string(),
+                offset: Some(*offset),
+            },
             ErrorKind::Limit(LimitError::ModuleSize { size, max }) => ContractError::TooLarge {
                 size: *size,
                 max: *max,

@@ -60,7 +60,7 @@ struct Gas {
 struct SelfCharging;
 
 impl engine::CostModel for SelfCharging {
-    fn operator_cost(&self, _op: &engine::Operator<'_>) -> u64 {
+    fn operator_cost(&self, _op: engine::Opcode) -> u64 {
         0
     }
     fn memory_grow_page_cost(&self) -> u64 {

@@ -4,6 +4,7 @@
 
 use std::sync::Arc;
 
+use super::control;
 use super::dispatch::{Ip, Regs, Resume};
 use super::{Exit, Frame, ValueStack};
 use crate::cost::CostModel;
@@ -135,22 +136,20 @@ impl<'a> Cx<'a> {
         Some((cx, top.ip.0))
     }
 
-    /// Stops the run with `exit`.
-    #[cold]
-    #[inline(never)]
+    /// Stops the run with `exit`: gives the null that ends it. The work
+    /// is done out of line, by [`control::stop`].
+    #[inline(always)]
     pub(super) fn stop(&mut self, exit: Result<Exit, TrapCode>) -> Ip {
-        self.exit = exit;
-        std::ptr::null()
+        control::stop(self, exit)
     }
 
     /// Stops the run with a trap at `ip`, the instruction that trapped
     /// (handlers pass their own `ip`, which they never advance before they
-    /// are done; a call that fails passes the call instruction).
-    #[cold]
-    #[inline(never)]
+    /// are done; a call that fails passes the call instruction). The work
+    /// is done out of line, by [`control::trap`].
+    #[inline(always)]
     pub(super) fn trap(&mut self, code: TrapCode, ip: Ip) -> Ip {
-        self.trapped_at = ip;
-        self.stop(Err(code))
+        control::trap(self, code, ip)
     }
 
     /// The running instance's memory 0 (an empty one if it has none).

@@ -70,6 +70,10 @@ impl fmt::Debug for Op {
 
 /// Which dispatch this build of the engine uses: `"tail-call"` or
 /// `"loop"`.
+///
+/// Behind the `testing` feature: the dispatch is the engine's own affair,
+/// and only its tests (which must pass under both) ask which one runs.
+#[cfg(feature = "testing")]
 pub const DISPATCH: &str = if cfg!(iris_tail_dispatch) {
     "tail-call"
 } else {

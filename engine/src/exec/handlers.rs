@@ -1,6 +1,11 @@
-//! The handlers of the generated operators (numeric, loads, stores and
-//! fused compare-and-branch), the slot and memory accessors every handler
-//! uses, and the table from instruction to handler.
+//! The handlers of the generated kinds of instruction (numeric, loads,
+//! stores and compare-and-branch), the slot and memory accessors every
+//! handler uses, and the table from instruction to handler, `handler_of`.
+//! The handlers and the table are expanded from the instruction list
+//! (`ir.rs`, through `for_each_handler!`); the fused instructions' handlers
+//! are expanded from it in `fused.rs`, and the handlers of `custom`
+//! instructions are written by hand in `control.rs` and `entities.rs`,
+//! under the instruction's name.
 
 #![allow(non_snake_case)]
 
@@ -10,7 +15,7 @@ use super::dispatch::{jump, next, Handler, Ip, Regs};
 use super::entities::*;
 use super::fused::*;
 use super::num;
-use crate::ir::{for_each_op, Instr, Slot};
+use crate::ir::{for_each_handler, Instr, Slot};
 use crate::trap::TrapCode;
 
 /// Slot `slot` of the running frame.
@@ -85,163 +90,114 @@ fn store<const N: usize>(mem: *mut u8, len: usize, addr: u64, offset: u32, value
     true
 }
 
+/// The handler of one generated instruction, from its kind and arguments
+/// (see `for_each_handler!`); nothing for a `custom` one, whose handler is
+/// written by hand under its name.
+macro_rules! handler {
+    (binary $name:ident ($f:ident)) => {
+        fn $name(ip: Ip, regs: Regs, mem: *mut u8, len: usize, cx: &mut Cx<'_>) -> Ip {
+            decode!(ip, cx, Instr::$name { dst, lhs, rhs });
+            set(regs, dst, num::$f(get(regs, lhs), get(regs, rhs)));
+            next!(ip.wrapping_add(1), regs, mem, len, cx)
+        }
+    };
+    (binary_imm $name:ident ($f:ident)) => {
+        fn $name(ip: Ip, regs: Regs, mem: *mut u8, len: usize, cx: &mut Cx<'_>) -> Ip {
+            decode!(ip, cx, Instr::$name { dst, lhs, imm });
+            set(regs, dst, num::$f(get(regs, lhs), imm as u64));
+            next!(ip.wrapping_add(1), regs, mem, len, cx)
+        }
+    };
+    (binary_trap $name:ident ($f:ident)) => {
+        fn $name(ip: Ip, regs: Regs, mem: *mut u8, len: usize, cx: &mut Cx<'_>) -> Ip {
+            decode!(ip, cx, Instr::$name { dst, lhs, rhs });
+            match num::$f(get(regs, lhs), get(regs, rhs)) {
+                Ok(value) => set(regs, dst, value),
+                Err(code) => return cx.trap(code, ip),
+            }
+            next!(ip.wrapping_add(1), regs, mem, len, cx)
+        }
+    };
+    (unary $name:ident ($f:ident)) => {
+        fn $name(ip: Ip, regs: Regs, mem: *mut u8, len: usize, cx: &mut Cx<'_>) -> Ip {
+            decode!(ip, cx, Instr::$name { dst, src });
+            set(regs, dst, num::$f(get(regs, src)));
+            next!(ip.wrapping_add(1), regs, mem, len, cx)
+        }
+    };
+    (unary_trap $name:ident ($f:ident)) => {
+        fn $name(ip: Ip, regs: Regs, mem: *mut u8, len: usize, cx: &mut Cx<'_>) -> Ip {
+            decode!(ip, cx, Instr::$name { dst, src });
+            match num::$f(get(regs, src)) {
+                Ok(value) => set(regs, dst, value),
+                Err(code) => return cx.trap(code, ip),
+            }
+            next!(ip.wrapping_add(1), regs, mem, len, cx)
+        }
+    };
+    (load $name:ident ($bytes:literal $widen:ident)) => {
+        fn $name(ip: Ip, regs: Regs, mem: *mut u8, len: usize, cx: &mut Cx<'_>) -> Ip {
+            decode!(ip, cx, Instr::$name { dst, addr, offset });
+            match load::<$bytes>(mem, len, get(regs, addr), offset) {
+                Some(bytes) => set(regs, dst, num::$widen(bytes)),
+                None => return cx.trap(TrapCode::MemoryOutOfBounds, ip),
+            }
+            next!(ip.wrapping_add(1), regs, mem, len, cx)
+        }
+    };
+    (store $name:ident ($bytes:literal)) => {
+        fn $name(ip: Ip, regs: Regs, mem: *mut u8, len: usize, cx: &mut Cx<'_>) -> Ip {
+            decode!(
+                ip,
+                cx,
+                Instr::$name {
+                    addr,
+                    value,
+                    offset
+                }
+            );
+            if !store::<$bytes>(mem, len, get(regs, addr), offset, get(regs, value)) {
+                return cx.trap(TrapCode::MemoryOutOfBounds, ip);
+            }
+            next!(ip.wrapping_add(1), regs, mem, len, cx)
+        }
+    };
+    (branch_cmp $name:ident ($f:ident)) => {
+        fn $name(ip: Ip, regs: Regs, mem: *mut u8, len: usize, cx: &mut Cx<'_>) -> Ip {
+            decode!(ip, cx, Instr::$name { lhs, rhs, target });
+            if num::$f(get(regs, lhs), get(regs, rhs)) != 0 {
+                next!(jump(ip, target), regs, mem, len, cx)
+            }
+            next!(ip.wrapping_add(1), regs, mem, len, cx)
+        }
+    };
+    (branch_cmp_imm $name:ident ($f:ident)) => {
+        fn $name(ip: Ip, regs: Regs, mem: *mut u8, len: usize, cx: &mut Cx<'_>) -> Ip {
+            decode!(ip, cx, Instr::$name { lhs, imm, target });
+            if num::$f(get(regs, lhs), imm as u64) != 0 {
+                next!(jump(ip, target), regs, mem, len, cx)
+            }
+            next!(ip.wrapping_add(1), regs, mem, len, cx)
+        }
+    };
+    // Expanded in `fused.rs`.
+    (fused $name:ident $args:tt) => {};
+    (load_at $name:ident $args:tt) => {};
+    // Written by hand.
+    (custom $name:ident ()) => {};
+}
+
 macro_rules! define_handlers {
-    (
-        binary { $($bin:ident $bf:ident [$($bsw:ident)?] [$($bimm:ident $bimmty:ty)?];)* }
-        binary_trap { $($bt:ident $btf:ident;)* }
-        unary { $($un:ident $uf:ident;)* }
-        unary_trap { $($ut:ident $utf:ident;)* }
-        load { $($ld:ident $ldn:literal $ldf:ident;)* }
-        store { $($st:ident $stn:literal;)* }
-        branch_cmp { $($bc:ident $bci:ident $bccmp:ident $bccmpi:ident $bcneg:ident $bcnegi:ident $bcf:ident $bcty:ty;)* }
-    ) => {
-        $(
-            fn $bin(ip: Ip, regs: Regs, mem: *mut u8, len: usize, cx: &mut Cx<'_>) -> Ip {
-                decode!(ip, cx, Instr::$bin { dst, lhs, rhs });
-                set(regs, dst, num::$bf(get(regs, lhs), get(regs, rhs)));
-                next!(ip.wrapping_add(1), regs, mem, len, cx)
-            }
-        )*
-        $( $(
-            fn $bimm(ip: Ip, regs: Regs, mem: *mut u8, len: usize, cx: &mut Cx<'_>) -> Ip {
-                decode!(ip, cx, Instr::$bimm { dst, lhs, imm });
-                set(regs, dst, num::$bf(get(regs, lhs), imm as u64));
-                next!(ip.wrapping_add(1), regs, mem, len, cx)
-            }
-        )? )*
-        $(
-            fn $bt(ip: Ip, regs: Regs, mem: *mut u8, len: usize, cx: &mut Cx<'_>) -> Ip {
-                decode!(ip, cx, Instr::$bt { dst, lhs, rhs });
-                match num::$btf(get(regs, lhs), get(regs, rhs)) {
-                    Ok(value) => set(regs, dst, value),
-                    Err(code) => return cx.trap(code, ip),
-                }
-                next!(ip.wrapping_add(1), regs, mem, len, cx)
-            }
-        )*
-        $(
-            fn $un(ip: Ip, regs: Regs, mem: *mut u8, len: usize, cx: &mut Cx<'_>) -> Ip {
-                decode!(ip, cx, Instr::$un { dst, src });
-                set(regs, dst, num::$uf(get(regs, src)));
-                next!(ip.wrapping_add(1), regs, mem, len, cx)
-            }
-        )*
-        $(
-            fn $ut(ip: Ip, regs: Regs, mem: *mut u8, len: usize, cx: &mut Cx<'_>) -> Ip {
-                decode!(ip, cx, Instr::$ut { dst, src });
-                match num::$utf(get(regs, src)) {
-                    Ok(value) => set(regs, dst, value),
-                    Err(code) => return cx.trap(code, ip),
-                }
-                next!(ip.wrapping_add(1), regs, mem, len, cx)
-            }
-        )*
-        $(
-            fn $ld(ip: Ip, regs: Regs, mem: *mut u8, len: usize, cx: &mut Cx<'_>) -> Ip {
-                decode!(ip, cx, Instr::$ld { dst, addr, offset });
-                match load::<$ldn>(mem, len, get(regs, addr), offset) {
-                    Some(bytes) => set(regs, dst, num::$ldf(bytes)),
-                    None => return cx.trap(TrapCode::MemoryOutOfBounds, ip),
-                }
-                next!(ip.wrapping_add(1), regs, mem, len, cx)
-            }
-        )*
-        $(
-            fn $st(ip: Ip, regs: Regs, mem: *mut u8, len: usize, cx: &mut Cx<'_>) -> Ip {
-                decode!(ip, cx, Instr::$st { addr, value, offset });
-                if !store::<$stn>(mem, len, get(regs, addr), offset, get(regs, value)) {
-                    return cx.trap(TrapCode::MemoryOutOfBounds, ip);
-                }
-                next!(ip.wrapping_add(1), regs, mem, len, cx)
-            }
-        )*
-        $(
-            fn $bc(ip: Ip, regs: Regs, mem: *mut u8, len: usize, cx: &mut Cx<'_>) -> Ip {
-                decode!(ip, cx, Instr::$bc { lhs, rhs, target });
-                if num::$bcf(get(regs, lhs), get(regs, rhs)) != 0 {
-                    next!(jump(ip, target), regs, mem, len, cx)
-                }
-                next!(ip.wrapping_add(1), regs, mem, len, cx)
-            }
-            fn $bci(ip: Ip, regs: Regs, mem: *mut u8, len: usize, cx: &mut Cx<'_>) -> Ip {
-                decode!(ip, cx, Instr::$bci { lhs, imm, target });
-                if num::$bcf(get(regs, lhs), imm as u64) != 0 {
-                    next!(jump(ip, target), regs, mem, len, cx)
-                }
-                next!(ip.wrapping_add(1), regs, mem, len, cx)
-            }
-        )*
+    ($( $kind:ident $name:ident $args:tt; )*) => {
+        $( handler!($kind $name $args); )*
 
         /// The handler of `instr`.
         pub(super) fn handler_of(instr: &Instr) -> Handler {
             match instr {
-                $( Instr::$bin { .. } => $bin, )*
-                $( $( Instr::$bimm { .. } => $bimm, )? )*
-                $( Instr::$bt { .. } => $bt, )*
-                $( Instr::$un { .. } => $un, )*
-                $( Instr::$ut { .. } => $ut, )*
-                $( Instr::$ld { .. } => $ld, )*
-                $( Instr::$st { .. } => $st, )*
-                $( Instr::$bc { .. } => $bc, )*
-                $( Instr::$bci { .. } => $bci, )*
-                Instr::Unreachable => Unreachable,
-                Instr::ConsumeFuel { .. } => ConsumeFuel,
-                Instr::ProfileFuel { .. } => ProfileFuel,
-                Instr::Copy { .. } => Copy,
-                Instr::Copy2 { .. } => Copy2,
-                Instr::Copy3 { .. } => Copy3,
-                Instr::CopySpan { .. } => CopySpan,
-                Instr::Const64 { .. } => Const64,
-                Instr::I64MulAdd { .. } => I64MulAdd,
-                Instr::I64MulImmAdd { .. } => I64MulImmAdd,
-                Instr::I32Add3 { .. } => I32Add3,
-                Instr::I64Add3 { .. } => I64Add3,
-                Instr::I32RotlImmXor { .. } => I32RotlImmXor,
-                Instr::I64MulAdd2 { .. } => I64MulAdd2,
-                Instr::I64AndImmAdd { .. } => I64AndImmAdd,
-                Instr::I64AddShrUImm { .. } => I64AddShrUImm,
-                Instr::I32Add2Imm { .. } => I32Add2Imm,
-                Instr::I32RotlXorRotl { .. } => I32RotlXorRotl,
-                Instr::I64Xor3 { .. } => I64Xor3,
-                Instr::I64RotlImmXor { .. } => I64RotlImmXor,
-                Instr::I64XorRotlImm { .. } => I64XorRotlImm,
-                Instr::I64XorImmAnd { .. } => I64XorImmAnd,
-                Instr::I32XorImmAnd { .. } => I32XorImmAnd,
-                Instr::I32ShrUImmXor { .. } => I32ShrUImmXor,
-                Instr::I32LoadAt { .. } => I32LoadAt,
-                Instr::I64LoadAt { .. } => I64LoadAt,
-                Instr::Select { .. } => Select,
-                Instr::Br { .. } => Br,
-                Instr::BrIfNez { .. } => BrIfNez,
-                Instr::BrIfEqz { .. } => BrIfEqz,
-                Instr::BrIfNez64 { .. } => BrIfNez64,
-                Instr::BrIfEqz64 { .. } => BrIfEqz64,
-                Instr::BrTable { .. } => BrTable,
-                Instr::Return => Return,
-                Instr::ReturnSlot { .. } => ReturnSlot,
-                Instr::CallInternal { .. } => CallInternal,
-                Instr::CallImported { .. } => CallImported,
-                Instr::CallIndirect { .. } => CallIndirect,
-                Instr::GlobalGet { .. } => GlobalGet,
-                Instr::GlobalSet { .. } => GlobalSet,
-                Instr::MemorySize { .. } => MemorySize,
-                Instr::MemoryGrow { .. } => MemoryGrow,
-                Instr::MemoryFill { .. } => MemoryFill,
-                Instr::MemoryCopy { .. } => MemoryCopy,
-                Instr::MemoryInit { .. } => MemoryInit,
-                Instr::DataDrop { .. } => DataDrop,
-                Instr::TableGet { .. } => TableGet,
-                Instr::TableSet { .. } => TableSet,
-                Instr::TableSize { .. } => TableSize,
-                Instr::TableGrow { .. } => TableGrow,
-                Instr::TableFill { .. } => TableFill,
-                Instr::TableCopy { .. } => TableCopy,
-                Instr::TableInit { .. } => TableInit,
-                Instr::ElemDrop { .. } => ElemDrop,
-                Instr::RefFunc { .. } => RefFunc,
+                $( Instr::$name { .. } => $name, )*
             }
         }
     };
 }
 
-for_each_op!(define_handlers);
+for_each_handler!(define_handlers);

@@ -202,7 +202,6 @@ un! {
     i64_extend8_s(a) a as u8 as i8 as i64 as u64;
     i64_extend16_s(a) a as u16 as i16 as i64 as u64;
     i64_extend32_s(a) a as u32 as i32 as i64 as u64;
-    i32_wrap_i64(a) w32(lo(a));
     i64_extend_i32_s(a) lo(a) as i32 as i64 as u64;
     i64_extend_i32_u(a) w32(lo(a));
     f32_abs(a) w32(lo(a) & 0x7fff_ffff);

@@ -227,6 +227,11 @@ impl Module {
     }
 
     /// The total size of the translated code, in instructions.
+    ///
+    /// Behind the `testing` feature: the instruction format is internal,
+    /// and only tests of the translator (its fusions and its bounds) count
+    /// instructions.
+    #[cfg(feature = "testing")]
     pub fn instruction_count(&self) -> usize {
         self.inner.code.iter().map(|f| f.code.len()).sum()
     }

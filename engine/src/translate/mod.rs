@@ -11,15 +11,19 @@
 mod control;
 mod ops;
 mod stack;
+#[cfg(test)]
+mod tests;
 mod work;
 
 use wasmparser::{FuncValidator, FunctionBody, Operator, ValidatorResources};
 
 use crate::cost::CostModel;
-use crate::error::{Error, LimitError};
+use crate::error::{Error, ErrorKind, LimitError};
 use crate::ir::{
-    branch_target, fuse_binary, fuse_binary_imm, fuse_branch, result_slot, BinOp, Instr, Slot,
+    branch_target, fuse_binary, fuse_binary_imm, fuse_branch, fuse_chain, fuse_load, result_slot,
+    BinOp, Instr, Slot,
 };
+use crate::opcode::{operator_name, Opcode};
 use control::{Control, ControlKind};
 pub(crate) use stack::OperandStack;
 pub use work::WORK_PER_BYTE;
@@ -238,8 +242,11 @@ fn translate_body<'a>(
             .checked_sub(t.work(&op))
             .ok_or(LimitError::Work { func: func_index })?;
         validator.op(offset, &op).map_err(wasm)?;
-        t.meter(&op);
-        t.translate(&op);
+        // An operator the validator admits (a feature enabled) but the
+        // engine does not know is refused here, reachable or not.
+        let opcode = Opcode::of(&op).ok_or_else(|| t.unsupported(&op))?;
+        t.meter(opcode);
+        t.translate(&op)?;
         // Checked after every operator, so the virtual stack and the code
         // never outgrow their bounds while the rest of the body is read.
         t.check(func_index, limit)?;
@@ -642,30 +649,16 @@ impl<'a> Translator<'a> {
             return false;
         };
         self.fuse_into(last, fused);
-        // `rotl ^ rotl`: the other operand may come from the instruction
-        // before, into a temporary only this reads.
-        if let (Instr::I32RotlImmXor { a: b, c, imm, .. }, true) = (fused, other_temp) {
+        // The other operand may be a temporary, which only this reads,
+        // that the instruction before wrote (`rotl ^ rotl`).
+        if other_temp {
             if let Some(before) = last.checked_sub(1).filter(|&at| at >= self.barrier) {
-                if let Instr::I32RotlImm {
-                    dst: t0,
-                    lhs: a,
-                    imm: imm_a,
-                } = self.code[before]
-                {
-                    if t0 == c && t0 != b {
-                        self.code.truncate(last);
-                        if let Some(origins) = &mut self.origins {
-                            origins.truncate(last);
-                        }
-                        let fused = Instr::I32RotlXorRotl {
-                            dst,
-                            a,
-                            b,
-                            imm_a,
-                            imm_b: imm,
-                        };
-                        self.fuse_into(before, fused);
+                if let Some(chained) = fuse_chain(fused, self.code[before]) {
+                    self.code.truncate(last);
+                    if let Some(origins) = &mut self.origins {
+                        origins.truncate(last);
                     }
+                    self.fuse_into(before, chained);
                 }
             }
         }
@@ -681,25 +674,8 @@ impl<'a> Translator<'a> {
         let addr = self.slot_of(operand, depth);
         let dst = self.push_temp();
         let load = make(dst, addr, offset);
-        if let (Some((last, Instr::I32AddImm { lhs: base, imm, .. }, t)), Operand::Temp) =
-            (self.producer(), operand)
-        {
-            let fused = match load {
-                Instr::I32Load { .. } => Some(Instr::I32LoadAt {
-                    dst,
-                    base,
-                    imm,
-                    offset,
-                }),
-                Instr::I64Load { .. } => Some(Instr::I64LoadAt {
-                    dst,
-                    base,
-                    imm,
-                    offset,
-                }),
-                _ => None,
-            };
-            if let (Some(fused), true) = (fused, t == addr) {
+        if let (Some((last, producer, t)), Operand::Temp) = (self.producer(), operand) {
+            if let (Some(fused), true) = (fuse_load(load, producer), t == addr) {
                 self.fuse_into(last, fused);
                 return;
             }
@@ -716,20 +692,7 @@ impl<'a> Translator<'a> {
         if cond == Operand::Temp {
             let slot = self.slot(depth);
             if let Some(&mut last) = self.last_writer_of(slot) {
-                let fused = match last {
-                    Instr::I32Eqz { src, .. } => Some(if negate {
-                        Instr::BrIfNez { cond: src, target }
-                    } else {
-                        Instr::BrIfEqz { cond: src, target }
-                    }),
-                    Instr::I64Eqz { src, .. } => Some(if negate {
-                        Instr::BrIfNez64 { cond: src, target }
-                    } else {
-                        Instr::BrIfEqz64 { cond: src, target }
-                    }),
-                    cmp => fuse_branch(cmp, negate, target),
-                };
-                if let Some(fused) = fused {
+                if let Some(fused) = fuse_branch(last, negate, target) {
                     let at = self.code.len() - 1;
                     self.fuse_into(at, fused);
                     return at;
@@ -859,12 +822,12 @@ impl<'a> Translator<'a> {
     /// Adds the static cost of `op` to the current metering block, or
     /// closes the block at `end` and `else` (Ewasm's injected-metering
     /// rules: `block`, `loop` and `if` are paid by the enclosing block).
-    fn meter(&mut self, op: &Operator<'_>) {
+    fn meter(&mut self, op: Opcode) {
         let Some(model) = self.env.cost_model() else {
             return;
         };
         match op {
-            Operator::End | Operator::Else => self.finish_metering(),
+            Opcode::End | Opcode::Else => self.finish_metering(),
             _ => {
                 let cost = model.operator_cost(op);
                 if let Some(frame) = self.control.last_mut() {
@@ -884,7 +847,7 @@ impl<'a> Translator<'a> {
             return;
         }
         // The block's closing `end` (or `else`) is paid with the block.
-        let end = model.operator_cost(&Operator::End);
+        let end = model.operator_cost(Opcode::End);
         let at = if self.env.profiling() {
             let block = self.blocks.len() as u32;
             self.blocks.push(BlockInfo {
@@ -906,28 +869,49 @@ impl<'a> Translator<'a> {
         let Some(frame) = self.control.last_mut() else {
             return;
         };
-        let (fuel, at) = (frame.fuel, frame.fuel_at.take());
-        match at.and_then(|at| self.code.get_mut(at)) {
+        let fuel = frame.fuel;
+        let Some(at) = frame.fuel_at.take() else {
+            // The block opened in unreachable code: it charges nothing.
+            return;
+        };
+        match self.code.get_mut(at) {
             Some(Instr::ConsumeFuel { amount }) => *amount = fuel,
             Some(Instr::ProfileFuel { block }) => {
                 if let Some(info) = self.blocks.get_mut(*block as usize) {
                     info.fuel = fuel;
                 }
             }
-            _ => {}
+            // `begin_metering` emitted the charge at `at` (unless the code
+            // reached its limit, which fails the function).
+            other => debug_assert!(self.overflow.is_some(), "the charge at {at} is {other:?}"),
         }
     }
 
     /// Translates one (already validated) operator.
-    fn translate(&mut self, op: &Operator<'_>) {
+    ///
+    /// # Errors
+    ///
+    /// [`ErrorKind::UnsupportedOperator`](crate::ErrorKind::UnsupportedOperator)
+    /// for an operator it does not translate.
+    fn translate(&mut self, op: &Operator<'_>) -> Result<(), Error> {
         if !self.reachable {
             self.translate_unreachable(op);
-            return;
+            return Ok(());
         }
-        self.translate_reachable(op);
+        self.translate_reachable(op)
     }
 
-    /// In unreachable code only the block structure matters.
+    /// The error refusing `op`, at the operator being translated.
+    fn unsupported(&self, op: &Operator<'_>) -> Error {
+        Error::new(ErrorKind::UnsupportedOperator {
+            offset: u64::from(self.at),
+            operator: operator_name(op),
+        })
+    }
+
+    /// In unreachable code only the block structure matters: no code is
+    /// emitted, for these operators or any other (each is known to the
+    /// engine: see `translate_body`).
     fn translate_unreachable(&mut self, op: &Operator<'_>) {
         match op {
             // The arities count validation work (`work.rs`); code is never
@@ -956,6 +940,8 @@ impl<'a> Translator<'a> {
             }
             Operator::Else => self.visit_else(),
             Operator::End => self.visit_end(),
+            // Any other operator (one the engine knows: `translate_body`
+            // refused the others) emits nothing here.
             _ => {}
         }
     }

@@ -6,73 +6,20 @@ use wasmparser::Operator;
 
 use super::control::{Control, ControlKind};
 use super::{Operand, Translator};
-use crate::ir::{for_each_op, BinOp, Instr, Slot};
-
-/// The shape of a plain operator.
-enum Simple {
-    Binary(BinOp),
-    Unary(fn(Slot, Slot) -> Instr),
-    Load(fn(Slot, Slot, u32) -> Instr, u64),
-    Store(fn(Slot, Slot, u32) -> Instr, u64),
-}
-
-macro_rules! define_classify {
-    (
-        binary { $($bin:ident $bf:ident [$($bsw:ident)?] [$($bimm:ident $bimmty:ty)?];)* }
-        binary_trap { $($bt:ident $btf:ident;)* }
-        unary { $($un:ident $uf:ident;)* }
-        unary_trap { $($ut:ident $utf:ident;)* }
-        load { $($ld:ident $ldn:literal $ldf:ident;)* }
-        store { $($st:ident $stn:literal;)* }
-        branch_cmp { $($bc:ident $bci:ident $bccmp:ident $bccmpi:ident $bcneg:ident $bcnegi:ident $bcf:ident $bcty:ty;)* }
-    ) => {
-        /// Maps numeric, load and store operators to their instruction.
-        fn classify(op: &Operator<'_>) -> Option<Simple> {
-            Some(match op {
-                $( Operator::$bin => Simple::Binary(BinOp::$bin), )*
-                $( Operator::$bt => Simple::Binary(BinOp::$bt), )*
-                $( Operator::$un => Simple::Unary(|dst, src| Instr::$un { dst, src }), )*
-                $( Operator::$ut => Simple::Unary(|dst, src| Instr::$ut { dst, src }), )*
-                $( Operator::$ld { memarg } => {
-                    Simple::Load(|dst, addr, offset| Instr::$ld { dst, addr, offset }, memarg.offset)
-                } )*
-                Operator::F32Load { memarg } => {
-                    Simple::Load(|dst, addr, offset| Instr::I32Load { dst, addr, offset }, memarg.offset)
-                }
-                Operator::F64Load { memarg } => {
-                    Simple::Load(|dst, addr, offset| Instr::I64Load { dst, addr, offset }, memarg.offset)
-                }
-                Operator::I32Store8 { memarg } | Operator::I64Store8 { memarg } => {
-                    Simple::Store(|addr, value, offset| Instr::Store8 { addr, value, offset }, memarg.offset)
-                }
-                Operator::I32Store16 { memarg } | Operator::I64Store16 { memarg } => {
-                    Simple::Store(|addr, value, offset| Instr::Store16 { addr, value, offset }, memarg.offset)
-                }
-                Operator::I32Store { memarg }
-                | Operator::F32Store { memarg }
-                | Operator::I64Store32 { memarg } => {
-                    Simple::Store(|addr, value, offset| Instr::Store32 { addr, value, offset }, memarg.offset)
-                }
-                Operator::I64Store { memarg } | Operator::F64Store { memarg } => {
-                    Simple::Store(|addr, value, offset| Instr::Store64 { addr, value, offset }, memarg.offset)
-                }
-                _ => return None,
-            })
-        }
-    };
-}
-for_each_op!(define_classify);
+use crate::error::Error;
+use crate::ir::{Instr, Simple, Slot};
 
 impl Translator<'_> {
-    pub(super) fn translate_reachable(&mut self, op: &Operator<'_>) {
-        // Readers of 32-bit values ignore a slot's upper half, so wrapping
-        // an i64 to an i32 moves nothing.
-        if let Operator::I32WrapI64 = op {
-            return;
-        }
-        if let Some(simple) = classify(op) {
+    /// Translates an operator of reachable code.
+    ///
+    /// # Errors
+    ///
+    /// [`ErrorKind::UnsupportedOperator`](crate::ErrorKind::UnsupportedOperator)
+    /// for an operator it does not translate.
+    pub(super) fn translate_reachable(&mut self, op: &Operator<'_>) -> Result<(), Error> {
+        if let Some(simple) = Simple::of(op) {
             self.simple(simple);
-            return;
+            return Ok(());
         }
         match *op {
             Operator::Nop => {}
@@ -200,9 +147,6 @@ impl Translator<'_> {
             Operator::F32Const { value } => self.push(Operand::Const(u64::from(value.bits()))),
             Operator::F64Const { value } => self.push(Operand::Const(value.bits())),
             Operator::RefNull { .. } => self.push(Operand::Const(0)),
-            Operator::RefIsNull => {
-                self.simple(Simple::Unary(|dst, src| Instr::I64Eqz { dst, src }))
-            }
             Operator::RefFunc { function_index } => {
                 let dst = self.push_temp();
                 self.emit(Instr::RefFunc {
@@ -210,8 +154,11 @@ impl Translator<'_> {
                     func: function_index,
                 });
             }
-            // Reinterpretations keep the bits: nothing to do.
-            Operator::I32ReinterpretF32
+            // Reinterpretations keep the bits: nothing to do. Readers of
+            // 32-bit values ignore a slot's upper half, so wrapping an i64
+            // to an i32 moves nothing either.
+            Operator::I32WrapI64
+            | Operator::I32ReinterpretF32
             | Operator::F32ReinterpretI32
             | Operator::I64ReinterpretF64
             | Operator::F64ReinterpretI64 => {}
@@ -299,9 +246,9 @@ impl Translator<'_> {
             Operator::ElemDrop { elem_index } => {
                 self.emit(Instr::ElemDrop { elem: elem_index });
             }
-            // The validator has rejected every other operator.
-            _ => {}
+            _ => return Err(self.unsupported(op)),
         }
+        Ok(())
     }
 
     fn simple(&mut self, simple: Simple) {
