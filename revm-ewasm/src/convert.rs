@@ -36,12 +36,12 @@ pub fn revision(spec: SpecId) -> Option<Revision> {
 }
 
 /// An EEI address as revm's.
-pub(crate) fn address(address: &ewasm::Address) -> Address {
+pub fn address(address: &ewasm::Address) -> Address {
     Address::from(address.0)
 }
 
 /// A revm address as the EEI's.
-pub(crate) fn to_address(address: Address) -> ewasm::Address {
+pub fn to_address(address: Address) -> ewasm::Address {
     ewasm::Address(address.into_array())
 }
 
@@ -66,12 +66,12 @@ pub(crate) fn topic(word: &ewasm::Bytes32) -> B256 {
 }
 
 /// An EEI 256-bit integer as revm's.
-pub(crate) fn u256(value: ewasm::U256) -> U256 {
+pub fn u256(value: ewasm::U256) -> U256 {
     U256::from_be_bytes(value.to_big_endian())
 }
 
 /// A revm 256-bit integer as the EEI's.
-pub(crate) fn to_u256(value: U256) -> ewasm::U256 {
+pub fn to_u256(value: U256) -> ewasm::U256 {
     ewasm::U256::from_big_endian(&value.to_be_bytes::<32>())
 }
 

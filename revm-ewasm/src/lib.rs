@@ -47,7 +47,7 @@ mod host;
 mod precompiles;
 
 pub use builder::{EwasmBuilder, EwasmEvm, MainnetEwasmEvm};
-pub use convert::revision;
+pub use convert::{address, revision, to_address, to_u256, u256};
 /// What runs a Wasm frame's code (Iris's `Executor`, an EVMC library).
 pub use ewasm_host::WasmRunner;
 pub use frames::WasmParts;

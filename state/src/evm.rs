@@ -15,7 +15,9 @@ use revm::primitives::hardfork::SpecId;
 use revm::primitives::{Bytes, B256, KECCAK_EMPTY};
 use revm::state::AccountInfo;
 use revm::{DatabaseCommit, ExecuteEvm, MainContext};
-use revm_ewasm::{EwasmBuilder, EwasmEvm, TopFrame, WasmRunner};
+use revm_ewasm::{
+    address, to_address, to_u256, u256, EwasmBuilder, EwasmEvm, TopFrame, WasmRunner,
+};
 
 use crate::world::{Account, Log, World};
 
@@ -78,22 +80,6 @@ pub fn spec(revision: Revision) -> Result<SpecId, NoSuchFork> {
         Revision::Prague => SpecId::PRAGUE,
         Revision::Osaka => SpecId::OSAKA,
     })
-}
-
-fn u256(value: ewasm_host::U256) -> revm::primitives::U256 {
-    revm::primitives::U256::from_be_bytes(value.to_big_endian())
-}
-
-fn to_u256(value: revm::primitives::U256) -> ewasm_host::U256 {
-    ewasm_host::U256::from_big_endian(&value.to_be_bytes::<32>())
-}
-
-fn address(address: &Address) -> revm::primitives::Address {
-    revm::primitives::Address::from(address.0)
-}
-
-fn to_address(address: revm::primitives::Address) -> Address {
-    Address(address.into_array())
 }
 
 /// `world` as a revm database.
