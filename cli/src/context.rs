@@ -272,15 +272,19 @@ impl Context {
             return Ok(());
         };
         if path.is_dir() {
-            return Err(format!("{}: a directory, not a state file", path.display()).into());
+            return Err(Error::input(format!(
+                "{}: a directory, not a state file",
+                path.display()
+            )));
         }
         let temp = temp_path(path);
         std::fs::OpenOptions::new()
             .write(true)
             .create_new(true)
             .open(&temp)
-            .map_err(|e| format!("{}: cannot be written: {e}", path.display()))?;
-        std::fs::remove_file(&temp).map_err(|e| format!("{}: {e}", temp.display()))?;
+            .map_err(|e| Error::input(format!("{}: cannot be written: {e}", path.display())))?;
+        std::fs::remove_file(&temp)
+            .map_err(|e| Error::input(format!("{}: {e}", temp.display())))?;
         Ok(())
     }
 
@@ -296,13 +300,15 @@ impl Context {
             return Ok(());
         };
         let json = state::accounts::to_json(&session.into_world());
-        let text = serde_json::to_string_pretty(&json).map_err(|e| e.to_string())?;
+        // A JSON value always serializes.
+        let text =
+            serde_json::to_string_pretty(&json).map_err(|e| Error::internal(e.to_string()))?;
         let temp = temp_path(path);
         let written =
             std::fs::write(&temp, text + "\n").and_then(|()| std::fs::rename(&temp, path));
         written.map_err(|e| {
             let _ = std::fs::remove_file(&temp);
-            Error::from(format!("{}: {e}", path.display()))
+            Error::input(format!("{}: {e}", path.display()))
         })
     }
 }
@@ -316,13 +322,14 @@ fn temp_path(path: &Path) -> PathBuf {
 
 /// The accounts of a state file (an empty file is an empty state).
 fn read_state(path: &Path) -> Result<World, Error> {
-    let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| Error::input(format!("{}: {e}", path.display())))?;
     if text.trim().is_empty() {
         return Ok(World::default());
     }
-    let json: serde_json::Value =
-        serde_json::from_str(&text).map_err(|e| format!("{}: JSON: {e}", path.display()))?;
-    state::accounts::from_json(&json).map_err(|e| Error::from(format!("{}: {e}", path.display())))
+    let json: serde_json::Value = serde_json::from_str(&text)
+        .map_err(|e| Error::input(format!("{}: JSON: {e}", path.display())))?;
+    state::accounts::from_json(&json).map_err(|e| Error::input(format!("{}: {e}", path.display())))
 }
 
 #[cfg(test)]

@@ -113,20 +113,29 @@ impl Error {
     }
 }
 
-/// A plain message is an input error: what most commands fail with
-/// (unreadable or invalid files).
-impl From<String> for Error {
-    fn from(message: String) -> Self {
+impl Error {
+    /// An input error: a file that cannot be read or written, or is not
+    /// valid (Wasm, text, JSON), or an EVMC VM that cannot be loaded.
+    pub(crate) fn input(message: impl Into<String>) -> Self {
         Self {
             exit: Exit::Input,
-            message,
+            message: message.into(),
+        }
+    }
+
+    /// A bug in Iris: what should not fail did.
+    pub(crate) fn internal(message: impl Into<String>) -> Self {
+        Self {
+            exit: Exit::Internal,
+            message: message.into(),
         }
     }
 }
 
-impl From<&str> for Error {
-    fn from(message: &str) -> Self {
-        Self::from(message.to_string())
+/// A library that is no EVMC VM is an input error.
+impl From<evmc_client::LoadError> for Error {
+    fn from(error: evmc_client::LoadError) -> Self {
+        Self::input(error.to_string())
     }
 }
 

@@ -95,10 +95,11 @@ pub(crate) fn input(text: &str) -> Result<Vec<u8>, crate::exit::Error> {
     let (from, hex) = if text == "-" {
         let mut hex = String::new();
         std::io::Read::read_to_string(&mut std::io::stdin(), &mut hex)
-            .map_err(|e| format!("--input -: standard input: {e}"))?;
+            .map_err(|e| Error::input(format!("--input -: standard input: {e}")))?;
         ("standard input".to_string(), hex)
     } else if let Some(path) = text.strip_prefix('@') {
-        let hex = std::fs::read_to_string(path).map_err(|e| format!("--input @{path}: {e}"))?;
+        let hex = std::fs::read_to_string(path)
+            .map_err(|e| Error::input(format!("--input @{path}: {e}")))?;
         (path.to_string(), hex)
     } else {
         return decode_hex(text).map_err(|e| Error::usage(format!("--input: {e}")));

@@ -10,12 +10,13 @@ use wasi::WasiCtx;
 use crate::exit::Error;
 
 /// The binary of a `.wasm` file, or of a `.wat` file compiled.
-pub(crate) fn read_module(file: &Path) -> Result<Vec<u8>, String> {
-    let bytes = std::fs::read(file).map_err(|e| format!("{}: {e}", file.display()))?;
+pub(crate) fn read_module(file: &Path) -> Result<Vec<u8>, Error> {
+    let bytes =
+        std::fs::read(file).map_err(|e| Error::input(format!("{}: {e}", file.display())))?;
     if file.extension().is_some_and(|e| e == "wat") {
         wat::parse_bytes(&bytes)
             .map(|b| b.into_owned())
-            .map_err(|e| format!("{}: {e}", file.display()))
+            .map_err(|e| Error::input(format!("{}: {e}", file.display())))
     } else {
         Ok(bytes)
     }
@@ -56,10 +57,13 @@ pub(crate) fn run(args: &Args) -> Result<ExitCode, Error> {
     let mut config = Config::default();
     config.consume_fuel(args.fuel.is_some());
     let engine = Engine::new(&config);
-    let module = Module::new(&engine, &bytes).map_err(|e| format!("{}: {e}", file.display()))?;
+    let module = Module::new(&engine, &bytes)
+        .map_err(|e| Error::input(format!("{}: {e}", file.display())))?;
     let mut linker = Linker::new(&engine);
     let ctx = if args.wasi {
-        wasi::add_to_linker(&mut linker, |ctx: &mut WasiCtx| ctx).map_err(|e| e.to_string())?;
+        // WASI's names are fixed and distinct: defining them cannot fail.
+        wasi::add_to_linker(&mut linker, |ctx: &mut WasiCtx| ctx)
+            .map_err(|e| Error::internal(e.to_string()))?;
         WasiCtx::builder()
             .inherit_stdio()
             .arg(file.as_os_str().as_bytes())
@@ -69,7 +73,10 @@ pub(crate) fn run(args: &Args) -> Result<ExitCode, Error> {
     };
     let mut store = Store::new(&engine, ctx);
     if let Some(fuel) = args.fuel {
-        store.set_fuel(fuel).map_err(|e| e.to_string())?;
+        // The engine meters: `--fuel` turned it on above.
+        store
+            .set_fuel(fuel)
+            .map_err(|e| Error::internal(e.to_string()))?;
     }
     let needs_wasi = module.imports().any(|import| import.module == wasi::MODULE);
     if needs_wasi && !args.wasi {
@@ -144,7 +151,7 @@ fn trap_or_input(file: &Path, error: &engine::Error) -> Error {
     if error.as_trap().is_some() {
         Error::trap(message)
     } else {
-        Error::from(message)
+        Error::input(message)
     }
 }
 

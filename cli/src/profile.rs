@@ -82,7 +82,9 @@ struct Ended {
 /// cannot be read or written).
 pub(crate) fn run(args: &Args) -> Result<ExitCode, Error> {
     // The runner turns profiling on.
-    let runner = ProfilingRunner::new(args.metering.config())?;
+    // The EEI's names are fixed and distinct: this cannot fail.
+    let runner =
+        ProfilingRunner::new(args.metering.config()).map_err(|e| Error::internal(e.to_string()))?;
     let as_runner = Arc::clone(&runner) as Arc<dyn Runner>;
     if args.statetest.is_some() {
         if let Some(flag) = args.context.first_given() {
@@ -98,8 +100,8 @@ pub(crate) fn run(args: &Args) -> Result<ExitCode, Error> {
     };
     let spinner = crate::progress::Spinner::start("profiling");
     let ended = if let Some(file) = &args.statetest {
-        let cases =
-            state::statetest::parse_file(file).map_err(|e| format!("{}: {e}", file.display()))?;
+        let cases = state::statetest::parse_file(file)
+            .map_err(|e| Error::input(format!("{}: {e}", file.display())))?;
         let case = cases.cases.get(args.index).ok_or_else(|| {
             Error::usage(format!(
                 "{}: no case {} ({} cases)",
@@ -120,9 +122,7 @@ pub(crate) fn run(args: &Args) -> Result<ExitCode, Error> {
         let applied = case
             .tx
             .to_revm(case.env.tx.chain_id.low_u64())
-            .and_then(|tx| {
-                state::evm::transact(&case.pre, &case.env, as_runner, tx).map_err(|e| e.to_string())
-            });
+            .and_then(|tx| Ok(state::evm::transact(&case.pre, &case.env, as_runner, tx)?));
         match applied.and_then(|applied| applied.result) {
             Ok(done) => Ended {
                 status: Some(done.status),
@@ -189,7 +189,8 @@ pub(crate) fn run(args: &Args) -> Result<ExitCode, Error> {
     // Nested executions are drawn inside their callers.
     let folded = state::profile::merged_folded(&profiles);
     if let Some(path) = &args.folded {
-        std::fs::write(path, &folded).map_err(|e| format!("{}: {e}", path.display()))?;
+        std::fs::write(path, &folded)
+            .map_err(|e| Error::input(format!("{}: {e}", path.display())))?;
     }
     if let Some(path) = &args.svg {
         let title = match (&args.contract, &args.statetest) {
@@ -219,9 +220,10 @@ fn write_svg(folded: &str, gas: u64, title: &str, path: &std::path::Path) -> Res
     let mut options = inferno::flamegraph::Options::default();
     options.title = format!("gas: {title} ({gas} gas)");
     options.count_name = "gas".to_string();
-    let file = std::fs::File::create(path).map_err(|e| format!("{}: {e}", path.display()))?;
+    let file = std::fs::File::create(path)
+        .map_err(|e| Error::input(format!("{}: {e}", path.display())))?;
     inferno::flamegraph::from_lines(&mut options, folded.lines(), std::io::BufWriter::new(file))
-        .map_err(|e| Error::from(format!("{}: {e}", path.display())))
+        .map_err(|e| Error::input(format!("{}: {e}", path.display())))
 }
 
 fn share(part: u64, whole: u64) -> f64 {

@@ -8,6 +8,8 @@ use std::process::ExitCode;
 use engine::{Engine, Linker, Module, Store};
 use wasi::{RunError, WasiCtx};
 
+use crate::exit::Error;
+
 /// Whether `module` is a WASI program rather than a contract: it imports
 /// from `wasi_snapshot_preview1`, or it exports `_start`.
 pub(crate) fn is_wasi(module: &Module) -> bool {
@@ -46,7 +48,7 @@ pub(crate) fn run(
     args: &[OsString],
     dirs: &[String],
     env: &[String],
-) -> Result<ExitCode, String> {
+) -> Result<ExitCode, Error> {
     // The path as given is `argv[0]`, and the arguments are passed as
     // bytes, untouched (as `wasmtime run` passes them).
     let mut builder = WasiCtx::builder()
@@ -62,10 +64,12 @@ pub(crate) fn run(
         let (host, guest) = split_dir(spec);
         builder = builder
             .preopened_dir(host, guest)
-            .map_err(|e| format!("--dir {host}: {e}"))?;
+            .map_err(|e| Error::input(format!("--dir {host}: {e}")))?;
     }
     let mut linker = Linker::new(engine);
-    wasi::add_to_linker(&mut linker, |ctx: &mut WasiCtx| ctx).map_err(|e| e.to_string())?;
+    // WASI's names are fixed and distinct: defining them cannot fail.
+    wasi::add_to_linker(&mut linker, |ctx: &mut WasiCtx| ctx)
+        .map_err(|e| Error::internal(e.to_string()))?;
     let mut store = Store::new(engine, builder.build());
     match wasi::run_start(&linker, &mut store, module) {
         Ok(status) => Ok(ExitCode::from((status & 0xff) as u8)),
@@ -73,7 +77,7 @@ pub(crate) fn run(
             eprintln!("iris: {}: {error}", file.display());
             Ok(crate::exit::Exit::Trap.into())
         }
-        Err(error) => Err(format!("{}: {error}", file.display())),
+        Err(error) => Err(Error::input(format!("{}: {error}", file.display()))),
     }
 }
 

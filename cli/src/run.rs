@@ -118,14 +118,14 @@ fn run_module(args: &Args) -> Result<ExitCode, Error> {
                 file.display()
             )));
         }
-        return Ok(crate::program::run(
+        return crate::program::run(
             file,
             &engine,
             module,
             args.program_args(),
             &args.dirs,
             &args.env,
-        )?);
+        );
     }
     let not_wasi = || {
         format!(
@@ -167,7 +167,9 @@ fn run_contract(code: Option<Vec<u8>>, args: &Args) -> Result<ExitCode, Error> {
     let context = &args.context;
     context.check_writable()?;
     let config = args.metering.config();
-    let executor: Arc<dyn Runner> = Arc::new(Executor::new(config).map_err(|e| e.to_string())?);
+    // The EEI's names are fixed and distinct: this cannot fail.
+    let executor = Executor::new(config).map_err(|e| Error::internal(e.to_string()))?;
+    let executor: Arc<dyn Runner> = Arc::new(executor);
     let call = Call {
         input,
         gas: args.gas,

@@ -56,18 +56,18 @@ fn walk(path: &Path, seen: &mut BTreeSet<PathBuf>, out: &mut Vec<PathBuf>) {
 }
 
 /// The runner: Iris in process, or the EVMC VM library at `vm`.
-fn runner(vm: Option<&Path>, metering: bool) -> Result<Arc<dyn Runner>, String> {
+fn runner(vm: Option<&Path>, metering: bool) -> Result<Arc<dyn Runner>, Error> {
     match vm {
         Some(path) => {
             let vm = LoadedVm::load(path)?;
             // The vectors' rule unless asked otherwise (Iris meters by
             // default; a VM without the option runs unmetered anyway).
             let asked = vm.set_option("metering", if metering { "true" } else { "false" });
-            if metering && asked != 0 {
-                return Err(format!(
-                    "{}: refuses the option metering=true",
+            if let (true, Err(why)) = (metering, asked) {
+                return Err(Error::input(format!(
+                    "{}: refuses the option metering=true: {why}",
                     path.display()
-                ));
+                )));
             }
             Ok(Arc::new(vm))
         }
@@ -76,7 +76,9 @@ fn runner(vm: Option<&Path>, metering: bool) -> Result<Arc<dyn Runner>, String> 
                 metering,
                 ..ExecConfig::default()
             };
-            Ok(Arc::new(Executor::new(config).map_err(|e| e.to_string())?))
+            // The EEI's names are fixed and distinct: this cannot fail.
+            let executor = Executor::new(config).map_err(|e| Error::internal(e.to_string()))?;
+            Ok(Arc::new(executor))
         }
     }
 }
@@ -100,7 +102,7 @@ pub(crate) fn run(
 ) -> Result<ExitCode, Error> {
     // A path that cannot be read is an input error, not a failed test.
     for path in paths {
-        std::fs::metadata(path).map_err(|e| format!("{}: {e}", path.display()))?;
+        std::fs::metadata(path).map_err(|e| Error::input(format!("{}: {e}", path.display())))?;
     }
     let executor = runner(vm, metering)?;
     let all = files(paths);

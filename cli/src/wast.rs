@@ -18,13 +18,14 @@ fn scripts(paths: &[PathBuf]) -> Result<Vec<PathBuf>, Error> {
     let mut out = Vec::new();
     for path in paths {
         // A path that cannot be read is an input error, not a failed test.
-        let metadata = std::fs::metadata(path).map_err(|e| format!("{}: {e}", path.display()))?;
+        let metadata = std::fs::metadata(path)
+            .map_err(|e| Error::input(format!("{}: {e}", path.display())))?;
         if !metadata.is_dir() {
             out.push(path.clone());
             continue;
         }
         let mut found: Vec<PathBuf> = std::fs::read_dir(path)
-            .map_err(|e| format!("{}: {e}", path.display()))?
+            .map_err(|e| Error::input(format!("{}: {e}", path.display())))?
             .filter_map(Result::ok)
             .map(|e| e.path())
             .filter(|p| p.is_file() && p.extension().is_some_and(|e| e == "wast"))

@@ -3,6 +3,7 @@
 use std::sync::Arc;
 
 use crate::cost::{CostModel, UnitCost};
+use crate::opcode::OpcodeSet;
 
 /// How an [`Engine`](crate::Engine) compiles and runs modules.
 ///
@@ -25,6 +26,7 @@ pub struct Config {
     pub(crate) max_module_size: usize,
     pub(crate) max_code_instructions: u64,
     pub(crate) profile: bool,
+    pub(crate) refused: OpcodeSet,
 }
 
 impl Default for Config {
@@ -39,6 +41,7 @@ impl Default for Config {
             max_module_size: 64 << 20,
             max_code_instructions: 1 << 24,
             profile: false,
+            refused: OpcodeSet::EMPTY,
         }
     }
 }
@@ -109,6 +112,17 @@ impl Config {
     /// with [`LimitError::Code`](crate::LimitError::Code).
     pub fn max_code_instructions(&mut self, instructions: u64) -> &mut Self {
         self.max_code_instructions = instructions;
+        self
+    }
+
+    /// Operators that modules may not use (none by default): an
+    /// embedder's own rule, such as a blockchain's ban on floating point.
+    /// Compiling a module that holds one, reachable or not, fails with
+    /// [`ErrorKind::RefusedOperator`](crate::ErrorKind::RefusedOperator)
+    /// naming the first, found while the code is validated and translated
+    /// (no second pass over the code).
+    pub fn refuse_operators(&mut self, operators: OpcodeSet) -> &mut Self {
+        self.refused = operators;
         self
     }
 

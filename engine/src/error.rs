@@ -48,6 +48,15 @@ pub enum ErrorKind {
         /// The operator's name in the text format, e.g. `return_call`.
         operator: String,
     },
+    /// The module uses an operator that the engine's configuration refuses
+    /// ([`Config::refuse_operators`](crate::Config::refuse_operators)):
+    /// the first one in the binary.
+    RefusedOperator {
+        /// Byte offset of the operator in the module.
+        offset: u64,
+        /// The operator.
+        opcode: crate::Opcode,
+    },
     /// A configured limit was exceeded before anything ran.
     Limit(LimitError),
     /// An import could not be satisfied.
@@ -244,19 +253,18 @@ impl Error {
         Self::new(ErrorKind::Type(message.into()))
     }
 
+    /// A decoder's (`validating == false`) or validator's error. Whether
+    /// it comes of a feature beyond Wasm 2.0 is not read from its message:
+    /// `module::parse` finds that out by validating again with more
+    /// features, and makes it [`ErrorKind::Unsupported`].
     pub(crate) fn from_wasmparser(error: wasmparser::BinaryReaderError, validating: bool) -> Self {
         let offset = error.offset();
         let message = error.message().to_string();
-        let kind = if message.contains("support is not enabled")
-            || message.contains("proposal not enabled")
-        {
-            ErrorKind::Unsupported { offset, message }
-        } else if validating {
+        Self::new(if validating {
             ErrorKind::Validate { offset, message }
         } else {
             ErrorKind::Decode { offset, message }
-        };
-        Self::new(kind)
+        })
     }
 }
 
@@ -274,6 +282,9 @@ impl fmt::Display for Error {
             }
             ErrorKind::UnsupportedOperator { offset, operator } => {
                 write!(f, "unsupported operator `{operator}` at byte {offset:#x}")
+            }
+            ErrorKind::RefusedOperator { offset, opcode } => {
+                write!(f, "operator `{opcode}` at byte {offset:#x} is refused")
             }
             ErrorKind::Limit(limit) => write!(f, "limit exceeded: {limit}"),
             ErrorKind::Link(link) => write!(f, "{link}"),

@@ -65,7 +65,7 @@ pub use crate::func::{Func, HostResults, IntoFunc, TypedFunc, WasmParams, WasmRe
 pub use crate::instance::Instance;
 pub use crate::linker::Linker;
 pub use crate::module::{ExportType, ExternType, ImportType, Module};
-pub use crate::opcode::Opcode;
+pub use crate::opcode::{Opcode, OpcodeSet};
 pub use crate::profile::{BlockProfile, Profile, ProfileFrame, StackProfile};
 pub use crate::store::{ExternRef, Store};
 pub use crate::translate::{CODE_PER_BYTE, WORK_PER_BYTE};

@@ -343,6 +343,75 @@ fn text_name(snake: &str) -> String {
     name
 }
 
+/// A set of [`Opcode`]s: the operators an engine refuses
+/// ([`Config::refuse_operators`](crate::Config::refuse_operators)).
+///
+/// ```
+/// use engine::{Opcode, OpcodeSet};
+///
+/// let floats: OpcodeSet = Opcode::ALL
+///     .iter()
+///     .copied()
+///     .filter(|op| op.name().starts_with("f32.") || op.name().starts_with("f64."))
+///     .collect();
+/// assert!(floats.contains(Opcode::F64Add));
+/// assert!(!floats.contains(Opcode::I64Add));
+/// ```
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+pub struct OpcodeSet {
+    /// Bit `op as usize` is set when `op` is in the set.
+    bits: [u64; 4],
+}
+
+// Every opcode has a bit.
+const _: () = assert!(Opcode::ALL.len() <= 256);
+
+impl OpcodeSet {
+    /// The empty set.
+    pub const EMPTY: OpcodeSet = OpcodeSet { bits: [0; 4] };
+
+    /// Adds `op`.
+    pub fn insert(&mut self, op: Opcode) {
+        let bit = op as usize;
+        self.bits[bit / 64] |= 1 << (bit % 64);
+    }
+
+    /// Whether `op` is in the set.
+    pub fn contains(&self, op: Opcode) -> bool {
+        let bit = op as usize;
+        self.bits[bit / 64] & (1 << (bit % 64)) != 0
+    }
+
+    /// Whether the set is empty.
+    pub fn is_empty(&self) -> bool {
+        self.bits == [0; 4]
+    }
+
+    /// The operators in either set.
+    #[must_use]
+    pub fn union(mut self, other: OpcodeSet) -> OpcodeSet {
+        for (bits, more) in self.bits.iter_mut().zip(other.bits) {
+            *bits |= more;
+        }
+        self
+    }
+
+    /// The operators in the set, in the order of [`Opcode::ALL`].
+    pub fn iter(&self) -> impl Iterator<Item = Opcode> + '_ {
+        Opcode::ALL.iter().copied().filter(|&op| self.contains(op))
+    }
+}
+
+impl FromIterator<Opcode> for OpcodeSet {
+    fn from_iter<I: IntoIterator<Item = Opcode>>(ops: I) -> Self {
+        let mut set = OpcodeSet::EMPTY;
+        for op in ops {
+            set.insert(op);
+        }
+        set
+    }
+}
+
 impl fmt::Display for Opcode {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.name())

@@ -32,6 +32,11 @@ pub enum TrapCode {
     StackOverflow,
     /// The fuel ran out.
     OutOfFuel,
+    /// The engine broke one of its own invariants (an index validation
+    /// guaranteed was out of range, an instruction of the wrong kind): a
+    /// bug in the engine, never the module's doing. Embedders should
+    /// report it as their internal error, not as the code's failure.
+    Internal,
 }
 
 impl TrapCode {
@@ -48,6 +53,7 @@ impl TrapCode {
             TrapCode::BadConversionToInteger => "invalid conversion to integer",
             TrapCode::StackOverflow => "call stack exhausted",
             TrapCode::OutOfFuel => "all fuel consumed",
+            TrapCode::Internal => "internal engine error",
         }
     }
 }
@@ -224,7 +230,7 @@ impl Trap {
                 match any.downcast::<E>() {
                     Ok(e) => Ok(*e),
                     // Unreachable in practice: `is::<E>()` was just checked.
-                    Err(_) => Err(Trap::from(TrapCode::Unreachable)),
+                    Err(_) => Err(Trap::from(TrapCode::Internal)),
                 }
             }
             reason => Err(Trap { reason, origin }),

@@ -12,15 +12,18 @@
 //! ```
 //! use std::path::Path;
 //!
-//! use evmc_client::{create_symbol, LoadedVm};
+//! use evmc_client::{create_symbol, LoadError, LoadedVm};
 //!
 //! // What a loader looks for in `libiris.so` (then `evmc_create`).
 //! assert_eq!(create_symbol(Path::new("/opt/lib/libiris.so")), "evmc_create_iris");
 //! let error = LoadedVm::load(Path::new("/nonexistent/libvm.so")).unwrap_err();
-//! assert!(error.starts_with("/nonexistent/libvm.so: "), "{error}");
+//! assert!(matches!(error, LoadError::Open { .. }), "{error}");
+//! assert!(error.to_string().starts_with("/nonexistent/libvm.so: "), "{error}");
 //! ```
 
+mod error;
 mod host;
 mod vm;
 
+pub use error::{LoadError, SetOptionError};
 pub use vm::{create_symbol, LoadedVm};

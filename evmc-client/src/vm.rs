@@ -9,6 +9,7 @@ use std::path::Path;
 use evmc_abi::*;
 use ewasm_host::{EvmHost, Message, Outcome, Revision};
 
+use crate::error::{LoadError, SetOptionError};
 use crate::host::{Frame, HOST_INTERFACE};
 
 /// A VM loaded from a shared library.
@@ -61,16 +62,21 @@ impl LoadedVm {
     ///
     /// # Errors
     ///
-    /// A message if the library does not load, exports no create function,
-    /// returns no VM, or has another ABI version.
-    pub fn load(path: &Path) -> Result<Self, String> {
+    /// The library does not load, exports no create function, returns no
+    /// VM, or has another ABI version ([`LoadError`]).
+    pub fn load(path: &Path) -> Result<Self, LoadError> {
+        let path_buf = || path.to_path_buf();
         // SAFETY: loading runs the library's initialisers; the caller
         // names a library meant to be loaded as an EVMC VM.
         let library = unsafe { libloading::Library::new(path) }.map_err(|e| {
             // The system's reason (dlerror's text) is the error's source.
-            match std::error::Error::source(&e) {
-                Some(why) => format!("{}: {e}: {why}", path.display()),
-                None => format!("{}: {e}", path.display()),
+            let reason = match std::error::Error::source(&e) {
+                Some(why) => format!("{e}: {why}"),
+                None => e.to_string(),
+            };
+            LoadError::Open {
+                path: path_buf(),
+                reason,
             }
         })?;
         type Create = unsafe extern "C" fn() -> *mut evmc_vm;
@@ -79,15 +85,15 @@ impl LoadedVm {
             // SAFETY: the symbol, if present, has EVMC's create signature.
             let create = unsafe { library.get::<Create>(named.as_bytes()) }
                 .or_else(|_| unsafe { library.get::<Create>(b"evmc_create") })
-                .map_err(|_| format!("{}: no {named} or evmc_create", path.display()))?;
+                .map_err(|_| LoadError::NoCreateFunction {
+                    path: path_buf(),
+                    symbol: named.clone(),
+                })?;
             // SAFETY: EVMC create functions take nothing and return a VM.
             unsafe { create() }
         };
         if vm.is_null() {
-            return Err(format!(
-                "{}: the create function returned null",
-                path.display()
-            ));
+            return Err(LoadError::NullVm { path: path_buf() });
         }
         // SAFETY: non-null VM just created.
         let abi = unsafe { (*vm).abi_version };
@@ -96,10 +102,11 @@ impl LoadedVm {
             _library: Some(library),
         };
         if abi != EVMC_ABI_VERSION {
-            return Err(format!(
-                "{}: ABI version {abi}, expected {EVMC_ABI_VERSION}",
-                path.display()
-            ));
+            return Err(LoadError::AbiVersion {
+                path: path_buf(),
+                found: abi,
+                expected: EVMC_ABI_VERSION,
+            });
         }
         Ok(loaded)
     }
@@ -159,15 +166,24 @@ impl LoadedVm {
         }
     }
 
-    /// Sets an option; gives the EVMC result code.
-    pub fn set_option(&self, name: &str, value: &str) -> i32 {
+    /// Sets an option.
+    ///
+    /// # Errors
+    ///
+    /// The VM's refusal: no such option, or a value it does not take (a
+    /// name or value holding a NUL byte is an invalid value).
+    pub fn set_option(&self, name: &str, value: &str) -> Result<(), SetOptionError> {
         let (Ok(name), Ok(value)) = (CString::new(name), CString::new(value)) else {
-            return EVMC_SET_OPTION_INVALID_VALUE;
+            return Err(SetOptionError::InvalidValue);
         };
-        match self.vm().set_option {
+        let code = match self.vm().set_option {
             // SAFETY: the VM's own function; the strings live across it.
             Some(f) => unsafe { f(self.vm, name.as_ptr(), value.as_ptr()) },
             None => EVMC_SET_OPTION_INVALID_NAME,
+        };
+        match SetOptionError::of_code(code) {
+            None => Ok(()),
+            Some(error) => Err(error),
         }
     }
 
@@ -373,7 +389,7 @@ mod tests {
     fn run(gas_left: fn(i64) -> i64) -> (Outcome, Vec<i64>) {
         let vm = LoadedVm::linked();
         // Interface gas only, so that the figures below are exact.
-        assert_eq!(vm.set_option("metering", "false"), 0);
+        assert_eq!(vm.set_option("metering", "false"), Ok(()));
         let mut host = AnsweringHost {
             gas_left,
             forwarded: Vec::new(),

@@ -8,13 +8,13 @@ use crate::cache::{ModuleCache, DEFAULT_CACHE_BYTES};
 use crate::eei::{self, EeiCtx, EeiError, Halt};
 use crate::gas::{self, Gas};
 use crate::host::EvmHost;
-use crate::metering::{find_float, EwasmCostModel, GasModel};
+use crate::metering::{float_operators, EwasmCostModel, GasModel};
 use crate::profile::{GasProfile, CODE, INITIAL_MEMORY};
 use crate::reason::{FailureReason, GasSite};
 use crate::revision::Revision;
 use crate::schedule::Schedule;
 use crate::types::{CallKind, Held, Message, Outcome, Status};
-use crate::validate::{check_contract, check_resources, has_wasm_preamble, ContractError};
+use crate::validate::{check_contract, has_wasm_preamble, unpriced_operators, ContractError};
 
 /// Elements a contract's table may hold: WebAssembly 1.0 compilers use
 /// the table for function pointers only, and its elements are allocated at
@@ -166,7 +166,15 @@ impl Executor {
         } else {
             Arc::new(InterfaceGasOnly)
         };
+        // The contract rules on operators are checked while the engine
+        // validates and translates the code: no second pass over it.
+        let refused = if config.metering {
+            unpriced_operators().union(float_operators())
+        } else {
+            unpriced_operators()
+        };
         engine_config
+            .refuse_operators(refused)
             .consume_fuel(true)
             .cost_model(model)
             .max_memory_pages(config.max_memory_pages)
@@ -231,12 +239,6 @@ impl Executor {
         let module =
             Module::new(&self.engine, code).map_err(|e| ContractError::of_engine_error(&e))?;
         check_contract(&module, &self.linker)?;
-        check_resources(code)?;
-        if self.config.metering {
-            if let Ok(Some(offset)) = find_float(code) {
-                return Err(ContractError::FloatingPoint(offset));
-            }
-        }
         Ok(module)
     }
 
@@ -432,7 +434,8 @@ impl Executor {
         let result = linker.instantiate(store, module).and_then(|instance| {
             match instance.get_func(store, "main") {
                 Some(main) => main.call(store, &[], &mut []),
-                None => Err(engine::Error::from(TrapCode::Unreachable)),
+                // `check_contract` found `main`.
+                None => Err(engine::Error::from(TrapCode::Internal)),
             }
         });
         let left = store.get_fuel().ok().filter(|left| *left <= fuel);
@@ -514,6 +517,26 @@ fn status_of(trap: &Trap) -> (Status, Option<Halt>) {
     }
     match trap.code() {
         Some(TrapCode::OutOfFuel) => (Status::OutOfGas, None),
+        Some(TrapCode::Internal) => (Status::InternalError, None),
         _ => (Status::Failure, None),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_engine_bug_is_an_internal_error_not_the_contracts_failure() {
+        let mut trap = Trap::from(TrapCode::Internal);
+        assert_eq!(status_of(&trap), (Status::InternalError, None));
+        let reason = FailureReason::of_trap(&mut trap, &[]);
+        assert!(
+            matches!(&reason, FailureReason::Internal(why) if why.contains("internal engine error")),
+            "{reason:?}"
+        );
+        // A trap of the code's own stays the contract's failure.
+        let trap = Trap::from(TrapCode::Unreachable);
+        assert_eq!(status_of(&trap), (Status::Failure, None));
     }
 }

@@ -26,10 +26,10 @@ use wasm_encoder::{
     CodeSection, EntityType, FunctionSection, ImportSection, Instruction, SectionId, TypeSection,
     ValType,
 };
-use wasmparser::{FunctionBody, Operator, Parser, Payload, TypeRef, Validator, WasmFeatures};
+use wasmparser::{FunctionBody, Operator, Parser, Payload, TypeRef};
 
 use crate::gas;
-use crate::metering::is_float_operator;
+use crate::metering::float_operators;
 
 /// How to inject.
 #[derive(Debug, Clone, Copy)]
@@ -54,7 +54,7 @@ impl Default for InjectOptions {
 /// Why a module could not be metered.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum InjectError {
-    /// The module is not valid WebAssembly 2.0.
+    /// The module is not valid WebAssembly 2.0: the engine's message.
     Invalid(String),
     /// The module already imports `ethereum.useGas`.
     AlreadyMetered,
@@ -67,7 +67,7 @@ pub enum InjectError {
 impl fmt::Display for InjectError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            InjectError::Invalid(e) => write!(f, "invalid module: {e}"),
+            InjectError::Invalid(e) => f.write_str(e),
             InjectError::AlreadyMetered => {
                 f.write_str("the module already imports ethereum.useGas")
             }
@@ -115,13 +115,28 @@ impl Helper {
     }
 }
 
-const FEATURES: WasmFeatures = WasmFeatures::WASM2.difference(WasmFeatures::SIMD);
+/// Validates `wasm` as the engine does, refusing floating point unless
+/// `options` allow it (one pass, with the engine's own operator rules).
+fn check(wasm: &[u8], options: &InjectOptions) -> Result<(), InjectError> {
+    let mut config = engine::Config::default();
+    if !options.allow_floats {
+        config.refuse_operators(float_operators());
+    }
+    let engine = engine::Engine::new(&config);
+    match engine::Module::new(&engine, wasm) {
+        Ok(_) => Ok(()),
+        Err(e) => match e.kind() {
+            engine::ErrorKind::RefusedOperator { offset, .. } => {
+                Err(InjectError::FloatingPoint(*offset))
+            }
+            _ => Err(InjectError::Invalid(e.to_string())),
+        },
+    }
+}
 
 fn survey(wasm: &[u8], options: &InjectOptions) -> Result<Survey, InjectError> {
     let invalid = |e: wasmparser::BinaryReaderError| InjectError::Invalid(e.to_string());
-    Validator::new_with_features(FEATURES)
-        .validate_all(wasm)
-        .map_err(invalid)?;
+    check(wasm, options)?;
     let mut survey = Survey::default();
     for payload in Parser::new(0).parse_all(wasm) {
         match payload.map_err(invalid)? {
@@ -141,13 +156,9 @@ fn survey(wasm: &[u8], options: &InjectOptions) -> Result<Survey, InjectError> {
                 survey.defined_funcs += 1;
                 let mut reader = body.get_operators_reader().map_err(invalid)?;
                 while !reader.eof() {
-                    let offset = reader.original_position();
                     let op = reader.read().map_err(invalid)?;
                     if let Some(helper) = Helper::of(&op) {
                         survey.helpers.insert(helper);
-                    }
-                    if !options.allow_floats && is_float_operator(&op) {
-                        return Err(InjectError::FloatingPoint(offset));
                     }
                 }
             }

@@ -54,7 +54,7 @@ pub use execute::{Evm1Mode, ExecConfig, Executor};
 pub use gas::Gas;
 pub use host::{AccessStatus, EvmHost, StorageStatus};
 pub use inject::{inject_metering, InjectError, InjectOptions};
-pub use metering::{find_float, is_float_operator, EwasmCostModel, GasModel};
+pub use metering::{float_operators, is_float_operator, EwasmCostModel, GasModel};
 pub use profile::{
     folded, BlockGas, FunctionGas, GasProfile, HostGas, CODE, FORFEITED, INITIAL_MEMORY,
 };
@@ -65,4 +65,4 @@ pub use schedule::{Schedule, StoragePrices};
 pub use types::{
     hex, Address, Bytes32, CallKind, CallOutcome, Held, Message, Outcome, Status, TxContext, U256,
 };
-pub use validate::{check_contract, check_resources, has_wasm_preamble, ContractError};
+pub use validate::{check_contract, has_wasm_preamble, unpriced_operators, ContractError};

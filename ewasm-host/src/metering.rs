@@ -1,7 +1,6 @@
 //! Native metering with Ewasm's prices.
 
-use engine::{CostModel, Opcode};
-use wasmparser::{Operator, Parser, Payload};
+use engine::{CostModel, Opcode, OpcodeSet};
 
 use crate::gas;
 
@@ -114,12 +113,12 @@ impl CostModel for EwasmCostModel {
 /// Whether the Sentinel forbids `op` as floating point: float arithmetic,
 /// comparisons, constants and conversions. Float loads, stores and
 /// reinterpretations are allowed (they only move bits).
-pub fn is_float_operator(op: &Operator<'_>) -> bool {
-    use Operator as O;
+pub fn is_float_operator(op: Opcode) -> bool {
+    use Opcode as O;
     matches!(
         op,
-        O::F32Const { .. }
-            | O::F64Const { .. }
+        O::F32Const
+            | O::F64Const
             | O::F32Eq
             | O::F32Ne
             | O::F32Lt
@@ -189,26 +188,14 @@ pub fn is_float_operator(op: &Operator<'_>) -> bool {
     )
 }
 
-/// The byte offset of the first floating-point instruction in `wasm`'s
-/// function bodies ([`is_float_operator`]), if any: what Ewasm's contract
-/// validation refuses when metering is on.
-///
-/// # Errors
-///
-/// The decoder's error if `wasm` is malformed.
-pub fn find_float(wasm: &[u8]) -> Result<Option<u64>, wasmparser::BinaryReaderError> {
-    for payload in Parser::new(0).parse_all(wasm) {
-        if let Payload::CodeSectionEntry(body) = payload? {
-            let mut reader = body.get_operators_reader()?;
-            while !reader.eof() {
-                let offset = reader.original_position();
-                if is_float_operator(&reader.read()?) {
-                    return Ok(Some(offset));
-                }
-            }
-        }
-    }
-    Ok(None)
+/// Every operator [`is_float_operator`] forbids: what the engine refuses
+/// in a metered contract (`Config::refuse_operators`).
+pub fn float_operators() -> OpcodeSet {
+    Opcode::ALL
+        .iter()
+        .copied()
+        .filter(|&op| is_float_operator(op))
+        .collect()
 }
 
 #[cfg(test)]
@@ -233,14 +220,18 @@ mod tests {
     }
 
     #[test]
-    fn find_float_gives_the_offset_of_the_first_float_instruction() {
-        let wasm = wat::parse_str(
-            "(module (func (result i32) (i32.const 1)) (func (result f64) (f64.const 1)))",
-        )
-        .unwrap();
-        let offset = find_float(&wasm).unwrap().expect("a float is found");
-        assert_eq!(wasm[offset as usize], 0x44, "f64.const's opcode");
-        let integers = wat::parse_str("(module (func (result i32) (i32.const 1)))").unwrap();
-        assert_eq!(find_float(&integers).unwrap(), None);
+    fn the_float_set_is_arithmetic_and_conversions_not_moving_bits() {
+        let floats = float_operators();
+        for op in [Opcode::F32Const, Opcode::F64Add, Opcode::F64PromoteF32] {
+            assert!(floats.contains(op), "{op}");
+        }
+        for op in [
+            Opcode::F32Load,
+            Opcode::F64Store,
+            Opcode::I64ReinterpretF64,
+            Opcode::I64Add,
+        ] {
+            assert!(!floats.contains(op), "{op}");
+        }
     }
 }

@@ -238,6 +238,7 @@ impl FailureReason {
                 (None, Some(at)) => GasSite::Function(at),
                 (None, None) => GasSite::Unknown,
             }),
+            Some(TrapCode::Internal) => FailureReason::Internal(format!("{trap}")),
             Some(code) => FailureReason::Trap { code, at: caller },
             None => FailureReason::Internal(format!("an unknown host error: {trap}")),
         }

@@ -2,9 +2,10 @@
 
 use std::fmt;
 
-use engine::{ExternType, FuncType, Linker, Module};
+use engine::{ExternType, FuncType, Linker, Module, Opcode, OpcodeSet};
 
 use crate::eei::EeiCtx;
+use crate::metering::is_float_operator;
 
 /// A broken contract rule.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -68,7 +69,7 @@ pub enum ContractError {
         offset: u64,
     },
     /// More than one table (WebAssembly 1.0 allows one).
-    TableCount(u32),
+    TableCount(usize),
 }
 
 impl fmt::Display for ContractError {
@@ -139,6 +140,13 @@ impl ContractError {
                 message: error.to_string(),
                 offset: Some(*offset),
             },
+            ErrorKind::RefusedOperator { offset, opcode } if is_float_operator(*opcode) => {
+                ContractError::FloatingPoint(*offset)
+            }
+            ErrorKind::RefusedOperator { offset, opcode } => ContractError::Unpriced {
+                instruction: opcode.name(),
+                offset: *offset,
+            },
             ErrorKind::Limit(LimitError::ModuleSize { size, max }) => ContractError::TooLarge {
                 size: *size,
                 max: *max,
@@ -199,54 +207,18 @@ impl ContractError {
     }
 }
 
-/// The name of an instruction whose work scales with an operand that gas
-/// does not see.
-fn unpriced(op: &wasmparser::Operator<'_>) -> Option<&'static str> {
-    use wasmparser::Operator as O;
-    Some(match op {
-        O::TableCopy { .. } => "table.copy",
-        O::TableInit { .. } => "table.init",
-        O::TableFill { .. } => "table.fill",
-        O::TableGrow { .. } => "table.grow",
-        _ => return None,
-    })
-}
-
-/// Checks the code of a contract for what gas cannot bound: instructions
-/// whose work is unpriced, and more than one table (each table's elements
-/// are allocated at instantiation, for free).
-///
-/// # Errors
-///
-/// [`ContractError::Unpriced`] or [`ContractError::TableCount`];
-/// [`ContractError::Invalid`] if the code does not parse.
-pub fn check_resources(code: &[u8]) -> Result<(), ContractError> {
-    use wasmparser::{Parser, Payload};
-    let invalid = |e: wasmparser::BinaryReaderError| ContractError::Invalid {
-        message: e.message().to_string(),
-        offset: Some(e.offset()),
-    };
-    for payload in Parser::new(0).parse_all(code) {
-        match payload.map_err(invalid)? {
-            Payload::TableSection(tables) if tables.count() > 1 => {
-                return Err(ContractError::TableCount(tables.count()));
-            }
-            Payload::CodeSectionEntry(body) => {
-                let mut reader = body.get_operators_reader().map_err(invalid)?;
-                while !reader.eof() {
-                    let offset = reader.original_position();
-                    if let Some(instruction) = unpriced(&reader.read().map_err(invalid)?) {
-                        return Err(ContractError::Unpriced {
-                            instruction,
-                            offset,
-                        });
-                    }
-                }
-            }
-            _ => {}
-        }
-    }
-    Ok(())
+/// The instructions whose work scales with an operand that gas does not
+/// see ([`ContractError::Unpriced`]): refused by the engine while it
+/// translates a contract (`Config::refuse_operators`).
+pub fn unpriced_operators() -> OpcodeSet {
+    [
+        Opcode::TableCopy,
+        Opcode::TableInit,
+        Opcode::TableFill,
+        Opcode::TableGrow,
+    ]
+    .into_iter()
+    .collect()
 }
 
 /// Whether `code` starts like a Wasm module for Hera: at least 8 bytes,
@@ -306,58 +278,97 @@ pub fn check_contract(module: &Module, linker: &Linker<EeiCtx<'_>>) -> Result<()
     if module.memory_count() != 1 {
         return Err(ContractError::MemoryCount(module.memory_count()));
     }
+    // Each table's elements are allocated at instantiation, for free.
+    if module.table_count() > 1 {
+        return Err(ContractError::TableCount(module.table_count()));
+    }
     Ok(())
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::{ExecConfig, Executor};
 
-    fn check(text: &str) -> Result<(), ContractError> {
-        check_resources(&wat::parse_str(text).expect("valid text"))
+    /// Compiles `text` as a contract, metered or not.
+    fn check(text: &str, metering: bool) -> Result<(), ContractError> {
+        let executor = Executor::new(ExecConfig {
+            metering,
+            ..ExecConfig::default()
+        })
+        .expect("executor");
+        executor
+            .compile(&wat::parse_str(text).expect("valid text"))
+            .map(|_| ())
+    }
+
+    /// A contract whose `main` runs `body`, with extra declarations.
+    fn contract(decls: &str, body: &str) -> String {
+        format!(
+            r#"(module (memory (export "memory") 1) {decls}
+                 (func (export "main") {body}))"#
+        )
     }
 
     #[test]
     fn work_that_gas_does_not_price_is_refused_at_its_offset() {
-        for (body, name) in [
+        for (body, name, byte) in [
             (
                 "(drop (table.grow (ref.null func) (i32.const 8)))",
                 "table.grow",
+                15,
             ),
             (
                 "(table.fill (i32.const 0) (ref.null func) (i32.const 0))",
                 "table.fill",
+                17,
             ),
         ] {
-            let text = format!("(module (memory 1) (table 1 funcref) (func {body}))");
-            match check(&text) {
-                Err(ContractError::Unpriced {
-                    instruction,
-                    offset,
-                }) => {
-                    assert_eq!(instruction, name);
-                    assert!(offset > 0);
+            // Refused in dead code too, metered or not.
+            let body = format!("(return) {body}");
+            let text = contract("(table 1 funcref)", &body);
+            let bytes = wat::parse_str(&text).expect("valid text");
+            for metering in [true, false] {
+                match check(&text, metering) {
+                    Err(ContractError::Unpriced {
+                        instruction,
+                        offset,
+                    }) => {
+                        assert_eq!(instruction, name);
+                        let at = offset as usize;
+                        assert_eq!(bytes[at..at + 2], [0xfc, byte], "{name}'s opcode");
+                    }
+                    other => panic!("{name}: {other:?}"),
                 }
-                other => panic!("{name}: {other:?}"),
             }
         }
     }
 
     #[test]
+    fn floating_point_is_refused_only_when_metering() {
+        let text = contract("", "(drop (f64.add (f64.const 1) (f64.const 2)))");
+        let bytes = wat::parse_str(&text).expect("valid text");
+        let Err(ContractError::FloatingPoint(offset)) = check(&text, true) else {
+            panic!("f64.const is refused when metering");
+        };
+        assert_eq!(bytes[offset as usize], 0x44, "f64.const's opcode");
+        assert_eq!(check(&text, false), Ok(()));
+    }
+
+    #[test]
     fn one_table_is_allowed_two_are_not() {
-        assert!(check("(module (table 10 funcref) (func (nop)))").is_ok());
-        assert!(matches!(
-            check("(module (table 1 funcref) (table 1 funcref))"),
+        assert_eq!(check(&contract("(table 10 funcref)", ""), true), Ok(()));
+        assert_eq!(
+            check(&contract("(table 1 funcref) (table 1 funcref)", ""), true),
             Err(ContractError::TableCount(2))
-        ));
+        );
     }
 
     #[test]
     fn priced_instructions_pass() {
-        let text = "(module (memory 1) (func (i32.store (i32.const 0) (i32.load (i32.const 4)))))";
-        assert!(check(text).is_ok());
-        let bulk =
-            "(module (memory 1) (func (memory.fill (i32.const 0) (i32.const 0) (i32.const 8))))";
-        assert!(check(bulk).is_ok());
+        let loads = "(i32.store (i32.const 0) (i32.load (i32.const 4)))";
+        assert_eq!(check(&contract("", loads), true), Ok(()));
+        let bulk = "(memory.fill (i32.const 0) (i32.const 0) (i32.const 8))";
+        assert_eq!(check(&contract("", bulk), true), Ok(()));
     }
 }

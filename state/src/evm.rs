@@ -20,6 +20,7 @@ use revm_ewasm::{
 };
 
 use crate::world::{Account, Log, World};
+use crate::TxError;
 
 /// The block a transaction runs in, and the fork whose rules it runs by:
 /// revm's transaction and EVM rules, and the EEI prices of the same
@@ -198,7 +199,7 @@ pub struct Applied {
     /// logs.
     pub post: World,
     /// How it ended, or why it was invalid (nothing ran).
-    pub result: Result<Ended, String>,
+    pub result: Result<Ended, TxError>,
 }
 
 /// How a valid transaction or a message ended.
@@ -257,7 +258,7 @@ pub(crate) enum Kind {
 
 /// Runs `tx` on `evm` as a transaction or a message and commits what it
 /// did to its database: the logs, and how it ended or why it was invalid.
-pub(crate) fn run(evm: &mut Evm, tx: TxEnv, kind: Kind) -> (Vec<Log>, Result<Ended, String>) {
+pub(crate) fn run(evm: &mut Evm, tx: TxEnv, kind: Kind) -> (Vec<Log>, Result<Ended, TxError>) {
     let sender = match kind {
         Kind::Transaction => tx.caller,
         Kind::Message(sender) => sender,
@@ -302,7 +303,7 @@ pub(crate) fn run(evm: &mut Evm, tx: TxEnv, kind: Kind) -> (Vec<Log>, Result<End
             }
             (logs, Ok(ended))
         }
-        Err(error) => (Vec::new(), Err(error.to_string())),
+        Err(error) => (Vec::new(), Err(TxError::of_revm(error))),
     }
 }
 

@@ -24,12 +24,14 @@ pub mod evm;
 pub mod profile;
 pub mod run;
 pub mod statetest;
+mod tx_error;
 mod world;
 
 pub use evm::Env;
 /// What runs Wasm code: Iris's [`ewasm_host::Executor`], a profiling
 /// runner, or an EVMC library.
 pub use revm_ewasm::WasmRunner as Runner;
+pub use tx_error::TxError;
 pub use world::{Account, Log, World};
 
 /// Keccak-256.

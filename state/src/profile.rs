@@ -40,14 +40,14 @@ impl ProfilingRunner {
     ///
     /// # Errors
     ///
-    /// As [`Executor::new`], as text.
-    pub fn new(config: ExecConfig) -> Result<Arc<Self>, String> {
+    /// As [`Executor::new`].
+    pub fn new(config: ExecConfig) -> Result<Arc<Self>, engine::Error> {
         let config = ExecConfig {
             profile: true,
             ..config
         };
         Ok(Arc::new(Self {
-            executor: Executor::new(config).map_err(|e| e.to_string())?,
+            executor: Executor::new(config)?,
             profiles: Mutex::new(Vec::new()),
         }))
     }

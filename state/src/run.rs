@@ -10,7 +10,7 @@ use revm::primitives::{Bytes, TxKind};
 
 use crate::evm::{database, evm, run, snapshot, Env, Evm, Kind, NoSuchFork};
 use crate::world::{Account, Log, World};
-use crate::Runner;
+use crate::{Runner, TxError};
 
 /// Where the contract lives.
 pub const CONTRACT: Address = Address([
@@ -197,11 +197,7 @@ impl Session {
     fn run(&mut self, sender: Address, to: TxKind, call: &Call) -> CallReport {
         let gas = u64::try_from(call.gas).unwrap_or(0);
         let Ok(gas_price) = u128::try_from(self.env.tx.gas_price) else {
-            let why = format!(
-                "a gas price of {} is over 128 bits, which revm cannot hold",
-                self.env.tx.gas_price
-            );
-            return refused(call.gas, why);
+            return refused(call.gas, TxError::GasPriceOverflow(self.env.tx.gas_price));
         };
         let mut tx = TxEnv::builder()
             .caller(revm::primitives::Address::from(self.env.tx.origin.0))
@@ -216,7 +212,7 @@ impl Session {
         tx.chain_id = Some(self.env.tx.chain_id.low_u64());
         let evm = match &mut self.evm {
             Ok(evm) => evm,
-            Err((no_fork, _)) => return refused(call.gas, no_fork.to_string()),
+            Err((no_fork, _)) => return refused(call.gas, TxError::Fork(*no_fork)),
         };
         let kind = Kind::Message(revm::primitives::Address::from(sender.0));
         match run(evm, tx, kind) {
@@ -251,13 +247,13 @@ impl Session {
 
 /// The report of a message revm refused before running it (`why`): a
 /// failure that used all its gas.
-fn refused(gas: i64, why: String) -> CallReport {
+fn refused(gas: i64, why: TxError) -> CallReport {
     CallReport {
         status: Status::Rejected,
         gas_used: gas,
         output: Vec::new(),
         logs: Vec::new(),
-        reason: Some(FailureReason::Internal(why)),
+        reason: Some(FailureReason::Internal(why.to_string())),
         created: None,
     }
 }

@@ -15,6 +15,7 @@ use serde_json::Value;
 use crate::evm::{transact, Env};
 use crate::world::World;
 use crate::Runner;
+use crate::TxError;
 
 /// The fork a `post` key of a state test names (the test suite's names:
 /// `EIP150` is Tangerine Whistle, `EIP158` Spurious Dragon,
@@ -69,9 +70,9 @@ impl Transaction {
     /// # Errors
     ///
     /// A gas price of 2^128 or more, which revm cannot hold.
-    pub fn to_revm(&self, chain_id: u64) -> Result<TxEnv, String> {
+    pub fn to_revm(&self, chain_id: u64) -> Result<TxEnv, TxError> {
         let gas_price = u128::try_from(self.gas_price)
-            .map_err(|_| format!("a gas price of {} is over 128 bits", self.gas_price))?;
+            .map_err(|_| TxError::GasPriceOverflow(self.gas_price))?;
         let kind = match self.to {
             Some(to) => TxKind::Call(revm::primitives::Address::from(to.0)),
             None => TxKind::Create,
@@ -144,7 +145,7 @@ pub struct CaseOutcome {
     /// The computed logs hash.
     pub logs: [u8; 32],
     /// Gas used, or why the transaction was invalid.
-    pub result: Result<u64, String>,
+    pub result: Result<u64, TxError>,
     /// Why the transaction's message failed, when it did and the runner
     /// said (not part of the post-state).
     pub reason: Option<ewasm_host::FailureReason>,
@@ -420,9 +421,7 @@ pub fn run(case: &Case, runner: &Arc<dyn Runner>) -> CaseOutcome {
     let applied = case
         .tx
         .to_revm(case.env.tx.chain_id.low_u64())
-        .and_then(|tx| {
-            transact(&case.pre, &case.env, Arc::clone(runner), tx).map_err(|e| e.to_string())
-        });
+        .and_then(|tx| Ok(transact(&case.pre, &case.env, Arc::clone(runner), tx)?));
     let (post, result, reason) = match applied {
         // An invalid transaction changes nothing and logs nothing.
         Ok(applied) => match applied.result {

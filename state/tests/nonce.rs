@@ -14,7 +14,7 @@ use ewasm_host::{Address, ExecConfig, Executor, Status, TxContext, U256};
 use state::evm::{transact, Applied};
 use state::run::{Call, CallReport, Session};
 use state::statetest::Transaction;
-use state::{Account, Env, Runner, World};
+use state::{Account, Env, Runner, TxError, World};
 
 const SENDER: Address = Address([0x5e; 20]);
 const CONTRACT: Address = Address([0xc0; 20]);
@@ -81,10 +81,11 @@ fn apply(world: &World, tx: &Transaction) -> Applied {
 fn assert_invalid(world: &World, tx: &Transaction, why: &str) {
     let applied = apply(world, tx);
     match &applied.result {
-        Err(error) => assert!(
-            error.to_lowercase().contains(why),
+        Err(TxError::Invalid(error)) => assert!(
+            error.to_string().to_lowercase().contains(why),
             "{tx:?}: `{error}` does not say `{why}`"
         ),
+        Err(other) => panic!("{tx:?}: not revm's validation error: {other}"),
         Ok(ended) => panic!("{tx:?} is valid: {ended:?}"),
     }
     assert_eq!(

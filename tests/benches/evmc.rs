@@ -144,7 +144,7 @@ fn main() {
 
     let big = big_contract();
     let cold = load();
-    assert_eq!(cold.set_option("cache_size", "0"), 0);
+    assert_eq!(cold.set_option("cache_size", "0"), Ok(()));
     let mut cold = Calls::new(Arc::new(cold), big.clone());
     let t_cold = per_call(budget, || {
         std::hint::black_box(cold.call());

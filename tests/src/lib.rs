@@ -47,7 +47,7 @@ pub fn load() -> LoadedVm {
 /// exactly with the in-process trusted executor.
 pub fn load_trusted() -> LoadedVm {
     let vm = load();
-    assert_eq!(vm.set_option("metering", "false"), 0, "metering=false");
+    assert_eq!(vm.set_option("metering", "false"), Ok(()), "metering=false");
     vm
 }
 

@@ -7,6 +7,7 @@
 
 use std::sync::Arc;
 
+use evmc_client::SetOptionError;
 use ewasm_host::{Status, U256};
 use state::run::{Call, Session};
 use tests::{load, runner};
@@ -18,8 +19,14 @@ fn the_abi9_library_reports_abi_9_its_name_and_ewasm() {
     assert_eq!(vm.name(), "iris");
     assert_eq!(vm.version(), env!("CARGO_PKG_VERSION"));
     assert_eq!(vm.capabilities() & 2, 2);
-    assert_eq!(vm.set_option("no-such-option", "1"), 1);
-    assert_eq!(vm.set_option("metering", "maybe"), 2);
+    assert_eq!(
+        vm.set_option("no-such-option", "1"),
+        Err(SetOptionError::InvalidName)
+    );
+    assert_eq!(
+        vm.set_option("metering", "maybe"),
+        Err(SetOptionError::InvalidValue)
+    );
 }
 
 #[test]

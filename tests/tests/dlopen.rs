@@ -9,7 +9,7 @@
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use evmc_client::LoadedVm;
+use evmc_client::{LoadedVm, SetOptionError};
 use ewasm_host::{Address, CallKind, ExecConfig, Executor, Message, Revision, Status, U256};
 use state::run::{Call, Session};
 use state::statetest::{parse_file, run};
@@ -41,20 +41,20 @@ fn set_option_answers_unknown_names_and_invalid_values() {
     let vm = load_trusted();
     assert_eq!(
         vm.set_option("no-such-option", "1"),
-        1,
+        Err(SetOptionError::InvalidName),
         "EVMC_SET_OPTION_INVALID_NAME"
     );
     assert_eq!(
         vm.set_option("metering", "maybe"),
-        2,
+        Err(SetOptionError::InvalidValue),
         "EVMC_SET_OPTION_INVALID_VALUE"
     );
     assert_eq!(
         vm.set_option("metering", "true"),
-        0,
+        Ok(()),
         "EVMC_SET_OPTION_SUCCESS"
     );
-    assert_eq!(vm.set_option("evm1mode", "fallback"), 0);
+    assert_eq!(vm.set_option("evm1mode", "fallback"), Ok(()));
     assert_eq!(vm.capabilities() & 1, 1, "EVM1 with evm1mode=fallback");
 }
 
@@ -124,7 +124,7 @@ fn non_wasm_code_fails_or_is_rejected_by_option() {
     let outcome = vm.execute(&mut host, Revision::Byzantium, &message, &evm);
     assert_eq!(outcome.status, Status::Failure);
     assert_eq!(outcome.gas_left, 0, "a failure keeps no gas");
-    assert_eq!(vm.set_option("evm1mode", "fallback"), 0);
+    assert_eq!(vm.set_option("evm1mode", "fallback"), Ok(()));
     assert_eq!(
         vm.execute(&mut host, Revision::Byzantium, &message, &evm)
             .status,
@@ -164,7 +164,7 @@ fn the_module_cache_changes_no_result_or_gas() {
     let cached = runner();
     let uncached = {
         let vm = load_trusted();
-        assert_eq!(vm.set_option("cache_size", "0"), 0);
+        assert_eq!(vm.set_option("cache_size", "0"), Ok(()));
         Arc::new(vm) as Arc<dyn Runner>
     };
     for file in files.iter().take(60) {
@@ -223,8 +223,8 @@ fn several_threads_execute_on_one_vm_at_once() {
 fn several_vm_instances_live_side_by_side() {
     let a: LoadedVm = load();
     let b: LoadedVm = load();
-    assert_eq!(a.set_option("metering", "true"), 0);
-    assert_eq!(b.set_option("metering", "false"), 0);
+    assert_eq!(a.set_option("metering", "true"), Ok(()));
+    assert_eq!(b.set_option("metering", "false"), Ok(()));
     let code = wat::parse_str(FINISH_OK).unwrap();
     let call = Call {
         input: Vec::new(),
@@ -246,10 +246,13 @@ fn a_sys_option_replaces_the_code_run_for_an_address() {
     std::fs::write(&replacement, wat::parse_str(FINISH_OK).unwrap()).unwrap();
     let vm = load_trusted();
     let address = format!("sys:0x{}", ewasm_host::hex(&state::run::CONTRACT.0));
-    assert_eq!(vm.set_option(&address, replacement.to_str().unwrap()), 0);
+    assert_eq!(
+        vm.set_option(&address, replacement.to_str().unwrap()),
+        Ok(())
+    );
     assert_eq!(
         vm.set_option("sys:0x1234", replacement.to_str().unwrap()),
-        2,
+        Err(SetOptionError::InvalidValue),
         "bad address"
     );
     let reverter = wat::parse_str(
@@ -277,8 +280,11 @@ fn the_profile_option_writes_each_executions_folded_gas_stacks() {
     let dir = std::env::temp_dir().join(format!("iris-profile-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let vm = load_trusted();
-    assert_eq!(vm.set_option("profile", "/surely/not/a/dir"), 2);
-    assert_eq!(vm.set_option("profile", dir.to_str().unwrap()), 0);
+    assert_eq!(
+        vm.set_option("profile", "/surely/not/a/dir"),
+        Err(SetOptionError::InvalidValue)
+    );
+    assert_eq!(vm.set_option("profile", dir.to_str().unwrap()), Ok(()));
     let counter = std::fs::read_to_string(
         Path::new(env!("CARGO_MANIFEST_DIR")).join("../contracts/counter.wat"),
     )
@@ -347,13 +353,16 @@ fn the_log_option_writes_each_failed_executions_reason_and_changes_no_result() {
         value: U256::zero(),
     };
     let logged = load();
-    assert_eq!(logged.set_option("log", log.to_str().unwrap()), 0);
-    assert_eq!(logged.set_option("log", "/surely/not/a/dir/x.log"), 2);
+    assert_eq!(logged.set_option("log", log.to_str().unwrap()), Ok(()));
+    assert_eq!(
+        logged.set_option("log", "/surely/not/a/dir/x.log"),
+        Err(SetOptionError::InvalidValue)
+    );
     let with_log = Session::new(code.clone(), Arc::new(logged)).call(&call);
     let without = Session::new(code.clone(), Arc::new(load())).call(&call);
     let ok = Session::new(wat::parse_str(FINISH_OK).unwrap(), {
         let vm = load();
-        assert_eq!(vm.set_option("log", log.to_str().unwrap()), 0);
+        assert_eq!(vm.set_option("log", log.to_str().unwrap()), Ok(()));
         Arc::new(vm)
     })
     .call(&call);

@@ -256,7 +256,7 @@ fn eof_init_code_is_rejected_under_fallback_and_a_clean_failure_otherwise() {
     );
     assert_eq!(outcome.status, Status::Failure);
     assert_eq!(outcome.gas_left, 0);
-    assert_eq!(vm.set_option("evm1mode", "fallback"), 0);
+    assert_eq!(vm.set_option("evm1mode", "fallback"), Ok(()));
     let outcome = vm.execute(
         &mut host,
         Revision::Prague,

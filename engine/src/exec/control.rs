@@ -60,7 +60,7 @@ pub(super) fn ProfileFuel(ip: Ip, regs: Regs, mem: *mut u8, len: usize, cx: &mut
         .get(cx.func as usize)
         .and_then(|f| f.blocks.get(block as usize));
     let Some(&info) = info else {
-        return cx.trap(TrapCode::Unreachable, ip);
+        return cx.trap(TrapCode::Internal, ip);
     };
     match cx.fuel.checked_sub(info.fuel) {
         Some(left) => cx.fuel = left,
@@ -111,7 +111,7 @@ pub(super) fn CopySpan(ip: Ip, regs: Regs, mem: *mut u8, len: usize, cx: &mut Cx
     // Translation only emits spans inside the frame, and frames fit the
     // window; a span that did not would be a translation bug.
     if dst.max(src).saturating_add(n) > FRAME_WINDOW {
-        return cx.trap(TrapCode::Unreachable, ip);
+        return cx.trap(TrapCode::Internal, ip);
     }
     // SAFETY: `regs` points at the running frame's window of
     // `FRAME_WINDOW` slots (`Cx::refresh_regs`), and both spans end within
@@ -222,7 +222,7 @@ fn call_wasm(cx: &mut Cx<'_>, ip: Ip, instance: u32, func: u32, at: Slot) -> Ip 
         false => &cx.instances[instance as usize],
     };
     let Some(callee) = inst.module.code.get(func as usize) else {
-        return cx.trap(TrapCode::Unreachable, ip);
+        return cx.trap(TrapCode::Internal, ip);
     };
     // The call depth, the value-stack limit and the window in one test on
     // the way in; which one failed is sorted out off this path.
@@ -273,7 +273,7 @@ fn make_room(cx: &mut Cx<'_>, new_base: usize, frame_size: usize) -> Result<(), 
 /// host to call it (the caller resumes after `ip` in both cases).
 fn call_func(cx: &mut Cx<'_>, ip: Ip, func: u32, at: Slot) -> Ip {
     let Some(entity) = cx.funcs.get(func as usize) else {
-        return cx.trap(TrapCode::Unreachable, ip);
+        return cx.trap(TrapCode::Internal, ip);
     };
     match entity.kind {
         FuncKind::Wasm { instance, index } => call_wasm(cx, ip, instance, index, at),
@@ -294,7 +294,7 @@ pub(super) fn CallInternal(ip: Ip, _: Regs, _: *mut u8, _: usize, cx: &mut Cx<'_
 pub(super) fn CallImported(ip: Ip, _: Regs, _: *mut u8, _: usize, cx: &mut Cx<'_>) -> Ip {
     decode!(ip, cx, Instr::CallImported { func, base });
     let Some(&func) = cx.inst.funcs.get(func as usize) else {
-        return cx.trap(TrapCode::Unreachable, ip);
+        return cx.trap(TrapCode::Internal, ip);
     };
     resume!(call_func(cx, ip, func, base), cx)
 }
@@ -324,7 +324,7 @@ fn indirect_target(cx: &Cx<'_>, ty: u32, table: u32, index: u64) -> Result<u32, 
         .tables
         .get(table as usize)
         .and_then(|&t| cx.tables.get(t as usize))
-        .ok_or(TrapCode::Unreachable)?;
+        .ok_or(TrapCode::Internal)?;
     let raw = *table
         .elems
         .get(index as u32 as usize)

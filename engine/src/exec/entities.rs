@@ -14,7 +14,7 @@ use crate::trap::TrapCode;
 pub(super) fn GlobalGet(ip: Ip, regs: Regs, mem: *mut u8, len: usize, cx: &mut Cx<'_>) -> Ip {
     decode!(ip, cx, Instr::GlobalGet { dst, global });
     let Some(&g) = cx.inst.globals.get(global as usize) else {
-        return cx.trap(TrapCode::Unreachable, ip);
+        return cx.trap(TrapCode::Internal, ip);
     };
     set(regs, dst, cx.globals[g as usize].value);
     next!(ip.wrapping_add(1), regs, mem, len, cx)
@@ -23,7 +23,7 @@ pub(super) fn GlobalGet(ip: Ip, regs: Regs, mem: *mut u8, len: usize, cx: &mut C
 pub(super) fn GlobalSet(ip: Ip, regs: Regs, mem: *mut u8, len: usize, cx: &mut Cx<'_>) -> Ip {
     decode!(ip, cx, Instr::GlobalSet { src, global });
     let Some(&g) = cx.inst.globals.get(global as usize) else {
-        return cx.trap(TrapCode::Unreachable, ip);
+        return cx.trap(TrapCode::Internal, ip);
     };
     cx.globals[g as usize].value = get(regs, src);
     next!(ip.wrapping_add(1), regs, mem, len, cx)
@@ -38,7 +38,7 @@ pub(super) fn MemorySize(ip: Ip, regs: Regs, mem: *mut u8, len: usize, cx: &mut 
 pub(super) fn RefFunc(ip: Ip, regs: Regs, mem: *mut u8, len: usize, cx: &mut Cx<'_>) -> Ip {
     decode!(ip, cx, Instr::RefFunc { dst, func });
     let Some(&f) = cx.inst.funcs.get(func as usize) else {
-        return cx.trap(TrapCode::Unreachable, ip);
+        return cx.trap(TrapCode::Internal, ip);
     };
     set(regs, dst, u64::from(f) + 1);
     next!(ip.wrapping_add(1), regs, mem, len, cx)
@@ -99,7 +99,7 @@ fallible! {
 macro_rules! operands {
     ($ip:expr, $pat:pat) => {
         let $pat = instr($ip) else {
-            return Err(TrapCode::Unreachable);
+            return Err(TrapCode::Internal);
         };
     };
 }
@@ -123,7 +123,7 @@ fn table_range(start: u64, len: u64, size: usize) -> Result<std::ops::Range<usiz
 fn table_index(cx: &Cx<'_>, table: u32) -> Result<usize, TrapCode> {
     match cx.inst.tables.get(table as usize) {
         Some(&t) => Ok(t as usize),
-        None => Err(TrapCode::Unreachable),
+        None => Err(TrapCode::Internal),
     }
 }
 
@@ -171,11 +171,7 @@ fn memory_init(ip: Ip, regs: Regs, cx: &mut Cx<'_>) -> Result<(), TrapCode> {
     );
     let n = get(regs, len);
     cx.charge(cx.memory_bulk(u64::from(n as u32)))?;
-    let data = *cx
-        .inst
-        .datas
-        .get(data as usize)
-        .ok_or(TrapCode::Unreachable)?;
+    let data = *cx.inst.datas.get(data as usize).ok_or(TrapCode::Internal)?;
     let data = Arc::clone(&cx.datas[data as usize]);
     let bytes = &mut cx.memory_mut().bytes;
     let from = range(get(regs, src), n, data.len())?;
@@ -186,11 +182,7 @@ fn memory_init(ip: Ip, regs: Regs, cx: &mut Cx<'_>) -> Result<(), TrapCode> {
 
 fn data_drop(ip: Ip, _: Regs, cx: &mut Cx<'_>) -> Result<(), TrapCode> {
     operands!(ip, Instr::DataDrop { data });
-    let data = *cx
-        .inst
-        .datas
-        .get(data as usize)
-        .ok_or(TrapCode::Unreachable)?;
+    let data = *cx.inst.datas.get(data as usize).ok_or(TrapCode::Internal)?;
     cx.datas[data as usize] = Arc::from([]);
     Ok(())
 }
@@ -287,11 +279,7 @@ fn table_init(ip: Ip, regs: Regs, cx: &mut Cx<'_>) -> Result<(), TrapCode> {
     operands!(ip, Instr::TableInit { table, elem, args });
     let n = get(regs, args + 2);
     cx.charge(cx.table_bulk(u64::from(n as u32)))?;
-    let e = *cx
-        .inst
-        .elems
-        .get(elem as usize)
-        .ok_or(TrapCode::Unreachable)?;
+    let e = *cx.inst.elems.get(elem as usize).ok_or(TrapCode::Internal)?;
     let t = table_index(cx, table)?;
     let items = &cx.elems[e as usize];
     let elems = &mut cx.tables[t].elems;
@@ -303,11 +291,7 @@ fn table_init(ip: Ip, regs: Regs, cx: &mut Cx<'_>) -> Result<(), TrapCode> {
 
 fn elem_drop(ip: Ip, _: Regs, cx: &mut Cx<'_>) -> Result<(), TrapCode> {
     operands!(ip, Instr::ElemDrop { elem });
-    let e = *cx
-        .inst
-        .elems
-        .get(elem as usize)
-        .ok_or(TrapCode::Unreachable)?;
+    let e = *cx.inst.elems.get(elem as usize).ok_or(TrapCode::Internal)?;
     cx.elems[e as usize] = Box::new([]);
     Ok(())
 }

@@ -66,7 +66,7 @@ pub(crate) enum Exit {
 /// results on return; its length is the larger of the two counts.
 pub(crate) fn call<T>(store: &mut Store<T>, func: u32, args: &mut [u64]) -> Result<(), Trap> {
     let Some(&entity) = store.inner.funcs.get(func as usize) else {
-        return Err(TrapCode::Unreachable.into());
+        return Err(TrapCode::Internal.into());
     };
     let max_depth = store.inner.engine.config().max_call_depth;
     let depth_base = store.inner.depth;
@@ -142,7 +142,7 @@ fn enter<T>(
             Exit::Done => break,
             Exit::Host { func, base } => {
                 let FuncKind::Host { index } = store.inner.funcs[func as usize].kind else {
-                    return Err(TrapCode::Unreachable.into());
+                    return Err(TrapCode::Internal.into());
                 };
                 let caller = stack.frames.last().map(|f| f.instance);
                 let n = {

@@ -226,6 +226,11 @@ impl Module {
         self.inner.memories.len()
     }
 
+    /// How many tables the module has, imported or defined.
+    pub fn table_count(&self) -> usize {
+        self.inner.tables.len()
+    }
+
     /// The total size of the translated code, in instructions.
     ///
     /// Behind the `testing` feature: the instruction format is internal,
@@ -333,6 +338,10 @@ impl crate::translate::ModuleEnv for ModuleInner {
         // A profiled store counts block runs and calls even when operators
         // are free.
         (config.consume_fuel && (model.charges_operators() || config.profile)).then_some(model)
+    }
+
+    fn refuses(&self, op: crate::Opcode) -> bool {
+        self.engine.config().refused.contains(op)
     }
 }
 

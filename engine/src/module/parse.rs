@@ -110,7 +110,7 @@ const BEYOND: [(WasmFeatures, &str); 12] = [
 pub(super) fn parse(engine: &Engine, bytes: &[u8]) -> Result<ModuleInner, Error> {
     parse_module(engine, bytes).map_err(|error| match error.kind() {
         ErrorKind::Decode { offset, .. } | ErrorKind::Validate { offset, .. } => {
-            match feature_needed(&error, bytes) {
+            match feature_needed(bytes) {
                 Some(name) => Error::new(ErrorKind::Unsupported {
                     offset: *offset,
                     message: format!(
@@ -124,12 +124,11 @@ pub(super) fn parse(engine: &Engine, bytes: &[u8]) -> Result<ModuleInner, Error>
     })
 }
 
-/// The first feature beyond Wasm 2.0 that would make `bytes` valid.
-fn feature_needed(error: &Error, bytes: &[u8]) -> Option<&'static str> {
-    // The decoder is built without SIMD: it cannot read those opcodes at all.
-    if error.to_string().contains("SIMD opcode") {
-        return Some("SIMD");
-    }
+/// The first feature beyond Wasm 2.0 that would make `bytes` valid (the
+/// decoder reads every operator, SIMD ones included: wasmparser's `simd`
+/// feature is on, so that a SIMD operator is refused by the validator as
+/// a feature, not by the decoder as an unknown opcode).
+fn feature_needed(bytes: &[u8]) -> Option<&'static str> {
     let all = BEYOND.iter().fold(FEATURES, |acc, (f, _)| acc | *f);
     if Validator::new_with_features(all)
         .validate_all(bytes)

@@ -73,6 +73,8 @@ pub(crate) trait ModuleEnv {
     fn code_start(&self) -> u64;
     /// The fuel prices, if metering is on.
     fn cost_model(&self) -> Option<&dyn CostModel>;
+    /// Whether the configuration refuses `op` (`Config::refuse_operators`).
+    fn refuses(&self, op: Opcode) -> bool;
 }
 
 /// Where an operand's value lives.
@@ -245,6 +247,9 @@ fn translate_body<'a>(
         // An operator the validator admits (a feature enabled) but the
         // engine does not know is refused here, reachable or not.
         let opcode = Opcode::of(&op).ok_or_else(|| t.unsupported(&op))?;
+        if env.refuses(opcode) {
+            return Err(Error::new(ErrorKind::RefusedOperator { offset, opcode }));
+        }
         t.meter(opcode);
         t.translate(&op)?;
         // Checked after every operator, so the virtual stack and the code

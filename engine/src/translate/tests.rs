@@ -28,6 +28,9 @@ impl ModuleEnv for Env {
     fn cost_model(&self) -> Option<&dyn CostModel> {
         None
     }
+    fn refuses(&self, _op: Opcode) -> bool {
+        false
+    }
 }
 
 /// Validates `wat` with the engine's features plus `extra`, as if the
