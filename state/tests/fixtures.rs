@@ -23,14 +23,6 @@ struct Expect {
     output: String,
 }
 
-fn unhex(text: &str) -> Vec<u8> {
-    let digits = text.trim_start_matches("0x");
-    (0..digits.len())
-        .step_by(2)
-        .map(|i| u8::from_str_radix(&digits[i..i + 2], 16).expect("hex in EXPECT"))
-        .collect()
-}
-
 fn parse(text: &str) -> Vec<Expect> {
     let mut out = Vec::new();
     for (line, content) in text.lines().enumerate() {
@@ -51,7 +43,7 @@ fn parse(text: &str) -> Vec<Expect> {
         for pair in rest.split_whitespace() {
             let (key, value) = pair.split_once('=').expect("key=value in EXPECT");
             match key {
-                "input" => expect.call.input = unhex(value),
+                "input" => expect.call.input = hex::decode(value).expect("hex in EXPECT"),
                 "gas" => expect.call.gas = value.parse().expect("gas"),
                 "value" => expect.call.value = U256::from_dec_str(value).expect("value"),
                 "status" => expect.status = value.to_string(),
@@ -66,7 +58,7 @@ fn parse(text: &str) -> Vec<Expect> {
 }
 
 fn render(expect: &Expect, report: &CallReport) -> String {
-    let mut line = format!(";; EXPECT: input=0x{}", hex(&expect.call.input));
+    let mut line = format!(";; EXPECT: input=0x{}", hex::encode(&expect.call.input));
     if !expect.call.value.is_zero() {
         line += &format!(" value={}", expect.call.value);
     }
@@ -77,7 +69,7 @@ fn render(expect: &Expect, report: &CallReport) -> String {
         " status={:?} gas_used={} output=0x{}",
         report.status,
         report.gas_used,
-        hex(&report.output)
+        hex::encode(&report.output)
     );
     line
 }

@@ -24,10 +24,7 @@ pub(crate) fn inputs(text: &str) -> Vec<Vec<u8>> {
         .filter_map(|l| l.strip_prefix(";; EXPECT: input=0x"))
         .map(|rest| {
             let digits = rest.split(' ').next().unwrap_or("");
-            (0..digits.len())
-                .step_by(2)
-                .map(|i| u8::from_str_radix(&digits[i..i + 2], 16).expect("hex in EXPECT"))
-                .collect()
+            ewasm_host::hex::decode(digits).expect("hex in EXPECT")
         })
         .collect()
 }
