@@ -3,6 +3,7 @@
 //! negative; a hex error names the position of the bad character (clap
 //! names the flag).
 
+use ewasm_host::hex::{self, HexError};
 use ewasm_host::{Address, U256};
 
 /// Parses a whole number, decimal or `0x` hex, refusing negatives.
@@ -14,7 +15,19 @@ fn number(text: &str) -> Result<U256, String> {
         return Err(format!("`{text}` is negative; give 0 or more"));
     }
     if let Some(digits) = text.strip_prefix("0x").or_else(|| text.strip_prefix("0X")) {
-        check_hex_digits(text, 2)?;
+        // The text and the character as given, like the decimal case
+        // below (the byte decoder's message escapes them).
+        match hex::check_digits(text, 2) {
+            Ok(()) => {}
+            Err(HexError::NotADigit {
+                position, found, ..
+            }) => {
+                return Err(format!(
+                    "`{text}`: character {position} (`{found}`) is not a hex digit"
+                ))
+            }
+            Err(e) => return Err(e.to_string()),
+        }
         if digits.is_empty() {
             return Err(format!("`{text}` has no digits after `0x`"));
         }
@@ -31,22 +44,6 @@ fn number(text: &str) -> Result<U256, String> {
         return Err("an empty number".to_string());
     }
     U256::from_dec_str(text).map_err(|_| format!("`{text}` is more than 256 bits"))
-}
-
-/// Fails at the first non-hex character of `text` from byte `from` on,
-/// naming its position (1-based, counting the whole text).
-fn check_hex_digits(text: &str, from: usize) -> Result<(), String> {
-    match text
-        .char_indices()
-        .skip(from)
-        .find(|(_, c)| !c.is_ascii_hexdigit())
-    {
-        Some((i, c)) => Err(format!(
-            "`{text}`: character {} (`{c}`) is not a hex digit",
-            i + 1
-        )),
-        None => Ok(()),
-    }
 }
 
 /// A whole number from 0 to `i64::MAX` (EVMC's gas type and block
@@ -68,7 +65,7 @@ pub(crate) fn parse_u256(text: &str) -> Result<U256, String> {
 
 /// A 20-byte address: 40 hex digits, with or without `0x`.
 pub(crate) fn parse_address(text: &str) -> Result<Address, String> {
-    let bytes = decode_hex(text)?;
+    let bytes = hex::decode(text).map_err(|e| e.to_string())?;
     let len = bytes.len();
     let bytes: [u8; 20] = bytes.try_into().map_err(|_| {
         let unit = if len == 1 { "byte" } else { "bytes" };
@@ -76,11 +73,6 @@ pub(crate) fn parse_address(text: &str) -> Result<Address, String> {
     })?;
     Ok(Address(bytes))
 }
-
-/// Bytes from hex digits, with or without `0x`, line breaks skipped; an
-/// error names the position of the bad character (the state layer's
-/// decoder, shared with state files and vectors).
-pub(crate) use state::statetest::decode_hex;
 
 /// The call data of `--input`: hex, `@FILE` (hex in a file) or `-` (hex on
 /// standard input).
@@ -92,46 +84,30 @@ pub(crate) use state::statetest::decode_hex;
 /// column of the bad character).
 pub(crate) fn input(text: &str) -> Result<Vec<u8>, crate::exit::Error> {
     use crate::exit::Error;
-    let (from, hex) = if text == "-" {
-        let mut hex = String::new();
-        std::io::Read::read_to_string(&mut std::io::stdin(), &mut hex)
+    let (from, digits) = if text == "-" {
+        let mut digits = String::new();
+        std::io::Read::read_to_string(&mut std::io::stdin(), &mut digits)
             .map_err(|e| Error::input(format!("--input -: standard input: {e}")))?;
-        ("standard input".to_string(), hex)
+        ("standard input".to_string(), digits)
     } else if let Some(path) = text.strip_prefix('@') {
-        let hex = std::fs::read_to_string(path)
+        let digits = std::fs::read_to_string(path)
             .map_err(|e| Error::input(format!("--input @{path}: {e}")))?;
-        (path.to_string(), hex)
+        (path.to_string(), digits)
     } else {
-        return decode_hex(text).map_err(|e| Error::usage(format!("--input: {e}")));
+        return hex::decode(text).map_err(|e| Error::usage(format!("--input: {e}")));
     };
-    decode_hex(&hex).map_err(|e| {
-        let Some(i) = first_bad_hex(&hex) else {
-            return Error::usage(format!("--input (from {from}): {e}"));
-        };
-        let before = &hex[..i];
-        let line = before.matches('\n').count() + 1;
-        let column = before.rsplit('\n').next().unwrap_or("").chars().count() + 1;
-        let c = hex[i..].chars().next().unwrap_or_default().escape_default();
-        Error::usage(format!(
-            "--input: {from}:{line}:{column}: `{c}` is not a hex digit"
-        ))
+    hex::decode(&digits).map_err(|e| match e {
+        HexError::NotADigit { offset, found, .. } => {
+            let before = &digits[..offset];
+            let line = before.matches('\n').count() + 1;
+            let column = before.rsplit('\n').next().unwrap_or("").chars().count() + 1;
+            Error::usage(format!(
+                "--input: {from}:{line}:{column}: `{}` is not a hex digit",
+                found.escape_default()
+            ))
+        }
+        HexError::OddLength { .. } => Error::usage(format!("--input (from {from}): {e}")),
     })
-}
-
-/// The byte index of the first character of `text` that [`decode_hex`]
-/// refuses (not whitespace, not a hex digit, after an optional `0x`).
-fn first_bad_hex(text: &str) -> Option<usize> {
-    let trimmed = text.trim_start();
-    let start = text.len() - trimmed.len()
-        + if trimmed.starts_with("0x") || trimmed.starts_with("0X") {
-            2
-        } else {
-            0
-        };
-    text.char_indices()
-        .skip_while(|(i, _)| *i < start)
-        .find(|(_, c)| !c.is_ascii_whitespace() && !c.is_ascii_hexdigit())
-        .map(|(i, _)| i)
 }
 
 #[cfg(test)]
@@ -160,13 +136,16 @@ mod tests {
 
     #[test]
     fn hex_errors_name_the_position_of_the_bad_character() {
-        assert_eq!(decode_hex("0x00ff"), Ok(vec![0, 0xff]));
-        assert_eq!(decode_hex("00 ff\n"), Ok(vec![0, 0xff]));
-        let error = decode_hex("0x12z4").expect_err("z");
+        assert_eq!(hex::decode("0x00ff"), Ok(vec![0, 0xff]));
+        assert_eq!(hex::decode("00 ff\n"), Ok(vec![0, 0xff]));
+        let error = hex::decode("0x12z4").expect_err("z").to_string();
         assert!(error.contains("character 5 (`z`)"), "{error}");
-        assert!(decode_hex("0x123").expect_err("odd").contains("odd"));
+        let error = hex::decode("0x123").expect_err("odd").to_string();
+        assert!(error.contains("odd"), "{error}");
         let error = parse_u256("0x1g").expect_err("g");
         assert!(error.contains("character 4 (`g`)"), "{error}");
+        let error = parse_u256("0x1'").expect_err("a quote");
+        assert!(error.contains("`0x1'`: character 4 (`'`)"), "{error}");
         let error = parse_u256("12a").expect_err("a");
         assert!(error.contains("character 3 (`a`)"), "{error}");
     }

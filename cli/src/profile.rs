@@ -308,7 +308,7 @@ fn print_tables(
             println!(
                 "  depth {} 0x{}: gas used {} ({:?})",
                 e.depth,
-                hex(&e.code_address.0),
+                hex::encode(&e.code_address.0),
                 e.gas_used,
                 e.status
             );
@@ -321,7 +321,7 @@ fn to_json(all: &[ExecutionProfile]) -> serde_json::Value {
         let p = &e.profile;
         json!({
             "depth": e.depth,
-            "code_address": format!("0x{}", hex(&e.code_address.0)),
+            "code_address": format!("0x{}", hex::encode(&e.code_address.0)),
             "gas": e.gas,
             "gas_used": e.gas_used,
             "status": format!("{:?}", e.status),

@@ -85,8 +85,8 @@ fn logs_json(report: &CallReport) -> Vec<Value> {
         .map(|log| {
             json!({
                 "address": log.address.to_string(),
-                "topics": log.topics.iter().map(|t| format!("0x{}", hex(&t.0))).collect::<Vec<_>>(),
-                "data": format!("0x{}", hex(&log.data)),
+                "topics": log.topics.iter().map(|t| format!("0x{}", hex::encode(&t.0))).collect::<Vec<_>>(),
+                "data": format!("0x{}", hex::encode(&log.data)),
             })
         })
         .collect()
@@ -120,7 +120,7 @@ pub(crate) fn print(printed: &Printed<'_>, report: &CallReport, json: bool) {
             "gas_used": report.gas_used,
             "address": address.map(|a| a.to_string()),
             "code_size": code_size,
-            "output": format!("0x{}", hex(&report.output)),
+            "output": format!("0x{}", hex::encode(&report.output)),
             "logs": logs_json(report),
             "error": error_json(report.reason.as_ref()),
         });
@@ -137,19 +137,19 @@ pub(crate) fn print(printed: &Printed<'_>, report: &CallReport, json: bool) {
             println!("{step}: address {address}");
             println!("{step}: code size {size} bytes");
         }
-        _ => println!("{step}: output 0x{}", hex(&report.output)),
+        _ => println!("{step}: output 0x{}", hex::encode(&report.output)),
     }
     for (i, log) in report.logs.iter().enumerate() {
         let topics: Vec<String> = log
             .topics
             .iter()
-            .map(|t| format!("0x{}", hex(&t.0)))
+            .map(|t| format!("0x{}", hex::encode(&t.0)))
             .collect();
         println!(
             "{step}: log {i}: address {} topics [{}] data 0x{}",
             log.address,
             topics.join(", "),
-            hex(&log.data)
+            hex::encode(&log.data)
         );
     }
 }

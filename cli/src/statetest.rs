@@ -220,8 +220,8 @@ fn report(case: &Case, outcome: &CaseOutcome, diff: bool) -> Vec<String> {
         ("logs hash", &outcome.logs, &case.logs),
     ] {
         if got != want {
-            lines.push(format!("    {what:<10}  0x{}", hex(got)));
-            lines.push(format!("    {:<10}  0x{}", "expected", hex(want)));
+            lines.push(format!("    {what:<10}  0x{}", hex::encode(got)));
+            lines.push(format!("    {:<10}  0x{}", "expected", hex::encode(want)));
         }
     }
     if diff {

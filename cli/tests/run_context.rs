@@ -50,14 +50,7 @@ fn output(out: &Output) -> Vec<u8> {
         String::from_utf8_lossy(&out.stderr)
     );
     let json: serde_json::Value = serde_json::from_slice(&out.stdout).expect("one JSON object");
-    let hex = json["output"]
-        .as_str()
-        .expect("output")
-        .trim_start_matches("0x");
-    (0..hex.len())
-        .step_by(2)
-        .map(|i| u8::from_str_radix(&hex[i..i + 2], 16).expect("hex"))
-        .collect()
+    ewasm_host::hex::decode(json["output"].as_str().expect("output")).expect("hex output")
 }
 
 fn le(bytes: &[u8]) -> u128 {

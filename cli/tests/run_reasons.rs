@@ -316,8 +316,7 @@ const VECTOR: &str = r#"{
 fn a_failing_state_test_prints_why_its_transaction_failed() {
     let dir = tempfile::tempdir().expect("scratch");
     let code = wat::parse_str(DIVIDES).expect("WAT");
-    let hex: String = code.iter().map(|b| format!("{b:02x}")).collect();
-    let vector = VECTOR.replace("CODE", &format!("0x{hex}"));
+    let vector = VECTOR.replace("CODE", &format!("0x{}", ewasm_host::hex::encode(&code)));
     std::fs::write(dir.path().join("divides.json"), vector).expect("vector");
     let out = iris(dir.path(), &["statetest", "divides.json"]);
     let stdout = text(&out.stdout);

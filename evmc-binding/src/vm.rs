@@ -39,11 +39,8 @@ fn parse_address(text: &str) -> Option<Address> {
     if digits.len() != 40 {
         return None;
     }
-    let mut bytes = [0u8; 20];
-    for (i, byte) in bytes.iter_mut().enumerate() {
-        *byte = u8::from_str_radix(digits.get(2 * i..2 * i + 2)?, 16).ok()?;
-    }
-    Some(Address(bytes))
+    let bytes = ewasm_host::hex::decode(digits).ok()?;
+    Some(Address(bytes.try_into().ok()?))
 }
 
 #[derive(Debug, Clone, Default)]
@@ -98,7 +95,7 @@ fn failure_line(message: &Message, outcome: &Outcome) -> String {
     format!(
         "iris: depth {} 0x{}: {:?}: {reason}",
         message.depth,
-        ewasm_host::hex(&message.recipient.0),
+        ewasm_host::hex::encode(&message.recipient.0),
         outcome.status
     )
 }
@@ -282,7 +279,7 @@ impl VmState {
             let name = format!(
                 "{n:08}-depth{}-0x{}.folded",
                 message.depth,
-                ewasm_host::hex(&message.recipient.0)
+                ewasm_host::hex::encode(&message.recipient.0)
             );
             // A profile that cannot be written changes nothing in the
             // execution's result.
@@ -372,5 +369,14 @@ mod tests {
         assert_eq!(parse_address("runevm").map(|a| a.0[19]), Some(0x0c));
         assert!(parse_address("0x000000000000000000000000000000000000000a").is_some());
         assert!(parse_address("0x0a").is_none());
+        // Forty characters that are not forty hex digits: a sign, spaces,
+        // a second prefix.
+        assert!(parse_address("0x+f00000000000000000000000000000000000000").is_none());
+        assert!(parse_address("0x00 00000000000000000000000000000000000 0").is_none());
+        assert!(parse_address("0x0x00000000000000000000000000000000000000").is_none());
+        assert_eq!(
+            parse_address("0x00000000000000000000000000000000000000Ab").map(|a| a.0[19]),
+            Some(0xab)
+        );
     }
 }

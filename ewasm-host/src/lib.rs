@@ -20,6 +20,10 @@
 //! exactly as the Sentinel's injected metering would ([`inject_metering`]
 //! does that rewriting, to prove it).
 //!
+//! Hex text is read and written in one place, [`hex`] (addresses, call
+//! data, state files: an error names the first character that is not a
+//! hex digit).
+//!
 //! ```
 //! use ewasm_host::{ExecConfig, Executor};
 //! let executor = Executor::new(ExecConfig::default())?;
@@ -36,6 +40,7 @@ mod cache;
 mod eei;
 mod execute;
 pub mod gas;
+pub mod hex;
 mod host;
 mod inject;
 mod metering;
@@ -63,6 +68,6 @@ pub use revision::Revision;
 pub use runner::WasmRunner;
 pub use schedule::{Schedule, StoragePrices};
 pub use types::{
-    hex, Address, Bytes32, CallKind, CallOutcome, Held, Message, Outcome, Status, TxContext, U256,
+    Address, Bytes32, CallKind, CallOutcome, Held, Message, Outcome, Status, TxContext, U256,
 };
 pub use validate::{check_contract, has_wasm_preamble, unpriced_operators, ContractError};

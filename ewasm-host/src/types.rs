@@ -2,6 +2,7 @@
 
 use std::fmt;
 
+use crate::hex;
 use crate::reason::FailureReason;
 
 pub use primitive_types::U256;
@@ -16,7 +17,7 @@ pub struct Bytes32(pub [u8; 32]);
 
 impl fmt::Debug for Address {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "0x{}", hex(&self.0))
+        write!(f, "0x{}", hex::encode(&self.0))
     }
 }
 
@@ -28,13 +29,8 @@ impl fmt::Display for Address {
 
 impl fmt::Debug for Bytes32 {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "0x{}", hex(&self.0))
+        write!(f, "0x{}", hex::encode(&self.0))
     }
-}
-
-/// Lower-case hex of `bytes`, without a prefix.
-pub fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 impl Bytes32 {

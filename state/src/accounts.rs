@@ -94,10 +94,13 @@ pub fn to_json(world: &World) -> Value {
         );
         fields.insert(
             "code".into(),
-            Value::String(format!("0x{}", hex(&account.code))),
+            Value::String(format!("0x{}", hex::encode(&account.code))),
         );
         fields.insert("storage".into(), Value::Object(storage));
-        accounts.insert(format!("0x{}", hex(&address.0)), Value::Object(fields));
+        accounts.insert(
+            format!("0x{}", hex::encode(&address.0)),
+            Value::Object(fields),
+        );
     }
     Value::Object(accounts)
 }
@@ -161,8 +164,8 @@ mod tests {
 
     #[test]
     fn hex_has_no_sign() {
-        assert!(crate::statetest::decode_hex("0x+f").is_err());
-        assert!(crate::statetest::decode_hex("+f").is_err());
-        assert_eq!(crate::statetest::decode_hex("0x0aff"), Ok(vec![0x0a, 0xff]));
+        assert!(hex::decode("0x+f").is_err());
+        assert!(hex::decode("+f").is_err());
+        assert_eq!(hex::decode("0x0aff"), Ok(vec![0x0a, 0xff]));
     }
 }

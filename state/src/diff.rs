@@ -47,7 +47,7 @@ fn word(value: &Bytes32) -> String {
 }
 
 fn code_hash(account: &Account) -> String {
-    format!("0x{}", hex(&crate::keccak(&account.code)))
+    format!("0x{}", hex::encode(&crate::keccak(&account.code)))
 }
 
 /// The accounts' differences, in address order, then in the order

@@ -131,7 +131,10 @@ fn emit(node: &Node<'_>, prefix: &[String], out: &mut Vec<(Vec<String>, u64)>) {
         }
     }
     for child in &node.children {
-        let address = format!("0x{}", ewasm_host::hex(&child.execution.code_address.0));
+        let address = format!(
+            "0x{}",
+            ewasm_host::hex::encode(&child.execution.code_address.0)
+        );
         let mut inner = [prefix, &child.execution.profile.call_site].concat();
         inner.push(address);
         emit(child, &inner, out);

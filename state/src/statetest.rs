@@ -7,7 +7,7 @@ use std::fmt;
 use std::path::Path;
 use std::sync::Arc;
 
-use ewasm_host::{Address, Bytes32, Revision, TxContext, U256};
+use ewasm_host::{hex, Address, Bytes32, Revision, TxContext, U256};
 use revm::context::TxEnv;
 use revm::primitives::{Bytes, TxKind};
 use serde_json::Value;
@@ -172,55 +172,7 @@ pub(crate) fn bytes(value: &Value, what: &str) -> Result<Vec<u8>, FormatError> {
     let Some(text) = value.as_str() else {
         return bad(format!("{what}: not a string"));
     };
-    decode_hex(text).map_err(|e| FormatError(format!("{what}: {e}")))
-}
-
-/// Bytes from hex digits, with or without `0x`; ASCII whitespace (line
-/// breaks in a file) is skipped. Only the digits `0-9`, `a-f` and `A-F`
-/// count (no sign).
-///
-/// # Errors
-///
-/// A message naming the position of the first character that is not a
-/// hex digit (1-based, in `text` as given), or the count of digits when
-/// it is odd.
-pub fn decode_hex(text: &str) -> Result<Vec<u8>, String> {
-    let trimmed = text.trim_start();
-    let skip = text.len() - trimmed.len();
-    let start = if trimmed.starts_with("0x") || trimmed.starts_with("0X") {
-        skip + 2
-    } else {
-        skip
-    };
-    let mut digits = Vec::new();
-    for (i, c) in text.char_indices().skip_while(|(i, _)| *i < start) {
-        if c.is_ascii_whitespace() {
-            continue;
-        }
-        let Some(digit) = c.to_digit(16) else {
-            let shown = if text.len() > 80 {
-                String::new()
-            } else {
-                format!("`{}`: ", text.escape_debug())
-            };
-            return Err(format!(
-                "{shown}character {} (`{}`) is not a hex digit",
-                text[..i].chars().count() + 1,
-                c.escape_default()
-            ));
-        };
-        digits.push(digit as u8);
-    }
-    if !digits.len().is_multiple_of(2) {
-        return Err(format!(
-            "{} hex digits: an odd number (each byte takes two)",
-            digits.len()
-        ));
-    }
-    Ok(digits
-        .chunks_exact(2)
-        .map(|pair| pair[0] << 4 | pair[1])
-        .collect())
+    hex::decode(text).map_err(|e| FormatError(format!("{what}: {e}")))
 }
 
 /// A 256-bit number from hex digits (with or without `0x`; none is
@@ -233,7 +185,7 @@ pub(crate) fn u256(value: &Value, what: &str) -> Result<U256, FormatError> {
     if digits.is_empty() {
         return Ok(U256::zero());
     }
-    if !digits.chars().all(|c| c.is_ascii_hexdigit()) {
+    if hex::check_digits(text, text.len() - digits.len()).is_err() {
         return bad(format!("{what}: `{text}` is not a hex number"));
     }
     U256::from_str_radix(digits, 16)

@@ -172,11 +172,8 @@ mod tests {
     use super::*;
 
     fn hex32(s: &str) -> [u8; 32] {
-        let mut out = [0u8; 32];
-        for (i, byte) in out.iter_mut().enumerate() {
-            *byte = u8::from_str_radix(&s[2 * i..2 * i + 2], 16).unwrap();
-        }
-        out
+        let bytes = ewasm_host::hex::decode(s).expect("hex");
+        bytes.try_into().expect("32 bytes")
     }
 
     #[test]

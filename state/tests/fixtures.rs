@@ -4,120 +4,82 @@
 //! in order on one fresh world with the contract at `state::run::CONTRACT`:
 //! `input=0x… [value=N] [gas=N] status=… gas_used=N output=0x…`. With
 //! `BLESS=1` the runner rewrites `status`, `gas_used` and `output` from
-//! what the calls did.
+//! what the calls did. The lines are read and written by
+//! `test_support::expect`.
 
 mod common;
 
 use common::contracts;
 use std::sync::Arc;
 
-use ewasm_host::{hex, ExecConfig, Executor, U256};
+use ewasm_host::{ExecConfig, Executor, U256};
 use state::run::{Call, CallReport, Session};
+use test_support::expect::{Checker, Expect, ExpectFile};
 
-/// One `;; EXPECT:` line.
-struct Expect {
-    line: usize,
-    call: Call,
-    status: String,
-    gas_used: i64,
-    output: String,
+/// The gas of a call whose line gives none.
+const DEFAULT_GAS: i64 = 10_000_000;
+
+/// The keys of a sample contract's EXPECT line.
+const KEYS: &[&str] = &["input", "value", "gas", "status", "gas_used", "output"];
+
+/// The call an EXPECT line makes.
+fn call(expect: &Expect) -> Result<Call, String> {
+    expect.check_keys(KEYS)?;
+    let value = match expect.get("value") {
+        Some(value) => U256::from_dec_str(value).map_err(|e| format!("value: {e:?}"))?,
+        None => U256::zero(),
+    };
+    Ok(Call {
+        input: expect.bytes("input")?.unwrap_or_default(),
+        gas: expect.number("gas")?.unwrap_or(DEFAULT_GAS),
+        value,
+    })
 }
 
-fn unhex(text: &str) -> Vec<u8> {
-    let digits = text.trim_start_matches("0x");
-    (0..digits.len())
-        .step_by(2)
-        .map(|i| u8::from_str_radix(&digits[i..i + 2], 16).expect("hex in EXPECT"))
-        .collect()
-}
-
-fn parse(text: &str) -> Vec<Expect> {
-    let mut out = Vec::new();
-    for (line, content) in text.lines().enumerate() {
-        let Some(rest) = content.strip_prefix(";; EXPECT:") else {
-            continue;
-        };
-        let mut expect = Expect {
-            line,
-            call: Call {
-                input: Vec::new(),
-                gas: 10_000_000,
-                value: U256::zero(),
-            },
-            status: String::new(),
-            gas_used: 0,
-            output: String::new(),
-        };
-        for pair in rest.split_whitespace() {
-            let (key, value) = pair.split_once('=').expect("key=value in EXPECT");
-            match key {
-                "input" => expect.call.input = unhex(value),
-                "gas" => expect.call.gas = value.parse().expect("gas"),
-                "value" => expect.call.value = U256::from_dec_str(value).expect("value"),
-                "status" => expect.status = value.to_string(),
-                "gas_used" => expect.gas_used = value.parse().expect("gas_used"),
-                "output" => expect.output = value.to_string(),
-                other => panic!("unknown EXPECT key `{other}`"),
-            }
-        }
-        out.push(expect);
+/// The EXPECT line of what `call` did: the call, then its report.
+fn observed(call: &Call, report: &CallReport) -> Expect {
+    let mut got = Expect::new().with_bytes("input", &call.input);
+    if !call.value.is_zero() {
+        got.set("value", call.value);
     }
-    out
-}
-
-fn render(expect: &Expect, report: &CallReport) -> String {
-    let mut line = format!(";; EXPECT: input=0x{}", hex(&expect.call.input));
-    if !expect.call.value.is_zero() {
-        line += &format!(" value={}", expect.call.value);
+    if call.gas != DEFAULT_GAS {
+        got.set("gas", call.gas);
     }
-    if expect.call.gas != 10_000_000 {
-        line += &format!(" gas={}", expect.call.gas);
-    }
-    line += &format!(
-        " status={:?} gas_used={} output=0x{}",
-        report.status,
-        report.gas_used,
-        hex(&report.output)
-    );
-    line
+    got.with("status", format!("{:?}", report.status))
+        .with("gas_used", report.gas_used)
+        .with_bytes("output", &report.output)
 }
 
 #[test]
 fn every_sample_contract_does_what_its_expectations_say() {
-    let bless = std::env::var_os("BLESS").is_some();
     let executor =
         Arc::new(Executor::new(ExecConfig::trusted()).unwrap()) as Arc<dyn state::Runner>;
     let files = contracts();
     assert!(files.len() >= 4, "the sample contracts are missing");
-    let mut failures = Vec::new();
+    let mut checker = Checker::from_env();
     let mut calls = 0;
-    for file in &files {
-        let text = std::fs::read_to_string(file).unwrap();
-        let code = wat::parse_str(&text).unwrap_or_else(|e| panic!("{}: {e}", file.display()));
-        let expects = parse(&text);
-        assert!(!expects.is_empty(), "{}: no EXPECT lines", file.display());
+    for path in &files {
+        let mut file = ExpectFile::read(path).unwrap_or_else(|e| panic!("{e}"));
+        let code =
+            wat::parse_str(file.text()).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        assert!(
+            !file.expects().is_empty(),
+            "{}: no EXPECT lines",
+            path.display()
+        );
         let mut session = Session::new(code, Arc::clone(&executor));
-        let mut lines: Vec<String> = text.lines().map(str::to_string).collect();
-        for expect in &expects {
-            let report = session.call(&expect.call);
+        for n in 0..file.expects().len() {
+            let found = &file.expects()[n];
+            let call = call(&found.expect)
+                .unwrap_or_else(|e| panic!("{}:{}: {e}", path.display(), found.line + 1));
+            let report = session.call(&call);
             calls += 1;
-            let got = render(expect, &report);
-            if bless {
-                lines[expect.line] = got;
-            } else if lines[expect.line] != got {
-                failures.push(format!(
-                    "{}:{}:\n  expected {}\n  got      {}",
-                    file.display(),
-                    expect.line + 1,
-                    lines[expect.line],
-                    got
-                ));
-            }
+            file.check(&mut checker, n, &observed(&call, &report));
         }
-        if bless {
-            std::fs::write(file, lines.join("\n") + "\n").unwrap();
-        }
+        file.finish().unwrap_or_else(|e| panic!("{e}"));
     }
-    assert!(failures.is_empty(), "{}", failures.join("\n"));
+    if let Err(failures) = checker.finish() {
+        panic!("{failures}");
+    }
     assert!(calls >= 10, "too few calls: {calls}");
 }

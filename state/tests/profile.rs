@@ -200,7 +200,7 @@ fn nested_executions_appear_inside_their_callers_under_the_callees_address() {
         let sum: u64 = merged.iter().map(|(_, gas)| gas).sum();
         assert_eq!(sum as i64, report.gas_used);
         for child in profiles.iter().filter(|p| p.depth == 1) {
-            let address = format!("0x{}", ewasm_host::hex(&child.code_address.0));
+            let address = format!("0x{}", ewasm_host::hex::encode(&child.code_address.0));
             let site = &child.profile.call_site;
             assert!(
                 site.last().is_some_and(|f| f.starts_with("ethereum.")),

@@ -48,8 +48,8 @@ fn every_ewasm_state_test_vector_passes_and_gas_is_deterministic() {
                     "{} ({:?}): root 0x{} expected 0x{}",
                     case.name,
                     first.result,
-                    hex(&first.root),
-                    hex(&case.root)
+                    hex::encode(&first.root),
+                    hex::encode(&case.root)
                 ));
             }
         }

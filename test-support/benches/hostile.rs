@@ -110,7 +110,7 @@ fn main() {
                 name,
                 ordinary,
                 trusted,
-                status: r.outcome.split(' ').next().unwrap_or("").to_string(),
+                status: r.outcome.get("status").unwrap_or("").to_string(),
                 gas: r.gas_used,
                 time: r.call_time,
                 peak_mib: r.peak_kib.unwrap_or(0) as f64 / 1024.0,

@@ -1,6 +1,9 @@
-//! Test support: differential testing of Iris against wasmi, and the
-//! helpers fuzz targets call. For tests and fuzzing only; nothing depends
-//! on this crate.
+//! Test support: differential testing of Iris against wasmi, the helpers
+//! fuzz targets call, the hostile corpus's runner, and [`expect`], the one
+//! reader and writer of fixtures' `;; EXPECT:` lines (the sample contracts'
+//! in `state`'s tests, the hostile corpus's here; `BLESS=1` rewrites
+//! them). For tests and fuzzing only: only tests, benches and fuzz targets
+//! depend on this crate (`state`'s tests through a dev-dependency).
 //!
 //! ```
 //! let report = test_support::diff::run_seed(7).expect("Iris and wasmi agree");
@@ -8,6 +11,7 @@
 //! ```
 
 pub mod diff;
+pub mod expect;
 pub mod fuzz;
 pub mod hostile;
 pub mod kernels;

@@ -8,15 +8,16 @@
 //! on; its status and gas used must match its `;; EXPECT:` line (for a
 //! generated attack, its line in `fixtures/hostile/generated.expect`), its
 //! peak resident memory must stay below 256 MiB and its time below two
-//! minutes. `BLESS=1` rewrites the expectations.
+//! minutes. `BLESS=1` rewrites the expectations (both kinds are read and
+//! written by `test_support::expect`).
 //!
 //! Run as a test (`cargo test -p test-support --test hostile`); it prints a
 //! table of what each contract did.
 
-use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::time::Duration;
 
+use test_support::expect::{Checker, ExpectFile, NamedExpects};
 use test_support::hostile::attacks::attacks;
 use test_support::hostile::run::{child, corpus, corpus_files, spawn, CHILD_VAR};
 
@@ -27,65 +28,51 @@ const PEAK_LIMIT_KIB: u64 = 256 * 1024;
 const TRUSTED_PEAK_LIMIT_KIB: u64 = 384 * 1024;
 /// A contract still running after this is a hang.
 const TIME_LIMIT: Duration = Duration::from_secs(120);
-/// The expectations of the generated attacks, one `NAME EXPECT...` a line.
+/// The expectations of the generated attacks, one `NAME key=value…` a line.
 const GENERATED: &str = "generated.expect";
 
-/// One contract to run: its name in the table, the child's key, what its
-/// expectation says now, and the peak memory it may reach.
+/// One contract to run: its name in the table, the child's key, where its
+/// expectation is, and the peak memory it may reach.
 struct Case {
     name: String,
     key: String,
-    expected: Option<String>,
+    expectation: Expectation,
     peak_limit_kib: u64,
 }
 
-fn cases(files: &[PathBuf], generated: &BTreeMap<String, String>) -> Vec<Case> {
-    let mut cases: Vec<Case> = files
-        .iter()
-        .map(|path| {
-            let text = std::fs::read_to_string(path).expect("readable fixture");
-            Case {
-                name: path
-                    .file_name()
-                    .unwrap_or_default()
-                    .to_string_lossy()
-                    .into(),
-                key: path.to_string_lossy().into(),
-                expected: text
-                    .lines()
-                    .find_map(|l| l.strip_prefix(";; EXPECT: "))
-                    .map(str::to_string),
-                peak_limit_kib: PEAK_LIMIT_KIB,
-            }
-        })
-        .collect();
+/// Where a case's expectation is.
+enum Expectation {
+    /// The `;; EXPECT:` line of its fixture.
+    Fixture(ExpectFile),
+    /// Its line, by the attack's name, in `generated.expect`.
+    Generated(&'static str),
+}
+
+fn cases(files: &[PathBuf]) -> Result<Vec<Case>, String> {
+    let mut cases = Vec::new();
+    for path in files {
+        cases.push(Case {
+            name: path
+                .file_name()
+                .unwrap_or_default()
+                .to_string_lossy()
+                .into(),
+            key: path.to_string_lossy().into(),
+            expectation: Expectation::Fixture(ExpectFile::read(path)?),
+            peak_limit_kib: PEAK_LIMIT_KIB,
+        });
+    }
     cases.extend(attacks().into_iter().map(|a| Case {
         name: format!("{} (generated)", a.name),
         key: format!("attack:{}", a.name),
-        expected: generated.get(a.name).cloned(),
+        expectation: Expectation::Generated(a.name),
         peak_limit_kib: if a.trusted {
             TRUSTED_PEAK_LIMIT_KIB
         } else {
             PEAK_LIMIT_KIB
         },
     }));
-    cases
-}
-
-/// Rewrites a fixture's EXPECT line.
-fn bless_fixture(path: &Path, expect: &str) {
-    let text = std::fs::read_to_string(path).expect("readable fixture");
-    let blessed: Vec<String> = text
-        .lines()
-        .map(|l| {
-            if l.starts_with(";; EXPECT:") {
-                format!(";; EXPECT: {expect}")
-            } else {
-                l.to_string()
-            }
-        })
-        .collect();
-    std::fs::write(path, blessed.join("\n") + "\n").expect("writable fixture");
+    Ok(cases)
 }
 
 fn main() {
@@ -93,38 +80,38 @@ fn main() {
         child(&key.to_string_lossy());
         return;
     }
-    let bless = std::env::var_os("BLESS").is_some();
+    if let Err(failures) = run() {
+        eprintln!("{failures}");
+        std::process::exit(1);
+    }
+}
+
+fn run() -> Result<(), String> {
+    let mut checker = Checker::from_env();
     let files = corpus_files();
     assert!(
         files.len() >= 35,
         "the corpus has only {} fixtures",
         files.len()
     );
-    let generated_path = corpus().join(GENERATED);
-    let mut generated: BTreeMap<String, String> = std::fs::read_to_string(&generated_path)
-        .unwrap_or_default()
-        .lines()
-        .filter_map(|l| l.split_once(' '))
-        .map(|(name, expect)| (name.to_string(), expect.to_string()))
-        .collect();
-    let mut failures = Vec::new();
+    let mut generated = NamedExpects::read(&corpus().join(GENERATED))?;
     println!(
         "{:<40} {:<34} {:>9} {:>8}",
         "contract", "outcome", "peak MiB", "time"
     );
-    let all = cases(&files, &generated);
-    for case in &all {
+    let mut all = cases(&files)?;
+    for case in &mut all {
         let report = match spawn(&case.key, TIME_LIMIT) {
             Ok(done) => done,
             Err(e) => {
-                failures.push(format!("{}: {e}", case.name));
+                checker.fail(format!("{}: {e}", case.name));
                 continue;
             }
         };
         println!(
             "{:<40} {:<34} {:>9} {:>7.2}s",
             case.name,
-            report.outcome,
+            report.outcome.to_string(),
             report
                 .peak_kib
                 .map_or("?".to_string(), |k| format!("{:.1}", k as f64 / 1024.0)),
@@ -132,44 +119,37 @@ fn main() {
         );
         if let Some(peak) = report.peak_kib {
             if peak >= case.peak_limit_kib {
-                failures.push(format!("{}: peak memory {peak} KiB", case.name));
+                checker.fail(format!("{}: peak memory {peak} KiB", case.name));
             }
         }
         if case.name == "max-size.wat" && report.code_size != 24_576 {
-            failures.push(format!(
+            checker.fail(format!(
                 "{}: {} bytes, not 24576",
                 case.name, report.code_size
             ));
         }
-        if bless {
-            match case.key.strip_prefix("attack:") {
-                Some(name) => {
-                    generated.insert(name.to_string(), report.outcome.clone());
-                }
-                None => bless_fixture(Path::new(&case.key), &report.outcome),
+        match &mut case.expectation {
+            Expectation::Fixture(file) if file.expects().len() == 1 => {
+                file.check(&mut checker, 0, &report.outcome);
             }
-        } else if case.expected.as_deref() != Some(report.outcome.as_str()) {
-            failures.push(format!(
-                "{}:\n  expected {}\n  got      {}",
-                case.name,
-                case.expected.as_deref().unwrap_or("(no expectation)"),
-                report.outcome
-            ));
+            Expectation::Fixture(file) => checker.fail(format!(
+                "{}: {} `;; EXPECT:` lines, not one",
+                file.path().display(),
+                file.expects().len()
+            )),
+            Expectation::Generated(name) => generated.check(&mut checker, name, &report.outcome),
         }
     }
-    if bless {
-        let lines: String = generated
-            .iter()
-            .map(|(name, expect)| format!("{name} {expect}\n"))
-            .collect();
-        std::fs::write(&generated_path, lines).expect("writable expectations");
+    for case in &all {
+        if let Expectation::Fixture(file) = &case.expectation {
+            file.finish()?;
+        }
     }
-    if !failures.is_empty() {
-        eprintln!("{}", failures.join("\n"));
-        std::process::exit(1);
-    }
+    generated.finish()?;
+    checker.finish()?;
     println!(
         "{} contracts: outcomes as expected, peak memory within bounds",
         all.len()
     );
+    Ok(())
 }

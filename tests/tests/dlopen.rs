@@ -245,7 +245,7 @@ fn a_sys_option_replaces_the_code_run_for_an_address() {
     let replacement = std::env::temp_dir().join(format!("iris-sys-{}.wasm", std::process::id()));
     std::fs::write(&replacement, wat::parse_str(FINISH_OK).unwrap()).unwrap();
     let vm = load_trusted();
-    let address = format!("sys:0x{}", ewasm_host::hex(&state::run::CONTRACT.0));
+    let address = format!("sys:0x{}", ewasm_host::hex::encode(&state::run::CONTRACT.0));
     assert_eq!(
         vm.set_option(&address, replacement.to_str().unwrap()),
         Ok(())

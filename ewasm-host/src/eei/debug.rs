@@ -2,7 +2,7 @@
 //! arguments are internal errors, as in Hera.
 
 use super::{fail, read, read_bytes32, Cx, EeiError, R};
-use crate::types::hex;
+use crate::hex;
 
 fn checked(cx: &Cx<'_, '_>, offset: u32, len: u32) -> R<Vec<u8>> {
     read(cx, offset, len).or_else(|_| fail(EeiError::Internal("debug: memory out of bounds")))
@@ -26,7 +26,7 @@ pub(super) fn print_mem(cx: Cx<'_, '_>, offset: u32, len: u32) -> R<()> {
 
 pub(super) fn print_mem_hex(cx: Cx<'_, '_>, offset: u32, len: u32) -> R<()> {
     let bytes = checked(&cx, offset, len)?;
-    eprintln!("DEBUG printMemHex: {}", hex(&bytes));
+    eprintln!("DEBUG printMemHex: {}", hex::encode(&bytes));
     Ok(())
 }
 
@@ -45,7 +45,7 @@ pub(super) fn print_storage(mut cx: Cx<'_, '_>, key: u32) -> R<()> {
 
 pub(super) fn print_storage_hex(mut cx: Cx<'_, '_>, key: u32) -> R<()> {
     let value = storage(&mut cx, key)?;
-    eprintln!("DEBUG printStorageHex: {}", hex(&value));
+    eprintln!("DEBUG printStorageHex: {}", hex::encode(&value));
     Ok(())
 }
 
@@ -56,7 +56,7 @@ pub(super) fn evm_trace(cx: Cx<'_, '_>, pc: i32, opcode: i32, cost: i32, sp: i32
             let bytes = checked(&cx, 0, sp.saturating_add(1).saturating_mul(32))?;
             bytes
                 .chunks(32)
-                .map(|word| format!("\"0x{}\"", hex(word)))
+                .map(|word| format!("\"0x{}\"", hex::encode(word)))
                 .collect::<Vec<_>>()
                 .join(",")
         }

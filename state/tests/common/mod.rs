@@ -17,17 +17,19 @@ pub(crate) fn contracts() -> Vec<PathBuf> {
     files
 }
 
-/// The call data of each `;; EXPECT: input=0x…` line of a sample contract.
+/// The call data of each `;; EXPECT: input=0x…` line of a sample
+/// contract (none: empty), read by `test_support::expect`.
 #[allow(dead_code)]
 pub(crate) fn inputs(text: &str) -> Vec<Vec<u8>> {
-    text.lines()
-        .filter_map(|l| l.strip_prefix(";; EXPECT: input=0x"))
-        .map(|rest| {
-            let digits = rest.split(' ').next().unwrap_or("");
-            (0..digits.len())
-                .step_by(2)
-                .map(|i| u8::from_str_radix(&digits[i..i + 2], 16).expect("hex in EXPECT"))
-                .collect()
+    test_support::expect::find(text)
+        .unwrap_or_else(|e| panic!("{e}"))
+        .iter()
+        .map(|found| {
+            found
+                .expect
+                .bytes("input")
+                .unwrap_or_else(|e| panic!("line {}: {e}", found.line + 1))
+                .unwrap_or_default()
         })
         .collect()
 }

@@ -7,11 +7,10 @@
 //! transaction found invalid must leave the pre-state as it was, with no
 //! logs.
 
-use std::fmt::Write as _;
 use std::sync::{Arc, OnceLock};
 
 use arbitrary::Unstructured;
-use ewasm_host::{ExecConfig, Executor};
+use ewasm_host::{hex, ExecConfig, Executor};
 use state::Runner;
 
 /// The sample contracts in `contracts/`, compiled.
@@ -23,13 +22,6 @@ fn samples() -> &'static Vec<Vec<u8>> {
             .iter()
             .filter_map(|name| wat::parse_file(dir.join(name)).ok())
             .collect()
-    })
-}
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().fold(String::from("0x"), |mut s, b| {
-        let _ = write!(s, "{b:02x}");
-        s
     })
 }
 
@@ -93,14 +85,14 @@ fn template(u: &mut Unstructured<'_>) -> arbitrary::Result<String> {
             "logs": "0x00"}}]}},
   "pre": {{
     "{SENDER}": {{"balance": "{balance:#x}", "code": "", "nonce": "0x00", "storage": {{}}}},
-    "{CONTRACT}": {{"balance": "0x00", "code": "{}", "nonce": "0x00",
+    "{CONTRACT}": {{"balance": "0x00", "code": "0x{}", "nonce": "0x00",
                     "storage": {{"{slot:#x}": "{stored:#x}"}}}}
   }},
-  "transaction": {{"data": ["{}"], "gasLimit": ["{gas:#x}"], "gasPrice": "0x01",
+  "transaction": {{"data": ["0x{}"], "gasLimit": ["{gas:#x}"], "gasPrice": "0x01",
                    "nonce": "0x00", "secretKey": "{KEY}", "to": "{to}", "value": ["{value:#x}"]}}
 }}}}"#,
-        hex(&contract_code),
-        hex(&data)
+        hex::encode(&contract_code),
+        hex::encode(&data)
     ))
 }
 

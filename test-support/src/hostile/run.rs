@@ -12,6 +12,7 @@ use ewasm_host::{ExecConfig, Executor};
 use state::run::{Call, CallReport, Session};
 
 use super::attacks::{attacks, Attack};
+use crate::expect::Expect;
 
 /// The environment variable that puts a test or benchmark binary in child
 /// mode: its value is the key of the contract to run.
@@ -166,7 +167,7 @@ pub fn report_child(attack: Result<Attack, String>, runs: usize) {
 #[derive(Debug, Clone)]
 pub struct ChildReport {
     /// `status=… gas_used=…`: what an expectation compares.
-    pub outcome: String,
+    pub outcome: Expect,
     /// Gas used.
     pub gas_used: u64,
     /// The contract's size.
@@ -216,29 +217,20 @@ pub fn spawn(key: &str, limit: Duration) -> Result<ChildReport, String> {
             String::from_utf8_lossy(&out.stderr)
         ));
     };
-    let mut report = ChildReport {
-        outcome: String::new(),
-        gas_used: 0,
-        code_size: 0,
-        call_time: Duration::ZERO,
-        base_kib: 0,
-        peak_kib: None,
+    let mut outcome = Expect::parse(line).map_err(|e| format!("the child's result: {e}"))?;
+    let mut take = |key: &str| outcome.remove(key).unwrap_or_default();
+    let code_size = take("code_size").parse().unwrap_or(0);
+    let call_time = Duration::from_nanos(take("nanos").parse().unwrap_or(0));
+    let base_kib = take("base_kib").parse().unwrap_or(0);
+    let peak_kib = take("peak_kib").parse().ok();
+    let report = ChildReport {
+        gas_used: outcome.number("gas_used")?.unwrap_or(0),
+        outcome,
+        code_size,
+        call_time,
+        base_kib,
+        peak_kib,
         elapsed,
     };
-    let mut outcome = Vec::new();
-    for word in line.split_whitespace() {
-        match word.split_once('=') {
-            Some(("code_size", n)) => report.code_size = n.parse().unwrap_or(0),
-            Some(("nanos", n)) => report.call_time = Duration::from_nanos(n.parse().unwrap_or(0)),
-            Some(("base_kib", n)) => report.base_kib = n.parse().unwrap_or(0),
-            Some(("peak_kib", n)) => report.peak_kib = n.parse().ok(),
-            Some(("gas_used", n)) => {
-                report.gas_used = n.parse().unwrap_or(0);
-                outcome.push(word);
-            }
-            _ => outcome.push(word),
-        }
-    }
-    report.outcome = outcome.join(" ");
     Ok(report)
 }
