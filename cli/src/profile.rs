@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use ewasm_host::{hex, GasProfile};
 use serde_json::json;
-use state::profile::{ExecutionProfile, ProfilingRunner};
+use state::profile::{ExecutionProfile, ProfileRecorder};
 use state::run::Call;
 use state::Runner;
 
@@ -70,6 +70,8 @@ struct Ended {
     exit: Exit,
     /// The fork it ran at.
     fork: ewasm_host::Revision,
+    /// The profiles of its executions (the recorder's), oldest first.
+    recorded: Vec<ExecutionProfile>,
 }
 
 /// Runs the call (or the state-test case) with profiling on and reports.
@@ -81,11 +83,12 @@ struct Ended {
 /// Usage errors (flags that do not go together), input errors (files that
 /// cannot be read or written).
 pub(crate) fn run(args: &Args) -> Result<ExitCode, Error> {
-    // The runner turns profiling on.
-    // The EEI's names are fixed and distinct: this cannot fail.
-    let runner =
-        ProfilingRunner::new(args.metering.config()).map_err(|e| Error::internal(e.to_string()))?;
-    let as_runner = Arc::clone(&runner) as Arc<dyn Runner>;
+    // The executor profiles; a recorder, the calls' observer, keeps the
+    // profiles. The EEI's names are fixed and distinct: this cannot fail.
+    let runner = state::profile::profiling_executor(args.metering.config())
+        .map_err(|e| Error::internal(e.to_string()))?;
+    let as_runner = runner as Arc<dyn Runner>;
+    let recorder = Box::new(ProfileRecorder::new());
     if args.statetest.is_some() {
         if let Some(flag) = args.context.first_given() {
             return Err(Error::usage(format!(
@@ -122,9 +125,25 @@ pub(crate) fn run(args: &Args) -> Result<ExitCode, Error> {
         let applied = case
             .tx
             .to_revm(case.env.tx.chain_id.low_u64())
-            .and_then(|tx| Ok(state::evm::transact(&case.pre, &case.env, as_runner, tx)?));
+            .and_then(|tx| {
+                Ok(state::evm::transact_observed(
+                    &case.pre,
+                    &case.env,
+                    as_runner,
+                    tx,
+                    Some(recorder),
+                )?)
+            });
+        let (applied, observer) = match applied {
+            Ok((applied, observer)) => (Ok(applied), observer),
+            Err(e) => (Err(e), None),
+        };
+        let recorded = ProfileRecorder::of(observer)
+            .map(|mut r| r.take())
+            .unwrap_or_default();
         match applied.and_then(|applied| applied.result) {
             Ok(done) => Ended {
+                recorded,
                 status: Some(done.status),
                 exit: Exit::of_outcome(done.status, done.reason.as_ref()),
                 reason: done.reason,
@@ -145,6 +164,7 @@ pub(crate) fn run(args: &Args) -> Result<ExitCode, Error> {
     } else {
         let context = &args.context;
         let mut session = context.session(code, as_runner)?;
+        session.observe(recorder);
         let report = session.call_from(
             context.caller(),
             &Call {
@@ -153,16 +173,20 @@ pub(crate) fn run(args: &Args) -> Result<ExitCode, Error> {
                 value: context.value(),
             },
         );
+        let recorded = ProfileRecorder::of(session.take_observer())
+            .map(|mut r| r.take())
+            .unwrap_or_default();
         Ended {
             status: Some(report.status),
             exit: Exit::of_report(&report),
             reason: report.reason,
             fork: context.fork(),
+            recorded,
         }
     };
     drop(spinner);
     let reason = ended.reason;
-    let profiles = runner.take();
+    let profiles = ended.recorded;
     let Some(top) = profiles.iter().find(|p| p.depth == 0) else {
         // Refused before any code ran: no profile, but the status and why.
         let status = ended.status.map(|s| format!("{s:?}"));

@@ -4,7 +4,8 @@ use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex, PoisonError};
 
 use ewasm_host::{
-    Address, Evm1Mode, EvmHost, ExecConfig, Executor, GasModel, Message, Outcome, Revision, Status,
+    Address, Evm1Mode, EvmHost, ExecConfig, Executor, GasModel, GasProfile, Message, Observed,
+    Observer, Outcome, Revision, Status,
 };
 
 /// What `set_option` answered.
@@ -83,6 +84,32 @@ impl LogTarget {
                 }
             }
         }
+    }
+}
+
+/// The observer of one execution under the `profile` option: writes the
+/// execution's folded gas stacks to its own file in `dir`, numbered `n`
+/// (the VM instance's count of executions profiled, in the order they
+/// began) and named by depth and recipient.
+struct ProfileWriter {
+    dir: std::path::PathBuf,
+    n: u64,
+}
+
+impl Observer for ProfileWriter {
+    fn frame_exit(&mut self, message: &Message, _: &Outcome, profile: Option<GasProfile>) {
+        let Some(profile) = profile else {
+            return;
+        };
+        let name = format!(
+            "{:08}-depth{}-0x{}.folded",
+            self.n,
+            message.depth,
+            ewasm_host::hex::encode(&message.recipient.0)
+        );
+        // A profile that cannot be written changes nothing in the
+        // execution's result.
+        let _ = std::fs::write(self.dir.join(name), profile.folded());
     }
 }
 
@@ -271,20 +298,19 @@ impl VmState {
             )
         };
         let code = overridden.as_deref().map_or(code, Vec::as_slice);
-        let (outcome, profile) = executor.execute_profiled(host, revision, message, code);
-        if let (Some(dir), Some(profile)) = (profile_dir, profile) {
-            let n = self
-                .profiles_written
-                .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-            let name = format!(
-                "{n:08}-depth{}-0x{}.folded",
-                message.depth,
-                ewasm_host::hex::encode(&message.recipient.0)
-            );
-            // A profile that cannot be written changes nothing in the
-            // execution's result.
-            let _ = std::fs::write(dir.join(name), profile.folded());
-        }
+        let outcome = match profile_dir {
+            Some(dir) => {
+                // This execution's own observer: it writes the profile
+                // file the `profile` option asked for.
+                let n = self
+                    .profiles_written
+                    .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                let mut writer = ProfileWriter { dir, n };
+                let mut observed = Observed::new(host, &mut writer);
+                executor.execute(&mut observed, revision, message, code)
+            }
+            None => executor.execute(host, revision, message, code),
+        };
         if let Some(log) = log {
             // Code handed back to the client's EVM has not failed.
             if !outcome.status.keeps_gas() && outcome.status != Status::Rejected {

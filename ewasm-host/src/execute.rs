@@ -140,9 +140,6 @@ pub struct Executor {
     /// borrow, which lasts that execution only.
     linker: Linker<EeiCtx<'static>>,
     cache: ModuleCache,
-    /// When profiling: the call sites of the calls in progress (one call
-    /// tree at a time is attributed correctly).
-    call_sites: crate::eei::CallSites,
 }
 
 impl std::fmt::Debug for Executor {
@@ -190,7 +187,6 @@ impl Executor {
             engine,
             linker,
             cache,
-            call_sites: crate::eei::CallSites::default(),
         })
     }
 
@@ -257,11 +253,22 @@ impl Executor {
         message: &Message,
         code: &[u8],
     ) -> Outcome {
-        self.execute_profiled(host, revision, message, code).0
+        // The host's observer, if any, sees the frame begin and end, with
+        // its gas profile when the executor profiles.
+        if let Some(observer) = host.observer() {
+            observer.frame_enter(message, revision);
+        }
+        let (outcome, profile) = self.execute_profiled(host, revision, message, code);
+        if let Some(observer) = host.observer() {
+            observer.frame_exit(message, &outcome, profile);
+        }
+        outcome
     }
 
     /// [`Executor::execute`], with the gas profile of the execution when
-    /// the executor profiles ([`ExecConfig::profile`]). Its total is the
+    /// the executor profiles ([`ExecConfig::profile`]), handed to the
+    /// caller rather than to the host's observer (which is not told of
+    /// this frame's start and end; nested executions still tell it). Its total is the
     /// gas used (`message.gas - outcome.gas_left`); code that never ran
     /// (not Wasm, or not a valid contract) has no profile.
     pub fn execute_profiled(
@@ -319,16 +326,6 @@ impl Executor {
         cx.held_below = below;
         cx.allowance = allowance;
         cx.price_data = self.prices_data();
-        let call_site = if self.config.profile {
-            cx.call_sites = Some(std::sync::Arc::clone(&self.call_sites));
-            let sites = self
-                .call_sites
-                .lock()
-                .unwrap_or_else(std::sync::PoisonError::into_inner);
-            sites.last().cloned().unwrap_or_default()
-        } else {
-            Vec::new()
-        };
         let mut store = Store::new(&self.engine, cx);
         store.limit_growth(allowance.pages, allowance.elements);
         let memory_cost = self.initial_memory_cost(&module);
@@ -354,9 +351,7 @@ impl Executor {
             // Charged only if the gas covered it.
             let memory = if memory_cost <= fuel { memory_cost } else { 0 };
             let upfront = [(CODE, code_cost), (INITIAL_MEMORY, memory)];
-            let mut profile = GasProfile::from_store(&store, recorded, used, &upfront, failed);
-            profile.call_site = call_site;
-            profile
+            GasProfile::from_store(&store, recorded, used, &upfront, failed)
         });
         (outcome, profile)
     }

@@ -157,6 +157,14 @@ pub trait EvmHost {
     fn held(&mut self) -> Option<&mut Held> {
         None
     }
+
+    /// Who watches the executions this host runs, nested ones included
+    /// ([`Observer`](crate::Observer)): `None` (the default) when no one
+    /// does. Asked at the start and end of each execution, and around its
+    /// nested calls.
+    fn observer(&mut self) -> Option<&mut dyn crate::Observer> {
+        None
+    }
 }
 
 #[cfg(test)]

@@ -44,6 +44,7 @@ pub mod hex;
 mod host;
 mod inject;
 mod metering;
+mod observe;
 mod profile;
 mod reason;
 mod revision;
@@ -54,12 +55,13 @@ mod validate;
 
 pub use bytes::Bytes;
 pub use cache::DEFAULT_CACHE_BYTES;
-pub use eei::{add_debug_to_linker, add_to_linker, CallSites, EeiCtx, EeiError, Halt, OutOfBounds};
+pub use eei::{add_debug_to_linker, add_to_linker, EeiCtx, EeiError, Halt, OutOfBounds};
 pub use execute::{Evm1Mode, ExecConfig, Executor};
 pub use gas::Gas;
 pub use host::{AccessStatus, EvmHost, StorageStatus};
 pub use inject::{inject_metering, InjectError, InjectOptions};
 pub use metering::{float_operators, is_float_operator, EwasmCostModel, GasModel};
+pub use observe::{downcast_observer, NoObserver, Observed, Observer};
 pub use profile::{
     folded, BlockGas, FunctionGas, GasProfile, HostGas, CODE, FORFEITED, INITIAL_MEMORY,
 };

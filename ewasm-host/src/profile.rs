@@ -73,7 +73,9 @@ pub struct GasProfile {
     /// metering: then blocks cost nothing).
     pub blocks: Vec<BlockGas>,
     /// For a nested execution: the caller's stack at the EEI call that made
-    /// it (the call frame last); empty for the outermost one.
+    /// it (the call frame last); empty for the outermost one. The executor
+    /// leaves it empty: an [`Observer`](crate::Observer) that records
+    /// nested executions fills it from its `call_out` events.
     pub call_site: Vec<String>,
 }
 

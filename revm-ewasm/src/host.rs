@@ -416,6 +416,10 @@ where
         Some(&mut self.precompiles.held)
     }
 
+    fn observer(&mut self) -> Option<&mut dyn ewasm::Observer> {
+        self.precompiles.observer.as_deref_mut()
+    }
+
     fn emit_log(&mut self, address: &ewasm::Address, data: &[u8], topics: &[ewasm::Bytes32]) {
         let topics: Vec<B256> = topics.iter().map(convert::topic).collect();
         self.context.log(Log::new_unchecked(

@@ -11,7 +11,7 @@
 
 use std::sync::Arc;
 
-use ewasm_host::{CallKind, FailureReason, Held, Message, Outcome, Status};
+use ewasm_host::{CallKind, FailureReason, Held, Message, Observer, Outcome, Status};
 use revm::context::Cfg;
 use revm::context_interface::{ContextTr, JournalTr};
 use revm::handler::{EthPrecompiles, PrecompileProvider};
@@ -43,6 +43,9 @@ pub struct EwasmPrecompiles<P = EthPrecompiles> {
     /// How the transaction's own frame ended, when its code (or init
     /// code) was Wasm.
     pub(crate) top: Option<TopFrame>,
+    /// Who watches the Wasm frames (every host of every frame hands it
+    /// to the runner).
+    pub(crate) observer: Option<Box<dyn Observer>>,
 }
 
 impl<P: std::fmt::Debug> std::fmt::Debug for EwasmPrecompiles<P> {
@@ -51,6 +54,7 @@ impl<P: std::fmt::Debug> std::fmt::Debug for EwasmPrecompiles<P> {
             .field("inner", &self.inner)
             .field("held", &self.held)
             .field("top", &self.top)
+            .field("observed", &self.observer.is_some())
             .finish_non_exhaustive()
     }
 }
@@ -63,7 +67,19 @@ impl<P> EwasmPrecompiles<P> {
             runner,
             held: Held::default(),
             top: None,
+            observer: None,
         }
+    }
+
+    /// Has `observer` watch every Wasm frame from now on (nested ones
+    /// included), in place of any other.
+    pub fn set_observer(&mut self, observer: Box<dyn Observer>) {
+        self.observer = Some(observer);
+    }
+
+    /// Takes the observer back (see [`ewasm_host::downcast_observer`]).
+    pub fn take_observer(&mut self) -> Option<Box<dyn Observer>> {
+        self.observer.take()
     }
 
     /// What runs Wasm code.

@@ -5,7 +5,9 @@
 
 use std::sync::Arc;
 
-use ewasm_host::{Address, Bytes32, FailureReason, MessageFailure, Revision, Status, TxContext};
+use ewasm_host::{
+    Address, Bytes32, FailureReason, MessageFailure, Observer, Revision, Status, TxContext,
+};
 use revm::bytecode::Bytecode;
 use revm::context::result::{ExecutionResult, HaltReason};
 use revm::context::{BlockEnv, CfgEnv, Context, TxEnv};
@@ -234,13 +236,32 @@ pub fn transact(
     runner: Arc<dyn WasmRunner>,
     tx: TxEnv,
 ) -> Result<Applied, NoSuchFork> {
+    transact_observed(pre, env, runner, tx, None).map(|(applied, _)| applied)
+}
+
+/// [`transact`], with `observer` watching every Wasm frame of the
+/// transaction (nested ones included); gives it back after.
+///
+/// # Errors
+///
+/// [`NoSuchFork`] if revm has no rules for `env`'s fork.
+pub fn transact_observed(
+    pre: &World,
+    env: &Env,
+    runner: Arc<dyn WasmRunner>,
+    tx: TxEnv,
+    observer: Option<Box<dyn Observer>>,
+) -> Result<(Applied, Option<Box<dyn Observer>>), NoSuchFork> {
     let mut evm = evm(database(pre), env, runner)?;
+    if let Some(observer) = observer {
+        evm.precompiles.set_observer(observer);
+    }
     let (logs, result) = run(&mut evm, tx, Kind::Transaction);
     let mut post = snapshot(&evm.ctx.journaled_state.database);
     for log in logs {
         post.log(log);
     }
-    Ok(Applied { post, result })
+    Ok((Applied { post, result }, evm.precompiles.take_observer()))
 }
 
 /// An `Evm` of the state layer: revm's mainnet context over its

@@ -1,13 +1,13 @@
-//! Profiling runs: a [`Runner`] that keeps the gas profile of every
-//! execution, nested ones included.
+//! Profiling runs: a [`ProfileRecorder`], the observer that keeps the gas
+//! profile of every execution, nested ones included, and the merged call
+//! trees of what it kept.
 
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 use ewasm_host::{
-    Address, EvmHost, ExecConfig, Executor, Gas, GasProfile, Message, Outcome, Revision, Status,
+    downcast_observer, Address, ExecConfig, Executor, Gas, GasProfile, Message, Observer, Outcome,
+    Status,
 };
-
-use crate::Runner;
 
 /// The gas profile of one execution.
 #[derive(Debug, Clone)]
@@ -26,69 +26,72 @@ pub struct ExecutionProfile {
     pub profile: GasProfile,
 }
 
-/// Runs code with a profiling [`Executor`] and keeps every execution's
-/// profile, in the order the executions ended (a nested call before the
-/// call that made it).
-#[derive(Debug)]
-pub struct ProfilingRunner {
-    executor: Executor,
-    profiles: Mutex<Vec<ExecutionProfile>>,
+/// An [`Executor`] that profiles (`config` with [`ExecConfig::profile`]
+/// on), to run under a [`ProfileRecorder`].
+///
+/// # Errors
+///
+/// As [`Executor::new`].
+pub fn profiling_executor(config: ExecConfig) -> Result<Arc<Executor>, engine::Error> {
+    Ok(Arc::new(Executor::new(ExecConfig {
+        profile: true,
+        ..config
+    })?))
 }
 
-impl ProfilingRunner {
-    /// A runner for `config`, with profiling on.
-    ///
-    /// # Errors
-    ///
-    /// As [`Executor::new`].
-    pub fn new(config: ExecConfig) -> Result<Arc<Self>, engine::Error> {
-        let config = ExecConfig {
-            profile: true,
-            ..config
-        };
-        Ok(Arc::new(Self {
-            executor: Executor::new(config)?,
-            profiles: Mutex::new(Vec::new()),
-        }))
+/// An [`Observer`] that keeps the gas profile of every execution it
+/// watches, nested ones included, in the order the executions ended (a
+/// nested call before the call that made it), each nested one with its
+/// call site. Its state is its own: one recorder per transaction or
+/// session, never shared.
+#[derive(Debug, Default)]
+pub struct ProfileRecorder {
+    executions: Vec<ExecutionProfile>,
+    /// The call sites of the calls in progress, outermost first.
+    sites: Vec<Vec<String>>,
+}
+
+impl ProfileRecorder {
+    /// A recorder with nothing recorded.
+    pub fn new() -> Self {
+        Self::default()
     }
 
     /// The profiles recorded since the last call, oldest first.
-    pub fn take(&self) -> Vec<ExecutionProfile> {
-        match self.profiles.lock() {
-            Ok(mut profiles) => std::mem::take(&mut *profiles),
-            Err(poisoned) => std::mem::take(&mut *poisoned.into_inner()),
-        }
+    pub fn take(&mut self) -> Vec<ExecutionProfile> {
+        std::mem::take(&mut self.executions)
+    }
+
+    /// The recorder an observer is, if it is one.
+    pub fn of(observer: Option<Box<dyn Observer>>) -> Option<Box<ProfileRecorder>> {
+        observer.and_then(downcast_observer)
     }
 }
 
-impl Runner for ProfilingRunner {
-    fn run(
-        &self,
-        host: &mut dyn EvmHost,
-        revision: Revision,
-        message: &Message,
-        code: &[u8],
-    ) -> Outcome {
-        let (outcome, profile) = self
-            .executor
-            .execute_profiled(host, revision, message, code);
-        if let Some(profile) = profile {
-            let record = ExecutionProfile {
-                depth: message.depth,
-                code_address: message.code_address,
-                gas: message.gas,
-                status: outcome.status,
-                gas_used: Gas::from_evmc(message.gas)
-                    .zip(Gas::from_evmc(outcome.gas_left))
-                    .map_or(0, |(gas, left)| gas.saturating_sub(left).fuel()),
-                profile,
-            };
-            match self.profiles.lock() {
-                Ok(mut profiles) => profiles.push(record),
-                Err(poisoned) => poisoned.into_inner().push(record),
-            }
-        }
-        outcome
+impl Observer for ProfileRecorder {
+    fn call_out(&mut self, site: &[String]) {
+        self.sites.push(site.to_vec());
+    }
+
+    fn call_back(&mut self) {
+        self.sites.pop();
+    }
+
+    fn frame_exit(&mut self, message: &Message, outcome: &Outcome, profile: Option<GasProfile>) {
+        let Some(mut profile) = profile else {
+            return;
+        };
+        profile.call_site = self.sites.last().cloned().unwrap_or_default();
+        self.executions.push(ExecutionProfile {
+            depth: message.depth,
+            code_address: message.code_address,
+            gas: message.gas,
+            status: outcome.status,
+            gas_used: Gas::from_evmc(message.gas)
+                .zip(Gas::from_evmc(outcome.gas_left))
+                .map_or(0, |(gas, left)| gas.saturating_sub(left).fuel()),
+            profile,
+        });
     }
 }
 
@@ -98,7 +101,7 @@ struct Node<'a> {
     children: Vec<Node<'a>>,
 }
 
-/// The call trees of `executions`, as a [`ProfilingRunner`] recorded them
+/// The call trees of `executions`, as a [`ProfileRecorder`] recorded them
 /// (each nested execution before the one that made it).
 fn trees(executions: &[ExecutionProfile]) -> Vec<Node<'_>> {
     let mut pending: Vec<Vec<Node<'_>>> = Vec::new();

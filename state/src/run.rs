@@ -4,7 +4,7 @@
 
 use std::sync::Arc;
 
-use ewasm_host::{Address, FailureReason, Status, TxContext, U256};
+use ewasm_host::{Address, FailureReason, Observer, Status, TxContext, U256};
 use revm::context::TxEnv;
 use revm::primitives::{Bytes, TxKind};
 
@@ -225,6 +225,23 @@ impl Session {
                 created: ended.created,
             },
             (_, Err(why)) => refused(call.gas, why),
+        }
+    }
+
+    /// Has `observer` watch every Wasm frame of the session's calls from
+    /// now on (nested ones included), in place of any other. A session
+    /// that cannot run (no such fork) runs nothing to watch.
+    pub fn observe(&mut self, observer: Box<dyn Observer>) {
+        if let Ok(evm) = &mut self.evm {
+            evm.precompiles.set_observer(observer);
+        }
+    }
+
+    /// Takes the observer back (see [`ewasm_host::downcast_observer`]).
+    pub fn take_observer(&mut self) -> Option<Box<dyn Observer>> {
+        match &mut self.evm {
+            Ok(evm) => evm.precompiles.take_observer(),
+            Err(_) => None,
         }
     }
 

@@ -7,12 +7,12 @@ use std::fmt;
 use std::path::Path;
 use std::sync::Arc;
 
-use ewasm_host::{hex, Address, Bytes32, Revision, TxContext, U256};
+use ewasm_host::{hex, Address, Bytes32, Observer, Revision, TxContext, U256};
 use revm::context::TxEnv;
 use revm::primitives::{Bytes, TxKind};
 use serde_json::Value;
 
-use crate::evm::{transact, Env};
+use crate::evm::{transact_observed, Env};
 use crate::world::World;
 use crate::Runner;
 use crate::TxError;
@@ -370,28 +370,47 @@ pub fn parse_file(path: &Path) -> Result<Cases, FormatError> {
 
 /// Runs one case on a copy of its pre-state, by revm's rules of its fork.
 pub fn run(case: &Case, runner: &Arc<dyn Runner>) -> CaseOutcome {
+    run_observed(case, runner, None).0
+}
+
+/// [`run`], with `observer` watching every Wasm frame of the case's
+/// transaction; gives it back after.
+pub fn run_observed(
+    case: &Case,
+    runner: &Arc<dyn Runner>,
+    observer: Option<Box<dyn Observer>>,
+) -> (CaseOutcome, Option<Box<dyn Observer>>) {
     let applied = case
         .tx
         .to_revm(case.env.tx.chain_id.low_u64())
-        .and_then(|tx| Ok(transact(&case.pre, &case.env, Arc::clone(runner), tx)?));
-    let (post, result, reason) = match applied {
+        .and_then(|tx| {
+            Ok(transact_observed(
+                &case.pre,
+                &case.env,
+                Arc::clone(runner),
+                tx,
+                observer,
+            )?)
+        });
+    let (post, result, reason, observer) = match applied {
         // An invalid transaction changes nothing and logs nothing.
-        Ok(applied) => match applied.result {
-            Ok(ended) => (applied.post, Ok(ended.gas_used), ended.reason),
-            Err(why) => (applied.post, Err(why), None),
+        Ok((applied, observer)) => match applied.result {
+            Ok(ended) => (applied.post, Ok(ended.gas_used), ended.reason, observer),
+            Err(why) => (applied.post, Err(why), None, observer),
         },
-        Err(why) => (World::clone(&case.pre), Err(why), None),
+        Err(why) => (World::clone(&case.pre), Err(why), None, None),
     };
     let root = post.state_root();
     let logs = post.logs_hash();
-    CaseOutcome {
+    let outcome = CaseOutcome {
         passed: root == case.root && logs == case.logs,
         post,
         root,
         logs,
         result,
         reason,
-    }
+    };
+    (outcome, observer)
 }
 
 /// The accounts of `world`, for `--diff` when there is nothing to diff

@@ -10,8 +10,25 @@ use std::sync::Arc;
 
 use common::{contracts, inputs, vector_files};
 use ewasm_host::{ExecConfig, CODE, FORFEITED, INITIAL_MEMORY};
-use state::profile::{merged_stacks, ExecutionProfile, ProfilingRunner};
+use state::profile::{merged_stacks, profiling_executor, ExecutionProfile, ProfileRecorder};
 use state::run::{Call, Session};
+
+/// A session on `code` whose calls a [`ProfileRecorder`] watches.
+fn recorded_session(code: Vec<u8>, config: ExecConfig) -> Session {
+    let runner = profiling_executor(config).expect("executor");
+    let mut session = Session::new(code, runner as Arc<dyn state::Runner>);
+    session.observe(Box::new(ProfileRecorder::new()));
+    session
+}
+
+/// What the session's recorder kept since the last time (it goes on
+/// recording).
+fn take_profiles(session: &mut Session) -> Vec<ExecutionProfile> {
+    let mut recorder = ProfileRecorder::of(session.take_observer()).expect("the recorder");
+    let profiles = recorder.take();
+    session.observe(recorder);
+    profiles
+}
 
 /// Every profile adds up: its stacks to its total, its total to the gas
 /// used.
@@ -44,19 +61,20 @@ fn every_sample_contract_call_is_fully_accounted_for() {
         for file in contracts() {
             let text = std::fs::read_to_string(&file).expect("readable");
             let code = wat::parse_str(&text).expect("valid");
-            let runner = ProfilingRunner::new(ExecConfig {
-                metering,
-                ..ExecConfig::default()
-            })
-            .expect("runner");
-            let mut session = Session::new(code, Arc::clone(&runner) as Arc<dyn state::Runner>);
+            let mut session = recorded_session(
+                code,
+                ExecConfig {
+                    metering,
+                    ..ExecConfig::default()
+                },
+            );
             for input in inputs(&text) {
                 let report = session.call(&Call {
                     input,
                     gas: 10_000_000,
                     value: 0u64.into(),
                 });
-                let profiles = runner.take();
+                let profiles = take_profiles(&mut session);
                 let what = format!("{} (metering {metering})", file.display());
                 let top = profiles
                     .iter()
@@ -92,19 +110,20 @@ fn a_failure_forfeits_what_was_left_in_one_frame() {
     let len = code.len();
     // The page, the code, and 1,000 for the loop.
     let total = 262_144 + 16 * len as i64 + 1_000;
-    let runner = ProfilingRunner::new(ExecConfig {
-        metering: true,
-        ..ExecConfig::default()
-    })
-    .expect("runner");
-    let mut session = Session::new(code, Arc::clone(&runner) as Arc<dyn state::Runner>);
+    let mut session = recorded_session(
+        code,
+        ExecConfig {
+            metering: true,
+            ..ExecConfig::default()
+        },
+    );
     let report = session.call(&Call {
         input: Vec::new(),
         gas: total,
         value: 0u64.into(),
     });
     assert_eq!(report.gas_used, total);
-    let profiles = runner.take();
+    let profiles = take_profiles(&mut session);
     assert_adds_up(&profiles, "infinite loop");
     let top = &profiles[0].profile;
     let forfeited: u64 = top
@@ -139,19 +158,20 @@ fn state_test_executions_are_fully_accounted_for() {
         .into_iter()
         .filter(|f| f.to_string_lossy().contains("GeneralStateTests"))
         .collect();
-    let runner = ProfilingRunner::new(ExecConfig::trusted()).expect("runner");
-    let as_runner = Arc::clone(&runner) as Arc<dyn state::Runner>;
+    let runner =
+        profiling_executor(ExecConfig::trusted()).expect("executor") as Arc<dyn state::Runner>;
     let (mut tests, mut executions, mut nested) = (0, 0, 0);
     for file in &files {
         let cases = state::statetest::parse_file(file).expect("parses");
         for case in &cases.cases {
-            let outcome = state::statetest::run(case, &as_runner);
+            let recorder = Box::new(ProfileRecorder::new());
+            let (outcome, observer) = state::statetest::run_observed(case, &runner, Some(recorder));
             assert!(
                 outcome.passed,
                 "{}: profiling changed the result",
                 file.display()
             );
-            let profiles = runner.take();
+            let profiles = ProfileRecorder::of(observer).expect("the recorder").take();
             if profiles.is_empty() {
                 continue;
             }
@@ -178,47 +198,99 @@ fn state_test_executions_are_fully_accounted_for() {
     println!("{tests} state tests, {executions} executions profiled, {nested} nested");
 }
 
-#[test]
-fn nested_executions_appear_inside_their_callers_under_the_callees_address() {
+/// Makes the call `input` and checks its profiles: the merged stacks add
+/// up to its gas used, and each nested execution sits under its call site
+/// and the callee's address. Gives the EEI function of each nested
+/// execution's call site, in the order they ended.
+fn check_nested_call(session: &mut Session, input: Vec<u8>) -> Vec<String> {
+    let report = session.call(&Call {
+        input,
+        gas: 10_000_000,
+        value: 0u64.into(),
+    });
+    let profiles = take_profiles(session);
+    let merged = merged_stacks(&profiles);
+    let sum: u64 = merged.iter().map(|(_, gas)| gas).sum();
+    assert_eq!(sum as i64, report.gas_used);
+    let mut sites = Vec::new();
+    for child in profiles.iter().filter(|p| p.depth == 1) {
+        let address = format!("0x{}", ewasm_host::hex::encode(&child.code_address.0));
+        let site = &child.profile.call_site;
+        assert!(
+            site.last().is_some_and(|f| f.starts_with("ethereum.")),
+            "the call site ends in the EEI call: {site:?}"
+        );
+        let under: u64 = merged
+            .iter()
+            .filter(|(frames, _)| {
+                frames.starts_with(site) && frames.get(site.len()) == Some(&address)
+            })
+            .map(|(_, gas)| gas)
+            .sum();
+        assert_eq!(
+            under, child.gas_used,
+            "the child's gas sits under {address}"
+        );
+        sites.extend(site.last().cloned());
+    }
+    sites
+}
+
+/// The factory's nested executions: its child's init code, then the call.
+const FACTORY_SITES: [&str; 2] = ["ethereum.create", "ethereum.call"];
+
+/// The factory sample contract, and the inputs of its EXPECT lines.
+fn factory() -> (Vec<u8>, Vec<Vec<u8>>) {
     let file = contracts()
         .into_iter()
         .find(|f| f.ends_with("factory.wat"))
         .expect("the factory contract");
     let text = std::fs::read_to_string(&file).expect("readable");
-    let runner = ProfilingRunner::new(ExecConfig::trusted()).expect("runner");
-    let code = wat::parse_str(&text).expect("valid");
-    let mut session = Session::new(code, Arc::clone(&runner) as Arc<dyn state::Runner>);
-    let mut checked = 0;
-    for input in inputs(&text) {
-        let report = session.call(&Call {
-            input,
-            gas: 10_000_000,
-            value: 0u64.into(),
-        });
-        let profiles = runner.take();
-        let merged = merged_stacks(&profiles);
-        let sum: u64 = merged.iter().map(|(_, gas)| gas).sum();
-        assert_eq!(sum as i64, report.gas_used);
-        for child in profiles.iter().filter(|p| p.depth == 1) {
-            let address = format!("0x{}", ewasm_host::hex::encode(&child.code_address.0));
-            let site = &child.profile.call_site;
-            assert!(
-                site.last().is_some_and(|f| f.starts_with("ethereum.")),
-                "the call site ends in the EEI call: {site:?}"
-            );
-            let under: u64 = merged
-                .iter()
-                .filter(|(frames, _)| {
-                    frames.starts_with(site) && frames.get(site.len()) == Some(&address)
-                })
-                .map(|(_, gas)| gas)
-                .sum();
-            assert_eq!(
-                under, child.gas_used,
-                "the child's gas sits under {address}"
-            );
-            checked += 1;
-        }
+    (wat::parse_str(&text).expect("valid"), inputs(&text))
+}
+
+#[test]
+fn nested_executions_appear_inside_their_callers_under_the_callees_address() {
+    let (code, inputs) = factory();
+    let mut session = recorded_session(code, ExecConfig::trusted());
+    for input in inputs {
+        assert_eq!(check_nested_call(&mut session, input), FACTORY_SITES);
     }
-    assert!(checked >= 1, "the factory made no nested execution");
+}
+
+#[test]
+fn concurrent_sessions_on_one_executor_each_record_their_own_profiles() {
+    // One executor (one cache, one engine) for every thread, as an EVMC
+    // VM or a client serves concurrent transactions; each session has its
+    // own recorder.
+    let (code, inputs) = factory();
+    let runner = profiling_executor(ExecConfig::trusted()).expect("executor");
+    let checked: usize = std::thread::scope(|scope| {
+        let threads: Vec<_> = (0..4)
+            .map(|_| {
+                let runner = Arc::clone(&runner) as Arc<dyn state::Runner>;
+                let (code, inputs) = (code.clone(), inputs.clone());
+                scope.spawn(move || {
+                    let mut session = Session::new(code, runner);
+                    session.observe(Box::new(ProfileRecorder::new()));
+                    let mut checked = 0;
+                    for _ in 0..25 {
+                        for input in &inputs {
+                            // Each call site is this thread's own, never
+                            // another thread's call in progress.
+                            let sites = check_nested_call(&mut session, input.clone());
+                            assert_eq!(sites, FACTORY_SITES);
+                            checked += sites.len();
+                        }
+                    }
+                    checked
+                })
+            })
+            .collect();
+        threads
+            .into_iter()
+            .map(|t| t.join().expect("no thread panics"))
+            .sum()
+    });
+    assert!(checked >= 100, "only {checked} nested executions checked");
 }

@@ -321,6 +321,61 @@ fn the_profile_option_writes_each_executions_folded_gas_stacks() {
 }
 
 #[test]
+fn concurrent_executions_each_write_their_own_profile() {
+    let dir = std::env::temp_dir().join(format!("iris-profiles-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let vm = Arc::new(load_trusted());
+    assert_eq!(vm.set_option("profile", dir.to_str().unwrap()), Ok(()));
+    let counter = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../contracts/counter.wat"),
+    )
+    .unwrap();
+    let code = wat::parse_str(&counter).unwrap();
+    // Four sessions at once on one VM, each with its own world.
+    let mut used: Vec<i64> = std::thread::scope(|scope| {
+        let threads: Vec<_> = (0..4)
+            .map(|_| {
+                let runner = Arc::clone(&vm) as Arc<dyn Runner>;
+                let code = code.clone();
+                scope.spawn(move || {
+                    let mut session = Session::new(code, runner);
+                    (0..10)
+                        .map(|_| {
+                            let report = session.call(&Call {
+                                input: Vec::new(),
+                                gas: 100_000,
+                                value: U256::zero(),
+                            });
+                            assert_eq!(report.status, Status::Success);
+                            report.gas_used
+                        })
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        threads
+            .into_iter()
+            .flat_map(|t| t.join().expect("no thread panics"))
+            .collect()
+    });
+    let mut totals: Vec<i64> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| {
+            let text = std::fs::read_to_string(e.unwrap().path()).unwrap();
+            text.lines()
+                .map(|l| l.rsplit_once(' ').unwrap().1.parse::<i64>().unwrap())
+                .sum()
+        })
+        .collect();
+    std::fs::remove_dir_all(&dir).ok();
+    // One file per execution, each adding up to its own execution's gas.
+    used.sort_unstable();
+    totals.sort_unstable();
+    assert_eq!(totals, used);
+    assert!(used.first() != used.last(), "first and later stores differ");
+}
+
+#[test]
 fn the_vm_meters_by_default() {
     let code = wat::parse_str(
         r#"(module (memory (export "memory") 1) (func (export "main") (loop (br 0))))"#,

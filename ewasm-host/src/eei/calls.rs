@@ -118,19 +118,17 @@ fn run(cx: &mut Cx<'_, '_>, message: Message) -> R<(i32, Option<Address>)> {
     let Some(given) = Gas::from_evmc(message.gas) else {
         return fail(EeiError::Internal("a message with negative gas"));
     };
-    let site = cx.data().call_sites.clone().zip(cx.profile_stack());
-    if let Some((sites, stack)) = &site {
-        sites
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
-            .push(stack.clone());
+    // The observer, if any, learns where the call is made (the profile's
+    // stack, when profiling) and when it is back.
+    if cx.data_mut().host.observer().is_some() {
+        let site = cx.profile_stack().unwrap_or_default();
+        if let Some(observer) = cx.data_mut().host.observer() {
+            observer.call_out(&site);
+        }
     }
     let outcome = call_holding(cx, &message);
-    if let Some((sites, _)) = &site {
-        sites
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
-            .pop();
+    if let Some(observer) = cx.data_mut().host.observer() {
+        observer.call_back();
     }
     let (outcome, back) = held_to_rules(outcome, given);
     cx.add_fuel(back.fuel());

@@ -38,9 +38,6 @@ pub struct EeiCtx<'h> {
     pub(crate) output: Vec<u8>,
     /// The block context, fetched once.
     tx_context: Option<TxContext>,
-    /// When profiling: where the calls in progress were made, outermost
-    /// first, shared with the nested executions.
-    pub(crate) call_sites: Option<CallSites>,
     /// What the frames below this one hold.
     pub(crate) held_below: Held,
     /// What this frame's store may add (its share of the execution caps).
@@ -54,10 +51,6 @@ pub struct EeiCtx<'h> {
     /// calls'.
     pub(crate) refund: i64,
 }
-
-/// The call stacks (frame names) of the calls in progress, outermost
-/// first: each nested execution finds where it was called from on top.
-pub type CallSites = std::sync::Arc<std::sync::Mutex<Vec<Vec<String>>>>;
 
 impl fmt::Debug for EeiCtx<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -84,7 +77,6 @@ impl<'h> EeiCtx<'h> {
             return_data: bytes::Bytes::new(),
             output: Vec::new(),
             tx_context: None,
-            call_sites: None,
             held_below: Held::default(),
             allowance: Held::default(),
             price_data: false,

@@ -1,0 +1,122 @@
+//! Observers: what an execution reports to whoever watches it (a profiler,
+//! a tracer), as revm's `Inspector` and evmone's tracers do for EVM code.
+//!
+//! An observer belongs to one transaction or one top-level execution: the
+//! host that runs it carries it ([`EvmHost::observer`]) and hands it to
+//! every execution it runs, nested ones included, so an observer's state
+//! is never shared between executions that run at the same time.
+//! Without one, executions do nothing more than ask the host for it once
+//! at their start and once at their end.
+
+use std::any::Any;
+
+use crate::{AccessStatus, Revision};
+use crate::{
+    Address, Bytes32, CallOutcome, EvmHost, GasProfile, Held, Message, Outcome, StorageStatus,
+    TxContext, U256,
+};
+
+/// Watches executions: each method is told of one event, and does nothing
+/// by default.
+///
+/// Events come in the order they happen: [`Observer::frame_enter`], then
+/// for each nested call or create the frame makes [`Observer::call_out`],
+/// the nested frame's own events, and [`Observer::call_back`]; then
+/// [`Observer::frame_exit`]. An execution refused before it runs (a
+/// revision before Byzantium) still enters and exits.
+pub trait Observer: Any + Send {
+    /// A frame begins: the message it runs, at `revision`.
+    fn frame_enter(&mut self, _message: &Message, _revision: Revision) {}
+
+    /// The running frame makes a nested call or create. `site` is its
+    /// gas-profile call stack at the call (the EEI function last) when the
+    /// executor profiles, else empty.
+    fn call_out(&mut self, _site: &[String]) {}
+
+    /// The nested call or create announced by the last
+    /// [`Observer::call_out`] has returned.
+    fn call_back(&mut self) {}
+
+    /// A frame ended with `outcome`. `profile` is where its gas went, when
+    /// the executor profiles ([`ExecConfig::profile`](crate::ExecConfig::profile))
+    /// and code ran.
+    fn frame_exit(&mut self, _message: &Message, _outcome: &Outcome, _profile: Option<GasProfile>) {
+    }
+}
+
+/// An observer that takes nothing in: for hosts that must answer one.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct NoObserver;
+
+impl Observer for NoObserver {}
+
+/// Turns a boxed observer back into its type (`None`, and the box dropped,
+/// if it is another).
+pub fn downcast_observer<T: Observer>(observer: Box<dyn Observer>) -> Option<Box<T>> {
+    let any: Box<dyn Any> = observer;
+    any.downcast().ok()
+}
+
+/// A host with an observer added: every call goes to `host`, and
+/// [`EvmHost::observer`] answers `observer`. For clients whose hosts
+/// carry none (an EVMC client behind the C interface, a test's host), so
+/// that one execution can still be watched.
+pub struct Observed<'h> {
+    host: &'h mut dyn EvmHost,
+    observer: &'h mut dyn Observer,
+}
+
+impl<'h> Observed<'h> {
+    /// `host`, watched by `observer`.
+    pub fn new(host: &'h mut dyn EvmHost, observer: &'h mut dyn Observer) -> Self {
+        Self { host, observer }
+    }
+}
+
+impl EvmHost for Observed<'_> {
+    fn account_exists(&mut self, address: &Address) -> bool {
+        self.host.account_exists(address)
+    }
+    fn get_storage(&mut self, address: &Address, key: &Bytes32) -> Bytes32 {
+        self.host.get_storage(address, key)
+    }
+    fn set_storage(&mut self, address: &Address, key: &Bytes32, value: &Bytes32) -> StorageStatus {
+        self.host.set_storage(address, key, value)
+    }
+    fn get_balance(&mut self, address: &Address) -> U256 {
+        self.host.get_balance(address)
+    }
+    fn get_code_size(&mut self, address: &Address) -> usize {
+        self.host.get_code_size(address)
+    }
+    fn copy_code(&mut self, address: &Address, offset: usize, buffer: &mut [u8]) -> usize {
+        self.host.copy_code(address, offset, buffer)
+    }
+    fn selfdestruct(&mut self, address: &Address, beneficiary: &Address) -> bool {
+        self.host.selfdestruct(address, beneficiary)
+    }
+    fn access_account(&mut self, address: &Address) -> AccessStatus {
+        self.host.access_account(address)
+    }
+    fn access_storage(&mut self, address: &Address, key: &Bytes32) -> AccessStatus {
+        self.host.access_storage(address, key)
+    }
+    fn call(&mut self, message: &Message) -> CallOutcome {
+        self.host.call(message)
+    }
+    fn get_tx_context(&mut self) -> TxContext {
+        self.host.get_tx_context()
+    }
+    fn get_block_hash(&mut self, number: i64) -> Bytes32 {
+        self.host.get_block_hash(number)
+    }
+    fn emit_log(&mut self, address: &Address, data: &[u8], topics: &[Bytes32]) {
+        self.host.emit_log(address, data, topics);
+    }
+    fn held(&mut self) -> Option<&mut Held> {
+        self.host.held()
+    }
+    fn observer(&mut self) -> Option<&mut dyn Observer> {
+        Some(&mut *self.observer)
+    }
+}
