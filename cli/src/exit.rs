@@ -11,7 +11,8 @@ use ewasm_host::{FailureReason, Status};
 pub(crate) enum Exit {
     /// Everything ran and passed; the contract call succeeded.
     Success = 0,
-    /// Tests ran and some failed, or none was found (`wast`, `statetest`).
+    /// Tests ran and some failed, or none was found (`wast`, `statetest`);
+    /// two traces differ (`trace diff`).
     TestsFailed = 1,
     /// Bad flags or arguments (clap's own status for its errors).
     Usage = 2,
@@ -32,7 +33,8 @@ pub(crate) enum Exit {
 pub(crate) const TABLE: &str = "\
 Exit status (every subcommand):
   0   success: everything ran and passed, the contract call succeeded
-  1   tests failed: a wast or statetest case failed, or no test was found
+  1   tests failed: a wast or statetest case failed, or no test was found;
+      `trace diff`: the traces differ
   2   usage error: bad flags or arguments
   3   contract failure: reverted, out of gas, an Ewasm rule broken, an EEI
       error, any other failure of a call that is not a Wasm trap

@@ -12,6 +12,7 @@ mod progress;
 mod report;
 mod run;
 mod statetest;
+mod trace;
 mod wast;
 
 use std::path::PathBuf;
@@ -27,7 +28,8 @@ Iris: an Ewasm execution engine (Ethereum contracts in WebAssembly) and a
 metered WebAssembly 2.0 interpreter.
 
 Contracts:   `run` calls a contract (or deploys it with --create) in an
-             in-memory state; `profile` shows where its gas went;
+             in-memory state; `profile` shows where its gas went; `run --trace` and
+             `trace diff` trace its calls;
              `statetest` runs Ethereum state-test vectors; `meter` injects
              Ewasm's metering into a module.
 WebAssembly: `run` also runs WASI programs, as `wasmtime run` does;
@@ -133,6 +135,9 @@ enum Command {
     /// for references.
     #[command(after_help = exit::TABLE)]
     Invoke(invoke::Args),
+    /// Work with execution traces (`iris run --trace`).
+    #[command(subcommand)]
+    Trace(trace::Command),
 }
 
 fn main() -> ExitCode {
@@ -160,6 +165,7 @@ fn main() -> ExitCode {
             paths,
         } => finish(statetest::run(&paths, diff, metering, vm.as_deref())),
         Command::Invoke(args) => finish(invoke::run(&args)),
+        Command::Trace(command) => finish(trace::run(&command)),
     }
 }
 

@@ -2,7 +2,7 @@
 //! in-memory state, fresh or read from (and written back to) a state file.
 
 use std::ffi::OsString;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::Arc;
 
@@ -54,6 +54,11 @@ pub(crate) struct Args {
     /// docs/schema/run-output.json; a failure's reason is its `error`).
     #[arg(long)]
     json: bool,
+    /// Contract: write an execution trace to FILE, or to standard error
+    /// with `-`: JSON lines, one per frame entered and left and per EEI
+    /// call, then a summary (docs/trace.md).
+    #[arg(long, value_name = "FILE|-")]
+    trace: Option<PathBuf>,
     /// The module (`.wasm` or `.wat`), then the WASI program's arguments.
     /// Everything after the module goes to the program untouched (`--help`
     /// and `--` too), as with `wasmtime run`: iris's own flags come before
@@ -111,6 +116,7 @@ fn run_module(args: &Args) -> Result<ExitCode, Error> {
             (args.context.fork_given(), "--fork"),
             (args.metering.given(), "--metering/--gas-model"),
             (args.json, "--json"),
+            (args.trace.is_some(), "--trace"),
         ];
         if let Some((_, flag)) = contract_only.iter().find(|(given, _)| *given) {
             return Err(Error::usage(format!(
@@ -175,7 +181,7 @@ fn run_contract(code: Option<Vec<u8>>, args: &Args) -> Result<ExitCode, Error> {
         gas: args.gas,
         value: context.value(),
     };
-    let (session, report, address) = if args.create {
+    let (mut session, report, address) = if args.create {
         if context.has_address() {
             return Err(Error::usage(
                 "--address does not apply to --create: the new address follows from the caller and its nonce",
@@ -187,6 +193,7 @@ fn run_contract(code: Option<Vec<u8>>, args: &Args) -> Result<ExitCode, Error> {
             ));
         }
         let mut session = context.create_session(executor)?;
+        crate::trace::start(&mut session, args.trace.as_deref())?;
         let init = Call {
             input: code.unwrap_or_default(),
             ..call
@@ -196,10 +203,12 @@ fn run_contract(code: Option<Vec<u8>>, args: &Args) -> Result<ExitCode, Error> {
         (session, report, created)
     } else {
         let mut session = context.session(code, executor)?;
+        crate::trace::start(&mut session, args.trace.as_deref())?;
         let report = session.call_from(context.caller(), &call);
         let address = Some(session.address);
         (session, report, address)
     };
+    crate::trace::finish(&mut session, args.trace.as_deref())?;
     let code_size = address
         .filter(|_| args.create)
         .and_then(|a| session.world().get(&a).map(|account| account.code.len()));

@@ -209,7 +209,7 @@ impl<T> Linker<T> {
             Some(Definition::Host(def)) => match import.kind {
                 ImportKind::Func(_) => {
                     let func = def.instantiate(store);
-                    if store.inner.profile.is_some() {
+                    if store.inner.profile.is_some() || store.host_hook.is_some() {
                         let name = format!("{}.{}", import.module, import.name);
                         store.inner.host_names.insert(func.index, name);
                     }

@@ -34,7 +34,36 @@ pub struct Store<T> {
     pub(crate) inner: StoreInner,
     pub(crate) hosts: Vec<HostFunc<T>>,
     pub(crate) data: T,
+    /// Told of every host function call from Wasm, when set.
+    pub(crate) host_hook: Option<HostCallHook<T>>,
 }
+
+/// A call of a host function from Wasm, as a [`HostCallHook`] is told of
+/// it.
+#[derive(Debug, Clone, Copy)]
+pub enum HostCall<'a> {
+    /// The function is about to run.
+    Enter {
+        /// The import it was linked under (`module.name`).
+        name: &'a str,
+        /// Its arguments, as raw values (an `i32` in the low 32 bits).
+        args: &'a [u64],
+    },
+    /// The function has returned, or trapped.
+    Leave {
+        /// The import it was linked under (`module.name`).
+        name: &'a str,
+        /// Its results, as raw values (none if it trapped).
+        results: &'a [u64],
+        /// Whether it trapped (or stopped the run, as a host's own trap).
+        trapped: bool,
+    },
+}
+
+/// What a store tells of host calls ([`Store::observe_host_calls`]): a
+/// plain function, given the caller (its data, fuel and memory) and the
+/// event.
+pub type HostCallHook<T> = fn(&mut crate::Caller<'_, T>, HostCall<'_>);
 
 impl<T> fmt::Debug for Store<T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -74,7 +103,7 @@ pub(crate) struct StoreInner {
     /// What profiling recorded, when the engine profiles.
     pub(crate) profile: Option<Box<crate::profile::Profile>>,
     /// The import names host functions were linked under (kept only when
-    /// profiling, to name their frames).
+    /// profiling, to name their frames, or observing host calls).
     pub(crate) host_names: std::collections::HashMap<u32, String>,
     /// Engine-wide type ids the store's host functions hold a reference
     /// to (released on drop).
@@ -335,7 +364,16 @@ impl<T> Store<T> {
             },
             hosts: Vec::new(),
             data,
+            host_hook: None,
         }
+    }
+
+    /// Has `hook` told of every call of a host function from Wasm, before
+    /// and after it runs, from the next instantiation on (the names of the
+    /// functions are those they are linked under then). Costs nothing
+    /// while unset: a store checks for a hook once per host call.
+    pub fn observe_host_calls(&mut self, hook: HostCallHook<T>) {
+        self.host_hook = Some(hook);
     }
 
     /// Bounds what the store's memories and tables may add from now on,

@@ -326,7 +326,15 @@ impl Executor {
         cx.held_below = below;
         cx.allowance = allowance;
         cx.price_data = self.prices_data();
+        // With an observer, the store tells it of each EEI call.
+        let observed = cx.host.observer().is_some();
+        if observed {
+            cx.import_types = Some(eei::import_types(&module));
+        }
         let mut store = Store::new(&self.engine, cx);
+        if observed {
+            store.observe_host_calls(eei::observe_call);
+        }
         store.limit_growth(allowance.pages, allowance.elements);
         let memory_cost = self.initial_memory_cost(&module);
         let mut outcome = self.run(&mut store, &module, fuel, memory_cost);

@@ -50,6 +50,7 @@ mod reason;
 mod revision;
 mod runner;
 mod schedule;
+mod trace;
 mod types;
 mod validate;
 
@@ -61,7 +62,7 @@ pub use gas::Gas;
 pub use host::{AccessStatus, EvmHost, StorageStatus};
 pub use inject::{inject_metering, InjectError, InjectOptions};
 pub use metering::{float_operators, is_float_operator, EwasmCostModel, GasModel};
-pub use observe::{downcast_observer, NoObserver, Observed, Observer};
+pub use observe::{downcast_observer, EeiCall, EeiReturn, NoObserver, Observed, Observer};
 pub use profile::{
     folded, BlockGas, FunctionGas, GasProfile, HostGas, CODE, FORFEITED, INITIAL_MEMORY,
 };
@@ -69,6 +70,7 @@ pub use reason::{FailureReason, FuncRef, GasSite, MessageFailure};
 pub use revision::Revision;
 pub use runner::WasmRunner;
 pub use schedule::{Schedule, StoragePrices};
+pub use trace::JsonTrace;
 pub use types::{
     Address, Bytes32, CallKind, CallOutcome, Held, Message, Outcome, Status, TxContext, U256,
 };

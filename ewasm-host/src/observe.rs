@@ -37,11 +37,49 @@ pub trait Observer: Any + Send {
     /// [`Observer::call_out`] has returned.
     fn call_back(&mut self) {}
 
+    /// The running frame calls an EEI (or `debug`) function.
+    fn eei_enter(&mut self, _call: &EeiCall<'_>) {}
+
+    /// The EEI function of the last [`Observer::eei_enter`] of this depth
+    /// returned (after any nested frame it ran), or trapped.
+    fn eei_leave(&mut self, _call: &EeiReturn<'_>) {}
+
     /// A frame ended with `outcome`. `profile` is where its gas went, when
     /// the executor profiles ([`ExecConfig::profile`](crate::ExecConfig::profile))
     /// and code ran.
     fn frame_exit(&mut self, _message: &Message, _outcome: &Outcome, _profile: Option<GasProfile>) {
     }
+}
+
+/// A call of an EEI function, as an observer sees it.
+#[derive(Debug, Clone, Copy)]
+pub struct EeiCall<'a> {
+    /// The calling frame's depth.
+    pub depth: i32,
+    /// The function, as imported: `ethereum.storageStore`.
+    pub function: &'a str,
+    /// Its arguments by their Wasm types: an `i32` (an offset, a length)
+    /// as its unsigned value, an `i64` as its value.
+    pub args: &'a [i64],
+    /// The frame's gas before the call.
+    pub gas_left: i64,
+}
+
+/// The return of an EEI function, as an observer sees it.
+#[derive(Debug, Clone, Copy)]
+pub struct EeiReturn<'a> {
+    /// The calling frame's depth.
+    pub depth: i32,
+    /// The function, as imported.
+    pub function: &'a str,
+    /// Its results, as [`EeiCall::args`] (none if it trapped).
+    pub results: &'a [i64],
+    /// The frame's gas after the call: what the call cost is the
+    /// difference (a nested call's unused gas already given back).
+    pub gas_left: i64,
+    /// Whether it trapped: ran out of gas, failed, or ended the frame
+    /// (`finish`, `revert`, `selfDestruct`).
+    pub trapped: bool,
 }
 
 /// An observer that takes nothing in: for hosts that must answer one.

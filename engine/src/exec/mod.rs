@@ -161,7 +161,10 @@ fn enter<T>(
                     profile.enter_host(caller, func);
                 }
                 let result = match stack.slots.get_mut(base..base + n) {
-                    Some(slots) => call_host(store, index, caller, slots),
+                    Some(slots) => match store.host_hook {
+                        None => call_host(store, index, caller, slots),
+                        Some(hook) => call_host_observed(store, hook, func, index, caller, slots),
+                    },
                     None => Err(TrapCode::StackOverflow.into()),
                 };
                 if let Some(profile) = store.inner.profile.as_deref_mut() {
@@ -183,6 +186,47 @@ fn enter<T>(
     }
     args[..num_results].copy_from_slice(&stack.slots[..num_results]);
     Ok(())
+}
+
+/// [`call_host`], telling `hook` of the call before and after. `func` is
+/// the store function, `index` its host function.
+#[cold]
+#[inline(never)]
+fn call_host_observed<T>(
+    store: &mut Store<T>,
+    hook: crate::store::HostCallHook<T>,
+    func: u32,
+    index: u32,
+    instance: Option<u32>,
+    slots: &mut [u64],
+) -> Result<(), Trap> {
+    let (params, results) = {
+        let host = &store.hosts[index as usize];
+        (host.params, host.results)
+    };
+    let name = store
+        .inner
+        .host_names
+        .get(&func)
+        .cloned()
+        .unwrap_or_else(|| format!("host[{func}]"));
+    let args = slots.get(..params).unwrap_or_default();
+    hook(
+        &mut Caller { store, instance },
+        crate::HostCall::Enter { name: &name, args },
+    );
+    let result = call_host(store, index, instance, slots);
+    let results = match &result {
+        Ok(()) => slots.get(..results).unwrap_or_default(),
+        Err(_) => &[],
+    };
+    let event = crate::HostCall::Leave {
+        name: &name,
+        results,
+        trapped: result.is_err(),
+    };
+    hook(&mut Caller { store, instance }, event);
+    result
 }
 
 /// Calls host function `index` with its arguments in `slots`.

@@ -11,6 +11,8 @@ mod data;
 mod debug;
 mod env;
 mod imports;
+mod observed;
+pub(crate) use observed::{import_types, observe_call};
 mod state;
 
 use std::fmt;
@@ -38,6 +40,9 @@ pub struct EeiCtx<'h> {
     pub(crate) output: Vec<u8>,
     /// The block context, fetched once.
     tx_context: Option<TxContext>,
+    /// When the host has an observer: the types of the module's imports,
+    /// by `module.name`, to read the EEI calls' raw values.
+    pub(crate) import_types: Option<observed::ImportTypes>,
     /// What the frames below this one hold.
     pub(crate) held_below: Held,
     /// What this frame's store may add (its share of the execution caps).
@@ -77,6 +82,7 @@ impl<'h> EeiCtx<'h> {
             return_data: bytes::Bytes::new(),
             output: Vec::new(),
             tx_context: None,
+            import_types: None,
             held_below: Held::default(),
             allowance: Held::default(),
             price_data: false,
