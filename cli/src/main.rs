@@ -124,6 +124,10 @@ enum Command {
         /// Run the code through this EVMC VM library instead of in process.
         #[arg(long)]
         vm: Option<PathBuf>,
+        /// Write each case's execution trace (docs/trace.md) to a file of
+        /// its own in this directory: FILE-NAME-FORK-dDgGvV.jsonl.
+        #[arg(long, value_name = "DIR")]
+        trace: Option<PathBuf>,
         /// Files or directories.
         #[arg(required = true)]
         paths: Vec<PathBuf>,
@@ -162,8 +166,15 @@ fn main() -> ExitCode {
             diff,
             metering,
             vm,
+            trace,
             paths,
-        } => finish(statetest::run(&paths, diff, metering, vm.as_deref())),
+        } => finish(statetest::run(
+            &paths,
+            diff,
+            metering,
+            vm.as_deref(),
+            trace.as_deref(),
+        )),
         Command::Invoke(args) => finish(invoke::run(&args)),
         Command::Trace(command) => finish(trace::run(&command)),
     }

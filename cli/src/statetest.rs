@@ -6,9 +6,11 @@ use std::process::ExitCode;
 use std::sync::Arc;
 
 use evmc_client::LoadedVm;
-use ewasm_host::{hex, ExecConfig, Executor, U256};
+use ewasm_host::{downcast_observer, hex, ExecConfig, Executor, JsonTrace, U256};
 use state::diff::Field;
-use state::statetest::{describe, parse_file, run as run_case, Case, CaseOutcome, Cases};
+use state::statetest::{
+    describe, parse_file, run as run_case, run_observed, Case, CaseOutcome, Cases,
+};
 use state::Runner;
 
 use crate::exit::{Error, Exit};
@@ -99,7 +101,21 @@ pub(crate) fn run(
     diff: bool,
     metering: bool,
     vm: Option<&Path>,
+    trace: Option<&Path>,
 ) -> Result<ExitCode, Error> {
+    if let Some(dir) = trace {
+        if vm.is_some() {
+            return Err(Error::usage(
+                "--trace traces Iris in process: a VM library traces itself (Iris: its `trace` option)",
+            ));
+        }
+        if !dir.is_dir() {
+            return Err(Error::input(format!(
+                "--trace {}: not a directory",
+                dir.display()
+            )));
+        }
+    }
     // A path that cannot be read is an input error, not a failed test.
     for path in paths {
         std::fs::metadata(path).map_err(|e| Error::input(format!("{}: {e}", path.display())))?;
@@ -151,7 +167,10 @@ pub(crate) fn run(
         };
         for case in &cases.cases {
             progress.tick();
-            let outcome = run_case(case, &executor);
+            let outcome = match trace {
+                Some(dir) => traced(case, file, &executor, dir)?,
+                None => run_case(case, &executor),
+            };
             let lines = report(case, &outcome, diff);
             progress.println(&lines.join("\n"));
             if outcome.passed {
@@ -171,6 +190,30 @@ pub(crate) fn run(
     } else {
         Exit::TestsFailed.into()
     })
+}
+
+/// Runs `case` of `file` with its trace written to a file of its own in
+/// `dir`: `FILE-NAME-FORK-dDgGvV.jsonl`.
+fn traced(
+    case: &Case,
+    file: &Path,
+    runner: &Arc<dyn Runner>,
+    dir: &Path,
+) -> Result<CaseOutcome, Error> {
+    let stem = file.file_stem().unwrap_or_default().to_string_lossy();
+    let (d, g, v) = case.indexes;
+    let name = format!("{stem}-{}-{}-d{d}g{g}v{v}.jsonl", case.name, case.fork);
+    let path = dir.join(name);
+    let out = std::fs::File::create(&path)
+        .map_err(|e| Error::input(format!("--trace {}: {e}", path.display())))?;
+    let trace = JsonTrace::new(Box::new(std::io::BufWriter::new(out)));
+    let (outcome, observer) = run_observed(case, runner, Some(Box::new(trace)));
+    if let Some(trace) = observer.and_then(downcast_observer::<JsonTrace>) {
+        trace
+            .finish()
+            .map_err(|e| Error::input(format!("--trace {}: {e}", path.display())))?;
+    }
+    Ok(outcome)
 }
 
 /// The post entries not run, fork by fork: `Constantinople: 3 post

@@ -188,3 +188,42 @@ fn trace_diff_can_leave_keys_out_to_compare_two_revisions() {
     ]);
     assert_status(&out, 0);
 }
+
+#[test]
+fn statetest_writes_a_trace_per_case() {
+    let dir = tempfile::tempdir().expect("scratch");
+    let vectors = test_data::ewasm_dir_or_panic().join("GeneralStateTests/stEWASMTests");
+    let call = vectors.join("callDepth.json").display().to_string();
+    let out_dir = dir.path().display().to_string();
+    let out = iris(&["statetest", "--trace", &out_dir, &call]);
+    assert_status(&out, 0);
+    let cases = text(&out.stdout)
+        .lines()
+        .filter(|l| l.contains(": ok"))
+        .count();
+    let files: Vec<PathBuf> = std::fs::read_dir(dir.path())
+        .expect("the trace directory")
+        .map(|e| e.expect("an entry").path())
+        .collect();
+    assert!(cases >= 1);
+    assert_eq!(files.len(), cases, "a trace per case");
+    for file in &files {
+        let name = file.file_name().unwrap().to_string_lossy().into_owned();
+        assert!(name.starts_with("callDepth-callDepth-"), "{name}");
+        let lines = parse(&std::fs::read_to_string(file).expect("readable"));
+        assert_eq!(lines[0]["event"], "enter", "{name}");
+        assert_eq!(lines.last().unwrap()["event"], "summary", "{name}");
+        // callDepth recurses: frames of several depths.
+        let deepest = lines.iter().filter_map(|l| l["depth"].as_i64()).max();
+        assert!(deepest.is_some_and(|d| d >= 2), "{name}: {deepest:?}");
+    }
+    let vm = iris(&[
+        "statetest",
+        "--trace",
+        &out_dir,
+        "--vm",
+        "libiris.so",
+        &call,
+    ]);
+    assert_status(&vm, 2);
+}

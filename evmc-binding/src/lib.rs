@@ -14,4 +14,5 @@
 //! ```
 
 pub mod ffi;
+mod observers;
 pub mod vm;

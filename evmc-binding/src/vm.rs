@@ -4,9 +4,11 @@ use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex, PoisonError};
 
 use ewasm_host::{
-    Address, Evm1Mode, EvmHost, ExecConfig, Executor, GasModel, GasProfile, Message, Observed,
-    Observer, Outcome, Revision, Status,
+    Address, Evm1Mode, EvmHost, ExecConfig, Executor, GasModel, Message, Observed, Outcome,
+    Revision, Status,
 };
+
+use crate::observers::{ExecutionObserver, TraceTarget};
 
 /// What `set_option` answered.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -49,6 +51,8 @@ struct Options {
     exec: ExecConfig,
     /// Where each execution's folded gas stacks go (`profile`).
     profile_dir: Option<std::path::PathBuf>,
+    /// Where each execution's trace goes (`trace`).
+    trace: Option<TraceTarget>,
     /// Code run instead of the state's for these recipients (`sys:`).
     overrides: BTreeMap<Address, Arc<Vec<u8>>>,
     /// Where a line for each failed execution goes (`log`).
@@ -87,32 +91,6 @@ impl LogTarget {
     }
 }
 
-/// The observer of one execution under the `profile` option: writes the
-/// execution's folded gas stacks to its own file in `dir`, numbered `n`
-/// (the VM instance's count of executions profiled, in the order they
-/// began) and named by depth and recipient.
-struct ProfileWriter {
-    dir: std::path::PathBuf,
-    n: u64,
-}
-
-impl Observer for ProfileWriter {
-    fn frame_exit(&mut self, message: &Message, _: &Outcome, profile: Option<GasProfile>) {
-        let Some(profile) = profile else {
-            return;
-        };
-        let name = format!(
-            "{:08}-depth{}-0x{}.folded",
-            self.n,
-            message.depth,
-            ewasm_host::hex::encode(&message.recipient.0)
-        );
-        // A profile that cannot be written changes nothing in the
-        // execution's result.
-        let _ = std::fs::write(self.dir.join(name), profile.folded());
-    }
-}
-
 /// The log line of a failed execution: depth, recipient, status, and why.
 fn failure_line(message: &Message, outcome: &Outcome) -> String {
     let reason = outcome
@@ -133,8 +111,9 @@ fn failure_line(message: &Message, outcome: &Outcome) -> String {
 pub struct VmState {
     options: Mutex<Options>,
     executor: Mutex<Option<Arc<Executor>>>,
-    /// Numbers the profile files of this instance, in execution order.
-    profiles_written: std::sync::atomic::AtomicU64,
+    /// Numbers the executions of this instance that options observe
+    /// (their profile and trace files), in the order they began.
+    observed: std::sync::atomic::AtomicU64,
 }
 
 impl Default for VmState {
@@ -144,7 +123,7 @@ impl Default for VmState {
         Self {
             options: Mutex::new(options),
             executor: Mutex::new(None),
-            profiles_written: std::sync::atomic::AtomicU64::new(0),
+            observed: std::sync::atomic::AtomicU64::new(0),
         }
     }
 }
@@ -154,7 +133,9 @@ impl VmState {
     /// `gas_model` (`iris` or `sentinel`), `max_execution_pages`,
     /// `profile`: a
     /// directory that receives the folded gas stacks of every execution,
-    /// or the empty string to stop, and `log`: `stderr` or a file that
+    /// or the empty string to stop, `trace`: `stderr` or a directory that
+    /// receives each execution's trace as JSON lines (`docs/trace.md`), or
+    /// the empty string to stop, and `log`: `stderr` or a file that
     /// receives one line per failed execution with its reason, or the
     /// empty string to stop).
     pub fn set_option(&self, name: &str, value: &str) -> SetOption {
@@ -184,6 +165,15 @@ impl VmState {
                     options.exec.profile = true;
                     options.profile_dir = Some(dir);
                 })
+            }
+            "trace" => {
+                options.trace = match value {
+                    "" => None,
+                    "stderr" => Some(TraceTarget::Stderr),
+                    dir if std::path::Path::new(dir).is_dir() => Some(TraceTarget::Dir(dir.into())),
+                    _ => return SetOption::InvalidValue,
+                };
+                Some(())
             }
             "log" => {
                 options.log = match value {
@@ -289,25 +279,30 @@ impl VmState {
             Ok(executor) => executor,
             Err(outcome) => return outcome,
         };
-        let (overridden, profile_dir, log) = {
+        let (overridden, profile_dir, trace, log) = {
             let options = self.options.lock().unwrap_or_else(PoisonError::into_inner);
             (
                 options.overrides.get(&message.recipient).cloned(),
                 options.profile_dir.clone(),
+                options.trace.clone(),
                 options.log.clone(),
             )
         };
         let code = overridden.as_deref().map_or(code, Vec::as_slice);
-        let outcome = match profile_dir {
-            Some(dir) => {
-                // This execution's own observer: it writes the profile
-                // file the `profile` option asked for.
-                let n = self
-                    .profiles_written
-                    .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                let mut writer = ProfileWriter { dir, n };
-                let mut observed = Observed::new(host, &mut writer);
-                executor.execute(&mut observed, revision, message, code)
+        // This execution's own observers, when an option asks for them:
+        // they write its profile and trace.
+        let n = if profile_dir.is_some() || trace.is_some() {
+            self.observed
+                .fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+        } else {
+            0
+        };
+        let outcome = match ExecutionObserver::new(n, message, profile_dir, trace.as_ref()) {
+            Some(mut observer) => {
+                let mut observed = Observed::new(host, &mut observer);
+                let outcome = executor.execute(&mut observed, revision, message, code);
+                observer.finish();
+                outcome
             }
             None => executor.execute(host, revision, message, code),
         };

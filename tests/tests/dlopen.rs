@@ -376,6 +376,71 @@ fn concurrent_executions_each_write_their_own_profile() {
 }
 
 #[test]
+fn the_trace_option_writes_each_concurrent_executions_own_trace() {
+    let dir = std::env::temp_dir().join(format!("iris-traces-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let vm = Arc::new(load_trusted());
+    assert_eq!(
+        vm.set_option("trace", "/surely/not/a/dir"),
+        Err(SetOptionError::InvalidValue)
+    );
+    assert_eq!(vm.set_option("trace", "stderr"), Ok(()));
+    assert_eq!(vm.set_option("trace", dir.to_str().unwrap()), Ok(()));
+    let counter = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../contracts/counter.wat"),
+    )
+    .unwrap();
+    let code = wat::parse_str(&counter).unwrap();
+    let mut used: Vec<i64> = std::thread::scope(|scope| {
+        let threads: Vec<_> = (0..4)
+            .map(|_| {
+                let runner = Arc::clone(&vm) as Arc<dyn Runner>;
+                let code = code.clone();
+                scope.spawn(move || {
+                    let mut session = Session::new(code, runner);
+                    (0..10)
+                        .map(|_| {
+                            let report = session.call(&Call {
+                                input: Vec::new(),
+                                gas: 100_000,
+                                value: U256::zero(),
+                            });
+                            report.gas_used
+                        })
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        threads
+            .into_iter()
+            .flat_map(|t| t.join().expect("no thread panics"))
+            .collect()
+    });
+    let mut summaries: Vec<i64> = Vec::new();
+    for entry in std::fs::read_dir(&dir).unwrap() {
+        let text = std::fs::read_to_string(entry.unwrap().path()).unwrap();
+        let lines: Vec<serde_json::Value> = text
+            .lines()
+            .map(|l| serde_json::from_str(l).expect("a JSON line"))
+            .collect();
+        // Each file is one whole execution: it enters, calls the EEI,
+        // exits and sums up, and nothing of another execution is in it.
+        assert_eq!(lines[0]["event"], "enter", "{text}");
+        assert_eq!(lines.iter().filter(|l| l["event"] == "enter").count(), 1);
+        assert!(lines
+            .iter()
+            .any(|l| l["function"] == "ethereum.storageStore"));
+        let summary = lines.last().unwrap();
+        assert_eq!(summary["event"], "summary", "{text}");
+        summaries.push(summary["gas_used"].as_i64().unwrap());
+    }
+    std::fs::remove_dir_all(&dir).ok();
+    used.sort_unstable();
+    summaries.sort_unstable();
+    assert_eq!(summaries, used, "one trace per execution, with its gas");
+}
+
+#[test]
 fn the_vm_meters_by_default() {
     let code = wat::parse_str(
         r#"(module (memory (export "memory") 1) (func (export "main") (loop (br 0))))"#,
