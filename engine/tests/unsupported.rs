@@ -65,3 +65,32 @@ fn a_malformed_binary_is_a_decoding_error() {
     let error = Module::new(&Engine::default(), bytes).expect_err("truncated");
     assert!(matches!(error.kind(), ErrorKind::Decode { .. }), "{error}");
 }
+
+#[test]
+fn a_bad_immediate_that_holds_the_simd_prefix_byte_is_no_simd() {
+    // `i32.const` whose 5-byte LEB immediate ends in 0xfd (the SIMD
+    // prefix's value, as a continuation byte): malformed, not SIMD.
+    let mut bytes = b"\0asm\x01\0\0\0".to_vec();
+    bytes.extend([0x01, 0x04, 0x01, 0x60, 0x00, 0x00]); // type () -> ()
+    bytes.extend([0x03, 0x02, 0x01, 0x00]); // one function of type 0
+    let body = [0x00, 0x41, 0x80, 0x80, 0x80, 0x80, 0xfd, 0x1a, 0x0b];
+    bytes.extend([0x0a, 2 + body.len() as u8, 0x01, body.len() as u8]);
+    bytes.extend(body);
+    let error = Module::new(&Engine::default(), &bytes).expect_err("malformed");
+    assert!(
+        matches!(
+            error.kind(),
+            ErrorKind::Decode { .. } | ErrorKind::Validate { .. }
+        ),
+        "{error}"
+    );
+    // The same body with the prefix where an operator starts is SIMD.
+    let mut simd = bytes.clone();
+    let at = simd.len() - body.len() + 1;
+    simd[at] = 0xfd;
+    let error = Module::new(&Engine::default(), &simd).expect_err("SIMD");
+    assert!(
+        matches!(error.kind(), ErrorKind::Unsupported { .. }),
+        "{error}"
+    );
+}

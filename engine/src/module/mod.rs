@@ -340,8 +340,8 @@ impl crate::translate::ModuleEnv for ModuleInner {
         (config.consume_fuel && (model.charges_operators() || config.profile)).then_some(model)
     }
 
-    fn refuses(&self, op: crate::Opcode) -> bool {
-        self.engine.config().refused.contains(op)
+    fn refused(&self) -> crate::OpcodeSet {
+        self.engine.config().refused
     }
 }
 

@@ -124,10 +124,9 @@ pub(super) fn parse(engine: &Engine, bytes: &[u8]) -> Result<ModuleInner, Error>
     })
 }
 
-/// The first feature beyond Wasm 2.0 that would make `bytes` valid (the
-/// decoder reads every operator, SIMD ones included: wasmparser's `simd`
-/// feature is on, so that a SIMD operator is refused by the validator as
-/// a feature, not by the decoder as an unknown opcode).
+/// The first feature beyond Wasm 2.0 that would make `bytes` valid. (A
+/// SIMD operator, which the decoder cannot read, is named where it stops:
+/// `translate::unreadable_operator`.)
 fn feature_needed(bytes: &[u8]) -> Option<&'static str> {
     let all = BEYOND.iter().fold(FEATURES, |acc, (f, _)| acc | *f);
     if Validator::new_with_features(all)

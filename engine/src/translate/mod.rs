@@ -15,7 +15,7 @@ mod stack;
 mod tests;
 mod work;
 
-use wasmparser::{FuncValidator, FunctionBody, Operator, ValidatorResources};
+use wasmparser::{BinaryReaderError, FuncValidator, FunctionBody, Operator, ValidatorResources};
 
 use crate::cost::CostModel;
 use crate::error::{Error, ErrorKind, LimitError};
@@ -73,8 +73,8 @@ pub(crate) trait ModuleEnv {
     fn code_start(&self) -> u64;
     /// The fuel prices, if metering is on.
     fn cost_model(&self) -> Option<&dyn CostModel>;
-    /// Whether the configuration refuses `op` (`Config::refuse_operators`).
-    fn refuses(&self, op: Opcode) -> bool;
+    /// The operators the configuration refuses (`Config::refuse_operators`).
+    fn refused(&self) -> crate::OpcodeSet;
 }
 
 /// Where an operand's value lives.
@@ -233,11 +233,15 @@ fn translate_body<'a>(
     // Decoding depends on the features too (e.g. one-byte memory indices).
     reader.set_features(crate::module::FEATURES);
     let mut reader = wasmparser::OperatorsReader::new(reader);
+    // Read once per body, not per operator.
+    let refused = env.refused();
     while !reader.eof() {
         let offset = reader.original_position();
         t.at = binary_offset(offset);
         t.offset = offset.saturating_sub(env.code_start()) as u32;
-        let op = reader.read().map_err(wasm)?;
+        let op = reader
+            .read()
+            .map_err(|e| unreadable_operator(e, body, offset))?;
         // Charged before the validator does the work.
         budget.work = budget
             .work
@@ -247,7 +251,7 @@ fn translate_body<'a>(
         // An operator the validator admits (a feature enabled) but the
         // engine does not know is refused here, reachable or not.
         let opcode = Opcode::of(&op).ok_or_else(|| t.unsupported(&op))?;
-        if env.refuses(opcode) {
+        if refused.contains(opcode) {
             return Err(Error::new(ErrorKind::RefusedOperator { offset, opcode }));
         }
         t.meter(opcode);
@@ -260,6 +264,33 @@ fn translate_body<'a>(
     t.check(func_index, limit)?;
     *scratch = std::mem::take(&mut t.stack);
     Ok((t, limit))
+}
+
+/// The error of an operator that does not decode, starting at `offset`
+/// in `body`. The decoder is built without SIMD (wasmparser's `simd`
+/// feature off: it costs translation speed), so it stops at the SIMD
+/// prefix byte itself: an error at the operator's first byte, which is
+/// `0xfd`, is a SIMD operator, refused as a feature beyond Wasm 2.0.
+/// (An error in an immediate is further on.)
+#[cold]
+fn unreadable_operator(error: BinaryReaderError, body: &FunctionBody<'_>, offset: u64) -> Error {
+    const SIMD_PREFIX: u8 = 0xfd;
+    let mut reader = body.get_binary_reader();
+    let start = reader.original_position();
+    let at_prefix = error.offset() == offset
+        && usize::try_from(offset - start)
+            .ok()
+            .and_then(|skip| reader.read_bytes(skip).ok())
+            .and_then(|_| reader.read_u8().ok())
+            == Some(SIMD_PREFIX);
+    if at_prefix {
+        return Error::new(ErrorKind::Unsupported {
+            offset,
+            message: "SIMD is not supported (WebAssembly 2.0 without SIMD only): a SIMD operator"
+                .to_string(),
+        });
+    }
+    Error::from_wasmparser(error, true)
 }
 
 /// An operator's offset in the binary, as a code offset (modules are far

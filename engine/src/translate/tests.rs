@@ -28,8 +28,8 @@ impl ModuleEnv for Env {
     fn cost_model(&self) -> Option<&dyn CostModel> {
         None
     }
-    fn refuses(&self, _op: Opcode) -> bool {
-        false
+    fn refused(&self) -> crate::OpcodeSet {
+        crate::OpcodeSet::EMPTY
     }
 }
 
