@@ -84,13 +84,22 @@ fn a_bad_immediate_that_holds_the_simd_prefix_byte_is_no_simd() {
         ),
         "{error}"
     );
-    // The same body with the prefix where an operator starts is SIMD.
-    let mut simd = bytes.clone();
-    let at = simd.len() - body.len() + 1;
-    simd[at] = 0xfd;
+    // A SIMD operator (`v128.const 0; drop`) in the same place is SIMD,
+    // whether the decoder reads SIMD operators (wasmparser's `simd`
+    // feature, which another crate of a build may turn on) or stops at
+    // their prefix.
+    let mut simd = b"\0asm\x01\0\0\0".to_vec();
+    simd.extend([0x01, 0x04, 0x01, 0x60, 0x00, 0x00]);
+    simd.extend([0x03, 0x02, 0x01, 0x00]);
+    let mut body = vec![0x00, 0xfd, 0x0c];
+    body.extend([0; 16]);
+    body.extend([0x1a, 0x0b]);
+    simd.extend([0x0a, 2 + body.len() as u8, 0x01, body.len() as u8]);
+    simd.extend(body);
     let error = Module::new(&Engine::default(), &simd).expect_err("SIMD");
     assert!(
         matches!(error.kind(), ErrorKind::Unsupported { .. }),
         "{error}"
     );
+    assert!(error.to_string().contains("SIMD"), "{error}");
 }

@@ -320,22 +320,18 @@ fn the_profile_option_writes_each_executions_folded_gas_stacks() {
     );
 }
 
-#[test]
-fn concurrent_executions_each_write_their_own_profile() {
-    let dir = std::env::temp_dir().join(format!("iris-profiles-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let vm = Arc::new(load_trusted());
-    assert_eq!(vm.set_option("profile", dir.to_str().unwrap()), Ok(()));
+/// Four sessions at once on `vm`, each with its own world, each calling
+/// the counter sample contract ten times; the gas each call used.
+fn concurrent_counter_calls(vm: &Arc<LoadedVm>) -> Vec<i64> {
     let counter = std::fs::read_to_string(
         Path::new(env!("CARGO_MANIFEST_DIR")).join("../contracts/counter.wat"),
     )
     .unwrap();
     let code = wat::parse_str(&counter).unwrap();
-    // Four sessions at once on one VM, each with its own world.
-    let mut used: Vec<i64> = std::thread::scope(|scope| {
+    std::thread::scope(|scope| {
         let threads: Vec<_> = (0..4)
             .map(|_| {
-                let runner = Arc::clone(&vm) as Arc<dyn Runner>;
+                let runner = Arc::clone(vm) as Arc<dyn Runner>;
                 let code = code.clone();
                 scope.spawn(move || {
                     let mut session = Session::new(code, runner);
@@ -357,7 +353,16 @@ fn concurrent_executions_each_write_their_own_profile() {
             .into_iter()
             .flat_map(|t| t.join().expect("no thread panics"))
             .collect()
-    });
+    })
+}
+
+#[test]
+fn concurrent_executions_each_write_their_own_profile() {
+    let dir = std::env::temp_dir().join(format!("iris-profiles-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let vm = Arc::new(load_trusted());
+    assert_eq!(vm.set_option("profile", dir.to_str().unwrap()), Ok(()));
+    let mut used = concurrent_counter_calls(&vm);
     let mut totals: Vec<i64> = std::fs::read_dir(&dir)
         .unwrap()
         .map(|e| {
@@ -386,36 +391,7 @@ fn the_trace_option_writes_each_concurrent_executions_own_trace() {
     );
     assert_eq!(vm.set_option("trace", "stderr"), Ok(()));
     assert_eq!(vm.set_option("trace", dir.to_str().unwrap()), Ok(()));
-    let counter = std::fs::read_to_string(
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("../contracts/counter.wat"),
-    )
-    .unwrap();
-    let code = wat::parse_str(&counter).unwrap();
-    let mut used: Vec<i64> = std::thread::scope(|scope| {
-        let threads: Vec<_> = (0..4)
-            .map(|_| {
-                let runner = Arc::clone(&vm) as Arc<dyn Runner>;
-                let code = code.clone();
-                scope.spawn(move || {
-                    let mut session = Session::new(code, runner);
-                    (0..10)
-                        .map(|_| {
-                            let report = session.call(&Call {
-                                input: Vec::new(),
-                                gas: 100_000,
-                                value: U256::zero(),
-                            });
-                            report.gas_used
-                        })
-                        .collect::<Vec<_>>()
-                })
-            })
-            .collect();
-        threads
-            .into_iter()
-            .flat_map(|t| t.join().expect("no thread panics"))
-            .collect()
-    });
+    let mut used = concurrent_counter_calls(&vm);
     let mut summaries: Vec<i64> = Vec::new();
     for entry in std::fs::read_dir(&dir).unwrap() {
         let text = std::fs::read_to_string(entry.unwrap().path()).unwrap();

@@ -267,11 +267,12 @@ fn translate_body<'a>(
 }
 
 /// The error of an operator that does not decode, starting at `offset`
-/// in `body`. The decoder is built without SIMD (wasmparser's `simd`
-/// feature off: it costs translation speed), so it stops at the SIMD
+/// in `body`. Without wasmparser's `simd` feature (the engine does not ask
+/// for it: it costs translation speed) the decoder stops at the SIMD
 /// prefix byte itself: an error at the operator's first byte, which is
-/// `0xfd`, is a SIMD operator, refused as a feature beyond Wasm 2.0.
-/// (An error in an immediate is further on.)
+/// `0xfd`, is a SIMD operator, refused as a feature beyond Wasm 2.0. (An
+/// error in an immediate is further on; with the feature on, SIMD
+/// operators decode and the validator refuses them.)
 #[cold]
 fn unreadable_operator(error: BinaryReaderError, body: &FunctionBody<'_>, offset: u64) -> Error {
     const SIMD_PREFIX: u8 = 0xfd;
