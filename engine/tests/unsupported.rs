@@ -84,10 +84,7 @@ fn a_bad_immediate_that_holds_the_simd_prefix_byte_is_no_simd() {
         ),
         "{error}"
     );
-    // A SIMD operator (`v128.const 0; drop`) in the same place is SIMD,
-    // whether the decoder reads SIMD operators (wasmparser's `simd`
-    // feature, which another crate of a build may turn on) or stops at
-    // their prefix.
+    // A SIMD operator (`v128.const 0; drop`) in the same place is SIMD.
     let mut simd = b"\0asm\x01\0\0\0".to_vec();
     simd.extend([0x01, 0x04, 0x01, 0x60, 0x00, 0x00]);
     simd.extend([0x03, 0x02, 0x01, 0x00]);

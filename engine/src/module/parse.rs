@@ -124,9 +124,9 @@ pub(super) fn parse(engine: &Engine, bytes: &[u8]) -> Result<ModuleInner, Error>
     })
 }
 
-/// The first feature beyond Wasm 2.0 that would make `bytes` valid. (A
-/// SIMD operator, which the decoder cannot read, is named where it stops:
-/// `translate::unreadable_operator`.)
+/// The first feature beyond Wasm 2.0 that would make `bytes` valid (SIMD
+/// operators decode: wasmparser's `simd` feature is on, so the validator
+/// refuses them as a feature like any other).
 fn feature_needed(bytes: &[u8]) -> Option<&'static str> {
     let all = BEYOND.iter().fold(FEATURES, |acc, (f, _)| acc | *f);
     if Validator::new_with_features(all)

@@ -15,7 +15,7 @@ mod stack;
 mod tests;
 mod work;
 
-use wasmparser::{BinaryReaderError, FuncValidator, FunctionBody, Operator, ValidatorResources};
+use wasmparser::{FuncValidator, FunctionBody, Operator, ValidatorResources};
 
 use crate::cost::CostModel;
 use crate::error::{Error, ErrorKind, LimitError};
@@ -239,9 +239,7 @@ fn translate_body<'a>(
         let offset = reader.original_position();
         t.at = binary_offset(offset);
         t.offset = offset.saturating_sub(env.code_start()) as u32;
-        let op = reader
-            .read()
-            .map_err(|e| unreadable_operator(e, body, offset))?;
+        let op = reader.read().map_err(wasm)?;
         // Charged before the validator does the work.
         budget.work = budget
             .work
@@ -264,34 +262,6 @@ fn translate_body<'a>(
     t.check(func_index, limit)?;
     *scratch = std::mem::take(&mut t.stack);
     Ok((t, limit))
-}
-
-/// The error of an operator that does not decode, starting at `offset`
-/// in `body`. Without wasmparser's `simd` feature (the engine does not ask
-/// for it: it costs translation speed) the decoder stops at the SIMD
-/// prefix byte itself: an error at the operator's first byte, which is
-/// `0xfd`, is a SIMD operator, refused as a feature beyond Wasm 2.0. (An
-/// error in an immediate is further on; with the feature on, SIMD
-/// operators decode and the validator refuses them.)
-#[cold]
-fn unreadable_operator(error: BinaryReaderError, body: &FunctionBody<'_>, offset: u64) -> Error {
-    const SIMD_PREFIX: u8 = 0xfd;
-    let mut reader = body.get_binary_reader();
-    let start = reader.original_position();
-    let at_prefix = error.offset() == offset
-        && usize::try_from(offset - start)
-            .ok()
-            .and_then(|skip| reader.read_bytes(skip).ok())
-            .and_then(|_| reader.read_u8().ok())
-            == Some(SIMD_PREFIX);
-    if at_prefix {
-        return Error::new(ErrorKind::Unsupported {
-            offset,
-            message: "SIMD is not supported (WebAssembly 2.0 without SIMD only): a SIMD operator"
-                .to_string(),
-        });
-    }
-    Error::from_wasmparser(error, true)
 }
 
 /// An operator's offset in the binary, as a code offset (modules are far
