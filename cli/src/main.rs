@@ -11,6 +11,7 @@ mod program;
 mod progress;
 mod report;
 mod run;
+mod speedscope;
 mod statetest;
 mod trace;
 mod wast;

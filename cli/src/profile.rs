@@ -55,7 +55,11 @@ pub(crate) struct Args {
     /// Write a flame graph of the gas (SVG) here.
     #[arg(long, value_name = "FILE")]
     svg: Option<PathBuf>,
-    /// Rows per table.
+    /// Write the stacks as a speedscope profile (JSON, for
+    /// <https://www.speedscope.app>) here.
+    #[arg(long, value_name = "FILE")]
+    speedscope: Option<PathBuf>,
+    /// Rows per table (every table and list).
     #[arg(long, default_value_t = 20)]
     top: usize,
 }
@@ -211,18 +215,24 @@ pub(crate) fn run(args: &Args) -> Result<ExitCode, Error> {
         return Ok(ended.exit.into());
     };
     // Nested executions are drawn inside their callers.
-    let folded = state::profile::merged_folded(&profiles);
+    let merged = state::profile::merged_stacks(&profiles);
+    let folded = ewasm_host::folded(&merged);
     if let Some(path) = &args.folded {
         std::fs::write(path, &folded)
             .map_err(|e| Error::input(format!("{}: {e}", path.display())))?;
     }
+    let title = match (&args.contract, &args.statetest) {
+        (Some(c), _) => c.display().to_string(),
+        (None, Some(s)) => format!("{} case {}", s.display(), args.index),
+        (None, None) => String::new(),
+    };
     if let Some(path) = &args.svg {
-        let title = match (&args.contract, &args.statetest) {
-            (Some(c), _) => c.display().to_string(),
-            (None, Some(s)) => format!("{} case {}", s.display(), args.index),
-            (None, None) => String::new(),
-        };
         write_svg(&folded, top.gas_used, &title, path)?;
+    }
+    if let Some(path) = &args.speedscope {
+        let document = crate::speedscope::document(&merged, &format!("gas: {title}"));
+        std::fs::write(path, document.to_string())
+            .map_err(|e| Error::input(format!("{}: {e}", path.display())))?;
     }
     if args.json {
         let mut value = to_json(&profiles);
@@ -313,22 +323,67 @@ fn print_tables(
             share(*gas, p.total)
         );
     }
-    if p.blocks.iter().any(|b| b.gas > 0) {
+    if !p.operators.is_empty() {
         println!(
-            "\n{:<32} {:>10} {:>10} {:>12}",
-            "costliest blocks: function", "offset", "runs", "gas"
+            "\n{:<32} {:>8} {:>12} {:>7}",
+            "operator (by its operands)", "runs", "gas", "share"
+        );
+        for o in p.operators.iter().take(rows) {
+            println!(
+                "{:<32} {:>8} {:>12} {:>6.1}%",
+                o.name,
+                o.runs,
+                o.gas,
+                share(o.gas, p.total)
+            );
+        }
+    }
+    if !p.lines.is_empty() {
+        println!(
+            "\n{:<32} {:<24} {:>12} {:>7}",
+            "source line", "function", "gas", "share"
+        );
+        for l in p.lines.iter().take(rows) {
+            println!(
+                "{:<32} {:<24} {:>12} {:>6.1}%",
+                l.line,
+                l.function,
+                l.gas,
+                share(l.gas, p.total)
+            );
+        }
+    }
+    if p.blocks.iter().any(|b| b.gas > 0) {
+        let lines = p.blocks.iter().any(|b| b.line.is_some());
+        println!(
+            "\n{:<32} {:>10} {:>10} {:>12}{}",
+            "costliest blocks: function",
+            "offset",
+            "runs",
+            "gas",
+            if lines { "  source line" } else { "" }
         );
         for b in p.blocks.iter().filter(|b| b.gas > 0).take(rows) {
             println!(
-                "{:<32} {:>#10x} {:>10} {:>12}",
-                b.function, b.offset, b.runs, b.gas
+                "{:<32} {:>#10x} {:>10} {:>12}{}",
+                b.function,
+                b.offset,
+                b.runs,
+                b.gas,
+                b.line
+                    .as_ref()
+                    .map(|l| format!("  {l}"))
+                    .unwrap_or_default()
             );
         }
     }
     let nested: Vec<&ExecutionProfile> = all.iter().filter(|e| e.depth > 0).collect();
     if !nested.is_empty() {
-        println!("\nnested executions (inside their callers in --folded and --svg):");
-        for e in nested {
+        println!("\nnested executions (inside their callers in --folded, --svg and --speedscope):");
+        if nested.len() > rows {
+            println!("  (the first {rows} of {}; --top shows more)", nested.len());
+        }
+        for e in nested.into_iter().take(rows) {
             println!(
                 "  depth {} 0x{}: gas used {} ({:?})",
                 e.depth,
@@ -356,9 +411,11 @@ fn to_json(all: &[ExecutionProfile]) -> serde_json::Value {
                 "name": f.name, "self_gas": f.self_gas, "total_gas": f.total_gas, "calls": f.calls,
             })).collect::<Vec<_>>(),
             "host_functions": p.host.iter().map(|h| json!({"name": h.name, "calls": h.calls, "gas": h.gas})).collect::<Vec<_>>(),
+            "operators": p.operators.iter().map(|o| json!({"name": o.name, "runs": o.runs, "gas": o.gas})).collect::<Vec<_>>(),
             "blocks": p.blocks.iter().map(|b| json!({
-                "function": b.function, "offset": b.offset, "runs": b.runs, "gas": b.gas,
+                "function": b.function, "offset": b.offset, "line": b.line, "runs": b.runs, "gas": b.gas,
             })).collect::<Vec<_>>(),
+            "lines": p.lines.iter().map(|l| json!({"line": l.line, "function": l.function, "gas": l.gas})).collect::<Vec<_>>(),
         })
     };
     let merged = state::profile::merged_stacks(all);

@@ -66,7 +66,9 @@ pub use crate::instance::Instance;
 pub use crate::linker::Linker;
 pub use crate::module::{ExportType, ExternType, ImportType, Module};
 pub use crate::opcode::{Opcode, OpcodeSet};
-pub use crate::profile::{BlockProfile, Profile, ProfileFrame, StackProfile};
+pub use crate::profile::{
+    BlockProfile, InstrFuel, Profile, ProfileFrame, StackBlock, StackProfile,
+};
 pub use crate::store::{ExternRef, HostCall, HostCallHook, Store};
 pub use crate::translate::{CODE_PER_BYTE, WORK_PER_BYTE};
 pub use crate::trap::{HostError, Trap, TrapCode, TrapOrigin};

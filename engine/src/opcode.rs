@@ -24,7 +24,7 @@ macro_rules! define_opcodes {
         /// assert_eq!(Opcode::ALL.len(), 201);
         /// assert!(Opcode::ALL.contains(&Opcode::MemoryFill));
         /// ```
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
         #[non_exhaustive]
         pub enum Opcode {
             $(

@@ -6,15 +6,21 @@
 //! one; nothing else changes, so a store that does not profile runs the
 //! same code as before. Each charge is added to its block and to the call
 //! stack it ran in; the dynamic charges of `memory.grow` and the bulk
-//! operators are added to the stack they ran in (not to a block); fuel
-//! that host functions charge (and give back) is added to a frame for the
-//! host function on top of the calling stack.
+//! operators are added to a frame for the operator on top of the stack it
+//! ran in (not to a block, nor to the function's own fuel); fuel that host
+//! functions charge (and give back) is added to a frame for the host
+//! function on top of the calling stack.
+//!
+//! A block's charge is the sum of its instructions' static costs; with
+//! [`Store::block_fuel`](crate::Store::block_fuel) a profile reader can
+//! split it by instruction, to map fuel to source lines.
 
 use std::collections::HashMap;
 
 use crate::exec::Frame;
 use crate::instance::InstanceEntity;
 use crate::translate::BlockInfo;
+use crate::Opcode;
 
 /// One frame of a profiled call stack.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -32,6 +38,23 @@ pub enum ProfileFrame {
         /// The store function.
         func: u32,
     },
+    /// The dynamic charge of an operator whose price depends on its
+    /// operands (`memory.grow`, `memory.copy`, `table.fill`, ...), on top
+    /// of the stack of the function that ran it.
+    Operator {
+        /// The operator.
+        opcode: Opcode,
+    },
+}
+
+/// What one instruction adds to its metering block's charge.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct InstrFuel {
+    /// The instruction's byte offset in the module's code section (the
+    /// addresses of a Wasm module's DWARF).
+    pub offset: u32,
+    /// Its static cost.
+    pub fuel: u64,
 }
 
 /// The fuel one metering block charged.
@@ -41,6 +64,9 @@ pub struct BlockProfile {
     pub instance: u32,
     /// The function index in the module.
     pub func: u32,
+    /// The block's index in its function (0 is the entry block), for
+    /// [`Store::block_fuel`](crate::Store::block_fuel).
+    pub block: u32,
     /// Where the block begins: the byte offset, in the module's code
     /// section, of the instruction that opens it (the function's first
     /// instruction for its entry block).
@@ -58,8 +84,25 @@ pub struct StackProfile {
     pub frames: Vec<ProfileFrame>,
     /// Fuel charged with exactly this stack (self fuel of its top frame).
     pub fuel: u64,
-    /// How many times its top frame was entered.
+    /// How many times its top frame was entered (for an operator frame:
+    /// how many times the operator ran).
     pub calls: u64,
+    /// The metering blocks that charged while it was the stack, by block
+    /// index (empty unless its top frame is a Wasm function).
+    pub blocks: Vec<StackBlock>,
+}
+
+/// One metering block's charges on one stack.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct StackBlock {
+    /// The block's index in the stack's top function.
+    pub block: u32,
+    /// Its code offset ([`BlockProfile::offset`]).
+    pub offset: u32,
+    /// The fuel it charged on this stack.
+    pub fuel: u64,
+    /// How many times it ran on this stack.
+    pub count: u64,
 }
 
 #[derive(Debug, Clone)]
@@ -76,9 +119,9 @@ pub struct Profile {
     /// A tree of call stacks; node 0 is the root (no frame).
     nodes: Vec<Node>,
     children: HashMap<(u32, ProfileFrame), u32>,
-    /// Per (instance, defined function, block): fuel and count, with the
-    /// block's code offset.
-    blocks: HashMap<(u32, u32, u32), (u32, u64, u64)>,
+    /// Per (stack node, block of the node's top function): the block's
+    /// code offset, fuel and count.
+    blocks: HashMap<(u32, u32), (u32, u64, u64)>,
     /// While a host function runs: its node.
     host: Option<u32>,
 }
@@ -123,22 +166,25 @@ impl Profile {
 
     /// Records a block's charge at node `node`; block 0 is its function's
     /// entry block, so each of its charges counts a call.
-    pub(crate) fn charge_block(&mut self, node: u32, key: (u32, u32, u32), offset: u32, fuel: u64) {
+    pub(crate) fn charge_block(&mut self, node: u32, block: u32, offset: u32, fuel: u64) {
         if let Some(n) = self.nodes.get_mut(node as usize) {
             n.fuel = n.fuel.saturating_add(fuel);
-            if key.2 == 0 {
+            if block == 0 {
                 n.calls += 1;
             }
         }
-        let entry = self.blocks.entry(key).or_insert((offset, 0, 0));
+        let entry = self.blocks.entry((node, block)).or_insert((offset, 0, 0));
         entry.1 = entry.1.saturating_add(fuel);
         entry.2 += 1;
     }
 
-    /// Records a charge made at node `node` outside any block.
-    pub(crate) fn charge_stack(&mut self, node: u32, fuel: u64) {
+    /// Records a dynamic charge of operator `opcode`, run with the stack
+    /// at node `node`.
+    pub(crate) fn charge_operator(&mut self, node: u32, opcode: Opcode, fuel: u64) {
+        let node = self.child(node, ProfileFrame::Operator { opcode });
         if let Some(n) = self.nodes.get_mut(node as usize) {
             n.fuel = n.fuel.saturating_add(fuel);
+            n.calls += 1;
         }
     }
 
@@ -189,38 +235,60 @@ impl Profile {
         frames
     }
 
-    /// Every stack that was entered or charged anything, sorted by frames.
+    /// Every stack that was entered or charged anything, sorted by frames,
+    /// each with its blocks in block order.
     pub fn stacks(&self) -> Vec<StackProfile> {
+        let mut blocks: HashMap<u32, Vec<StackBlock>> = HashMap::new();
+        for (&(node, block), &(offset, fuel, count)) in &self.blocks {
+            blocks.entry(node).or_default().push(StackBlock {
+                block,
+                offset,
+                fuel,
+                count,
+            });
+        }
         let mut out: Vec<StackProfile> = (1..self.nodes.len() as u32)
             .filter(|&i| {
                 let n = &self.nodes[i as usize];
                 n.fuel > 0 || n.calls > 0
             })
-            .map(|i| StackProfile {
-                frames: self.frames_of(i),
-                fuel: self.nodes[i as usize].fuel,
-                calls: self.nodes[i as usize].calls,
+            .map(|i| {
+                let mut blocks = blocks.remove(&i).unwrap_or_default();
+                blocks.sort_by_key(|b| b.block);
+                StackProfile {
+                    frames: self.frames_of(i),
+                    fuel: self.nodes[i as usize].fuel,
+                    calls: self.nodes[i as usize].calls,
+                    blocks,
+                }
             })
             .collect();
         out.sort_by(|a, b| a.frames.cmp(&b.frames));
         out
     }
 
-    /// Every block that ran, costliest first.
+    /// Every block that ran (all stacks together), costliest first.
     pub fn blocks(&self) -> Vec<BlockProfile> {
-        let mut out: Vec<BlockProfile> = self
-            .blocks
-            .iter()
-            .map(
-                |(&(instance, func, _), &(offset, fuel, count))| BlockProfile {
+        let mut merged: HashMap<(u32, u32, u32), BlockProfile> = HashMap::new();
+        for (&(node, block), &(offset, fuel, count)) in &self.blocks {
+            let frame = self.nodes.get(node as usize).and_then(|n| n.frame);
+            let Some(ProfileFrame::Wasm { instance, func }) = frame else {
+                continue;
+            };
+            let entry = merged
+                .entry((instance, func, block))
+                .or_insert(BlockProfile {
                     instance,
                     func,
+                    block,
                     offset,
-                    fuel,
-                    count,
-                },
-            )
-            .collect();
+                    fuel: 0,
+                    count: 0,
+                });
+            entry.fuel = entry.fuel.saturating_add(fuel);
+            entry.count += count;
+        }
+        let mut out: Vec<BlockProfile> = merged.into_values().collect();
         out.sort_by(|a, b| {
             b.fuel
                 .cmp(&a.fuel)
@@ -262,9 +330,9 @@ pub(crate) fn node_of_stack(
     profile.node_of(all.map(|(instance, func)| wasm_frame(instances, instance, func)))
 }
 
-/// Records a dynamic charge (`memory.grow`, a bulk operator) of the
-/// function running in `top` (instance, defined function): on its stack,
-/// not on a block.
+/// Records a dynamic charge of `opcode` (`memory.grow`, a bulk operator)
+/// run by the function running in `top` (instance, defined function): on
+/// a frame for the operator above its stack, not on a block.
 #[cold]
 #[inline(never)]
 pub(crate) fn record_dynamic(
@@ -272,13 +340,11 @@ pub(crate) fn record_dynamic(
     instances: &[InstanceEntity],
     frames: &[Frame],
     top: (u32, u32),
+    opcode: Opcode,
     fuel: u64,
 ) {
-    if fuel == 0 {
-        return;
-    }
     let node = node_of_stack(profile, instances, frames, Some(top));
-    profile.charge_stack(node, fuel);
+    profile.charge_operator(node, opcode, fuel);
 }
 
 /// Records that metering block `block` of the function running in `top`
@@ -295,8 +361,5 @@ pub(crate) fn record_block(
     info: BlockInfo,
 ) {
     let node = node_of_stack(profile, instances, frames, Some(top));
-    let ProfileFrame::Wasm { func, .. } = wasm_frame(instances, top.0, top.1) else {
-        return;
-    };
-    profile.charge_block(node, (top.0, func, block), info.offset, info.fuel);
+    profile.charge_block(node, block, info.offset, info.fuel);
 }

@@ -431,11 +431,38 @@ impl<T> Store<T> {
             .map(|p| std::mem::take(&mut **p))
     }
 
+    /// What each instruction of metering block `block` of function `func`
+    /// (index space) of store instance `instance` adds to the block's
+    /// charge, in code order: the entries sum to the block's charge. Empty
+    /// unless the engine profiles (or for a block that does not exist).
+    pub fn block_fuel(&self, instance: u32, func: u32, block: u32) -> &[crate::profile::InstrFuel] {
+        let Some(entity) = self.inner.instances.get(instance as usize) else {
+            return &[];
+        };
+        let module = &entity.module;
+        let defined = func.checked_sub(module.num_imported_funcs);
+        let Some(compiled) = defined.and_then(|f| module.code.get(f as usize)) else {
+            return &[];
+        };
+        let starts = &compiled.block_starts;
+        let (Some(&start), Some(&end)) =
+            (starts.get(block as usize), starts.get(block as usize + 1))
+        else {
+            return &[];
+        };
+        compiled
+            .block_costs
+            .get(start as usize..end as usize)
+            .unwrap_or(&[])
+    }
+
     /// A readable name for a profile frame: the function's name from its
     /// module's `name` section, else its export name, else `func[N]`; for
-    /// a host function, the `module.name` it was linked under.
+    /// a host function, the `module.name` it was linked under; for an
+    /// operator's dynamic charge, the operator in brackets (`[memory.grow]`).
     pub fn frame_name(&self, frame: crate::profile::ProfileFrame) -> String {
         match frame {
+            crate::profile::ProfileFrame::Operator { opcode } => format!("[{opcode}]"),
             crate::profile::ProfileFrame::Host { func } => self
                 .inner
                 .host_names

@@ -138,3 +138,91 @@ fn out_of_fuel_in_a_profiled_block_charges_nothing_for_it() {
     let profile = store.profile().expect("profiling is on");
     assert_eq!(profile.total(), 1_000 - left);
 }
+
+/// Runs export `f` of `wat` with profiling on and 10,000,000 fuel; gives
+/// the fuel used and the store.
+fn run_profiled(wat: &str) -> (u64, Store<()>) {
+    let mut config = Config::default();
+    config.consume_fuel(true).profile(true);
+    let engine = Engine::new(&config);
+    let module = Module::from_wat(&engine, wat).expect("valid");
+    let mut store = Store::new(&engine, ());
+    store.set_fuel(10_000_000).expect("metered");
+    let instance = Linker::new(&engine)
+        .instantiate(&mut store, &module)
+        .expect("links");
+    let f = instance
+        .get_func(&store, "f")
+        .expect("f")
+        .typed::<(), ()>(&store)
+        .expect("typed");
+    f.call(&mut store, ()).expect("runs");
+    let used = 10_000_000 - store.get_fuel().expect("metered");
+    (used, store)
+}
+
+#[test]
+fn each_block_charge_is_the_sum_of_its_instructions() {
+    let wat = r#"(module
+      (func $pick (param i32) (result i32) (local i64 i64)
+        (if (result i32) (local.get 0)
+          (then (i32.const 7))
+          (else (block (result i32) (br 0 (i32.const 9)) (i32.const 8)))))
+      (func (export "f") (local i32)
+        (loop $again
+          (drop (call $pick (local.get 0)))
+          (local.set 0 (i32.add (local.get 0) (i32.const 1)))
+          (br_if $again (i32.lt_u (local.get 0) (i32.const 5))))))"#;
+    let (used, store) = run_profiled(wat);
+    let profile = store.profile().expect("profiling is on");
+    let blocks = profile.blocks();
+    assert!(blocks.len() >= 5, "{blocks:?}");
+    let mut seen = Vec::new();
+    for b in &blocks {
+        let instrs = store.block_fuel(b.instance, b.func, b.block);
+        assert!(!instrs.is_empty(), "{b:?}");
+        let per_run: u64 = instrs.iter().map(|i| i.fuel).sum();
+        assert_eq!(per_run * b.count, b.fuel, "{b:?}: {instrs:?}");
+        // The block's first instruction (or its function's locals) opens it.
+        assert!(instrs.iter().all(|i| i.offset >= b.offset || b.block == 0));
+        for i in instrs {
+            assert!(!seen.contains(&(b.func, i.offset)), "{b:?} {i:?}");
+            seen.push((b.func, i.offset));
+        }
+    }
+    assert_eq!(blocks.iter().map(|b| b.fuel).sum::<u64>(), used);
+    // Stacks split the same fuel by block.
+    for stack in profile.stacks() {
+        let by_block: u64 = stack.blocks.iter().map(|b| b.fuel).sum();
+        assert_eq!(by_block, stack.fuel, "{stack:?}");
+    }
+    // Without profiling there is nothing to split.
+    assert!(store.block_fuel(0, 99, 0).is_empty());
+}
+
+#[test]
+fn dynamic_charges_have_their_own_frames() {
+    let wat = r#"(module (memory 1)
+      (func (export "f")
+        (drop (memory.grow (i32.const 2)))
+        (memory.fill (i32.const 0) (i32.const 0) (i32.const 4096))
+        (memory.fill (i32.const 0) (i32.const 0) (i32.const 100))))"#;
+    let (used, store) = run_profiled(wat);
+    let profile = store.profile().expect("profiling is on");
+    let stacks = profile.stacks();
+    let find = |path: &[&str]| {
+        stacks
+            .iter()
+            .find(|s| names(&store, &s.frames) == path)
+            .unwrap_or_else(|| panic!("no stack {path:?} in {stacks:?}"))
+    };
+    let f = find(&["f"]);
+    let grow = find(&["f", "[memory.grow]"]);
+    let fill = find(&["f", "[memory.fill]"]);
+    assert_eq!((grow.calls, fill.calls), (1, 2));
+    assert!(grow.fuel > 0 && fill.fuel > 0, "{grow:?} {fill:?}");
+    // The function's own fuel is its blocks', nothing more.
+    let blocks: u64 = profile.blocks().iter().map(|b| b.fuel).sum();
+    assert_eq!(f.fuel, blocks);
+    assert_eq!(f.fuel + grow.fuel + fill.fuel, used);
+}

@@ -300,7 +300,7 @@ impl Executor {
             let reason = FailureReason::OutOfGas(GasSite::Code { bytes: code.len() });
             return (Outcome::failed_for(Status::OutOfGas, reason), None);
         };
-        let (module, code) = match self.compile_shared(code) {
+        let (module, shared) = match self.compile_shared(code) {
             Ok(compiled) => compiled,
             Err(rule) => {
                 let failed = Outcome::failed_for(
@@ -322,7 +322,7 @@ impl Executor {
                 .max_execution_table_elements
                 .saturating_sub(below.elements),
         };
-        let mut cx = EeiCtx::new(host, schedule, message.clone(), code);
+        let mut cx = EeiCtx::new(host, schedule, message.clone(), shared);
         cx.held_below = below;
         cx.allowance = allowance;
         cx.price_data = self.prices_data();
@@ -359,7 +359,7 @@ impl Executor {
             // Charged only if the gas covered it.
             let memory = if memory_cost <= fuel { memory_cost } else { 0 };
             let upfront = [(CODE, code_cost), (INITIAL_MEMORY, memory)];
-            GasProfile::from_store(&store, recorded, used, &upfront, failed)
+            GasProfile::from_store(&store, recorded, code, used, &upfront, failed)
         });
         (outcome, profile)
     }

@@ -64,7 +64,8 @@ pub use inject::{inject_metering, InjectError, InjectOptions};
 pub use metering::{float_operators, is_float_operator, EwasmCostModel, GasModel};
 pub use observe::{downcast_observer, EeiCall, EeiReturn, NoObserver, Observed, Observer};
 pub use profile::{
-    folded, BlockGas, FunctionGas, GasProfile, HostGas, CODE, FORFEITED, INITIAL_MEMORY,
+    folded, BlockGas, FunctionGas, GasProfile, HostGas, LineGas, OperatorGas, CODE, FORFEITED,
+    INITIAL_MEMORY,
 };
 pub use reason::{FailureReason, FuncRef, GasSite, MessageFailure};
 pub use revision::Revision;

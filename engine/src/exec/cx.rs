@@ -9,6 +9,7 @@ use super::dispatch::{Ip, Regs, Resume};
 use super::{Exit, Frame, ValueStack};
 use crate::cost::CostModel;
 use crate::instance::InstanceEntity;
+use crate::opcode::Opcode;
 use crate::profile::Profile;
 use crate::store::{FuncEntity, GlobalEntity, MemoryEntity, StoreInner, TableEntity};
 use crate::trap::TrapCode;
@@ -198,16 +199,18 @@ impl<'a> Cx<'a> {
         }
     }
 
-    /// Charges a dynamic cost (growth, bulk work) before the operation has
-    /// any effect, recording it on the current stack when profiling.
-    pub(super) fn charge(&mut self, cost: u64) -> Result<(), TrapCode> {
+    /// Charges `opcode`'s dynamic cost (growth, bulk work) before the
+    /// operation has any effect, recording it on the current stack when
+    /// profiling.
+    pub(super) fn charge(&mut self, opcode: Opcode, cost: u64) -> Result<(), TrapCode> {
         if !self.metered {
             return Ok(());
         }
         self.fuel = self.fuel.checked_sub(cost).ok_or(TrapCode::OutOfFuel)?;
         if let Some(profile) = self.profile.as_deref_mut() {
             let here = (self.instance, self.func);
-            crate::profile::record_dynamic(profile, self.instances, &self.stack.frames, here, cost);
+            let frames = &self.stack.frames;
+            crate::profile::record_dynamic(profile, self.instances, frames, here, opcode, cost);
         }
         Ok(())
     }

@@ -9,6 +9,7 @@ use super::cx::Cx;
 use super::dispatch::{next, Ip, Regs};
 use super::handlers::{decode, get, instr, set};
 use crate::ir::Instr;
+use crate::opcode::Opcode;
 use crate::trap::TrapCode;
 
 pub(super) fn GlobalGet(ip: Ip, regs: Regs, mem: *mut u8, len: usize, cx: &mut Cx<'_>) -> Ip {
@@ -130,7 +131,10 @@ fn table_index(cx: &Cx<'_>, table: u32) -> Result<usize, TrapCode> {
 fn memory_grow(ip: Ip, regs: Regs, cx: &mut Cx<'_>) -> Result<(), TrapCode> {
     operands!(ip, Instr::MemoryGrow { dst, delta });
     let delta = get(regs, delta) as u32;
-    cx.charge(cx.grow_cost.saturating_mul(u64::from(delta)))?;
+    cx.charge(
+        Opcode::MemoryGrow,
+        cx.grow_cost.saturating_mul(u64::from(delta)),
+    )?;
     let mut pages = cx.allowance.pages;
     let old = cx.memory_mut().grow(delta, &mut pages).unwrap_or(u32::MAX);
     cx.allowance.pages = pages;
@@ -141,7 +145,7 @@ fn memory_grow(ip: Ip, regs: Regs, cx: &mut Cx<'_>) -> Result<(), TrapCode> {
 fn memory_fill(ip: Ip, regs: Regs, cx: &mut Cx<'_>) -> Result<(), TrapCode> {
     operands!(ip, Instr::MemoryFill { dst, value, len });
     let n = get(regs, len);
-    cx.charge(cx.memory_bulk(u64::from(n as u32)))?;
+    cx.charge(Opcode::MemoryFill, cx.memory_bulk(u64::from(n as u32)))?;
     let bytes = &mut cx.memory_mut().bytes;
     let range = range(get(regs, dst), n, bytes.len())?;
     bytes[range].fill(get(regs, value) as u8);
@@ -151,7 +155,7 @@ fn memory_fill(ip: Ip, regs: Regs, cx: &mut Cx<'_>) -> Result<(), TrapCode> {
 fn memory_copy(ip: Ip, regs: Regs, cx: &mut Cx<'_>) -> Result<(), TrapCode> {
     operands!(ip, Instr::MemoryCopy { dst, src, len });
     let n = get(regs, len);
-    cx.charge(cx.memory_bulk(u64::from(n as u32)))?;
+    cx.charge(Opcode::MemoryCopy, cx.memory_bulk(u64::from(n as u32)))?;
     let bytes = &mut cx.memory_mut().bytes;
     let from = range(get(regs, src), n, bytes.len())?;
     let to = range(get(regs, dst), n, bytes.len())?;
@@ -170,7 +174,7 @@ fn memory_init(ip: Ip, regs: Regs, cx: &mut Cx<'_>) -> Result<(), TrapCode> {
         }
     );
     let n = get(regs, len);
-    cx.charge(cx.memory_bulk(u64::from(n as u32)))?;
+    cx.charge(Opcode::MemoryInit, cx.memory_bulk(u64::from(n as u32)))?;
     let data = *cx.inst.datas.get(data as usize).ok_or(TrapCode::Internal)?;
     let data = Arc::clone(&cx.datas[data as usize]);
     let bytes = &mut cx.memory_mut().bytes;
@@ -227,7 +231,7 @@ fn table_grow(ip: Ip, regs: Regs, cx: &mut Cx<'_>) -> Result<(), TrapCode> {
     let t = table_index(cx, table)?;
     let init = get(regs, args);
     let delta = get(regs, args + 1) as u32;
-    cx.charge(cx.table_grow(u64::from(delta)))?;
+    cx.charge(Opcode::TableGrow, cx.table_grow(u64::from(delta)))?;
     let old = cx.tables[t]
         .grow(delta, init, &mut cx.allowance.elements)
         .unwrap_or(u32::MAX);
@@ -238,7 +242,7 @@ fn table_grow(ip: Ip, regs: Regs, cx: &mut Cx<'_>) -> Result<(), TrapCode> {
 fn table_fill(ip: Ip, regs: Regs, cx: &mut Cx<'_>) -> Result<(), TrapCode> {
     operands!(ip, Instr::TableFill { table, args });
     let n = get(regs, args + 2);
-    cx.charge(cx.table_bulk(u64::from(n as u32)))?;
+    cx.charge(Opcode::TableFill, cx.table_bulk(u64::from(n as u32)))?;
     let t = table_index(cx, table)?;
     let elems = &mut cx.tables[t].elems;
     let range = table_range(get(regs, args), n, elems.len())?;
@@ -258,7 +262,7 @@ fn table_copy(ip: Ip, regs: Regs, cx: &mut Cx<'_>) -> Result<(), TrapCode> {
     let d = table_index(cx, dst_table)?;
     let s = table_index(cx, src_table)?;
     let n = get(regs, args + 2);
-    cx.charge(cx.table_bulk(u64::from(n as u32)))?;
+    cx.charge(Opcode::TableCopy, cx.table_bulk(u64::from(n as u32)))?;
     let to = table_range(get(regs, args), n, cx.tables[d].elems.len())?;
     let from = table_range(get(regs, args + 1), n, cx.tables[s].elems.len())?;
     if d == s {
@@ -278,7 +282,7 @@ fn table_copy(ip: Ip, regs: Regs, cx: &mut Cx<'_>) -> Result<(), TrapCode> {
 fn table_init(ip: Ip, regs: Regs, cx: &mut Cx<'_>) -> Result<(), TrapCode> {
     operands!(ip, Instr::TableInit { table, elem, args });
     let n = get(regs, args + 2);
-    cx.charge(cx.table_bulk(u64::from(n as u32)))?;
+    cx.charge(Opcode::TableInit, cx.table_bulk(u64::from(n as u32)))?;
     let e = *cx.inst.elems.get(elem as usize).ok_or(TrapCode::Internal)?;
     let t = table_index(cx, table)?;
     let items = &cx.elems[e as usize];

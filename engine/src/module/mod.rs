@@ -250,7 +250,7 @@ impl Module {
         let code: usize = m
             .code
             .iter()
-            .map(|f| f.code.len() * op + f.blocks.len() * 16 + 64)
+            .map(|f| f.code.len() * op + f.blocks.len() * 16 + f.block_costs.len() * 16 + 64)
             .sum();
         let datas: usize = m.datas.iter().map(|d| d.bytes.len() + 32).sum();
         let elems: usize = m

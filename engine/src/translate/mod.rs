@@ -24,6 +24,7 @@ use crate::ir::{
     BinOp, Instr, Slot,
 };
 use crate::opcode::{operator_name, Opcode};
+use crate::profile::InstrFuel;
 use control::{Control, ControlKind};
 pub(crate) use stack::OperandStack;
 pub use work::WORK_PER_BYTE;
@@ -46,6 +47,12 @@ pub(crate) struct CompiledFunc {
     /// When profiling: each metering block's code offset and charge, by
     /// the index its `ProfileFuel` instruction carries.
     pub(crate) blocks: Box<[BlockInfo]>,
+    /// When profiling: what each instruction adds to its block's charge,
+    /// block after block; a block's entries sum to its charge.
+    pub(crate) block_costs: Box<[InstrFuel]>,
+    /// When profiling: where each block's entries begin in `block_costs`
+    /// (one more entry than blocks: the last is the end).
+    pub(crate) block_starts: Box<[u32]>,
 }
 
 /// One metering block of a profiled function.
@@ -135,6 +142,14 @@ pub(crate) fn translate(
     })?;
     let frame_size = u64::from(t.num_locals) + u64::from(t.max_height);
     budget.code = budget.code.saturating_sub(code.len() as u64);
+    let mut costs = t.block_costs.unwrap_or_default();
+    // Stable: each block's instructions stay in code order.
+    costs.sort_by_key(|&(block, _)| block);
+    let mut block_starts = Vec::with_capacity(t.blocks.len() + 1);
+    for block in 0..=t.blocks.len() as u32 {
+        block_starts.push(costs.partition_point(|&(b, _)| b < block) as u32);
+    }
+    let block_costs: Vec<InstrFuel> = costs.into_iter().map(|(_, cost)| cost).collect();
     Ok(CompiledFunc {
         code,
         num_locals: t.num_locals,
@@ -143,6 +158,8 @@ pub(crate) fn translate(
         // Checked against MAX_FRAME in `translate_body`.
         frame_size: frame_size as u32,
         blocks: t.blocks.into_boxed_slice(),
+        block_costs: block_costs.into_boxed_slice(),
+        block_starts: block_starts.into_boxed_slice(),
     })
 }
 
@@ -224,10 +241,12 @@ fn translate_body<'a>(
     t.at = binary_offset(first.original_position());
     t.offset = first.original_position().saturating_sub(env.code_start()) as u32;
     t.begin_metering();
-    // The entry block also pays for zeroing the declared locals.
-    if let (Some(model), Some(entry)) = (env.cost_model(), t.control.last_mut()) {
+    // The entry block also pays for zeroing the declared locals, at the
+    // body's start (its locals' declarations).
+    if let Some(model) = env.cost_model() {
         let declared = u64::from(num_locals.saturating_sub(num_params));
-        entry.fuel = entry.fuel.saturating_add(model.locals_cost(declared));
+        let start = range.start.saturating_sub(env.code_start()) as u32;
+        t.add_fuel(start, model.locals_cost(declared));
     }
     let mut reader = body.get_binary_reader_for_operators().map_err(wasm)?;
     // Decoding depends on the features too (e.g. one-byte memory indices).
@@ -292,6 +311,9 @@ pub(crate) struct Translator<'a> {
     origins: Option<Vec<u32>>,
     /// Profiled metering blocks (empty unless profiling).
     blocks: Vec<BlockInfo>,
+    /// When profiling: each charged instruction's share of its block's
+    /// charge, as (block, instruction).
+    block_costs: Option<Vec<(u32, InstrFuel)>>,
     /// The most instructions the function may have.
     limit: usize,
     /// Set when an instruction was not emitted: the code reached `limit`,
@@ -325,6 +347,7 @@ impl<'a> Translator<'a> {
             at: 0,
             origins: None,
             blocks: Vec::new(),
+            block_costs: env.profiling().then(Vec::new),
             limit: usize::MAX,
             overflow: None,
         };
@@ -835,11 +858,21 @@ impl<'a> Translator<'a> {
         };
         match op {
             Opcode::End | Opcode::Else => self.finish_metering(),
-            _ => {
-                let cost = model.operator_cost(op);
-                if let Some(frame) = self.control.last_mut() {
-                    frame.fuel = frame.fuel.saturating_add(cost);
-                }
+            _ => self.add_fuel(self.offset, model.operator_cost(op)),
+        }
+    }
+
+    /// Adds `fuel`, the static cost of the instruction at code offset
+    /// `offset`, to the innermost frame's metering block (and, when
+    /// profiling, notes the instruction's share of the block's charge).
+    fn add_fuel(&mut self, offset: u32, fuel: u64) {
+        let Some(frame) = self.control.last_mut() else {
+            return;
+        };
+        frame.fuel = frame.fuel.saturating_add(fuel);
+        if let (Some(costs), Some(at)) = (self.block_costs.as_mut(), frame.fuel_at) {
+            if let Some(Instr::ProfileFuel { block }) = self.code.get(at) {
+                costs.push((*block, InstrFuel { offset, fuel }));
             }
         }
     }
@@ -867,6 +900,7 @@ impl<'a> Translator<'a> {
         };
         if let Some(frame) = self.control.last_mut() {
             frame.fuel = end;
+            frame.end_fuel = end;
             frame.fuel_at = Some(at);
         }
     }
@@ -877,6 +911,7 @@ impl<'a> Translator<'a> {
             return;
         };
         let fuel = frame.fuel;
+        let end = frame.end_fuel;
         let Some(at) = frame.fuel_at.take() else {
             // The block opened in unreachable code: it charges nothing.
             return;
@@ -886,6 +921,17 @@ impl<'a> Translator<'a> {
             Some(Instr::ProfileFuel { block }) => {
                 if let Some(info) = self.blocks.get_mut(*block as usize) {
                     info.fuel = fuel;
+                }
+                // The closing `end` (or `else`), paid with the block from
+                // its start, is here.
+                if let Some(costs) = self.block_costs.as_mut() {
+                    costs.push((
+                        *block,
+                        InstrFuel {
+                            offset: self.offset,
+                            fuel: end,
+                        },
+                    ));
                 }
             }
             // `begin_metering` emitted the charge at `at` (unless the code
