@@ -129,6 +129,11 @@ enum Command {
         /// its own in this directory: FILE-NAME-FORK-dDgGvV.jsonl.
         #[arg(long, value_name = "DIR")]
         trace: Option<PathBuf>,
+        /// With `--trace`, a line per metering block too (function, code
+        /// offset, gas before, cost). Runs the profiling translation:
+        /// slower, for debugging.
+        #[arg(long, requires = "trace")]
+        trace_blocks: bool,
         /// Files or directories.
         #[arg(required = true)]
         paths: Vec<PathBuf>,
@@ -168,13 +173,17 @@ fn main() -> ExitCode {
             metering,
             vm,
             trace,
+            trace_blocks,
             paths,
         } => finish(statetest::run(
             &paths,
             diff,
             metering,
             vm.as_deref(),
-            trace.as_deref(),
+            trace.as_deref().map(|dir| statetest::Trace {
+                dir,
+                blocks: trace_blocks,
+            }),
         )),
         Command::Invoke(args) => finish(invoke::run(&args)),
         Command::Trace(command) => finish(trace::run(&command)),

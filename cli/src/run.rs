@@ -59,6 +59,11 @@ pub(crate) struct Args {
     /// call, then a summary (docs/trace.md).
     #[arg(long, value_name = "FILE|-")]
     trace: Option<PathBuf>,
+    /// Contract: with `--trace`, a line per metering block too (function,
+    /// code offset, gas before, cost). Runs the profiling translation:
+    /// slower, for debugging.
+    #[arg(long, requires = "trace")]
+    trace_blocks: bool,
     /// The module (`.wasm` or `.wat`), then the WASI program's arguments.
     /// Everything after the module goes to the program untouched (`--help`
     /// and `--` too), as with `wasmtime run`: iris's own flags come before
@@ -172,7 +177,11 @@ fn run_contract(code: Option<Vec<u8>>, args: &Args) -> Result<ExitCode, Error> {
     let input = crate::gas::input(&args.input)?;
     let context = &args.context;
     context.check_writable()?;
-    let config = args.metering.config();
+    let config = ewasm_host::ExecConfig {
+        // Only a profiling executor has metering blocks to trace.
+        profile: args.trace_blocks,
+        ..args.metering.config()
+    };
     // The EEI's names are fixed and distinct: this cannot fail.
     let executor = Executor::new(config).map_err(|e| Error::internal(e.to_string()))?;
     let executor: Arc<dyn Runner> = Arc::new(executor);
@@ -193,7 +202,7 @@ fn run_contract(code: Option<Vec<u8>>, args: &Args) -> Result<ExitCode, Error> {
             ));
         }
         let mut session = context.create_session(executor)?;
-        crate::trace::start(&mut session, args.trace.as_deref())?;
+        crate::trace::start(&mut session, args.trace.as_deref(), args.trace_blocks)?;
         let init = Call {
             input: code.unwrap_or_default(),
             ..call
@@ -203,7 +212,7 @@ fn run_contract(code: Option<Vec<u8>>, args: &Args) -> Result<ExitCode, Error> {
         (session, report, created)
     } else {
         let mut session = context.session(code, executor)?;
-        crate::trace::start(&mut session, args.trace.as_deref())?;
+        crate::trace::start(&mut session, args.trace.as_deref(), args.trace_blocks)?;
         let report = session.call_from(context.caller(), &call);
         let address = Some(session.address);
         (session, report, address)

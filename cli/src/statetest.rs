@@ -57,8 +57,19 @@ fn walk(path: &Path, seen: &mut BTreeSet<PathBuf>, out: &mut Vec<PathBuf>) {
     }
 }
 
-/// The runner: Iris in process, or the EVMC VM library at `vm`.
-fn runner(vm: Option<&Path>, metering: bool) -> Result<Arc<dyn Runner>, Error> {
+/// Where `iris statetest --trace` writes its traces, and whether they have
+/// a line per metering block.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Trace<'a> {
+    /// The directory.
+    pub(crate) dir: &'a Path,
+    /// `--trace-blocks`.
+    pub(crate) blocks: bool,
+}
+
+/// The runner: Iris in process (profiling, for `profile`: the metering
+/// blocks of `--trace-blocks`), or the EVMC VM library at `vm`.
+fn runner(vm: Option<&Path>, metering: bool, profile: bool) -> Result<Arc<dyn Runner>, Error> {
     match vm {
         Some(path) => {
             let vm = LoadedVm::load(path)?;
@@ -76,6 +87,7 @@ fn runner(vm: Option<&Path>, metering: bool) -> Result<Arc<dyn Runner>, Error> {
         None => {
             let config = ExecConfig {
                 metering,
+                profile,
                 ..ExecConfig::default()
             };
             // The EEI's names are fixed and distinct: this cannot fail.
@@ -101,9 +113,9 @@ pub(crate) fn run(
     diff: bool,
     metering: bool,
     vm: Option<&Path>,
-    trace: Option<&Path>,
+    trace: Option<Trace<'_>>,
 ) -> Result<ExitCode, Error> {
-    if let Some(dir) = trace {
+    if let Some(Trace { dir, .. }) = trace {
         if vm.is_some() {
             return Err(Error::usage(
                 "--trace traces Iris in process: a VM library traces itself (Iris: its `trace` option)",
@@ -120,7 +132,7 @@ pub(crate) fn run(
     for path in paths {
         std::fs::metadata(path).map_err(|e| Error::input(format!("{}: {e}", path.display())))?;
     }
-    let executor = runner(vm, metering)?;
+    let executor = runner(vm, metering, trace.is_some_and(|t| t.blocks))?;
     let all = files(paths);
     if all.is_empty() {
         let names: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
@@ -168,7 +180,7 @@ pub(crate) fn run(
         for case in &cases.cases {
             progress.tick();
             let outcome = match trace {
-                Some(dir) => traced(case, file, &executor, dir)?,
+                Some(trace) => traced(case, file, &executor, trace)?,
                 None => run_case(case, &executor),
             };
             let lines = report(case, &outcome, diff);
@@ -193,21 +205,26 @@ pub(crate) fn run(
 }
 
 /// Runs `case` of `file` with its trace written to a file of its own in
-/// `dir`: `FILE-NAME-FORK-dDgGvV.jsonl`.
+/// the trace's directory: `FILE-NAME-FORK-dDgGvV.jsonl`.
 fn traced(
     case: &Case,
     file: &Path,
     runner: &Arc<dyn Runner>,
-    dir: &Path,
+    trace: Trace<'_>,
 ) -> Result<CaseOutcome, Error> {
     let stem = file.file_stem().unwrap_or_default().to_string_lossy();
     let (d, g, v) = case.indexes;
     let name = format!("{stem}-{}-{}-d{d}g{g}v{v}.jsonl", case.name, case.fork);
-    let path = dir.join(name);
+    let path = trace.dir.join(name);
     let out = std::fs::File::create(&path)
         .map_err(|e| Error::input(format!("--trace {}: {e}", path.display())))?;
-    let trace = JsonTrace::new(Box::new(std::io::BufWriter::new(out)));
-    let (outcome, observer) = run_observed(case, runner, Some(Box::new(trace)));
+    let json = JsonTrace::new(Box::new(std::io::BufWriter::new(out)));
+    let json = if trace.blocks {
+        json.with_blocks()
+    } else {
+        json
+    };
+    let (outcome, observer) = run_observed(case, runner, Some(Box::new(json)));
     if let Some(trace) = observer.and_then(downcast_observer::<JsonTrace>) {
         trace
             .finish()

@@ -30,8 +30,10 @@ pub(crate) enum Command {
     },
 }
 
-/// Has `session`'s calls traced to `path` (`-`: standard error), if given.
-pub(crate) fn start(session: &mut Session, path: Option<&Path>) -> Result<(), Error> {
+/// Has `session`'s calls traced to `path` (`-`: standard error), if given;
+/// with a line per metering block if `blocks` (the session's runner must
+/// profile for there to be any).
+pub(crate) fn start(session: &mut Session, path: Option<&Path>, blocks: bool) -> Result<(), Error> {
     let Some(path) = path else {
         return Ok(());
     };
@@ -42,7 +44,8 @@ pub(crate) fn start(session: &mut Session, path: Option<&Path>) -> Result<(), Er
             .map_err(|e| Error::input(format!("--trace {}: {e}", path.display())))?;
         Box::new(std::io::BufWriter::new(file))
     };
-    session.observe(Box::new(JsonTrace::new(out)));
+    let trace = JsonTrace::new(out);
+    session.observe(Box::new(if blocks { trace.with_blocks() } else { trace }));
     Ok(())
 }
 

@@ -227,3 +227,57 @@ fn statetest_writes_a_trace_per_case() {
     ]);
     assert_status(&vm, 2);
 }
+
+#[test]
+fn trace_blocks_adds_a_line_per_gas_step_and_changes_nothing_else() {
+    let wrc20 = contract("wrc20.wat");
+    let input = first_input("wrc20.wat");
+    let plain = parse(&trace(&wrc20, &input, &["--metering"]));
+    let blocks = parse(&trace(&wrc20, &input, &["--metering", "--trace-blocks"]));
+    let step = |l: &Value| l["event"] == "block" || l["event"] == "operator";
+    let (step_lines, others): (Vec<&Value>, Vec<&Value>) = blocks.iter().partition(|l| step(l));
+    assert_eq!(others, plain.iter().collect::<Vec<_>>());
+    assert!(step_lines.len() > 10, "{}", step_lines.len());
+    for line in &step_lines {
+        assert_eq!(line["depth"], 0);
+        assert!(line["function"].is_string(), "{line}");
+        assert!(
+            line["offset"].is_u64() || line["operator"].is_string(),
+            "{line}"
+        );
+    }
+    // wrc20 clears and copies its keys: memory.fill and memory.copy.
+    for operator in ["memory.fill", "memory.copy"] {
+        assert!(
+            step_lines.iter().any(|l| l["operator"] == operator),
+            "{operator}"
+        );
+    }
+    // Gas goes down by each step's cost, with nothing unexplained: the
+    // gas before each step is the gas before the last one less its cost.
+    let steps: Vec<&Value> = blocks
+        .iter()
+        .filter(|l| step(l) || l["event"] == "eei")
+        .collect();
+    for pair in steps.windows(2) {
+        let gas = |l: &Value| l["gas"].as_i64().expect("gas");
+        let cost = pair[0]["cost"].as_i64().expect("cost");
+        assert_eq!(
+            gas(pair[1]),
+            gas(pair[0]) - cost,
+            "{} then {}",
+            pair[0],
+            pair[1]
+        );
+    }
+    let exit = blocks.iter().find(|l| l["event"] == "exit").expect("exit");
+    let last = steps.last().expect("steps");
+    assert_eq!(
+        last["gas"].as_i64().expect("gas") - last["cost"].as_i64().expect("cost"),
+        exit["gas_left"].as_i64().expect("gas_left")
+    );
+    // Only with a trace to write them to.
+    let alone = iris(&["run", "--trace-blocks", &wrc20]);
+    assert_status(&alone, 2);
+    assert!(text(&alone.stderr).contains("--trace"));
+}

@@ -69,7 +69,7 @@ pub use crate::opcode::{Opcode, OpcodeSet};
 pub use crate::profile::{
     BlockProfile, InstrFuel, Profile, ProfileFrame, StackBlock, StackProfile,
 };
-pub use crate::store::{ExternRef, HostCall, HostCallHook, Store};
+pub use crate::store::{Charge, ChargeHook, ChargeKind, ExternRef, HostCall, HostCallHook, Store};
 pub use crate::translate::{CODE_PER_BYTE, WORK_PER_BYTE};
 pub use crate::trap::{HostError, Trap, TrapCode, TrapOrigin};
 pub use crate::value::{FuncType, GlobalType, MemoryType, TableType, Val, ValType};

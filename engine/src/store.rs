@@ -36,7 +36,47 @@ pub struct Store<T> {
     pub(crate) data: T,
     /// Told of every host function call from Wasm, when set.
     pub(crate) host_hook: Option<HostCallHook<T>>,
+    /// Told of every metering block that runs and every operator's
+    /// dynamic charge, when set.
+    pub(crate) charge_hook: Option<ChargeHook<T>>,
 }
+
+/// A charge of metered execution, as a [`ChargeHook`] is told of it:
+/// after the charge and, for an operator, after the operation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Charge {
+    /// The store instance of the running function.
+    pub instance: u32,
+    /// The running function, by its index in its module (imports first).
+    pub func: u32,
+    /// What charged.
+    pub kind: ChargeKind,
+    /// The fuel left before the charge.
+    pub fuel_before: u64,
+    /// The charge.
+    pub fuel: u64,
+}
+
+/// What made a [`Charge`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ChargeKind {
+    /// A metering block, before its first instruction: the static cost of
+    /// its instructions.
+    Block {
+        /// The block's index in the function ([`Store::block_fuel`]).
+        block: u32,
+        /// Its code offset
+        /// ([`BlockProfile::offset`](crate::BlockProfile::offset)).
+        offset: u32,
+    },
+    /// An operator priced by its operands (`memory.grow`, `memory.copy`,
+    /// `table.fill`, ...): the part its operands cost.
+    Operator(crate::Opcode),
+}
+
+/// What a store tells of charges ([`Store::observe_charges`]): a plain
+/// function, given the caller (the running instance) and the charge.
+pub type ChargeHook<T> = fn(&mut crate::Caller<'_, T>, Charge);
 
 /// A call of a host function from Wasm, as a [`HostCallHook`] is told of
 /// it.
@@ -102,6 +142,8 @@ pub(crate) struct StoreInner {
     pub(crate) spare_stack: Option<ValueStack>,
     /// What profiling recorded, when the engine profiles.
     pub(crate) profile: Option<Box<crate::profile::Profile>>,
+    /// Whether charges stop the run for the store's charge hook.
+    pub(crate) trace_charges: bool,
     /// The import names host functions were linked under (kept only when
     /// profiling, to name their frames, or observing host calls).
     pub(crate) host_names: std::collections::HashMap<u32, String>,
@@ -358,6 +400,7 @@ impl<T> Store<T> {
                 spare_stack: None,
                 profile: (engine.config().profile && engine.config().consume_fuel)
                     .then(Box::default),
+                trace_charges: false,
                 host_names: std::collections::HashMap::new(),
                 host_types: Vec::new(),
                 allowance: Allowance::default(),
@@ -365,7 +408,22 @@ impl<T> Store<T> {
             hosts: Vec::new(),
             data,
             host_hook: None,
+            charge_hook: None,
         }
+    }
+
+    /// Has `hook` told of every charge of metered execution: each
+    /// metering block that runs, after its charge, and each dynamic charge
+    /// of an operator priced by its operands, after the operation: a step
+    /// trace at the granularity of gas, in which fuel goes down by exactly
+    /// the charges between host calls. Only a profiling store has blocks
+    /// to tell of ([`Config::profile`](crate::Config::profile)). Each
+    /// charge leaves the interpreter loop and comes back, so this is for
+    /// debugging, never for speed; without a hook, the profiled block's
+    /// handler and the operators with a dynamic price test one flag.
+    pub fn observe_charges(&mut self, hook: ChargeHook<T>) {
+        self.charge_hook = Some(hook);
+        self.inner.trace_charges = true;
     }
 
     /// Has `hook` told of every call of a host function from Wasm, before

@@ -226,3 +226,97 @@ fn dynamic_charges_have_their_own_frames() {
     assert_eq!(f.fuel, blocks);
     assert_eq!(f.fuel + grow.fuel + fill.fuel, used);
 }
+
+#[test]
+fn a_charge_hook_sees_every_block_and_operator_charge_in_order() {
+    use engine::{Charge, ChargeKind};
+    // The loop of `main` calls helper, which fills memory (a dynamic
+    // charge) ten times; `env.charge` charges 100 once.
+    let wat = r#"(module
+      (import "env" "charge" (func $charge (param i64)))
+      (memory 1)
+      (func $helper (param i32) (result i32)
+        (memory.fill (i32.const 0) (i32.const 1) (local.get 0))
+        (i32.mul (local.get 0) (i32.const 3)))
+      (func $main (export "main") (param i32) (result i32)
+        (local i32)
+        (call $charge (i64.const 100))
+        (loop $again
+          (local.set 1 (i32.add (local.get 1) (call $helper (local.get 0))))
+          (local.set 0 (i32.sub (local.get 0) (i32.const 1)))
+          (br_if $again (local.get 0)))
+        (local.get 1)))"#;
+    let mut config = Config::default();
+    config.consume_fuel(true).profile(true);
+    let engine = Engine::new(&config);
+    let module = Module::from_wat(&engine, wat).expect("valid");
+    let mut linker = Linker::new(&engine);
+    linker
+        .func_wrap(
+            "env",
+            "charge",
+            |mut caller: Caller<'_, Vec<Charge>>, amount: i64| -> Result<(), Trap> {
+                caller.consume_fuel(amount as u64)
+            },
+        )
+        .expect("defined");
+    let mut store = Store::new(&engine, Vec::new());
+    store.observe_charges(|caller, charge| {
+        // The hook runs after the charge.
+        assert_eq!(caller.fuel() + charge.fuel, charge.fuel_before);
+        caller.data_mut().push(charge);
+    });
+    store.set_fuel(1_000_000).expect("metered");
+    let instance = linker.instantiate(&mut store, &module).expect("links");
+    let main = instance
+        .get_func(&store, "main")
+        .expect("main")
+        .typed::<i32, i32>(&store)
+        .expect("typed");
+    assert_eq!(main.call(&mut store, 10).expect("runs"), 165);
+    let used = 1_000_000 - store.get_fuel().expect("metered");
+    let charges = store.data().clone();
+    // Fuel goes down by exactly the charges, and the host's 100.
+    assert_eq!(charges.iter().map(|c| c.fuel).sum::<u64>() + 100, used);
+    let host_at = charges
+        .windows(2)
+        .position(|pair| pair[1].fuel_before != pair[0].fuel_before - pair[0].fuel)
+        .expect("the host charge is the one gap");
+    assert_eq!(
+        charges[host_at].fuel_before - charges[host_at].fuel - charges[host_at + 1].fuel_before,
+        100
+    );
+    let name = |c: &Charge| {
+        store.frame_name(ProfileFrame::Wasm {
+            instance: c.instance,
+            func: c.func,
+        })
+    };
+    assert_eq!(name(&charges[0]), "main");
+    let fills: Vec<&Charge> = charges
+        .iter()
+        .filter(|c| c.kind == ChargeKind::Operator(engine::Opcode::MemoryFill))
+        .collect();
+    assert_eq!(fills.len(), 10);
+    assert!(fills.iter().all(|c| name(c) == "helper" && c.fuel > 0));
+    let profile = store.profile().expect("profiling is on");
+    let blocks = profile.blocks();
+    let block_charges: Vec<&Charge> = charges
+        .iter()
+        .filter(|c| matches!(c.kind, ChargeKind::Block { .. }))
+        .collect();
+    assert_eq!(
+        block_charges.len() as u64,
+        blocks.iter().map(|b| b.count).sum::<u64>()
+    );
+    for c in block_charges {
+        let ChargeKind::Block { block, offset } = c.kind else {
+            unreachable!("filtered");
+        };
+        let found = blocks
+            .iter()
+            .find(|b| (b.instance, b.func, b.block) == (c.instance, c.func, block))
+            .expect("a profiled block");
+        assert_eq!(found.offset, offset);
+    }
+}

@@ -326,14 +326,20 @@ impl Executor {
         cx.held_below = below;
         cx.allowance = allowance;
         cx.price_data = self.prices_data();
-        // With an observer, the store tells it of each EEI call.
-        let observed = cx.host.observer().is_some();
+        // With an observer, the store tells it of each EEI call, and of
+        // each charge if it asks (only a profiling store has blocks).
+        let observer = cx.host.observer();
+        let observed = observer.is_some();
+        let steps = self.config.profile && observer.is_some_and(|o| o.wants_gas_steps());
         if observed {
             cx.import_types = Some(eei::import_types(&module));
         }
         let mut store = Store::new(&self.engine, cx);
         if observed {
             store.observe_host_calls(eei::observe_call);
+        }
+        if steps {
+            store.observe_charges(eei::observe_charge);
         }
         store.limit_growth(allowance.pages, allowance.elements);
         let memory_cost = self.initial_memory_cost(&module);

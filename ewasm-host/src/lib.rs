@@ -62,7 +62,9 @@ pub use gas::Gas;
 pub use host::{AccessStatus, EvmHost, StorageStatus};
 pub use inject::{inject_metering, InjectError, InjectOptions};
 pub use metering::{float_operators, is_float_operator, EwasmCostModel, GasModel};
-pub use observe::{downcast_observer, EeiCall, EeiReturn, NoObserver, Observed, Observer};
+pub use observe::{
+    downcast_observer, EeiCall, EeiReturn, GasStep, GasStepKind, NoObserver, Observed, Observer,
+};
 pub use profile::{
     folded, BlockGas, FunctionGas, GasProfile, HostGas, LineGas, OperatorGas, CODE, FORFEITED,
     INITIAL_MEMORY,

@@ -44,6 +44,22 @@ pub trait Observer: Any + Send {
     /// returned (after any nested frame it ran), or trapped.
     fn eei_leave(&mut self, _call: &EeiReturn<'_>) {}
 
+    /// Whether the observer wants a [`Observer::gas_step`] event per
+    /// metering block that runs and per operator priced by its operands.
+    /// Only an executor that profiles
+    /// ([`ExecConfig::profile`](crate::ExecConfig::profile)) has blocks to
+    /// tell of, and telling of them makes every step leave the interpreter
+    /// loop: for debugging only.
+    fn wants_gas_steps(&self) -> bool {
+        false
+    }
+
+    /// A metering block of the running frame ran (its charge taken), or an
+    /// operator priced by its operands did, when the observer
+    /// [wants them](Observer::wants_gas_steps). Between two EEI calls the
+    /// frame's gas goes down by exactly these steps' costs.
+    fn gas_step(&mut self, _step: &GasStep<'_>) {}
+
     /// A frame ended with `outcome`. `profile` is where its gas went, when
     /// the executor profiles ([`ExecConfig::profile`](crate::ExecConfig::profile))
     /// and code ran.
@@ -63,6 +79,37 @@ pub struct EeiCall<'a> {
     pub args: &'a [i64],
     /// The frame's gas before the call.
     pub gas_left: i64,
+}
+
+/// A charge of the running Wasm code, as an observer sees it.
+#[derive(Debug, Clone, Copy)]
+pub struct GasStep<'a> {
+    /// The running frame's depth.
+    pub depth: i32,
+    /// The Wasm function that charged (its name from the `name` section,
+    /// its export, or `func[N]`).
+    pub function: &'a str,
+    /// What charged.
+    pub kind: GasStepKind,
+    /// The frame's gas before the charge.
+    pub gas_left: i64,
+    /// The charge.
+    pub cost: i64,
+}
+
+/// What made a [`GasStep`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum GasStepKind {
+    /// A metering block, charged before its first instruction for the
+    /// static gas of its instructions.
+    Block {
+        /// The block's code offset: the byte offset, in the code section,
+        /// of the instruction that opens it.
+        offset: u32,
+    },
+    /// An operator priced by its operands (`memory.grow`, `memory.copy`,
+    /// ...): what its operands cost, beyond its static cost.
+    Operator(engine::Opcode),
 }
 
 /// The return of an EEI function, as an observer sees it.

@@ -6,11 +6,13 @@ use std::io::{self, Write};
 use serde_json::{json, Value};
 
 use crate::hex;
-use crate::observe::{EeiCall, EeiReturn, Observer};
+use crate::observe::{EeiCall, EeiReturn, GasStep, GasStepKind, Observer};
 use crate::{GasProfile, Message, Outcome, Revision};
 
 /// An observer that writes a line per frame entered, per EEI call (when
-/// it returns, with its cost) and per frame left, then a summary line
+/// it returns, with its cost), per metering block and per operator priced
+/// by its operands if asked ([`JsonTrace::with_blocks`]) and per frame
+/// left, then a summary line
 /// when the outermost frame ends.
 ///
 /// A write that fails stops the trace (the execution goes on, unchanged);
@@ -20,6 +22,9 @@ pub struct JsonTrace {
     /// The EEI calls in progress, innermost last: function, arguments
     /// and gas before.
     calls: Vec<(String, Vec<i64>, i64)>,
+    /// Whether to write a line per metering block and per operator priced
+    /// by its operands.
+    blocks: bool,
     error: Option<io::Error>,
 }
 
@@ -27,6 +32,7 @@ impl std::fmt::Debug for JsonTrace {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("JsonTrace")
             .field("calls", &self.calls)
+            .field("blocks", &self.blocks)
             .field("error", &self.error)
             .finish_non_exhaustive()
     }
@@ -38,8 +44,18 @@ impl JsonTrace {
         Self {
             out,
             calls: Vec::new(),
+            blocks: false,
             error: None,
         }
+    }
+
+    /// The trace with a line per metering block and per operator priced
+    /// by its operands too (`--trace-blocks`), under an executor that
+    /// profiles
+    /// ([`ExecConfig::profile`](crate::ExecConfig::profile)).
+    pub fn with_blocks(mut self) -> Self {
+        self.blocks = true;
+        self
     }
 
     /// Flushes the trace.
@@ -84,6 +100,30 @@ impl Observer for JsonTrace {
             "gas": message.gas,
             "input_size": message.input.len(),
         });
+        self.line(&value);
+    }
+
+    fn wants_gas_steps(&self) -> bool {
+        self.blocks
+    }
+
+    fn gas_step(&mut self, step: &GasStep<'_>) {
+        let mut value = json!({
+            "depth": step.depth,
+            "function": step.function,
+            "gas": step.gas_left,
+            "cost": step.cost,
+        });
+        match step.kind {
+            GasStepKind::Block { offset } => {
+                value["event"] = json!("block");
+                value["offset"] = json!(offset);
+            }
+            GasStepKind::Operator(opcode) => {
+                value["event"] = json!("operator");
+                value["operator"] = json!(opcode.name());
+            }
+        }
         self.line(&value);
     }
 

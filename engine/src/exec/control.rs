@@ -10,6 +10,7 @@ use super::handlers::{decode, get, set};
 use super::Exit;
 use crate::ir::{Instr, Slot};
 use crate::store::FuncKind;
+use crate::store::{Charge, ChargeKind};
 use crate::trap::TrapCode;
 
 /// Stops the run with `exit` ([`Cx::stop`]).
@@ -70,7 +71,32 @@ pub(super) fn ProfileFuel(ip: Ip, regs: Regs, mem: *mut u8, len: usize, cx: &mut
         let here = (cx.instance, cx.func);
         crate::profile::record_block(profile, cx.instances, &cx.stack.frames, here, block, info);
     }
+    if cx.trace_charges {
+        let kind = ChargeKind::Block {
+            block,
+            offset: info.offset,
+        };
+        return stop_for_charge(cx, ip, kind, info.fuel);
+    }
     next!(ip.wrapping_add(1), regs, mem, len, cx)
+}
+
+/// Stops the run after a charge of `fuel` for `kind` by the instruction at
+/// `ip`, for the store's charge hook; the running frame resumes after the
+/// instruction.
+#[cold]
+#[inline(never)]
+pub(super) fn stop_for_charge(cx: &mut Cx<'_>, ip: Ip, kind: ChargeKind, fuel: u64) -> Ip {
+    let frame = cx.frame_at(ip.wrapping_add(1));
+    cx.stack.frames.push(frame);
+    let charge = Charge {
+        instance: cx.instance,
+        func: cx.inst.module.num_imported_funcs.saturating_add(cx.func),
+        kind,
+        fuel_before: cx.fuel.saturating_add(fuel),
+        fuel,
+    };
+    cx.stop(Ok(Exit::Charge(charge)))
 }
 
 pub(super) fn Copy(ip: Ip, regs: Regs, mem: *mut u8, len: usize, cx: &mut Cx<'_>) -> Ip {

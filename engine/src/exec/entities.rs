@@ -73,6 +73,11 @@ macro_rules! fallible {
                     return cx.trap(code, ip);
                 }
                 cx.refresh_memory();
+                // Set only when the store traces charges.
+                if let Some((opcode, fuel)) = cx.operator_charge.take() {
+                    let kind = crate::store::ChargeKind::Operator(opcode);
+                    return super::control::stop_for_charge(cx, ip, kind, fuel);
+                }
                 let (mem, len) = (cx.mem, cx.mem_len);
                 next!(ip.wrapping_add(1), regs, mem, len, cx)
             }

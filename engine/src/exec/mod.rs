@@ -60,6 +60,9 @@ pub(crate) enum Exit {
     /// A host function must run: store function `func`, with its
     /// arguments (and then results) at slot `base`.
     Host { func: u32, base: usize },
+    /// A charge, for the store's charge hook
+    /// ([`Store::observe_charges`](crate::Store::observe_charges)).
+    Charge(crate::store::Charge),
 }
 
 /// Calls store function `func`. `args` holds the arguments on entry and the
@@ -140,6 +143,12 @@ fn enter<T>(
     loop {
         match run::run(&mut store.inner, stack, depth_base, slots_base)? {
             Exit::Done => break,
+            Exit::Charge(charge) => {
+                if let Some(hook) = store.charge_hook {
+                    let instance = Some(charge.instance);
+                    hook(&mut crate::Caller { store, instance }, charge);
+                }
+            }
             Exit::Host { func, base } => {
                 let FuncKind::Host { index } = store.inner.funcs[func as usize].kind else {
                     return Err(TrapCode::Internal.into());

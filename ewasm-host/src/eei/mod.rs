@@ -12,7 +12,7 @@ mod debug;
 mod env;
 mod imports;
 mod observed;
-pub(crate) use observed::{import_types, observe_call};
+pub(crate) use observed::{import_types, observe_call, observe_charge};
 mod state;
 
 use std::fmt;

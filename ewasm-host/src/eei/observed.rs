@@ -1,14 +1,16 @@
 //! The EEI's calls told to the host's observer: a store hook
 //! ([`engine::Store::observe_host_calls`]) set only when the host has an
-//! observer.
+//! observer; and the charges of metering blocks and operators, through a
+//! second hook ([`engine::Store::observe_charges`]) set only when the
+//! observer wants them.
 
 use std::collections::HashMap;
 
-use engine::{Caller, HostCall, Module, ValType};
+use engine::{Caller, Charge, ChargeKind, HostCall, Module, ProfileFrame, ValType};
 
 use super::EeiCtx;
 use crate::gas::Gas;
-use crate::observe::{EeiCall, EeiReturn};
+use crate::observe::{EeiCall, EeiReturn, GasStep, GasStepKind};
 
 /// Parameter and result types, by import name (`module.name`).
 pub(crate) type ImportTypes = HashMap<String, (Vec<ValType>, Vec<ValType>)>;
@@ -40,6 +42,33 @@ fn values(raw: &[u64], types: Option<&Vec<ValType>>) -> Vec<i64> {
 }
 
 /// The hook: tells the host's observer of each EEI call and return.
+/// The store's charge hook ([`engine::Store::observe_charges`]): tells the
+/// host's observer of a metering block or an operator's dynamic charge.
+pub(crate) fn observe_charge(caller: &mut Caller<'_, EeiCtx<'_>>, charge: Charge) {
+    let function = caller.store().frame_name(ProfileFrame::Wasm {
+        instance: charge.instance,
+        func: charge.func,
+    });
+    let gas = |fuel| Gas::from_fuel(fuel).map_or(i64::MAX, Gas::to_evmc);
+    let kind = match charge.kind {
+        ChargeKind::Block { offset, .. } => GasStepKind::Block { offset },
+        ChargeKind::Operator(opcode) => GasStepKind::Operator(opcode),
+    };
+    let cx = caller.data_mut();
+    let depth = cx.message.depth;
+    if let Some(observer) = cx.host.observer() {
+        observer.gas_step(&GasStep {
+            depth,
+            function: &function,
+            kind,
+            gas_left: gas(charge.fuel_before),
+            cost: gas(charge.fuel),
+        });
+    }
+}
+
+/// The store's host-call hook: tells the host's observer of each EEI call
+/// and return.
 pub(crate) fn observe_call(caller: &mut Caller<'_, EeiCtx<'_>>, call: HostCall<'_>) {
     let gas_left = Gas::from_fuel(caller.fuel()).map_or(i64::MAX, Gas::to_evmc);
     let cx = caller.data_mut();
