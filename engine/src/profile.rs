@@ -124,6 +124,14 @@ pub struct Profile {
     blocks: HashMap<(u32, u32), (u32, u64, u64)>,
     /// While a host function runs: its node.
     host: Option<u32>,
+    /// Whether charges stop the run for the store's charge hook
+    /// ([`Store::observe_charges`](crate::Store::observe_charges)).
+    pub(crate) trace_charges: bool,
+    /// With `trace_charges`: the dynamic charge the running operator made
+    /// (its opcode and fuel), told once the operation is done.
+    pub(crate) operator_charge: Option<(Opcode, u64)>,
+    /// With `trace_charges`: the charge the run stopped for.
+    pub(crate) charge: Option<crate::store::Charge>,
 }
 
 impl Default for Profile {
@@ -138,6 +146,9 @@ impl Default for Profile {
             children: HashMap::new(),
             blocks: HashMap::new(),
             host: None,
+            trace_charges: false,
+            operator_charge: None,
+            charge: None,
         }
     }
 }
@@ -345,6 +356,9 @@ pub(crate) fn record_dynamic(
 ) {
     let node = node_of_stack(profile, instances, frames, Some(top));
     profile.charge_operator(node, opcode, fuel);
+    if profile.trace_charges {
+        profile.operator_charge = Some((opcode, fuel));
+    }
 }
 
 /// Records that metering block `block` of the function running in `top`

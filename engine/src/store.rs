@@ -142,8 +142,6 @@ pub(crate) struct StoreInner {
     pub(crate) spare_stack: Option<ValueStack>,
     /// What profiling recorded, when the engine profiles.
     pub(crate) profile: Option<Box<crate::profile::Profile>>,
-    /// Whether charges stop the run for the store's charge hook.
-    pub(crate) trace_charges: bool,
     /// The import names host functions were linked under (kept only when
     /// profiling, to name their frames, or observing host calls).
     pub(crate) host_names: std::collections::HashMap<u32, String>,
@@ -400,7 +398,6 @@ impl<T> Store<T> {
                 spare_stack: None,
                 profile: (engine.config().profile && engine.config().consume_fuel)
                     .then(Box::default),
-                trace_charges: false,
                 host_names: std::collections::HashMap::new(),
                 host_types: Vec::new(),
                 allowance: Allowance::default(),
@@ -416,14 +413,17 @@ impl<T> Store<T> {
     /// metering block that runs, after its charge, and each dynamic charge
     /// of an operator priced by its operands, after the operation: a step
     /// trace at the granularity of gas, in which fuel goes down by exactly
-    /// the charges between host calls. Only a profiling store has blocks
-    /// to tell of ([`Config::profile`](crate::Config::profile)). Each
-    /// charge leaves the interpreter loop and comes back, so this is for
-    /// debugging, never for speed; without a hook, the profiled block's
-    /// handler and the operators with a dynamic price test one flag.
+    /// the charges between host calls. Only a profiling store tells of
+    /// charges ([`Config::profile`](crate::Config::profile)); elsewhere the
+    /// hook is never called. Each charge leaves the interpreter loop and
+    /// comes back, so this is for debugging, never for speed; the state it
+    /// needs lives in the profile, so a store that does not profile runs
+    /// the same code as before.
     pub fn observe_charges(&mut self, hook: ChargeHook<T>) {
-        self.charge_hook = Some(hook);
-        self.inner.trace_charges = true;
+        if let Some(profile) = self.inner.profile.as_deref_mut() {
+            self.charge_hook = Some(hook);
+            profile.trace_charges = true;
+        }
     }
 
     /// Has `hook` told of every call of a host function from Wasm, before

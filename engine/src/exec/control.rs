@@ -70,13 +70,13 @@ pub(super) fn ProfileFuel(ip: Ip, regs: Regs, mem: *mut u8, len: usize, cx: &mut
     if let Some(profile) = cx.profile.as_deref_mut() {
         let here = (cx.instance, cx.func);
         crate::profile::record_block(profile, cx.instances, &cx.stack.frames, here, block, info);
-    }
-    if cx.trace_charges {
-        let kind = ChargeKind::Block {
-            block,
-            offset: info.offset,
-        };
-        return stop_for_charge(cx, ip, kind, info.fuel);
+        if profile.trace_charges {
+            let kind = ChargeKind::Block {
+                block,
+                offset: info.offset,
+            };
+            return stop_for_charge(cx, ip, kind, info.fuel);
+        }
     }
     next!(ip.wrapping_add(1), regs, mem, len, cx)
 }
@@ -96,7 +96,10 @@ pub(super) fn stop_for_charge(cx: &mut Cx<'_>, ip: Ip, kind: ChargeKind, fuel: u
         fuel_before: cx.fuel.saturating_add(fuel),
         fuel,
     };
-    cx.stop(Ok(Exit::Charge(charge)))
+    if let Some(profile) = cx.profile.as_deref_mut() {
+        profile.charge = Some(charge);
+    }
+    cx.stop(Ok(Exit::Charge))
 }
 
 pub(super) fn Copy(ip: Ip, regs: Regs, mem: *mut u8, len: usize, cx: &mut Cx<'_>) -> Ip {

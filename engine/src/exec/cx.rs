@@ -35,11 +35,6 @@ pub(crate) struct Cx<'a> {
     /// What the store's memories and tables may still add.
     pub(super) allowance: &'a mut crate::store::Allowance,
     pub(super) profile: Option<&'a mut Profile>,
-    /// Whether charges stop the run for the store's charge hook.
-    pub(super) trace_charges: bool,
-    /// With `trace_charges`: the dynamic charge the running operator made
-    /// (its opcode and fuel), told once the operation is done.
-    pub(super) operator_charge: Option<(Opcode, u64)>,
     /// The fuel left, written back to the store when the run stops.
     pub(super) fuel: u64,
     pub(super) metered: bool,
@@ -95,7 +90,6 @@ impl<'a> Cx<'a> {
             fuel,
             profile,
             allowance,
-            trace_charges,
             ..
         } = store;
         let config = engine.config();
@@ -112,8 +106,6 @@ impl<'a> Cx<'a> {
             no_memory,
             allowance,
             profile: profile.as_deref_mut(),
-            trace_charges: *trace_charges,
-            operator_charge: None,
             fuel: *fuel,
             metered: config.consume_fuel,
             grow_cost: if config.consume_fuel {
@@ -215,9 +207,6 @@ impl<'a> Cx<'a> {
             return Ok(());
         }
         self.fuel = self.fuel.checked_sub(cost).ok_or(TrapCode::OutOfFuel)?;
-        if self.trace_charges {
-            self.operator_charge = Some((opcode, cost));
-        }
         if let Some(profile) = self.profile.as_deref_mut() {
             let here = (self.instance, self.func);
             let frames = &self.stack.frames;

@@ -73,8 +73,9 @@ macro_rules! fallible {
                     return cx.trap(code, ip);
                 }
                 cx.refresh_memory();
-                // Set only when the store traces charges.
-                if let Some((opcode, fuel)) = cx.operator_charge.take() {
+                // Set only when the store profiles and traces charges.
+                let traced = cx.profile.as_deref_mut().and_then(|p| p.operator_charge.take());
+                if let Some((opcode, fuel)) = traced {
                     let kind = crate::store::ChargeKind::Operator(opcode);
                     return super::control::stop_for_charge(cx, ip, kind, fuel);
                 }

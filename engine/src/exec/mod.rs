@@ -61,8 +61,9 @@ pub(crate) enum Exit {
     /// arguments (and then results) at slot `base`.
     Host { func: u32, base: usize },
     /// A charge, for the store's charge hook
-    /// ([`Store::observe_charges`](crate::Store::observe_charges)).
-    Charge(crate::store::Charge),
+    /// ([`Store::observe_charges`](crate::Store::observe_charges)); the
+    /// charge is the profile's.
+    Charge,
 }
 
 /// Calls store function `func`. `args` holds the arguments on entry and the
@@ -143,8 +144,13 @@ fn enter<T>(
     loop {
         match run::run(&mut store.inner, stack, depth_base, slots_base)? {
             Exit::Done => break,
-            Exit::Charge(charge) => {
-                if let Some(hook) = store.charge_hook {
+            Exit::Charge => {
+                let charge = store
+                    .inner
+                    .profile
+                    .as_deref_mut()
+                    .and_then(|p| p.charge.take());
+                if let (Some(hook), Some(charge)) = (store.charge_hook, charge) {
                     let instance = Some(charge.instance);
                     hook(&mut crate::Caller { store, instance }, charge);
                 }
