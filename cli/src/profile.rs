@@ -283,18 +283,28 @@ fn print_tables(
         top.status,
         if metering { "on" } else { "off" }
     );
+    let lines = p.functions.iter().any(|f| f.line.is_some());
     println!(
-        "\n{:<32} {:>12} {:>12} {:>8} {:>7}",
-        "function", "self gas", "total gas", "calls", "share"
+        "\n{:<32} {:>12} {:>12} {:>8} {:>7}{}",
+        "function",
+        "self gas",
+        "total gas",
+        "calls",
+        "share",
+        if lines { "  source line" } else { "" }
     );
     for f in p.functions.iter().take(rows) {
         println!(
-            "{:<32} {:>12} {:>12} {:>8} {:>6.1}%",
+            "{:<32} {:>12} {:>12} {:>8} {:>6.1}%{}",
             f.name,
             f.self_gas,
             f.total_gas,
             f.calls,
-            share(f.total_gas, p.total)
+            share(f.total_gas, p.total),
+            f.line
+                .as_ref()
+                .map(|l| format!("  {l}"))
+                .unwrap_or_default()
         );
     }
     println!(
@@ -408,7 +418,7 @@ fn to_json(all: &[ExecutionProfile]) -> serde_json::Value {
             "call_site": p.call_site,
             "stacks": p.stacks.iter().map(|(frames, gas)| json!({"frames": frames, "gas": gas})).collect::<Vec<_>>(),
             "functions": p.functions.iter().map(|f| json!({
-                "name": f.name, "self_gas": f.self_gas, "total_gas": f.total_gas, "calls": f.calls,
+                "name": f.name, "self_gas": f.self_gas, "total_gas": f.total_gas, "calls": f.calls, "line": f.line,
             })).collect::<Vec<_>>(),
             "host_functions": p.host.iter().map(|h| json!({"name": h.name, "calls": h.calls, "gas": h.gas})).collect::<Vec<_>>(),
             "operators": p.operators.iter().map(|o| json!({"name": o.name, "runs": o.runs, "gas": o.gas})).collect::<Vec<_>>(),

@@ -95,9 +95,40 @@ fn gas_lands_on_the_lines_that_spent_it() {
         .sum();
     let lined: u64 = six_lines.values().sum();
     assert!(lined <= own && lined * 10 >= own * 8, "{lined} of {own}");
-    // Blocks name their first line.
+    // Blocks name their first line; functions a line of their own body.
     let blocks = six["blocks"].as_array().expect("blocks");
     assert_eq!(blocks[0]["line"], at("load"), "{blocks:?}");
+    let source = std::fs::read_to_string(contract_dir().join("gasline.c")).expect("source");
+    let body_of = |signature: &str| {
+        let lines: Vec<&str> = source.lines().collect();
+        let start = lines
+            .iter()
+            .position(|l| l.contains(signature))
+            .expect("the function");
+        let end = start
+            + lines[start..]
+                .iter()
+                .position(|l| *l == "}")
+                .expect("its end");
+        (start as u64 + 1)..=(end as u64 + 1)
+    };
+    for (function, signature) in [
+        ("mix", "uint64_t mix("),
+        ("contract_main", "contract_main(void)"),
+    ] {
+        let entry = six["functions"]
+            .as_array()
+            .expect("functions")
+            .iter()
+            .find(|f| f["name"] == function)
+            .unwrap_or_else(|| panic!("{function}"));
+        let line = entry["line"].as_str().expect("a line");
+        let number: u64 = line
+            .strip_prefix("gasline.c:")
+            .and_then(|n| n.parse().ok())
+            .unwrap_or_else(|| panic!("{line}"));
+        assert!(body_of(signature).contains(&number), "{function} at {line}");
+    }
 }
 
 #[test]

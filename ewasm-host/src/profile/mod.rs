@@ -36,6 +36,9 @@ pub struct FunctionGas {
     pub total_gas: u64,
     /// How many times it was called.
     pub calls: u64,
+    /// The source line of its first instruction with one (`file:line`),
+    /// when the code carries DWARF.
+    pub line: Option<String>,
 }
 
 /// One EEI (or `debug`) function's gas.
@@ -140,6 +143,7 @@ impl Tables {
                 self_gas: 0,
                 total_gas: 0,
                 calls: 0,
+                line: None,
             })
     }
 }
@@ -190,10 +194,18 @@ impl GasProfile {
                     entry.runs += stack.calls;
                     entry.gas += stack.fuel;
                 }
-                ProfileFrame::Wasm { .. } => {
+                ProfileFrame::Wasm { instance, func } => {
                     let entry = tables.function(&top_name);
                     entry.self_gas += stack.fuel;
                     entry.calls += stack.calls;
+                    if let (None, Some(source)) = (&entry.line, source.as_mut()) {
+                        // Its entry block's first instruction with a line.
+                        let entry_block = store.block_fuel(instance, func, 0);
+                        entry.line = entry_block
+                            .iter()
+                            .find_map(|i| source.frames(i.offset))
+                            .map(|f| f.line);
+                    }
                 }
             }
             // Every Wasm function on this stack includes its gas in its
