@@ -33,7 +33,9 @@ use crate::value::{limits_match, FuncType};
 /// ```
 pub struct Linker<T> {
     engine: Engine,
-    defs: BTreeMap<(String, String), Definition<T>>,
+    /// By module name, then field name (looked up by `&str`: resolving an
+    /// import allocates nothing).
+    defs: BTreeMap<String, BTreeMap<String, Definition<T>>>,
 }
 
 enum Definition<T> {
@@ -51,17 +53,24 @@ impl<T> Linker<T> {
     }
 
     fn insert(&mut self, module: &str, name: &str, def: Definition<T>) -> Result<&mut Self, Error> {
-        let key = (module.to_string(), name.to_string());
-        if self.defs.contains_key(&key) {
+        if self.def(module, name).is_some() {
             return Err(LinkError {
-                module: key.0,
-                field: key.1,
+                module: module.to_string(),
+                field: name.to_string(),
                 reason: LinkErrorReason::Duplicate,
             }
             .into());
         }
-        self.defs.insert(key, def);
+        self.defs
+            .entry(module.to_string())
+            .or_default()
+            .insert(name.to_string(), def);
         Ok(self)
+    }
+
+    /// The definition of `module::name`, if there is one.
+    fn def(&self, module: &str, name: &str) -> Option<&Definition<T>> {
+        self.defs.get(module)?.get(name)
     }
 
     /// Defines `module::name` as an entity of a store.
@@ -147,20 +156,25 @@ impl<T> Linker<T> {
 
     /// The type of the host function defined as `module::name`, if one is.
     pub fn host_func_type(&self, module: &str, name: &str) -> Option<FuncType> {
-        match self.defs.get(&(module.to_string(), name.to_string()))? {
+        match self.def(module, name)? {
             Definition::Host(def) => Some(def.ty.clone()),
             Definition::Extern(_) => None,
         }
     }
 
+    /// Whether `module::name` is defined.
+    pub fn contains(&self, module: &str, name: &str) -> bool {
+        self.def(module, name).is_some()
+    }
+
     /// Whether anything is defined under the module name `module`.
     pub fn defines_module(&self, module: &str) -> bool {
-        self.defs.keys().any(|(m, _)| m == module)
+        self.defs.get(module).is_some_and(|defs| !defs.is_empty())
     }
 
     /// The definition of `module::name`, if it is a store entity.
     pub fn get(&self, module: &str, name: &str) -> Option<Extern> {
-        match self.defs.get(&(module.to_string(), name.to_string()))? {
+        match self.def(module, name)? {
             Definition::Extern(ext) => Some(*ext),
             Definition::Host(_) => None,
         }
@@ -203,8 +217,7 @@ impl<T> Linker<T> {
             .into()
         };
         let incompatible = |why: String| fail(LinkErrorReason::Incompatible(why));
-        let key = (import.module.clone(), import.name.clone());
-        let ext = match self.defs.get(&key) {
+        let ext = match self.def(&import.module, &import.name) {
             None => return Err(fail(LinkErrorReason::Unknown)),
             Some(Definition::Host(def)) => match import.kind {
                 ImportKind::Func(_) => {

@@ -592,6 +592,35 @@ fn the_template_imports_the_33_functions_and_an_empty_main_costs_nothing() {
     assert!(r.changed_nothing());
 }
 
+#[test]
+fn a_function_imported_twice_is_linked_once_and_both_imports_run() {
+    let code = wat::parse_str(
+        r#"(module
+          (import "ethereum" "useGas" (func $useGas (param i64)))
+          (import "ethereum" "finish" (func $finish (param i32 i32)))
+          (import "ethereum" "useGas" (func $useGasAgain (param i64)))
+          (memory (export "memory") 1)
+          (data (i32.const 0) "ok")
+          (func (export "main")
+            (call $useGas (i64.const 7))
+            (call $useGasAgain (i64.const 5))
+            (call $finish (i32.const 0) (i32.const 2))))"#,
+    )
+    .expect("valid WAT");
+    let mut world = base_world();
+    world.entry(CONTRACT).code = Arc::new(code);
+    let mut session = state::run::Session::in_world(world, env(), CONTRACT, runner());
+    let call = state::run::Call {
+        input: Vec::new(),
+        gas: GAS,
+        value: U256::zero(),
+    };
+    let report = session.call_from(CALLER, &call);
+    assert_eq!(report.status, Status::Success, "{:?}", report.reason);
+    assert_eq!(report.output, b"ok");
+    assert_eq!(report.gas_used, 12);
+}
+
 // ---------------------------------------------------------------------------
 // useGas
 

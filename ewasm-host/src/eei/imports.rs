@@ -11,12 +11,28 @@ pub(super) const ETHEREUM: &str = "ethereum";
 /// The module name of the debugging functions.
 pub(super) const DEBUG: &str = "debug";
 
-/// Which functions of a table to add: `keep(module, name)`.
-pub(super) type Keep<'a> = &'a dyn Fn(&str, &str) -> bool;
-
+/// A module's table: `$add(linker, name)` adds the function named `name`
+/// (whether it is one), and `$names` lists them all.
 macro_rules! table {
-    ($linker:ident, $keep:ident, $module:expr, { $($name:literal => $f:path,)* }) => {
-        $( if $keep($module, $name) { $linker.func_wrap($module, $name, $f)?; } )*
+    ($add:ident, $names:ident, $module:expr, { $($name:literal => $f:path,)* }) => {
+        /// Adds the function of this module named `name` to `linker`, if
+        /// there is one: whether there was.
+        ///
+        /// # Errors
+        ///
+        /// If the name is already defined in `linker`.
+        pub(super) fn $add(linker: &mut Linker<EeiCtx<'_>>, name: &str) -> Result<bool, Error> {
+            match name {
+                $( $name => {
+                    linker.func_wrap($module, $name, $f)?;
+                    Ok(true)
+                } )*
+                _ => Ok(false),
+            }
+        }
+
+        /// Every function name of this module.
+        const $names: &[&str] = &[$($name),*];
     };
 }
 
@@ -26,12 +42,13 @@ macro_rules! table {
 ///
 /// If one of the names is already defined in `linker`.
 pub fn add_to_linker(linker: &mut Linker<EeiCtx<'_>>) -> Result<(), Error> {
-    add_kept(linker, &|_, _| true)
+    for name in ETHEREUM_NAMES {
+        add_ethereum(linker, name)?;
+    }
+    Ok(())
 }
 
-/// Adds the functions of the `ethereum` module that `keep` names.
-pub(super) fn add_kept(linker: &mut Linker<EeiCtx<'_>>, keep: Keep<'_>) -> Result<(), Error> {
-    table!(linker, keep, ETHEREUM, {
+table!(add_ethereum, ETHEREUM_NAMES, ETHEREUM, {
         "useGas" => env::use_gas,
         "getGasLeft" => env::get_gas_left,
         "getAddress" => env::get_address,
@@ -65,9 +82,7 @@ pub(super) fn add_kept(linker: &mut Linker<EeiCtx<'_>>, keep: Keep<'_>) -> Resul
         "callStatic" => calls::call_static,
         "create" => calls::create,
         "selfDestruct" => state::self_destruct,
-    });
-    Ok(())
-}
+});
 
 /// Adds the `debug` module: printing, free of gas.
 ///
@@ -75,12 +90,13 @@ pub(super) fn add_kept(linker: &mut Linker<EeiCtx<'_>>, keep: Keep<'_>) -> Resul
 ///
 /// If one of the names is already defined in `linker`.
 pub fn add_debug_to_linker(linker: &mut Linker<EeiCtx<'_>>) -> Result<(), Error> {
-    add_debug_kept(linker, &|_, _| true)
+    for name in DEBUG_NAMES {
+        add_debug(linker, name)?;
+    }
+    Ok(())
 }
 
-/// Adds the functions of the `debug` module that `keep` names.
-pub(super) fn add_debug_kept(linker: &mut Linker<EeiCtx<'_>>, keep: Keep<'_>) -> Result<(), Error> {
-    table!(linker, keep, DEBUG, {
+table!(add_debug, DEBUG_NAMES, DEBUG, {
         "print32" => debug::print32,
         "print64" => debug::print64,
         "printMem" => debug::print_mem,
@@ -88,6 +104,4 @@ pub(super) fn add_debug_kept(linker: &mut Linker<EeiCtx<'_>>, keep: Keep<'_>) ->
         "printStorage" => debug::print_storage,
         "printStorageHex" => debug::print_storage_hex,
         "evmTrace" => debug::evm_trace,
-    });
-    Ok(())
-}
+});

@@ -344,9 +344,10 @@ pub(crate) fn linker<'h>(
 
 /// Builds a linker holding what `module` imports of the `ethereum` module
 /// (and of `debug` if asked), for one execution whose host is lent for
-/// `'h`. Only the imports are linked: a linker is built per execution
-/// (its host functions are typed over the host's borrow), and the whole
-/// table would cost more than a small contract's run.
+/// `'h`. Only the imports are linked, each found by its name: a linker is
+/// built per execution (its host functions are typed over the host's
+/// borrow), and the whole table would cost more than a small contract's
+/// run.
 ///
 /// # Errors
 ///
@@ -356,15 +357,18 @@ pub(crate) fn linker_for<'h>(
     module: &engine::Module,
     debug: bool,
 ) -> Result<Linker<EeiCtx<'h>>, engine::Error> {
-    let imported = |wanted: &str, name: &str| {
-        module
-            .imports()
-            .any(|import| import.module == wanted && import.name == name)
-    };
     let mut linker = Linker::new(engine);
-    imports::add_kept(&mut linker, &imported)?;
-    if debug {
-        imports::add_debug_kept(&mut linker, &imported)?;
+    for (from, name) in module.import_names() {
+        // A function imported twice is linked once.
+        if linker.contains(from, name) {
+            continue;
+        }
+        // Anything else is not linked: `check_contract` refuses it.
+        match from {
+            imports::ETHEREUM => imports::add_ethereum(&mut linker, name)?,
+            imports::DEBUG if debug => imports::add_debug(&mut linker, name)?,
+            _ => false,
+        };
     }
     Ok(linker)
 }
