@@ -20,8 +20,7 @@ pub struct Func {
 
 /// The untyped form of every host function: arguments come in the slice
 /// and results go out through it (its length is the larger of the two).
-pub(crate) type HostFn<T> =
-    dyn Fn(Caller<'_, T>, &mut [u64]) -> Result<(), Trap> + Send + Sync + 'static;
+pub type HostFn<T> = dyn Fn(Caller<'_, T>, &mut [u64]) -> Result<(), Trap> + Send + Sync + 'static;
 
 /// A host function registered in a store.
 pub(crate) struct HostFunc<T> {
@@ -368,6 +367,19 @@ impl<R: WasmResults> HostResults for Result<R, Trap> {
 pub trait IntoFunc<T, Params, Results>: Send + Sync + 'static {
     #[doc(hidden)]
     fn into_def(self) -> HostDef<T>;
+
+    /// Calls the function with its arguments read from `raw`, leaving its
+    /// results there: the untyped calling convention of [`HostFn`], for
+    /// bodies shared across stores
+    /// ([`Store::instantiate_with`](crate::Store::instantiate_with)).
+    ///
+    /// # Errors
+    ///
+    /// The function's trap.
+    fn call_raw(&self, caller: Caller<'_, T>, raw: &mut [u64]) -> Result<(), Trap>;
+
+    /// The function's Wasm type, from its Rust signature.
+    fn func_type(&self) -> FuncType;
 }
 
 macro_rules! into_func {
@@ -378,18 +390,26 @@ macro_rules! into_func {
             R: HostResults,
         {
             fn into_def(self) -> HostDef<T> {
-                let ty = FuncType::new(
-                    <($($t,)*) as WasmParams>::types(),
-                    <R::Results as WasmParams>::types(),
-                );
+                let ty = self.func_type();
                 let func = move |caller: Caller<'_, T>, raw: &mut [u64]| -> Result<(), Trap> {
-                    let store = caller.store_id();
-                    let ($($v,)*) = <($($t,)*) as WasmParams>::load_raw(store, raw);
-                    let results = self(caller, $($v),*).into_result()?;
-                    results.store_raw(raw);
-                    Ok(())
+                    self.call_raw(caller, raw)
                 };
                 HostDef { func: Arc::new(func), ty }
+            }
+
+            fn call_raw(&self, caller: Caller<'_, T>, raw: &mut [u64]) -> Result<(), Trap> {
+                let store = caller.store_id();
+                let ($($v,)*) = <($($t,)*) as WasmParams>::load_raw(store, raw);
+                let results = self(caller, $($v),*).into_result()?;
+                results.store_raw(raw);
+                Ok(())
+            }
+
+            fn func_type(&self) -> FuncType {
+                FuncType::new(
+                    <($($t,)*) as WasmParams>::types(),
+                    <R::Results as WasmParams>::types(),
+                )
             }
         }
     };

@@ -38,6 +38,7 @@ mod error;
 mod exec;
 mod extern_;
 mod func;
+mod host_import;
 mod instance;
 mod ir;
 mod linear;
@@ -61,7 +62,10 @@ pub use crate::error::{Error, ErrorKind, LimitError, LinkError, LinkErrorReason}
 #[cfg(feature = "testing")]
 pub use crate::exec::dispatch::DISPATCH;
 pub use crate::extern_::{Extern, Global, Memory, Table};
-pub use crate::func::{Func, HostResults, IntoFunc, TypedFunc, WasmParams, WasmResults, WasmTy};
+pub use crate::func::{
+    Func, HostFn, HostResults, IntoFunc, TypedFunc, WasmParams, WasmResults, WasmTy,
+};
+pub use crate::host_import::HostImport;
 pub use crate::instance::Instance;
 pub use crate::linker::Linker;
 pub use crate::module::{ExportType, ExternType, ImportType, Module};

@@ -36,6 +36,9 @@ pub struct Store<T> {
     pub(crate) data: T,
     /// Told of every host function call from Wasm, when set.
     pub(crate) host_hook: Option<HostCallHook<T>>,
+    /// Modules whose types the store's host functions use
+    /// ([`Store::instantiate_with`]).
+    pub(crate) pinned: Vec<crate::Module>,
     /// Told of every metering block that runs and every operator's
     /// dynamic charge, when set.
     pub(crate) charge_hook: Option<ChargeHook<T>>,
@@ -405,6 +408,7 @@ impl<T> Store<T> {
             hosts: Vec::new(),
             data,
             host_hook: None,
+            pinned: Vec::new(),
             charge_hook: None,
         }
     }

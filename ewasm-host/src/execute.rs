@@ -135,10 +135,10 @@ pub struct Executor {
     config: ExecConfig,
     engine: Engine,
     /// The imports contracts may use, with their types, for validation.
-    /// An execution links against a linker of its own
-    /// ([`eei::linker_for`]): its host functions are typed over the host's
-    /// borrow, which lasts that execution only.
     linker: Linker<EeiCtx<'static>>,
+    /// The EEI's functions, built once, each serving every borrow of the
+    /// host: what an execution links its contract's imports to.
+    eei: eei::EeiTable,
     cache: ModuleCache,
 }
 
@@ -182,10 +182,12 @@ impl Executor {
         let engine = Engine::new(&engine_config);
         let linker = eei::linker(&engine, config.debug)?;
         let cache = ModuleCache::new(config.cache_size, config.cache_bytes);
+        let eei = eei::EeiTable::new(config.debug);
         Ok(Self {
             config,
             engine,
             linker,
+            eei,
             cache,
         })
     }
@@ -436,17 +438,15 @@ impl Executor {
             let reason = FailureReason::Internal("the engine does not meter".to_string());
             return Outcome::failed_for(Status::InternalError, reason);
         }
-        let linker = match eei::linker_for(&self.engine, module, self.config.debug) {
-            Ok(linker) => linker,
-            Err(_) => return Outcome::failed(Status::InternalError),
-        };
-        let result = linker.instantiate(store, module).and_then(|instance| {
-            match instance.get_func(store, "main") {
+        // Linked to the executor's shared functions: `check_contract` found
+        // every import among them, with its type.
+        let result = store
+            .instantiate_with(module, |from, name| self.eei.resolve(from, name))
+            .and_then(|instance| match instance.get_func(store, "main") {
                 Some(main) => main.call(store, &[], &mut []),
                 // `check_contract` found `main`.
                 None => Err(engine::Error::from(TrapCode::Internal)),
-            }
-        });
+            });
         let left = store.get_fuel().ok().filter(|left| *left <= fuel);
         let Some(gas_left) = left.and_then(Gas::from_fuel) else {
             let reason = FailureReason::Internal(

@@ -1,10 +1,78 @@
 //! The import tables: each EEI name next to the Rust function that
-//! implements it. Linking and contract validation both use these tables
-//! (validation asks the linker for each import's type).
+//! implements it. Contract validation asks a linker built from them for
+//! each import's type; executions link through an [`EeiTable`] built from
+//! them once per executor.
 
-use engine::{Error, Linker};
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use engine::{Caller, Error, FuncType, HostFn, HostImport, IntoFunc, Linker, Trap};
 
 use super::{calls, data, debug, env, state, EeiCtx};
+
+/// An EEI function's body for any borrow of the host: built once, it
+/// serves every execution's store, whatever the host's lifetime there.
+type SharedFn =
+    dyn for<'h> Fn(Caller<'_, EeiCtx<'h>>, &mut [u64]) -> Result<(), Trap> + Send + Sync;
+
+/// One EEI function, built once: its type and its shared body.
+struct Shared {
+    ty: FuncType,
+    func: Arc<SharedFn>,
+}
+
+/// The typed Rust function `f` as a shared body and its type.
+fn shared<P, R, F>(f: F) -> Shared
+where
+    F: for<'h> IntoFunc<EeiCtx<'h>, P, R>,
+{
+    let ty = IntoFunc::<EeiCtx<'static>, P, R>::func_type(&f);
+    let func = move |caller: Caller<'_, EeiCtx<'_>>, raw: &mut [u64]| f.call_raw(caller, raw);
+    Shared {
+        ty,
+        func: Arc::new(func),
+    }
+}
+
+/// Every function of the `ethereum` module (and of `debug` if asked),
+/// built once per executor: an execution links its contract's imports to
+/// them by name ([`EeiTable::resolve`]) with no linker, no name copied and
+/// no type looked up.
+pub(crate) struct EeiTable {
+    ethereum: HashMap<&'static str, Shared>,
+    debug: HashMap<&'static str, Shared>,
+}
+
+impl EeiTable {
+    /// The table, with the `debug` module if `debug`.
+    pub(crate) fn new(debug: bool) -> Self {
+        Self {
+            ethereum: ethereum_table(),
+            debug: if debug { debug_table() } else { HashMap::new() },
+        }
+    }
+
+    /// The function an execution links import `module.name` to, if the
+    /// table has it.
+    pub(crate) fn resolve<'t, 'h>(
+        &'t self,
+        module: &str,
+        name: &str,
+    ) -> Option<HostImport<'t, EeiCtx<'h>>> {
+        let table = match module {
+            ETHEREUM => &self.ethereum,
+            DEBUG => &self.debug,
+            _ => return None,
+        };
+        let shared = table.get(name)?;
+        // A body for every borrow of the host serves this one.
+        let func: Arc<HostFn<EeiCtx<'h>>> = shared.func.clone();
+        Some(HostImport {
+            func,
+            ty: &shared.ty,
+        })
+    }
+}
 
 /// The module name of the EEI.
 pub(super) const ETHEREUM: &str = "ethereum";
@@ -12,9 +80,10 @@ pub(super) const ETHEREUM: &str = "ethereum";
 pub(super) const DEBUG: &str = "debug";
 
 /// A module's table: `$add(linker, name)` adds the function named `name`
-/// (whether it is one), and `$names` lists them all.
+/// (whether it is one), `$names` lists them all, and `$shared()` builds
+/// them all, shared, by name.
 macro_rules! table {
-    ($add:ident, $names:ident, $module:expr, { $($name:literal => $f:path,)* }) => {
+    ($add:ident, $names:ident, $shared:ident, $module:expr, { $($name:literal => $f:path,)* }) => {
         /// Adds the function of this module named `name` to `linker`, if
         /// there is one: whether there was.
         ///
@@ -33,6 +102,11 @@ macro_rules! table {
 
         /// Every function name of this module.
         const $names: &[&str] = &[$($name),*];
+
+        /// Every function of this module, shared, by name.
+        fn $shared() -> HashMap<&'static str, Shared> {
+            HashMap::from([$( ($name, shared($f)), )*])
+        }
     };
 }
 
@@ -48,7 +122,7 @@ pub fn add_to_linker(linker: &mut Linker<EeiCtx<'_>>) -> Result<(), Error> {
     Ok(())
 }
 
-table!(add_ethereum, ETHEREUM_NAMES, ETHEREUM, {
+table!(add_ethereum, ETHEREUM_NAMES, ethereum_table, ETHEREUM, {
         "useGas" => env::use_gas,
         "getGasLeft" => env::get_gas_left,
         "getAddress" => env::get_address,
@@ -96,7 +170,7 @@ pub fn add_debug_to_linker(linker: &mut Linker<EeiCtx<'_>>) -> Result<(), Error>
     Ok(())
 }
 
-table!(add_debug, DEBUG_NAMES, DEBUG, {
+table!(add_debug, DEBUG_NAMES, debug_table, DEBUG, {
         "print32" => debug::print32,
         "print64" => debug::print64,
         "printMem" => debug::print_mem,

@@ -23,6 +23,7 @@ use crate::host::{AccessStatus, EvmHost};
 use crate::schedule::Schedule;
 use crate::types::{Address, Bytes32, Held, Message, TxContext, U256};
 
+pub(crate) use imports::EeiTable;
 pub use imports::{add_debug_to_linker, add_to_linker};
 
 /// The state of one execution, as the host functions see it: the client,
@@ -338,37 +339,6 @@ pub(crate) fn linker<'h>(
     add_to_linker(&mut linker)?;
     if debug {
         add_debug_to_linker(&mut linker)?;
-    }
-    Ok(linker)
-}
-
-/// Builds a linker holding what `module` imports of the `ethereum` module
-/// (and of `debug` if asked), for one execution whose host is lent for
-/// `'h`. Only the imports are linked, each found by its name: a linker is
-/// built per execution (its host functions are typed over the host's
-/// borrow), and the whole table would cost more than a small contract's
-/// run.
-///
-/// # Errors
-///
-/// Never in practice: the names are fixed and distinct.
-pub(crate) fn linker_for<'h>(
-    engine: &engine::Engine,
-    module: &engine::Module,
-    debug: bool,
-) -> Result<Linker<EeiCtx<'h>>, engine::Error> {
-    let mut linker = Linker::new(engine);
-    for (from, name) in module.import_names() {
-        // A function imported twice is linked once.
-        if linker.contains(from, name) {
-            continue;
-        }
-        // Anything else is not linked: `check_contract` refuses it.
-        match from {
-            imports::ETHEREUM => imports::add_ethereum(&mut linker, name)?,
-            imports::DEBUG if debug => imports::add_debug(&mut linker, name)?,
-            _ => false,
-        };
     }
     Ok(linker)
 }
