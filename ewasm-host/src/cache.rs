@@ -38,15 +38,27 @@ struct Inner {
     bytes: usize,
 }
 
-/// Bytes sampled from each end of the code, and words sampled between.
-const ENDS: usize = 64;
-const SAMPLES: usize = 64;
+/// Words sampled from each end of the code, and words sampled between.
+const END_WORDS: usize = 4;
+const SAMPLES: usize = 16;
 
-/// A hash of the code's length, its first and last bytes, and words spread
-/// evenly between: constant work whatever the code's size (hashing every
-/// byte of a 45 KB contract took about 3 µs per call). A hit still compares
-/// the whole code, so codes that share the sample cost one comparison more,
-/// never a wrong module.
+/// The little-endian word of the (up to) 8 bytes of `code` from `at`.
+fn word_at(code: &[u8], at: usize) -> u64 {
+    let mut word = [0u8; 8];
+    let bytes = code.get(at..).unwrap_or_default();
+    for (w, &b) in word.iter_mut().zip(bytes) {
+        *w = b;
+    }
+    u64::from_le_bytes(word)
+}
+
+/// A hash of the code's length, its first and last 32 bytes, and words
+/// spread evenly between: constant work whatever the code's size (hashing
+/// every byte of a 45 KB contract took about 3 µs per call; sampling 64
+/// bytes at each end byte by byte and 64 words between took 0.3 µs, a
+/// tenth of a small contract's call). A hit still compares the whole code,
+/// so codes that share the sample cost one comparison more, never a wrong
+/// module.
 fn hash(code: &[u8]) -> u64 {
     let mut h = 0xcbf2_9ce4_8422_2325_u64;
     let mut mix = |word: u64| {
@@ -55,17 +67,14 @@ fn hash(code: &[u8]) -> u64 {
             .rotate_left(29)
     };
     mix(code.len() as u64);
-    let ends = code.iter().take(ENDS).chain(code.iter().rev().take(ENDS));
-    for &byte in ends {
-        mix(u64::from(byte));
+    let tail = code.len().saturating_sub(8 * END_WORDS);
+    for i in 0..END_WORDS {
+        mix(word_at(code, 8 * i));
+        mix(word_at(code, tail + 8 * i));
     }
     let step = (code.len() / SAMPLES).max(1);
     for at in (0..code.len()).step_by(step).take(SAMPLES) {
-        let mut word = [0u8; 8];
-        for (w, &b) in word.iter_mut().zip(&code[at..]) {
-            *w = b;
-        }
-        mix(u64::from_le_bytes(word));
+        mix(word_at(code, at));
     }
     h
 }
