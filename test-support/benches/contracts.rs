@@ -282,11 +282,11 @@ fn execution(kernels: &[(&str, Vec<u8>, Vec<u8>)], budget: Duration, metering: b
         let ratio = t_iris.as_secs_f64() / t_wasmi.as_secs_f64();
         ratios.push(ratio);
         println!(
-            "{:<16} {:>8} {:>10.3}ms {:>10.3}ms {:>8.2}",
+            "{:<16} {:>8} {:>12} {:>12} {:>8.2}",
             name,
             code.len(),
-            t_iris.as_secs_f64() * 1e3,
-            t_wasmi.as_secs_f64() * 1e3,
+            duration(t_iris),
+            duration(t_wasmi),
             ratio
         );
     }
@@ -295,6 +295,16 @@ fn execution(kernels: &[(&str, Vec<u8>, Vec<u8>)], budget: Duration, metering: b
         "{:<16} {:>8} {:>12} {:>12} {:>8.2}",
         "geomean", "", "", "", geomean
     );
+}
+
+/// A time per call in µs below a millisecond, else in ms.
+fn duration(t: Duration) -> String {
+    let us = t.as_secs_f64() * 1e6;
+    if us < 1_000.0 {
+        format!("{us:.2}us")
+    } else {
+        format!("{:.3}ms", us / 1e3)
+    }
 }
 
 /// `--profile NAME N [--metering] [--wasmi]`: N calls of one contract on one
