@@ -1,6 +1,5 @@
 //! Instances: a module's entities allocated in a store, and instantiation.
 
-use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use crate::error::{Error, ErrorKind};
@@ -28,7 +27,31 @@ pub(crate) struct InstanceEntity {
     pub(crate) globals: Vec<u32>,
     pub(crate) elems: Vec<u32>,
     pub(crate) datas: Vec<u32>,
-    pub(crate) exports: BTreeMap<String, Extern>,
+}
+
+impl InstanceEntity {
+    /// The store entity behind the module's export `index`, in store
+    /// `store` (`None` only if the instance is not the module's).
+    fn extern_of(&self, index: ExternIndex, store: u32) -> Option<Extern> {
+        Some(match index {
+            ExternIndex::Func(i) => Extern::Func(Func {
+                store,
+                index: *self.funcs.get(i as usize)?,
+            }),
+            ExternIndex::Table(i) => Extern::Table(Table {
+                store,
+                index: *self.tables.get(i as usize)?,
+            }),
+            ExternIndex::Memory(i) => Extern::Memory(Memory {
+                store,
+                index: *self.memories.get(i as usize)?,
+            }),
+            ExternIndex::Global(i) => Extern::Global(Global {
+                store,
+                index: *self.globals.get(i as usize)?,
+            }),
+        })
+    }
 }
 
 impl Instance {
@@ -39,10 +62,8 @@ impl Instance {
     /// If the instance belongs to another store (so do the other getters).
     pub fn get_export<T>(&self, store: &Store<T>, name: &str) -> Option<Extern> {
         assert_eq!(self.store, store.id(), "Instance used with another store");
-        store.inner.instances[self.index as usize]
-            .exports
-            .get(name)
-            .copied()
+        let entity = &store.inner.instances[self.index as usize];
+        entity.extern_of(entity.module.export(name)?, self.store)
     }
 
     /// The exported function called `name`.
@@ -68,10 +89,12 @@ impl Instance {
     /// Every export, by name.
     pub fn exports<'a, T>(&self, store: &'a Store<T>) -> impl Iterator<Item = (&'a str, Extern)> {
         assert_eq!(self.store, store.id(), "Instance used with another store");
-        store.inner.instances[self.index as usize]
-            .exports
-            .iter()
-            .map(|(name, ext)| (name.as_str(), *ext))
+        let entity = &store.inner.instances[self.index as usize];
+        let id = self.store;
+        entity.module.exports_by_name.iter().filter_map(move |&at| {
+            let (name, index) = entity.module.exports.get(at as usize)?;
+            Some((name.as_str(), entity.extern_of(*index, id)?))
+        })
     }
 }
 
@@ -103,7 +126,6 @@ pub(crate) fn instantiate<T>(
         globals: Vec::with_capacity(m.globals.len()),
         elems: Vec::with_capacity(m.elems.len()),
         datas: Vec::with_capacity(m.datas.len()),
-        exports: BTreeMap::new(),
     };
     for import in imports {
         match *import {
@@ -179,27 +201,6 @@ pub(crate) fn instantiate<T>(
         inner.datas.push(Arc::clone(&segment.bytes));
     }
     let store_id = inner.id;
-    for (name, index) in &m.exports {
-        let ext = match *index {
-            ExternIndex::Func(i) => Extern::Func(Func {
-                store: store_id,
-                index: entity.funcs[i as usize],
-            }),
-            ExternIndex::Table(i) => Extern::Table(Table {
-                store: store_id,
-                index: entity.tables[i as usize],
-            }),
-            ExternIndex::Memory(i) => Extern::Memory(Memory {
-                store: store_id,
-                index: entity.memories[i as usize],
-            }),
-            ExternIndex::Global(i) => Extern::Global(Global {
-                store: store_id,
-                index: entity.globals[i as usize],
-            }),
-        };
-        entity.exports.insert(name.clone(), ext);
-    }
     inner.instances.push(entity);
     let instance = Instance {
         store: store_id,

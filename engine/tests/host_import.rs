@@ -110,3 +110,35 @@ fn the_type_comes_from_the_rust_signature() {
     assert_eq!(ty.params(), &[ValType::I64, ValType::I32]);
     assert_eq!(ty.results(), &[ValType::I64]);
 }
+
+#[test]
+fn an_instance_finds_its_exports_by_name_and_lists_them_sorted() {
+    let engine = Engine::new(&Config::default());
+    let module = Module::from_wat(
+        &engine,
+        r#"(module
+          (func (export "b") (result i32) (i32.const 2))
+          (memory (export "c") 1)
+          (func (export "a") (result i32) (i32.const 1))
+          (global (export "aa") i32 (i32.const 7)))"#,
+    )
+    .expect("valid");
+    let mut store = Store::new(&engine, 0u32);
+    let instance = store
+        .instantiate_with(&module, |_, _| None)
+        .expect("no imports");
+    let names: Vec<&str> = instance.exports(&store).map(|(name, _)| name).collect();
+    assert_eq!(names, ["a", "aa", "b", "c"]);
+    for (name, want) in [("a", 1), ("b", 2)] {
+        let f = instance
+            .get_func(&store, name)
+            .expect("exported")
+            .typed::<(), i32>(&store)
+            .expect("typed");
+        assert_eq!(f.call(&mut store, ()).expect("runs"), want);
+    }
+    assert!(instance.get_memory(&store, "c").is_some());
+    assert!(instance.get_global(&store, "aa").is_some());
+    assert!(instance.get_export(&store, "d").is_none());
+    assert!(instance.get_func(&store, "c").is_none(), "a memory");
+}

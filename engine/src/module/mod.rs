@@ -145,6 +145,9 @@ pub(crate) struct ModuleInner {
     /// Initial values of the defined globals.
     pub(crate) global_inits: Vec<ConstExpr>,
     pub(crate) exports: Vec<(String, ExternIndex)>,
+    /// Positions in `exports`, sorted by name (names are distinct): what
+    /// an instance's exports are looked up by.
+    pub(crate) exports_by_name: Vec<u32>,
     pub(crate) start: Option<u32>,
     pub(crate) elems: Vec<ElemSegment>,
     pub(crate) datas: Vec<DataSegment>,
@@ -287,6 +290,19 @@ impl Drop for ModuleInner {
 }
 
 impl ModuleInner {
+    /// The export called `name`.
+    pub(crate) fn export(&self, name: &str) -> Option<ExternIndex> {
+        let at = self
+            .exports_by_name
+            .binary_search_by(|&i| {
+                let (export, _) = &self.exports[i as usize];
+                export.as_str().cmp(name)
+            })
+            .ok()?;
+        let position = *self.exports_by_name.get(at)?;
+        Some(self.exports.get(position as usize)?.1)
+    }
+
     pub(crate) fn func_type(&self, func: u32) -> &FuncType {
         &self.types[self.funcs[func as usize] as usize]
     }

@@ -173,6 +173,7 @@ fn parse_module(engine: &Engine, bytes: &[u8]) -> Result<ModuleInner, Error> {
         globals: Vec::new(),
         global_inits: Vec::new(),
         exports: Vec::new(),
+        exports_by_name: Vec::new(),
         start: None,
         elems: Vec::new(),
         datas: Vec::new(),
@@ -222,6 +223,9 @@ fn parse_module(engine: &Engine, bytes: &[u8]) -> Result<ModuleInner, Error> {
         }
         section(&mut m, payload)?;
     }
+    let mut by_name: Vec<u32> = (0..m.exports.len() as u32).collect();
+    by_name.sort_by(|&a, &b| m.exports[a as usize].0.cmp(&m.exports[b as usize].0));
+    m.exports_by_name = by_name;
     Ok(m)
 }
 
