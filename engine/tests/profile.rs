@@ -116,15 +116,15 @@ fn profiling_changes_no_result_and_no_charge() {
     }
 }
 
-#[test]
-fn out_of_fuel_in_a_profiled_block_charges_nothing_for_it() {
+/// A profiling store holding `fuel`, with `wat` instantiated: its export
+/// `f`, which takes and returns nothing.
+fn profiled(wat: &str, fuel: u64) -> (Store<()>, engine::TypedFunc<(), ()>) {
     let mut config = Config::default();
     config.consume_fuel(true).profile(true);
     let engine = Engine::new(&config);
-    let module =
-        Module::from_wat(&engine, "(module (func (export \"f\") (loop (br 0))))").expect("valid");
+    let module = Module::from_wat(&engine, wat).expect("valid");
     let mut store = Store::new(&engine, ());
-    store.set_fuel(1_000).expect("metered");
+    store.set_fuel(fuel).expect("metered");
     let instance = Linker::new(&engine)
         .instantiate(&mut store, &module)
         .expect("links");
@@ -133,6 +133,12 @@ fn out_of_fuel_in_a_profiled_block_charges_nothing_for_it() {
         .expect("f")
         .typed::<(), ()>(&store)
         .expect("typed");
+    (store, f)
+}
+
+#[test]
+fn out_of_fuel_in_a_profiled_block_charges_nothing_for_it() {
+    let (mut store, f) = profiled("(module (func (export \"f\") (loop (br 0))))", 1_000);
     assert!(f.call(&mut store, ()).is_err());
     let left = store.get_fuel().expect("metered");
     let profile = store.profile().expect("profiling is on");
@@ -142,20 +148,7 @@ fn out_of_fuel_in_a_profiled_block_charges_nothing_for_it() {
 /// Runs export `f` of `wat` with profiling on and 10,000,000 fuel; gives
 /// the fuel used and the store.
 fn run_profiled(wat: &str) -> (u64, Store<()>) {
-    let mut config = Config::default();
-    config.consume_fuel(true).profile(true);
-    let engine = Engine::new(&config);
-    let module = Module::from_wat(&engine, wat).expect("valid");
-    let mut store = Store::new(&engine, ());
-    store.set_fuel(10_000_000).expect("metered");
-    let instance = Linker::new(&engine)
-        .instantiate(&mut store, &module)
-        .expect("links");
-    let f = instance
-        .get_func(&store, "f")
-        .expect("f")
-        .typed::<(), ()>(&store)
-        .expect("typed");
+    let (mut store, f) = profiled(wat, 10_000_000);
     f.call(&mut store, ()).expect("runs");
     let used = 10_000_000 - store.get_fuel().expect("metered");
     (used, store)
