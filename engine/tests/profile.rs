@@ -17,24 +17,32 @@ const WAT: &str = r#"(module
       (br_if $again (local.get 0)))
     (local.get 1)))"#;
 
-/// Runs `main(n)` with 1,000,000 fuel; gives the result, the fuel used
-/// and the store.
-fn run(profile: bool, n: i32) -> (i32, u64, Store<()>) {
+/// Runs `main(n)` of `wat` with 1,000,000 fuel, in a store holding
+/// `data` that `setup` prepares, `env.charge` charging its argument; gives
+/// the result, the fuel used and the store.
+fn run_with<T>(
+    wat: &str,
+    data: T,
+    profile: bool,
+    n: i32,
+    setup: impl FnOnce(&mut Store<T>),
+) -> (i32, u64, Store<T>) {
     let mut config = Config::default();
     config.consume_fuel(true).profile(profile);
     let engine = Engine::new(&config);
-    let module = Module::from_wat(&engine, WAT).expect("valid");
+    let module = Module::from_wat(&engine, wat).expect("valid");
     let mut linker = Linker::new(&engine);
     linker
         .func_wrap(
             "env",
             "charge",
-            |mut caller: Caller<'_, ()>, amount: i64| -> Result<(), Trap> {
+            |mut caller: Caller<'_, T>, amount: i64| -> Result<(), Trap> {
                 caller.consume_fuel(amount as u64)
             },
         )
         .expect("defined");
-    let mut store = Store::new(&engine, ());
+    let mut store = Store::new(&engine, data);
+    setup(&mut store);
     store.set_fuel(1_000_000).expect("metered");
     let instance = linker.instantiate(&mut store, &module).expect("links");
     let main = instance
@@ -45,6 +53,11 @@ fn run(profile: bool, n: i32) -> (i32, u64, Store<()>) {
     let result = main.call(&mut store, n).expect("runs");
     let used = 1_000_000 - store.get_fuel().expect("metered");
     (result, used, store)
+}
+
+/// `main(n)` of [`WAT`] ([`run_with`]).
+fn run(profile: bool, n: i32) -> (i32, u64, Store<()>) {
+    run_with(WAT, (), profile, n, |_| {})
 }
 
 fn names(store: &Store<()>, frames: &[ProfileFrame]) -> Vec<String> {
@@ -239,35 +252,14 @@ fn a_charge_hook_sees_every_block_and_operator_charge_in_order() {
           (local.set 0 (i32.sub (local.get 0) (i32.const 1)))
           (br_if $again (local.get 0)))
         (local.get 1)))"#;
-    let mut config = Config::default();
-    config.consume_fuel(true).profile(true);
-    let engine = Engine::new(&config);
-    let module = Module::from_wat(&engine, wat).expect("valid");
-    let mut linker = Linker::new(&engine);
-    linker
-        .func_wrap(
-            "env",
-            "charge",
-            |mut caller: Caller<'_, Vec<Charge>>, amount: i64| -> Result<(), Trap> {
-                caller.consume_fuel(amount as u64)
-            },
-        )
-        .expect("defined");
-    let mut store = Store::new(&engine, Vec::new());
-    store.observe_charges(|caller, charge| {
-        // The hook runs after the charge.
-        assert_eq!(caller.fuel() + charge.fuel, charge.fuel_before);
-        caller.data_mut().push(charge);
+    let (result, used, store) = run_with(wat, Vec::<Charge>::new(), true, 10, |store| {
+        store.observe_charges(|caller, charge| {
+            // The hook runs after the charge.
+            assert_eq!(caller.fuel() + charge.fuel, charge.fuel_before);
+            caller.data_mut().push(charge);
+        });
     });
-    store.set_fuel(1_000_000).expect("metered");
-    let instance = linker.instantiate(&mut store, &module).expect("links");
-    let main = instance
-        .get_func(&store, "main")
-        .expect("main")
-        .typed::<i32, i32>(&store)
-        .expect("typed");
-    assert_eq!(main.call(&mut store, 10).expect("runs"), 165);
-    let used = 1_000_000 - store.get_fuel().expect("metered");
+    assert_eq!(result, 165);
     let charges = store.data().clone();
     // Fuel goes down by exactly the charges, and the host's 100.
     assert_eq!(charges.iter().map(|c| c.fuel).sum::<u64>() + 100, used);
