@@ -2,7 +2,7 @@
 //! block, named from the `name` section, and profiling changes no result
 //! and no charge.
 
-use engine::{Caller, Config, Engine, Linker, Module, ProfileFrame, Store, Trap};
+use engine::{Caller, Config, Engine, Linker, Module, ProfileFrame, StackProfile, Store, Trap};
 
 const WAT: &str = r#"(module
   (import "env" "charge" (func $charge (param i64)))
@@ -60,6 +60,15 @@ fn run(profile: bool, n: i32) -> (i32, u64, Store<()>) {
     run_with(WAT, (), profile, n, |_| {})
 }
 
+/// The stack of `stacks` whose frames are named `path`.
+#[track_caller]
+fn stack<'s>(store: &Store<()>, stacks: &'s [StackProfile], path: &[&str]) -> &'s StackProfile {
+    stacks
+        .iter()
+        .find(|s| names(store, &s.frames) == path)
+        .unwrap_or_else(|| panic!("no stack {path:?} in {stacks:?}"))
+}
+
 fn names(store: &Store<()>, frames: &[ProfileFrame]) -> Vec<String> {
     frames.iter().map(|f| store.frame_name(*f)).collect()
 }
@@ -85,12 +94,7 @@ fn stacks_are_named_and_calls_counted() {
     let (_, _, store) = run(true, 10);
     let profile = store.profile().expect("profiling is on");
     let stacks = profile.stacks();
-    let find = |path: &[&str]| {
-        stacks
-            .iter()
-            .find(|s| names(&store, &s.frames) == path)
-            .unwrap_or_else(|| panic!("no stack {path:?} in {stacks:?}"))
-    };
+    let find = |path: &[&str]| stack(&store, &stacks, path);
     assert_eq!(find(&["main"]).calls, 1);
     assert_eq!(find(&["main", "helper"]).calls, 10);
     let host = find(&["main", "env.charge"]);
@@ -216,12 +220,7 @@ fn dynamic_charges_have_their_own_frames() {
     let (used, store) = run_profiled(wat);
     let profile = store.profile().expect("profiling is on");
     let stacks = profile.stacks();
-    let find = |path: &[&str]| {
-        stacks
-            .iter()
-            .find(|s| names(&store, &s.frames) == path)
-            .unwrap_or_else(|| panic!("no stack {path:?} in {stacks:?}"))
-    };
+    let find = |path: &[&str]| stack(&store, &stacks, path);
     let f = find(&["f"]);
     let grow = find(&["f", "[memory.grow]"]);
     let fill = find(&["f", "[memory.fill]"]);
@@ -236,23 +235,13 @@ fn dynamic_charges_have_their_own_frames() {
 #[test]
 fn a_charge_hook_sees_every_block_and_operator_charge_in_order() {
     use engine::{Charge, ChargeKind};
-    // The loop of `main` calls helper, which fills memory (a dynamic
-    // charge) ten times; `env.charge` charges 100 once.
-    let wat = r#"(module
-      (import "env" "charge" (func $charge (param i64)))
-      (memory 1)
-      (func $helper (param i32) (result i32)
-        (memory.fill (i32.const 0) (i32.const 1) (local.get 0))
-        (i32.mul (local.get 0) (i32.const 3)))
-      (func $main (export "main") (param i32) (result i32)
-        (local i32)
-        (call $charge (i64.const 100))
-        (loop $again
-          (local.set 1 (i32.add (local.get 1) (call $helper (local.get 0))))
-          (local.set 0 (i32.sub (local.get 0) (i32.const 1)))
-          (br_if $again (local.get 0)))
-        (local.get 1)))"#;
-    let (result, used, store) = run_with(wat, Vec::<Charge>::new(), true, 10, |store| {
+    // WAT with a memory that helper fills (a dynamic charge), ten times;
+    // `env.charge` charges 100 once.
+    let helper = "  (func $helper (param i32) (result i32)\n";
+    let fills = "(memory.fill (i32.const 0) (i32.const 1) (local.get 0))";
+    let wat = WAT.replace(helper, &format!("  (memory 1)\n{helper}    {fills}\n"));
+    assert!(wat.contains(fills));
+    let (result, used, store) = run_with(&wat, Vec::<Charge>::new(), true, 10, |store| {
         store.observe_charges(|caller, charge| {
             // The hook runs after the charge.
             assert_eq!(caller.fuel() + charge.fuel, charge.fuel_before);
