@@ -1,0 +1,84 @@
+//! The heap allocations of a cached contract call: a bound that catches
+//! fixed costs creeping back (a linker built per call made 66 allocations
+//! per `wrc20_C` call, 33 without; `docs/decisions/0009-fixed-cost-per-call.md`).
+//!
+//! dhat's allocator counts every allocation of this test binary; one test
+//! per binary, since dhat keeps one profile per process.
+
+use ewasm_host::{Address, CallKind, ExecConfig, Executor, Message, Revision, Status, U256};
+use test_support::memory_host::MemoryHost;
+
+#[global_allocator]
+static ALLOCATOR: dhat::Alloc = dhat::Alloc;
+
+const CONTRACT: Address = Address([0xc0; 20]);
+const CALLER: Address = Address([0xca; 20]);
+
+/// The most allocations a cached call of the WRC20 sample may make, with
+/// its output, at Osaka on the in-memory host: 26 for a balance query and
+/// 27 for a transfer when this was written (a linker built per call about
+/// doubled such counts). Lower them as calls get leaner.
+const BALANCE_BOUND: u64 = 28;
+const TRANSFER_BOUND: u64 = 29;
+
+/// Allocations per call of `calls` calls of `input`, after a first call
+/// that compiles the contract (and mints the caller's balance).
+fn allocations_per_call(executor: &Executor, code: &[u8], input: Vec<u8>, calls: u64) -> u64 {
+    let mut host = MemoryHost::with_code(CONTRACT, code.to_vec());
+    let message = Message {
+        kind: CallKind::Call,
+        is_static: false,
+        depth: 0,
+        gas: 10_000_000,
+        recipient: CONTRACT,
+        sender: CALLER,
+        input: input.into(),
+        value: U256::zero(),
+        code_address: CONTRACT,
+        delegated: false,
+    };
+    let call = |host: &mut MemoryHost| {
+        host.next_message();
+        let outcome = executor.execute(host, Revision::Osaka, &message, code);
+        assert_eq!(outcome.status, Status::Success, "{:?}", outcome.reason);
+    };
+    call(&mut host);
+    let before = dhat::HeapStats::get().total_blocks;
+    for _ in 0..calls {
+        call(&mut host);
+    }
+    let after = dhat::HeapStats::get().total_blocks;
+    (after - before) / calls
+}
+
+#[test]
+fn a_cached_call_allocates_a_bounded_few_times() {
+    let _profiler = dhat::Profiler::builder().testing().build();
+    let source = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../contracts/wrc20.wat"
+    ))
+    .expect("the WRC20 sample");
+    let code = wat::parse_str(source).expect("assembles");
+    let executor = Executor::new(ExecConfig {
+        cache_size: 16,
+        ..ExecConfig::default()
+    })
+    .expect("executor");
+    let mut balance = vec![0x99, 0x93, 0x02, 0x1a];
+    balance.extend_from_slice(&CALLER.0);
+    let mut transfer = vec![0x5d, 0x35, 0x9f, 0xbd];
+    transfer.extend_from_slice(&[0xaa; 20]);
+    transfer.extend_from_slice(&1u64.to_be_bytes());
+    let per_balance = allocations_per_call(&executor, &code, balance, 50);
+    let per_transfer = allocations_per_call(&executor, &code, transfer, 50);
+    println!("allocations per call: balance {per_balance}, transfer {per_transfer}");
+    assert!(
+        per_balance <= BALANCE_BOUND,
+        "a balance query allocates {per_balance} times (bound {BALANCE_BOUND})"
+    );
+    assert!(
+        per_transfer <= TRANSFER_BOUND,
+        "a transfer allocates {per_transfer} times (bound {TRANSFER_BOUND})"
+    );
+}
