@@ -37,8 +37,6 @@ pub(super) struct Control {
     pub(super) fuel: u64,
     /// The `ConsumeFuel` that charges it, if one was emitted.
     pub(super) fuel_at: Option<usize>,
-    /// The price of the block's closing `end` (or `else`), in `fuel`.
-    pub(super) end_fuel: u64,
 }
 
 impl Control {
@@ -59,7 +57,6 @@ impl Control {
             // A metering block starts at 1: the price of its `end`.
             fuel: 1,
             fuel_at: None,
-            end_fuel: 1,
         }
     }
 

@@ -900,7 +900,6 @@ impl<'a> Translator<'a> {
         };
         if let Some(frame) = self.control.last_mut() {
             frame.fuel = end;
-            frame.end_fuel = end;
             frame.fuel_at = Some(at);
         }
     }
@@ -911,7 +910,6 @@ impl<'a> Translator<'a> {
             return;
         };
         let fuel = frame.fuel;
-        let end = frame.end_fuel;
         let Some(at) = frame.fuel_at.take() else {
             // The block opened in unreachable code: it charges nothing.
             return;
@@ -923,15 +921,13 @@ impl<'a> Translator<'a> {
                     info.fuel = fuel;
                 }
                 // The closing `end` (or `else`), paid with the block from
-                // its start, is here.
-                if let Some(costs) = self.block_costs.as_mut() {
-                    costs.push((
-                        *block,
-                        InstrFuel {
-                            offset: self.offset,
-                            fuel: end,
-                        },
-                    ));
+                // its start (`begin_metering`), is here.
+                if let (Some(costs), Some(model)) =
+                    (self.block_costs.as_mut(), self.env.cost_model())
+                {
+                    let fuel = model.operator_cost(Opcode::End);
+                    let offset = self.offset;
+                    costs.push((*block, InstrFuel { offset, fuel }));
                 }
             }
             // `begin_metering` emitted the charge at `at` (unless the code
