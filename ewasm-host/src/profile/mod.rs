@@ -199,12 +199,8 @@ impl GasProfile {
                     entry.self_gas += stack.fuel;
                     entry.calls += stack.calls;
                     if let (None, Some(source)) = (&entry.line, source.as_mut()) {
-                        // Its entry block's first instruction with a line.
-                        let entry_block = store.block_fuel(instance, func, 0);
-                        entry.line = entry_block
-                            .iter()
-                            .find_map(|i| source.frames(i.offset))
-                            .map(|f| f.line);
+                        // Its entry block's.
+                        entry.line = block_line(store, source, instance, func, 0);
                     }
                 }
             }
@@ -250,14 +246,9 @@ impl GasProfile {
                     func: b.func,
                 }),
                 offset: b.offset,
-                line: source.as_mut().and_then(|source| {
-                    // The first of its instructions with a line.
-                    let instrs = store.block_fuel(b.instance, b.func, b.block);
-                    instrs
-                        .iter()
-                        .find_map(|i| source.frames(i.offset))
-                        .map(|f| f.line)
-                }),
+                line: source
+                    .as_mut()
+                    .and_then(|source| block_line(store, source, b.instance, b.func, b.block)),
                 gas: b.fuel,
                 runs: b.count,
             })
@@ -300,6 +291,22 @@ impl GasProfile {
     pub fn folded(&self) -> String {
         folded(&self.stacks)
     }
+}
+
+/// The source line (`file:line`) of the first instruction with one of
+/// metering block `block` of function `func` of store instance `instance`.
+fn block_line<T>(
+    store: &Store<T>,
+    source: &mut SourceMap<'_>,
+    instance: u32,
+    func: u32,
+    block: u32,
+) -> Option<String> {
+    store
+        .block_fuel(instance, func, block)
+        .iter()
+        .find_map(|i| source.frames(i.offset))
+        .map(|f| f.line)
 }
 
 /// Splits the gas of `stack`, whose top is the Wasm function `function`,
