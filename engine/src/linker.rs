@@ -162,11 +162,6 @@ impl<T> Linker<T> {
         }
     }
 
-    /// Whether `module::name` is defined.
-    pub fn contains(&self, module: &str, name: &str) -> bool {
-        self.def(module, name).is_some()
-    }
-
     /// Whether anything is defined under the module name `module`.
     pub fn defines_module(&self, module: &str) -> bool {
         self.defs.get(module).is_some_and(|defs| !defs.is_empty())

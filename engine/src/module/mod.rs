@@ -211,15 +211,6 @@ impl Module {
         })
     }
 
-    /// The module and field names of the module's imports, in order:
-    /// [`Module::imports`] without building their types.
-    pub fn import_names(&self) -> impl ExactSizeIterator<Item = (&str, &str)> + '_ {
-        self.inner
-            .imports
-            .iter()
-            .map(|import| (import.module.as_str(), import.name.as_str()))
-    }
-
     /// The module's exports, in order.
     pub fn exports(&self) -> impl ExactSizeIterator<Item = ExportType<'_>> + '_ {
         self.inner.exports.iter().map(|(name, index)| ExportType {

@@ -79,29 +79,19 @@ pub(super) const ETHEREUM: &str = "ethereum";
 /// The module name of the debugging functions.
 pub(super) const DEBUG: &str = "debug";
 
-/// A module's table: `$add(linker, name)` adds the function named `name`
-/// (whether it is one), `$names` lists them all, and `$shared()` builds
-/// them all, shared, by name.
+/// A module's table: `$add_all(linker)` adds its functions to a linker,
+/// and `$shared()` builds them all, shared, by name.
 macro_rules! table {
-    ($add:ident, $names:ident, $shared:ident, $module:expr, { $($name:literal => $f:path,)* }) => {
-        /// Adds the function of this module named `name` to `linker`, if
-        /// there is one: whether there was.
+    ($add_all:ident, $shared:ident, $module:expr, { $($name:literal => $f:path,)* }) => {
+        /// Adds every function of this module to `linker`.
         ///
         /// # Errors
         ///
-        /// If the name is already defined in `linker`.
-        pub(super) fn $add(linker: &mut Linker<EeiCtx<'_>>, name: &str) -> Result<bool, Error> {
-            match name {
-                $( $name => {
-                    linker.func_wrap($module, $name, $f)?;
-                    Ok(true)
-                } )*
-                _ => Ok(false),
-            }
+        /// If one of the names is already defined in `linker`.
+        fn $add_all(linker: &mut Linker<EeiCtx<'_>>) -> Result<(), Error> {
+            $( linker.func_wrap($module, $name, $f)?; )*
+            Ok(())
         }
-
-        /// Every function name of this module.
-        const $names: &[&str] = &[$($name),*];
 
         /// Every function of this module, shared, by name.
         fn $shared() -> HashMap<&'static str, Shared> {
@@ -116,13 +106,10 @@ macro_rules! table {
 ///
 /// If one of the names is already defined in `linker`.
 pub fn add_to_linker(linker: &mut Linker<EeiCtx<'_>>) -> Result<(), Error> {
-    for name in ETHEREUM_NAMES {
-        add_ethereum(linker, name)?;
-    }
-    Ok(())
+    add_ethereum(linker)
 }
 
-table!(add_ethereum, ETHEREUM_NAMES, ethereum_table, ETHEREUM, {
+table!(add_ethereum, ethereum_table, ETHEREUM, {
         "useGas" => env::use_gas,
         "getGasLeft" => env::get_gas_left,
         "getAddress" => env::get_address,
@@ -164,13 +151,10 @@ table!(add_ethereum, ETHEREUM_NAMES, ethereum_table, ETHEREUM, {
 ///
 /// If one of the names is already defined in `linker`.
 pub fn add_debug_to_linker(linker: &mut Linker<EeiCtx<'_>>) -> Result<(), Error> {
-    for name in DEBUG_NAMES {
-        add_debug(linker, name)?;
-    }
-    Ok(())
+    add_debug(linker)
 }
 
-table!(add_debug, DEBUG_NAMES, debug_table, DEBUG, {
+table!(add_debug, debug_table, DEBUG, {
         "print32" => debug::print32,
         "print64" => debug::print64,
         "printMem" => debug::print_mem,
