@@ -235,7 +235,7 @@ pub(crate) fn run(args: &Args) -> Result<ExitCode, Error> {
             .map_err(|e| Error::input(format!("{}: {e}", path.display())))?;
     }
     if args.json {
-        let mut value = to_json(&profiles);
+        let mut value = to_json(&profiles, &merged);
         value["fork"] = json!(ended.fork.to_string());
         value["status"] = json!(format!("{:?}", top.status));
         value["error"] = crate::report::error_json(reason.as_ref());
@@ -405,7 +405,8 @@ fn print_tables(
     }
 }
 
-fn to_json(all: &[ExecutionProfile]) -> serde_json::Value {
+/// The profiles of `all` executions and their `merged` stacks as JSON.
+fn to_json(all: &[ExecutionProfile], merged: &[(Vec<String>, u64)]) -> serde_json::Value {
     let one = |e: &ExecutionProfile| {
         let p = &e.profile;
         json!({
@@ -428,7 +429,6 @@ fn to_json(all: &[ExecutionProfile]) -> serde_json::Value {
             "lines": p.lines.iter().map(|l| json!({"line": l.line, "function": l.function, "gas": l.gas})).collect::<Vec<_>>(),
         })
     };
-    let merged = state::profile::merged_stacks(all);
     json!({
         "executions": all.iter().map(one).collect::<Vec<_>>(),
         "merged_stacks": merged.iter().map(|(frames, gas)| json!({"frames": frames, "gas": gas})).collect::<Vec<_>>(),

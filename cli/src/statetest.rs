@@ -218,12 +218,7 @@ fn traced(
     let path = trace.dir.join(name);
     let out = std::fs::File::create(&path)
         .map_err(|e| Error::input(format!("--trace {}: {e}", path.display())))?;
-    let json = JsonTrace::new(Box::new(std::io::BufWriter::new(out)));
-    let json = if trace.blocks {
-        json.with_blocks()
-    } else {
-        json
-    };
+    let json = JsonTrace::new(Box::new(std::io::BufWriter::new(out))).with_blocks(trace.blocks);
     let (outcome, observer) = run_observed(case, runner, Some(Box::new(json)));
     if let Some(trace) = observer.and_then(downcast_observer::<JsonTrace>) {
         trace

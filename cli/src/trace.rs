@@ -44,8 +44,7 @@ pub(crate) fn start(session: &mut Session, path: Option<&Path>, blocks: bool) ->
             .map_err(|e| Error::input(format!("--trace {}: {e}", path.display())))?;
         Box::new(std::io::BufWriter::new(file))
     };
-    let trace = JsonTrace::new(out);
-    session.observe(Box::new(if blocks { trace.with_blocks() } else { trace }));
+    session.observe(Box::new(JsonTrace::new(out).with_blocks(blocks)));
     Ok(())
 }
 

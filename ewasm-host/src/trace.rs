@@ -49,12 +49,12 @@ impl JsonTrace {
         }
     }
 
-    /// The trace with a line per metering block and per operator priced
-    /// by its operands too (`--trace-blocks`), under an executor that
-    /// profiles
+    /// The trace with, if `blocks`, a line per metering block and per
+    /// operator priced by its operands too (`--trace-blocks`), under an
+    /// executor that profiles
     /// ([`ExecConfig::profile`](crate::ExecConfig::profile)).
-    pub fn with_blocks(mut self) -> Self {
-        self.blocks = true;
+    pub fn with_blocks(mut self, blocks: bool) -> Self {
+        self.blocks = blocks;
         self
     }
 

@@ -155,8 +155,3 @@ pub fn merged_stacks(executions: &[ExecutionProfile]) -> Vec<(Vec<String>, u64)>
     }
     out
 }
-
-/// [`merged_stacks`] as folded-stack lines (`frame;frame gas`).
-pub fn merged_folded(executions: &[ExecutionProfile]) -> String {
-    ewasm_host::folded(&merged_stacks(executions))
-}
