@@ -19,9 +19,9 @@ use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use ewasm_host::{Address, CallKind, ExecConfig, Executor, Message, Revision, U256};
+use ewasm_host::{Address, ExecConfig, Executor, Message, Revision};
 use test_support::kernels::KERNELS;
-use test_support::memory_host::MemoryHost;
+use test_support::memory_host::{call_message, MemoryHost};
 
 /// Where the contract is, and who calls it.
 const CONTRACT: Address = Address([0xc0; 20]);
@@ -38,18 +38,7 @@ struct OnIris {
 
 impl OnIris {
     fn new(executor: Arc<Executor>, code: Vec<u8>, input: Vec<u8>) -> Self {
-        let message = Message {
-            kind: CallKind::Call,
-            is_static: false,
-            depth: 0,
-            gas: i64::MAX / 2,
-            recipient: CONTRACT,
-            sender: CALLER,
-            input: input.into(),
-            value: U256::zero(),
-            code_address: CONTRACT,
-            delegated: false,
-        };
+        let message = call_message(CALLER, CONTRACT, input, i64::MAX / 2);
         Self {
             executor,
             host: MemoryHost::with_code(CONTRACT, code.clone()),

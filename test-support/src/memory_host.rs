@@ -6,8 +6,26 @@
 use std::collections::HashMap;
 
 use ewasm_host::{
-    AccessStatus, Address, Bytes32, CallOutcome, EvmHost, Message, StorageStatus, TxContext, U256,
+    AccessStatus, Address, Bytes32, CallKind, CallOutcome, EvmHost, Message, StorageStatus,
+    TxContext, U256,
 };
+
+/// A plain call of the code at `to` from `from` with `input` and `gas`: at
+/// depth 0, with no value, not static.
+pub fn call_message(from: Address, to: Address, input: Vec<u8>, gas: i64) -> Message {
+    Message {
+        kind: CallKind::Call,
+        is_static: false,
+        depth: 0,
+        gas,
+        recipient: to,
+        sender: from,
+        input: input.into(),
+        value: U256::zero(),
+        code_address: to,
+        delegated: false,
+    }
+}
 
 /// Storage (with each slot's value at the start of the current message,
 /// for EIP-2200's statuses), balances and code by address.

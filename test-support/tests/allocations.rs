@@ -5,8 +5,8 @@
 //! dhat's allocator counts every allocation of this test binary; one test
 //! per binary, since dhat keeps one profile per process.
 
-use ewasm_host::{Address, CallKind, ExecConfig, Executor, Message, Revision, Status, U256};
-use test_support::memory_host::MemoryHost;
+use ewasm_host::{Address, ExecConfig, Executor, Revision, Status};
+use test_support::memory_host::{call_message, MemoryHost};
 
 #[global_allocator]
 static ALLOCATOR: dhat::Alloc = dhat::Alloc;
@@ -25,18 +25,7 @@ const TRANSFER_BOUND: u64 = 29;
 /// that compiles the contract (and mints the caller's balance).
 fn allocations_per_call(executor: &Executor, code: &[u8], input: Vec<u8>, calls: u64) -> u64 {
     let mut host = MemoryHost::with_code(CONTRACT, code.to_vec());
-    let message = Message {
-        kind: CallKind::Call,
-        is_static: false,
-        depth: 0,
-        gas: 10_000_000,
-        recipient: CONTRACT,
-        sender: CALLER,
-        input: input.into(),
-        value: U256::zero(),
-        code_address: CONTRACT,
-        delegated: false,
-    };
+    let message = call_message(CALLER, CONTRACT, input, 10_000_000);
     let call = |host: &mut MemoryHost| {
         host.next_message();
         let outcome = executor.execute(host, Revision::Osaka, &message, code);

@@ -10,9 +10,9 @@
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use ewasm_host::{Address, CallKind, ExecConfig, Executor, Message, Revision, U256};
+use ewasm_host::{Address, ExecConfig, Executor, Message, Revision};
 use state::Runner;
-use test_support::memory_host::MemoryHost;
+use test_support::memory_host::{call_message, MemoryHost};
 use tests::load;
 
 const CONTRACT: Address = Address([0xc0; 20]);
@@ -28,18 +28,7 @@ struct Calls {
 
 impl Calls {
     fn new(runner: Arc<dyn Runner>, code: Vec<u8>) -> Self {
-        let message = Message {
-            kind: CallKind::Call,
-            is_static: false,
-            depth: 0,
-            gas: 1_000_000,
-            recipient: CONTRACT,
-            sender: Address([0xca; 20]),
-            input: Default::default(),
-            value: U256::zero(),
-            code_address: CONTRACT,
-            delegated: false,
-        };
+        let message = call_message(Address([0xca; 20]), CONTRACT, Vec::new(), 1_000_000);
         Self {
             runner,
             host: MemoryHost::with_code(CONTRACT, code.clone()),
