@@ -60,16 +60,7 @@ fn json_folded_and_svg_add_up_to_the_gas_used() {
     );
 
     let lines = std::fs::read_to_string(&folded).expect("folded written");
-    let sum: u64 = lines
-        .lines()
-        .map(|l| {
-            l.rsplit_once(' ')
-                .expect("frame gas")
-                .1
-                .parse::<u64>()
-                .expect("gas")
-        })
-        .sum();
+    let sum = common::folded_gas(&lines);
     assert_eq!(sum, used, "folded stacks");
     assert!(lines
         .lines()

@@ -61,6 +61,16 @@ fn line_gas(execution: &Value) -> HashMap<String, u64> {
         .collect()
 }
 
+/// The sum of field `key` of the objects of JSON array `array`.
+fn sum_of(array: &Value, key: &str) -> u64 {
+    array
+        .as_array()
+        .expect("an array")
+        .iter()
+        .map(|item| item[key].as_u64().expect("a number"))
+        .sum()
+}
+
 fn at(name: &str) -> String {
     format!("gasline.c:{}", marked_lines()[name])
 }
@@ -87,12 +97,7 @@ fn gas_lands_on_the_lines_that_spent_it() {
     }
     assert_eq!(two_lines[&at("grow")], six_lines[&at("grow")]);
     // The lines split the Wasm functions' own gas: never more than it.
-    let own: u64 = six["functions"]
-        .as_array()
-        .expect("functions")
-        .iter()
-        .map(|f| f["self_gas"].as_u64().expect("self gas"))
-        .sum();
+    let own = sum_of(&six["functions"], "self_gas");
     let lined: u64 = six_lines.values().sum();
     assert!(lined <= own && lined * 10 >= own * 8, "{lined} of {own}");
     // Blocks name their first line; functions a line of their own body.
@@ -165,12 +170,7 @@ fn memory_grow_and_copy_are_entries_of_their_own() {
     assert!(self_gas < grow_gas, "{main}");
     assert!(main["total_gas"].as_u64().expect("total") > self_gas + grow_gas);
     // Every unit of gas is in exactly one stack.
-    let stacks: u64 = six["stacks"]
-        .as_array()
-        .expect("stacks")
-        .iter()
-        .map(|s| s["gas"].as_u64().expect("gas"))
-        .sum();
+    let stacks = sum_of(&six["stacks"], "gas");
     assert_eq!(stacks, six["gas_used"].as_u64().expect("used"));
 }
 
@@ -206,16 +206,7 @@ fn folded_stacks_flame_graph_and_speedscope_use_line_frames() {
     assert!(folded
         .lines()
         .any(|l| l.starts_with("contract_main;[memory.grow] ")));
-    let sum: u64 = folded
-        .lines()
-        .map(|l| {
-            l.rsplit_once(' ')
-                .expect("gas")
-                .1
-                .parse::<u64>()
-                .expect("gas")
-        })
-        .sum();
+    let sum = common::folded_gas(&folded);
     assert_eq!(sum, used);
 
     let picture = std::fs::read_to_string(&svg).expect("svg");

@@ -76,3 +76,14 @@ pub(crate) fn iris_stdin<S: AsRef<OsStr>>(dir: Option<&Path>, args: &[S], stdin:
     let _ = child.stdin.take().expect("stdin").write_all(stdin);
     child.wait_with_output().expect("iris ends")
 }
+
+/// The gas of folded-stack lines (`frame;frame gas`) together.
+pub(crate) fn folded_gas(folded: &str) -> u64 {
+    folded
+        .lines()
+        .map(|l| {
+            let (_, gas) = l.rsplit_once(' ').expect("frame gas");
+            gas.parse::<u64>().expect("gas")
+        })
+        .sum()
+}
