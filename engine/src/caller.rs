@@ -129,7 +129,9 @@ impl<T> Caller<'_, T> {
         let store = &mut *self.store;
         let bytes: &mut [u8] = match memory {
             Some(memory) => match store.inner.memories.get_mut(memory as usize) {
-                Some(entity) => &mut entity.bytes[..],
+                // Every page counts as written: the caller may write
+                // anywhere.
+                Some(entity) => entity.bytes.all_mut(),
                 None => &mut [],
             },
             None => &mut [],

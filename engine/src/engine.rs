@@ -12,12 +12,20 @@ use std::sync::{Arc, Mutex, PoisonError};
 
 use crate::config::Config;
 use crate::exec::ValueStack;
+use crate::linear::LinearBytes;
 use crate::value::FuncType;
 
 /// Value stacks kept for reuse by the engine's stores: allocating one
 /// (half a megabyte, zeroed) is most of the cost of a short call in a fresh
 /// store.
 const POOLED_STACKS: usize = 8;
+
+/// Linear memories kept for reuse by the engine's stores, each with at
+/// most [`REUSE_MAX_DIRTY`](crate::linear::REUSE_MAX_DIRTY) bytes written:
+/// a fresh memory costs a mapping and a page fault per page touched, a
+/// reused one a `memset` of the pages its last user wrote. What the pool
+/// keeps resident is bounded by this many such memories.
+const POOLED_MEMORIES: usize = 8;
 
 /// Compiles modules and creates stores with one [`Config`].
 ///
@@ -40,6 +48,8 @@ struct EngineInner {
     config: Config,
     types: Mutex<TypeRegistry>,
     stacks: Mutex<Vec<ValueStack>>,
+    /// Cleared memories of length 0 ([`LinearBytes::clear_for_reuse`]).
+    memories: Mutex<Vec<LinearBytes>>,
 }
 
 #[derive(Debug, Default)]
@@ -59,6 +69,7 @@ impl Engine {
                 config: config.clone(),
                 types: Mutex::default(),
                 stacks: Mutex::default(),
+                memories: Mutex::default(),
             }),
         }
     }
@@ -156,6 +167,63 @@ impl Engine {
         if stacks.len() < POOLED_STACKS {
             stacks.push(stack);
         }
+    }
+
+    /// A zeroed memory of `size` bytes from the pool, if one there has
+    /// room for it: one with room for `max` if there is one, so that the
+    /// memory grows without copying.
+    pub(crate) fn take_memory(&self, size: usize, max: usize) -> Option<LinearBytes> {
+        let mut memories = self
+            .inner
+            .memories
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        let at = memories
+            .iter()
+            .position(|m| m.capacity() >= max)
+            .or_else(|| memories.iter().position(|m| m.capacity() >= size))?;
+        let mut bytes = memories.swap_remove(at);
+        drop(memories);
+        bytes.reuse(size)?;
+        Some(bytes)
+    }
+
+    /// Gives a memory back to the pool, cleared; dropped if the pool is
+    /// full or clearing would cost more than a fresh one.
+    pub(crate) fn return_memory(&self, mut bytes: LinearBytes) {
+        if self.pooled_memories() >= POOLED_MEMORIES || !bytes.clear_for_reuse() {
+            return;
+        }
+        let mut memories = self
+            .inner
+            .memories
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        if memories.len() < POOLED_MEMORIES {
+            memories.push(bytes);
+        }
+    }
+
+    /// How many memories the pool holds.
+    fn pooled_memories(&self) -> usize {
+        self.inner
+            .memories
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .len()
+    }
+
+    /// Whether every memory in the pool is all zero, its map of written
+    /// pages included, and how many there are (tests of the reuse: a byte
+    /// left over would leak one execution's data into the next).
+    #[cfg(feature = "testing")]
+    pub fn pooled_memories_zeroed(&self) -> (usize, bool) {
+        let memories = self
+            .inner
+            .memories
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        (memories.len(), memories.iter().all(LinearBytes::all_zero))
     }
 
     /// Whether two engines are the same one.

@@ -111,7 +111,7 @@ impl Memory {
     /// [`ErrorKind::Limit`] if it exceeds the configured page limit.
     pub fn new<T>(store: &mut Store<T>, ty: MemoryType) -> Result<Self, Error> {
         let max = store.inner.engine.config().max_memory_pages;
-        let entity = MemoryEntity::new(ty, max)?;
+        let entity = MemoryEntity::new(&store.inner.engine, ty, max)?;
         store.inner.allowance.take(u64::from(ty.min), 0)?;
         let index = store.inner.memories.len() as u32;
         store.inner.memories.push(entity);
@@ -147,7 +147,8 @@ impl Memory {
     /// The contents, mutably.
     pub fn data_mut<'a, T>(&self, store: &'a mut Store<T>) -> &'a mut [u8] {
         assert_eq!(self.store, store.id(), "Memory used with another store");
-        &mut store.inner.memories[self.index as usize].bytes
+        // Every page counts as written: the caller may write anywhere.
+        store.inner.memories[self.index as usize].bytes.all_mut()
     }
 
     /// The size in pages.

@@ -152,7 +152,11 @@ pub(crate) fn instantiate<T>(
     // half-built that code could reach.
     let mut memories = Vec::new();
     for ty in &m.memories[m.num_imported_memories as usize..] {
-        memories.push(MemoryEntity::new(*ty, config.max_memory_pages)?);
+        memories.push(MemoryEntity::new(
+            &inner.engine,
+            *ty,
+            config.max_memory_pages,
+        )?);
     }
     inner.allowance.take(pages, elements)?;
     let first_func = inner.funcs.len() as u32;

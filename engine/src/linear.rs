@@ -1,50 +1,60 @@
-//! The bytes of a linear memory: zeroed memory from the allocator when
-//! small, fresh pages mapped from the operating system when large.
+//! The bytes of a linear memory: an anonymous mapping that reserves room
+//! for the memory's maximum, with a map of the pages written in front of
+//! it, so that a memory can be made fresh again by clearing only what was
+//! written, and reused ([`crate::engine::Engine`] keeps a few).
 //!
-//! A large zeroed allocation costs a `memset` whenever the allocator hands
-//! back memory it had before (glibc does after the first few large frees),
-//! and a contract's memory is allocated for every call: 1.1 MiB cleared per
-//! call of a contract whose memory has 17 pages, where the contract itself
-//! touches a few pages. Anonymous mappings arrive zeroed, and only the pages
-//! a program touches become resident; but mapping and unmapping cost about
-//! 6 µs here (a KVM guest), more than clearing 128 KiB (wrc20's memory: 4.3
-//! µs per call allocated, 10.4 µs mapped). Hence the threshold of 1 MiB.
+//! Why: a contract's memory is made for every call. Zeroed memory from the
+//! allocator costs a `memset` of the whole memory whenever the allocator
+//! hands back memory it had before (64 KiB per `wrc20` call, a third of
+//! the call), and a fresh mapping costs a `mmap`, a `munmap` and a page
+//! fault per page touched: 43% of an `ecadd_rust` call (17 pages) went to
+//! the kernel that way. A reused mapping whose written pages are cleared
+//! costs a `memset` of the pages the last user wrote, and no fault.
 //!
-//! Growth never copies more than the threshold. A mapping reserves address
-//! space for the memory's maximum once (without reserving swap, so untouched
-//! pages cost nothing), and growing within it only moves the length: the
-//! pages past the length were never written, because every access is
-//! checked against the length, so they are still zero. Only where the
-//! system refuses such a reservation is a mapping of the exact size made,
-//! and grown by copying.
-//! Allocations below the threshold grow geometrically.
+//! The layout of a mapping: `prefix` bytes of the written-page map, then
+//! the memory's bytes. Byte `i` of the map, counted backwards from the
+//! memory's base (at `base - 1 - i`), is non-zero once page `i` (of
+//! [`DIRTY_PAGE`] bytes) may have been written; the interpreter's stores
+//! mark it from the base it already holds, with no other state. A store of
+//! up to 8 bytes marks the page it starts in, so clearing a page clears
+//! the 7 bytes after it as well.
+//!
+//! Every way of writing marks: [`LinearBytes::get_mut`] marks its range,
+//! [`LinearBytes::all_mut`] every page, the bulk operations theirs, and the
+//! interpreter's stores mark the page they start in (`exec::handlers`). The bytes past the length were never
+//! written (every access is checked against the length), so they are zero;
+//! growing within the mapping only moves the length. Only where the system
+//! refuses a reservation of the maximum is a mapping of the exact size
+//! made, and grown by copying.
 
-use std::ops::{Deref, DerefMut};
+use std::ops::{Deref, Range};
 
 use memmap2::{MmapMut, MmapOptions};
 
-/// From this size on, memories are mapped rather than allocated.
-const MAP_THRESHOLD: usize = 1024 * 1024;
+/// The granularity of the written-page map, in bytes (the system's page).
+pub(crate) const DIRTY_PAGE: usize = 1 << DIRTY_SHIFT;
+
+/// `log2(DIRTY_PAGE)`.
+pub(crate) const DIRTY_SHIFT: u32 = 12;
+
+/// The most bytes a memory may have had written and still be kept for
+/// reuse: beyond this, clearing it costs more than mapping afresh, and a
+/// pool of such memories would hold much resident memory.
+pub(crate) const REUSE_MAX_DIRTY: usize = 1 << 20;
 
 /// The zeroed bytes of a linear memory.
-#[derive(Debug)]
-pub(crate) enum LinearBytes {
-    /// From the allocator.
-    Heap(Vec<u8>),
-    /// An anonymous mapping: the first `len` bytes are the memory, the rest
-    /// is reserved for growth and never written.
-    Mapped {
-        /// The mapping, as large as the memory may grow.
-        map: MmapMut,
-        /// The memory's size.
-        len: usize,
-    },
-}
-
-impl Default for LinearBytes {
-    fn default() -> Self {
-        Self::Heap(Vec::new())
-    }
+#[derive(Debug, Default)]
+pub(crate) struct LinearBytes {
+    /// The map of written pages, then the bytes; `None` for an empty
+    /// memory that never had a mapping (it is never written).
+    map: Option<MmapMut>,
+    /// The size of the map of written pages at the mapping's start: at
+    /// least one byte per page of the rest, a multiple of `DIRTY_PAGE`.
+    prefix: usize,
+    /// The memory's size.
+    len: usize,
+    /// The largest size it had: nothing past it was ever written.
+    high: usize,
 }
 
 /// An anonymous mapping of `size` bytes that reserves no swap, or `None`.
@@ -56,51 +66,189 @@ fn map(size: usize) -> Option<MmapMut> {
         .ok()
 }
 
+/// The size of the written-page map for `capacity` bytes of memory.
+fn prefix_for(capacity: usize) -> usize {
+    let pages = capacity.div_ceil(DIRTY_PAGE);
+    pages.div_ceil(DIRTY_PAGE).max(1) * DIRTY_PAGE
+}
+
 impl LinearBytes {
     /// `size` zeroed bytes, with room to grow to `max` (at least `size`)
-    /// without copying where the memory is mapped; `None` if the system
-    /// refuses them.
+    /// without copying; `None` if the system refuses them.
     pub(crate) fn zeroed(size: usize, max: usize) -> Option<Self> {
-        if size >= MAP_THRESHOLD {
-            return Self::mapped(size, max);
-        }
-        let mut bytes: Vec<u8> = Vec::new();
-        bytes.try_reserve_exact(size).ok()?;
-        bytes.resize(size, 0);
-        Some(Self::Heap(bytes))
+        Self::mapped(max.max(size))
+            .or_else(|| Self::mapped(size))
+            .map(|mut bytes| {
+                bytes.len = size;
+                bytes.high = size;
+                bytes
+            })
     }
 
-    /// A mapping of `max` bytes (or, if the system refuses that, `size`)
-    /// whose first `size` bytes are the memory.
-    fn mapped(size: usize, max: usize) -> Option<Self> {
-        let map = map(max.max(size)).or_else(|| map(size))?;
-        Some(Self::Mapped { map, len: size })
+    /// A mapping with room for `capacity` bytes, of length 0.
+    fn mapped(capacity: usize) -> Option<Self> {
+        let prefix = prefix_for(capacity);
+        let map = map(prefix.checked_add(capacity)?)?;
+        Some(Self {
+            map: Some(map),
+            prefix,
+            len: 0,
+            high: 0,
+        })
+    }
+
+    /// How many bytes the memory may grow to without copying.
+    pub(crate) fn capacity(&self) -> usize {
+        self.map.as_ref().map_or(0, |map| map.len() - self.prefix)
+    }
+
+    /// The written-page map and the bytes.
+    fn parts_mut(&mut self) -> (&mut [u8], &mut [u8]) {
+        match &mut self.map {
+            Some(map) => {
+                let (marks, bytes) = map.split_at_mut(self.prefix);
+                // `len <= capacity`: set only within the mapping.
+                let bytes = bytes.get_mut(..self.len).unwrap_or_default();
+                (marks, bytes)
+            }
+            None => (&mut [], &mut []),
+        }
+    }
+
+    /// Marks pages `pages` as written.
+    fn mark_pages(marks: &mut [u8], pages: Range<usize>) {
+        let end = marks.len();
+        // Page `p` is at `end - 1 - p`.
+        if let Some(marked) =
+            marks.get_mut(end.saturating_sub(pages.end)..end - pages.start.min(end))
+        {
+            marked.fill(1);
+        }
+    }
+
+    /// The pages `range` of the bytes touches.
+    fn pages_of(range: &Range<usize>) -> Range<usize> {
+        if range.is_empty() {
+            return 0..0;
+        }
+        (range.start >> DIRTY_SHIFT)..((range.end - 1) >> DIRTY_SHIFT) + 1
+    }
+
+    /// The bytes in `range`, to write (marked as written), or `None` if it
+    /// is not within the length.
+    pub(crate) fn get_mut(&mut self, range: Range<usize>) -> Option<&mut [u8]> {
+        let pages = Self::pages_of(&range);
+        let (marks, bytes) = self.parts_mut();
+        let slice = bytes.get_mut(range)?;
+        Self::mark_pages(marks, pages);
+        Some(slice)
+    }
+
+    /// All the bytes, to write (every page marked as written).
+    pub(crate) fn all_mut(&mut self) -> &mut [u8] {
+        let pages = Self::pages_of(&(0..self.len));
+        let (marks, bytes) = self.parts_mut();
+        Self::mark_pages(marks, pages);
+        bytes
+    }
+
+    /// Copies `from` to `to_start` within the bytes (as
+    /// [`slice::copy_within`]); `None`, and nothing copied, if either range
+    /// is not within the length.
+    pub(crate) fn copy_within(&mut self, from: Range<usize>, to_start: usize) -> Option<()> {
+        let to = to_start..to_start.checked_add(from.len())?;
+        let pages = Self::pages_of(&to);
+        let (marks, bytes) = self.parts_mut();
+        if from.end > bytes.len() || to.end > bytes.len() {
+            return None;
+        }
+        bytes.copy_within(from, to_start);
+        Self::mark_pages(marks, pages);
+        Some(())
+    }
+
+    /// The base of the bytes, for the interpreter, which writes through it
+    /// only within the length and marks each write: the byte at
+    /// `base - 1 - (start >> DIRTY_SHIFT)`, for a write at `start`.
+    pub(crate) fn base_mut(&mut self) -> *mut u8 {
+        let prefix = self.prefix;
+        match &mut self.map {
+            // In bounds: the mapping is `prefix` bytes and more.
+            Some(map) => map.as_mut_ptr().wrapping_add(prefix),
+            None => std::ptr::NonNull::dangling().as_ptr(),
+        }
     }
 
     /// Grows to `size` bytes (at least the current length), the new bytes
     /// zeroed, with room to grow to `max` without copying; `None`, and
     /// nothing changed, if the system refuses.
     pub(crate) fn grow_to(&mut self, size: usize, max: usize) -> Option<()> {
-        let old = self.len();
-        let extra = size.checked_sub(old)?;
-        match self {
-            Self::Heap(bytes) if size < MAP_THRESHOLD => {
-                // Geometric growth: copies add up to at most twice the size.
-                let capacity = size.max(old.saturating_mul(2)).min(MAP_THRESHOLD);
-                bytes.try_reserve_exact(capacity - old).ok()?;
-                bytes.resize(size, 0);
-            }
-            Self::Mapped { map, len } if size <= map.len() => {
-                debug_assert!(extra <= map.len() - *len);
-                *len = size;
-            }
-            _ => {
-                let mut grown = Self::mapped(size, max)?;
-                grown.get_mut(..old)?.copy_from_slice(self);
-                *self = grown;
+        let old = self.len;
+        size.checked_sub(old)?;
+        if size <= self.capacity() {
+            self.len = size;
+            self.high = self.high.max(size);
+            return Some(());
+        }
+        let mut grown = Self::zeroed(size, max)?;
+        // The copy marks every page it writes.
+        grown.get_mut(0..old)?.copy_from_slice(self);
+        *self = grown;
+        Some(())
+    }
+
+    /// Makes the memory empty again, ready for reuse: clears the pages
+    /// written and their marks, and sets the length to 0. `false`, with
+    /// the bytes left as they are, if more than [`REUSE_MAX_DIRTY`] bytes
+    /// were written (the memory should be dropped instead).
+    pub(crate) fn clear_for_reuse(&mut self) -> bool {
+        let pages = self.len.div_ceil(DIRTY_PAGE);
+        let len = self.len;
+        let (marks, bytes) = self.parts_mut();
+        let end = marks.len();
+        let Some(marks) = marks.get_mut(end.saturating_sub(pages)..) else {
+            return false;
+        };
+        let written = marks.iter().filter(|&&m| m != 0).count();
+        if written.saturating_mul(DIRTY_PAGE) > REUSE_MAX_DIRTY {
+            return false;
+        }
+        // Page `p`'s mark is at `marks.len() - 1 - p`.
+        let count = marks.len();
+        for (at, mark) in marks.iter_mut().enumerate() {
+            if *mark != 0 {
+                let page = count - 1 - at;
+                // A store that starts in the page may spill 7 bytes over.
+                let start = page << DIRTY_SHIFT;
+                let end = (start + DIRTY_PAGE + 7).min(len);
+                if let Some(written) = bytes.get_mut(start..end) {
+                    written.fill(0);
+                }
+                *mark = 0;
             }
         }
-        Some(())
+        self.len = 0;
+        true
+    }
+
+    /// Sets the length of a memory made empty by
+    /// [`LinearBytes::clear_for_reuse`] to `size`, at most its capacity
+    /// (the bytes are zero: nothing past the length is ever written).
+    pub(crate) fn reuse(&mut self, size: usize) -> Option<()> {
+        (self.len == 0 && size <= self.capacity()).then(|| {
+            self.len = size;
+            self.high = self.high.max(size);
+        })
+    }
+
+    /// Whether every byte the memory ever had, and every mark, is zero
+    /// (tests of the reuse; the rest of the mapping was never written).
+    #[cfg(any(test, feature = "testing"))]
+    pub(crate) fn all_zero(&self) -> bool {
+        self.map.as_ref().is_none_or(|map| {
+            map.get(..self.prefix + self.high)
+                .is_some_and(|used| used.iter().all(|&b| b == 0))
+        })
     }
 }
 
@@ -108,19 +256,12 @@ impl Deref for LinearBytes {
     type Target = [u8];
 
     fn deref(&self) -> &[u8] {
-        match self {
-            Self::Heap(bytes) => bytes,
-            // `len <= map.len()`: set only within the mapping.
-            Self::Mapped { map, len } => map.get(..*len).unwrap_or_default(),
-        }
-    }
-}
-
-impl DerefMut for LinearBytes {
-    fn deref_mut(&mut self) -> &mut [u8] {
-        match self {
-            Self::Heap(bytes) => bytes,
-            Self::Mapped { map, len } => map.get_mut(..*len).unwrap_or_default(),
+        match &self.map {
+            // `len <= capacity`: set only within the mapping.
+            Some(map) => map
+                .get(self.prefix..self.prefix + self.len)
+                .unwrap_or_default(),
+            None => &[],
         }
     }
 }
@@ -130,13 +271,13 @@ mod tests {
     use super::*;
 
     #[test]
-    fn small_and_large_memories_start_zeroed_and_grow_keeping_their_bytes() {
+    fn memories_start_zeroed_and_grow_keeping_their_bytes() {
         for (from, to) in [(0, 65_536), (65_536, 1 << 20), (1 << 20, 3 << 20), (0, 0)] {
-            let mut bytes = LinearBytes::zeroed(from, 4 << 20).expect("allocates");
+            let mut bytes = LinearBytes::zeroed(from, 4 << 20).expect("maps");
             assert_eq!(bytes.len(), from);
             assert!(bytes.iter().all(|&b| b == 0));
-            if let Some(last) = bytes.last_mut() {
-                *last = 7;
+            if from > 0 {
+                bytes.get_mut(from - 1..from).expect("in bounds")[0] = 7;
             }
             bytes.grow_to(to, 4 << 20).expect("grows");
             assert_eq!(bytes.len(), to);
@@ -144,23 +285,56 @@ mod tests {
                 assert_eq!(bytes[from - 1], 7);
             }
             assert!(bytes[from..].iter().all(|&b| b == 0));
-            assert_eq!(
-                matches!(bytes, LinearBytes::Mapped { .. }),
-                to >= MAP_THRESHOLD
-            );
         }
     }
 
     #[test]
-    fn a_mapped_memory_grows_in_place_up_to_its_maximum() {
+    fn a_memory_grows_in_place_up_to_its_maximum_and_copies_beyond() {
         let max = 64 << 20;
         let mut bytes = LinearBytes::zeroed(1 << 20, max).expect("maps");
         let base = bytes.as_ptr();
         for size in ((1 << 20)..=max).step_by(65_536) {
             bytes.grow_to(size, max).expect("grows");
             assert_eq!(bytes.as_ptr(), base, "moved at {size}");
-            bytes[size - 1] = 1;
+            bytes.get_mut(size - 1..size).expect("in bounds")[0] = 1;
         }
         assert_eq!(bytes.len(), max);
+        bytes
+            .grow_to(max + 65_536, 2 * max)
+            .expect("grows by copying");
+        assert_ne!(bytes.as_ptr(), base);
+        assert_eq!(bytes[max - 1], 1);
+    }
+
+    #[test]
+    fn clearing_for_reuse_zeroes_every_way_of_writing() {
+        let mut bytes = LinearBytes::zeroed(5 * 65_536, 8 * 65_536).expect("maps");
+        let len = bytes.len();
+        bytes.get_mut(10..20).expect("in bounds").fill(1);
+        bytes.get_mut(4090..4100).expect("in bounds").fill(2);
+        bytes.copy_within(0..30, 70_000).expect("in bounds");
+        bytes.get_mut(len - 1..len).expect("in bounds")[0] = 3;
+        assert!(!bytes.all_zero());
+        assert!(bytes.clear_for_reuse());
+        assert!(bytes.all_zero(), "every written byte and mark is cleared");
+        bytes.reuse(2 * 65_536).expect("fits");
+        assert_eq!(bytes.len(), 2 * 65_536);
+        bytes.all_mut().fill(9);
+        assert!(bytes.clear_for_reuse());
+        assert!(bytes.all_zero());
+    }
+
+    #[test]
+    fn a_memory_written_all_over_is_not_kept() {
+        let mut bytes = LinearBytes::zeroed(2 * REUSE_MAX_DIRTY, 0).expect("maps");
+        bytes.all_mut()[0] = 1;
+        assert!(!bytes.clear_for_reuse());
+        let mut bytes = LinearBytes::zeroed(2 * REUSE_MAX_DIRTY, 0).expect("maps");
+        bytes
+            .get_mut(0..REUSE_MAX_DIRTY)
+            .expect("in bounds")
+            .fill(1);
+        assert!(bytes.clear_for_reuse(), "exactly the most that is kept");
+        assert!(bytes.all_zero());
     }
 }

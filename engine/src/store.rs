@@ -225,7 +225,9 @@ pub(crate) struct MemoryEntity {
 }
 
 impl MemoryEntity {
-    pub(crate) fn new(ty: MemoryType, config_max: u32) -> Result<Self, Error> {
+    /// A memory of type `ty`, its growth capped at `config_max` pages, with
+    /// bytes from `engine`'s pool of memories when it has some that fit.
+    pub(crate) fn new(engine: &Engine, ty: MemoryType, config_max: u32) -> Result<Self, Error> {
         let limit = ty.max.unwrap_or(65_536).min(config_max);
         if ty.min > config_max {
             return Err(LimitError::MemoryPages {
@@ -235,9 +237,12 @@ impl MemoryEntity {
             .into());
         }
         let size = ty.min as usize * PAGE_SIZE;
+        let max = limit as usize * PAGE_SIZE;
+        if let Some(bytes) = engine.take_memory(size, max) {
+            return Ok(Self { bytes, ty, limit });
+        }
         // Refused cleanly when the system cannot give `size` bytes; pages
         // the program never touches cost nothing resident.
-        let max = limit as usize * PAGE_SIZE;
         let bytes = crate::linear::LinearBytes::zeroed(size, max).ok_or_else(|| {
             Error::from(LimitError::MemoryPages {
                 pages: u64::from(ty.min),
@@ -370,6 +375,9 @@ impl ExternRef {
 
 impl Drop for StoreInner {
     fn drop(&mut self) {
+        for memory in self.memories.drain(..) {
+            self.engine.return_memory(memory.bytes);
+        }
         if let Some(stack) = self.spare_stack.take() {
             self.engine.return_stack(stack);
         }

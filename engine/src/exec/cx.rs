@@ -166,7 +166,7 @@ impl<'a> Cx<'a> {
     pub(super) fn refresh_memory(&mut self) {
         let memory = self.memory_mut();
         let len = memory.bytes.len();
-        let ptr = memory.bytes.as_mut_ptr();
+        let ptr = memory.bytes.base_mut();
         self.mem = ptr;
         self.mem_len = len;
     }

@@ -154,7 +154,8 @@ fn memory_fill(ip: Ip, regs: Regs, cx: &mut Cx<'_>) -> Result<(), TrapCode> {
     cx.charge(Opcode::MemoryFill, cx.memory_bulk(u64::from(n as u32)))?;
     let bytes = &mut cx.memory_mut().bytes;
     let range = range(get(regs, dst), n, bytes.len())?;
-    bytes[range].fill(get(regs, value) as u8);
+    let to = bytes.get_mut(range).ok_or(TrapCode::MemoryOutOfBounds)?;
+    to.fill(get(regs, value) as u8);
     Ok(())
 }
 
@@ -165,7 +166,9 @@ fn memory_copy(ip: Ip, regs: Regs, cx: &mut Cx<'_>) -> Result<(), TrapCode> {
     let bytes = &mut cx.memory_mut().bytes;
     let from = range(get(regs, src), n, bytes.len())?;
     let to = range(get(regs, dst), n, bytes.len())?;
-    bytes.copy_within(from, to.start);
+    bytes
+        .copy_within(from, to.start)
+        .ok_or(TrapCode::MemoryOutOfBounds)?;
     Ok(())
 }
 
@@ -186,7 +189,8 @@ fn memory_init(ip: Ip, regs: Regs, cx: &mut Cx<'_>) -> Result<(), TrapCode> {
     let bytes = &mut cx.memory_mut().bytes;
     let from = range(get(regs, src), n, data.len())?;
     let to = range(get(regs, dst), n, bytes.len())?;
-    bytes[to].copy_from_slice(&data[from]);
+    let to = bytes.get_mut(to).ok_or(TrapCode::MemoryOutOfBounds)?;
+    to.copy_from_slice(&data[from]);
     Ok(())
 }
 

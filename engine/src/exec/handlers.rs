@@ -16,6 +16,7 @@ use super::entities::*;
 use super::fused::*;
 use super::num;
 use crate::ir::{for_each_handler, Instr, Slot};
+use crate::linear::DIRTY_SHIFT;
 use crate::trap::TrapCode;
 
 /// Slot `slot` of the running frame.
@@ -85,8 +86,14 @@ fn store<const N: usize>(mem: *mut u8, len: usize, addr: u64, offset: u32, value
         return false;
     }
     let bytes = value.to_le_bytes();
-    // SAFETY: as in `load`; `N <= 8` bytes are read from `bytes`.
-    unsafe { std::ptr::copy_nonoverlapping(bytes.as_ptr(), mem.add(start as usize), N) };
+    // SAFETY: as in `load`; `N <= 8` bytes are read from `bytes`. `mem` is
+    // the base `LinearBytes::base_mut` gave, which has a byte for each
+    // page of the mapping at `mem - 1 - page` (the map of written pages),
+    // and `start` is below the length, so its page's byte is there.
+    unsafe {
+        std::ptr::copy_nonoverlapping(bytes.as_ptr(), mem.add(start as usize), N);
+        *mem.sub(1 + (start >> DIRTY_SHIFT) as usize) = 1;
+    }
     true
 }
 
