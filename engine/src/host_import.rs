@@ -53,6 +53,9 @@ impl<T> Store<T> {
         self.pinned.push(module.clone());
         let named = self.inner.profile.is_some() || self.host_hook.is_some();
         let mut imports = Vec::with_capacity(inner.imports.len());
+        // The imports, then the module's own functions (`instantiate`).
+        self.hosts.reserve(inner.imports.len());
+        self.inner.funcs.reserve(inner.funcs.len());
         for import in &inner.imports {
             let fail = |reason| -> Error {
                 LinkError {

@@ -5,7 +5,8 @@
 //! minimal in-memory host (`test_support::memory_host`), so that what is
 //! measured is Iris and the C boundary, not a client's state.
 //!
-//! `cargo bench -p tests --bench evmc`.
+//! `cargo bench -p tests --bench evmc`; `-- --profile transfer|balance|cold
+//! N` makes only N calls of one kind, for a profiler.
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -101,8 +102,61 @@ fn per_call(budget: Duration, mut f: impl FnMut()) -> Duration {
     best
 }
 
+/// The WRC20 sample's calls through libiris.so: a balance query, and a
+/// transfer of 1 (storage read and written, a log) from the caller, whom
+/// the first call mints 1,000,000.
+fn wrc20_calls() -> (Calls, Calls) {
+    let wrc20 = wat::parse_str(
+        std::fs::read_to_string(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../contracts/wrc20.wat"
+        ))
+        .expect("the WRC20 sample"),
+    )
+    .expect("assembles");
+    let mut balance_input = vec![0x99, 0x93, 0x02, 0x1a];
+    balance_input.extend_from_slice(&[0xca; 20]);
+    let mut transfer_input = vec![0x5d, 0x35, 0x9f, 0xbd];
+    transfer_input.extend_from_slice(&[0xaa; 20]);
+    transfer_input.extend_from_slice(&1u64.to_be_bytes());
+    let balance = Calls::new(Arc::new(load()), wrc20.clone()).with_input(balance_input);
+    let transfer = Calls::new(Arc::new(load()), wrc20).with_input(transfer_input);
+    (balance, transfer)
+}
+
+/// The 24 KiB contract's calls through a libiris.so that caches nothing.
+fn cold_calls() -> Calls {
+    let cold = load();
+    assert_eq!(cold.set_option("cache_size", "0"), Ok(()));
+    Calls::new(Arc::new(cold), big_contract())
+}
+
+/// `--profile KIND N`: N calls of one kind and nothing else.
+fn profile(kind: &str, n: u32) {
+    let mut calls = match kind {
+        "balance" => wrc20_calls().0,
+        "transfer" => wrc20_calls().1,
+        "cold" => cold_calls(),
+        _ => panic!("--profile transfer|balance|cold N"),
+    };
+    for _ in 0..n {
+        std::hint::black_box(calls.call());
+    }
+    println!("{kind}: {n} calls, the last {:?}", calls.call().0);
+}
+
 fn main() {
-    let quick = std::env::args().any(|a| a == "--quick" || a == "--test");
+    let args: Vec<String> = std::env::args().collect();
+    if let Some(at) = args.iter().position(|a| a == "--profile") {
+        let kind = args.get(at + 1).map_or("", String::as_str);
+        let n = args
+            .get(at + 2)
+            .and_then(|n| n.parse().ok())
+            .unwrap_or(100_000);
+        profile(kind, n);
+        return;
+    }
+    let quick = args.iter().any(|a| a == "--quick" || a == "--test");
     let budget = if quick {
         Duration::from_millis(50)
     } else {
@@ -137,24 +191,7 @@ fn main() {
         (t_c.as_secs_f64() - t_in.as_secs_f64()) * 1e6
     );
 
-    // The WRC20 sample through libiris.so: a balance query, and a transfer
-    // of 1 (storage read and written, a log) from the caller, whom the
-    // first call mints 1,000,000.
-    let wrc20 = wat::parse_str(
-        std::fs::read_to_string(concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/../contracts/wrc20.wat"
-        ))
-        .expect("the WRC20 sample"),
-    )
-    .expect("assembles");
-    let mut balance_input = vec![0x99, 0x93, 0x02, 0x1a];
-    balance_input.extend_from_slice(&[0xca; 20]);
-    let mut transfer_input = vec![0x5d, 0x35, 0x9f, 0xbd];
-    transfer_input.extend_from_slice(&[0xaa; 20]);
-    transfer_input.extend_from_slice(&1u64.to_be_bytes());
-    let mut balance = Calls::new(Arc::new(load()), wrc20.clone()).with_input(balance_input);
-    let mut transfer = Calls::new(Arc::new(load()), wrc20).with_input(transfer_input);
+    let (mut balance, mut transfer) = wrc20_calls();
     assert_eq!(balance.call().0, ewasm_host::Status::Success);
     let t_balance = per_call(budget, || {
         std::hint::black_box(balance.call());
@@ -178,9 +215,7 @@ fn main() {
     );
 
     let big = big_contract();
-    let cold = load();
-    assert_eq!(cold.set_option("cache_size", "0"), Ok(()));
-    let mut cold = Calls::new(Arc::new(cold), big.clone());
+    let mut cold = cold_calls();
     let t_cold = per_call(budget, || {
         std::hint::black_box(cold.call());
     });

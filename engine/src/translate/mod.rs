@@ -254,10 +254,11 @@ fn translate_body<'a>(
     let mut reader = wasmparser::OperatorsReader::new(reader);
     // Read once per body, not per operator.
     let refused = env.refused();
+    let code_start = env.code_start();
     while !reader.eof() {
         let offset = reader.original_position();
         t.at = binary_offset(offset);
-        t.offset = offset.saturating_sub(env.code_start()) as u32;
+        t.offset = offset.saturating_sub(code_start) as u32;
         let op = reader.read().map_err(wasm)?;
         // Charged before the validator does the work.
         budget.work = budget
@@ -292,6 +293,10 @@ fn binary_offset(offset: u64) -> u32 {
 /// The translation state of one function.
 pub(crate) struct Translator<'a> {
     env: &'a dyn ModuleEnv,
+    /// `env`'s cost model and profiling flag, asked once per function:
+    /// they are read for every operator.
+    cost_model: Option<&'a dyn CostModel>,
+    profiling: bool,
     code: Vec<Instr>,
     stack: OperandStack,
     control: Vec<Control>,
@@ -335,6 +340,8 @@ impl<'a> Translator<'a> {
         let _ = num_params;
         let mut t = Self {
             env,
+            cost_model: env.cost_model(),
+            profiling: env.profiling(),
             code: Vec::new(),
             stack: OperandStack::default(),
             control: Vec::new(),
@@ -370,6 +377,9 @@ impl<'a> Translator<'a> {
         self.stack.len()
     }
 
+    /// Inlined, as `OperandStack::push` is: an operand passed by reference
+    /// stalls on being read back whole.
+    #[inline(always)]
     fn push(&mut self, operand: Operand) {
         self.stack.push(operand);
         let height = self.stack.len() as u32;
@@ -853,7 +863,7 @@ impl<'a> Translator<'a> {
     /// closes the block at `end` and `else` (Ewasm's injected-metering
     /// rules: `block`, `loop` and `if` are paid by the enclosing block).
     fn meter(&mut self, op: Opcode) {
-        let Some(model) = self.env.cost_model() else {
+        let Some(model) = self.cost_model else {
             return;
         };
         match op {
@@ -880,7 +890,7 @@ impl<'a> Translator<'a> {
     /// Opens a metering block in the innermost frame here: emits the charge
     /// that `finish_metering` will fill in.
     fn begin_metering(&mut self) {
-        let Some(model) = self.env.cost_model() else {
+        let Some(model) = self.cost_model else {
             return;
         };
         if !self.reachable {
@@ -888,7 +898,7 @@ impl<'a> Translator<'a> {
         }
         // The block's closing `end` (or `else`) is paid with the block.
         let end = model.operator_cost(Opcode::End);
-        let at = if self.env.profiling() {
+        let at = if self.profiling {
             let block = self.blocks.len() as u32;
             self.blocks.push(BlockInfo {
                 offset: self.offset,
@@ -922,9 +932,7 @@ impl<'a> Translator<'a> {
                 }
                 // The closing `end` (or `else`), paid with the block from
                 // its start (`begin_metering`), is here.
-                if let (Some(costs), Some(model)) =
-                    (self.block_costs.as_mut(), self.env.cost_model())
-                {
+                if let (Some(costs), Some(model)) = (self.block_costs.as_mut(), self.cost_model) {
                     let fuel = model.operator_cost(Opcode::End);
                     let offset = self.offset;
                     costs.push((*block, InstrFuel { offset, fuel }));

@@ -3,7 +3,6 @@
 //! each import's type; executions link through an [`EeiTable`] built from
 //! them once per executor.
 
-use std::collections::HashMap;
 use std::sync::Arc;
 
 use engine::{Caller, Error, FuncType, HostFn, HostImport, IntoFunc, Linker, Trap};
@@ -39,8 +38,25 @@ where
 /// them by name ([`EeiTable::resolve`]) with no linker, no name copied and
 /// no type looked up.
 pub(crate) struct EeiTable {
-    ethereum: HashMap<&'static str, Shared>,
-    debug: HashMap<&'static str, Shared>,
+    ethereum: ByName,
+    debug: ByName,
+}
+
+/// A module's functions, sorted by name: found by binary search, which
+/// costs a few short comparisons where a `HashMap` hashed the name (3.5%
+/// of a cached WRC20 call).
+struct ByName(Vec<(&'static str, Shared)>);
+
+impl ByName {
+    fn new(mut functions: Vec<(&'static str, Shared)>) -> Self {
+        functions.sort_unstable_by_key(|(name, _)| *name);
+        Self(functions)
+    }
+
+    fn get(&self, name: &str) -> Option<&Shared> {
+        let at = self.0.binary_search_by(|(n, _)| (*n).cmp(name)).ok()?;
+        self.0.get(at).map(|(_, shared)| shared)
+    }
 }
 
 impl EeiTable {
@@ -48,7 +64,11 @@ impl EeiTable {
     pub(crate) fn new(debug: bool) -> Self {
         Self {
             ethereum: ethereum_table(),
-            debug: if debug { debug_table() } else { HashMap::new() },
+            debug: if debug {
+                debug_table()
+            } else {
+                ByName::new(Vec::new())
+            },
         }
     }
 
@@ -94,8 +114,8 @@ macro_rules! table {
         }
 
         /// Every function of this module, shared, by name.
-        fn $shared() -> HashMap<&'static str, Shared> {
-            HashMap::from([$( ($name, shared($f)), )*])
+        fn $shared() -> ByName {
+            ByName::new(vec![$( ($name, shared($f)), )*])
         }
     };
 }
