@@ -273,6 +273,9 @@ define_ir! {
         /// `dst = (a >> imm) ^ c` (i32, unsigned shift; fused `i32.shr_u`,
         /// `i32.xor`).
         I32ShrUImmXor { a, c; imm: i32 } = I32Xor(I32ShrUImm { lhs: a, imm }, c) => i32_xor(i32_shr_u(a, imm), c);
+        /// `dst = (a >> imm) + c` (i64, unsigned shift; fused `i64.shr_u`,
+        /// `i64.add`): the carry of multi-word arithmetic.
+        I64ShrUImmAdd { a, c; imm: i64 } = I64Add(I64ShrUImm { lhs: a, imm }, c) => i64_add(i64_shr_u(a, imm), c);
     }
     fuse_binary_imm {
         /// `dst = (a + b) >> imm` (i64, unsigned; fused `i64.add`,
@@ -292,6 +295,22 @@ define_ir! {
             = I32RotlImmXor { a: b, c, imm: imm_b } after I32RotlImm { dst: t, lhs: a, imm: imm_a }
             if t == c && t != b
             => i32_xor(i32_rotl(a, imm_a), i32_rotl(b, imm_b));
+        /// `dst = a * b + (c >> imm)` (i64, unsigned shift; fused
+        /// `i64.mul`, `i64.shr_u`, `i64.add`): a partial product plus the
+        /// carry, in multi-word multiplication. The shift is kept in 32
+        /// bits (it counts modulo 64), so the instruction stays 16 bytes.
+        I64MulShrUImmAdd { a, b, c; imm: u32 }
+            = I64ShrUImmAdd { a: c, c: t2, imm } after I64Mul { dst: t, lhs: a, rhs: b }
+            if t == t2 && t != c
+            => i64_add(i64_mul(a, b), i64_shr_u(c, imm));
+        /// `dst = a * b + (c & imm)` (i64; fused `i64.and`, `i64.mul`,
+        /// `i64.add`): a partial product plus the low word of the last.
+        /// Only for a mask that fits in 32 bits (zero-extended), so the
+        /// instruction stays 16 bytes.
+        I64MulAndImmAdd { a, b, c; imm: u32 }
+            = I64MulAdd { a, b, c: t2 } after I64AndImm { dst: t, lhs: c, imm }
+            if t == t2 && t != a && t != b && imm as u64 <= u64::from(u32::MAX)
+            => i64_add(i64_mul(a, b), i64_and(c, imm));
     }
     load_at {
         /// `i32.load` at `offset` from address `base + imm` (wrapping, as

@@ -55,6 +55,26 @@ const WAT: &str = r#"(module
       (i32.and (i32.xor (local.get 0) (i32.const -1)) (local.get 2))))
   (func (export "small_sigma") (param i32 i32) (result i32)
     (i32.xor (i32.shr_u (local.get 0) (i32.const 3)) (local.get 1)))
+  ;; multi-word multiplication: a product plus the last one's carry or
+  ;; low word, and the carry added on
+  (func (export "shr_add") (param i64 i64) (result i64)
+    (i64.add (local.get 1) (i64.shr_u (local.get 0) (i64.const 32))))
+  (func (export "mul_shr_add") (param i64 i64 i64) (result i64)
+    (i64.add (i64.mul (local.get 0) (local.get 1)) (i64.shr_u (local.get 2) (i64.const 32))))
+  (func (export "mul_shr_add_alias") (param i64 i64) (result i64)
+    (i64.add (i64.mul (local.get 0) (local.get 1)) (i64.shr_u (local.get 0) (i64.const 7))))
+  (func (export "and_mul_add") (param i64 i64 i64) (result i64)
+    (i64.add (i64.and (local.get 2) (i64.const 0xffff_ffff)) (i64.mul (local.get 0) (local.get 1))))
+  ;; a mask beyond 32 bits, and -1: not fused, the same results
+  (func (export "and_mul_add_wide") (param i64 i64 i64) (result i64)
+    (i64.add (i64.and (local.get 2) (i64.const 0x1_ffff_ffff)) (i64.mul (local.get 0) (local.get 1))))
+  (func (export "and_mul_add_all") (param i64 i64 i64) (result i64)
+    (i64.add (i64.and (local.get 2) (i64.const -1)) (i64.mul (local.get 0) (local.get 1))))
+  (func (export "mul_shr_add_wide") (param i64 i64 i64) (result i64)
+    (i64.add (i64.mul (local.get 0) (local.get 1)) (i64.shr_u (local.get 2) (i64.const 0x7fff_ffff_ffff_ff21))))
+  (func (export "and_mul_add_into") (param i64 i64 i64) (result i64)
+    (local.set 1 (i64.add (i64.and (local.get 1) (i64.const 0xff)) (i64.mul (local.get 1) (local.get 2))))
+    (local.get 1))
   ;; the fused value kept in a local with local.tee, then used twice
   (func (export "tee") (param i64 i64 i64) (result i64) (local i64)
     (i64.add
@@ -229,6 +249,9 @@ fn each_pattern_becomes_one_instruction() {
         ("i64 i64", "i64", "(i64.and (i64.xor (local.get 0) (i64.const -1)) (local.get 1))"),
         ("i32 i32", "i32", "(i32.and (i32.xor (local.get 0) (i32.const -1)) (local.get 1))"),
         ("i32 i32", "i32", "(i32.xor (i32.shr_u (local.get 0) (i32.const 3)) (local.get 1))"),
+        ("i64 i64", "i64", "(i64.add (local.get 1) (i64.shr_u (local.get 0) (i64.const 32)))"),
+        ("i64 i64 i64", "i64", "(i64.add (i64.mul (local.get 0) (local.get 1)) (i64.shr_u (local.get 2) (i64.const 32)))"),
+        ("i64 i64 i64", "i64", "(i64.add (i64.and (local.get 2) (i64.const 0xffff_ffff)) (i64.mul (local.get 0) (local.get 1)))"),
     ];
     for (params, result, body) in cases {
         assert_eq!(instructions(params, result, body), 2, "{body}");

@@ -229,13 +229,17 @@ macro_rules! define_ir {
         /// is a temporary that only it reads, with `before`, the
         /// instruction before it, if that wrote the temporary. `None` if
         /// the pair has no fused form.
+        // An immediate is converted to its field's type (the guard checks
+        // the conversion loses nothing that matters), a no-op where the
+        // types already agree.
+        #[allow(clippy::unnecessary_cast)]
         pub(crate) fn fuse_chain(fused: Instr, before: Instr) -> Option<Instr> {
             match (fused, before) {
                 $(
                     (
                         Instr::$fccons { dst, $($fccf $(: $fccv)?,)* .. },
                         Instr::$fcp { $($fcpf $(: $fcpv)?,)* .. },
-                    ) if $fcguard => Some(Instr::$fc { dst, $($fcs,)* $($($fci,)*)? }),
+                    ) if $fcguard => Some(Instr::$fc { dst, $($fcs,)* $($($fci: $fci as $fcity,)*)? }),
                 )*
                 _ => None,
             }
