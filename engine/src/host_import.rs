@@ -28,7 +28,9 @@ pub struct HostImport<'a, T> {
 impl<T> Store<T> {
     /// Instantiates `module` as [`Linker::instantiate`](crate::Linker::instantiate)
     /// does, each import (all must be functions) linked to the host function
-    /// `resolve(module, name)` gives. The store keeps the module alive as
+    /// `resolve(module, name)` gives; `resolve` is asked once per import,
+    /// in the module's import order (so an embedder that resolved the
+    /// imports before may just hand them out in turn). The store keeps the module alive as
     /// long as itself (the functions use its types).
     ///
     /// # Errors

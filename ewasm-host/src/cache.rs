@@ -10,10 +10,18 @@ use std::sync::{Arc, Mutex, PoisonError};
 
 use engine::Module;
 
+/// A compiled contract: its module, and for each of its imports the index
+/// of the EEI function it links to (found by name once, at compilation).
+#[derive(Clone)]
+pub(crate) struct Contract {
+    pub(crate) module: Module,
+    pub(crate) links: Arc<[u16]>,
+}
+
 struct Entry {
     hash: u64,
     code: Arc<[u8]>,
-    module: Module,
+    contract: Contract,
     used: u64,
     /// The code's and the module's bytes.
     bytes: usize,
@@ -89,9 +97,9 @@ impl ModuleCache {
         }
     }
 
-    /// The module compiled from `code`, with the cache's copy of the code
-    /// (shared, so a hit copies nothing).
-    pub(crate) fn get(&self, code: &[u8]) -> Option<(Module, Arc<[u8]>)> {
+    /// The contract compiled from `code`, with the cache's copy of the
+    /// code (shared, so a hit copies nothing).
+    pub(crate) fn get(&self, code: &[u8]) -> Option<(Contract, Arc<[u8]>)> {
         if self.capacity == 0 {
             return None;
         }
@@ -104,13 +112,17 @@ impl ModuleCache {
             .iter_mut()
             .find(|e| e.hash == key && *e.code == *code)?;
         entry.used = now;
-        Some((entry.module.clone(), Arc::clone(&entry.code)))
+        Some((entry.contract.clone(), Arc::clone(&entry.code)))
     }
 
-    /// Keeps `module`, evicting the least recently used entries until it
-    /// fits both bounds; a module larger than the byte bound is not kept.
-    pub(crate) fn insert(&self, code: Arc<[u8]>, module: Module) {
-        let bytes = code.len().saturating_add(module.footprint());
+    /// Keeps `contract`, evicting the least recently used entries until it
+    /// fits both bounds; a contract larger than the byte bound is not kept.
+    pub(crate) fn insert(&self, code: Arc<[u8]>, contract: Contract) {
+        let links = std::mem::size_of_val(&*contract.links);
+        let bytes = code
+            .len()
+            .saturating_add(contract.module.footprint())
+            .saturating_add(links);
         if self.capacity == 0 || bytes > self.max_bytes {
             return;
         }
@@ -136,7 +148,7 @@ impl ModuleCache {
         inner.entries.push(Entry {
             hash: hash(&code),
             code,
-            module,
+            contract,
             used,
             bytes,
         });

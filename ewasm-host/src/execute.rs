@@ -4,7 +4,7 @@ use std::sync::Arc;
 
 use engine::{Config, CostModel, Engine, Linker, Module, Opcode, Store, Trap, TrapCode};
 
-use crate::cache::{ModuleCache, DEFAULT_CACHE_BYTES};
+use crate::cache::{Contract, ModuleCache, DEFAULT_CACHE_BYTES};
 use crate::eei::{self, EeiCtx, EeiError, Halt};
 use crate::gas::{self, Gas};
 use crate::host::EvmHost;
@@ -215,29 +215,36 @@ impl Executor {
     ///
     /// The rule it breaks.
     pub fn compile(&self, code: &[u8]) -> Result<Module, ContractError> {
-        self.compile_shared(code).map(|(module, _)| module)
+        self.compile_shared(code)
+            .map(|(contract, _)| contract.module)
     }
 
     /// As [`Executor::compile`], with a shared copy of the code (the
     /// cache's, when it holds the module).
-    fn compile_shared(&self, code: &[u8]) -> Result<(Module, Arc<[u8]>), ContractError> {
+    fn compile_shared(&self, code: &[u8]) -> Result<(Contract, Arc<[u8]>), ContractError> {
         if let Some(hit) = self.cache.get(code) {
             return Ok(hit);
         }
-        let module = self.compile_uncached(code)?;
+        let contract = self.compile_uncached(code)?;
         let code: Arc<[u8]> = Arc::from(code);
-        self.cache.insert(Arc::clone(&code), module.clone());
-        Ok((module, code))
+        self.cache.insert(Arc::clone(&code), contract.clone());
+        Ok((contract, code))
     }
 
-    fn compile_uncached(&self, code: &[u8]) -> Result<Module, ContractError> {
+    fn compile_uncached(&self, code: &[u8]) -> Result<Contract, ContractError> {
         if code.get(4..8) != Some(&[1, 0, 0, 0]) {
             return Err(ContractError::Version);
         }
         let module =
             Module::new(&self.engine, code).map_err(|e| ContractError::of_engine_error(&e))?;
         check_contract(&module, &self.linker)?;
-        Ok(module)
+        // `check_contract` found every import in the linker, which has the
+        // table's functions: this cannot fail.
+        let links = self
+            .eei
+            .links(&module)
+            .map_err(ContractError::UnknownImport)?;
+        Ok(Contract { module, links })
     }
 
     /// Executes `message` with `code` against `host`, borrowed for the
@@ -302,7 +309,7 @@ impl Executor {
             let reason = FailureReason::OutOfGas(GasSite::Code { bytes: code.len() });
             return (Outcome::failed_for(Status::OutOfGas, reason), None);
         };
-        let (module, shared) = match self.compile_shared(code) {
+        let (Contract { module, links }, shared) = match self.compile_shared(code) {
             Ok(compiled) => compiled,
             Err(rule) => {
                 let failed = Outcome::failed_for(
@@ -345,7 +352,7 @@ impl Executor {
         }
         store.limit_growth(allowance.pages, allowance.elements);
         let memory_cost = self.initial_memory_cost(&module);
-        let mut outcome = self.run(&mut store, &module, fuel, memory_cost);
+        let mut outcome = self.run(&mut store, &module, &links, fuel, memory_cost);
         // Deployed code that looks like Wasm must be a valid contract.
         if message.kind == CallKind::Create
             && outcome.status == Status::Success
@@ -424,6 +431,7 @@ impl Executor {
         &self,
         store: &mut Store<EeiCtx<'_>>,
         module: &Module,
+        links: &[u16],
         fuel: u64,
         memory_cost: u64,
     ) -> Outcome {
@@ -439,9 +447,16 @@ impl Executor {
             return Outcome::failed_for(Status::InternalError, reason);
         }
         // Linked to the executor's shared functions: `check_contract` found
-        // every import among them, with its type.
+        // every import among them, with its type, and `links` has their
+        // indices.
+        let mut next = 0;
         let result = store
-            .instantiate_with(module, |from, name| self.eei.resolve(from, name))
+            .instantiate_with(module, |_, _| {
+                // Asked in import order.
+                let link = links.get(next).copied();
+                next += 1;
+                link.and_then(|index| self.eei.import(index))
+            })
             .and_then(|instance| match instance.get_func(store, "main") {
                 Some(main) => main.call(store, &[], &mut []),
                 // `check_contract` found `main`.

@@ -3,9 +3,10 @@
 //! each import's type; executions link through an [`EeiTable`] built from
 //! them once per executor.
 
+use std::collections::HashMap;
 use std::sync::Arc;
 
-use engine::{Caller, Error, FuncType, HostFn, HostImport, IntoFunc, Linker, Trap};
+use engine::{Caller, Error, FuncType, HostFn, HostImport, IntoFunc, Linker, Module, Trap};
 
 use super::{calls, data, debug, env, state, EeiCtx};
 
@@ -34,57 +35,68 @@ where
 }
 
 /// Every function of the `ethereum` module (and of `debug` if asked),
-/// built once per executor: an execution links its contract's imports to
-/// them by name ([`EeiTable::resolve`]) with no linker, no name copied and
-/// no type looked up.
+/// built once per executor. A contract's imports are found by name once,
+/// when it is compiled ([`EeiTable::links`]: kept with the module in the
+/// cache); each execution then links them by index ([`EeiTable::import`])
+/// with no linker, no name looked up and no type compared by hand.
 pub(crate) struct EeiTable {
-    ethereum: ByName,
-    debug: ByName,
-}
-
-/// A module's functions, sorted by name: found by binary search, which
-/// costs a few short comparisons where a `HashMap` hashed the name (3.5%
-/// of a cached WRC20 call).
-struct ByName(Vec<(&'static str, Shared)>);
-
-impl ByName {
-    fn new(mut functions: Vec<(&'static str, Shared)>) -> Self {
-        functions.sort_unstable_by_key(|(name, _)| *name);
-        Self(functions)
-    }
-
-    fn get(&self, name: &str) -> Option<&Shared> {
-        let at = self.0.binary_search_by(|(n, _)| (*n).cmp(name)).ok()?;
-        self.0.get(at).map(|(_, shared)| shared)
-    }
+    /// The functions, `ethereum`'s then `debug`'s.
+    functions: Vec<Shared>,
+    /// Indices in `functions` by name, per module.
+    ethereum: HashMap<&'static str, u16>,
+    debug: HashMap<&'static str, u16>,
 }
 
 impl EeiTable {
     /// The table, with the `debug` module if `debug`.
     pub(crate) fn new(debug: bool) -> Self {
+        let mut functions = Vec::new();
+        let mut index = |module: Vec<(&'static str, Shared)>| -> HashMap<&'static str, u16> {
+            module
+                .into_iter()
+                .map(|(name, shared)| {
+                    // 33 + 3 functions: far below u16::MAX.
+                    let at = functions.len() as u16;
+                    functions.push(shared);
+                    (name, at)
+                })
+                .collect()
+        };
+        let ethereum = index(ethereum_table());
+        let debug = index(if debug { debug_table() } else { Vec::new() });
         Self {
-            ethereum: ethereum_table(),
-            debug: if debug {
-                debug_table()
-            } else {
-                ByName::new(Vec::new())
-            },
+            functions,
+            ethereum,
+            debug,
         }
     }
 
-    /// The function an execution links import `module.name` to, if the
-    /// table has it.
-    pub(crate) fn resolve<'t, 'h>(
-        &'t self,
-        module: &str,
-        name: &str,
-    ) -> Option<HostImport<'t, EeiCtx<'h>>> {
-        let table = match module {
+    /// The index of import `module.name`, if the table has it.
+    fn index(&self, module: &str, name: &str) -> Option<u16> {
+        let names = match module {
             ETHEREUM => &self.ethereum,
             DEBUG => &self.debug,
             _ => return None,
         };
-        let shared = table.get(name)?;
+        names.get(name).copied()
+    }
+
+    /// For each import of `module`, in order, the index of its function;
+    /// the name of the first one the table lacks, if one does.
+    pub(crate) fn links(&self, module: &Module) -> Result<Arc<[u16]>, String> {
+        module
+            .imports()
+            .map(|import| {
+                self.index(import.module, import.name)
+                    .ok_or_else(|| import.name.to_string())
+            })
+            .collect()
+    }
+
+    /// The function of index `index` ([`EeiTable::links`]), for an
+    /// execution to link an import to.
+    pub(crate) fn import<'t, 'h>(&'t self, index: u16) -> Option<HostImport<'t, EeiCtx<'h>>> {
+        let shared = self.functions.get(usize::from(index))?;
         // A body for every borrow of the host serves this one.
         let func: Arc<HostFn<EeiCtx<'h>>> = shared.func.clone();
         Some(HostImport {
@@ -114,8 +126,8 @@ macro_rules! table {
         }
 
         /// Every function of this module, shared, by name.
-        fn $shared() -> ByName {
-            ByName::new(vec![$( ($name, shared($f)), )*])
+        fn $shared() -> Vec<(&'static str, Shared)> {
+            vec![$( ($name, shared($f)), )*]
         }
     };
 }
