@@ -245,26 +245,48 @@ pub(super) fn ReturnSlot(ip: Ip, regs: Regs, _: *mut u8, _: usize, cx: &mut Cx<'
 /// instruction.
 #[inline(always)]
 fn call_wasm(cx: &mut Cx<'_>, ip: Ip, instance: u32, func: u32, at: Slot) -> Ip {
+    match enter(cx, ip, instance, func, at) {
+        Some(next) => next,
+        None => enter_with_room(cx, ip, instance, func, at),
+    }
+}
+
+/// [`call_wasm`]'s fast path: `None`, with nothing changed, when the call
+/// needs what only [`make_room`] decides (a stack overflow, or more room).
+/// It makes no call itself, so a handler that tail-calls the slow path
+/// instead ([`CallInternal`]) needs no saved registers: the prologue that
+/// a possible call brings cost `fib` a sixth of its call handler's time.
+#[inline(always)]
+fn enter(cx: &mut Cx<'_>, ip: Ip, instance: u32, func: u32, at: Slot) -> Option<Ip> {
     let new_base = cx.base + at as usize;
     let inst = match instance == cx.instance {
         true => cx.inst,
         false => &cx.instances[instance as usize],
     };
     let Some(callee) = inst.module.code.get(func as usize) else {
-        return cx.trap(TrapCode::Internal, ip);
+        return Some(cx.trap(TrapCode::Internal, ip));
     };
-    // The call depth, the value-stack limit and the window in one test on
-    // the way in; which one failed is sorted out off this path.
-    if cx.stack.frames.len() >= cx.frame_limit
+    // The call depth, the value-stack limit, the window and room for the
+    // frame in one test on the way in; which one failed is sorted out off
+    // this path.
+    let frames = &cx.stack.frames;
+    if frames.len() >= cx.frame_limit
+        || frames.len() == frames.capacity()
         || new_base + callee.frame_size as usize > cx.slot_limit
         || new_base + FRAME_WINDOW > cx.stack.slots.len()
     {
-        if let Err(code) = make_room(cx, new_base, callee.frame_size as usize) {
-            return cx.trap(code, ip);
-        }
+        return None;
     }
     let frame = cx.frame_at(ip.wrapping_add(1));
-    cx.stack.frames.push(frame);
+    let frames = &mut cx.stack.frames;
+    let len = frames.len();
+    // SAFETY: `len < capacity` (checked above), so slot `len` is allocated
+    // and unused; it is written before the length covers it, and `Frame`
+    // is `Copy` (nothing to drop).
+    unsafe {
+        frames.as_mut_ptr().add(len).write(frame);
+        frames.set_len(len + 1);
+    }
     cx.switch_instance(instance);
     cx.func = func;
     cx.base = new_base;
@@ -274,7 +296,27 @@ fn call_wasm(cx: &mut Cx<'_>, ip: Ip, instance: u32, func: u32, at: Slot) -> Ip 
     for slot in callee.num_params..callee.num_locals {
         set(cx.regs, slot as Slot, 0);
     }
-    callee.code.as_ptr()
+    Some(callee.code.as_ptr())
+}
+
+/// [`call_wasm`]'s slow path: a stack overflow, or room made and the call
+/// entered.
+#[cold]
+#[inline(never)]
+fn enter_with_room(cx: &mut Cx<'_>, ip: Ip, instance: u32, func: u32, at: Slot) -> Ip {
+    let new_base = cx.base + at as usize;
+    let inst = match instance == cx.instance {
+        true => cx.inst,
+        false => &cx.instances[instance as usize],
+    };
+    let Some(callee) = inst.module.code.get(func as usize) else {
+        return cx.trap(TrapCode::Internal, ip);
+    };
+    if let Err(code) = make_room(cx, new_base, callee.frame_size as usize) {
+        return cx.trap(code, ip);
+    }
+    // `make_room` made room for all `enter` checks.
+    enter(cx, ip, instance, func, at).unwrap_or_else(|| cx.trap(TrapCode::StackOverflow, ip))
 }
 
 /// A call's limits and room, off the hot path: a stack overflow if the
@@ -285,6 +327,15 @@ fn call_wasm(cx: &mut Cx<'_>, ip: Ip, instance: u32, func: u32, at: Slot) -> Ip 
 fn make_room(cx: &mut Cx<'_>, new_base: usize, frame_size: usize) -> Result<(), TrapCode> {
     if cx.stack.frames.len() >= cx.frame_limit || new_base + frame_size > cx.slot_limit {
         return Err(TrapCode::StackOverflow);
+    }
+    // Room for the frame `enter` pushes: geometric growth, refused cleanly
+    // (a stack overflow) if the system has no memory for it.
+    let frames = &mut cx.stack.frames;
+    if frames.len() == frames.capacity() {
+        let more = frames.capacity().max(16);
+        frames
+            .try_reserve(more)
+            .map_err(|_| TrapCode::StackOverflow)?;
     }
     let slots = &mut cx.stack.slots;
     let need = new_base + FRAME_WINDOW;
@@ -317,7 +368,19 @@ fn call_func(cx: &mut Cx<'_>, ip: Ip, func: u32, at: Slot) -> Ip {
 
 pub(super) fn CallInternal(ip: Ip, _: Regs, _: *mut u8, _: usize, cx: &mut Cx<'_>) -> Ip {
     decode!(ip, cx, Instr::CallInternal { func, base });
-    resume!(call_wasm(cx, ip, cx.instance, func, base), cx)
+    match enter(cx, ip, cx.instance, func, base) {
+        Some(next) => resume!(next, cx),
+        // A tail call, as every exit of this handler.
+        None => CallInternalWithRoom(ip, std::ptr::null_mut(), std::ptr::null_mut(), 0, cx),
+    }
+}
+
+/// [`CallInternal`] when the call needs room made first (or overflows).
+#[cold]
+#[inline(never)]
+fn CallInternalWithRoom(ip: Ip, _: Regs, _: *mut u8, _: usize, cx: &mut Cx<'_>) -> Ip {
+    decode!(ip, cx, Instr::CallInternal { func, base });
+    resume!(enter_with_room(cx, ip, cx.instance, func, base), cx)
 }
 
 pub(super) fn CallImported(ip: Ip, _: Regs, _: *mut u8, _: usize, cx: &mut Cx<'_>) -> Ip {
