@@ -21,10 +21,12 @@ use crate::value::FuncType;
 const POOLED_STACKS: usize = 8;
 
 /// Linear memories kept for reuse by the engine's stores, each with at
-/// most [`REUSE_MAX_DIRTY`](crate::linear::REUSE_MAX_DIRTY) bytes written:
-/// a fresh memory costs a mapping and a page fault per page touched, a
-/// reused one a `memset` of the pages its last user wrote. What the pool
-/// keeps resident is bounded by this many such memories.
+/// most [`REUSE_MAX_DIRTY`](crate::linear::REUSE_MAX_DIRTY) bytes written
+/// by its last user and never larger than
+/// [`REUSE_MAX_LEN`](crate::linear::REUSE_MAX_LEN): a fresh memory costs a
+/// mapping and a page fault per page touched, a reused one a `memset` of
+/// the pages its last user wrote. The pool holds at most this many times
+/// `REUSE_MAX_LEN` (4 MiB) resident, 32 MiB, whatever contracts do.
 const POOLED_MEMORIES: usize = 8;
 
 /// Compiles modules and creates stores with one [`Config`].

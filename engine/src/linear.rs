@@ -38,9 +38,14 @@ pub(crate) const DIRTY_PAGE: usize = 1 << DIRTY_SHIFT;
 pub(crate) const DIRTY_SHIFT: u32 = 12;
 
 /// The most bytes a memory may have had written and still be kept for
-/// reuse: beyond this, clearing it costs more than mapping afresh, and a
-/// pool of such memories would hold much resident memory.
+/// reuse: beyond this, clearing it costs more than mapping afresh.
 pub(crate) const REUSE_MAX_DIRTY: usize = 1 << 20;
+
+/// The largest size a memory may have had and still be kept for reuse.
+/// The pages a memory's users wrote stay resident once cleared, and users
+/// may write different pages each time: this bounds what one pooled
+/// memory can hold resident, whatever its users do.
+pub(crate) const REUSE_MAX_LEN: usize = 4 << 20;
 
 /// The zeroed bytes of a linear memory.
 #[derive(Debug, Default)]
@@ -200,8 +205,12 @@ impl LinearBytes {
     /// Makes the memory empty again, ready for reuse: clears the pages
     /// written and their marks, and sets the length to 0. `false`, with
     /// the bytes left as they are, if more than [`REUSE_MAX_DIRTY`] bytes
-    /// were written (the memory should be dropped instead).
+    /// were written or the memory was ever larger than [`REUSE_MAX_LEN`]
+    /// (it should be dropped instead).
     pub(crate) fn clear_for_reuse(&mut self) -> bool {
+        if self.high > REUSE_MAX_LEN {
+            return false;
+        }
         let pages = self.len.div_ceil(DIRTY_PAGE);
         let len = self.len;
         let (marks, bytes) = self.parts_mut();
@@ -322,6 +331,18 @@ mod tests {
         bytes.all_mut().fill(9);
         assert!(bytes.clear_for_reuse());
         assert!(bytes.all_zero());
+    }
+
+    #[test]
+    fn a_memory_that_was_large_is_not_kept() {
+        let mut bytes = LinearBytes::zeroed(REUSE_MAX_LEN, 2 * REUSE_MAX_LEN).expect("maps");
+        assert!(bytes.clear_for_reuse(), "exactly the largest that is kept");
+        bytes.reuse(65_536).expect("fits");
+        bytes
+            .grow_to(REUSE_MAX_LEN + 65_536, 2 * REUSE_MAX_LEN)
+            .expect("grows");
+        bytes.get_mut(0..1).expect("in bounds")[0] = 1;
+        assert!(!bytes.clear_for_reuse());
     }
 
     #[test]
