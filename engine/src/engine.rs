@@ -8,7 +8,7 @@
 //! compiled.
 
 use std::collections::HashMap;
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
 use crate::config::Config;
 use crate::exec::ValueStack;
@@ -61,6 +61,13 @@ struct TypeRegistry {
     types: Vec<Option<(FuncType, usize)>>,
     /// Freed ids, for reuse.
     free: Vec<u32>,
+}
+
+/// Locks one of the engine's pools or its registry. None holds an
+/// invariant a panic elsewhere could break, so a poisoned lock is taken
+/// as it is.
+fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
 impl Engine {
@@ -132,12 +139,8 @@ impl Engine {
         self.registry().ids.len()
     }
 
-    fn registry(&self) -> std::sync::MutexGuard<'_, TypeRegistry> {
-        // The registry holds no invariant a panic elsewhere could break.
-        self.inner
-            .types
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
+    fn registry(&self) -> MutexGuard<'_, TypeRegistry> {
+        lock(&self.inner.types)
     }
 
     /// The function type with engine-wide id `id`.
@@ -152,20 +155,12 @@ impl Engine {
 
     /// A value stack from the pool, if one is there.
     pub(crate) fn take_stack(&self) -> Option<ValueStack> {
-        self.inner
-            .stacks
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .pop()
+        lock(&self.inner.stacks).pop()
     }
 
     /// Gives a value stack back to the pool (dropped if the pool is full).
     pub(crate) fn return_stack(&self, stack: ValueStack) {
-        let mut stacks = self
-            .inner
-            .stacks
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner);
+        let mut stacks = lock(&self.inner.stacks);
         if stacks.len() < POOLED_STACKS {
             stacks.push(stack);
         }
@@ -175,11 +170,7 @@ impl Engine {
     /// room for it: one with room for `max` if there is one, so that the
     /// memory grows without copying.
     pub(crate) fn take_memory(&self, size: usize, max: usize) -> Option<LinearBytes> {
-        let mut memories = self
-            .inner
-            .memories
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner);
+        let mut memories = lock(&self.inner.memories);
         let at = memories
             .iter()
             .position(|m| m.capacity() >= max)
@@ -196,11 +187,7 @@ impl Engine {
         if self.pooled_memories() >= POOLED_MEMORIES || !bytes.clear_for_reuse() {
             return;
         }
-        let mut memories = self
-            .inner
-            .memories
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner);
+        let mut memories = lock(&self.inner.memories);
         if memories.len() < POOLED_MEMORIES {
             memories.push(bytes);
         }
@@ -208,11 +195,7 @@ impl Engine {
 
     /// How many memories the pool holds.
     fn pooled_memories(&self) -> usize {
-        self.inner
-            .memories
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .len()
+        lock(&self.inner.memories).len()
     }
 
     /// Whether every memory in the pool is all zero, its map of written
@@ -220,11 +203,7 @@ impl Engine {
     /// left over would leak one execution's data into the next).
     #[cfg(feature = "testing")]
     pub fn pooled_memories_zeroed(&self) -> (usize, bool) {
-        let memories = self
-            .inner
-            .memories
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner);
+        let memories = lock(&self.inner.memories);
         (memories.len(), memories.iter().all(LinearBytes::all_zero))
     }
 
