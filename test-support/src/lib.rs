@@ -18,3 +18,4 @@ pub mod kernels;
 pub mod memory_host;
 pub mod metered;
 pub mod shrink;
+pub mod wrc20;

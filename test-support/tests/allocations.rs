@@ -44,22 +44,14 @@ fn allocations_per_call(executor: &Executor, code: &[u8], input: Vec<u8>, calls:
 #[test]
 fn a_cached_call_allocates_a_bounded_few_times() {
     let _profiler = dhat::Profiler::builder().testing().build();
-    let source = std::fs::read_to_string(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../contracts/wrc20.wat"
-    ))
-    .expect("the WRC20 sample");
-    let code = wat::parse_str(source).expect("assembles");
+    let code = test_support::wrc20::code();
     let executor = Executor::new(ExecConfig {
         cache_size: 16,
         ..ExecConfig::default()
     })
     .expect("executor");
-    let mut balance = vec![0x99, 0x93, 0x02, 0x1a];
-    balance.extend_from_slice(&CALLER.0);
-    let mut transfer = vec![0x5d, 0x35, 0x9f, 0xbd];
-    transfer.extend_from_slice(&[0xaa; 20]);
-    transfer.extend_from_slice(&1u64.to_be_bytes());
+    let balance = test_support::wrc20::balance_query(&CALLER);
+    let transfer = test_support::wrc20::transfer(&Address([0xaa; 20]), 1);
     let per_balance = allocations_per_call(&executor, &code, balance, 50);
     let per_transfer = allocations_per_call(&executor, &code, transfer, 50);
     println!("allocations per call: balance {per_balance}, transfer {per_transfer}");

@@ -106,19 +106,9 @@ fn per_call(budget: Duration, mut f: impl FnMut()) -> Duration {
 /// transfer of 1 (storage read and written, a log) from the caller, whom
 /// the first call mints 1,000,000.
 fn wrc20_calls() -> (Calls, Calls) {
-    let wrc20 = wat::parse_str(
-        std::fs::read_to_string(concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/../contracts/wrc20.wat"
-        ))
-        .expect("the WRC20 sample"),
-    )
-    .expect("assembles");
-    let mut balance_input = vec![0x99, 0x93, 0x02, 0x1a];
-    balance_input.extend_from_slice(&[0xca; 20]);
-    let mut transfer_input = vec![0x5d, 0x35, 0x9f, 0xbd];
-    transfer_input.extend_from_slice(&[0xaa; 20]);
-    transfer_input.extend_from_slice(&1u64.to_be_bytes());
+    let wrc20 = test_support::wrc20::code();
+    let balance_input = test_support::wrc20::balance_query(&Address([0xca; 20]));
+    let transfer_input = test_support::wrc20::transfer(&Address([0xaa; 20]), 1);
     let balance = Calls::new(Arc::new(load()), wrc20.clone()).with_input(balance_input);
     let transfer = Calls::new(Arc::new(load()), wrc20).with_input(transfer_input);
     (balance, transfer)
