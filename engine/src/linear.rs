@@ -84,8 +84,7 @@ impl LinearBytes {
         Self::mapped(max.max(size))
             .or_else(|| Self::mapped(size))
             .map(|mut bytes| {
-                bytes.len = size;
-                bytes.high = size;
+                bytes.set_len(size);
                 bytes
             })
     }
@@ -100,6 +99,12 @@ impl LinearBytes {
             len: 0,
             high: 0,
         })
+    }
+
+    /// Sets the length (within the capacity), keeping the largest it had.
+    fn set_len(&mut self, size: usize) {
+        self.len = size;
+        self.high = self.high.max(size);
     }
 
     /// How many bytes the memory may grow to without copying.
@@ -191,8 +196,7 @@ impl LinearBytes {
         let old = self.len;
         size.checked_sub(old)?;
         if size <= self.capacity() {
-            self.len = size;
-            self.high = self.high.max(size);
+            self.set_len(size);
             return Some(());
         }
         let mut grown = Self::zeroed(size, max)?;
@@ -244,10 +248,7 @@ impl LinearBytes {
     /// [`LinearBytes::clear_for_reuse`] to `size`, at most its capacity
     /// (the bytes are zero: nothing past the length is ever written).
     pub(crate) fn reuse(&mut self, size: usize) -> Option<()> {
-        (self.len == 0 && size <= self.capacity()).then(|| {
-            self.len = size;
-            self.high = self.high.max(size);
-        })
+        (self.len == 0 && size <= self.capacity()).then(|| self.set_len(size))
     }
 
     /// Whether every byte the memory ever had, and every mark, is zero

@@ -11,6 +11,7 @@ use super::Exit;
 use crate::ir::{Instr, Slot};
 use crate::store::FuncKind;
 use crate::store::{Charge, ChargeKind};
+use crate::translate::CompiledFunc;
 use crate::trap::TrapCode;
 
 /// Stops the run with `exit` ([`Cx::stop`]).
@@ -251,6 +252,16 @@ fn call_wasm(cx: &mut Cx<'_>, ip: Ip, instance: u32, func: u32, at: Slot) -> Ip 
     }
 }
 
+/// Defined function `func` of store instance `instance`, translated.
+#[inline(always)]
+fn callee<'a>(cx: &Cx<'a>, instance: u32, func: u32) -> Option<&'a CompiledFunc> {
+    let inst = match instance == cx.instance {
+        true => cx.inst,
+        false => cx.instances.get(instance as usize)?,
+    };
+    inst.module.code.get(func as usize)
+}
+
 /// Declared locals the fast path zeroes one by one; a callee with more
 /// goes to the slow path, which clears them with one `memset`.
 const FAST_LOCALS: u32 = 32;
@@ -271,11 +282,7 @@ fn enter<const SLOW: bool>(
     at: Slot,
 ) -> Option<Ip> {
     let new_base = cx.base + at as usize;
-    let inst = match instance == cx.instance {
-        true => cx.inst,
-        false => &cx.instances[instance as usize],
-    };
-    let Some(callee) = inst.module.code.get(func as usize) else {
+    let Some(callee) = callee(cx, instance, func) else {
         return Some(cx.trap(TrapCode::Internal, ip));
     };
     // The call depth, the value-stack limit, the window and room for the
@@ -326,11 +333,7 @@ fn enter<const SLOW: bool>(
 #[inline(never)]
 fn enter_with_room(cx: &mut Cx<'_>, ip: Ip, instance: u32, func: u32, at: Slot) -> Ip {
     let new_base = cx.base + at as usize;
-    let inst = match instance == cx.instance {
-        true => cx.inst,
-        false => &cx.instances[instance as usize],
-    };
-    let Some(callee) = inst.module.code.get(func as usize) else {
+    let Some(callee) = callee(cx, instance, func) else {
         return cx.trap(TrapCode::Internal, ip);
     };
     if let Err(code) = make_room(cx, new_base, callee.frame_size as usize) {

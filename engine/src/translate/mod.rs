@@ -293,10 +293,9 @@ fn binary_offset(offset: u64) -> u32 {
 /// The translation state of one function.
 pub(crate) struct Translator<'a> {
     env: &'a dyn ModuleEnv,
-    /// `env`'s cost model and profiling flag, asked once per function:
-    /// they are read for every operator.
+    /// `env`'s cost model, asked once per function: it is read for every
+    /// operator.
     cost_model: Option<&'a dyn CostModel>,
-    profiling: bool,
     code: Vec<Instr>,
     stack: OperandStack,
     control: Vec<Control>,
@@ -341,7 +340,6 @@ impl<'a> Translator<'a> {
         let mut t = Self {
             env,
             cost_model: env.cost_model(),
-            profiling: env.profiling(),
             code: Vec::new(),
             stack: OperandStack::default(),
             control: Vec::new(),
@@ -898,7 +896,8 @@ impl<'a> Translator<'a> {
         }
         // The block's closing `end` (or `else`) is paid with the block.
         let end = model.operator_cost(Opcode::End);
-        let at = if self.profiling {
+        // Profiling is what keeps `block_costs`.
+        let at = if self.block_costs.is_some() {
             let block = self.blocks.len() as u32;
             self.blocks.push(BlockInfo {
                 offset: self.offset,
