@@ -4,7 +4,9 @@
 
 use std::path::PathBuf;
 
-use ewasm_host::{EeiCall, EeiReturn, GasProfile, JsonTrace, Message, Observer, Outcome, Revision};
+use ewasm_host::{
+    EeiCall, EeiReturn, GasProfile, GasStep, JsonTrace, Message, Observer, Outcome, Revision,
+};
 
 /// Where the `trace` option sends each execution's trace.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -35,24 +37,27 @@ pub(crate) struct ExecutionObserver {
 
 impl ExecutionObserver {
     /// The observers for execution `n` of `message`, or `None` when no
-    /// option asks for one. A trace file that cannot be created is left
-    /// out (a trace changes nothing in the execution's result).
+    /// option asks for one. `trace` is where its trace goes, and whether
+    /// the trace has a line per gas step. A trace file that cannot be
+    /// created is left out (a trace changes nothing in the execution's
+    /// result).
     pub(crate) fn new(
         n: u64,
         message: &Message,
         profile: Option<PathBuf>,
-        trace: Option<&TraceTarget>,
+        trace: Option<&(TraceTarget, bool)>,
     ) -> Option<Self> {
         if profile.is_none() && trace.is_none() {
             return None;
         }
-        let trace = trace.and_then(|target| match target {
-            TraceTarget::Stderr => Some(JsonTrace::new(Box::new(std::io::stderr()))),
-            TraceTarget::Dir(dir) => {
-                std::fs::File::create(dir.join(file_name(n, message, "jsonl")))
-                    .ok()
-                    .map(|file| JsonTrace::new(Box::new(std::io::BufWriter::new(file))))
-            }
+        let trace = trace.and_then(|(target, blocks)| {
+            let out: Box<dyn std::io::Write + Send> = match target {
+                TraceTarget::Stderr => Box::new(std::io::stderr()),
+                TraceTarget::Dir(dir) => Box::new(std::io::BufWriter::new(
+                    std::fs::File::create(dir.join(file_name(n, message, "jsonl"))).ok()?,
+                )),
+            };
+            Some(JsonTrace::new(out).with_blocks(*blocks))
         });
         Some(Self { profile, trace, n })
     }
@@ -69,6 +74,16 @@ impl Observer for ExecutionObserver {
     fn frame_enter(&mut self, message: &Message, revision: Revision) {
         if let Some(trace) = &mut self.trace {
             trace.frame_enter(message, revision);
+        }
+    }
+
+    fn wants_gas_steps(&self) -> bool {
+        self.trace.as_ref().is_some_and(JsonTrace::wants_gas_steps)
+    }
+
+    fn gas_step(&mut self, step: &GasStep<'_>) {
+        if let Some(trace) = &mut self.trace {
+            trace.gas_step(step);
         }
     }
 

@@ -53,6 +53,9 @@ struct Options {
     profile_dir: Option<std::path::PathBuf>,
     /// Where each execution's trace goes (`trace`).
     trace: Option<TraceTarget>,
+    /// Whether traces have a line per metering block and per operator
+    /// priced by its operands (`trace_blocks`).
+    trace_blocks: bool,
     /// Code run instead of the state's for these recipients (`sys:`).
     overrides: BTreeMap<Address, Arc<Vec<u8>>>,
     /// Where a line for each failed execution goes (`log`).
@@ -135,7 +138,9 @@ impl VmState {
     /// directory that receives the folded gas stacks of every execution,
     /// or the empty string to stop, `trace`: `stderr` or a directory that
     /// receives each execution's trace as JSON lines (`docs/trace.md`), or
-    /// the empty string to stop, and `log`: `stderr` or a file that
+    /// the empty string to stop, `trace_blocks`: `true` for a trace line
+    /// per metering block and per operator priced by its operands, and
+    /// `log`: `stderr` or a file that
     /// receives one line per failed execution with its reason, or the
     /// empty string to stop).
     pub fn set_option(&self, name: &str, value: &str) -> SetOption {
@@ -155,16 +160,12 @@ impl VmState {
             }
             .map(|mode| options.exec.evm1mode = mode),
             "profile" if value.is_empty() => {
-                options.exec.profile = false;
                 options.profile_dir = None;
                 Some(())
             }
             "profile" => {
                 let dir = std::path::PathBuf::from(value);
-                dir.is_dir().then(|| {
-                    options.exec.profile = true;
-                    options.profile_dir = Some(dir);
-                })
+                dir.is_dir().then(|| options.profile_dir = Some(dir))
             }
             "trace" => {
                 options.trace = match value {
@@ -175,6 +176,7 @@ impl VmState {
                 };
                 Some(())
             }
+            "trace_blocks" => flag(value).map(|on| options.trace_blocks = on),
             "log" => {
                 options.log = match value {
                     "" => None,
@@ -220,6 +222,9 @@ impl VmState {
                 None => return SetOption::InvalidName,
             },
         };
+        // Gas profiles and block lines both need an executor that
+        // profiles: it knows the blocks.
+        options.exec.profile = options.profile_dir.is_some() || options.trace_blocks;
         match result {
             Some(()) => {
                 // The next execution builds an executor for the new options.
@@ -284,7 +289,10 @@ impl VmState {
             (
                 options.overrides.get(&message.recipient).cloned(),
                 options.profile_dir.clone(),
-                options.trace.clone(),
+                options
+                    .trace
+                    .clone()
+                    .map(|target| (target, options.trace_blocks)),
                 options.log.clone(),
             )
         };
@@ -372,6 +380,30 @@ mod tests {
             vm.set_option("log", "/nonexistent/dir/iris.log"),
             SetOption::InvalidValue
         );
+    }
+
+    #[test]
+    fn the_executor_profiles_while_a_profile_or_block_lines_are_asked_for() {
+        let vm = VmState::default();
+        let profiles = || {
+            vm.options
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .exec
+                .profile
+        };
+        assert!(!profiles());
+        let dir = std::env::temp_dir();
+        assert_eq!(
+            vm.set_option("profile", dir.to_str().unwrap()),
+            SetOption::Success
+        );
+        assert!(profiles());
+        assert_eq!(vm.set_option("trace_blocks", "true"), SetOption::Success);
+        assert_eq!(vm.set_option("profile", ""), SetOption::Success);
+        assert!(profiles(), "the block lines still need the blocks");
+        assert_eq!(vm.set_option("trace_blocks", "false"), SetOption::Success);
+        assert!(!profiles());
     }
 
     #[test]

@@ -417,6 +417,60 @@ fn the_trace_option_writes_each_concurrent_executions_own_trace() {
 }
 
 #[test]
+fn the_trace_blocks_option_adds_each_gas_step_and_they_account_for_all_gas() {
+    let dir = tempfile_dir("iris-trace-blocks");
+    let vm = load();
+    assert_eq!(
+        vm.set_option("trace_blocks", "yes"),
+        Err(SetOptionError::InvalidValue)
+    );
+    assert_eq!(vm.set_option("trace", dir.to_str().unwrap()), Ok(()));
+    assert_eq!(vm.set_option("trace_blocks", "true"), Ok(()));
+    let counter = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../contracts/counter.wat"),
+    )
+    .unwrap();
+    let report = Session::new(wat::parse_str(&counter).unwrap(), Arc::new(vm)).call(&Call {
+        input: Vec::new(),
+        gas: 1_000_000,
+        value: U256::zero(),
+    });
+    assert_eq!(report.status, Status::Success);
+    let files: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    let text = std::fs::read_to_string(&files[0]).unwrap();
+    std::fs::remove_dir_all(&dir).ok();
+    assert_eq!(files.len(), 1, "one execution, one file");
+    let lines: Vec<serde_json::Value> = text
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("a JSON line"))
+        .collect();
+    let steps: Vec<&serde_json::Value> = lines
+        .iter()
+        .filter(|l| ["block", "operator", "eei"].contains(&l["event"].as_str().unwrap_or("")))
+        .collect();
+    assert!(
+        steps.iter().filter(|l| l["event"] == "block").count() > 1,
+        "{text}"
+    );
+    // From the frame's gas to what it leaves, each step's gas is the one
+    // before it less that one's cost: the blocks explain all Wasm gas.
+    let gas = |l: &serde_json::Value| l["gas"].as_i64().expect("gas");
+    let cost = |l: &serde_json::Value| l["cost"].as_i64().expect("cost");
+    for pair in steps.windows(2) {
+        assert_eq!(gas(pair[1]), gas(pair[0]) - cost(pair[0]), "{text}");
+    }
+    let last = steps.last().unwrap();
+    assert_eq!(
+        gas(last) - cost(last),
+        1_000_000 - report.gas_used,
+        "{text}"
+    );
+}
+
+#[test]
 fn the_vm_meters_by_default() {
     let code = wat::parse_str(
         r#"(module (memory (export "memory") 1) (func (export "main") (loop (br 0))))"#,
