@@ -330,3 +330,47 @@ fn the_default_cost_model_prices_bulk_work_growth_and_locals() {
     let small = fuel_after(locals, "small", &[], 1_000).unwrap();
     assert_eq!(small - big, 2);
 }
+
+/// Run in a child process with its address space limited to 1 GiB: a
+/// recursion allowed a 4 GiB value stack (by its limits) runs the system
+/// out of memory for the stack's growth, which must trap, not abort.
+#[test]
+fn a_value_stack_the_system_cannot_grow_traps_instead_of_aborting() {
+    const CHILD: &str = "IRIS_STACK_OOM_CHILD";
+    const NAME: &str = "a_value_stack_the_system_cannot_grow_traps_instead_of_aborting";
+    if std::env::var_os(CHILD).is_some() {
+        // Each frame holds 1,000 locals; half a billion slots (4 GiB) and
+        // a million frames allowed.
+        let wat = format!(
+            r#"(module (func $f (export "f") (param i32) (result i32)
+                (local {})
+                (i32.add (call $f (local.get 0)) (i32.const 1))))"#,
+            "i64 ".repeat(1_000)
+        );
+        let mut config = Config::default();
+        config.max_call_depth(1 << 20).max_value_stack(1 << 29);
+        let (mut store, instance) = instantiate(&config, &wat).unwrap();
+        let err = call(&mut store, instance, "f", &[Val::I32(0)]).unwrap_err();
+        println!("child trapped: {:?}", err.trap_code());
+        return;
+    }
+    let exe = std::env::current_exe().expect("the test binary's path");
+    let out = std::process::Command::new("sh")
+        .args(["-c", "ulimit -v 1048576 && exec \"$0\" \"$@\""])
+        .arg(exe)
+        .args(["--exact", NAME, "--nocapture", "--test-threads=1"])
+        .env(CHILD, "1")
+        .output()
+        .expect("sh runs");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "the child failed ({:?}): {stdout}{}",
+        out.status,
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        stdout.contains("child trapped: Some(StackOverflow)"),
+        "{stdout}"
+    );
+}

@@ -365,8 +365,10 @@ fn make_room(cx: &mut Cx<'_>, new_base: usize, frame_size: usize) -> Result<(), 
     let slots = &mut cx.stack.slots;
     let need = new_base + FRAME_WINDOW;
     if need > slots.len() {
-        // A zeroed allocation: the OS supplies the pages lazily.
-        let mut grown = vec![0u64; need.max(slots.len() * 2)];
+        // A zeroed allocation (the OS supplies the pages lazily), refused
+        // cleanly as well.
+        let mut grown = super::slots::zeroed(need.max(slots.len().saturating_mul(2)))
+            .ok_or(TrapCode::StackOverflow)?;
         grown[..slots.len()].copy_from_slice(slots);
         *slots = grown;
     }

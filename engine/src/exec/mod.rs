@@ -20,6 +20,8 @@ mod fused;
 mod handlers;
 pub(crate) mod num;
 mod run;
+#[allow(unsafe_code)]
+mod slots;
 
 pub(crate) use cx::FRAME_WINDOW;
 
@@ -131,7 +133,7 @@ fn enter<T>(
     let window = FRAME_WINDOW;
     if stack.slots.len() < window {
         // A zeroed allocation: the OS supplies the pages lazily.
-        stack.slots = vec![0; window];
+        stack.slots = slots::zeroed(window).ok_or(TrapCode::StackOverflow)?;
     }
     stack.slots[..num_params].copy_from_slice(&args[..num_params]);
     stack.slots[num_params..num_locals].fill(0);
