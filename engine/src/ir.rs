@@ -350,6 +350,15 @@ define_ir! {
         BrIfNez64 { cond: Slot, target: u32 } @ target;
         /// Jumps to `target` when `cond` (i64) is zero.
         BrIfEqz64 { cond: Slot, target: u32 } @ target;
+        /// `dst = lhs + imm` (i32, wrapping), then jumps to `target` when
+        /// `dst` is not zero (fused `i32.add` and `br_if`, a `local.tee`
+        /// between them or not): a loop's countdown. No peephole rewrites
+        /// its `dst` later: it is not declared as its result.
+        BrI32AddImmNez { dst: Slot, lhs: Slot, imm: i32, target: u32 } @ target;
+        /// `dst = lhs + imm` (i32, wrapping), then jumps to `target` when
+        /// `dst` is zero (fused `i32.add` and `br_if` to a false branch:
+        /// an `if`).
+        BrI32AddImmEqz { dst: Slot, lhs: Slot, imm: i32, target: u32 } @ target;
         /// Jumps through the table of `len + 1` `Br` instructions that
         /// follows: entry `index`, or the last one when out of range.
         BrTable { index: Slot, len: u32 };

@@ -80,6 +80,26 @@ const WAT: &str = r#"(module
     (i64.add
       (local.tee 3 (i64.add (i64.mul (local.get 0) (local.get 1)) (local.get 2)))
       (local.get 3)))
+  ;; a countdown: local.tee of x + -1, then br_if on it (runs (x & 15) + 1
+  ;; times), and br_if, if and a tee'd if on an addition that may wrap to 0
+  (func (export "countdown") (param i32) (result i32) (local i32)
+    (local.set 0 (i32.add (i32.and (local.get 0) (i32.const 15)) (i32.const 1)))
+    (loop $l
+      (local.set 1 (i32.add (i32.mul (local.get 1) (i32.const 3)) (local.get 0)))
+      (br_if $l (local.tee 0 (i32.add (local.get 0) (i32.const -1)))))
+    (i32.add (local.get 1) (local.get 0)))
+  (func (export "add_br_if") (param i32) (result i32)
+    (block (result i32)
+      (drop (br_if 0 (i32.const 7) (i32.add (local.get 0) (i32.const 1))))
+      (i32.const 9)))
+  (func (export "add_if") (param i32) (result i32)
+    (if (result i32) (i32.add (local.get 0) (i32.const -8))
+      (then (i32.const 1))
+      (else (i32.const 2))))
+  (func (export "add_tee_if") (param i32) (result i32) (local i32)
+    (if (local.tee 1 (i32.add (local.get 0) (i32.const 0x7fff_ffff)))
+      (then (local.set 1 (i32.mul (local.get 1) (i32.const 3)))))
+    (local.get 1))
   ;; a load at base + constant: the addition wraps at 2^32 before the offset
   (func (export "load_at") (param i32) (result i32)
     (i32.load offset=4 (i32.add (local.get 0) (i32.const -8))))
@@ -255,6 +275,20 @@ fn each_pattern_becomes_one_instruction() {
     ];
     for (params, result, body) in cases {
         assert_eq!(instructions(params, result, body), 2, "{body}");
+    }
+    // An addition branched on costs no instruction of its own, whether
+    // its value is a temporary or kept in a local by `local.tee`.
+    let plain = instructions(
+        "i32",
+        "i32",
+        "(block (br_if 0 (local.get 0))) (i32.const 0)",
+    );
+    for body in [
+        "(block (br_if 0 (i32.add (local.get 0) (i32.const -1)))) (i32.const 0)",
+        "(block (br_if 0 (local.tee 0 (i32.add (local.get 0) (i32.const -1))))) (i32.const 0)",
+        "(if (i32.add (local.get 0) (i32.const 3)) (then (nop))) (i32.const 0)",
+    ] {
+        assert_eq!(instructions("i32", "i32", body), plain, "{body}");
     }
     // A value kept in a local is not a temporary: no fusion past it.
     let kept =

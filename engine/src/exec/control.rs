@@ -7,6 +7,7 @@
 use super::cx::{Cx, FRAME_WINDOW};
 use super::dispatch::{jump, next, Ip, Regs};
 use super::handlers::{decode, get, set};
+use super::num;
 use super::Exit;
 use crate::ir::{Instr, Slot};
 use crate::store::FuncKind;
@@ -193,6 +194,28 @@ branch_if! {
     BrIfEqz(c) c as u32 == 0;
     BrIfNez64(c) c != 0;
     BrIfEqz64(c) c == 0;
+}
+
+/// `dst = lhs + imm`, then a branch on `dst` (i32).
+macro_rules! branch_add_imm {
+    ($($name:ident($d:ident) $test:expr;)*) => {
+        $(
+            pub(super) fn $name(ip: Ip, regs: Regs, mem: *mut u8, len: usize, cx: &mut Cx<'_>) -> Ip {
+                decode!(ip, cx, Instr::$name { dst, lhs, imm, target });
+                let $d = num::i32_add(get(regs, lhs), imm as u64);
+                set(regs, dst, $d);
+                if $test {
+                    next!(jump(ip, target), regs, mem, len, cx)
+                }
+                next!(ip.wrapping_add(1), regs, mem, len, cx)
+            }
+        )*
+    };
+}
+
+branch_add_imm! {
+    BrI32AddImmNez(d) d as u32 != 0;
+    BrI32AddImmEqz(d) d as u32 == 0;
 }
 
 pub(super) fn BrTable(ip: Ip, regs: Regs, mem: *mut u8, len: usize, cx: &mut Cx<'_>) -> Ip {

@@ -737,6 +737,36 @@ impl<'a> Translator<'a> {
                 }
             }
         }
+        // `x + imm` just written (to a temporary, or to a local by
+        // `local.tee`) and branched on: one instruction that still writes
+        // it.
+        let written = match cond {
+            Operand::Temp => Some(self.slot(depth)),
+            Operand::Local(n) => Some(self.local(n)),
+            Operand::Const(_) => None,
+        };
+        if let Some(slot) = written {
+            if let Some(&mut Instr::I32AddImm { dst, lhs, imm }) = self.last_writer_of(slot) {
+                let fused = if negate {
+                    Instr::BrI32AddImmEqz {
+                        dst,
+                        lhs,
+                        imm,
+                        target,
+                    }
+                } else {
+                    Instr::BrI32AddImmNez {
+                        dst,
+                        lhs,
+                        imm,
+                        target,
+                    }
+                };
+                let at = self.code.len() - 1;
+                self.fuse_into(at, fused);
+                return at;
+            }
+        }
         let cond = self.slot_of(cond, depth);
         self.emit(if negate {
             Instr::BrIfEqz { cond, target }
