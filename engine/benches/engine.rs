@@ -273,44 +273,72 @@ fn translation_modules() -> Vec<(String, Vec<u8>)> {
     modules
 }
 
+/// Module compilation, MB/s: Iris translating every function (eager) and
+/// only validating, functions left for their first calls (lazy); wasmi
+/// eager, lazily translating (validation eager, as Iris's lazy mode) and
+/// lazy (validation lazy too). The ratios compare like with like.
 fn translation(budget: Duration) {
-    println!("\ntranslation: decode + validate + translate, MB/s (higher is better)");
+    println!("\ntranslation: Module::new, MB/s (higher is better)");
     println!(
-        "{:<24} {:>9} {:>10} {:>12} {:>12} {:>12}",
-        "module", "bytes", "iris", "wasmi eager", "wasmi lazy", "time ratio"
+        "{:<24} {:>9} {:>10} {:>10} {:>12} {:>12} {:>11} {:>7} {:>7}",
+        "module",
+        "bytes",
+        "iris eager",
+        "iris lazy",
+        "wasmi eager",
+        "wasmi lazy-t",
+        "wasmi lazy",
+        "eager",
+        "lazy"
     );
     let modules = translation_modules();
-    let iris = engine::Engine::default();
-    let mut eager = wasmi::Config::default();
-    eager.compilation_mode(wasmi::CompilationMode::Eager);
-    let eager = wasmi::Engine::new(&eager);
-    let mut lazy = wasmi::Config::default();
-    lazy.compilation_mode(wasmi::CompilationMode::Lazy);
-    let lazy = wasmi::Engine::new(&lazy);
+    let iris = |lazy| {
+        let mut config = engine::Config::default();
+        config.lazy_translation(lazy);
+        engine::Engine::new(&config)
+    };
+    let (iris_eager, iris_lazy) = (iris(false), iris(true));
+    let wasmi = |mode| {
+        let mut config = wasmi::Config::default();
+        config.compilation_mode(mode);
+        wasmi::Engine::new(&config)
+    };
+    let eager = wasmi(wasmi::CompilationMode::Eager);
+    let lazy_translation = wasmi(wasmi::CompilationMode::LazyTranslation);
+    let lazy = wasmi(wasmi::CompilationMode::Lazy);
     for (name, bytes) in modules {
-        if engine::Module::new(&iris, &bytes).is_err()
+        if engine::Module::new(&iris_eager, &bytes).is_err()
             || wasmi::Module::new(&eager, &bytes[..]).is_err()
         {
             continue;
         }
         let mbps = |t: Duration| bytes.len() as f64 / t.as_secs_f64() / 1e6;
         let t_iris = time(budget, || {
-            std::hint::black_box(engine::Module::new(&iris, &bytes).ok());
+            std::hint::black_box(engine::Module::new(&iris_eager, &bytes).ok());
+        });
+        let t_iris_lazy = time(budget, || {
+            std::hint::black_box(engine::Module::new(&iris_lazy, &bytes).ok());
         });
         let t_eager = time(budget, || {
             std::hint::black_box(wasmi::Module::new(&eager, &bytes[..]).ok());
+        });
+        let t_lazy_t = time(budget, || {
+            std::hint::black_box(wasmi::Module::new(&lazy_translation, &bytes[..]).ok());
         });
         let t_lazy = time(budget, || {
             std::hint::black_box(wasmi::Module::new(&lazy, &bytes[..]).ok());
         });
         println!(
-            "{:<24} {:>9} {:>10.1} {:>12.1} {:>12.1} {:>12.2}",
+            "{:<24} {:>9} {:>10.1} {:>10.1} {:>12.1} {:>12.1} {:>11.1} {:>7.2} {:>7.2}",
             name,
             bytes.len(),
             mbps(t_iris),
+            mbps(t_iris_lazy),
             mbps(t_eager),
+            mbps(t_lazy_t),
             mbps(t_lazy),
-            t_iris.as_secs_f64() / t_eager.as_secs_f64()
+            t_iris.as_secs_f64() / t_eager.as_secs_f64(),
+            t_iris_lazy.as_secs_f64() / t_lazy_t.as_secs_f64()
         );
     }
 }
@@ -351,7 +379,10 @@ fn main() {
             .into_iter()
             .find(|(m, _)| m == name)
             .expect("a module of the translation table");
-        let iris = engine::Engine::default();
+        // Eagerly: every function translated, as wasmi's eager mode.
+        let mut config = engine::Config::default();
+        config.lazy_translation(false);
+        let iris = engine::Engine::new(&config);
         let mut eager = wasmi::Config::default();
         eager.compilation_mode(wasmi::CompilationMode::Eager);
         let eager = wasmi::Engine::new(&eager);

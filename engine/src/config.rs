@@ -27,6 +27,7 @@ pub struct Config {
     pub(crate) max_code_instructions: u64,
     pub(crate) profile: bool,
     pub(crate) refused: OpcodeSet,
+    pub(crate) lazy_translation: bool,
 }
 
 impl Default for Config {
@@ -42,6 +43,7 @@ impl Default for Config {
             max_code_instructions: 1 << 24,
             profile: false,
             refused: OpcodeSet::EMPTY,
+            lazy_translation: true,
         }
     }
 }
@@ -123,6 +125,23 @@ impl Config {
     /// (no second pass over the code).
     pub fn refuse_operators(&mut self, operators: OpcodeSet) -> &mut Self {
         self.refused = operators;
+        self
+    }
+
+    /// Translates each function at its first call (on, the default) or
+    /// every function when the module is compiled (off).
+    ///
+    /// Either way [`Module::new`](crate::Module::new) decodes and
+    /// validates the whole module, and refuses exactly the same modules
+    /// with the same errors: everything translation could refuse is
+    /// decided at load (a module whose code allowance,
+    /// [`Config::max_code_instructions`], does not cover every function's
+    /// bound is translated at load). Results and fuel are the same; only
+    /// when the time is spent differs. The one failure left for a first
+    /// call is the system refusing memory for the code, which traps with
+    /// [`TrapCode::Internal`](crate::TrapCode::Internal).
+    pub fn lazy_translation(&mut self, on: bool) -> &mut Self {
+        self.lazy_translation = on;
         self
     }
 

@@ -1,8 +1,9 @@
 //! A metered, deterministic WebAssembly 2.0 interpreter.
 //!
 //! `engine` decodes and validates modules with `wasmparser` (exactly
-//! WebAssembly 2.0 without SIMD), translates every function once into a
-//! register-style instruction format, and interprets it with an explicit
+//! WebAssembly 2.0 without SIMD), translates each function once, at its
+//! first call (or every function at load: [`Config::lazy_translation`]),
+//! into a register-style instruction format, and interprets it with an explicit
 //! frame stack, so Wasm calls never recurse on the native stack. Every limit
 //! (memory pages, table elements, value stack, call depth, module size) is
 //! set in [`Config`] and hit at the same point on every machine.

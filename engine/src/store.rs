@@ -511,7 +511,7 @@ impl<T> Store<T> {
         };
         let module = &entity.module;
         let defined = func.checked_sub(module.num_imported_funcs);
-        let Some(compiled) = defined.and_then(|f| module.code.get(f as usize)) else {
+        let Some(compiled) = defined.and_then(|f| module.compiled(f)) else {
             return &[];
         };
         let starts = &compiled.block_starts;

@@ -35,7 +35,9 @@ pub enum TrapCode {
     /// The engine broke one of its own invariants (an index validation
     /// guaranteed was out of range, an instruction of the wrong kind): a
     /// bug in the engine, never the module's doing. Embedders should
-    /// report it as their internal error, not as the code's failure.
+    /// report it as their internal error, not as the code's failure. Also
+    /// the trap of a function's first call when the system has no memory
+    /// to translate it ([`Config::lazy_translation`](crate::Config::lazy_translation)).
     Internal,
 }
 

@@ -1,5 +1,6 @@
 //! The WebAssembly 2.0 core spec suite: one test per `.wast` file, each run
-//! with metering off and on (with fuel that never runs out).
+//! with metering off and on (with fuel that never runs out), and with
+//! functions translated lazily (the default) and eagerly.
 //!
 //! The suite is read from `IRIS_SPEC_DIR`, `../shared/wasm-testsuite/core`
 //! beside the workspace or `testdata/wasm-testsuite/core` (see
@@ -24,9 +25,17 @@ fn run(name: &str) {
     let mut metered = RunConfig::default();
     metered.config.consume_fuel(true);
     metered.fuel = Some(u64::MAX);
+    // Functions translated at their first calls (the default) and when
+    // their module is compiled: the same results and the same refusals.
+    let mut eager = RunConfig::default();
+    eager.config.lazy_translation(false);
+    let mut eager_metered = metered.clone();
+    eager_metered.config.lazy_translation(false);
     for (mode, config) in [
         ("metering off", RunConfig::default()),
         ("metering on", metered),
+        ("metering off, eager translation", eager),
+        ("metering on, eager translation", eager_metered),
     ] {
         let report = run_file(&path, &config);
         let failures: Vec<String> = report

@@ -139,7 +139,9 @@ impl VmState {
     /// or the empty string to stop, `trace`: `stderr` or a directory that
     /// receives each execution's trace as JSON lines (`docs/trace.md`), or
     /// the empty string to stop, `trace_blocks`: `true` for a trace line
-    /// per metering block and per operator priced by its operands, and
+    /// per metering block and per operator priced by its operands,
+    /// `lazy_translation`: `false` to translate every function of a
+    /// contract when it is compiled rather than at its first call, and
     /// `log`: `stderr` or a file that
     /// receives one line per failed execution with its reason, or the
     /// empty string to stop).
@@ -177,6 +179,7 @@ impl VmState {
                 Some(())
             }
             "trace_blocks" => flag(value).map(|on| options.trace_blocks = on),
+            "lazy_translation" => flag(value).map(|on| options.exec.lazy_translation = on),
             "log" => {
                 options.log = match value {
                     "" => None,
@@ -358,6 +361,14 @@ mod tests {
             SetOption::InvalidValue
         );
         assert_eq!(vm.set_option("debug", "false"), SetOption::Success);
+        assert_eq!(
+            vm.set_option("lazy_translation", "false"),
+            SetOption::Success
+        );
+        assert_eq!(
+            vm.set_option("lazy_translation", "eager"),
+            SetOption::InvalidValue
+        );
         assert_eq!(vm.set_option("cache_size", "16"), SetOption::Success);
         assert_eq!(vm.set_option("cache_size", "-1"), SetOption::InvalidValue);
         assert_eq!(vm.set_option("engine", "binaryen"), SetOption::InvalidName);

@@ -4,7 +4,10 @@
 //! Bounded twice: by entries (`cache_size`) and by bytes (`cache_bytes`:
 //! each entry counts its code and what its compiled module holds,
 //! `Module::footprint`), so 64 entries of large contracts cannot hold
-//! gigabytes.
+//! gigabytes. A module translated lazily grows as its functions are first
+//! called: each hit counts it again and evicts others to keep the bound,
+//! so the bound holds whenever the cache hands a module out (a running
+//! contract may add at most its own functions' code until its next hit).
 
 use std::sync::{Arc, Mutex, PoisonError};
 
@@ -87,6 +90,14 @@ fn hash(code: &[u8]) -> u64 {
     h
 }
 
+/// What an entry holds: its code, its module (as it is now: it grows as
+/// functions are translated at their first calls) and its links.
+fn entry_bytes(code: &[u8], contract: &Contract) -> usize {
+    code.len()
+        .saturating_add(contract.module.footprint())
+        .saturating_add(std::mem::size_of_val(&*contract.links))
+}
+
 impl ModuleCache {
     /// A cache of at most `capacity` entries and `max_bytes` bytes.
     pub(crate) fn new(capacity: usize, max_bytes: usize) -> Self {
@@ -107,22 +118,49 @@ impl ModuleCache {
         let mut inner = self.inner.lock().unwrap_or_else(PoisonError::into_inner);
         inner.clock += 1;
         let now = inner.clock;
-        let entry = inner
+        let at = inner
             .entries
-            .iter_mut()
-            .find(|e| e.hash == key && *e.code == *code)?;
+            .iter()
+            .position(|e| e.hash == key && *e.code == *code)?;
+        let entry = &mut inner.entries[at];
         entry.used = now;
-        Some((entry.contract.clone(), Arc::clone(&entry.code)))
+        let found = (entry.contract.clone(), Arc::clone(&entry.code));
+        // Its module grew if functions were translated since at their
+        // first calls: counted now, and the least recently used others
+        // evicted until the bound holds again.
+        let bytes = entry_bytes(&entry.code, &entry.contract);
+        if bytes != entry.bytes {
+            let old = std::mem::replace(&mut entry.bytes, bytes);
+            inner.bytes = inner.bytes.saturating_sub(old).saturating_add(bytes);
+            while inner.bytes > self.max_bytes {
+                let Some(oldest) = inner
+                    .entries
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, e)| e.used != now)
+                    .min_by_key(|(_, e)| e.used)
+                    .map(|(i, _)| i)
+                else {
+                    break;
+                };
+                let evicted = inner.entries.swap_remove(oldest);
+                inner.bytes = inner.bytes.saturating_sub(evicted.bytes);
+            }
+            // Alone over the bound, as `insert` would not keep it.
+            if bytes > self.max_bytes {
+                if let Some(at) = inner.entries.iter().position(|e| e.used == now) {
+                    let removed = inner.entries.swap_remove(at);
+                    inner.bytes = inner.bytes.saturating_sub(removed.bytes);
+                }
+            }
+        }
+        Some(found)
     }
 
     /// Keeps `contract`, evicting the least recently used entries until it
     /// fits both bounds; a contract larger than the byte bound is not kept.
     pub(crate) fn insert(&self, code: Arc<[u8]>, contract: Contract) {
-        let links = std::mem::size_of_val(&*contract.links);
-        let bytes = code
-            .len()
-            .saturating_add(contract.module.footprint())
-            .saturating_add(links);
+        let bytes = entry_bytes(&code, &contract);
         if self.capacity == 0 || bytes > self.max_bytes {
             return;
         }
@@ -168,5 +206,71 @@ impl ModuleCache {
             .unwrap_or_else(PoisonError::into_inner)
             .entries
             .len()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A module of one exported function of about `ops` operators,
+    /// translated at its first call.
+    fn lazy_module(engine: &engine::Engine, ops: usize) -> (Arc<[u8]>, Contract) {
+        let body = "(local.set 0 (i32.add (local.get 0) (i32.const 3)))\n".repeat(ops);
+        let code = wat::parse_str(format!(
+            r#"(module (func (export "main") (local i32) {body}))"#
+        ))
+        .expect("valid text");
+        let module = Module::new(engine, &code).expect("compiles");
+        let contract = Contract {
+            module,
+            links: Arc::from([]),
+        };
+        (Arc::from(code), contract)
+    }
+
+    /// Runs `contract`'s `main`: its function is translated.
+    fn run(engine: &engine::Engine, contract: &Contract) {
+        let mut store = engine::Store::new(engine, ());
+        let instance = engine::Linker::new(engine)
+            .instantiate(&mut store, &contract.module)
+            .expect("instantiates");
+        let main = instance.get_func(&store, "main").expect("exported");
+        main.call(&mut store, &[], &mut []).expect("runs");
+    }
+
+    #[test]
+    fn a_hit_counts_what_lazy_translation_added_and_keeps_the_bound() {
+        let engine = engine::Engine::default();
+        // What a module like `a` holds before and after its first call.
+        let (code_p, probe) = lazy_module(&engine, 2_000);
+        let untranslated = entry_bytes(&code_p, &probe);
+        run(&engine, &probe);
+        let translated = entry_bytes(&code_p, &probe);
+        assert!(
+            translated > 2 * untranslated,
+            "{untranslated} -> {translated}"
+        );
+        // Room for `a` translated, or both untranslated; not for `a`
+        // translated beside `b`.
+        let (code_a, a) = lazy_module(&engine, 2_000);
+        let (code_b, b) = lazy_module(&engine, 2_001);
+        let cache = ModuleCache::new(8, translated + untranslated / 2);
+        cache.insert(Arc::clone(&code_b), b);
+        cache.insert(Arc::clone(&code_a), a.clone());
+        assert_eq!(cache.len(), 2);
+        run(&engine, &a);
+        // The next hit counts `a`'s growth and evicts `b`.
+        assert!(cache.get(&code_a).is_some());
+        assert_eq!((cache.len(), cache.bytes()), (1, translated));
+        assert!(cache.get(&code_b).is_none());
+        // Under a bound `a` alone exceeds once translated, a hit still
+        // gives it but keeps it no longer.
+        let small = ModuleCache::new(8, translated - 1);
+        let (code_c, c) = lazy_module(&engine, 2_000);
+        small.insert(Arc::clone(&code_c), c.clone());
+        run(&engine, &c);
+        assert!(small.get(&code_c).is_some());
+        assert_eq!((small.len(), small.bytes()), (0, 0));
     }
 }

@@ -76,6 +76,11 @@ pub struct ExecConfig {
     /// `ContractValidationFailure` before it is decoded, so translation
     /// time is bounded whatever init code a `create` passes.
     pub max_code_size: usize,
+    /// Translate each function of a contract at its first call (on by
+    /// default) rather than when the contract is compiled
+    /// (`engine::Config::lazy_translation`): the same results, gas and
+    /// refusals; only when translation time is spent differs.
+    pub lazy_translation: bool,
 }
 
 impl ExecConfig {
@@ -104,6 +109,7 @@ impl Default for ExecConfig {
             max_execution_pages: 4_096,
             max_execution_table_elements: 1 << 20,
             max_code_size: 256 * 1024,
+            lazy_translation: true,
         }
     }
 }
@@ -178,7 +184,8 @@ impl Executor {
             .profile(config.profile)
             .max_table_elements(MAX_TABLE_ELEMENTS)
             .max_module_size(config.max_code_size)
-            .max_call_depth(4_096);
+            .max_call_depth(4_096)
+            .lazy_translation(config.lazy_translation);
         let engine = Engine::new(&engine_config);
         let linker = eei::linker(&engine, config.debug)?;
         let cache = ModuleCache::new(config.cache_size, config.cache_bytes);

@@ -181,8 +181,14 @@ struct OnWasmi {
 
 impl OnWasmi {
     fn new(code: &[u8], input: &[u8], fuel: bool) -> Self {
+        Self::with_mode(code, input, fuel, wasmi::CompilationMode::LazyTranslation)
+    }
+
+    /// The kernel compiled in `mode` (wasmi's default is lazy translation
+    /// with eager validation).
+    fn with_mode(code: &[u8], input: &[u8], fuel: bool, mode: wasmi::CompilationMode) -> Self {
         let mut config = wasmi::Config::default();
-        config.consume_fuel(fuel);
+        config.consume_fuel(fuel).compilation_mode(mode);
         let engine = wasmi::Engine::new(&config);
         let module = wasmi::Module::new(&engine, code).expect("wasmi compiles the contract");
         let linker = linker(&engine);
@@ -283,6 +289,88 @@ fn execution(kernels: &[(&str, Vec<u8>, Vec<u8>)], budget: Duration, metering: b
     println!(
         "{:<16} {:>8} {:>12} {:>12} {:>8.2}",
         "geomean", "", "", "", geomean
+    );
+}
+
+/// Cold calls, metering on: from the contract's bytes to its result, each
+/// call compiling it afresh (no cache). Iris translating every function at
+/// load and at first calls, wasmi eagerly and lazily (validation eager in
+/// both lazy modes).
+fn cold(kernels: &[(&str, Vec<u8>, Vec<u8>)], budget: Duration) {
+    println!("\ncontracts cold (compile + instantiate + call), metering on: best time per call");
+    println!(
+        "{:<16} {:>8} {:>11} {:>11} {:>11} {:>11} {:>7} {:>7}",
+        "contract",
+        "bytes",
+        "iris eager",
+        "iris lazy",
+        "wasmi eager",
+        "wasmi lazy",
+        "eager",
+        "lazy"
+    );
+    let executor = |lazy_translation| {
+        Arc::new(
+            Executor::new(ExecConfig {
+                cache_size: 0,
+                lazy_translation,
+                ..ExecConfig::default()
+            })
+            .expect("executor"),
+        )
+    };
+    let (eager, lazy) = (executor(false), executor(true));
+    let mut ratios = (Vec::new(), Vec::new());
+    for (name, code, input) in kernels {
+        let mut iris_eager = OnIris::new(Arc::clone(&eager), code.clone(), input.clone());
+        let mut iris_lazy = OnIris::new(Arc::clone(&lazy), code.clone(), input.clone());
+        let wasmi = |mode| {
+            let on = OnWasmi::with_mode(code, input, true, mode);
+            std::hint::black_box(on.call());
+        };
+        let (t_ie, t_we) = time_pair(
+            budget,
+            || {
+                std::hint::black_box(iris_eager.call());
+            },
+            || wasmi(wasmi::CompilationMode::Eager),
+        );
+        let (t_il, t_wl) = time_pair(
+            budget,
+            || {
+                std::hint::black_box(iris_lazy.call());
+            },
+            || wasmi(wasmi::CompilationMode::LazyTranslation),
+        );
+        let (re, rl) = (
+            t_ie.as_secs_f64() / t_we.as_secs_f64(),
+            t_il.as_secs_f64() / t_wl.as_secs_f64(),
+        );
+        ratios.0.push(re);
+        ratios.1.push(rl);
+        println!(
+            "{:<16} {:>8} {:>11} {:>11} {:>11} {:>11} {:>7.2} {:>7.2}",
+            name,
+            code.len(),
+            duration(t_ie),
+            duration(t_il),
+            duration(t_we),
+            duration(t_wl),
+            re,
+            rl
+        );
+    }
+    let geomean = |r: &[f64]| (r.iter().map(|r| r.ln()).sum::<f64>() / r.len() as f64).exp();
+    println!(
+        "{:<16} {:>8} {:>11} {:>11} {:>11} {:>11} {:>7.2} {:>7.2}",
+        "geomean",
+        "",
+        "",
+        "",
+        "",
+        "",
+        geomean(&ratios.0),
+        geomean(&ratios.1)
     );
 }
 
@@ -450,7 +538,11 @@ fn main() {
             (name, code, input)
         })
         .collect();
+    if std::env::args().any(|a| a == "--cold") {
+        return cold(&kernels, budget / 3);
+    }
     execution(&kernels, budget, false);
     execution(&kernels, budget, true);
+    cold(&kernels, budget / 3);
     memory_table(&kernels);
 }

@@ -143,8 +143,8 @@ struct WasmiSide {
 }
 
 /// Iris's configuration in every comparison: fuel on, and the limits
-/// wasmi gets too (its recursion depth and [`wasmi_limits`]).
-pub(crate) fn iris_config() -> engine::Config {
+/// wasmi gets too (its recursion depth, and the memory and table limits of its store).
+pub fn iris_config() -> engine::Config {
     let mut config = engine::Config::default();
     config
         .consume_fuel(true)

@@ -1,12 +1,13 @@
 //! The cost of going through EVMC: a small cached contract called through
 //! `libiris.so` (dlopen, the C ABI, host callbacks) against the same call
 //! in process, and the cold load (decode + validate + translate + first
-//! call) of a 24 KiB contract. Both sides answer the EEI from the same
+//! call) of a 24 KiB contract, translated lazily and eagerly. Both sides answer the EEI from the same
 //! minimal in-memory host (`test_support::memory_host`), so that what is
 //! measured is Iris and the C boundary, not a client's state.
 //!
-//! `cargo bench -p tests --bench evmc`; `-- --profile transfer|balance|cold
-//! N` makes only N calls of one kind, for a profiler.
+//! `cargo bench -p tests --bench evmc`; `-- --profile
+//! transfer|balance|cold|cold-eager N` makes only N calls of one kind, for a
+//! profiler.
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -114,10 +115,13 @@ fn wrc20_calls() -> (Calls, Calls) {
     (balance, transfer)
 }
 
-/// The 24 KiB contract's calls through a libiris.so that caches nothing.
-fn cold_calls() -> Calls {
+/// The 24 KiB contract's calls through a libiris.so that caches nothing,
+/// translating lazily (its default) or every function when it compiles.
+fn cold_calls(lazy: bool) -> Calls {
     let cold = load();
     assert_eq!(cold.set_option("cache_size", "0"), Ok(()));
+    let lazy = if lazy { "true" } else { "false" };
+    assert_eq!(cold.set_option("lazy_translation", lazy), Ok(()));
     Calls::new(Arc::new(cold), big_contract())
 }
 
@@ -126,8 +130,9 @@ fn profile(kind: &str, n: u32) {
     let mut calls = match kind {
         "balance" => wrc20_calls().0,
         "transfer" => wrc20_calls().1,
-        "cold" => cold_calls(),
-        _ => panic!("--profile transfer|balance|cold N"),
+        "cold" => cold_calls(true),
+        "cold-eager" => cold_calls(false),
+        _ => panic!("--profile transfer|balance|cold|cold-eager N"),
     };
     for _ in 0..n {
         std::hint::black_box(calls.call());
@@ -205,9 +210,13 @@ fn main() {
     );
 
     let big = big_contract();
-    let mut cold = cold_calls();
+    let mut cold = cold_calls(true);
     let t_cold = per_call(budget, || {
         std::hint::black_box(cold.call());
+    });
+    let mut cold_eager = cold_calls(false);
+    let t_cold_eager = per_call(budget, || {
+        std::hint::black_box(cold_eager.call());
     });
     let mut warm = Calls::new(Arc::new(load()), big.clone());
     let t_warm = per_call(budget, || {
@@ -215,11 +224,15 @@ fn main() {
     });
     println!("{} byte contract through libiris.so, per call:", big.len());
     println!(
-        "  cold (decode + validate + translate + call) {:>8.3} ms",
+        "  cold, lazy (decode + validate, call: translate + run) {:>8.3} ms",
         t_cold.as_secs_f64() * 1e3
     );
     println!(
-        "  cached                                      {:>8.3} ms",
+        "  cold, eager (decode + validate + translate, run)      {:>8.3} ms",
+        t_cold_eager.as_secs_f64() * 1e3
+    );
+    println!(
+        "  cached                                                {:>8.3} ms",
         t_warm.as_secs_f64() * 1e3
     );
 }

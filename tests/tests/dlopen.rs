@@ -16,8 +16,17 @@ use state::statetest::{parse_file, run};
 use state::Runner;
 use tests::{load, load_trusted, runner, vector_files, RecordingHost};
 
+/// The in-process executor, translating every contract when it compiles
+/// it: `libiris.so` translates lazily (its default), so the comparisons
+/// below also check that both modes give the same results and gas.
 fn executor() -> Arc<dyn Runner> {
-    Arc::new(Executor::new(ExecConfig::trusted()).unwrap())
+    Arc::new(
+        Executor::new(ExecConfig {
+            lazy_translation: false,
+            ..ExecConfig::trusted()
+        })
+        .unwrap(),
+    )
 }
 
 const FINISH_OK: &str = r#"(module

@@ -59,8 +59,7 @@ pub(super) fn ProfileFuel(ip: Ip, regs: Regs, mem: *mut u8, len: usize, cx: &mut
     let inst = cx.inst;
     let info = inst
         .module
-        .code
-        .get(cx.func as usize)
+        .compiled(cx.func)
         .and_then(|f| f.blocks.get(block as usize));
     let Some(&info) = info else {
         return cx.trap(TrapCode::Internal, ip);
@@ -282,7 +281,18 @@ fn callee<'a>(cx: &Cx<'a>, instance: u32, func: u32) -> Option<&'a CompiledFunc>
         true => cx.inst,
         false => cx.instances.get(instance as usize)?,
     };
-    inst.module.code.get(func as usize)
+    match inst.module.compiled(func) {
+        Some(compiled) => Some(compiled),
+        None => first_call(&inst.module, func),
+    }
+}
+
+/// Translates `func` at its first call (lazy translation), off the call's
+/// path.
+#[cold]
+#[inline(never)]
+fn first_call(module: &crate::module::ModuleInner, func: u32) -> Option<&CompiledFunc> {
+    module.compile(func)
 }
 
 /// Declared locals the fast path zeroes one by one; a callee with more

@@ -117,7 +117,9 @@ fn enter<T>(
 ) -> Result<(), Trap> {
     let (num_params, num_locals, num_results, frame_size, ip) = {
         let module = &store.inner.instances[instance as usize].module;
-        let func = &module.code[index as usize];
+        let Some(func) = module.compile(index) else {
+            return Err(TrapCode::Internal.into());
+        };
         (
             func.num_params as usize,
             func.num_locals as usize,

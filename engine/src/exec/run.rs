@@ -58,8 +58,7 @@ pub(super) fn origin(
     let module = &entity.module;
     let index = module.num_imported_funcs.checked_add(func)?;
     let site = module
-        .code
-        .get(func as usize)
+        .compiled(func)
         .and_then(|compiled| index_of(&compiled.code, ip))
         .map(|instr| CodeSite {
             module: std::sync::Arc::clone(module),

@@ -20,7 +20,10 @@ fn note_instructions(bytes: &[u8], seen: &mut BTreeSet<&'static str>) -> bool {
         let Ok(module) = Module::new(&engine, bytes) else {
             return false;
         };
-        for func in module.inner.code.iter() {
+        for func in 0..module.inner.code.len() as u32 {
+            let Some(func) = module.inner.compile(func) else {
+                return false;
+            };
             seen.extend(func.code.iter().map(|op| op.instr().name()));
         }
         true

@@ -30,7 +30,7 @@ pub(crate) fn code_offset(
 /// For each instruction of defined function `func` of `module`, the binary
 /// offset of the operator it comes from (see [`code_offset`]).
 fn origins(module: &ModuleInner, bytes: &[u8], func: u32) -> Option<Vec<u32>> {
-    let compiled = module.code.get(func as usize)?;
+    let compiled = module.compiled(func)?;
     let mut validator = Validator::new_with_features(FEATURES);
     let mut parser = Parser::new(0);
     parser.set_features(FEATURES);
@@ -132,9 +132,10 @@ mod tests {
                 let module = Module::new(&engine, &bytes).expect("compiles");
                 let inner = &*module.inner;
                 for (func, body) in bodies.iter().enumerate() {
+                    let compiled = inner.compile(func as u32).expect("translates");
                     let origins = origins(inner, &bytes, func as u32)
                         .unwrap_or_else(|| panic!("{name}: function {func} translates again"));
-                    assert_eq!(origins.len(), inner.code[func].code.len());
+                    assert_eq!(origins.len(), compiled.code.len());
                     assert!(origins.windows(2).all(|w| w[0] <= w[1]), "{name}");
                     assert!(
                         origins.iter().all(|&o| body.contains(&u64::from(o))),

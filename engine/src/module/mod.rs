@@ -6,7 +6,8 @@ mod parse;
 pub(crate) use locate::code_offset;
 pub(crate) use parse::FEATURES;
 
-use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, OnceLock};
 
 use crate::engine::Engine;
 use crate::error::Error;
@@ -15,8 +16,11 @@ use crate::value::{FuncType, GlobalType, MemoryType, TableType, ValType};
 
 /// A compiled WebAssembly module.
 ///
-/// Decoding, validation and translation happen once, in [`Module::new`];
-/// the module can then be instantiated any number of times. Cheap to clone.
+/// Decoding and validation happen once, in [`Module::new`]; each function
+/// is translated once, at its first call or in [`Module::new`]
+/// ([`Config::lazy_translation`](crate::Config::lazy_translation)). The
+/// module can then be instantiated any number of times, and shared between
+/// threads. Cheap to clone.
 ///
 /// ```
 /// let engine = engine::Engine::default();
@@ -155,8 +159,18 @@ pub(crate) struct ModuleInner {
     pub(crate) num_imported_tables: u32,
     pub(crate) num_imported_memories: u32,
     pub(crate) num_imported_globals: u32,
-    /// The translated bodies of the defined functions.
-    pub(crate) code: Vec<CompiledFunc>,
+    /// The translated bodies of the defined functions: each set when the
+    /// module is compiled, or at the function's first call
+    /// ([`ModuleInner::compile`]) when it translates lazily.
+    pub(crate) code: Vec<OnceLock<CompiledFunc>>,
+    /// When translating lazily: the code section's contents, and each
+    /// defined function's body in it (binary offsets); empty otherwise.
+    pub(crate) code_section: Box<[u8]>,
+    pub(crate) bodies: Vec<std::ops::Range<u64>>,
+    /// [`ModuleInner::measure`] when the module was compiled.
+    pub(crate) static_footprint: usize,
+    /// The bytes of the functions translated since, at their first calls.
+    pub(crate) translated_bytes: AtomicUsize,
     /// Where the code section's contents begin in the binary.
     pub(crate) code_start: u64,
     /// Function names from the `name` section (read only when profiling).
@@ -164,7 +178,8 @@ pub(crate) struct ModuleInner {
 }
 
 impl Module {
-    /// Decodes, validates and translates a binary module.
+    /// Decodes and validates a binary module, and translates its functions
+    /// unless they translate lazily (at their first calls).
     ///
     /// # Errors
     ///
@@ -241,20 +256,53 @@ impl Module {
     /// instructions.
     #[cfg(feature = "testing")]
     pub fn instruction_count(&self) -> usize {
-        self.inner.code.iter().map(|f| f.code.len()).sum()
+        (0..self.inner.code.len() as u32)
+            .filter_map(|f| self.inner.compile(f))
+            .map(|f| f.code.len())
+            .sum()
+    }
+
+    /// How many of the module's functions are translated (all of them
+    /// unless it translates lazily and some were never called).
+    #[cfg(feature = "testing")]
+    pub fn translated_functions(&self) -> usize {
+        self.inner.code.iter().filter(|f| f.get().is_some()).count()
     }
 
     /// About how many bytes of memory the compiled module holds: its
     /// translated code, segments and declarations (for caches that bound
     /// what they keep by bytes).
+    ///
+    /// It grows as functions are translated at their first calls
+    /// ([`Config::lazy_translation`](crate::Config::lazy_translation)):
+    /// a cache that bounds its bytes asks again when it hands the module
+    /// out.
     pub fn footprint(&self) -> usize {
         let m = &*self.inner;
-        let op = std::mem::size_of::<crate::exec::dispatch::Op>();
+        m.static_footprint
+            .saturating_add(m.translated_bytes.load(Ordering::Relaxed))
+    }
+}
+
+/// What a translated function holds, in bytes (about).
+fn code_footprint(f: &CompiledFunc) -> usize {
+    let op = std::mem::size_of::<crate::exec::dispatch::Op>();
+    f.code.len() * op + f.blocks.len() * 16 + f.block_costs.len() * 16 + 64
+}
+
+impl ModuleInner {
+    /// What the module holds in bytes (about), but for the functions it
+    /// translates after this: its declarations, segments, code section (if
+    /// it translates lazily) and the functions translated so far.
+    pub(crate) fn measure(&self) -> usize {
+        let m = self;
         let code: usize = m
             .code
             .iter()
-            .map(|f| f.code.len() * op + f.blocks.len() * 16 + f.block_costs.len() * 16 + 64)
-            .sum();
+            .filter_map(OnceLock::get)
+            .map(code_footprint)
+            .fold(0usize, usize::saturating_add)
+            .saturating_add(m.code_section.len());
         let datas: usize = m.datas.iter().map(|d| d.bytes.len() + 32).sum();
         let elems: usize = m
             .elems
@@ -281,6 +329,37 @@ impl Drop for ModuleInner {
 }
 
 impl ModuleInner {
+    /// Defined function `func`'s code, if it is translated.
+    #[inline]
+    pub(crate) fn compiled(&self, func: u32) -> Option<&CompiledFunc> {
+        self.code.get(func as usize)?.get()
+    }
+
+    /// Defined function `func`'s code, translated now if it was not yet:
+    /// `None` for a function out of range, or when the system has no
+    /// memory for the code (the only failure left after the checks at
+    /// load). Two threads may translate the same function at once; the
+    /// translations are equal, and one is kept.
+    pub(crate) fn compile(&self, func: u32) -> Option<&CompiledFunc> {
+        let cell = self.code.get(func as usize)?;
+        if let Some(compiled) = cell.get() {
+            return Some(compiled);
+        }
+        let range = self.bodies.get(func as usize)?;
+        let from = usize::try_from(range.start.checked_sub(self.code_start)?).ok()?;
+        let to = usize::try_from(range.end.checked_sub(self.code_start)?).ok()?;
+        let reader = wasmparser::BinaryReader::new(self.code_section.get(from..to)?, range.start);
+        let body = wasmparser::FunctionBody::new(reader);
+        let index = self.num_imported_funcs.checked_add(func)?;
+        let compiled = crate::translate::translate_checked(self, index, &body).ok()?;
+        let bytes = code_footprint(&compiled);
+        // Another thread may have set it first: its code is the same.
+        if cell.set(compiled).is_ok() {
+            self.translated_bytes.fetch_add(bytes, Ordering::Relaxed);
+        }
+        cell.get()
+    }
+
     /// The export called `name`.
     pub(crate) fn export(&self, name: &str) -> Option<ExternIndex> {
         let at = self

@@ -1,7 +1,7 @@
 //! Decoding a binary into a [`ModuleInner`], validating and translating as
 //! the sections arrive.
 
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use wasmparser::{
     CompositeInnerType, DataKind, ElementItems, ElementKind, FuncValidatorAllocations, Operator,
@@ -14,7 +14,9 @@ use super::{
 };
 use crate::engine::Engine;
 use crate::error::{Error, ErrorKind, LimitError};
-use crate::translate::{translate, Budget, OperandStack, WORK_PER_BYTE, WORK_SLACK};
+use crate::translate::{
+    check_body, code_bound, translate, Budget, OperandStack, WORK_PER_BYTE, WORK_SLACK,
+};
 use crate::value::{FuncType, GlobalType, MemoryType, TableType, ValType};
 
 /// Exactly WebAssembly 2.0 without SIMD.
@@ -182,6 +184,10 @@ fn parse_module(engine: &Engine, bytes: &[u8]) -> Result<ModuleInner, Error> {
         num_imported_memories: 0,
         num_imported_globals: 0,
         code: Vec::new(),
+        code_section: Box::default(),
+        bodies: Vec::new(),
+        static_footprint: 0,
+        translated_bytes: std::sync::atomic::AtomicUsize::new(0),
         code_start: 0,
         func_names: std::collections::HashMap::new(),
     };
@@ -193,6 +199,8 @@ fn parse_module(engine: &Engine, bytes: &[u8]) -> Result<ModuleInner, Error> {
         work: WORK_SLACK,
     };
     let mut allocs = FuncValidatorAllocations::default();
+    // Whether the functions translate at their first calls.
+    let mut lazy = false;
     let mut parser = Parser::new(0);
     // Decoding depends on the features too (e.g. 32-bit memory limits).
     parser.set_features(FEATURES);
@@ -200,13 +208,22 @@ fn parse_module(engine: &Engine, bytes: &[u8]) -> Result<ModuleInner, Error> {
         let payload = payload.map_err(decode)?;
         match &payload {
             Payload::CodeSectionStart {
-                unchecked_range, ..
+                count,
+                unchecked_range,
+                ..
             } => {
                 m.code_start = unchecked_range.start;
                 let size = unchecked_range.end - unchecked_range.start;
                 budget.work = WORK_PER_BYTE
                     .saturating_mul(size)
                     .saturating_add(WORK_SLACK);
+                // Lazily only if no translation can meet the module's code
+                // allowance, which then cannot refuse a first call.
+                lazy = engine.config().lazy_translation
+                    && code_bound(size, u64::from(*count)) <= budget.code;
+                if lazy {
+                    m.code_section = copy(bytes, unchecked_range.clone())?;
+                }
             }
             Payload::CustomSection(reader) if engine.config().profile => {
                 read_names(&mut m, reader);
@@ -216,8 +233,14 @@ fn parse_module(engine: &Engine, bytes: &[u8]) -> Result<ModuleInner, Error> {
         if let ValidPayload::Func(func, body) = validator.payload(&payload).map_err(validate)? {
             let mut func = func.into_validator(std::mem::take(&mut allocs));
             let index = func.index();
-            let compiled = translate(&m, index, &mut func, &body, &mut budget, &mut stack)?;
-            m.code.push(compiled);
+            if lazy {
+                check_body(&m, index, &mut func, &body, &mut budget.work)?;
+                m.code.push(OnceLock::new());
+                m.bodies.push(body.range());
+            } else {
+                let compiled = translate(&m, index, &mut func, &body, &mut budget, &mut stack)?;
+                m.code.push(OnceLock::from(compiled));
+            }
             allocs = func.into_allocations();
             continue;
         }
@@ -226,6 +249,7 @@ fn parse_module(engine: &Engine, bytes: &[u8]) -> Result<ModuleInner, Error> {
     let mut by_name: Vec<u32> = (0..m.exports.len() as u32).collect();
     by_name.sort_by(|&a, &b| m.exports[a as usize].0.cmp(&m.exports[b as usize].0));
     m.exports_by_name = by_name;
+    m.static_footprint = m.measure();
     Ok(m)
 }
 
@@ -399,4 +423,20 @@ fn section(m: &mut ModuleInner, payload: Payload<'_>) -> Result<(), Error> {
         _ => {}
     }
     Ok(())
+}
+
+/// The code section's contents, `range` of `bytes`, kept for lazy
+/// translation (refused cleanly if the system has no memory for it).
+fn copy(bytes: &[u8], range: std::ops::Range<u64>) -> Result<Box<[u8]>, Error> {
+    let range = usize::try_from(range.start).unwrap_or(usize::MAX)
+        ..usize::try_from(range.end).unwrap_or(usize::MAX);
+    let section = bytes.get(range).unwrap_or_default();
+    let mut copy = Vec::new();
+    copy.try_reserve_exact(section.len())
+        .map_err(|_| LimitError::Allocation {
+            what: "code section",
+            bytes: section.len() as u64,
+        })?;
+    copy.extend_from_slice(section);
+    Ok(copy.into_boxed_slice())
 }

@@ -115,6 +115,14 @@ pub const CODE_PER_BYTE: u64 = 8;
 /// return sequence of an empty function).
 const CODE_SLACK: u64 = 16;
 
+/// The most instructions `bodies` function bodies of `bytes` bytes in all
+/// may translate to.
+pub(crate) fn code_bound(bytes: u64, bodies: u64) -> u64 {
+    CODE_PER_BYTE
+        .saturating_mul(bytes)
+        .saturating_add(CODE_SLACK.saturating_mul(bodies))
+}
+
 /// What is left of a module's allowances while its functions translate.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Budget {
@@ -134,14 +142,72 @@ pub(crate) fn translate(
     budget: &mut Budget,
     scratch: &mut OperandStack,
 ) -> Result<CompiledFunc, Error> {
-    let (t, limit) = translate_body(env, func_index, validator, body, budget, scratch, false)?;
+    let code_budget = budget.code;
+    let check = Some(Checker::new(env, func_index, validator, &mut budget.work));
+    let (t, limit) = translate_body(env, func_index, check, body, code_budget, scratch, false)?;
+    let compiled = finish(env, func_index, t, limit)?;
+    budget.code = budget.code.saturating_sub(compiled.code.len() as u64);
+    Ok(compiled)
+}
+
+/// Translates one body that [`check_body`] accepted when its module was
+/// loaded, at its function's first call (lazy translation): no validator,
+/// no allowance to charge (the module's were met at load, and its code
+/// allowance covers every body's bound), so the only failure left is the
+/// system refusing memory.
+pub(crate) fn translate_checked(
+    env: &dyn ModuleEnv,
+    func_index: u32,
+    body: &FunctionBody<'_>,
+) -> Result<CompiledFunc, Error> {
+    let mut scratch = OperandStack::default();
+    let (t, limit) = translate_body(env, func_index, None, body, u64::MAX, &mut scratch, false)?;
+    finish(env, func_index, t, limit)
+}
+
+/// Validates one body without translating it (lazy translation, at
+/// load): every check [`translate`] makes before translating an operator,
+/// in the same order, so a body is refused here exactly when [`translate`]
+/// would refuse it.
+pub(crate) fn check_body(
+    env: &dyn ModuleEnv,
+    func_index: u32,
+    validator: &mut FuncValidator<ValidatorResources>,
+    body: &FunctionBody<'_>,
+    work: &mut u64,
+) -> Result<(), Error> {
+    let wasm = |e| Error::from_wasmparser(e, true);
+    let mut locals = body.get_locals_reader().map_err(wasm)?;
+    for _ in 0..locals.get_count() {
+        let offset = locals.original_position();
+        let (count, ty) = locals.read().map_err(wasm)?;
+        validator.define_locals(offset, count, ty).map_err(wasm)?;
+    }
+    let mut check = Checker::new(env, func_index, validator, work);
+    let mut reader = body.get_binary_reader_for_operators().map_err(wasm)?;
+    reader.set_features(crate::module::FEATURES);
+    let mut reader = wasmparser::OperatorsReader::new(reader);
+    while !reader.eof() {
+        let offset = reader.original_position();
+        let op = reader.read().map_err(wasm)?;
+        check.op(offset, &op)?;
+    }
+    reader.finish().map_err(wasm)
+}
+
+/// The translated function, threaded, from the translator's state.
+fn finish(
+    env: &dyn ModuleEnv,
+    func_index: u32,
+    t: Translator<'_>,
+    limit: u64,
+) -> Result<CompiledFunc, Error> {
     let (num_params, _) = env.func_arity(func_index);
     let code = crate::exec::dispatch::thread(t.code).ok_or(LimitError::Allocation {
         what: "translated code",
         bytes: limit.saturating_mul(crate::exec::dispatch::OP_SIZE),
     })?;
     let frame_size = u64::from(t.num_locals) + u64::from(t.max_height);
-    budget.code = budget.code.saturating_sub(code.len() as u64);
     let mut costs = t.block_costs.unwrap_or_default();
     // Stable: each block's instructions stay in code order.
     costs.sort_by_key(|&(block, _)| block);
@@ -183,44 +249,44 @@ pub(crate) fn translate_with_origins(
 ) -> Result<(Vec<Instr>, Vec<u32>), Error> {
     // The module's allowances were met when it was compiled; the code's
     // own limit per byte still applies, and only gets nearer with them.
-    let mut budget = Budget {
-        code: u64::MAX,
-        work: u64::MAX,
-    };
+    let mut work = u64::MAX;
+    let check = Some(Checker::new(env, func_index, validator, &mut work));
     let mut scratch = OperandStack::default();
-    let (t, _) = translate_body(
-        env,
-        func_index,
-        validator,
-        body,
-        &mut budget,
-        &mut scratch,
-        true,
-    )?;
+    let (t, _) = translate_body(env, func_index, check, body, u64::MAX, &mut scratch, true)?;
     Ok((t.code, t.origins.unwrap_or_default()))
 }
 
 /// Translates one function body up to its threading: gives the
-/// translator's state and the function's code limit. With `origins`, notes
-/// where each instruction comes from.
+/// translator's state and the function's code limit. `check` validates
+/// each operator and makes the engine's checks ([`Checker`]) before it is
+/// translated; without it the body was checked at load ([`check_body`]).
+/// `code_budget` is what is left of the module's code allowance. With
+/// `origins`, notes where each instruction comes from.
 fn translate_body<'a>(
     env: &'a dyn ModuleEnv,
     func_index: u32,
-    validator: &mut FuncValidator<ValidatorResources>,
+    mut check: Option<Checker<'_>>,
     body: &FunctionBody<'_>,
-    budget: &mut Budget,
+    code_budget: u64,
     scratch: &mut OperandStack,
     origins: bool,
 ) -> Result<(Translator<'a>, u64), Error> {
     let wasm = |e| Error::from_wasmparser(e, true);
+    let (num_params, num_results) = env.func_arity(func_index);
     let mut locals = body.get_locals_reader().map_err(wasm)?;
+    // Checked by validation: at most 50,000 locals.
+    let mut num_locals = num_params;
     for _ in 0..locals.get_count() {
         let offset = locals.original_position();
         let (count, ty) = locals.read().map_err(wasm)?;
-        validator.define_locals(offset, count, ty).map_err(wasm)?;
+        if let Some(check) = &mut check {
+            check
+                .validator
+                .define_locals(offset, count, ty)
+                .map_err(wasm)?;
+        }
+        num_locals = num_locals.saturating_add(count);
     }
-    let (num_params, num_results) = env.func_arity(func_index);
-    let num_locals = validator.len_locals();
     let mut t = Translator::new(env, num_locals, num_params, num_results);
     if origins {
         t.origins = Some(Vec::new());
@@ -231,10 +297,7 @@ fn translate_body<'a>(
     t.stack = std::mem::take(scratch);
     let range = body.range();
     let body_len = range.end - range.start;
-    let limit = CODE_PER_BYTE
-        .saturating_mul(body_len)
-        .saturating_add(CODE_SLACK)
-        .min(budget.code);
+    let limit = code_bound(body_len, 1).min(code_budget);
     t.limit = usize::try_from(limit).unwrap_or(usize::MAX);
     // The entry block opens at the first instruction.
     let first = body.get_binary_reader_for_operators().map_err(wasm)?;
@@ -252,26 +315,17 @@ fn translate_body<'a>(
     // Decoding depends on the features too (e.g. one-byte memory indices).
     reader.set_features(crate::module::FEATURES);
     let mut reader = wasmparser::OperatorsReader::new(reader);
-    // Read once per body, not per operator.
-    let refused = env.refused();
     let code_start = env.code_start();
     while !reader.eof() {
         let offset = reader.original_position();
         t.at = binary_offset(offset);
         t.offset = offset.saturating_sub(code_start) as u32;
         let op = reader.read().map_err(wasm)?;
-        // Charged before the validator does the work.
-        budget.work = budget
-            .work
-            .checked_sub(t.work(&op))
-            .ok_or(LimitError::Work { func: func_index })?;
-        validator.op(offset, &op).map_err(wasm)?;
-        // An operator the validator admits (a feature enabled) but the
-        // engine does not know is refused here, reachable or not.
-        let opcode = Opcode::of(&op).ok_or_else(|| t.unsupported(&op))?;
-        if refused.contains(opcode) {
-            return Err(Error::new(ErrorKind::RefusedOperator { offset, opcode }));
-        }
+        let opcode = match &mut check {
+            Some(check) => check.op(offset, &op)?,
+            // Checked at load: every operator is one the engine knows.
+            None => Opcode::of(&op).ok_or_else(|| t.unsupported(&op))?,
+        };
         t.meter(opcode);
         t.translate(&op)?;
         // Checked after every operator, so the virtual stack and the code
@@ -282,6 +336,80 @@ fn translate_body<'a>(
     t.check(func_index, limit)?;
     *scratch = std::mem::take(&mut t.stack);
     Ok((t, limit))
+}
+
+/// The checks of one body's operators at load: the validator's, the work
+/// allowance (charged before the validator does the work), the operators
+/// the engine knows and accepts, and the frame's size. The same whether
+/// the body is translated now or at its first call.
+pub(crate) struct Checker<'v> {
+    env: &'v dyn ModuleEnv,
+    func: u32,
+    validator: &'v mut FuncValidator<ValidatorResources>,
+    /// What is left of the module's work allowance.
+    work: &'v mut u64,
+    /// The function's results (what `return` carries).
+    num_results: u32,
+    refused: crate::OpcodeSet,
+}
+
+impl<'v> Checker<'v> {
+    fn new(
+        env: &'v dyn ModuleEnv,
+        func: u32,
+        validator: &'v mut FuncValidator<ValidatorResources>,
+        work: &'v mut u64,
+    ) -> Self {
+        Self {
+            env,
+            func,
+            validator,
+            work,
+            num_results: env.func_arity(func).1,
+            refused: env.refused(),
+        }
+    }
+
+    /// Checks operator `op` at binary offset `offset`, and gives its opcode.
+    fn op(&mut self, offset: u64, op: &Operator<'_>) -> Result<Opcode, Error> {
+        // Charged before the validator does the work.
+        *self.work = self
+            .work
+            .checked_sub(self.work(op))
+            .ok_or(LimitError::Work { func: self.func })?;
+        self.validator
+            .op(offset, op)
+            .map_err(|e| Error::from_wasmparser(e, true))?;
+        // An operator the validator admits (a feature enabled) but the
+        // engine does not know is refused here, reachable or not.
+        let opcode = Opcode::of(op).ok_or_else(|| unsupported(offset, op))?;
+        if self.refused.contains(opcode) {
+            return Err(Error::new(ErrorKind::RefusedOperator { offset, opcode }));
+        }
+        // The frame holds the locals and the deepest operand stack. The
+        // validator's stack is never lower than the translator's (it also
+        // keeps values pushed in unreachable code), so no translation can
+        // need a larger frame than this allows.
+        let slots = u64::from(self.validator.len_locals())
+            + u64::from(self.validator.operand_stack_height());
+        if slots > u64::from(MAX_FRAME) {
+            return Err(LimitError::FrameSize {
+                func: self.func,
+                slots,
+            }
+            .into());
+        }
+        Ok(opcode)
+    }
+}
+
+/// The error refusing `op`, an operator the engine does not know, at
+/// binary offset `offset`.
+fn unsupported(offset: u64, op: &Operator<'_>) -> Error {
+    Error::new(ErrorKind::UnsupportedOperator {
+        offset: u64::from(binary_offset(offset)),
+        operator: operator_name(op),
+    })
 }
 
 /// An operator's offset in the binary, as a code offset (modules are far
@@ -987,12 +1115,14 @@ impl<'a> Translator<'a> {
         self.translate_reachable(op)
     }
 
+    /// The parameter and result counts of a block type.
+    fn block_arity(&self, ty: wasmparser::BlockType) -> (u32, u32) {
+        work::block_arity(self.env, ty)
+    }
+
     /// The error refusing `op`, at the operator being translated.
     fn unsupported(&self, op: &Operator<'_>) -> Error {
-        Error::new(ErrorKind::UnsupportedOperator {
-            offset: u64::from(self.at),
-            operator: operator_name(op),
-        })
+        unsupported(u64::from(self.at), op)
     }
 
     /// In unreachable code only the block structure matters: no code is

@@ -12,9 +12,9 @@
 //! does the work. Compiled code carries a value or two per branch, far
 //! below the allowance.
 
-use wasmparser::{BlockType, Operator};
+use wasmparser::{BlockType, FrameKind, Operator};
 
-use super::Translator;
+use super::{Checker, ModuleEnv};
 
 /// Values that operators may carry, per byte of the code section.
 pub const WORK_PER_BYTE: u64 = 16;
@@ -22,22 +22,36 @@ pub const WORK_PER_BYTE: u64 = 16;
 /// Values any module may carry besides [`WORK_PER_BYTE`] per byte.
 pub(crate) const WORK_SLACK: u64 = 1 << 16;
 
-impl Translator<'_> {
+impl Checker<'_> {
     /// The values `op` carries: what validating and translating it costs
-    /// beyond a constant. Out-of-range indices count nothing: the
-    /// validator refuses them next.
+    /// beyond a constant, from the validator's control frames before it
+    /// checks `op`. Out-of-range indices count nothing: the validator
+    /// refuses them next.
     pub(super) fn work(&self, op: &Operator<'_>) -> u64 {
-        let label = |depth: u32| {
-            self.control
-                .len()
-                .checked_sub(1 + depth as usize)
-                .and_then(|i| self.control.get(i))
-                .map_or(0, |frame| u64::from(frame.branch_arity()))
+        let v = &*self.validator;
+        // The function's own frame, the outermost: its label carries the
+        // results, and its `end` the results only.
+        let outermost = (v.control_stack_height() as usize).saturating_sub(1);
+        let frame = |depth: usize| {
+            v.get_control_frame(depth).map(|frame| {
+                let (params, results) = block_arity(self.env, frame.block_type);
+                let params = if depth == outermost { 0 } else { params };
+                (frame.kind, params, results)
+            })
         };
-        let frame = || {
-            self.control
-                .last()
-                .map_or(0, |f| u64::from(f.params) + u64::from(f.results))
+        let label = |depth: u32| {
+            frame(depth as usize).map_or(0, |(kind, params, results)| {
+                u64::from(if kind == FrameKind::Loop {
+                    params
+                } else {
+                    results
+                })
+            })
+        };
+        let top = || {
+            frame(0).map_or(0, |(_, params, results)| {
+                u64::from(params) + u64::from(results)
+            })
         };
         match op {
             Operator::Br { relative_depth } | Operator::BrIf { relative_depth } => {
@@ -56,20 +70,20 @@ impl Translator<'_> {
                 u64::from(params) + u64::from(results)
             }
             Operator::Block { blockty } | Operator::Loop { blockty } | Operator::If { blockty } => {
-                let (params, results) = self.block_arity(*blockty);
+                let (params, results) = block_arity(self.env, *blockty);
                 u64::from(params) + u64::from(results)
             }
-            Operator::Else | Operator::End => frame(),
+            Operator::Else | Operator::End => top(),
             _ => 0,
         }
     }
+}
 
-    /// The parameter and result counts of a block type.
-    pub(super) fn block_arity(&self, ty: BlockType) -> (u32, u32) {
-        match ty {
-            BlockType::Empty => (0, 0),
-            BlockType::Type(_) => (0, 1),
-            BlockType::FuncType(index) => self.env.type_arity(index),
-        }
+/// The parameter and result counts of a block type.
+pub(super) fn block_arity(env: &dyn ModuleEnv, ty: BlockType) -> (u32, u32) {
+    match ty {
+        BlockType::Empty => (0, 0),
+        BlockType::Type(_) => (0, 1),
+        BlockType::FuncType(index) => env.type_arity(index),
     }
 }

@@ -1,0 +1,218 @@
+//! Lazy translation (`Config::lazy_translation`, on by default): functions
+//! translate at their first calls, and nothing else differs from eager
+//! translation: the same results, the same fuel, the same modules refused
+//! at load with the same errors.
+
+use engine::{Config, Engine, ErrorKind, LimitError, Linker, Module, Opcode, OpcodeSet, Store};
+
+fn config(lazy: bool) -> Config {
+    let mut config = Config::default();
+    config.lazy_translation(lazy);
+    config
+}
+
+/// Three functions: `main` calls `helper`, `unused` is never called.
+const THREE: &str = r#"(module
+    (func $helper (param i32) (result i32) (i32.mul (local.get 0) (i32.const 3)))
+    (func $unused (result i32) (i32.const 7))
+    (func (export "main") (param i32) (result i32)
+        (i32.add (call $helper (local.get 0)) (i32.const 1))))"#;
+
+#[test]
+fn only_called_functions_are_translated() {
+    let engine = Engine::new(&config(true));
+    let module = Module::from_wat(&engine, THREE).unwrap();
+    assert_eq!(module.translated_functions(), 0, "nothing runs at load");
+    let before = module.footprint();
+    let mut store = Store::new(&engine, ());
+    let instance = Linker::new(&engine)
+        .instantiate(&mut store, &module)
+        .unwrap();
+    let main = instance
+        .get_func(&store, "main")
+        .unwrap()
+        .typed::<i32, i32>(&store)
+        .unwrap();
+    assert_eq!(main.call(&mut store, 5).unwrap(), 16);
+    assert_eq!(module.translated_functions(), 2, "main and helper");
+    assert!(
+        module.footprint() > before,
+        "the translated code is counted"
+    );
+    // Eagerly, everything at load.
+    let eager = Module::from_wat(&Engine::new(&config(false)), THREE).unwrap();
+    assert_eq!(eager.translated_functions(), 3);
+}
+
+/// A function that loops, calls and touches memory, metered: the result
+/// and the fuel it used under `config`.
+fn run_metered(lazy: bool) -> (i64, u64) {
+    let mut config = config(lazy);
+    config.consume_fuel(true);
+    let engine = Engine::new(&config);
+    let module = Module::from_wat(
+        &engine,
+        r#"(module
+            (memory 1)
+            (func $step (param i64 i32) (result i64)
+                (i64.store (local.get 1) (i64.add (local.get 0) (i64.load (local.get 1))))
+                (i64.rotl (i64.load (local.get 1)) (i64.const 7)))
+            (func (export "run") (param i32) (result i64) (local i64)
+                (loop $l
+                    (local.set 1 (call $step (local.get 1) (i32.and (local.get 0) (i32.const 1016))))
+                    (br_if $l (local.tee 0 (i32.add (local.get 0) (i32.const -1)))))
+                (local.get 1)))"#,
+    )
+    .unwrap();
+    let mut store = Store::new(&engine, ());
+    store.set_fuel(10_000_000).unwrap();
+    let instance = Linker::new(&engine)
+        .instantiate(&mut store, &module)
+        .unwrap();
+    let run = instance
+        .get_func(&store, "run")
+        .unwrap()
+        .typed::<i32, i64>(&store)
+        .unwrap();
+    let result = run.call(&mut store, 1_000).unwrap();
+    (result, 10_000_000 - store.get_fuel().unwrap())
+}
+
+#[test]
+fn results_and_fuel_are_the_same_lazily_and_eagerly() {
+    let lazy = run_metered(true);
+    let eager = run_metered(false);
+    assert_eq!(lazy, eager);
+    assert!(lazy.1 > 10_000, "fuel used: {}", lazy.1);
+}
+
+/// The error compiling `wat` under `config`, lazily and eagerly: both
+/// must refuse it, with the same error.
+#[track_caller]
+fn refused_alike(config: &Config, wat: &str) -> engine::Error {
+    let mut lazy = config.clone();
+    lazy.lazy_translation(true);
+    let mut eager = config.clone();
+    eager.lazy_translation(false);
+    let Err(l) = Module::from_wat(&Engine::new(&lazy), wat) else {
+        let eager = Module::from_wat(&Engine::new(&eager), wat).map(|_| ());
+        panic!(
+            "accepted lazily (eagerly: {eager:?}) at {}",
+            std::panic::Location::caller()
+        );
+    };
+    let Err(e) = Module::from_wat(&Engine::new(&eager), wat) else {
+        panic!("accepted eagerly");
+    };
+    assert_eq!(l.to_string(), e.to_string());
+    l
+}
+
+#[test]
+fn what_translation_refuses_is_refused_at_load_in_an_uncalled_function() {
+    let base = Config::default();
+    // Invalid code.
+    let error = refused_alike(
+        &base,
+        r#"(module (func $never (result i32) (i64.const 1)) (func (export "f")))"#,
+    );
+    assert!(
+        matches!(error.kind(), ErrorKind::Validate { .. }),
+        "{error}"
+    );
+    // An operator the configuration refuses.
+    let mut no_floats = base.clone();
+    no_floats.refuse_operators(OpcodeSet::from_iter([Opcode::F32Add]));
+    let error = refused_alike(
+        &no_floats,
+        r#"(module (func $never (result f32) (f32.add (f32.const 1) (f32.const 2))) (func (export "f")))"#,
+    );
+    assert!(
+        matches!(error.kind(), ErrorKind::RefusedOperator { .. }),
+        "{error}"
+    );
+    // A frame over 2^16 slots: 50,000 locals and 16,000 operands.
+    let wat = format!(
+        r#"(module (func $never (local {}) {} (br 0)) (func (export "f")))"#,
+        "i32 ".repeat(50_000),
+        "(i32.const 1) ".repeat(16_000)
+    );
+    let error = refused_alike(&base, &wat);
+    assert!(
+        matches!(error.kind(), ErrorKind::Limit(LimitError::FrameSize { .. })),
+        "{error}"
+    );
+    // The same frame where the operands sit in unreachable code: the rule
+    // counts them too, whether or not translation would.
+    let wat = format!(
+        r#"(module (func $never (local {}) (unreachable) {} (br 0)) (func (export "f")))"#,
+        "i32 ".repeat(50_000),
+        "(i32.const 1) ".repeat(16_000)
+    );
+    let error = refused_alike(&base, &wat);
+    assert!(
+        matches!(error.kind(), ErrorKind::Limit(LimitError::FrameSize { .. })),
+        "{error}"
+    );
+    // The work allowance: a br_table carrying 1,000 values to 300
+    // targets, some 300,000 values for about 3 KB of code.
+    let values = "(i32.const 0) ".repeat(1_000);
+    let wat = format!(
+        r#"(module (func $never (result {}) (block (result {}) {values} (br_table {} 0 (i32.const 0)))) (func (export "f")))"#,
+        "i32 ".repeat(1_000),
+        "i32 ".repeat(1_000),
+        "0 ".repeat(300),
+    );
+    let error = refused_alike(&base, &wat);
+    assert!(
+        matches!(error.kind(), ErrorKind::Limit(LimitError::Work { .. })),
+        "{error}"
+    );
+    // A code allowance too small for the module: translated at load, and
+    // refused there, both ways.
+    let mut small = base.clone();
+    small.max_code_instructions(1);
+    let error = refused_alike(&small, THREE);
+    assert!(
+        matches!(error.kind(), ErrorKind::Limit(LimitError::Code { .. })),
+        "{error}"
+    );
+}
+
+#[test]
+fn a_module_whose_code_allowance_does_not_cover_every_bound_translates_at_load() {
+    // THREE's bodies are about 30 bytes; their bound is some 300
+    // instructions, more than this allowance, which their code fits.
+    let mut config = config(true);
+    config.max_code_instructions(64);
+    let module = Module::from_wat(&Engine::new(&config), THREE).unwrap();
+    assert_eq!(module.translated_functions(), 3);
+}
+
+#[test]
+fn threads_that_call_a_function_first_at_once_agree() {
+    let engine = Engine::new(&config(true));
+    let module = Module::from_wat(&engine, THREE).unwrap();
+    let results: Vec<i32> = std::thread::scope(|scope| {
+        let threads: Vec<_> = (0..4)
+            .map(|i| {
+                let (engine, module) = (engine.clone(), module.clone());
+                scope.spawn(move || {
+                    let mut store = Store::new(&engine, ());
+                    let instance = Linker::new(&engine)
+                        .instantiate(&mut store, &module)
+                        .unwrap();
+                    let main = instance
+                        .get_func(&store, "main")
+                        .unwrap()
+                        .typed::<i32, i32>(&store)
+                        .unwrap();
+                    main.call(&mut store, i).unwrap()
+                })
+            })
+            .collect();
+        threads.into_iter().map(|t| t.join().unwrap()).collect()
+    });
+    assert_eq!(results, vec![1, 4, 7, 10]);
+    assert_eq!(module.translated_functions(), 2);
+}
