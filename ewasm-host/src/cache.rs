@@ -49,6 +49,26 @@ struct Inner {
     bytes: usize,
 }
 
+impl Inner {
+    /// Evicts the least recently used entry, but the one last used at
+    /// `keep`: whether there was one to evict.
+    fn evict_oldest(&mut self, keep: Option<u64>) -> bool {
+        let oldest = self
+            .entries
+            .iter()
+            .enumerate()
+            .filter(|(_, e)| Some(e.used) != keep)
+            .min_by_key(|(_, e)| e.used)
+            .map(|(i, _)| i);
+        let Some(oldest) = oldest else {
+            return false;
+        };
+        let evicted = self.entries.swap_remove(oldest);
+        self.bytes = self.bytes.saturating_sub(evicted.bytes);
+        true
+    }
+}
+
 /// Words sampled from each end of the code, and words sampled between.
 const END_WORDS: usize = 4;
 const SAMPLES: usize = 16;
@@ -132,20 +152,7 @@ impl ModuleCache {
         if bytes != entry.bytes {
             let old = std::mem::replace(&mut entry.bytes, bytes);
             inner.bytes = inner.bytes.saturating_sub(old).saturating_add(bytes);
-            while inner.bytes > self.max_bytes {
-                let Some(oldest) = inner
-                    .entries
-                    .iter()
-                    .enumerate()
-                    .filter(|(_, e)| e.used != now)
-                    .min_by_key(|(_, e)| e.used)
-                    .map(|(i, _)| i)
-                else {
-                    break;
-                };
-                let evicted = inner.entries.swap_remove(oldest);
-                inner.bytes = inner.bytes.saturating_sub(evicted.bytes);
-            }
+            while inner.bytes > self.max_bytes && inner.evict_oldest(Some(now)) {}
             // Alone over the bound, as `insert` would not keep it.
             if bytes > self.max_bytes {
                 if let Some(at) = inner.entries.iter().position(|e| e.used == now) {
@@ -167,21 +174,10 @@ impl ModuleCache {
         let mut inner = self.inner.lock().unwrap_or_else(PoisonError::into_inner);
         inner.clock += 1;
         let used = inner.clock;
-        while inner.entries.len() >= self.capacity
-            || inner.bytes.saturating_add(bytes) > self.max_bytes
-        {
-            let Some(oldest) = inner
-                .entries
-                .iter()
-                .enumerate()
-                .min_by_key(|(_, e)| e.used)
-                .map(|(i, _)| i)
-            else {
-                break;
-            };
-            let evicted = inner.entries.swap_remove(oldest);
-            inner.bytes = inner.bytes.saturating_sub(evicted.bytes);
-        }
+        while (inner.entries.len() >= self.capacity
+            || inner.bytes.saturating_add(bytes) > self.max_bytes)
+            && inner.evict_oldest(None)
+        {}
         inner.bytes = inner.bytes.saturating_add(bytes);
         inner.entries.push(Entry {
             hash: hash(&code),

@@ -1,7 +1,9 @@
 //! Decode, validate and translate: any bytes, or a generated module with
-//! features Iris does and does not support. Iris must never panic, and must
+//! features Iris does and does not support. Iris must never panic, must
 //! accept exactly the modules wasmparser validates under Iris's features,
-//! except where one of its configured limits refuses a module.
+//! except where one of its configured limits refuses a module, and must
+//! give the same answer translating every function at load and only
+//! validating (lazy translation).
 
 use arbitrary::Unstructured;
 use engine::{Config, Engine, ErrorKind, Module};
@@ -40,9 +42,20 @@ pub fn run(u: &mut Unstructured<'_>) -> Result<(), String> {
         }
     };
     let mut config = Config::default();
-    config.consume_fuel(metering);
+    config.consume_fuel(metering).lazy_translation(false);
     let engine = Engine::new(&config);
     let iris = Module::new(&engine, &bytes);
+    config.lazy_translation(true);
+    let lazy = Module::new(&Engine::new(&config), &bytes);
+    if iris.as_ref().err().map(ToString::to_string) != lazy.as_ref().err().map(ToString::to_string)
+    {
+        return Err(format!(
+            "eager and lazy translation disagree ({} bytes): {:?} against {:?}",
+            bytes.len(),
+            iris.as_ref().err().map(ToString::to_string),
+            lazy.as_ref().err().map(ToString::to_string)
+        ));
+    }
     let valid = wasmparser::Validator::new_with_features(iris_features())
         .validate_all(&bytes)
         .is_ok();
