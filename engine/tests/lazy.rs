@@ -18,22 +18,25 @@ const THREE: &str = r#"(module
     (func (export "main") (param i32) (result i32)
         (i32.add (call $helper (local.get 0)) (i32.const 1))))"#;
 
+/// Calls THREE's `main` with `x` in a fresh store.
+fn call_main(engine: &Engine, module: &Module, x: i32) -> i32 {
+    let mut store = Store::new(engine, ());
+    let instance = Linker::new(engine).instantiate(&mut store, module).unwrap();
+    let main = instance
+        .get_func(&store, "main")
+        .unwrap()
+        .typed::<i32, i32>(&store)
+        .unwrap();
+    main.call(&mut store, x).unwrap()
+}
+
 #[test]
 fn only_called_functions_are_translated() {
     let engine = Engine::new(&config(true));
     let module = Module::from_wat(&engine, THREE).unwrap();
     assert_eq!(module.translated_functions(), 0, "nothing runs at load");
     let before = module.footprint();
-    let mut store = Store::new(&engine, ());
-    let instance = Linker::new(&engine)
-        .instantiate(&mut store, &module)
-        .unwrap();
-    let main = instance
-        .get_func(&store, "main")
-        .unwrap()
-        .typed::<i32, i32>(&store)
-        .unwrap();
-    assert_eq!(main.call(&mut store, 5).unwrap(), 16);
+    assert_eq!(call_main(&engine, &module, 5), 16);
     assert_eq!(module.translated_functions(), 2, "main and helper");
     assert!(
         module.footprint() > before,
@@ -185,18 +188,7 @@ fn threads_that_call_a_function_first_at_once_agree() {
         let threads: Vec<_> = (0..4)
             .map(|i| {
                 let (engine, module) = (engine.clone(), module.clone());
-                scope.spawn(move || {
-                    let mut store = Store::new(&engine, ());
-                    let instance = Linker::new(&engine)
-                        .instantiate(&mut store, &module)
-                        .unwrap();
-                    let main = instance
-                        .get_func(&store, "main")
-                        .unwrap()
-                        .typed::<i32, i32>(&store)
-                        .unwrap();
-                    main.call(&mut store, i).unwrap()
-                })
+                scope.spawn(move || call_main(&engine, &module, i))
             })
             .collect();
         threads.into_iter().map(|t| t.join().unwrap()).collect()
