@@ -128,6 +128,12 @@ fn what_translation_refuses_is_refused_at_load_in_an_uncalled_function() {
         r#"(module (func $never (result i32) (i64.const 1)) (func (export "f")))"#,
         |kind| matches!(kind, ErrorKind::Validate { .. }),
     );
+    // A SIMD operator: decoded, then refused as a feature beyond Wasm 2.0.
+    assert_refused(
+        &base,
+        r#"(module (func $never (drop (v128.const i64x2 0 0))) (func (export "f")))"#,
+        |kind| matches!(kind, ErrorKind::Unsupported { .. }),
+    );
     // An operator the configuration refuses.
     let mut no_floats = base.clone();
     no_floats.refuse_operators(OpcodeSet::from_iter([Opcode::F32Add]));

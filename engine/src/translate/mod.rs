@@ -13,6 +13,7 @@ mod ops;
 mod stack;
 #[cfg(test)]
 mod tests;
+mod visit;
 mod work;
 
 use wasmparser::{FuncValidator, FunctionBody, Operator, ValidatorResources};
@@ -187,10 +188,14 @@ pub(crate) fn check_body(
     let mut reader = body.get_binary_reader_for_operators().map_err(wasm)?;
     reader.set_features(crate::module::FEATURES);
     let mut reader = wasmparser::OperatorsReader::new(reader);
+    let mut visitor = visit::CheckVisitor {
+        check: &mut check,
+        offset: 0,
+    };
     while !reader.eof() {
-        let offset = reader.original_position();
-        let op = reader.read().map_err(wasm)?;
-        check.op(offset, &op)?;
+        visitor.offset = reader.original_position();
+        // Decoding errors first, then the operator's own.
+        reader.visit_operator(&mut visitor).map_err(wasm)??;
     }
     reader.finish().map_err(wasm)
 }
@@ -372,14 +377,24 @@ impl<'v> Checker<'v> {
 
     /// Checks operator `op` at binary offset `offset`, and gives its opcode.
     fn op(&mut self, offset: u64, op: &Operator<'_>) -> Result<Opcode, Error> {
+        self.visit(offset, op, |validator, offset| validator.op(offset, op))
+    }
+
+    /// [`Checker::op`], with `validate` visiting the validator for `op`
+    /// (a visitor that knows the operator calls its method directly).
+    #[inline(always)]
+    fn visit(
+        &mut self,
+        offset: u64,
+        op: &Operator<'_>,
+        validate: impl FnOnce(&mut FuncValidator<ValidatorResources>, u64) -> wasmparser::Result<()>,
+    ) -> Result<Opcode, Error> {
         // Charged before the validator does the work.
         *self.work = self
             .work
             .checked_sub(self.work(op))
             .ok_or(LimitError::Work { func: self.func })?;
-        self.validator
-            .op(offset, op)
-            .map_err(|e| Error::from_wasmparser(e, true))?;
+        validate(self.validator, offset).map_err(|e| Error::from_wasmparser(e, true))?;
         // An operator the validator admits (a feature enabled) but the
         // engine does not know is refused here, reachable or not.
         let opcode = Opcode::of(op).ok_or_else(|| unsupported(offset, op))?;

@@ -27,6 +27,7 @@ impl Checker<'_> {
     /// beyond a constant, from the validator's control frames before it
     /// checks `op`. Out-of-range indices count nothing: the validator
     /// refuses them next.
+    #[inline(always)]
     pub(super) fn work(&self, op: &Operator<'_>) -> u64 {
         let v = &*self.validator;
         // The function's own frame, the outermost: its label carries the
