@@ -63,9 +63,14 @@ impl Inner {
         let Some(oldest) = oldest else {
             return false;
         };
-        let evicted = self.entries.swap_remove(oldest);
-        self.bytes = self.bytes.saturating_sub(evicted.bytes);
+        self.remove(oldest);
         true
+    }
+
+    /// Removes entry `at`, and its bytes from the count.
+    fn remove(&mut self, at: usize) {
+        let removed = self.entries.swap_remove(at);
+        self.bytes = self.bytes.saturating_sub(removed.bytes);
     }
 }
 
@@ -149,17 +154,13 @@ impl ModuleCache {
         // first calls: counted now, and the least recently used others
         // evicted until the bound holds again.
         let bytes = entry_bytes(&entry.code, &entry.contract);
-        if bytes != entry.bytes {
+        if bytes > self.max_bytes {
+            // Alone over the bound: not kept, as `insert` would not keep it.
+            inner.remove(at);
+        } else if bytes != entry.bytes {
             let old = std::mem::replace(&mut entry.bytes, bytes);
             inner.bytes = inner.bytes.saturating_sub(old).saturating_add(bytes);
             while inner.bytes > self.max_bytes && inner.evict_oldest(Some(now)) {}
-            // Alone over the bound, as `insert` would not keep it.
-            if bytes > self.max_bytes {
-                if let Some(at) = inner.entries.iter().position(|e| e.used == now) {
-                    let removed = inner.entries.swap_remove(at);
-                    inner.bytes = inner.bytes.saturating_sub(removed.bytes);
-                }
-            }
         }
         Some(found)
     }

@@ -178,12 +178,7 @@ pub(crate) fn check_body(
     work: &mut u64,
 ) -> Result<(), Error> {
     let wasm = |e| Error::from_wasmparser(e, true);
-    let mut locals = body.get_locals_reader().map_err(wasm)?;
-    for _ in 0..locals.get_count() {
-        let offset = locals.original_position();
-        let (count, ty) = locals.read().map_err(wasm)?;
-        validator.define_locals(offset, count, ty).map_err(wasm)?;
-    }
+    declare_locals(body, Some(&mut *validator))?;
     let mut check = Checker::new(env, func_index, validator, work);
     let mut reader = body.get_binary_reader_for_operators().map_err(wasm)?;
     reader.set_features(crate::module::FEATURES);
@@ -198,6 +193,27 @@ pub(crate) fn check_body(
         reader.visit_operator(&mut visitor).map_err(wasm)??;
     }
     reader.finish().map_err(wasm)
+}
+
+/// Reads `body`'s local declarations, declaring them to `validator` if
+/// one is given, and gives how many locals they declare (checked by
+/// validation, at load: at most 50,000).
+fn declare_locals(
+    body: &FunctionBody<'_>,
+    mut validator: Option<&mut FuncValidator<ValidatorResources>>,
+) -> Result<u32, Error> {
+    let wasm = |e| Error::from_wasmparser(e, true);
+    let mut locals = body.get_locals_reader().map_err(wasm)?;
+    let mut declared = 0u32;
+    for _ in 0..locals.get_count() {
+        let offset = locals.original_position();
+        let (count, ty) = locals.read().map_err(wasm)?;
+        if let Some(validator) = validator.as_mut() {
+            validator.define_locals(offset, count, ty).map_err(wasm)?;
+        }
+        declared = declared.saturating_add(count);
+    }
+    Ok(declared)
 }
 
 /// The translated function, threaded, from the translator's state.
@@ -278,20 +294,8 @@ fn translate_body<'a>(
 ) -> Result<(Translator<'a>, u64), Error> {
     let wasm = |e| Error::from_wasmparser(e, true);
     let (num_params, num_results) = env.func_arity(func_index);
-    let mut locals = body.get_locals_reader().map_err(wasm)?;
-    // Checked by validation: at most 50,000 locals.
-    let mut num_locals = num_params;
-    for _ in 0..locals.get_count() {
-        let offset = locals.original_position();
-        let (count, ty) = locals.read().map_err(wasm)?;
-        if let Some(check) = &mut check {
-            check
-                .validator
-                .define_locals(offset, count, ty)
-                .map_err(wasm)?;
-        }
-        num_locals = num_locals.saturating_add(count);
-    }
+    let declared = declare_locals(body, check.as_mut().map(|c| &mut *c.validator))?;
+    let num_locals = num_params.saturating_add(declared);
     let mut t = Translator::new(env, num_locals, num_params, num_results);
     if origins {
         t.origins = Some(Vec::new());

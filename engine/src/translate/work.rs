@@ -30,13 +30,13 @@ impl Checker<'_> {
     #[inline(always)]
     pub(super) fn work(&self, op: &Operator<'_>) -> u64 {
         let v = &*self.validator;
-        // The function's own frame, the outermost: its label carries the
-        // results, and its `end` the results only.
-        let outermost = (v.control_stack_height() as usize).saturating_sub(1);
         let frame = |depth: usize| {
             v.get_control_frame(depth).map(|frame| {
                 let (params, results) = block_arity(self.env, frame.block_type);
-                let params = if depth == outermost { 0 } else { params };
+                // The function's own frame, the outermost: its label
+                // carries the results, and its `end` the results only.
+                let outermost = depth + 1 == v.control_stack_height() as usize;
+                let params = if outermost { 0 } else { params };
                 (frame.kind, params, results)
             })
         };
