@@ -52,9 +52,12 @@ impl<T> Store<T> {
         // The functions below use the module's type ids, not references of
         // their own: the module (and so its types) lives as long as the
         // store, whether or not the instantiation succeeds.
-        self.pinned.push(module.clone());
+        self.inner.pinned.push(module.clone());
         let named = self.inner.profile.is_some() || self.host_hook.is_some();
-        let mut imports = Vec::with_capacity(inner.imports.len());
+        // The store's vector for imports, given back below.
+        let mut imports = std::mem::take(&mut self.inner.imports);
+        imports.clear();
+        imports.reserve(inner.imports.len());
         // The imports, then the module's own functions (`instantiate`).
         self.hosts.reserve(inner.imports.len());
         self.inner.funcs.reserve(inner.funcs.len());
@@ -104,6 +107,9 @@ impl<T> Store<T> {
                 index: func,
             }));
         }
-        instantiate(self, module, &imports)
+        let instance = instantiate(self, module, &imports);
+        imports.clear();
+        self.inner.imports = imports;
+        instance
     }
 }

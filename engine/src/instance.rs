@@ -116,16 +116,20 @@ pub(crate) fn instantiate<T>(
     imports: &[Extern],
 ) -> Result<Instance, Error> {
     let m = &module.inner;
-    let index = store.inner.instances.len() as u32;
-    let config = store.inner.engine.config().clone();
+    let inner = &mut store.inner;
+    let index = inner.instances.len() as u32;
+    let (max_memory_pages, max_table_elements) = {
+        let config = inner.engine.config();
+        (config.max_memory_pages, config.max_table_elements)
+    };
     let mut entity = InstanceEntity {
         module: Arc::clone(m),
-        funcs: Vec::with_capacity(m.funcs.len()),
-        tables: Vec::with_capacity(m.tables.len()),
-        memories: Vec::with_capacity(m.memories.len()),
-        globals: Vec::with_capacity(m.globals.len()),
-        elems: Vec::with_capacity(m.elems.len()),
-        datas: Vec::with_capacity(m.datas.len()),
+        funcs: inner.indices(m.funcs.len()),
+        tables: inner.indices(m.tables.len()),
+        memories: inner.indices(m.memories.len()),
+        globals: inner.indices(m.globals.len()),
+        elems: inner.indices(m.elems.len()),
+        datas: inner.indices(m.datas.len()),
     };
     for import in imports {
         match *import {
@@ -135,7 +139,6 @@ pub(crate) fn instantiate<T>(
             Extern::Global(g) => entity.globals.push(g.index),
         }
     }
-    let inner = &mut store.inner;
     // What the new memories and tables take from the store's allowance,
     // taken once the memories (checked against the config first) exist and
     // before anything enters the store; a failed instantiation leaves the
@@ -148,17 +151,24 @@ pub(crate) fn instantiate<T>(
         .iter()
         .map(|ty| u64::from(ty.min))
         .sum();
-    // Create every entity first, so that a limit error leaves nothing
-    // half-built that code could reach.
-    let mut memories = Vec::new();
-    for ty in &m.memories[m.num_imported_memories as usize..] {
-        memories.push(MemoryEntity::new(
-            &inner.engine,
-            *ty,
-            config.max_memory_pages,
-        )?);
+    // Create the memories first, so that a limit error leaves nothing
+    // half-built that code could reach: they are taken back out of the
+    // store if one of them, or the allowance, fails.
+    let first_memory = inner.memories.len();
+    let created = m.memories[m.num_imported_memories as usize..]
+        .iter()
+        .try_for_each(|ty| {
+            let memory = MemoryEntity::new(&inner.engine, *ty, max_memory_pages)?;
+            inner.memories.push(memory);
+            Ok(())
+        })
+        .and_then(|()| inner.allowance.take(pages, elements));
+    if let Err(error) = created {
+        for memory in inner.memories.drain(first_memory..) {
+            inner.engine.return_memory(memory.bytes);
+        }
+        return Err(error);
     }
-    inner.allowance.take(pages, elements)?;
     let first_func = inner.funcs.len() as u32;
     for (i, &ty) in m.funcs[m.num_imported_funcs as usize..].iter().enumerate() {
         entity.funcs.push(first_func + i as u32);
@@ -183,14 +193,12 @@ pub(crate) fn instantiate<T>(
         .zip(&m.table_inits)
     {
         let init = eval(*init, &entity.funcs, &entity.globals, &inner.globals);
-        let table = TableEntity::new(*ty, init, config.max_table_elements)?;
+        let table = TableEntity::new(*ty, init, max_table_elements)?;
         entity.tables.push(inner.tables.len() as u32);
         inner.tables.push(table);
     }
-    for memory in memories {
-        entity.memories.push(inner.memories.len() as u32);
-        inner.memories.push(memory);
-    }
+    let created = first_memory as u32..inner.memories.len() as u32;
+    entity.memories.extend(created);
     for segment in &m.elems {
         let items: Box<[u64]> = segment
             .items
@@ -264,7 +272,7 @@ fn initialize<T>(store: &mut Store<T>, index: u32) -> Result<(), Error> {
             .and_then(|end| memory.bytes.get_mut(offset..end))
             .ok_or(TrapCode::MemoryOutOfBounds)?;
         dst.copy_from_slice(bytes);
-        inner.datas[seg] = Arc::from([]);
+        inner.datas[seg] = crate::store::no_data();
     }
     Ok(())
 }

@@ -48,6 +48,7 @@ mod module;
 mod opcode;
 mod profile;
 mod store;
+mod store_parts;
 mod translate;
 mod trap;
 mod value;

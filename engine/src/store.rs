@@ -11,11 +11,19 @@ use crate::error::{Error, ErrorKind, LimitError};
 use crate::exec::ValueStack;
 use crate::func::{Func, HostFunc};
 use crate::instance::InstanceEntity;
+use crate::store_parts::StoreParts;
 use crate::value::{GlobalType, MemoryType, TableType, Val, ValType};
 
 /// Where store ids come from: each store gets a fresh one, so that a handle
 /// used with another store is caught instead of misread.
 static NEXT_STORE_ID: AtomicU32 = AtomicU32::new(1);
+
+/// A dropped data segment's bytes: none, shared (making an empty
+/// `Arc<[u8]>` allocates its counts).
+pub(crate) fn no_data() -> Arc<[u8]> {
+    static EMPTY: std::sync::LazyLock<Arc<[u8]>> = std::sync::LazyLock::new(|| Arc::from([]));
+    Arc::clone(&EMPTY)
+}
 
 /// The size of a WebAssembly page.
 pub(crate) const PAGE_SIZE: usize = 65_536;
@@ -36,9 +44,6 @@ pub struct Store<T> {
     pub(crate) data: T,
     /// Told of every host function call from Wasm, when set.
     pub(crate) host_hook: Option<HostCallHook<T>>,
-    /// Modules whose types the store's host functions use
-    /// ([`Store::instantiate_with`]).
-    pub(crate) pinned: Vec<crate::Module>,
     /// Told of every metering block that runs and every operator's
     /// dynamic charge, when set.
     pub(crate) charge_hook: Option<ChargeHook<T>>,
@@ -153,6 +158,13 @@ pub(crate) struct StoreInner {
     pub(crate) host_types: Vec<u32>,
     /// What the store's memories and tables may still add together.
     pub(crate) allowance: Allowance,
+    /// Modules whose types the store's host functions use
+    /// ([`Store::instantiate_with`]).
+    pub(crate) pinned: Vec<crate::Module>,
+    /// The imports of the instantiation under way (emptied after it).
+    pub(crate) imports: Vec<crate::Extern>,
+    /// Emptied index vectors, for new instances ([`StoreInner::indices`]).
+    pub(crate) indices: Vec<Vec<u32>>,
 }
 
 /// What all memories and tables of a store may still add together, in
@@ -384,23 +396,27 @@ impl Drop for StoreInner {
         for &id in &self.host_types {
             self.engine.release_type(id);
         }
+        let parts = StoreParts::take(self);
+        self.engine.return_parts(parts);
     }
 }
 
 impl<T> Store<T> {
     /// A new, empty store for `engine`'s modules, holding `data`.
     pub fn new(engine: &Engine, data: T) -> Self {
+        // A dropped store's vectors, empty, when the engine kept some.
+        let parts = engine.take_parts().unwrap_or_default();
         Self {
             inner: StoreInner {
                 id: NEXT_STORE_ID.fetch_add(1, Ordering::Relaxed),
                 engine: engine.clone(),
-                funcs: Vec::new(),
-                memories: Vec::new(),
-                tables: Vec::new(),
-                globals: Vec::new(),
-                instances: Vec::new(),
-                elems: Vec::new(),
-                datas: Vec::new(),
+                funcs: parts.funcs,
+                memories: parts.memories,
+                tables: parts.tables,
+                globals: parts.globals,
+                instances: parts.instances,
+                elems: parts.elems,
+                datas: parts.datas,
                 externs: Vec::new(),
                 no_memory: MemoryEntity::default(),
                 fuel: 0,
@@ -410,13 +426,15 @@ impl<T> Store<T> {
                 profile: (engine.config().profile && engine.config().consume_fuel)
                     .then(Box::default),
                 host_names: std::collections::HashMap::new(),
-                host_types: Vec::new(),
+                host_types: parts.host_types,
                 allowance: Allowance::default(),
+                pinned: parts.pinned,
+                imports: parts.imports,
+                indices: parts.indices,
             },
             hosts: Vec::new(),
             data,
             host_hook: None,
-            pinned: Vec::new(),
             charge_hook: None,
         }
     }

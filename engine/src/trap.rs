@@ -78,6 +78,9 @@ pub struct Trap {
     reason: TrapReason,
     /// Where it happened, when it came out of a Wasm function.
     origin: Option<Box<TrapOrigin>>,
+    /// A host function's request to end the run ([`Trap::halt`]): no
+    /// origin is recorded.
+    halt: bool,
 }
 
 /// Where a trap happened: the Wasm function that was running, the
@@ -158,6 +161,18 @@ impl Trap {
         Self {
             reason: TrapReason::Host(Box::new(error)),
             origin: None,
+            halt: false,
+        }
+    }
+
+    /// A host function's request to end the run, which is not a failure
+    /// (an Ewasm contract's `finish` or `revert`): as [`Trap::host`], but
+    /// the engine records no origin for it ([`Trap::origin`] is `None`),
+    /// saving the work on a path that ordinary runs take.
+    pub fn halt(error: impl HostError) -> Self {
+        Self {
+            halt: true,
+            ..Self::host(error)
         }
     }
 
@@ -194,7 +209,7 @@ impl Trap {
     /// The trap with `origin`, unless it already has one (the innermost
     /// origin is kept).
     pub(crate) fn or_origin(mut self, origin: impl FnOnce() -> Option<TrapOrigin>) -> Self {
-        if self.origin.is_none() {
+        if self.origin.is_none() && !self.halt {
             self.origin = origin().map(Box::new);
         }
         self
@@ -225,8 +240,12 @@ impl Trap {
     ///
     /// Gives the trap back unchanged when it carries no `E`.
     pub fn downcast<E: HostError>(self) -> Result<E, Trap> {
-        let origin = self.origin;
-        match self.reason {
+        let Trap {
+            reason,
+            origin,
+            halt,
+        } = self;
+        match reason {
             TrapReason::Host(error) if (error.as_ref() as &dyn Any).is::<E>() => {
                 let any: Box<dyn Any> = error;
                 match any.downcast::<E>() {
@@ -235,7 +254,11 @@ impl Trap {
                     Err(_) => Err(Trap::from(TrapCode::Internal)),
                 }
             }
-            reason => Err(Trap { reason, origin }),
+            reason => Err(Trap {
+                reason,
+                origin,
+                halt,
+            }),
         }
     }
 }
@@ -245,6 +268,7 @@ impl From<TrapCode> for Trap {
         Self {
             reason: TrapReason::Code(code),
             origin: None,
+            halt: false,
         }
     }
 }

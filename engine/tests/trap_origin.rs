@@ -40,14 +40,21 @@ const MODULE: &str = r#"(module
   (func (export "unreachable") unreachable))"#;
 
 fn trap_of(export: &str) -> Trap {
+    trap_raising(export, || Trap::host(Refused))
+}
+
+/// The trap of calling `export` when `env.refuse` raises `raise()`.
+fn trap_raising(export: &str, raise: fn() -> Trap) -> Trap {
     let engine = Engine::default();
     let module = Module::from_wat(&engine, MODULE).expect("valid module");
     let mut store = Store::new(&engine, ());
     let mut linker = Linker::new(&engine);
     linker
-        .func_wrap("env", "refuse", |_: Caller<'_, ()>| -> Result<(), Trap> {
-            Err(Trap::host(Refused))
-        })
+        .func_wrap(
+            "env",
+            "refuse",
+            move |_: Caller<'_, ()>| -> Result<(), Trap> { Err(raise()) },
+        )
         .expect("defined");
     let instance = linker.instantiate(&mut store, &module).expect("links");
     let func = instance.get_func(&store, export).expect("exported");
@@ -82,6 +89,15 @@ fn a_host_trap_names_the_calling_function_and_the_import() {
     // Taking another host error type out keeps the origin.
     let kept = trap.downcast::<Other>().expect_err("not an Other");
     assert_eq!(kept.origin().map(|o| o.func), Some(2));
+}
+
+#[test]
+fn a_halt_carries_its_error_and_no_origin() {
+    let trap = trap_raising("refuses", || Trap::halt(Refused));
+    assert!(trap.downcast_ref::<Refused>().is_some());
+    assert_eq!(trap.code(), None);
+    assert!(trap.origin().is_none(), "{:?}", trap.origin());
+    assert!(trap.downcast::<Refused>().is_ok());
 }
 
 /// The binary offsets of the operators of defined function `defined` of

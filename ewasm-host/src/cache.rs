@@ -80,6 +80,12 @@ const SAMPLES: usize = 16;
 
 /// The little-endian word of the (up to) 8 bytes of `code` from `at`.
 fn word_at(code: &[u8], at: usize) -> u64 {
+    // A whole word in one load; byte by byte only at the very end.
+    if let Some(whole) = code.get(at..at.saturating_add(8)) {
+        if let Ok(word) = <[u8; 8]>::try_from(whole) {
+            return u64::from_le_bytes(word);
+        }
+    }
     let mut word = [0u8; 8];
     let bytes = code.get(at..).unwrap_or_default();
     for (w, &b) in word.iter_mut().zip(bytes) {
@@ -234,6 +240,19 @@ mod tests {
             .expect("instantiates");
         let main = instance.get_func(&store, "main").expect("exported");
         main.call(&mut store, &[], &mut []).expect("runs");
+    }
+
+    #[test]
+    fn a_word_is_the_little_endian_bytes_from_its_offset_zero_padded_past_the_end() {
+        let code: Vec<u8> = (1..=20).collect();
+        for at in 0..=24 {
+            let mut bytes = [0u8; 8];
+            for (i, b) in bytes.iter_mut().enumerate() {
+                *b = code.get(at + i).copied().unwrap_or(0);
+            }
+            assert_eq!(word_at(&code, at), u64::from_le_bytes(bytes), "at {at}");
+        }
+        assert_eq!(word_at(&code, usize::MAX), 0);
     }
 
     #[test]

@@ -338,7 +338,7 @@ impl Executor {
                 .max_execution_table_elements
                 .saturating_sub(below.elements),
         };
-        let mut cx = EeiCtx::new(host, schedule, message.clone(), shared);
+        let mut cx = EeiCtx::new(host, schedule, message, shared);
         cx.held_below = below;
         cx.allowance = allowance;
         cx.price_data = self.prices_data();

@@ -15,7 +15,7 @@
 //! run). The vectors come from `$IRIS_EWASM_TESTS`, `../shared/ewasm-tests`
 //! or `testdata/ewasm-tests` (`scripts/testdata.sh`).
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 

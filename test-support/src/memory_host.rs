@@ -3,7 +3,7 @@
 //! is left out, so that a benchmark measures Iris (the engine and the EEI
 //! with its gas rules) against another engine with a minimal EEI.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
 use ewasm_host::{
     AccessStatus, Address, Bytes32, CallKind, CallOutcome, EvmHost, Message, StorageStatus,

@@ -6,7 +6,7 @@
 //! measured is Iris and the C boundary, not a client's state.
 //!
 //! `cargo bench -p tests --bench evmc`; `-- --profile
-//! transfer|balance|cold|cold-eager N` makes only N calls of one kind, for a
+//! transfer|balance|small|cold|cold-eager N` makes only N calls of one kind, for a
 //! profiler.
 
 use std::sync::Arc;
@@ -132,7 +132,8 @@ fn profile(kind: &str, n: u32) {
         "transfer" => wrc20_calls().1,
         "cold" => cold_calls(true),
         "cold-eager" => cold_calls(false),
-        _ => panic!("--profile transfer|balance|cold|cold-eager N"),
+        "small" => Calls::new(Arc::new(load()), wat::parse_str(SMALL).expect("assembles")),
+        _ => panic!("--profile transfer|balance|small|cold|cold-eager N"),
     };
     for _ in 0..n {
         std::hint::black_box(calls.call());

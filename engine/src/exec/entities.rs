@@ -197,7 +197,7 @@ fn memory_init(ip: Ip, regs: Regs, cx: &mut Cx<'_>) -> Result<(), TrapCode> {
 fn data_drop(ip: Ip, _: Regs, cx: &mut Cx<'_>) -> Result<(), TrapCode> {
     operands!(ip, Instr::DataDrop { data });
     let data = *cx.inst.datas.get(data as usize).ok_or(TrapCode::Internal)?;
-    cx.datas[data as usize] = Arc::from([]);
+    cx.datas[data as usize] = crate::store::no_data();
     Ok(())
 }
 

@@ -2,7 +2,9 @@
 
 use std::cell::RefCell;
 
-use evmc_abi::{convert, evmc_host_context, evmc_host_interface, status, take_output};
+use evmc_abi::{
+    convert, evmc_bytes32, evmc_host_context, evmc_host_interface, status, take_output,
+};
 use ewasm_host::{
     AccessStatus, Address, Bytes32, CallOutcome, EvmHost, Held, Message, Revision, StorageStatus,
     TxContext, U256,
@@ -230,7 +232,22 @@ impl EvmHost for EvmcHost {
 
     fn emit_log(&mut self, address: &Address, data: &[u8], topics: &[Bytes32]) {
         if let Some(f) = self.iface.emit_log {
-            let topics: Vec<_> = topics.iter().map(convert::evmc_bytes32).collect();
+            // The EEI logs at most four topics: those on the stack, any
+            // more (another caller of the trait) in a vector.
+            let mut four = [evmc_bytes32 { bytes: [0; 32] }; 4];
+            let more: Vec<evmc_bytes32>;
+            let topics: &[evmc_bytes32] = match four.get_mut(..topics.len()) {
+                Some(words) => {
+                    for (word, topic) in words.iter_mut().zip(topics) {
+                        *word = convert::evmc_bytes32(topic);
+                    }
+                    words
+                }
+                None => {
+                    more = topics.iter().map(convert::evmc_bytes32).collect();
+                    &more
+                }
+            };
             // SAFETY: as above; data and topics are valid for their lengths.
             unsafe {
                 f(

@@ -12,8 +12,9 @@ pub(super) fn get_call_data_size(mut cx: Cx<'_, '_>) -> R<i32> {
 
 pub(super) fn call_data_copy(mut cx: Cx<'_, '_>, result: u32, offset: u32, len: u32) -> R<()> {
     charge_by(&mut cx, |s| copy_cost(s, s.very_low, len))?;
-    let bytes = slice(&cx.data().message.input, offset, len)?;
-    write(&mut cx, result, &bytes)
+    // The message outlives the store: no copy of the call data.
+    let message = cx.data().message;
+    write(&mut cx, result, slice(&message.input, offset, len)?)
 }
 
 pub(super) fn get_code_size(mut cx: Cx<'_, '_>) -> R<i32> {
@@ -23,8 +24,8 @@ pub(super) fn get_code_size(mut cx: Cx<'_, '_>) -> R<i32> {
 
 pub(super) fn code_copy(mut cx: Cx<'_, '_>, result: u32, offset: u32, len: u32) -> R<()> {
     charge_by(&mut cx, |s| copy_cost(s, s.very_low, len))?;
-    let bytes = slice(&cx.data().code, offset, len)?;
-    write(&mut cx, result, &bytes)
+    let code = std::sync::Arc::clone(&cx.data().code);
+    write(&mut cx, result, slice(&code, offset, len)?)
 }
 
 pub(super) fn get_return_data_size(mut cx: Cx<'_, '_>) -> R<i32> {
@@ -34,8 +35,8 @@ pub(super) fn get_return_data_size(mut cx: Cx<'_, '_>) -> R<i32> {
 
 pub(super) fn return_data_copy(mut cx: Cx<'_, '_>, result: u32, offset: u32, len: u32) -> R<()> {
     charge_by(&mut cx, |s| copy_cost(s, s.very_low, len))?;
-    let bytes = slice(&cx.data().return_data, offset, len)?;
-    write(&mut cx, result, &bytes)
+    let data = cx.data().return_data.clone();
+    write(&mut cx, result, slice(&data, offset, len)?)
 }
 
 pub(super) fn get_external_code_size(mut cx: Cx<'_, '_>, address: u32) -> R<i32> {

@@ -31,8 +31,9 @@ pub use imports::{add_debug_to_linker, add_to_linker};
 pub struct EeiCtx<'h> {
     /// The client.
     pub(crate) host: &'h mut dyn EvmHost,
-    /// The message being executed.
-    pub(crate) message: Message,
+    /// The message being executed (borrowed: cloning it would copy or
+    /// share its call data on every call).
+    pub(crate) message: &'h Message,
     /// The code as stored in state (what `codeCopy` sees).
     pub(crate) code: std::sync::Arc<[u8]>,
     /// The output of the last call or create.
@@ -71,7 +72,7 @@ impl<'h> EeiCtx<'h> {
     pub(crate) fn new(
         host: &'h mut dyn EvmHost,
         schedule: &'static Schedule,
-        message: Message,
+        message: &'h Message,
         code: std::sync::Arc<[u8]>,
     ) -> Self {
         Self {
@@ -312,11 +313,11 @@ pub(crate) fn fit_u128(value: U256) -> R<u128> {
 
 /// `len` bytes of `source` from `offset`, or `InvalidMemoryAccess` when the
 /// range leaves it: the EEI never pads with zeros.
-pub(crate) fn slice(source: &[u8], offset: u32, len: u32) -> R<Vec<u8>> {
+pub(crate) fn slice(source: &[u8], offset: u32, len: u32) -> R<&[u8]> {
     let start = offset as usize;
     let end = start.checked_add(len as usize);
     match end.and_then(|end| source.get(start..end)) {
-        Some(bytes) => Ok(bytes.to_vec()),
+        Some(bytes) => Ok(bytes),
         None => Err(Trap::host(OutOfBounds {
             in_memory: false,
             offset,

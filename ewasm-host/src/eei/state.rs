@@ -2,6 +2,8 @@
 
 use engine::{Trap, TrapCode};
 
+use crate::Bytes32;
+
 use super::{
     access_account, access_slot, add_refund, charge, check_static, fail, read, read_address,
     read_bytes32, schedule, write, write_u128, Cx, EeiError, Halt, R,
@@ -81,26 +83,28 @@ pub(super) fn log(
             "log with more than four topics",
         ));
     }
-    let mut words = Vec::with_capacity(topics as usize);
-    for pointer in [t1, t2, t3, t4].into_iter().take(topics as usize) {
-        words.push(read_bytes32(&cx, pointer)?);
+    let mut words = [Bytes32::default(); 4];
+    // At most four: checked above.
+    let words = &mut words[..topics as usize];
+    for (word, pointer) in words.iter_mut().zip([t1, t2, t3, t4]) {
+        *word = read_bytes32(&cx, pointer)?;
     }
     let data = read(&cx, data, len)?;
     let recipient = cx.data().message.recipient;
-    cx.data_mut().host.emit_log(&recipient, &data, &words);
+    cx.data_mut().host.emit_log(&recipient, &data, words);
     Ok(())
 }
 
 pub(super) fn finish(mut cx: Cx<'_, '_>, data: u32, len: u32) -> R<()> {
     let output = read(&cx, data, len)?;
     cx.data_mut().output = output;
-    Err(Trap::host(Halt::Finish))
+    Err(Trap::halt(Halt::Finish))
 }
 
 pub(super) fn revert(mut cx: Cx<'_, '_>, data: u32, len: u32) -> R<()> {
     let output = read(&cx, data, len)?;
     cx.data_mut().output = output;
-    Err(Trap::host(Halt::Revert))
+    Err(Trap::halt(Halt::Revert))
 }
 
 /// SELFDESTRUCT: a beneficiary that does not exist costs the new account
@@ -124,5 +128,5 @@ pub(super) fn self_destruct(mut cx: Cx<'_, '_>, beneficiary: u32) -> R<()> {
     if cx.data_mut().host.selfdestruct(&recipient, &beneficiary) {
         add_refund(&mut cx, schedule.self_destruct_refund);
     }
-    Err(Trap::host(Halt::SelfDestruct))
+    Err(Trap::halt(Halt::SelfDestruct))
 }
