@@ -1,4 +1,5 @@
-//! The metering flags of the contract commands (`iris run`, `iris profile`).
+//! The metering and translation flags of the contract commands (`iris
+//! run`, `iris profile`).
 
 use ewasm_host::{ExecConfig, GasModel};
 
@@ -23,6 +24,19 @@ pub(crate) struct Metering {
     /// injects, as Hera charged it).
     #[arg(long, value_name = "MODEL", value_parser = parse_model)]
     pub(crate) gas_model: Option<GasModel>,
+    /// Translate each function at its first call (on by default), for a
+    /// contract or a WASI program; `--lazy-translation=false` translates every function when
+    /// the contract is loaded. Results, gas and refusals are the same
+    /// either way (the whole contract is validated at load); only when the
+    /// translation time is spent differs.
+    #[arg(
+        long,
+        value_name = "BOOL",
+        num_args = 0..=1,
+        require_equals = true,
+        default_missing_value = "true"
+    )]
+    pub(crate) lazy_translation: Option<bool>,
 }
 
 fn parse_model(text: &str) -> Result<GasModel, String> {
@@ -39,7 +53,13 @@ impl Metering {
         self.metering.unwrap_or(true)
     }
 
-    /// Whether either flag was given.
+    /// Whether functions are translated at their first call.
+    pub(crate) fn lazy(&self) -> bool {
+        self.lazy_translation
+            .unwrap_or(ExecConfig::default().lazy_translation)
+    }
+
+    /// Whether a metering flag was given.
     pub(crate) fn given(&self) -> bool {
         self.metering.is_some() || self.gas_model.is_some()
     }
@@ -49,7 +69,37 @@ impl Metering {
         ExecConfig {
             metering: self.on(),
             gas_model: self.gas_model.unwrap_or_default(),
+            lazy_translation: self.lazy(),
             ..ExecConfig::default()
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::Parser;
+
+    use super::Metering;
+
+    #[derive(Parser)]
+    struct Flags {
+        #[command(flatten)]
+        metering: Metering,
+    }
+
+    fn config(args: &[&str]) -> ewasm_host::ExecConfig {
+        let flags = Flags::try_parse_from([&["iris"], args].concat()).expect("parses");
+        flags.metering.config()
+    }
+
+    #[test]
+    fn lazy_translation_is_on_unless_turned_off() {
+        assert!(config(&[]).lazy_translation);
+        assert!(config(&["--lazy-translation"]).lazy_translation);
+        assert!(config(&["--lazy-translation=true"]).lazy_translation);
+        assert!(!config(&["--lazy-translation=false"]).lazy_translation);
+        // The other flags keep their meaning beside it.
+        let eager = config(&["--lazy-translation=false", "--metering=false"]);
+        assert!(!eager.lazy_translation && !eager.metering);
     }
 }

@@ -106,7 +106,9 @@ fn run_module(args: &Args) -> Result<ExitCode, Error> {
         return run_contract(None, args);
     };
     let bytes = crate::invoke::read_module(file)?;
-    let engine = engine::Engine::default();
+    let mut config = engine::Config::default();
+    config.lazy_translation(args.metering.lazy());
+    let engine = engine::Engine::new(&config);
     // A module the engine refuses is no WASI program it could run: a
     // contract, whose executor says which rule it breaks.
     let module = engine::Module::new(&engine, &bytes).ok();

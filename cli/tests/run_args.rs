@@ -106,6 +106,27 @@ fn iris_flags_come_before_the_program() {
 }
 
 #[test]
+fn eager_translation_runs_programs_and_contracts_alike() {
+    let (_dir, echo) = echo();
+    let echo = echo.to_str().expect("a UTF-8 path");
+    for flag in ["--lazy-translation=false", "--lazy-translation"] {
+        let out = iris(&[flag, echo, "a"]);
+        assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+        assert_eq!(text(&out.stdout), "a\n");
+    }
+    let counter = counter();
+    let counter = counter.to_str().expect("a UTF-8 path");
+    let lazy = iris(&[counter]);
+    let eager = iris(&["--lazy-translation=false", counter]);
+    assert_eq!(eager.status.code(), Some(0), "{}", text(&eager.stderr));
+    assert_eq!(
+        text(&eager.stdout),
+        text(&lazy.stdout),
+        "same status, gas and output"
+    );
+}
+
+#[test]
 fn a_mistyped_flag_before_the_program_is_a_usage_error_with_a_hint() {
     let (_dir, echo) = echo();
     let echo = echo.to_str().expect("a UTF-8 path");
