@@ -13,7 +13,7 @@ use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use crate::config::Config;
 use crate::exec::ValueStack;
 use crate::linear::LinearBytes;
-use crate::store_parts::{self, StoreParts};
+use crate::store_parts::StorePool;
 use crate::value::FuncType;
 
 /// Value stacks kept for reuse by the engine's stores: allocating one
@@ -29,10 +29,6 @@ const POOLED_STACKS: usize = 8;
 /// the pages its last user wrote. The pool holds at most this many times
 /// `REUSE_MAX_LEN` (4 MiB) resident, 32 MiB, whatever contracts do.
 const POOLED_MEMORIES: usize = 8;
-
-/// Dropped stores' vectors kept for reuse, each holding at most
-/// [`store_parts::MAX_BYTES`](crate::store_parts::MAX_BYTES) of capacity.
-const POOLED_STORES: usize = 8;
 
 /// Compiles modules and creates stores with one [`Config`].
 ///
@@ -58,7 +54,7 @@ struct EngineInner {
     /// Cleared memories of length 0 ([`LinearBytes::clear_for_reuse`]).
     memories: Mutex<Vec<LinearBytes>>,
     /// Dropped stores' vectors, emptied.
-    parts: Mutex<Vec<StoreParts>>,
+    parts: Mutex<StorePool>,
 }
 
 #[derive(Debug, Default)]
@@ -201,22 +197,11 @@ impl Engine {
         }
     }
 
-    /// A dropped store's vectors, empty, if the pool has some.
-    pub(crate) fn take_parts(&self) -> Option<StoreParts> {
-        lock(&self.inner.parts).pop()
-    }
-
-    /// Keeps a dropped store's emptied vectors for the next store, unless
-    /// the pool is full or they hold more than
-    /// [`store_parts::MAX_BYTES`].
-    pub(crate) fn return_parts(&self, parts: StoreParts) {
-        if parts.capacity_bytes() > store_parts::MAX_BYTES {
-            return;
-        }
-        let mut pool = lock(&self.inner.parts);
-        if pool.len() < POOLED_STORES {
-            pool.push(parts);
-        }
+    /// The pool of dropped stores' emptied vectors, locked
+    /// ([`StoreInner::reuse_vectors`](crate::store::StoreInner),
+    /// `recycle_vectors`).
+    pub(crate) fn store_pool(&self) -> MutexGuard<'_, StorePool> {
+        lock(&self.inner.parts)
     }
 
     /// How many memories the pool holds.

@@ -32,10 +32,17 @@ use std::ops::{Deref, Range};
 use memmap2::{MmapMut, MmapOptions};
 
 /// The granularity of the written-page map, in bytes (the system's page).
+/// An eighth of it (512 bytes) was measured too: clearing a call's few
+/// hundred written bytes took a shorter `memset`, and scanning eight
+/// times the marks took what that saved.
 pub(crate) const DIRTY_PAGE: usize = 1 << DIRTY_SHIFT;
 
 /// `log2(DIRTY_PAGE)`.
 pub(crate) const DIRTY_SHIFT: u32 = 12;
+
+/// The system's page: the written-page map is a whole number of them, so
+/// that the memory's base is page-aligned.
+const SYSTEM_PAGE: usize = 4096;
 
 /// The most bytes a memory may have had written and still be kept for
 /// reuse: beyond this, clearing it costs more than mapping afresh.
@@ -54,7 +61,8 @@ pub(crate) struct LinearBytes {
     /// memory that never had a mapping (it is never written).
     map: Option<MmapMut>,
     /// The size of the map of written pages at the mapping's start: at
-    /// least one byte per page of the rest, a multiple of `DIRTY_PAGE`.
+    /// least one byte per page of the rest, a multiple of the system's
+    /// page.
     prefix: usize,
     /// The memory's size.
     len: usize,
@@ -74,7 +82,25 @@ fn map(size: usize) -> Option<MmapMut> {
 /// The size of the written-page map for `capacity` bytes of memory.
 fn prefix_for(capacity: usize) -> usize {
     let pages = capacity.div_ceil(DIRTY_PAGE);
-    pages.div_ceil(DIRTY_PAGE).max(1) * DIRTY_PAGE
+    pages.div_ceil(SYSTEM_PAGE).max(1) * SYSTEM_PAGE
+}
+
+/// How many of `marks` are non-zero, eight at a time.
+fn count_marked(marks: &[u8]) -> usize {
+    const LOW7: u64 = 0x7f7f_7f7f_7f7f_7f7f;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let chunks = marks.chunks_exact(8);
+    let rest = chunks.remainder().iter().filter(|&&m| m != 0).count();
+    chunks
+        .filter_map(|chunk| <[u8; 8]>::try_from(chunk).ok())
+        .map(|chunk| {
+            let word = u64::from_ne_bytes(chunk);
+            // The high bit of each byte, set when the byte is not zero.
+            let nonzero = (((word & LOW7) + LOW7) | word) & HIGH;
+            nonzero.count_ones() as usize
+        })
+        .sum::<usize>()
+        + rest
 }
 
 impl LinearBytes {
@@ -222,13 +248,13 @@ impl LinearBytes {
         let Some(marks) = marks.get_mut(end.saturating_sub(pages)..) else {
             return false;
         };
-        let written = marks.iter().filter(|&&m| m != 0).count();
+        let written = count_marked(marks);
         if written.saturating_mul(DIRTY_PAGE) > REUSE_MAX_DIRTY {
             return false;
         }
         // Page `p`'s mark is at `marks.len() - 1 - p`.
         let count = marks.len();
-        for (at, mark) in marks.iter_mut().enumerate() {
+        let mut clear = |at: usize, mark: &mut u8| {
             if *mark != 0 {
                 let page = count - 1 - at;
                 // A store that starts in the page may spill 7 bytes over.
@@ -239,6 +265,20 @@ impl LinearBytes {
                 }
                 *mark = 0;
             }
+        };
+        // Eight marks at a time: most are zero.
+        let mut chunks = marks.chunks_exact_mut(8);
+        let mut at = 0;
+        for chunk in &mut chunks {
+            if <[u8; 8]>::try_from(&*chunk).is_ok_and(|marks| u64::from_ne_bytes(marks) != 0) {
+                for (i, mark) in chunk.iter_mut().enumerate() {
+                    clear(at + i, mark);
+                }
+            }
+            at += 8;
+        }
+        for (i, mark) in chunks.into_remainder().iter_mut().enumerate() {
+            clear(at + i, mark);
         }
         self.len = 0;
         true
@@ -314,6 +354,17 @@ mod tests {
             .expect("grows by copying");
         assert_ne!(bytes.as_ptr(), base);
         assert_eq!(bytes[max - 1], 1);
+    }
+
+    #[test]
+    fn marks_are_counted_whatever_their_values_and_places() {
+        let mut marks = vec![0u8; 29];
+        assert_eq!(count_marked(&marks), 0);
+        for (i, value) in [(0, 1), (7, 0x80), (8, 0xff), (15, 0x7f), (27, 3), (28, 1)] {
+            marks[i] = value;
+        }
+        assert_eq!(count_marked(&marks), 6);
+        assert_eq!(count_marked(&[1; 16]), 16);
     }
 
     #[test]

@@ -11,7 +11,6 @@ use crate::error::{Error, ErrorKind, LimitError};
 use crate::exec::ValueStack;
 use crate::func::{Func, HostFunc};
 use crate::instance::InstanceEntity;
-use crate::store_parts::StoreParts;
 use crate::value::{GlobalType, MemoryType, TableType, Val, ValType};
 
 /// Where store ids come from: each store gets a fresh one, so that a handle
@@ -396,27 +395,25 @@ impl Drop for StoreInner {
         for &id in &self.host_types {
             self.engine.release_type(id);
         }
-        let parts = StoreParts::take(self);
-        self.engine.return_parts(parts);
+        self.recycle_vectors();
     }
 }
 
 impl<T> Store<T> {
     /// A new, empty store for `engine`'s modules, holding `data`.
+    #[inline]
     pub fn new(engine: &Engine, data: T) -> Self {
-        // A dropped store's vectors, empty, when the engine kept some.
-        let parts = engine.take_parts().unwrap_or_default();
-        Self {
+        let mut store = Self {
             inner: StoreInner {
                 id: NEXT_STORE_ID.fetch_add(1, Ordering::Relaxed),
                 engine: engine.clone(),
-                funcs: parts.funcs,
-                memories: parts.memories,
-                tables: parts.tables,
-                globals: parts.globals,
-                instances: parts.instances,
-                elems: parts.elems,
-                datas: parts.datas,
+                funcs: Vec::new(),
+                memories: Vec::new(),
+                tables: Vec::new(),
+                globals: Vec::new(),
+                instances: Vec::new(),
+                elems: Vec::new(),
+                datas: Vec::new(),
                 externs: Vec::new(),
                 no_memory: MemoryEntity::default(),
                 fuel: 0,
@@ -426,17 +423,20 @@ impl<T> Store<T> {
                 profile: (engine.config().profile && engine.config().consume_fuel)
                     .then(Box::default),
                 host_names: std::collections::HashMap::new(),
-                host_types: parts.host_types,
+                host_types: Vec::new(),
                 allowance: Allowance::default(),
-                pinned: parts.pinned,
-                imports: parts.imports,
-                indices: parts.indices,
+                pinned: Vec::new(),
+                imports: Vec::new(),
+                indices: Vec::new(),
             },
             hosts: Vec::new(),
             data,
             host_hook: None,
             charge_hook: None,
-        }
+        };
+        // A dropped store's vectors, empty, when the engine kept some.
+        store.inner.reuse_vectors();
+        store
     }
 
     /// Has `hook` told of every charge of metered execution: each

@@ -4,9 +4,8 @@
 //! instance and its index vectors, its segments, the modules it pins).
 //!
 //! Bounded: a store whose vectors hold more than [`MAX_BYTES`] of capacity
-//! is not kept, and the engine keeps at most a few
-//! ([`Engine::return_parts`](crate::Engine)), so the pool's memory does not
-//! depend on what contracts do.
+//! is not kept, and the engine keeps at most [`POOLED_STORES`] (8), so the
+//! pool's memory does not depend on what contracts do.
 
 use std::sync::Arc;
 
@@ -17,6 +16,9 @@ use crate::store::{FuncEntity, GlobalEntity, MemoryEntity, StoreInner, TableEnti
 
 /// The most capacity, in bytes, a kept store's vectors may hold together.
 pub(crate) const MAX_BYTES: usize = 64 << 10;
+
+/// The most stores' vectors the engine keeps.
+const POOLED_STORES: usize = 8;
 
 /// The most emptied index vectors of instances kept with a store.
 const MAX_INDICES: usize = 32;
@@ -39,60 +41,108 @@ pub(crate) struct StoreParts {
     pub(crate) indices: Vec<Vec<u32>>,
 }
 
+/// The engine's pool: slots of vectors, the first `filled` of them
+/// holding a dropped store's (the rest empty and unallocated), so that
+/// taking and giving swap vectors and never move a slot.
+#[derive(Debug, Default)]
+pub(crate) struct StorePool {
+    slots: [StoreParts; POOLED_STORES],
+    filled: usize,
+}
+
+impl StorePool {
+    /// How many stores' vectors the pool holds.
+    #[cfg(test)]
+    pub(crate) fn len(&self) -> usize {
+        self.filled
+    }
+}
+
+/// Swaps each vector of `$a` with the same of `$b`: field by field, so that
+/// neither side is moved whole (some 260 bytes, copied by `memcpy`), and
+/// so that a store's other fields (its engine, whose pool is locked) stay
+/// free to borrow.
+macro_rules! swap_vectors {
+    ($a:expr, $b:expr) => {
+        std::mem::swap(&mut $a.funcs, &mut $b.funcs);
+        std::mem::swap(&mut $a.memories, &mut $b.memories);
+        std::mem::swap(&mut $a.tables, &mut $b.tables);
+        std::mem::swap(&mut $a.globals, &mut $b.globals);
+        std::mem::swap(&mut $a.instances, &mut $b.instances);
+        std::mem::swap(&mut $a.elems, &mut $b.elems);
+        std::mem::swap(&mut $a.datas, &mut $b.datas);
+        std::mem::swap(&mut $a.host_types, &mut $b.host_types);
+        std::mem::swap(&mut $a.pinned, &mut $b.pinned);
+        std::mem::swap(&mut $a.imports, &mut $b.imports);
+        std::mem::swap(&mut $a.indices, &mut $b.indices);
+    };
+}
+
 /// The bytes a vector's capacity holds.
 fn bytes<T>(v: &Vec<T>) -> usize {
     v.capacity().saturating_mul(std::mem::size_of::<T>())
 }
 
-impl StoreParts {
-    /// Takes `inner`'s vectors, emptying them (their contents are dropped;
-    /// the memories must have been taken out first, to be given back to
-    /// the engine's pool), and the instances' index vectors with them.
-    pub(crate) fn take(inner: &mut StoreInner) -> Self {
-        let mut parts = Self {
-            funcs: std::mem::take(&mut inner.funcs),
-            memories: std::mem::take(&mut inner.memories),
-            tables: std::mem::take(&mut inner.tables),
-            globals: std::mem::take(&mut inner.globals),
-            instances: std::mem::take(&mut inner.instances),
-            elems: std::mem::take(&mut inner.elems),
-            datas: std::mem::take(&mut inner.datas),
-            host_types: std::mem::take(&mut inner.host_types),
-            pinned: std::mem::take(&mut inner.pinned),
-            imports: std::mem::take(&mut inner.imports),
-            indices: std::mem::take(&mut inner.indices),
+impl StoreInner {
+    /// Takes a dropped store's vectors from the engine's pool, if it has
+    /// some: the store's own must be empty and unallocated (a new store's).
+    pub(crate) fn reuse_vectors(&mut self) {
+        let mut pool = self.engine.store_pool();
+        let Some(last) = pool.filled.checked_sub(1) else {
+            return;
         };
-        for entity in parts.instances.drain(..) {
-            let InstanceEntity {
-                funcs,
-                tables,
-                memories,
-                globals,
-                elems,
-                datas,
-                ..
-            } = entity;
-            for mut v in [funcs, tables, memories, globals, elems, datas] {
-                if v.capacity() > 0 && parts.indices.len() < MAX_INDICES {
+        if let Some(parts) = pool.slots.get_mut(last) {
+            // The slot gets the store's empty, unallocated vectors.
+            swap_vectors!(parts, self);
+            pool.filled = last;
+        }
+    }
+
+    /// Empties the store's vectors (dropping what they hold; the memories
+    /// must have been given back first) and gives them to the engine's
+    /// pool, with the instances' index vectors, unless they hold more
+    /// than [`MAX_BYTES`] or the pool is full.
+    pub(crate) fn recycle_vectors(&mut self) {
+        for entity in &mut self.instances {
+            for v in [
+                &mut entity.funcs,
+                &mut entity.tables,
+                &mut entity.memories,
+                &mut entity.globals,
+                &mut entity.elems,
+                &mut entity.datas,
+            ] {
+                if v.capacity() > 0 && self.indices.len() < MAX_INDICES {
+                    let mut v = std::mem::take(v);
                     v.clear();
-                    parts.indices.push(v);
+                    self.indices.push(v);
                 }
             }
         }
-        parts.funcs.clear();
-        parts.memories.clear();
-        parts.tables.clear();
-        parts.globals.clear();
-        parts.elems.clear();
-        parts.datas.clear();
-        parts.host_types.clear();
-        parts.pinned.clear();
-        parts.imports.clear();
-        parts
+        self.instances.clear();
+        self.funcs.clear();
+        self.memories.clear();
+        self.tables.clear();
+        self.globals.clear();
+        self.elems.clear();
+        self.datas.clear();
+        self.host_types.clear();
+        self.pinned.clear();
+        self.imports.clear();
+        if self.vector_bytes() > MAX_BYTES {
+            return;
+        }
+        let mut pool = self.engine.store_pool();
+        let next = pool.filled;
+        if let Some(parts) = pool.slots.get_mut(next) {
+            // The store gets the slot's empty, unallocated vectors.
+            swap_vectors!(parts, self);
+            pool.filled = next + 1;
+        }
     }
 
-    /// The bytes the vectors' capacities hold together.
-    pub(crate) fn capacity_bytes(&self) -> usize {
+    /// The bytes the store's vectors' capacities hold together.
+    pub(crate) fn vector_bytes(&self) -> usize {
         let indices: usize = self.indices.iter().map(bytes).sum();
         [
             bytes(&self.funcs),
@@ -111,9 +161,7 @@ impl StoreParts {
         .iter()
         .fold(0usize, |sum, b| sum.saturating_add(*b))
     }
-}
 
-impl StoreInner {
     /// An empty index vector with room for `capacity`, reusing a dropped
     /// instance's when there is one.
     pub(crate) fn indices(&mut self, capacity: usize) -> Vec<u32> {
@@ -152,7 +200,9 @@ mod tests {
     fn a_dropped_store_leaves_its_vectors_empty_for_the_next() {
         let engine = Engine::default();
         run(&engine, SMALL);
-        let parts = engine.take_parts().expect("kept");
+        let pool = engine.store_pool();
+        assert_eq!(pool.len(), 1);
+        let parts = &pool.slots[0];
         assert!(parts.funcs.is_empty() && parts.funcs.capacity() >= 2);
         assert!(parts.globals.is_empty() && parts.globals.capacity() >= 1);
         assert!(parts.instances.is_empty() && parts.datas.is_empty());
@@ -161,10 +211,14 @@ mod tests {
         // data segments), emptied.
         assert_eq!(parts.indices.len(), 4);
         assert!(parts.indices.iter().all(Vec::is_empty));
-        engine.return_parts(parts);
+        drop(pool);
         // The next store starts from them and runs as the first did.
+        let store = Store::new(&engine, ());
+        assert!(store.inner.funcs.capacity() >= 2);
+        assert_eq!(engine.store_pool().len(), 0);
+        drop(store);
         run(&engine, SMALL);
-        assert!(engine.take_parts().is_some());
+        assert_eq!(engine.store_pool().len(), 1);
     }
 
     #[test]
@@ -176,6 +230,6 @@ mod tests {
             &engine,
             &format!(r#"(module {funcs} (func (export "main")))"#),
         );
-        assert!(engine.take_parts().is_none());
+        assert_eq!(engine.store_pool().len(), 0);
     }
 }
