@@ -28,6 +28,7 @@ pub struct Config {
     pub(crate) profile: bool,
     pub(crate) refused: OpcodeSet,
     pub(crate) lazy_translation: bool,
+    pub(crate) eager_exports: Vec<String>,
 }
 
 impl Default for Config {
@@ -44,6 +45,7 @@ impl Default for Config {
             profile: false,
             refused: OpcodeSet::EMPTY,
             lazy_translation: true,
+            eager_exports: Vec::new(),
         }
     }
 }
@@ -142,6 +144,18 @@ impl Config {
     /// [`TrapCode::Internal`](crate::TrapCode::Internal).
     pub fn lazy_translation(&mut self, on: bool) -> &mut Self {
         self.lazy_translation = on;
+        self
+    }
+
+    /// Translates the function exported as `name` when the module is
+    /// loaded, even when translation is lazy: for a function that every
+    /// run calls (an Ewasm contract's `main`), translating it at its first
+    /// call would only read its code a second time (validation reads it at
+    /// load). A module's start function is always translated at load.
+    /// Nothing but time differs: the code, results, fuel and refusals are
+    /// those of either mode.
+    pub fn translate_export_at_load(&mut self, name: impl Into<String>) -> &mut Self {
+        self.eager_exports.push(name.into());
         self
     }
 

@@ -202,3 +202,31 @@ fn threads_that_call_a_function_first_at_once_agree() {
     assert_eq!(results, vec![1, 4, 7, 10]);
     assert_eq!(module.translated_functions(), 2);
 }
+
+#[test]
+fn named_exports_and_the_start_function_translate_at_load() {
+    let mut at_load = config(true);
+    at_load.translate_export_at_load("main");
+    let engine = Engine::new(&at_load);
+    let module = Module::from_wat(&engine, THREE).unwrap();
+    assert_eq!(module.translated_functions(), 1, "main, at load");
+    assert_eq!(call_main(&engine, &module, 5), 16);
+    assert_eq!(module.translated_functions(), 2, "helper at its first call");
+    // A start function translates at load, named or not.
+    let start = r#"(module (global $g (mut i32) (i32.const 0))
+        (func $other) (func $s (global.set $g (i32.const 1))) (start $s))"#;
+    for config in [config(true), at_load.clone()] {
+        let module = Module::from_wat(&Engine::new(&config), start).unwrap();
+        assert_eq!(module.translated_functions(), 1);
+    }
+    // A body that fails to validate is refused with the same error whether
+    // it translates at load or is only checked.
+    let invalid = r#"(module (func (export "main") (result i32) (i32.add (i32.const 1))))"#;
+    let refused = |config: &Config| {
+        Module::from_wat(&Engine::new(config), invalid)
+            .expect_err("invalid")
+            .to_string()
+    };
+    assert_eq!(refused(&at_load), refused(&config(true)));
+    assert_eq!(refused(&at_load), refused(&config(false)));
+}

@@ -78,8 +78,10 @@ pub struct ExecConfig {
     pub max_code_size: usize,
     /// Translate each function of a contract at its first call (on by
     /// default) rather than when the contract is compiled
-    /// (`engine::Config::lazy_translation`): the same results, gas and
-    /// refusals; only when translation time is spent differs.
+    /// (`engine::Config::lazy_translation`; `main`, which every execution
+    /// calls, is translated when the contract is compiled all the same):
+    /// the same results, gas and refusals; only when translation time is
+    /// spent differs.
     pub lazy_translation: bool,
 }
 
@@ -185,7 +187,10 @@ impl Executor {
             .max_table_elements(MAX_TABLE_ELEMENTS)
             .max_module_size(config.max_code_size)
             .max_call_depth(4_096)
-            .lazy_translation(config.lazy_translation);
+            .lazy_translation(config.lazy_translation)
+            // Every execution calls `main`: translated with its validation,
+            // its code is read once.
+            .translate_export_at_load("main");
         let engine = Engine::new(&engine_config);
         let linker = eei::linker(&engine, config.debug)?;
         let cache = ModuleCache::new(config.cache_size, config.cache_bytes);

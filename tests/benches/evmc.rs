@@ -1,7 +1,8 @@
 //! The cost of going through EVMC: a small cached contract called through
 //! `libiris.so` (dlopen, the C ABI, host callbacks) against the same call
 //! in process, and the cold load (decode + validate + translate + first
-//! call) of a 24 KiB contract, translated lazily and eagerly. Both sides answer the EEI from the same
+//! call) of a 24 KiB contract, translated lazily (its `main`, all of it,
+//! at load all the same) and eagerly. Both sides answer the EEI from the same
 //! minimal in-memory host (`test_support::memory_host`), so that what is
 //! measured is Iris and the C boundary, not a client's state.
 //!
@@ -225,7 +226,7 @@ fn main() {
     });
     println!("{} byte contract through libiris.so, per call:", big.len());
     println!(
-        "  cold, lazy (decode + validate, call: translate + run) {:>8.3} ms",
+        "  cold, lazy (decode + validate, main translated; call) {:>8.3} ms",
         t_cold.as_secs_f64() * 1e3
     );
     println!(

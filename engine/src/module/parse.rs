@@ -199,8 +199,11 @@ fn parse_module(engine: &Engine, bytes: &[u8]) -> Result<ModuleInner, Error> {
         work: WORK_SLACK,
     };
     let mut allocs = FuncValidatorAllocations::default();
-    // Whether the functions translate at their first calls.
+    // Whether the functions translate at their first calls, and those that
+    // translate at load all the same (the start function, and the exports
+    // the config names: the sections before the code have named them).
     let mut lazy = false;
+    let mut at_load: Vec<u32> = Vec::new();
     let mut parser = Parser::new(0);
     // Decoding depends on the features too (e.g. 32-bit memory limits).
     parser.set_features(FEATURES);
@@ -223,6 +226,7 @@ fn parse_module(engine: &Engine, bytes: &[u8]) -> Result<ModuleInner, Error> {
                     && code_bound(size, u64::from(*count)) <= budget.code;
                 if lazy {
                     m.code_section = copy(bytes, unchecked_range.clone())?;
+                    at_load = translated_at_load(&m, &engine.config().eager_exports);
                 }
             }
             Payload::CustomSection(reader) if engine.config().profile => {
@@ -233,11 +237,16 @@ fn parse_module(engine: &Engine, bytes: &[u8]) -> Result<ModuleInner, Error> {
         if let ValidPayload::Func(func, body) = validator.payload(&payload).map_err(validate)? {
             let mut func = func.into_validator(std::mem::take(&mut allocs));
             let index = func.index();
-            if lazy {
+            if lazy && !at_load.contains(&index) {
                 check_body(&m, index, &mut func, &body, &mut budget.work)?;
                 m.code.push(OnceLock::new());
                 m.bodies.push(body.range());
             } else {
+                // Translated now, its body still noted as a lazy module's
+                // bodies are (the same checks and charges either way).
+                if lazy {
+                    m.bodies.push(body.range());
+                }
                 let compiled = translate(&m, index, &mut func, &body, &mut budget, &mut stack)?;
                 m.code.push(OnceLock::from(compiled));
             }
@@ -251,6 +260,16 @@ fn parse_module(engine: &Engine, bytes: &[u8]) -> Result<ModuleInner, Error> {
     m.exports_by_name = by_name;
     m.static_footprint = m.measure();
     Ok(m)
+}
+
+/// The functions a lazily translated module translates at load: its start
+/// function and the functions exported under `names`.
+fn translated_at_load(m: &ModuleInner, names: &[String]) -> Vec<u32> {
+    let exported = m.exports.iter().filter_map(|(name, index)| match index {
+        ExternIndex::Func(f) if names.contains(name) => Some(*f),
+        _ => None,
+    });
+    m.start.into_iter().chain(exported).collect()
 }
 
 /// Function names from a `name` section; a malformed one is ignored (it is
