@@ -4,11 +4,10 @@
 
 #![allow(non_snake_case)]
 
-use super::cx::{Cx, FRAME_WINDOW};
+use super::cx::{Cx, Stop, FRAME_WINDOW};
 use super::dispatch::{jump, next, Ip, Regs};
 use super::handlers::{decode, get, set};
 use super::num;
-use super::Exit;
 use crate::ir::{Instr, Slot};
 use crate::store::FuncKind;
 use crate::store::{Charge, ChargeKind};
@@ -27,7 +26,7 @@ use crate::trap::TrapCode;
 /// jumps to them, out of line.
 #[cold]
 #[inline(never)]
-pub(super) fn stop(cx: &mut Cx<'_>, exit: Result<Exit, TrapCode>) -> Ip {
+pub(super) fn stop(cx: &mut Cx<'_>, exit: Result<Stop, TrapCode>) -> Ip {
     cx.exit = exit;
     std::ptr::null()
 }
@@ -100,7 +99,7 @@ pub(super) fn stop_for_charge(cx: &mut Cx<'_>, ip: Ip, kind: ChargeKind, fuel: u
     if let Some(profile) = cx.profile.as_deref_mut() {
         profile.charge = Some(charge);
     }
-    cx.stop(Ok(Exit::Charge))
+    cx.stop(Ok(Stop::Charge))
 }
 
 pub(super) fn Copy(ip: Ip, regs: Regs, mem: *mut u8, len: usize, cx: &mut Cx<'_>) -> Ip {
@@ -242,7 +241,7 @@ macro_rules! resume {
 #[inline(always)]
 fn ret(cx: &mut Cx<'_>) -> Ip {
     let Some(frame) = cx.stack.frames.pop() else {
-        return cx.stop(Ok(Exit::Done));
+        return cx.stop(Ok(Stop::Done));
     };
     cx.switch_instance(frame.instance);
     cx.func = frame.func;
@@ -421,7 +420,9 @@ fn call_func(cx: &mut Cx<'_>, ip: Ip, func: u32, at: Slot) -> Ip {
             let frame = cx.frame_at(ip.wrapping_add(1));
             cx.stack.frames.push(frame);
             let base = cx.base + at as usize;
-            cx.stop(Ok(Exit::Host { func, base }))
+            cx.host_func = func;
+            cx.host_base = base;
+            cx.stop(Ok(Stop::Host))
         }
     }
 }

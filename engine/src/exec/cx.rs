@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use super::control;
 use super::dispatch::{Ip, Regs, Resume};
-use super::{Exit, Frame, ValueStack};
+use super::{Frame, ValueStack};
 use crate::cost::CostModel;
 use crate::instance::InstanceEntity;
 use crate::opcode::Opcode;
@@ -61,11 +61,29 @@ pub(crate) struct Cx<'a> {
     pub(super) regs: Regs,
     pub(super) mem: *mut u8,
     pub(super) mem_len: usize,
-    /// Why the run stopped.
-    pub(super) exit: Result<Exit, TrapCode>,
+    /// Why the run stopped: a one-byte kind (passed in a register, not
+    /// copied through memory), with a host call's function and slot in
+    /// the two fields below.
+    pub(super) exit: Result<Stop, TrapCode>,
+    /// After [`Stop::Host`]: the store function to call.
+    pub(super) host_func: u32,
+    /// After [`Stop::Host`]: the slot of its arguments.
+    pub(super) host_base: usize,
     /// After a trap: the instruction that trapped, in the running
     /// function's code (null before).
     pub(super) trapped_at: Ip,
+}
+
+/// Why a run stopped, as [`Cx::exit`] keeps it: [`Exit`](super::Exit) without its
+/// payload.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Stop {
+    /// [`Exit::Done`](super::Exit::Done).
+    Done,
+    /// [`Exit::Host`](super::Exit::Host), with `Cx::host_func` and `Cx::host_base`.
+    Host,
+    /// [`Exit::Charge`](super::Exit::Charge).
+    Charge,
 }
 
 impl<'a> Cx<'a> {
@@ -128,7 +146,9 @@ impl<'a> Cx<'a> {
             regs: std::ptr::null_mut(),
             mem: std::ptr::null_mut(),
             mem_len: 0,
-            exit: Ok(Exit::Done),
+            exit: Ok(Stop::Done),
+            host_func: 0,
+            host_base: 0,
             trapped_at: std::ptr::null(),
         };
         if cx.stack.slots.len() < cx.base.checked_add(FRAME_WINDOW)? {
@@ -143,7 +163,7 @@ impl<'a> Cx<'a> {
     /// Stops the run with `exit`: gives the null that ends it. The work
     /// is done out of line, by [`control::stop`].
     #[inline(always)]
-    pub(super) fn stop(&mut self, exit: Result<Exit, TrapCode>) -> Ip {
+    pub(super) fn stop(&mut self, exit: Result<Stop, TrapCode>) -> Ip {
         control::stop(self, exit)
     }
 

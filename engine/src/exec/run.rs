@@ -1,7 +1,7 @@
 //! One run of the interpreter: from the top frame of a value stack until
 //! the outermost frame returns, a host function must be called, or a trap.
 
-use super::cx::Cx;
+use super::cx::{Cx, Stop};
 use super::dispatch::{execute, index_of, Ip};
 use super::{Exit, ValueStack};
 use crate::instance::InstanceEntity;
@@ -31,15 +31,24 @@ pub(super) fn run(
     let Cx {
         fuel,
         exit,
+        host_func,
+        host_base,
         instance,
         func,
         trapped_at,
         ..
     } = cx;
     store.fuel = fuel;
-    exit.map_err(|code| {
-        Trap::from(code).or_origin(|| origin(&store.instances, instance, func, None, trapped_at))
-    })
+    match exit {
+        Ok(Stop::Done) => Ok(Exit::Done),
+        Ok(Stop::Host) => Ok(Exit::Host {
+            func: host_func,
+            base: host_base,
+        }),
+        Ok(Stop::Charge) => Ok(Exit::Charge),
+        Err(code) => Err(Trap::from(code)
+            .or_origin(|| origin(&store.instances, instance, func, None, trapped_at))),
+    }
 }
 
 /// The origin of a trap at `ip`, an instruction of defined function `func`
