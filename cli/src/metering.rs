@@ -25,10 +25,10 @@ pub(crate) struct Metering {
     #[arg(long, value_name = "MODEL", value_parser = parse_model)]
     pub(crate) gas_model: Option<GasModel>,
     /// Translate each function at its first call (on by default), for a
-    /// contract or a WASI program; `--lazy-translation=false` translates every function when
-    /// the contract is loaded. Results, gas and refusals are the same
-    /// either way (the whole contract is validated at load); only when the
-    /// translation time is spent differs.
+    /// contract or a WASI program; `--lazy-translation=false` translates
+    /// every function when the code is loaded. Results, gas and refusals
+    /// are the same either way (the whole code is validated at load); only
+    /// when the translation time is spent differs.
     #[arg(
         long,
         value_name = "BOOL",

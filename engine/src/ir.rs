@@ -276,6 +276,14 @@ define_ir! {
         /// `dst = (a >> imm) + c` (i64, unsigned shift; fused `i64.shr_u`,
         /// `i64.add`): the carry of multi-word arithmetic.
         I64ShrUImmAdd { a, c; imm: i64 } = I64Add(I64ShrUImm { lhs: a, imm }, c) => i64_add(i64_shr_u(a, imm), c);
+        /// `dst = (a << imm) | c` (i64; fused `i64.shl`, `i64.or`): a word
+        /// assembled from bytes or halves (Ewasm's big-endian words).
+        I64ShlImmOr { a, c; imm: i64 } = I64Or(I64ShlImm { lhs: a, imm }, c) => i64_or(i64_shl(a, imm), c);
+        /// `dst = (a << imm) | c` (i32; fused `i32.shl`, `i32.or`).
+        I32ShlImmOr { a, c; imm: i32 } = I32Or(I32ShlImm { lhs: a, imm }, c) => i32_or(i32_shl(a, imm), c);
+        /// `dst = (a & imm) | c` (i64; fused `i64.and`, `i64.or`): a byte or
+        /// field masked into a word.
+        I64AndImmOr { a, c; imm: i64 } = I64Or(I64AndImm { lhs: a, imm }, c) => i64_or(i64_and(a, imm), c);
     }
     fuse_binary_imm {
         /// `dst = (a + b) >> imm` (i64, unsigned; fused `i64.add`,

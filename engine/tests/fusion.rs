@@ -100,6 +100,21 @@ const WAT: &str = r#"(module
     (if (local.tee 1 (i32.add (local.get 0) (i32.const 0x7fff_ffff)))
       (then (local.set 1 (i32.mul (local.get 1) (i32.const 3)))))
     (local.get 1))
+  ;; a word assembled by shifts, masks and ors (a byte swap's step), with
+  ;; shifts past the width (taken modulo it) and an alias
+  (func (export "shl_or64") (param i64 i64) (result i64)
+    (i64.or (i64.shl (local.get 0) (i64.const 8)) (local.get 1)))
+  (func (export "shl_or64_wide") (param i64 i64) (result i64)
+    (i64.or (local.get 1) (i64.shl (local.get 0) (i64.const 67))))
+  (func (export "shl_or32") (param i32 i32) (result i32)
+    (i32.or (local.get 1) (i32.shl (local.get 0) (i32.const 24))))
+  (func (export "shl_or32_wide") (param i32 i32) (result i32)
+    (i32.or (i32.shl (local.get 0) (i32.const 33)) (local.get 1)))
+  (func (export "and_or64") (param i64 i64) (result i64)
+    (i64.or (local.get 1) (i64.and (local.get 0) (i64.const 0xff))))
+  (func (export "bswap_step") (param i64 i64) (result i64)
+    (local.set 1 (i64.or (i64.shl (local.get 1) (i64.const 8)) (i64.and (local.get 0) (i64.const 0xff))))
+    (local.get 1))
   ;; a load at base + constant: the addition wraps at 2^32 before the offset
   (func (export "load_at") (param i32) (result i32)
     (i32.load offset=4 (i32.add (local.get 0) (i32.const -8))))
@@ -272,6 +287,9 @@ fn each_pattern_becomes_one_instruction() {
         ("i64 i64", "i64", "(i64.add (local.get 1) (i64.shr_u (local.get 0) (i64.const 32)))"),
         ("i64 i64 i64", "i64", "(i64.add (i64.mul (local.get 0) (local.get 1)) (i64.shr_u (local.get 2) (i64.const 32)))"),
         ("i64 i64 i64", "i64", "(i64.add (i64.and (local.get 2) (i64.const 0xffff_ffff)) (i64.mul (local.get 0) (local.get 1)))"),
+        ("i64 i64", "i64", "(i64.or (i64.shl (local.get 0) (i64.const 8)) (local.get 1))"),
+        ("i32 i32", "i32", "(i32.or (local.get 1) (i32.shl (local.get 0) (i32.const 8)))"),
+        ("i64 i64", "i64", "(i64.or (local.get 1) (i64.and (local.get 0) (i64.const 255)))"),
     ];
     for (params, result, body) in cases {
         assert_eq!(instructions(params, result, body), 2, "{body}");
