@@ -15,7 +15,7 @@ use crate::module::Module;
 use crate::store::{FuncEntity, GlobalEntity, MemoryEntity, StoreInner, TableEntity};
 
 /// The most capacity, in bytes, a kept store's vectors may hold together.
-pub(crate) const MAX_BYTES: usize = 64 << 10;
+const MAX_BYTES: usize = 64 << 10;
 
 /// The most stores' vectors the engine keeps.
 const POOLED_STORES: usize = 8;
@@ -25,20 +25,20 @@ const MAX_INDICES: usize = 32;
 
 /// The vectors of a store, all empty.
 #[derive(Debug, Default)]
-pub(crate) struct StoreParts {
-    pub(crate) funcs: Vec<FuncEntity>,
-    pub(crate) memories: Vec<MemoryEntity>,
-    pub(crate) tables: Vec<TableEntity>,
-    pub(crate) globals: Vec<GlobalEntity>,
-    pub(crate) instances: Vec<InstanceEntity>,
-    pub(crate) elems: Vec<Box<[u64]>>,
-    pub(crate) datas: Vec<Arc<[u8]>>,
-    pub(crate) host_types: Vec<u32>,
-    pub(crate) pinned: Vec<Module>,
-    pub(crate) imports: Vec<Extern>,
+struct StoreParts {
+    funcs: Vec<FuncEntity>,
+    memories: Vec<MemoryEntity>,
+    tables: Vec<TableEntity>,
+    globals: Vec<GlobalEntity>,
+    instances: Vec<InstanceEntity>,
+    elems: Vec<Box<[u64]>>,
+    datas: Vec<Arc<[u8]>>,
+    host_types: Vec<u32>,
+    pinned: Vec<Module>,
+    imports: Vec<Extern>,
     /// Emptied index vectors of dropped instances, for new ones
     /// ([`StoreInner::indices`]).
-    pub(crate) indices: Vec<Vec<u32>>,
+    indices: Vec<Vec<u32>>,
 }
 
 /// The engine's pool: slots of vectors, the first `filled` of them

@@ -242,8 +242,8 @@ fn parse_module(engine: &Engine, bytes: &[u8]) -> Result<ModuleInner, Error> {
                 m.code.push(OnceLock::new());
                 m.bodies.push(body.range());
             } else {
-                // Translated now, its body still noted as a lazy module's
-                // bodies are (the same checks and charges either way).
+                // Translated now; a lazy module notes every body all the
+                // same, indexed as its code.
                 if lazy {
                     m.bodies.push(body.range());
                 }
