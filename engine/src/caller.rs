@@ -115,6 +115,23 @@ impl<T> Caller<'_, T> {
         Ok(())
     }
 
+    /// The calling instance's whole memory (empty without one), to read,
+    /// and the host data mutably: for host functions that hand guest bytes
+    /// to the host in place, with no copy (an Ewasm contract's log data).
+    /// No page counts as written.
+    pub fn memory_and_data(&mut self) -> (&[u8], &mut T) {
+        let memory = self
+            .instance
+            .and_then(|index| self.store.inner.instances.get(index as usize))
+            .and_then(|instance| instance.memories.first().copied());
+        let store = &mut *self.store;
+        let bytes: &[u8] = match memory.and_then(|m| store.inner.memories.get(m as usize)) {
+            Some(entity) => &entity.bytes,
+            None => &[],
+        };
+        (bytes, &mut store.data)
+    }
+
     /// The calling instance's whole memory (empty without one) and the host
     /// data, both mutably, for host functions that move data between the
     /// two in place (a file read straight into guest buffers).

@@ -192,6 +192,24 @@ impl<Params: WasmParams, Results: WasmResults> TypedFunc<Params, Results> {
     ///
     /// [`ErrorKind::Trap`] if the execution traps.
     pub fn call<T>(&self, store: &mut Store<T>, params: Params) -> Result<Results, Error> {
+        self.call_or_trap(store, params)?.map_err(Error::from)
+    }
+
+    /// Calls the function as [`TypedFunc::call`] does, but gives a trap
+    /// back as it is rather than inside an [`Error`]: nothing is allocated
+    /// on the way out, for embedders whose runs end with a trap as a
+    /// matter of course (an Ewasm contract's `finish` is a
+    /// [`Trap::halt`]).
+    ///
+    /// # Errors
+    ///
+    /// [`ErrorKind::WrongStore`] if `store` is not the function's. The
+    /// inner `Err` is the execution's trap.
+    pub fn call_or_trap<T>(
+        &self,
+        store: &mut Store<T>,
+        params: Params,
+    ) -> Result<Result<Results, Trap>, Error> {
         if self.func.store != store.id() {
             return Err(Error::new(ErrorKind::WrongStore));
         }
@@ -205,8 +223,10 @@ impl<Params: WasmParams, Results: WasmResults> TypedFunc<Params, Results> {
             &mut heap
         };
         params.store_raw(slots);
-        exec::call(store, self.func.index, slots)?;
-        Ok(Results::load_raw(store.id(), slots))
+        Ok(
+            exec::call(store, self.func.index, slots)
+                .map(|()| Results::load_raw(store.id(), slots)),
+        )
     }
 
     /// The untyped function.

@@ -39,6 +39,8 @@ mod error;
 mod exec;
 mod extern_;
 mod func;
+#[allow(unsafe_code)]
+mod host_funcs;
 mod host_import;
 mod instance;
 mod ir;

@@ -9,7 +9,8 @@ use std::sync::Arc;
 use crate::engine::Engine;
 use crate::error::{Error, ErrorKind, LimitError};
 use crate::exec::ValueStack;
-use crate::func::{Func, HostFunc};
+use crate::func::Func;
+use crate::host_funcs::HostFuncs;
 use crate::instance::InstanceEntity;
 use crate::value::{GlobalType, MemoryType, TableType, Val, ValType};
 
@@ -39,7 +40,7 @@ pub(crate) const PAGE_SIZE: usize = 65_536;
 /// ```
 pub struct Store<T> {
     pub(crate) inner: StoreInner,
-    pub(crate) hosts: Vec<HostFunc<T>>,
+    pub(crate) hosts: HostFuncs<T>,
     pub(crate) data: T,
     /// Told of every host function call from Wasm, when set.
     pub(crate) host_hook: Option<HostCallHook<T>>,
@@ -429,7 +430,7 @@ impl<T> Store<T> {
                 imports: Vec::new(),
                 indices: Vec::new(),
             },
-            hosts: Vec::new(),
+            hosts: HostFuncs::new(),
             data,
             host_hook: None,
             charge_hook: None,

@@ -103,14 +103,19 @@ impl StoreInner {
     /// pool, with the instances' index vectors, unless they hold more
     /// than [`MAX_BYTES`] or the pool is full.
     pub(crate) fn recycle_vectors(&mut self) {
-        for entity in &mut self.instances {
+        // Instances and their vectors in the reverse of the order in which
+        // instantiation takes them back (`indices`, last kept first given),
+        // so that each vector goes back to the role it had and has the
+        // room for it already: given back in order, a function index vector
+        // came back as a memory's, one element long, and grew.
+        for entity in self.instances.iter_mut().rev() {
             for v in [
-                &mut entity.funcs,
-                &mut entity.tables,
-                &mut entity.memories,
-                &mut entity.globals,
-                &mut entity.elems,
                 &mut entity.datas,
+                &mut entity.elems,
+                &mut entity.globals,
+                &mut entity.memories,
+                &mut entity.tables,
+                &mut entity.funcs,
             ] {
                 if v.capacity() > 0 && self.indices.len() < MAX_INDICES {
                     let mut v = std::mem::take(v);

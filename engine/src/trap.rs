@@ -76,11 +76,9 @@ pub trait HostError: Any + fmt::Debug + fmt::Display + Send + Sync {}
 #[derive(Debug)]
 pub struct Trap {
     reason: TrapReason,
-    /// Where it happened, when it came out of a Wasm function.
+    /// Where it happened, when it came out of a Wasm function (never for
+    /// a halt).
     origin: Option<Box<TrapOrigin>>,
-    /// A host function's request to end the run ([`Trap::halt`]): no
-    /// origin is recorded.
-    halt: bool,
 }
 
 /// Where a trap happened: the Wasm function that was running, the
@@ -153,6 +151,8 @@ impl Eq for CodeSite {}
 enum TrapReason {
     Code(TrapCode),
     Host(Box<dyn HostError>),
+    /// A host function's request to end the run ([`Trap::halt`]).
+    Halt(&'static dyn HostError),
 }
 
 impl Trap {
@@ -161,18 +161,21 @@ impl Trap {
         Self {
             reason: TrapReason::Host(Box::new(error)),
             origin: None,
-            halt: false,
         }
     }
 
     /// A host function's request to end the run, which is not a failure
-    /// (an Ewasm contract's `finish` or `revert`): as [`Trap::host`], but
-    /// the engine records no origin for it ([`Trap::origin`] is `None`),
-    /// saving the work on a path that ordinary runs take.
-    pub fn halt(error: impl HostError) -> Self {
+    /// (an Ewasm contract's `finish` or `revert`), for a reason that is a
+    /// constant: as [`Trap::host`], but nothing is allocated and no origin
+    /// is recorded ([`Trap::origin`] is `None`), saving the work on a path
+    /// that ordinary runs take. What the run leaves behind (its output)
+    /// is the host's to keep. The reason is borrowed:
+    /// [`Trap::downcast_ref`] finds it, [`Trap::downcast`] gives the trap
+    /// back.
+    pub fn halt(reason: &'static dyn HostError) -> Self {
         Self {
-            halt: true,
-            ..Self::host(error)
+            reason: TrapReason::Halt(reason),
+            origin: None,
         }
     }
 
@@ -209,7 +212,7 @@ impl Trap {
     /// The trap with `origin`, unless it already has one (the innermost
     /// origin is kept).
     pub(crate) fn or_origin(mut self, origin: impl FnOnce() -> Option<TrapOrigin>) -> Self {
-        if self.origin.is_none() && !self.halt {
+        if self.origin.is_none() && !matches!(self.reason, TrapReason::Halt(_)) {
             self.origin = origin().map(Box::new);
         }
         self
@@ -219,7 +222,7 @@ impl Trap {
     pub fn code(&self) -> Option<TrapCode> {
         match self.reason {
             TrapReason::Code(code) => Some(code),
-            TrapReason::Host(_) => None,
+            TrapReason::Host(_) | TrapReason::Halt(_) => None,
         }
     }
 
@@ -230,6 +233,10 @@ impl Trap {
                 let any: &dyn Any = error.as_ref();
                 any.downcast_ref::<E>()
             }
+            TrapReason::Halt(reason) => {
+                let any: &dyn Any = *reason;
+                any.downcast_ref::<E>()
+            }
             TrapReason::Code(_) => None,
         }
     }
@@ -238,13 +245,10 @@ impl Trap {
     ///
     /// # Errors
     ///
-    /// Gives the trap back unchanged when it carries no `E`.
+    /// Gives the trap back unchanged when it carries no `E`, or carries a
+    /// halt's borrowed reason ([`Trap::halt`]).
     pub fn downcast<E: HostError>(self) -> Result<E, Trap> {
-        let Trap {
-            reason,
-            origin,
-            halt,
-        } = self;
+        let Trap { reason, origin } = self;
         match reason {
             TrapReason::Host(error) if (error.as_ref() as &dyn Any).is::<E>() => {
                 let any: Box<dyn Any> = error;
@@ -254,11 +258,7 @@ impl Trap {
                     Err(_) => Err(Trap::from(TrapCode::Internal)),
                 }
             }
-            reason => Err(Trap {
-                reason,
-                origin,
-                halt,
-            }),
+            reason => Err(Trap { reason, origin }),
         }
     }
 }
@@ -268,7 +268,6 @@ impl From<TrapCode> for Trap {
         Self {
             reason: TrapReason::Code(code),
             origin: None,
-            halt: false,
         }
     }
 }
@@ -278,6 +277,7 @@ impl fmt::Display for Trap {
         match &self.reason {
             TrapReason::Code(code) => write!(f, "trap: {code}"),
             TrapReason::Host(error) => write!(f, "host error: {error}"),
+            TrapReason::Halt(reason) => write!(f, "host error: {reason}"),
         }
     }
 }

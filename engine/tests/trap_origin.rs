@@ -92,12 +92,17 @@ fn a_host_trap_names_the_calling_function_and_the_import() {
 }
 
 #[test]
-fn a_halt_carries_its_error_and_no_origin() {
-    let trap = trap_raising("refuses", || Trap::halt(Refused));
+fn a_halt_carries_its_reason_and_no_origin() {
+    let trap = trap_raising("refuses", || Trap::halt(&Refused));
     assert!(trap.downcast_ref::<Refused>().is_some());
+    assert!(trap.downcast_ref::<Other>().is_none());
     assert_eq!(trap.code(), None);
     assert!(trap.origin().is_none(), "{:?}", trap.origin());
-    assert!(trap.downcast::<Refused>().is_ok());
+    assert_eq!(trap.to_string(), "host error: refused");
+    // The reason is borrowed: it cannot be taken out, and the trap comes
+    // back whole.
+    let back = trap.downcast::<Refused>().expect_err("borrowed");
+    assert!(back.downcast_ref::<Refused>().is_some());
 }
 
 /// The binary offsets of the operators of defined function `defined` of

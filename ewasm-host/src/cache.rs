@@ -13,12 +13,15 @@ use std::sync::{Arc, Mutex, PoisonError};
 
 use engine::Module;
 
-/// A compiled contract: its module, and for each of its imports the index
-/// of the EEI function it links to (found by name once, at compilation).
+/// A compiled contract: its module, for each of its imports the index of
+/// the EEI function it links to (found by name once, at compilation), and
+/// the pages of its exported memories (what its initial memory is priced
+/// by, read once rather than from the exports at every call).
 #[derive(Clone)]
 pub(crate) struct Contract {
     pub(crate) module: Module,
     pub(crate) links: Arc<[u16]>,
+    pub(crate) memory_pages: u64,
 }
 
 struct Entry {
@@ -78,20 +81,12 @@ impl Inner {
 const END_WORDS: usize = 4;
 const SAMPLES: usize = 16;
 
-/// The little-endian word of the (up to) 8 bytes of `code` from `at`.
+/// The little-endian word of the 8 bytes of `code` from `at` (zero
+/// past the end; the callers stay within it).
 fn word_at(code: &[u8], at: usize) -> u64 {
-    // A whole word in one load; byte by byte only at the very end.
-    if let Some(whole) = code.get(at..at.saturating_add(8)) {
-        if let Ok(word) = <[u8; 8]>::try_from(whole) {
-            return u64::from_le_bytes(word);
-        }
-    }
-    let mut word = [0u8; 8];
-    let bytes = code.get(at..).unwrap_or_default();
-    for (w, &b) in word.iter_mut().zip(bytes) {
-        *w = b;
-    }
-    u64::from_le_bytes(word)
+    code.get(at..at.saturating_add(8))
+        .and_then(|bytes| <[u8; 8]>::try_from(bytes).ok())
+        .map_or(0, u64::from_le_bytes)
 }
 
 /// A hash of the code's length, its first and last 32 bytes, and words
@@ -101,24 +96,42 @@ fn word_at(code: &[u8], at: usize) -> u64 {
 /// tenth of a small contract's call). A hit still compares the whole code,
 /// so codes that share the sample cost one comparison more, never a wrong
 /// module.
+///
+/// Every word is read whole (the last one ends at the code's end), at
+/// offsets from one division, and mixed in four lanes, each taking every
+/// fourth word, so that no multiplication waits for more than its lane's
+/// previous one: stepping through the code and reading its ragged end
+/// byte by byte, as one chain of 25, cost 5% of a small contract's call.
 fn hash(code: &[u8]) -> u64 {
-    let mut h = 0xcbf2_9ce4_8422_2325_u64;
-    let mut mix = |word: u64| {
-        h = (h ^ word)
+    let mix = |h: u64, word: u64| {
+        (h ^ word)
             .wrapping_mul(0x0000_0100_0000_01b3)
             .rotate_left(29)
     };
-    mix(code.len() as u64);
-    let tail = code.len().saturating_sub(8 * END_WORDS);
+    let Some(last) = code.len().checked_sub(8) else {
+        // Shorter than a word: its bytes, zero-padded.
+        let mut word = [0u8; 8];
+        word[..code.len()].copy_from_slice(code);
+        return mix(code.len() as u64, u64::from_le_bytes(word));
+    };
+    let mut words = [0u64; 2 * END_WORDS + SAMPLES];
     for i in 0..END_WORDS {
-        mix(word_at(code, 8 * i));
-        mix(word_at(code, tail + 8 * i));
+        words[2 * i] = word_at(code, (8 * i).min(last));
+        words[2 * i + 1] = word_at(code, last.saturating_sub(8 * i));
     }
-    let step = (code.len() / SAMPLES).max(1);
-    for at in (0..code.len()).step_by(step).take(SAMPLES) {
-        mix(word_at(code, at));
+    let step = last / SAMPLES;
+    for (i, word) in words[2 * END_WORDS..].iter_mut().enumerate() {
+        *word = word_at(code, i * step);
     }
-    h
+    let mut lanes = [0xcbf2_9ce4_8422_2325_u64, 1, 2, 3];
+    for chunk in words.chunks_exact(lanes.len()) {
+        for (lane, &word) in lanes.iter_mut().zip(chunk) {
+            *lane = mix(*lane, word);
+        }
+    }
+    lanes
+        .iter()
+        .fold(code.len() as u64, |h, &lane| mix(h, lane))
 }
 
 /// What an entry holds: its code, its module (as it is now: it grows as
@@ -228,6 +241,7 @@ mod tests {
         let contract = Contract {
             module,
             links: Arc::from([]),
+            memory_pages: 0,
         };
         (Arc::from(code), contract)
     }
@@ -243,16 +257,35 @@ mod tests {
     }
 
     #[test]
-    fn a_word_is_the_little_endian_bytes_from_its_offset_zero_padded_past_the_end() {
+    fn a_word_is_the_little_endian_bytes_from_its_offset_and_zero_past_the_end() {
         let code: Vec<u8> = (1..=20).collect();
-        for at in 0..=24 {
-            let mut bytes = [0u8; 8];
-            for (i, b) in bytes.iter_mut().enumerate() {
-                *b = code.get(at + i).copied().unwrap_or(0);
-            }
+        for at in 0..=12 {
+            let bytes: [u8; 8] = code[at..at + 8].try_into().expect("8 bytes");
             assert_eq!(word_at(&code, at), u64::from_le_bytes(bytes), "at {at}");
         }
-        assert_eq!(word_at(&code, usize::MAX), 0);
+        for at in [13, 19, 20, 24, usize::MAX] {
+            assert_eq!(word_at(&code, at), 0, "at {at}");
+        }
+    }
+
+    #[test]
+    fn the_hash_sees_the_length_and_every_byte_of_both_ends() {
+        // Zeroed codes of every length up to 100: the length alone tells
+        // them apart.
+        let hashes: std::collections::HashSet<u64> =
+            (0..=100).map(|len| hash(&vec![0u8; len])).collect();
+        assert_eq!(hashes.len(), 101);
+        // A byte changed in the first or last 32 bytes, at every length
+        // (shorter codes are all ends).
+        for len in 1..=80usize {
+            let code: Vec<u8> = (0..len).map(|i| i as u8).collect();
+            let ends = (0..len.min(32)).chain(len.saturating_sub(32)..len);
+            for at in ends {
+                let mut changed = code.clone();
+                changed[at] ^= 0x80;
+                assert_ne!(hash(&code), hash(&changed), "length {len}, byte {at}");
+            }
+        }
     }
 
     #[test]

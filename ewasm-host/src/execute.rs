@@ -256,7 +256,18 @@ impl Executor {
             .eei
             .links(&module)
             .map_err(ContractError::UnknownImport)?;
-        Ok(Contract { module, links })
+        let memory_pages = module
+            .exports()
+            .filter_map(|export| match export.ty {
+                engine::ExternType::Memory(ty) => Some(u64::from(ty.min)),
+                _ => None,
+            })
+            .sum();
+        Ok(Contract {
+            module,
+            links,
+            memory_pages,
+        })
     }
 
     /// Executes `message` with `code` against `host`, borrowed for the
@@ -321,7 +332,14 @@ impl Executor {
             let reason = FailureReason::OutOfGas(GasSite::Code { bytes: code.len() });
             return (Outcome::failed_for(Status::OutOfGas, reason), None);
         };
-        let (Contract { module, links }, shared) = match self.compile_shared(code) {
+        let (
+            Contract {
+                module,
+                links,
+                memory_pages,
+            },
+            shared,
+        ) = match self.compile_shared(code) {
             Ok(compiled) => compiled,
             Err(rule) => {
                 let failed = Outcome::failed_for(
@@ -363,7 +381,7 @@ impl Executor {
             store.observe_charges(eei::observe_charge);
         }
         store.limit_growth(allowance.pages, allowance.elements);
-        let memory_cost = self.initial_memory_cost(&module);
+        let memory_cost = self.initial_memory_cost(memory_pages);
         let mut outcome = self.run(&mut store, &module, &links, fuel, memory_cost);
         // Deployed code that looks like Wasm must be a valid contract.
         if message.kind == CallKind::Create
@@ -408,19 +426,13 @@ impl Executor {
             .saturating_mul(gas::CODE_BYTE)
     }
 
-    /// What the module's initial memory costs: its pages at the price of
-    /// `memory.grow` pages, in the Iris model; nothing otherwise.
-    fn initial_memory_cost(&self, module: &Module) -> u64 {
+    /// What a contract's initial memory costs: its exported memories'
+    /// `pages` at the price of `memory.grow` pages, in the Iris model;
+    /// nothing otherwise.
+    fn initial_memory_cost(&self, pages: u64) -> u64 {
         if !self.prices_data() {
             return 0;
         }
-        let pages: u64 = module
-            .exports()
-            .filter_map(|export| match export.ty {
-                engine::ExternType::Memory(ty) => Some(u64::from(ty.min)),
-                _ => None,
-            })
-            .sum();
         // A memory over the page limit is refused at instantiation, as
         // a contract that breaks the limit, not charged for.
         if pages > u64::from(self.config.max_memory_pages) {
@@ -470,7 +482,9 @@ impl Executor {
                 link.and_then(|index| self.eei.import(index))
             })
             .and_then(|instance| match instance.get_func(store, "main") {
-                Some(main) => main.call(store, &[], &mut []),
+                // The trap as it is: a contract's `finish` ends with one,
+                // and an `Error` around it would be allocated.
+                Some(main) => main.typed::<(), ()>(store)?.call_or_trap(store, ()),
                 // `check_contract` found `main`.
                 None => Err(engine::Error::from(TrapCode::Internal)),
             });
@@ -491,40 +505,45 @@ impl Executor {
             output: Vec::new(),
             reason: None,
         };
-        match result {
-            Ok(()) => kept(Status::Success),
-            Err(error) => match error.into_trap() {
-                Ok(mut trap) => match status_of(&trap) {
-                    (Status::Success, Some(Halt::Finish)) => Outcome {
-                        output,
-                        ..kept(Status::Success)
-                    },
-                    (Status::Revert, _) => Outcome {
-                        output,
-                        ..kept(Status::Revert)
-                    },
-                    (Status::Success, _) => kept(Status::Success),
-                    (status, _) => {
-                        let reason = FailureReason::of_trap(&mut trap, &store.data().code);
-                        Outcome::failed_for(status, reason)
-                    }
+        // The run's trap, whether `main` raised it or instantiation did
+        // (a start function's).
+        let trapped = match result {
+            Ok(Ok(())) => Ok(None),
+            Ok(Err(trap)) => Ok(Some(trap)),
+            Err(error) => error.into_trap().map(Some),
+        };
+        match trapped {
+            Ok(None) => kept(Status::Success),
+            Ok(Some(mut trap)) => match status_of(&trap) {
+                (Status::Success, Some(Halt::Finish)) => Outcome {
+                    output,
+                    ..kept(Status::Success)
                 },
-                // A frame whose memory or table does not fit what the
-                // frames below it left of the execution's caps.
-                Err(error)
-                    if matches!(
-                        error.kind(),
-                        engine::ErrorKind::Limit(engine::LimitError::Allowance { .. })
-                    ) =>
-                {
-                    Outcome::failed_for(Status::Failure, FailureReason::Limit(error.to_string()))
+                (Status::Revert, _) => Outcome {
+                    output,
+                    ..kept(Status::Revert)
+                },
+                (Status::Success, _) => kept(Status::Success),
+                (status, _) => {
+                    let reason = FailureReason::of_trap(&mut trap, &store.data().code);
+                    Outcome::failed_for(status, reason)
                 }
-                // Linking cannot fail after validation; anything else is ours.
-                Err(error) => Outcome::failed_for(
-                    Status::ContractValidationFailure,
-                    FailureReason::Contract(ContractError::of_engine_error(&error)),
-                ),
             },
+            // A frame whose memory or table does not fit what the
+            // frames below it left of the execution's caps.
+            Err(error)
+                if matches!(
+                    error.kind(),
+                    engine::ErrorKind::Limit(engine::LimitError::Allowance { .. })
+                ) =>
+            {
+                Outcome::failed_for(Status::Failure, FailureReason::Limit(error.to_string()))
+            }
+            // Linking cannot fail after validation; anything else is ours.
+            Err(error) => Outcome::failed_for(
+                Status::ContractValidationFailure,
+                FailureReason::Contract(ContractError::of_engine_error(&error)),
+            ),
         }
     }
 }

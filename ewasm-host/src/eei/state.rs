@@ -5,8 +5,8 @@ use engine::{Trap, TrapCode};
 use crate::Bytes32;
 
 use super::{
-    access_account, access_slot, add_refund, charge, check_static, fail, read, read_address,
-    read_bytes32, schedule, write, write_u128, Cx, EeiError, Halt, R,
+    access_account, access_slot, add_refund, charge, check_static, fail, memory_error, read,
+    read_address, read_bytes32, schedule, write, write_u128, Cx, EeiError, Halt, R,
 };
 
 pub(super) fn get_external_balance(mut cx: Cx<'_, '_>, address: u32, result: u32) -> R<()> {
@@ -89,22 +89,29 @@ pub(super) fn log(
     for (word, pointer) in words.iter_mut().zip([t1, t2, t3, t4]) {
         *word = read_bytes32(&cx, pointer)?;
     }
-    let data = read(&cx, data, len)?;
-    let recipient = cx.data().message.recipient;
-    cx.data_mut().host.emit_log(&recipient, &data, words);
+    // The data goes to the host straight from memory, not copied: checked
+    // here, then borrowed beside the host.
+    if cx.read(data, len).is_err() {
+        return Err(memory_error(&cx, data, len as usize));
+    }
+    let (memory, ctx) = cx.memory_and_data();
+    let start = data as usize;
+    let bytes = memory.get(start..start + len as usize).unwrap_or_default();
+    let recipient = ctx.message.recipient;
+    ctx.host.emit_log(&recipient, bytes, words);
     Ok(())
 }
 
 pub(super) fn finish(mut cx: Cx<'_, '_>, data: u32, len: u32) -> R<()> {
     let output = read(&cx, data, len)?;
     cx.data_mut().output = output;
-    Err(Trap::halt(Halt::Finish))
+    Err(Trap::halt(&Halt::Finish))
 }
 
 pub(super) fn revert(mut cx: Cx<'_, '_>, data: u32, len: u32) -> R<()> {
     let output = read(&cx, data, len)?;
     cx.data_mut().output = output;
-    Err(Trap::halt(Halt::Revert))
+    Err(Trap::halt(&Halt::Revert))
 }
 
 /// SELFDESTRUCT: a beneficiary that does not exist costs the new account
@@ -128,5 +135,5 @@ pub(super) fn self_destruct(mut cx: Cx<'_, '_>, beneficiary: u32) -> R<()> {
     if cx.data_mut().host.selfdestruct(&recipient, &beneficiary) {
         add_refund(&mut cx, schedule.self_destruct_refund);
     }
-    Err(Trap::halt(Halt::SelfDestruct))
+    Err(Trap::halt(&Halt::SelfDestruct))
 }
