@@ -18,4 +18,5 @@ pub mod kernels;
 pub mod memory_host;
 pub mod metered;
 pub mod shrink;
+pub mod straight;
 pub mod wrc20;

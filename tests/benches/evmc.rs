@@ -7,8 +7,8 @@
 //! measured is Iris and the C boundary, not a client's state.
 //!
 //! `cargo bench -p tests --bench evmc`; `-- --profile
-//! transfer|balance|small|cold|cold-eager N` makes only N calls of one kind, for a
-//! profiler.
+//! transfer|transfer-in|balance|small|cold|cold-eager N` makes only N calls of
+//! one kind (`transfer-in`: in process), for a profiler.
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -66,21 +66,10 @@ const SMALL: &str = r#"(module
     (data (i32.const 0) "ok")
     (func (export "main") (drop (call $size)) (call $finish (i32.const 0) (i32.const 2))))"#;
 
-/// A contract of about 24 KiB: one long function of integer arithmetic.
+/// A contract of about 24 KiB: one long function of integer arithmetic
+/// (`test_support::straight`).
 fn big_contract() -> Vec<u8> {
-    let body =
-        "(local.set $x (i32.add (i32.mul (local.get $x) (i32.const 3)) (i32.const 12345)))\n"
-            .repeat(2_000);
-    let code = wat::parse_str(format!(
-        r#"(module
-            (import "ethereum" "finish" (func $finish (param i32 i32)))
-            (memory (export "memory") 1)
-            (func (export "main") (local $x i32)
-                {body}
-                (i32.store (i32.const 0) (local.get $x))
-                (call $finish (i32.const 0) (i32.const 4))))"#
-    ))
-    .expect("the big contract assembles");
+    let code = test_support::straight::code();
     assert!(
         (20_000..=24_576).contains(&code.len()),
         "{} bytes",
@@ -116,6 +105,37 @@ fn wrc20_calls() -> (Calls, Calls) {
     (balance, transfer)
 }
 
+/// WRC20 transfers on `threads` threads at once through one libiris.so
+/// VM (one cache, one EEI table), each thread with its own host: the best
+/// time per call of each thread's batches, the slowest thread's. Equal to
+/// one thread's when calls share nothing that they write.
+fn parallel_transfers(budget: Duration, threads: usize) -> Duration {
+    let vm: Arc<dyn Runner> = Arc::new(load());
+    let wrc20 = test_support::wrc20::code();
+    let input = test_support::wrc20::transfer(&Address([0xaa; 20]), 1);
+    let start = std::sync::Barrier::new(threads);
+    std::thread::scope(|scope| {
+        let workers: Vec<_> = (0..threads)
+            .map(|_| {
+                let mut calls =
+                    Calls::new(Arc::clone(&vm), wrc20.clone()).with_input(input.clone());
+                let start = &start;
+                scope.spawn(move || {
+                    start.wait();
+                    per_call(budget, || {
+                        std::hint::black_box(calls.call());
+                    })
+                })
+            })
+            .collect();
+        workers
+            .into_iter()
+            .map(|w| w.join().expect("the thread ran"))
+            .max()
+            .unwrap_or_default()
+    })
+}
+
 /// The 24 KiB contract's calls through a libiris.so that caches nothing,
 /// translating lazily (its default) or every function when it compiles.
 fn cold_calls(lazy: bool) -> Calls {
@@ -131,10 +151,21 @@ fn profile(kind: &str, n: u32) {
     let mut calls = match kind {
         "balance" => wrc20_calls().0,
         "transfer" => wrc20_calls().1,
+        "transfer-in" => Calls::new(
+            Arc::new(
+                Executor::new(ExecConfig {
+                    cache_size: 16,
+                    ..ExecConfig::default()
+                })
+                .expect("executor"),
+            ),
+            test_support::wrc20::code(),
+        )
+        .with_input(test_support::wrc20::transfer(&Address([0xaa; 20]), 1)),
         "cold" => cold_calls(true),
         "cold-eager" => cold_calls(false),
         "small" => Calls::new(Arc::new(load()), wat::parse_str(SMALL).expect("assembles")),
-        _ => panic!("--profile transfer|balance|small|cold|cold-eager N"),
+        _ => panic!("--profile transfer|transfer-in|balance|small|cold|cold-eager N"),
     };
     for _ in 0..n {
         std::hint::black_box(calls.call());
@@ -168,7 +199,7 @@ fn main() {
         .expect("executor"),
     );
     let through_c: Arc<dyn Runner> = Arc::new(load());
-    let mut a = Calls::new(in_process, small.clone());
+    let mut a = Calls::new(Arc::clone(&in_process), small.clone());
     let mut b = Calls::new(through_c, small);
     assert_eq!(a.call(), b.call());
     let t_in = per_call(budget, || {
@@ -209,6 +240,23 @@ fn main() {
     println!(
         "  transfer            {:>10.2} us",
         t_transfer.as_secs_f64() * 1e6
+    );
+
+    // The same transfer in process: what the C boundary (the message and
+    // result converted, each host call a C callback) adds.
+    let mut transfer_in = Calls::new(Arc::clone(&in_process), test_support::wrc20::code())
+        .with_input(test_support::wrc20::transfer(&Address([0xaa; 20]), 1));
+    let t_transfer_in = per_call(budget, || {
+        std::hint::black_box(transfer_in.call());
+    });
+    println!(
+        "  transfer in process {:>10.2} us",
+        t_transfer_in.as_secs_f64() * 1e6
+    );
+    let t_parallel = parallel_transfers(budget, 2);
+    println!(
+        "  transfer, 2 threads {:>10.2} us (one VM, each thread's own host)",
+        t_parallel.as_secs_f64() * 1e6
     );
 
     let big = big_contract();
