@@ -183,14 +183,13 @@ pub(crate) fn check_body(
     let mut reader = body.get_binary_reader_for_operators().map_err(wasm)?;
     reader.set_features(crate::module::FEATURES);
     let mut reader = wasmparser::OperatorsReader::new(reader);
-    let mut visitor = visit::CheckVisitor {
-        check: &mut check,
-        offset: 0,
-    };
+    let mut visitor = visit::OpVisitor::new(Some(&mut check));
     while !reader.eof() {
         visitor.offset = reader.original_position();
         // Decoding errors first, then the operator's own.
-        reader.visit_operator(&mut visitor).map_err(wasm)??;
+        if reader.visit_operator(&mut visitor).map_err(wasm)?.is_none() {
+            return Err(visitor.take_error());
+        }
     }
     reader.finish().map_err(wasm)
 }
@@ -325,18 +324,18 @@ fn translate_body<'a>(
     reader.set_features(crate::module::FEATURES);
     let mut reader = wasmparser::OperatorsReader::new(reader);
     let code_start = env.code_start();
+    let mut visitor = visit::OpVisitor::new(check.as_mut());
     while !reader.eof() {
         let offset = reader.original_position();
         t.at = binary_offset(offset);
         t.offset = offset.saturating_sub(code_start) as u32;
-        let op = reader.read().map_err(wasm)?;
-        let opcode = match &mut check {
-            Some(check) => check.op(offset, &op)?,
-            // Checked at load: every operator is one the engine knows.
-            None => Opcode::of(&op).ok_or_else(|| t.unsupported(&op))?,
+        visitor.offset = offset;
+        // Decoding errors first, then the operator's own.
+        let Some(opcode) = reader.visit_operator(&mut visitor).map_err(wasm)? else {
+            return Err(visitor.take_error());
         };
         t.meter(opcode);
-        t.translate(&op)?;
+        t.translate(&visitor.op)?;
         // Checked after every operator, so the virtual stack and the code
         // never outgrow their bounds while the rest of the body is read.
         t.check(func_index, limit)?;
@@ -379,13 +378,9 @@ impl<'v> Checker<'v> {
         }
     }
 
-    /// Checks operator `op` at binary offset `offset`, and gives its opcode.
-    fn op(&mut self, offset: u64, op: &Operator<'_>) -> Result<Opcode, Error> {
-        self.visit(offset, op, |validator, offset| validator.op(offset, op))
-    }
-
-    /// [`Checker::op`], with `validate` visiting the validator for `op`
-    /// (a visitor that knows the operator calls its method directly).
+    /// Checks operator `op` at binary offset `offset`, and gives its
+    /// opcode; `validate` visits the validator for `op` (the visitor that
+    /// decoded it calls the validator's method for it directly).
     #[inline(always)]
     fn visit(
         &mut self,

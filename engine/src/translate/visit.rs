@@ -1,26 +1,74 @@
-//! Validation straight from wasmparser's decoder, for bodies translated
-//! lazily ([`super::check_body`]): [`CheckVisitor`] is the visitor the
-//! operators reader calls with each operator's immediates, so no
-//! [`Operator`] is decoded into memory and copied out of the reader, and
-//! the validator is called for the operator it is told of rather than
-//! dispatching on it again. Each visit method makes the same checks as
-//! [`Checker::op`], in the same order; what they ask of the operator (its
-//! opcode, its work) folds to constants or lookups in each method.
-//!
-//! Eager translation does not use it: there, the translator needs the
-//! `Operator` anyway, and reading it whole measured no slower (decision
-//! 0010).
+//! Operators straight from wasmparser's decoder: [`OpVisitor`] is the
+//! visitor the operators reader calls with each operator's immediates.
+//! Each visit method builds the operator in the visitor's own field,
+//! where the translator then reads it in place, and, when the body is
+//! being checked, visits the validator for the operator it is told of
+//! rather than dispatching on it again. The checks are [`Checker::visit`]'s,
+//! in the same order; what they ask of the operator (its opcode, its work)
+//! folds to constants or lookups in each method.
 
 use wasmparser::{FuncValidator, Operator, ValidatorResources, VisitOperator, VisitSimdOperator};
 
-use super::Checker;
+use super::{unsupported, Checker};
 use crate::error::Error;
+use crate::opcode::Opcode;
 
-/// Checks the operators of one body, one visit each.
-pub(super) struct CheckVisitor<'c, 'v> {
-    pub(super) check: &'c mut Checker<'v>,
+/// Reads the operators of one body, one visit each: checks them if it
+/// has a [`Checker`], and keeps the last one read for the translator.
+pub(super) struct OpVisitor<'c, 'v, 'a> {
+    /// The checks of a body at load; `None` for a body checked already.
+    pub(super) check: Option<&'c mut Checker<'v>>,
     /// The binary offset of the operator being visited.
     pub(super) offset: u64,
+    /// The operator read last.
+    pub(super) op: Operator<'a>,
+    /// Why the operator read last was refused.
+    error: Option<Error>,
+}
+
+impl<'c, 'v> OpVisitor<'c, 'v, '_> {
+    /// A visitor that checks each operator with `check`, if given.
+    pub(super) fn new(check: Option<&'c mut Checker<'v>>) -> Self {
+        Self {
+            check,
+            offset: 0,
+            op: Operator::Nop,
+            error: None,
+        }
+    }
+
+    /// The refusal of the operator for which a visit gave `None`. (Every
+    /// visit that gives `None` keeps its reason; were one missing, the
+    /// operator would be named as one the engine does not know.)
+    pub(super) fn take_error(&mut self) -> Error {
+        self.error
+            .take()
+            .unwrap_or_else(|| unsupported(self.offset, &self.op))
+    }
+
+    /// The opcode of the operator just built, checked with `validate`
+    /// (the validator visited for it) if the body is being checked; `None`
+    /// if it is refused, the reason kept for [`OpVisitor::take_error`].
+    /// (A two-byte result comes back in a register: a `Result` came back
+    /// through memory.)
+    #[inline(always)]
+    fn opcode(
+        &mut self,
+        validate: impl FnOnce(&mut FuncValidator<ValidatorResources>, u64) -> wasmparser::Result<()>,
+    ) -> Option<Opcode> {
+        let opcode = match &mut self.check {
+            Some(check) => check.visit(self.offset, &self.op, validate),
+            // Checked at load: every operator is one the engine knows.
+            None => Opcode::of(&self.op).ok_or_else(|| unsupported(self.offset, &self.op)),
+        };
+        match opcode {
+            Ok(opcode) => Some(opcode),
+            Err(e) => {
+                self.error = Some(e);
+                None
+            }
+        }
+    }
 }
 
 /// A visit method per operator: the operator built from its immediates,
@@ -30,12 +78,10 @@ macro_rules! define_visit {
     ($visitor:ident $( @$proposal:ident $op:ident $({ $($arg:ident: $argty:ty),* })? => $visit:ident ($($ann:tt)*))*) => {
         $(
             fn $visit(&mut self $($(, $arg: $argty)*)?) -> Self::Output {
-                let op = Operator::$op $({ $($arg: $arg.clone()),* })?;
-                self.check
-                    .visit(self.offset, &op, |validator: &mut FuncValidator<ValidatorResources>, offset| {
-                        validator.$visitor(offset).$visit($($($arg),*)?)
-                    })
-                    .map(drop)
+                self.op = Operator::$op $({ $($arg: $arg.clone()),* })?;
+                self.opcode(|validator: &mut FuncValidator<ValidatorResources>, offset| {
+                    validator.$visitor(offset).$visit($($($arg),*)?)
+                })
             }
         )*
     };
@@ -51,11 +97,11 @@ macro_rules! define_visit_simd_operator {
 
 // The immediates are cloned for the `Operator`, most of them `Copy`.
 #[allow(clippy::clone_on_copy)]
-impl<'a> VisitOperator<'a> for CheckVisitor<'_, '_> {
-    type Output = Result<(), Error>;
+impl<'a> VisitOperator<'a> for OpVisitor<'_, '_, 'a> {
+    type Output = Option<Opcode>;
 
     // SIMD operators decode (wasmparser's `simd` feature is on), and the
-    // validator refuses them as `Checker::op` has it do.
+    // validator refuses them as `Checker::visit` has it do.
     fn simd_visitor(&mut self) -> Option<&mut dyn VisitSimdOperator<'a, Output = Self::Output>> {
         Some(self)
     }
@@ -64,6 +110,6 @@ impl<'a> VisitOperator<'a> for CheckVisitor<'_, '_> {
 }
 
 #[allow(clippy::clone_on_copy)]
-impl<'a> VisitSimdOperator<'a> for CheckVisitor<'_, '_> {
+impl<'a> VisitSimdOperator<'a> for OpVisitor<'_, '_, 'a> {
     wasmparser::for_each_visit_simd_operator!(define_visit_simd_operator);
 }
