@@ -97,7 +97,9 @@ impl<'h> EeiCtx<'h> {
     }
 }
 
-/// A normal end of execution, carried as a host trap.
+/// A normal end of execution, carried as a host trap: a constant reason,
+/// borrowed ([`engine::Trap::halt`]), that `Trap::downcast_ref::<Halt>`
+/// finds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Halt {
     /// `finish`: success with output.
