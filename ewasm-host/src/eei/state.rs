@@ -89,14 +89,12 @@ pub(super) fn log(
     for (word, pointer) in words.iter_mut().zip([t1, t2, t3, t4]) {
         *word = read_bytes32(&cx, pointer)?;
     }
-    // The data goes to the host straight from memory, not copied: checked
-    // here, then borrowed beside the host.
-    if cx.read(data, len).is_err() {
-        return Err(memory_error(&cx, data, len as usize));
-    }
+    // The data goes to the host straight from memory, borrowed beside it.
     let (memory, ctx) = cx.memory_and_data();
     let start = data as usize;
-    let bytes = memory.get(start..start + len as usize).unwrap_or_default();
+    let Some(bytes) = memory.get(start..start.saturating_add(len as usize)) else {
+        return Err(memory_error(&cx, data, len as usize));
+    };
     let recipient = ctx.message.recipient;
     ctx.host.emit_log(&recipient, bytes, words);
     Ok(())
