@@ -23,24 +23,6 @@ const POOLED_STORES: usize = 8;
 /// The most emptied index vectors of instances kept with a store.
 const MAX_INDICES: usize = 32;
 
-/// The vectors of a store, all empty.
-#[derive(Debug, Default)]
-struct StoreParts {
-    funcs: Vec<FuncEntity>,
-    memories: Vec<MemoryEntity>,
-    tables: Vec<TableEntity>,
-    globals: Vec<GlobalEntity>,
-    instances: Vec<InstanceEntity>,
-    elems: Vec<Box<[u64]>>,
-    datas: Vec<Arc<[u8]>>,
-    host_types: Vec<u32>,
-    pinned: Vec<Module>,
-    imports: Vec<Extern>,
-    /// Emptied index vectors of dropped instances, for new ones
-    /// ([`StoreInner::indices`]).
-    indices: Vec<Vec<u32>>,
-}
-
 /// The engine's pool: slots of vectors, the first `filled` of them
 /// holding a dropped store's (the rest empty and unallocated), so that
 /// taking and giving swap vectors and never move a slot.
@@ -58,24 +40,63 @@ impl StorePool {
     }
 }
 
-/// Swaps each vector of `$a` with the same of `$b`: field by field, so that
-/// neither side is moved whole (some 260 bytes, copied by `memcpy`), and
-/// so that a store's other fields (its engine, whose pool is locked) stay
-/// free to borrow.
-macro_rules! swap_vectors {
-    ($a:expr, $b:expr) => {
-        std::mem::swap(&mut $a.funcs, &mut $b.funcs);
-        std::mem::swap(&mut $a.memories, &mut $b.memories);
-        std::mem::swap(&mut $a.tables, &mut $b.tables);
-        std::mem::swap(&mut $a.globals, &mut $b.globals);
-        std::mem::swap(&mut $a.instances, &mut $b.instances);
-        std::mem::swap(&mut $a.elems, &mut $b.elems);
-        std::mem::swap(&mut $a.datas, &mut $b.datas);
-        std::mem::swap(&mut $a.host_types, &mut $b.host_types);
-        std::mem::swap(&mut $a.pinned, &mut $b.pinned);
-        std::mem::swap(&mut $a.imports, &mut $b.imports);
-        std::mem::swap(&mut $a.indices, &mut $b.indices);
+/// The store's pooled vectors, listed once: the pool's struct, the swap
+/// between a store and a slot, the clearing before a store's vectors are
+/// pooled and their byte count are all made from this list, so that none
+/// of them can miss a vector (one missed by the clearing would hand a new
+/// store a full one). `$d` is `$`, for the arguments of the swap macro
+/// defined inside.
+macro_rules! store_vectors {
+    ($d:tt $($field:ident: $ty:ty,)*) => {
+        /// The vectors of a store, all empty.
+        #[derive(Debug, Default)]
+        struct StoreParts {
+            $($field: $ty,)*
+            /// Emptied index vectors of dropped instances, for new ones
+            /// ([`StoreInner::indices`]).
+            indices: Vec<Vec<u32>>,
+        }
+
+        /// Swaps each vector of `$a` with the same of `$b`: field by field,
+        /// so that neither side is moved whole (some 260 bytes, copied by
+        /// `memcpy`), and so that a store's other fields (its engine, whose
+        /// pool is locked) stay free to borrow.
+        macro_rules! swap_vectors {
+            ($d a:expr, $d b:expr) => {
+                $(std::mem::swap(&mut $d a.$field, &mut $d b.$field);)*
+                std::mem::swap(&mut $d a.indices, &mut $d b.indices);
+            };
+        }
+
+        impl StoreInner {
+            /// Empties the store's vectors, dropping what they hold, all
+            /// but the kept index vectors (`indices`).
+            fn clear_vectors(&mut self) {
+                $(self.$field.clear();)*
+            }
+
+            /// The bytes the store's vectors' capacities hold together.
+            pub(crate) fn vector_bytes(&self) -> usize {
+                let indices: usize = self.indices.iter().map(bytes).sum();
+                [$(bytes(&self.$field),)* bytes(&self.indices), indices]
+                    .iter()
+                    .fold(0usize, |sum, b| sum.saturating_add(*b))
+            }
+        }
     };
+}
+
+store_vectors! {$
+    funcs: Vec<FuncEntity>,
+    memories: Vec<MemoryEntity>,
+    tables: Vec<TableEntity>,
+    globals: Vec<GlobalEntity>,
+    instances: Vec<InstanceEntity>,
+    elems: Vec<Box<[u64]>>,
+    datas: Vec<Arc<[u8]>>,
+    host_types: Vec<u32>,
+    pinned: Vec<Module>,
+    imports: Vec<Extern>,
 }
 
 /// The bytes a vector's capacity holds.
@@ -124,16 +145,7 @@ impl StoreInner {
                 }
             }
         }
-        self.instances.clear();
-        self.funcs.clear();
-        self.memories.clear();
-        self.tables.clear();
-        self.globals.clear();
-        self.elems.clear();
-        self.datas.clear();
-        self.host_types.clear();
-        self.pinned.clear();
-        self.imports.clear();
+        self.clear_vectors();
         if self.vector_bytes() > MAX_BYTES {
             return;
         }
@@ -144,27 +156,6 @@ impl StoreInner {
             swap_vectors!(parts, self);
             pool.filled = next + 1;
         }
-    }
-
-    /// The bytes the store's vectors' capacities hold together.
-    pub(crate) fn vector_bytes(&self) -> usize {
-        let indices: usize = self.indices.iter().map(bytes).sum();
-        [
-            bytes(&self.funcs),
-            bytes(&self.memories),
-            bytes(&self.tables),
-            bytes(&self.globals),
-            bytes(&self.instances),
-            bytes(&self.elems),
-            bytes(&self.datas),
-            bytes(&self.host_types),
-            bytes(&self.pinned),
-            bytes(&self.imports),
-            bytes(&self.indices),
-            indices,
-        ]
-        .iter()
-        .fold(0usize, |sum, b| sum.saturating_add(*b))
     }
 
     /// An empty index vector with room for `capacity`, reusing a dropped
