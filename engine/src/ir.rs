@@ -47,16 +47,19 @@ pub(crate) type Slot = u16;
 //   function and the immediate's type.
 // - `branch_eqz`: `Eqz Taken Negated;`: a branch on the result of `Eqz`
 //   becomes `Taken` (or `Negated`) on its operand.
-// - `fuse_binary`: `Name { slots; imms } = Op(Producer { fields }, x) =>
-//   value;`: the binary operator `Op` whose operand (either one) is the
-//   temporary written by `Producer`, the other being `x`, fuses into
-//   `Name`, which computes `value` from its operands. `fuse_binary_imm`:
-//   the same with an immediate right operand `x`.
+// - `fuse_binary`: `Name { slots; imms } = Op(Producer { fields }, x)
+//   [if guard] => value;`: the binary operator `Op` whose operand (either
+//   one) is the temporary written by `Producer`, the other being `x`, fuses
+//   into `Name` (when the guard on the producer's fields holds, if there is
+//   one), which computes `value` from its operands. `fuse_binary_imm`: the
+//   same with an immediate right operand `x`, and no guard.
 // - `fuse_chain`: `Name { ... } = Fused { fields } after Before { fields }
 //   if guard => value;`: `Fused`, just fused, whose other operand was the
 //   temporary that the instruction before it wrote, absorbs that one too.
-// - `load_at`: `Name Load bytes widen;`: `Load` from the temporary written
-//   by an `I32AddImm` becomes a load from `base + imm` (wrapping).
+// - `load_at`: `Name NameAdd Load bytes widen;`: `Load` from the temporary
+//   written by an `I32AddImm` becomes `Name`, a load from `base + imm`, and
+//   from the temporary written by an `I32Add`, `NameAdd`, a load from
+//   `a + b` (both wrapping).
 // - `custom`: `Name { fields } -> dst @ target;`: an instruction whose
 //   handler is written by hand (`exec/control.rs`, `exec/entities.rs`),
 //   with the field it writes as its result and its branch target, if any.
@@ -284,6 +287,25 @@ define_ir! {
         /// `dst = (a & imm) | c` (i64; fused `i64.and`, `i64.or`): a byte or
         /// field masked into a word.
         I64AndImmOr { a, c; imm: i64 } = I64Or(I64AndImm { lhs: a, imm }, c) => i64_or(i64_and(a, imm), c);
+        /// `dst = (!a & c) ^ d` (i64; fused `i64.xor` with -1, `i64.and`,
+        /// `i64.xor`): Keccak's chi, an and-not xored into a lane.
+        I64AndNotXor { a, c, d } = I64Xor(I64XorImmAnd { a, c, imm }, d) if imm == -1 => i64_xor(i64_and(!a, c), d);
+        /// `dst = (a ^ b) & c` (i32; fused `i32.xor`, `i32.and`): half of
+        /// SHA-2's majority, `((a ^ b) & c) ^ (a & b)`.
+        I32XorAnd { a, b, c } = I32And(I32Xor { lhs: a, rhs: b }, c) => i32_and(i32_xor(a, b), c);
+        /// `dst = (a & b) ^ c` (i32; fused `i32.and`, `i32.xor`).
+        I32AndXor { a, b, c } = I32Xor(I32And { lhs: a, rhs: b }, c) => i32_xor(i32_and(a, b), c);
+        /// `dst = (rotl(a, imm) ^ c) + d` (i32; fused `i32.rotl`,
+        /// `i32.xor`, `i32.add`): SHA-256's big sigma, added on.
+        I32RotlImmXorAdd { a, c, d; imm: i32 } = I32Add(I32RotlImmXor { a, c, imm }, d) => i32_add(i32_xor(i32_rotl(a, imm), c), d);
+        /// `dst = ((a >> imm) ^ c) + d` (i32, unsigned shift; fused
+        /// `i32.shr_u`, `i32.xor`, `i32.add`): SHA-256's small sigma of
+        /// the message schedule, added on.
+        I32ShrUImmXorAdd { a, c, d; imm: i32 } = I32Add(I32ShrUImmXor { a, c, imm }, d) => i32_add(i32_xor(i32_shr_u(a, imm), c), d);
+        /// `dst = ((a ^ imm) & c) + d` (i32; fused `i32.xor`, `i32.and`,
+        /// `i32.add`): SHA-256's choice, `(e & f) + (!e & g)`, its second
+        /// half added on.
+        I32XorImmAndAdd { a, c, d; imm: i32 } = I32Add(I32XorImmAnd { a, c, imm }, d) => i32_add(i32_and(i32_xor(a, imm), c), d);
     }
     fuse_binary_imm {
         /// `dst = (a + b) >> imm` (i64, unsigned; fused `i64.add`,
@@ -319,13 +341,45 @@ define_ir! {
             = I64MulAdd { a, b, c: t2 } after I64AndImm { dst: t, lhs: c, imm }
             if t == t2 && t != a && t != b && imm as u64 <= u64::from(u32::MAX)
             => i64_add(i64_mul(a, b), i64_and(c, imm));
+        /// `dst = (a & imm) + (b >> shift)` (i64, unsigned shift; fused
+        /// `i64.shr_u`, `i64.and`, `i64.add`): the carry out of one limb
+        /// added to the low word of the next, in multi-word arithmetic.
+        /// Only for a mask that fits in 32 bits; the shift is kept in 32
+        /// bits (it counts modulo 64).
+        I64AndImmAddShrU { a, b; imm: u32, shift: u32 }
+            = I64AndImmAdd { a, c: t2, imm } after I64ShrUImm { dst: t, lhs: b, imm: shift }
+            if t == t2 && t != a && imm as u64 <= u64::from(u32::MAX)
+            => i64_add(i64_and(a, imm), i64_shr_u(b, shift));
+        /// `dst = a * b + (lo & 0xffff_ffff) + (hi >> 32)` (i64; fused
+        /// `i64.mul` and `i64.add` with [`Instr::I64AndImmAddShrU`]): one
+        /// limb of a multi-word product with 32-bit limbs, the carry of the
+        /// last limb and the low word of this one added on.
+        I64MulAddLoHi { a, b, lo, hi }
+            = I64MulAdd { a, b, c: t2 } after I64AndImmAddShrU { dst: t, a: lo, b: hi, imm: mask, shift }
+            if t == t2 && t != a && t != b && mask == u32::MAX && shift % 64 == 32
+            => i64_add(i64_add(i64_mul(a, b), i64_and(lo, 0xffff_ffff)), i64_shr_u(hi, 32));
+        /// `dst = a * imm + (lo & 0xffff_ffff) + (hi >> 32)` (i64; as
+        /// [`Instr::I64MulAddLoHi`] with a constant factor, as in a
+        /// Montgomery reduction's `m * p[j]`). Only for a factor that fits
+        /// in 32 bits.
+        I64MulImmAddLoHi { a, lo, hi; imm: u32 }
+            = I64MulImmAdd { a, c: t2, imm } after I64AndImmAddShrU { dst: t, a: lo, b: hi, imm: mask, shift }
+            if t == t2 && t != a && mask == u32::MAX && shift % 64 == 32 && imm as u64 <= u64::from(u32::MAX)
+            => i64_add(i64_add(i64_mul(a, imm), i64_and(lo, 0xffff_ffff)), i64_shr_u(hi, 32));
+        /// `dst = ((a ^ b) & z) ^ (a & b)` (i32; fused `i32.xor`,
+        /// `i32.and`, `i32.and`, `i32.xor`): the majority of three words,
+        /// in SHA-2's rounds.
+        I32Maj { a, b, z }
+            = I32AndXor { a, b, c: t2 } after I32XorAnd { dst: t, a: x, b: y, c: z }
+            if t == t2 && t != a && t != b && ((a == x && b == y) || (a == y && b == x))
+            => i32_xor(i32_and(i32_xor(a, b), z), i32_and(a, b));
     }
     load_at {
         /// `i32.load` at `offset` from address `base + imm` (wrapping, as
         /// the fused `i32.add` computes it).
-        I32LoadAt I32Load 4 load_u32;
+        I32LoadAt I32LoadAdd I32Load 4 load_u32;
         /// `i64.load` at `offset` from address `base + imm` (wrapping).
-        I64LoadAt I64Load 8 load_u64;
+        I64LoadAt I64LoadAdd I64Load 8 load_u64;
     }
     custom {
         /// Traps with `Unreachable`.

@@ -49,6 +49,13 @@ const WAT: &str = r#"(module
     (i64.rotl (i64.xor (local.get 0) (local.get 1)) (i64.const 44)))
   (func (export "chi") (param i64 i64 i64) (result i64)
     (i64.xor (local.get 0) (i64.and (i64.xor (local.get 1) (i64.const -1)) (local.get 2))))
+  (func (export "chi_into") (param i64 i64 i64) (result i64)
+    (local.set 0 (i64.xor (i64.and (i64.xor (local.get 0) (i64.const -1)) (local.get 0)) (local.get 0)))
+    (local.get 0))
+  ;; an xor with another constant than -1 first: not an and-not, the same
+  ;; results
+  (func (export "chi_not_andnot") (param i64 i64 i64) (result i64)
+    (i64.xor (local.get 0) (i64.and (i64.xor (local.get 1) (i64.const 0xff)) (local.get 2))))
   (func (export "choice") (param i32 i32 i32) (result i32)
     (i32.xor
       (i32.and (local.get 0) (local.get 1))
@@ -75,6 +82,98 @@ const WAT: &str = r#"(module
   (func (export "and_mul_add_into") (param i64 i64 i64) (result i64)
     (local.set 1 (i64.add (i64.and (local.get 1) (i64.const 0xff)) (i64.mul (local.get 1) (local.get 2))))
     (local.get 1))
+  ;; a limb of a multi-word product with 32-bit limbs: the carry out of the
+  ;; last limb, the low word of this one, and a product (or a product by a
+  ;; constant) added on; shifts taken modulo 64, an alias, and masks,
+  ;; shifts or factors past the fused forms (the same results, unfused)
+  (func (export "shr_and_add") (param i64 i64) (result i64)
+    (i64.add (i64.shr_u (local.get 0) (i64.const 32)) (i64.and (local.get 1) (i64.const 0xffff_ffff))))
+  (func (export "shr_and_add_alias") (param i64) (result i64)
+    (i64.add (i64.shr_u (local.get 0) (i64.const 7)) (i64.and (local.get 0) (i64.const 0xff))))
+  (func (export "shr_and_add_wide") (param i64 i64) (result i64)
+    (i64.add (i64.shr_u (local.get 0) (i64.const 96)) (i64.and (local.get 1) (i64.const 0x1_ffff_ffff))))
+  (func (export "limb") (param i64 i64 i64 i64) (result i64)
+    (i64.add
+      (i64.add (i64.shr_u (local.get 2) (i64.const 32)) (i64.and (local.get 3) (i64.const 0xffff_ffff)))
+      (i64.mul (local.get 0) (local.get 1))))
+  (func (export "limb_shift96") (param i64 i64 i64 i64) (result i64)
+    (i64.add
+      (i64.add (i64.shr_u (local.get 2) (i64.const 96)) (i64.and (local.get 3) (i64.const 0xffff_ffff)))
+      (i64.mul (local.get 0) (local.get 1))))
+  (func (export "limb_shift31") (param i64 i64 i64 i64) (result i64)
+    (i64.add
+      (i64.add (i64.shr_u (local.get 2) (i64.const 31)) (i64.and (local.get 3) (i64.const 0xffff_ffff)))
+      (i64.mul (local.get 0) (local.get 1))))
+  (func (export "limb_mask16") (param i64 i64 i64 i64) (result i64)
+    (i64.add
+      (i64.add (i64.shr_u (local.get 2) (i64.const 32)) (i64.and (local.get 3) (i64.const 0xffff)))
+      (i64.mul (local.get 0) (local.get 1))))
+  (func (export "limb_alias") (param i64 i64) (result i64)
+    (i64.add
+      (i64.add (i64.shr_u (local.get 0) (i64.const 32)) (i64.and (local.get 0) (i64.const 0xffff_ffff)))
+      (i64.mul (local.get 0) (local.get 1))))
+  (func (export "limb_imm") (param i64 i64 i64) (result i64)
+    (i64.add
+      (i64.add (i64.shr_u (local.get 1) (i64.const 32)) (i64.and (local.get 2) (i64.const 0xffff_ffff)))
+      (i64.mul (local.get 0) (i64.const 3632069959))))
+  (func (export "limb_imm_wide") (param i64 i64 i64) (result i64)
+    (i64.add
+      (i64.add (i64.shr_u (local.get 1) (i64.const 32)) (i64.and (local.get 2) (i64.const 0xffff_ffff)))
+      (i64.mul (local.get 0) (i64.const 0x1_0000_0001))))
+  ;; two limbs in a row, each kept with local.tee in a local it reads, as
+  ;; compiled multi-word code does
+  (func (export "limbs") (param i64 i64 i64 i64) (result i64)
+    (local.set 2
+      (i64.add
+        (i64.add (i64.shr_u (local.get 2) (i64.const 32)) (i64.and (local.get 3) (i64.const 0xffff_ffff)))
+        (i64.mul (local.get 0) (local.get 1))))
+    (local.set 3
+      (i64.add
+        (i64.add (i64.shr_u (local.tee 2 (local.get 2)) (i64.const 32)) (i64.and (local.get 3) (i64.const 0xffff_ffff)))
+        (i64.mul (local.get 2) (i64.const 0xd87c_fd47))))
+    (i64.xor (local.get 2) (local.get 3)))
+  ;; SHA-2's majority (either order of the and's operands), its halves,
+  ;; and a near miss (another word in the second and: not the majority, the
+  ;; same results); the sigmas with the next word added on
+  (func (export "xor_and") (param i32 i32 i32) (result i32)
+    (i32.and (local.get 2) (i32.xor (local.get 0) (local.get 1))))
+  (func (export "and_xor") (param i32 i32 i32) (result i32)
+    (i32.xor (i32.and (local.get 0) (local.get 1)) (local.get 2)))
+  (func (export "maj") (param i32 i32 i32) (result i32)
+    (i32.xor
+      (i32.and (i32.xor (local.get 0) (local.get 1)) (local.get 2))
+      (i32.and (local.get 0) (local.get 1))))
+  (func (export "maj_swapped") (param i32 i32 i32) (result i32)
+    (i32.xor
+      (i32.and (i32.xor (local.get 0) (local.get 1)) (local.get 2))
+      (i32.and (local.get 1) (local.get 0))))
+  (func (export "maj_near_miss") (param i32 i32 i32) (result i32)
+    (i32.xor
+      (i32.and (i32.xor (local.get 0) (local.get 1)) (local.get 2))
+      (i32.and (local.get 0) (local.get 2))))
+  (func (export "maj_into") (param i32 i32 i32) (result i32)
+    (local.set 0
+      (i32.xor
+        (i32.and (i32.xor (local.get 0) (local.get 1)) (local.get 0))
+        (i32.and (local.get 0) (local.get 1))))
+    (local.get 0))
+  (func (export "big_sigma_add") (param i32 i32) (result i32)
+    (i32.add
+      (local.get 1)
+      (i32.xor
+        (i32.xor (i32.rotl (local.get 0) (i32.const 30)) (i32.rotl (local.get 0) (i32.const 19)))
+        (i32.rotl (local.get 0) (i32.const 10)))))
+  (func (export "rotl_xor_add") (param i32 i32 i32) (result i32)
+    (i32.add (i32.xor (i32.rotl (local.get 0) (i32.const 39)) (local.get 1)) (local.get 2)))
+  (func (export "shr_xor_add") (param i32 i32 i32) (result i32)
+    (i32.add (local.get 2) (i32.xor (i32.shr_u (local.get 0) (i32.const 3)) (local.get 1))))
+  (func (export "shr_xor_add_alias") (param i32 i32) (result i32)
+    (local.set 1 (i32.add (i32.xor (i32.shr_u (local.get 1) (i32.const 35)) (local.get 0)) (local.get 1)))
+    (local.get 1))
+  (func (export "choice_add") (param i32 i32 i32) (result i32)
+    (i32.add
+      (i32.and (local.get 0) (local.get 1))
+      (i32.and (i32.xor (local.get 0) (i32.const -1)) (local.get 2))))
   ;; the fused value kept in a local with local.tee, then used twice
   (func (export "tee") (param i64 i64 i64) (result i64) (local i64)
     (i64.add
@@ -118,6 +217,11 @@ const WAT: &str = r#"(module
   ;; a load at base + constant: the addition wraps at 2^32 before the offset
   (func (export "load_at") (param i32) (result i32)
     (i32.load offset=4 (i32.add (local.get 0) (i32.const -8))))
+  ;; a load at base + index: the addition wraps at 2^32 too
+  (func (export "load_add") (param i32 i32) (result i32)
+    (i32.load offset=4 (i32.add (local.get 0) (local.get 1))))
+  (func (export "load64_add") (param i32 i32) (result i64)
+    (i64.load (i32.add (local.get 1) (local.get 0))))
   (func (export "load64_at") (param i32) (result i64)
     (i64.load (i32.add (local.get 0) (i32.const 65520))))
 )"#;
@@ -278,6 +382,8 @@ fn each_pattern_becomes_one_instruction() {
         ("i32 i32", "i32", "(i32.xor (i32.rotl (local.get 0) (i32.const 7)) (i32.rotl (local.get 1) (i32.const 9)))"),
         ("i32", "i32", "(i32.load (i32.add (local.get 0) (i32.const -4)))"),
         ("i32", "i64", "(i64.load offset=8 (i32.add (local.get 0) (i32.const 16)))"),
+        ("i32 i32", "i32", "(i32.load (i32.add (local.get 0) (local.get 1)))"),
+        ("i32 i32", "i64", "(i64.load offset=8 (i32.add (local.get 1) (local.get 0)))"),
         ("i64 i64 i64", "i64", "(i64.xor (i64.xor (local.get 0) (local.get 1)) (local.get 2))"),
         ("i64 i64", "i64", "(i64.xor (i64.rotl (local.get 0) (i64.const 1)) (local.get 1))"),
         ("i64 i64", "i64", "(i64.rotl (i64.xor (local.get 0) (local.get 1)) (i64.const 3))"),
@@ -287,6 +393,16 @@ fn each_pattern_becomes_one_instruction() {
         ("i64 i64", "i64", "(i64.add (local.get 1) (i64.shr_u (local.get 0) (i64.const 32)))"),
         ("i64 i64 i64", "i64", "(i64.add (i64.mul (local.get 0) (local.get 1)) (i64.shr_u (local.get 2) (i64.const 32)))"),
         ("i64 i64 i64", "i64", "(i64.add (i64.and (local.get 2) (i64.const 0xffff_ffff)) (i64.mul (local.get 0) (local.get 1)))"),
+        ("i64 i64", "i64", "(i64.add (i64.shr_u (local.get 0) (i64.const 32)) (i64.and (local.get 1) (i64.const 0xffff_ffff)))"),
+        ("i64 i64 i64 i64", "i64", "(i64.add (i64.add (i64.shr_u (local.get 2) (i64.const 32)) (i64.and (local.get 3) (i64.const 0xffff_ffff))) (i64.mul (local.get 0) (local.get 1)))"),
+        ("i64 i64 i64", "i64", "(i64.add (i64.add (i64.shr_u (local.get 1) (i64.const 32)) (i64.and (local.get 2) (i64.const 0xffff_ffff))) (i64.mul (local.get 0) (i64.const 7)))"),
+        ("i32 i32 i32", "i32", "(i32.and (i32.xor (local.get 0) (local.get 1)) (local.get 2))"),
+        ("i32 i32 i32", "i32", "(i32.xor (local.get 2) (i32.and (local.get 0) (local.get 1)))"),
+        ("i32 i32 i32", "i32", "(i32.xor (i32.and (i32.xor (local.get 0) (local.get 1)) (local.get 2)) (i32.and (local.get 1) (local.get 0)))"),
+        ("i32 i32 i32", "i32", "(i32.add (i32.xor (i32.rotl (local.get 0) (i32.const 7)) (local.get 1)) (local.get 2))"),
+        ("i32 i32 i32", "i32", "(i32.add (local.get 2) (i32.xor (i32.shr_u (local.get 0) (i32.const 3)) (local.get 1)))"),
+        ("i32 i32 i32", "i32", "(i32.add (local.get 2) (i32.and (i32.xor (local.get 0) (i32.const -1)) (local.get 1)))"),
+        ("i64 i64 i64", "i64", "(i64.xor (local.get 0) (i64.and (i64.xor (local.get 1) (i64.const -1)) (local.get 2)))"),
         ("i64 i64", "i64", "(i64.or (i64.shl (local.get 0) (i64.const 8)) (local.get 1))"),
         ("i32 i32", "i32", "(i32.or (local.get 1) (i32.shl (local.get 0) (i32.const 8)))"),
         ("i64 i64", "i64", "(i64.or (local.get 1) (i64.and (local.get 0) (i64.const 255)))"),

@@ -230,12 +230,15 @@ const MANY: &str = r#"(module
     (call_indirect (result i64) (i32.const 0)))
   (func $deep (call $deep))
   (func (export "overflows") (call $deep))
-  (func (export "fills") (memory.fill (i32.const 65000) (i32.const 0) (i32.const 1000))))"#;
+  (func (export "fills") (memory.fill (i32.const 65000) (i32.const 0) (i32.const 1000)))
+  (func (export "fused_load_add") (param i32 i32) (result i64)
+    ;; `i32.add` of two locals and the load fuse into one instruction
+    (i64.load offset=65533 (i32.add (local.get 0) (local.get 1)))))"#;
 
 #[test]
 fn traps_in_a_module_of_many_functions_are_located_in_their_function() {
     let config = engine::Config::default();
-    let cases: [(&str, TrapCode, usize, Pick); 9] = [
+    let cases: [(&str, TrapCode, usize, Pick); 10] = [
         ("div_into_local", TrapCode::IntegerDivisionByZero, 1, |op| {
             matches!(op, Op::I32DivS)
         }),
@@ -265,6 +268,9 @@ fn traps_in_a_module_of_many_functions_are_located_in_their_function() {
         }),
         ("fills", TrapCode::MemoryOutOfBounds, 11, |op| {
             matches!(op, Op::MemoryFill { .. })
+        }),
+        ("fused_load_add", TrapCode::MemoryOutOfBounds, 12, |op| {
+            matches!(op, Op::I64Load { .. })
         }),
     ];
     for (export, code, defined, pick) in cases {

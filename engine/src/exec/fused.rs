@@ -15,12 +15,20 @@ use crate::trap::TrapCode;
 /// The handler of a fused instruction; nothing for the other kinds (in
 /// `handlers.rs`, `control.rs` and `entities.rs`).
 macro_rules! handler {
-    // Loads at `offset` from `base + imm`, the add wrapping at 2^32 as the
-    // fused `i32.add` does.
+    // Loads at `offset` from `base + imm` or from `a + b`, the add wrapping
+    // at 2^32 as the fused `i32.add` does.
     (load_at $name:ident ($bytes:literal $widen:ident)) => {
+        handler!(load $name ($bytes $widen) { base, imm } |regs| i32_add(get(regs, base), imm as u64));
+    };
+    (load_add $name:ident ($bytes:literal $widen:ident)) => {
+        handler!(load $name ($bytes $widen) { a, b } |regs| i32_add(get(regs, a), get(regs, b)));
+    };
+    // A load at `offset` from the address `$addr` computes from the
+    // registers and the fields `$field`.
+    (load $name:ident ($bytes:literal $widen:ident) { $($field:ident),* } $addr:expr) => {
         pub(super) fn $name(ip: Ip, regs: Regs, mem: *mut u8, len: usize, cx: &mut Cx<'_>) -> Ip {
-            decode!(ip, cx, Instr::$name { dst, base, imm, offset });
-            let addr = i32_add(get(regs, base), imm as u64);
+            decode!(ip, cx, Instr::$name { dst, offset, $($field,)* });
+            let addr = ($addr)(regs);
             match load::<$bytes>(mem, len, addr, offset) {
                 Some(bytes) => set(regs, dst, num::$widen(bytes)),
                 None => return cx.trap(TrapCode::MemoryOutOfBounds, ip),

@@ -190,6 +190,7 @@ macro_rules! handler {
     // Expanded in `fused.rs`.
     (fused $name:ident $args:tt) => {};
     (load_at $name:ident $args:tt) => {};
+    (load_add $name:ident $args:tt) => {};
     // Written by hand.
     (custom $name:ident ()) => {};
 }

@@ -47,6 +47,7 @@ macro_rules! define_ir {
                 $(#[$fbdoc:meta])*
                 $fb:ident { $($fbs:ident),* $(; $($fbi:ident: $fbity:ty),*)? }
                     = $fbop:ident($fbp:ident { $($fbpf:ident $(: $fbpv:ident)?),* }, $fbx:ident)
+                    $(if $fbguard:expr)?
                     => $fbv:expr;
             )*
         }
@@ -69,7 +70,7 @@ macro_rules! define_ir {
             )*
         }
         load_at {
-            $( $(#[$ladoc:meta])* $la:ident $lald:ident $lan:literal $laf:ident; )*
+            $( $(#[$ladoc:meta])* $la:ident $lr:ident $lald:ident $lan:literal $laf:ident; )*
         }
         custom {
             $(
@@ -94,6 +95,10 @@ macro_rules! define_ir {
             $( $(#[$fidoc])* $fi { dst: Slot, $($fis: Slot,)* $($($fii: $fiity,)*)? }, )*
             $( $(#[$fcdoc])* $fc { dst: Slot, $($fcs: Slot,)* $($($fci: $fcity,)*)? }, )*
             $( $(#[$ladoc])* $la { dst: Slot, base: Slot, imm: i32, offset: u32 }, )*
+            $(
+                #[doc = concat!("`", stringify!($lald), "` at `offset` from address `a + b` (wrapping, as the fused `i32.add` computes it).")]
+                $lr { dst: Slot, a: Slot, b: Slot, offset: u32 },
+            )*
             $( $(#[$cdoc])* $c $({ $($cf: $cty),* })?, )*
         }
 
@@ -201,7 +206,7 @@ macro_rules! define_ir {
         pub(crate) fn fuse_binary(op: BinOp, dst: Slot, x: Slot, producer: Instr) -> Option<Instr> {
             Some(match (op, producer) {
                 $(
-                    (BinOp::$fbop, Instr::$fbp { $($fbpf $(: $fbpv)?,)* .. }) => {
+                    (BinOp::$fbop, Instr::$fbp { $($fbpf $(: $fbpv)?,)* .. }) $(if $fbguard)? => {
                         let $fbx = x;
                         Instr::$fb { dst, $($fbs,)* $($($fbi,)*)? }
                     }
@@ -246,13 +251,16 @@ macro_rules! define_ir {
         }
 
         /// Fuses `load`, a load from the address in temporary `t`, with
-        /// `producer`, the `base + imm` that wrote `t`, which only the load
-        /// reads. `None` if the load has no such form.
+        /// `producer`, the `base + imm` or `a + b` that wrote `t`, which
+        /// only the load reads. `None` if the load has no such form.
         pub(crate) fn fuse_load(load: Instr, producer: Instr) -> Option<Instr> {
             match (load, producer) {
                 $(
                     (Instr::$lald { dst, offset, .. }, Instr::I32AddImm { lhs: base, imm, .. }) => {
                         Some(Instr::$la { dst, base, imm, offset })
+                    }
+                    (Instr::$lald { dst, offset, .. }, Instr::I32Add { lhs: a, rhs: b, .. }) => {
+                        Some(Instr::$lr { dst, a, b, offset })
                     }
                 )*
                 _ => None,
@@ -283,6 +291,7 @@ macro_rules! define_ir {
                 $( Instr::$fi { dst, .. } => Some(dst), )*
                 $( Instr::$fc { dst, .. } => Some(dst), )*
                 $( Instr::$la { dst, .. } => Some(dst), )*
+                $( Instr::$lr { dst, .. } => Some(dst), )*
                 $( $( Instr::$c { $cdst, .. } => Some($cdst), )? )*
                 _ => None,
             }
@@ -304,6 +313,7 @@ macro_rules! define_ir {
                 $( stringify!($fi), )*
                 $( stringify!($fc), )*
                 $( stringify!($la), )*
+                $( stringify!($lr), )*
                 $( stringify!($c), )*
             ];
 
@@ -322,6 +332,7 @@ macro_rules! define_ir {
                     $( Instr::$fi { .. } => stringify!($fi), )*
                     $( Instr::$fc { .. } => stringify!($fc), )*
                     $( Instr::$la { .. } => stringify!($la), )*
+                    $( Instr::$lr { .. } => stringify!($lr), )*
                     $( Instr::$c { .. } => stringify!($c), )*
                 }
             }
@@ -351,6 +362,7 @@ macro_rules! define_ir {
                     $( fused $fi ({ $($fis),* ; $($($fii),*)? } $fiv); )*
                     $( fused $fc ({ $($fcs),* ; $($($fci),*)? } $fcv); )*
                     $( load_at $la ($lan $laf); )*
+                    $( load_add $lr ($lan $laf); )*
                     $( custom $c (); )*
                 }
             };

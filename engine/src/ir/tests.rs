@@ -100,6 +100,8 @@ const EXTRA: &str = r#"
     (drop (i64.add (i64.mul (local.get 2) (i64.const 3)) (local.get 3)))
     (drop (i32.xor (i32.rotl (local.get 0) (i32.const 7)) (i32.rotl (local.get 1) (i32.const 9))))
     (drop (i64.load (i32.add (local.get 0) (i32.const 16))))
+    (drop (i32.and (i32.xor (local.get 0) (local.get 1)) (local.get 0)))
+    (drop (i32.xor (i32.and (local.get 0) (local.get 1)) (local.get 0)))
     (if (i32.add (local.get 0) (i32.const 3)) (then (nop)))
     (block
       (br_if 0 (i32.eq (local.get 0) (local.get 1)))

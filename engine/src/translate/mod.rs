@@ -257,10 +257,10 @@ fn finish(
 /// it emits the same code. An instruction comes from the operator being
 /// translated when it was emitted; a fused instruction, from the last
 /// operator it includes (in the fused forms that can trap, loads at
-/// `base + constant`, that is the load); an instruction whose destination
-/// a later `local.set` redirected keeps its operator. The charge of a
-/// metering block comes from the operator that opens it (the entry block's
-/// from the body's first operator).
+/// `base + constant` or `a + b`, that is the load); an instruction whose
+/// destination a later `local.set` redirected keeps its operator. The
+/// charge of a metering block comes from the operator that opens it (the
+/// entry block's from the body's first operator).
 pub(crate) fn translate_with_origins(
     env: &dyn ModuleEnv,
     func_index: u32,
@@ -342,6 +342,7 @@ fn translate_body<'a>(
     }
     reader.finish().map_err(wasm)?;
     t.check(func_index, limit)?;
+    t.thread_returns();
     *scratch = std::mem::take(&mut t.stack);
     Ok((t, limit))
 }
@@ -611,6 +612,23 @@ impl<'a> Translator<'a> {
         }
     }
 
+    /// Replaces each `br` to a return by that return, which reads the
+    /// same slots of the same frame: one instruction less on the way out
+    /// of an `if` or a block that ends the function (a metering block that
+    /// opens at the target starts with its charge, not a return, so
+    /// nothing is skipped).
+    fn thread_returns(&mut self) {
+        for at in 0..self.code.len() {
+            if let Instr::Br { target } = self.code[at] {
+                if let Some(&ret @ (Instr::Return | Instr::ReturnSlot { .. })) =
+                    self.code.get(target as usize)
+                {
+                    self.code[at] = ret;
+                }
+            }
+        }
+    }
+
     fn pc(&self) -> u32 {
         self.code.len() as u32
     }
@@ -845,9 +863,9 @@ impl<'a> Translator<'a> {
         true
     }
 
-    /// Emits a load, fused with the `i32.add` of a constant that computed
-    /// its address into a temporary (which nothing else reads), when the
-    /// load has a fused form.
+    /// Emits a load, fused with the `i32.add` (of a constant or of two
+    /// slots) that computed its address into a temporary (which nothing
+    /// else reads), when the load has a fused form.
     fn load(&mut self, make: fn(Slot, Slot, u32) -> Instr, offset: u32) {
         let operand = self.pop();
         let depth = self.height();

@@ -104,3 +104,34 @@ fn the_same_function_without_it_translates() {
     let func = translate_with(WasmFeatures::TAIL_CALL, wat).expect("translates");
     assert!(!func.code.is_empty());
 }
+
+#[test]
+fn a_branch_to_a_return_is_that_return() {
+    // The `then` arm ends with a branch past the `else` arm, to the
+    // function's end: it returns there instead. A branch that does not
+    // reach a return (the loop's back edge) stays.
+    let wat = "(module (func (local i32)
+        (if (local.get 0)
+            (then (local.set 0 (i32.const 1)))
+            (else (local.set 0 (i32.const 2))))))";
+    let func = translate_with(WasmFeatures::empty(), wat).expect("translates");
+    let instrs: Vec<Instr> = func.code.iter().map(|op| op.instr()).collect();
+    assert!(
+        !instrs.iter().any(|i| matches!(i, Instr::Br { .. })),
+        "{instrs:?}"
+    );
+    let returns = instrs.iter().filter(|i| matches!(i, Instr::Return)).count();
+    assert_eq!(returns, 2, "{instrs:?}");
+    let wat = "(module (func (local i32)
+        (block (loop
+            (br_if 1 (local.get 0))
+            (local.set 0 (i32.const 1))
+            (br 0)))
+        (local.set 0 (i32.const 3))))";
+    let func = translate_with(WasmFeatures::empty(), wat).expect("translates");
+    let instrs: Vec<Instr> = func.code.iter().map(|op| op.instr()).collect();
+    assert!(
+        instrs.iter().any(|i| matches!(i, Instr::Br { .. })),
+        "{instrs:?}"
+    );
+}
