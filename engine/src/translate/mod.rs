@@ -335,7 +335,10 @@ fn translate_body<'a>(
             return Err(visitor.take_error());
         };
         t.meter(opcode);
-        t.translate(&visitor.op)?;
+        match visitor.simple.take() {
+            Some(simple) if t.reachable => t.simple(simple),
+            _ => t.translate(&visitor.op)?,
+        }
         // Checked after every operator, so the virtual stack and the code
         // never outgrow their bounds while the rest of the body is read.
         t.check(func_index, limit)?;

@@ -251,7 +251,7 @@ impl Translator<'_> {
         Ok(())
     }
 
-    fn simple(&mut self, simple: Simple) {
+    pub(super) fn simple(&mut self, simple: Simple) {
         match simple {
             Simple::Binary(op) => self.binary(op),
             Simple::Unary(make) => {

@@ -11,6 +11,7 @@ use wasmparser::{FuncValidator, Operator, ValidatorResources, VisitOperator, Vis
 
 use super::{unsupported, Checker};
 use crate::error::Error;
+use crate::ir::Simple;
 use crate::opcode::Opcode;
 
 /// Reads the operators of one body, one visit each: checks them if it
@@ -22,6 +23,10 @@ pub(super) struct OpVisitor<'c, 'v, 'a> {
     pub(super) offset: u64,
     /// The operator read last.
     pub(super) op: Operator<'a>,
+    /// What the operator read last translates to if it is a plain one
+    /// ([`Simple::of`], folded in each visit method, where the operator is
+    /// known).
+    pub(super) simple: Option<Simple>,
     /// Why the operator read last was refused.
     error: Option<Error>,
 }
@@ -33,6 +38,7 @@ impl<'c, 'v> OpVisitor<'c, 'v, '_> {
             check,
             offset: 0,
             op: Operator::Nop,
+            simple: None,
             error: None,
         }
     }
@@ -79,6 +85,7 @@ macro_rules! define_visit {
         $(
             fn $visit(&mut self $($(, $arg: $argty)*)?) -> Self::Output {
                 self.op = Operator::$op $({ $($arg: $arg.clone()),* })?;
+                self.simple = Simple::of(&self.op);
                 self.opcode(|validator: &mut FuncValidator<ValidatorResources>, offset| {
                     validator.$visitor(offset).$visit($($($arg),*)?)
                 })
