@@ -8,6 +8,7 @@ use super::cx::{Cx, Stop, FRAME_WINDOW};
 use super::dispatch::{jump, next, Ip, Regs};
 use super::handlers::{decode, get, set};
 use super::num;
+use super::HostCallSite;
 use crate::ir::{Instr, Slot};
 use crate::store::FuncKind;
 use crate::store::{Charge, ChargeKind};
@@ -416,6 +417,9 @@ fn call_func(cx: &mut Cx<'_>, ip: Ip, func: u32, at: Slot) -> Ip {
     };
     match entity.kind {
         FuncKind::Wasm { instance, index } => call_wasm(cx, ip, instance, index, at),
+        // A profiling run stops for the call, which the profile places on
+        // the frame stack.
+        FuncKind::Host { index } if cx.profile.is_none() => call_host(cx, ip, func, index, at),
         FuncKind::Host { .. } => {
             let frame = cx.frame_at(ip.wrapping_add(1));
             cx.stack.frames.push(frame);
@@ -423,6 +427,47 @@ fn call_func(cx: &mut Cx<'_>, ip: Ip, func: u32, at: Slot) -> Ip {
             cx.host_func = func;
             cx.host_base = base;
             cx.stop(Ok(Stop::Host))
+        }
+    }
+}
+
+/// Calls host function `index` (store function `func`) from the call
+/// instruction at `ip`, its arguments at slot `at` of the frame, without
+/// stopping the run: gives the next instruction, or stops the run with the
+/// trap the host function raised.
+#[inline(never)]
+fn call_host(cx: &mut Cx<'_>, ip: Ip, func: u32, index: u32, at: Slot) -> Ip {
+    let base = cx.base + at as usize;
+    let site = HostCallSite {
+        func,
+        index,
+        instance: cx.instance,
+        // As `enter` counts a host call between runs: the activations
+        // below, the suspended frames, and the calling one.
+        depth: cx.depth_base + cx.stack.frames.len() as u32 + 1,
+        slots_used: cx.slots_base + base,
+        depth_base: cx.depth_base,
+        slots_base: cx.slots_base,
+    };
+    cx.write_back_fuel();
+    let host = cx.host;
+    let result = match cx.stack.slots.get_mut(base..) {
+        // SAFETY: the store is reached through nothing else during the
+        // call: this context's references into it are taken again
+        // (`rebind`) before any is used. The window is of the value stack,
+        // which is not the store's.
+        Some(window) => unsafe { host.call(&site, window) },
+        None => Err(TrapCode::StackOverflow.into()),
+    };
+    cx.rebind();
+    match result {
+        Ok(()) => ip.wrapping_add(1),
+        Err(trap) => {
+            let (instance, this) = (cx.instance, cx.func);
+            let trap =
+                trap.or_origin(|| super::run::origin(cx.instances, instance, this, Some(func), ip));
+            cx.host_trap = Some(trap);
+            cx.stop(Err(TrapCode::Internal))
         }
     }
 }

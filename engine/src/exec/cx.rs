@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use super::control;
 use super::dispatch::{Ip, Regs, Resume};
-use super::{Frame, ValueStack};
+use super::{Frame, HostCalls, ValueStack};
 use crate::cost::CostModel;
 use crate::instance::InstanceEntity;
 use crate::opcode::Opcode;
@@ -72,6 +72,18 @@ pub(crate) struct Cx<'a> {
     /// After a trap: the instruction that trapped, in the running
     /// function's code (null before).
     pub(super) trapped_at: Ip,
+    /// A trap raised by a host function called inside the run, with its
+    /// origin (the run stops with it).
+    pub(super) host_trap: Option<crate::trap::Trap>,
+    /// The store the references above were taken from, taken again after
+    /// each host call ([`Cx::rebind`]).
+    pub(super) raw: *mut StoreInner,
+    /// Host calls made inside the run.
+    pub(super) host: HostCalls,
+    /// The call depth and the slots used by the activations below this
+    /// one.
+    pub(super) depth_base: u32,
+    pub(super) slots_base: usize,
 }
 
 /// Why a run stopped, as [`Cx::exit`] keeps it: [`Exit`](super::Exit) without its
@@ -94,6 +106,8 @@ impl<'a> Cx<'a> {
     #[inline(always)]
     pub(super) fn new(
         store: &'a mut StoreInner,
+        raw: *mut StoreInner,
+        host: HostCalls,
         stack: &'a mut ValueStack,
         depth_base: u32,
         slots_base: usize,
@@ -150,6 +164,11 @@ impl<'a> Cx<'a> {
             host_func: 0,
             host_base: 0,
             trapped_at: std::ptr::null(),
+            host_trap: None,
+            raw,
+            host,
+            depth_base,
+            slots_base,
         };
         if cx.stack.slots.len() < cx.base.checked_add(FRAME_WINDOW)? {
             return None;
@@ -158,6 +177,58 @@ impl<'a> Cx<'a> {
         cx.refresh_memory();
         cx.refresh_regs();
         Some((cx, top.ip.0))
+    }
+
+    /// Takes the store's entities and fuel afresh after a host call, which
+    /// had the whole store: its vectors may have moved (an instantiation
+    /// in it), its memory grown, its fuel changed.
+    #[allow(unsafe_code)]
+    pub(super) fn rebind(&mut self) {
+        // SAFETY: `raw` is the run's store (`run`), alive for the run; the
+        // host call that reached it through `HostCalls` is over, and every
+        // reference this context held into it is replaced here before any
+        // is used again.
+        let store: &'a mut StoreInner = unsafe { &mut *self.raw };
+        let StoreInner {
+            funcs,
+            memories,
+            tables,
+            globals,
+            instances,
+            elems,
+            datas,
+            no_memory,
+            fuel,
+            profile,
+            allowance,
+            ..
+        } = store;
+        self.funcs = funcs;
+        self.memories = memories;
+        self.tables = tables;
+        self.globals = globals;
+        self.instances = instances;
+        self.elems = elems;
+        self.datas = datas;
+        self.no_memory = no_memory;
+        self.allowance = allowance;
+        self.profile = profile.as_deref_mut();
+        self.fuel = *fuel;
+        // Instances are never removed from their store.
+        if let Some(inst) = self.instances.get(self.instance as usize) {
+            self.inst = inst;
+        }
+        self.refresh_memory();
+        self.refresh_regs();
+    }
+
+    /// Writes the fuel left back to the store, for a host call to see.
+    #[allow(unsafe_code)]
+    pub(super) fn write_back_fuel(&mut self) {
+        // SAFETY: `raw` is the run's store; no reference into it is made,
+        // the one field written through the pointer is one this context
+        // holds no reference to (it keeps a copy).
+        unsafe { (*self.raw).fuel = self.fuel };
     }
 
     /// Stops the run with `exit`: gives the null that ends it. The work

@@ -106,6 +106,7 @@ pub(crate) fn call<T>(store: &mut Store<T>, func: u32, args: &mut [u64]) -> Resu
 }
 
 /// Runs Wasm function `index` of `instance` on a fresh value stack.
+#[allow(unsafe_code)]
 fn enter<T>(
     store: &mut Store<T>,
     stack: &mut ValueStack,
@@ -145,8 +146,20 @@ fn enter<T>(
         base: 0,
         ip: dispatch::Resume(ip),
     });
+    // From here the store is reached through `raw` only: a run's host
+    // calls take the whole store while the run's context holds references
+    // into it (taken again after each call), so neither may be derived
+    // from the other's borrow.
+    let raw: *mut Store<T> = store;
+    let host_calls = HostCalls::of(raw);
     loop {
-        match run::run(&mut store.inner, stack, depth_base, slots_base)? {
+        // SAFETY: `raw` is this call's store, borrowed for the whole call;
+        // nothing else made from it is in use while the run is.
+        let inner = unsafe { std::ptr::addr_of_mut!((*raw).inner) };
+        let exit = run::run(inner, host_calls, stack, depth_base, slots_base)?;
+        // SAFETY: the run is over and left no reference into the store.
+        let store = unsafe { &mut *raw };
+        match exit {
             Exit::Done => break,
             Exit::Charge => {
                 let charge = store
@@ -245,6 +258,98 @@ fn call_host_observed<T>(
         trapped: result.is_err(),
     };
     hook(&mut Caller { store, instance }, event);
+    result
+}
+
+/// Host calls made without leaving the interpreter: the running store,
+/// its type erased, and the function that calls one of its host functions
+/// ([`host_call_in_run`]). A handler calls the host function in place and
+/// goes on with the run, where it stopped the run and resumed it after the
+/// call (that round trip was most of a host call's time). A profiling run
+/// still stops: the profile places the call on the frame stack.
+#[derive(Clone, Copy)]
+pub(crate) struct HostCalls {
+    /// The `Store<T>` of the run.
+    store: *mut (),
+    /// [`host_call_in_run::<T>`].
+    call: unsafe fn(*mut (), &HostCallSite, &mut [u64]) -> Result<(), Trap>,
+}
+
+/// Where a host call made inside a run happens: the store's bookkeeping
+/// for the call, as [`enter`] sets it for a call made between runs.
+pub(crate) struct HostCallSite {
+    /// The store function called.
+    pub(crate) func: u32,
+    /// Its host function.
+    pub(crate) index: u32,
+    /// The store instance of the calling function.
+    pub(crate) instance: u32,
+    /// The call depth during the call: the activations below, the frames
+    /// of this one and the calling frame.
+    pub(crate) depth: u32,
+    /// The slots in use below the host function's arguments.
+    pub(crate) slots_used: usize,
+    /// The store's depth and slots in use once the call is over.
+    pub(crate) depth_base: u32,
+    pub(crate) slots_base: usize,
+}
+
+#[allow(unsafe_code)]
+impl HostCalls {
+    /// Calls the host function of `site`, its arguments at the start of
+    /// `window` (which it trims to the function's values: a stack overflow
+    /// if they do not fit).
+    ///
+    /// # Safety
+    ///
+    /// The store these calls were made for is alive and not borrowed: no
+    /// reference into it made before is used after this call (the run's
+    /// context takes its references afresh, [`cx::Cx::rebind`]).
+    pub(crate) unsafe fn call(&self, site: &HostCallSite, window: &mut [u64]) -> Result<(), Trap> {
+        // SAFETY: as the caller promises; `call` is `host_call_in_run::<T>`
+        // for the `T` of `store` (`HostCalls::of`).
+        unsafe { (self.call)(self.store, site, window) }
+    }
+
+    /// Host calls on `store`, which must outlive them and be reached only
+    /// through them while a run uses them.
+    fn of<T>(store: *mut Store<T>) -> Self {
+        Self {
+            store: store.cast(),
+            call: host_call_in_run::<T>,
+        }
+    }
+}
+
+/// Calls host function `site.index` of the `Store<T>` at `store` from inside
+/// a run: its arguments (and then results) at the start of `window`.
+///
+/// # Safety
+///
+/// `store` is a live `Store<T>`, and nothing derived from it before is used
+/// during this call or after it without being derived again.
+#[allow(unsafe_code)]
+unsafe fn host_call_in_run<T>(
+    store: *mut (),
+    site: &HostCallSite,
+    window: &mut [u64],
+) -> Result<(), Trap> {
+    // SAFETY: as the caller promises.
+    let store = unsafe { &mut *store.cast::<Store<T>>() };
+    let n = {
+        let host = &store.hosts[site.index as usize];
+        host.params.max(host.results)
+    };
+    let slots = window.get_mut(..n).ok_or(TrapCode::StackOverflow)?;
+    store.inner.depth = site.depth;
+    store.inner.slots_used = site.slots_used + n;
+    let caller = Some(site.instance);
+    let result = match store.host_hook {
+        None => call_host(store, site.index, caller, slots),
+        Some(hook) => call_host_observed(store, hook, site.func, site.index, caller, slots),
+    };
+    store.inner.depth = site.depth_base;
+    store.inner.slots_used = site.slots_base;
     result
 }
 

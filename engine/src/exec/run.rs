@@ -3,7 +3,7 @@
 
 use super::cx::{Cx, Stop};
 use super::dispatch::{execute, index_of, Ip};
-use super::{Exit, ValueStack};
+use super::{Exit, HostCalls, ValueStack};
 use crate::instance::InstanceEntity;
 use crate::store::StoreInner;
 use crate::trap::{CodeSite, Trap, TrapCode, TrapOrigin};
@@ -12,8 +12,14 @@ use crate::trap::{CodeSite, Trap, TrapCode, TrapOrigin};
 /// function must be called, or a trap. The fuel left is written back to the
 /// store whatever the outcome; a trap carries the function and the
 /// instruction it happened at.
+///
+/// `raw` is the store's state, reached only through it during the run:
+/// the run's host calls (`host`) take the whole store, and the context
+/// takes its references into `raw` again after each.
+#[allow(unsafe_code)]
 pub(super) fn run(
-    store: &mut StoreInner,
+    raw: *mut StoreInner,
+    host: HostCalls,
     stack: &mut ValueStack,
     depth_base: u32,
     slots_base: usize,
@@ -21,10 +27,13 @@ pub(super) fn run(
     if stack.frames.is_empty() {
         return Ok(Exit::Done);
     }
+    // SAFETY: `raw` is the live store of the running call (`enter`), which
+    // reaches it through nothing else while the run lasts.
+    let store = unsafe { &mut *raw };
     // Every suspended frame names a function of its instance, inside its
     // code, with its window inside the value stack: the error is never
     // taken.
-    let Some((mut cx, ip)) = Cx::new(store, stack, depth_base, slots_base) else {
+    let Some((mut cx, ip)) = Cx::new(store, raw, host, stack, depth_base, slots_base) else {
         return Err(TrapCode::StackOverflow.into());
     };
     execute(ip, &mut cx);
@@ -33,12 +42,19 @@ pub(super) fn run(
         exit,
         host_func,
         host_base,
+        host_trap,
         instance,
         func,
         trapped_at,
         ..
     } = cx;
+    // SAFETY: as above; the context is gone, and a host call during the
+    // run may have left `store` stale, so the store is reached afresh.
+    let store = unsafe { &mut *raw };
     store.fuel = fuel;
+    if let Some(trap) = host_trap {
+        return Err(trap);
+    }
     match exit {
         Ok(Stop::Done) => Ok(Exit::Done),
         Ok(Stop::Host) => Ok(Exit::Host {
