@@ -245,3 +245,54 @@ fn a_host_function_may_call_back_into_wasm_within_the_depth_limit() {
         Val::I32(3)
     );
 }
+
+#[test]
+fn a_host_function_that_replaces_its_store_ends_the_run_with_a_trap() {
+    // `Caller::store` lends the whole store, so a host function can put
+    // another store in its place, dropping the instance that called it.
+    // The suspended run must stop there, touching nothing it had.
+    let wat = r#"
+        (module
+          (import "env" "swap" (func $swap))
+          (memory 1)
+          (func (export "run") (result i32)
+            (call $swap)
+            (i32.store (i32.const 8) (i32.const 1))
+            (i32.load (i32.const 8))))"#;
+    for profile in [false, true] {
+        // A profiling run stops for each host call; the other calls in it.
+        let mut config = Config::default();
+        config.consume_fuel(true).profile(profile);
+        let define = |linker: &mut Linker<()>| {
+            linker
+                .func_wrap("env", "swap", |mut caller: Caller<'_, ()>| {
+                    let store = caller.store();
+                    let fresh = Store::new(store.engine(), ());
+                    drop(std::mem::replace(store, fresh));
+                })
+                .expect("defines");
+        };
+        let (mut store, instance) = instance(&config, wat, define, Some(1_000_000));
+        let func = instance.get_func(&store, "run").expect("exported");
+        let mut results = [Val::I32(0)];
+        let error = func
+            .call(&mut store, &[], &mut results)
+            .expect_err("the run's store is gone");
+        assert_eq!(
+            error.as_trap().and_then(Trap::code),
+            Some(TrapCode::Internal),
+            "profiling {profile}: {error}"
+        );
+        // The store in its place works.
+        store.set_fuel(1_000).expect("metered");
+        let module = Module::from_wat(
+            store.engine(),
+            r#"(module (func (export "f") (result i32) (i32.const 5)))"#,
+        )
+        .expect("valid");
+        let other = Linker::new(store.engine())
+            .instantiate(&mut store, &module)
+            .expect("instantiates");
+        assert_eq!(call(&mut store, other, "f", &[]), Val::I32(5));
+    }
+}

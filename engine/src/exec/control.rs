@@ -459,7 +459,12 @@ fn call_host(cx: &mut Cx<'_>, ip: Ip, func: u32, index: u32, at: Slot) -> Ip {
         Some(window) => unsafe { host.call(&site, window) },
         None => Err(TrapCode::StackOverflow.into()),
     };
-    cx.rebind();
+    if !cx.rebind() {
+        // The store was replaced during the call: nothing of the run's is
+        // left to go on with.
+        cx.host_trap = Some(TrapCode::Internal.into());
+        return cx.stop(Err(TrapCode::Internal));
+    }
     match result {
         Ok(()) => ip.wrapping_add(1),
         Err(trap) => {

@@ -84,6 +84,9 @@ pub(crate) struct Cx<'a> {
     /// one.
     pub(super) depth_base: u32,
     pub(super) slots_base: usize,
+    /// The id of the run's store, to tell it from one a host function put
+    /// in its place.
+    pub(super) store_id: u32,
 }
 
 /// Why a run stopped, as [`Cx::exit`] keeps it: [`Exit`](super::Exit) without its
@@ -114,6 +117,7 @@ impl<'a> Cx<'a> {
     ) -> Option<(Self, Ip)> {
         let StoreInner {
             engine,
+            id,
             funcs,
             memories,
             tables,
@@ -169,6 +173,7 @@ impl<'a> Cx<'a> {
             host,
             depth_base,
             slots_base,
+            store_id: *id,
         };
         if cx.stack.slots.len() < cx.base.checked_add(FRAME_WINDOW)? {
             return None;
@@ -181,14 +186,21 @@ impl<'a> Cx<'a> {
 
     /// Takes the store's entities and fuel afresh after a host call, which
     /// had the whole store: its vectors may have moved (an instantiation
-    /// in it), its memory grown, its fuel changed.
+    /// in it), its memory grown, its fuel changed. Gives `false`, taking
+    /// nothing, if the store there is no longer the run's (a host function
+    /// put another in its place through its `Caller`, dropping the run's
+    /// instances): the run must then stop without using its context.
     #[allow(unsafe_code)]
-    pub(super) fn rebind(&mut self) {
+    #[must_use]
+    pub(super) fn rebind(&mut self) -> bool {
         // SAFETY: `raw` is the run's store (`run`), alive for the run; the
         // host call that reached it through `HostCalls` is over, and every
         // reference this context held into it is replaced here before any
-        // is used again.
+        // is used again (or none is, when the store was replaced).
         let store: &'a mut StoreInner = unsafe { &mut *self.raw };
+        if store.id != self.store_id {
+            return false;
+        }
         let StoreInner {
             funcs,
             memories,
@@ -220,6 +232,7 @@ impl<'a> Cx<'a> {
         }
         self.refresh_memory();
         self.refresh_regs();
+        true
     }
 
     /// Writes the fuel left back to the store, for a host call to see.

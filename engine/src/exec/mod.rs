@@ -150,9 +150,17 @@ fn enter<T>(
     // calls take the whole store while the run's context holds references
     // into it (taken again after each call), so neither may be derived
     // from the other's borrow.
+    let id = store.inner.id;
     let raw: *mut Store<T> = store;
     let host_calls = HostCalls::of(raw);
     loop {
+        // A host function or hook given the store through its `Caller`
+        // may have put another store in its place, dropping the instances
+        // the frames below resume in: nothing is left to run.
+        // SAFETY: as below; no reference into the store is held here.
+        if unsafe { (*raw).inner.id } != id {
+            return Err(TrapCode::Internal.into());
+        }
         // SAFETY: `raw` is this call's store, borrowed for the whole call;
         // nothing else made from it is in use while the run is.
         let inner = unsafe { std::ptr::addr_of_mut!((*raw).inner) };

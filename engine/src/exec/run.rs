@@ -39,6 +39,7 @@ pub(super) fn run(
     execute(ip, &mut cx);
     let Cx {
         fuel,
+        store_id,
         exit,
         host_func,
         host_base,
@@ -51,7 +52,11 @@ pub(super) fn run(
     // SAFETY: as above; the context is gone, and a host call during the
     // run may have left `store` stale, so the store is reached afresh.
     let store = unsafe { &mut *raw };
-    store.fuel = fuel;
+    // The fuel is the run's store's, not that of a store a host function
+    // put in its place.
+    if store.id == store_id {
+        store.fuel = fuel;
+    }
     if let Some(trap) = host_trap {
         return Err(trap);
     }
