@@ -3,7 +3,7 @@
 
 use std::any::Any;
 use std::fmt;
-use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 
 use crate::engine::Engine;
@@ -14,9 +14,11 @@ use crate::host_funcs::HostFuncs;
 use crate::instance::InstanceEntity;
 use crate::value::{GlobalType, MemoryType, TableType, Val, ValType};
 
-/// Where store ids come from: each store gets a fresh one, so that a handle
-/// used with another store is caught instead of misread.
-static NEXT_STORE_ID: AtomicU32 = AtomicU32::new(1);
+/// Where store serials come from: each store gets a fresh one (a 64-bit
+/// counter never wraps), and its id, which handles carry so that a handle
+/// used with another store is caught instead of misread, is its low 32
+/// bits.
+static NEXT_STORE_SERIAL: AtomicU64 = AtomicU64::new(1);
 
 /// A dropped data segment's bytes: none, shared (making an empty
 /// `Arc<[u8]>` allocates its counts).
@@ -126,6 +128,9 @@ impl<T> fmt::Debug for Store<T> {
 /// The non-generic part of a store.
 pub(crate) struct StoreInner {
     pub(crate) id: u32,
+    /// Unique among the process's stores: how a suspended run tells its
+    /// store from one a host function put in its place.
+    pub(crate) serial: u64,
     pub(crate) engine: Engine,
     pub(crate) funcs: Vec<FuncEntity>,
     pub(crate) memories: Vec<MemoryEntity>,
@@ -404,9 +409,11 @@ impl<T> Store<T> {
     /// A new, empty store for `engine`'s modules, holding `data`.
     #[inline]
     pub fn new(engine: &Engine, data: T) -> Self {
+        let serial = NEXT_STORE_SERIAL.fetch_add(1, Ordering::Relaxed);
         let mut store = Self {
             inner: StoreInner {
-                id: NEXT_STORE_ID.fetch_add(1, Ordering::Relaxed),
+                id: serial as u32,
+                serial,
                 engine: engine.clone(),
                 funcs: Vec::new(),
                 memories: Vec::new(),

@@ -84,9 +84,9 @@ pub(crate) struct Cx<'a> {
     /// one.
     pub(super) depth_base: u32,
     pub(super) slots_base: usize,
-    /// The id of the run's store, to tell it from one a host function put
-    /// in its place.
-    pub(super) store_id: u32,
+    /// The serial of the run's store, to tell it from one a host function
+    /// put in its place.
+    pub(super) store_serial: u64,
 }
 
 /// Why a run stopped, as [`Cx::exit`] keeps it: [`Exit`](super::Exit) without its
@@ -117,7 +117,7 @@ impl<'a> Cx<'a> {
     ) -> Option<(Self, Ip)> {
         let StoreInner {
             engine,
-            id,
+            serial,
             funcs,
             memories,
             tables,
@@ -173,7 +173,7 @@ impl<'a> Cx<'a> {
             host,
             depth_base,
             slots_base,
-            store_id: *id,
+            store_serial: *serial,
         };
         if cx.stack.slots.len() < cx.base.checked_add(FRAME_WINDOW)? {
             return None;
@@ -194,11 +194,14 @@ impl<'a> Cx<'a> {
     #[must_use]
     pub(super) fn rebind(&mut self) -> bool {
         // SAFETY: `raw` is the run's store (`run`), alive for the run; the
-        // host call that reached it through `HostCalls` is over, and every
-        // reference this context held into it is replaced here before any
-        // is used again (or none is, when the store was replaced).
+        // host call that reached it through `HostCalls` is over. Every
+        // reference this context held into the store is made again here
+        // before any is used, but `model`, which points into the engine's
+        // configuration: the store's engine is never replaced, and the
+        // serial check below finds a store put in the run's store's place
+        // (then nothing is used again, the run stops).
         let store: &'a mut StoreInner = unsafe { &mut *self.raw };
-        if store.id != self.store_id {
+        if store.serial != self.store_serial {
             return false;
         }
         let StoreInner {
@@ -226,10 +229,9 @@ impl<'a> Cx<'a> {
         self.allowance = allowance;
         self.profile = profile.as_deref_mut();
         self.fuel = *fuel;
-        // Instances are never removed from their store.
-        if let Some(inst) = self.instances.get(self.instance as usize) {
-            self.inst = inst;
-        }
+        // The same store (its serial), and a store never removes an
+        // instance: the running one is still there.
+        self.inst = &self.instances[self.instance as usize];
         self.refresh_memory();
         self.refresh_regs();
         true

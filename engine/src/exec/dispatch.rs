@@ -92,7 +92,9 @@ macro_rules! next {
             // first instruction and returns to the resume point a frame
             // kept. So `ip` points at an instruction of some function's
             // code, which its module keeps alive while an instance holds
-            // it, and a store never drops its instances.
+            // it, and a store never drops its instances (a run whose store
+            // a host function replaced stops before it dispatches again:
+            // `Cx::rebind`, `enter`).
             let handler = unsafe { (*ip).handler() };
             return handler(ip, $regs, $mem, $len, $cx);
         }

@@ -44,7 +44,8 @@ pub(crate) struct Frame {
     pub(crate) base: u32,
     /// The instruction to resume at, in the function's code, which the
     /// instance's module keeps for as long as the store lives (instances
-    /// are never dropped before their store).
+    /// are never dropped before their store; a frame of a store that a
+    /// host function replaced is never resumed).
     pub(crate) ip: dispatch::Resume,
 }
 
@@ -146,23 +147,28 @@ fn enter<T>(
         base: 0,
         ip: dispatch::Resume(ip),
     });
-    // From here the store is reached through `raw` only: a run's host
-    // calls take the whole store while the run's context holds references
-    // into it (taken again after each call), so neither may be derived
-    // from the other's borrow.
-    let id = store.inner.id;
+    // From here the store is reached through `raw` only, itself derived
+    // from this function's `store` borrow (so no access below is foreign
+    // to that borrow): a run's host calls make `&mut Store<T>` from it
+    // while the run's context holds references into the store, which the
+    // context does not use between the write-back of its fuel and taking
+    // them again after the call (`Cx::rebind`).
+    let serial = store.inner.serial;
     let raw: *mut Store<T> = store;
     let host_calls = HostCalls::of(raw);
     loop {
         // A host function or hook given the store through its `Caller`
         // may have put another store in its place, dropping the instances
         // the frames below resume in: nothing is left to run.
-        // SAFETY: as below; no reference into the store is held here.
-        if unsafe { (*raw).inner.id } != id {
+        // SAFETY: `raw` is derived from this call's `store` borrow; no
+        // reference into the store is live here.
+        if unsafe { (*raw).inner.serial } != serial {
             return Err(TrapCode::Internal.into());
         }
-        // SAFETY: `raw` is this call's store, borrowed for the whole call;
-        // nothing else made from it is in use while the run is.
+        // SAFETY: `raw` is derived from this call's `store` borrow and no
+        // reference made from it is live here; during the run the store is
+        // reached through this pointer and through the host calls made
+        // from it, never both at once (see above).
         let inner = unsafe { std::ptr::addr_of_mut!((*raw).inner) };
         let exit = run::run(inner, host_calls, stack, depth_base, slots_base)?;
         // SAFETY: the run is over and left no reference into the store.
@@ -310,9 +316,11 @@ impl HostCalls {
     ///
     /// # Safety
     ///
-    /// The store these calls were made for is alive and not borrowed: no
-    /// reference into it made before is used after this call (the run's
-    /// context takes its references afresh, [`cx::Cx::rebind`]).
+    /// The store these calls were made for is alive, and reached during
+    /// this call only through the pointer they hold (which `enter` derived
+    /// from its own borrow of the store): no reference into it made before
+    /// the call is used during or after it without being made again (the
+    /// run's context takes its references afresh, [`cx::Cx::rebind`]).
     pub(crate) unsafe fn call(&self, site: &HostCallSite, window: &mut [u64]) -> Result<(), Trap> {
         // SAFETY: as the caller promises; `call` is `host_call_in_run::<T>`
         // for the `T` of `store` (`HostCalls::of`).

@@ -27,8 +27,11 @@ pub(super) fn run(
     if stack.frames.is_empty() {
         return Ok(Exit::Done);
     }
-    // SAFETY: `raw` is the live store of the running call (`enter`), which
-    // reaches it through nothing else while the run lasts.
+    // SAFETY: `raw` is the live store of the running call (`enter`, which
+    // derived it from its borrow of the store and uses nothing else while
+    // the run lasts); the host calls made through `host` during the run
+    // reach it while the context's references are not in use, and the
+    // context takes them again after each (`Cx::rebind`).
     let store = unsafe { &mut *raw };
     // Every suspended frame names a function of its instance, inside its
     // code, with its window inside the value stack: the error is never
@@ -39,7 +42,7 @@ pub(super) fn run(
     execute(ip, &mut cx);
     let Cx {
         fuel,
-        store_id,
+        store_serial,
         exit,
         host_func,
         host_base,
@@ -54,7 +57,7 @@ pub(super) fn run(
     let store = unsafe { &mut *raw };
     // The fuel is the run's store's, not that of a store a host function
     // put in its place.
-    if store.id == store_id {
+    if store.serial == store_serial {
         store.fuel = fuel;
     }
     if let Some(trap) = host_trap {
