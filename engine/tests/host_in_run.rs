@@ -34,6 +34,30 @@ fn call(store: &mut Store<()>, instance: engine::Instance, name: &str, args: &[V
     result
 }
 
+/// The code of the trap that calling `name` with `args` ends with.
+fn trap_code(
+    store: &mut Store<()>,
+    instance: engine::Instance,
+    name: &str,
+    args: &[Val],
+) -> Option<TrapCode> {
+    let func = instance.get_func(store, name).expect("exported");
+    let mut results = [Val::I32(0)];
+    let error = func
+        .call(store, args, &mut results)
+        .expect_err("the call traps");
+    error.as_trap().and_then(Trap::code)
+}
+
+/// Defines `env.burn(n)`, which consumes `n` fuel.
+fn define_burn(linker: &mut Linker<()>) {
+    linker
+        .func_wrap("env", "burn", |mut caller: Caller<'_, ()>, n: i32| {
+            caller.consume_fuel(n as u64)
+        })
+        .expect("defines");
+}
+
 #[test]
 fn fuel_a_host_function_consumes_is_gone_when_the_caller_goes_on() {
     let wat = r#"
@@ -45,37 +69,17 @@ fn fuel_a_host_function_consumes_is_gone_when_the_caller_goes_on() {
     let mut config = Config::default();
     config.consume_fuel(true);
     let left_after = |amount: i32| {
-        let define = |linker: &mut Linker<()>| {
-            linker
-                .func_wrap("env", "burn", |mut caller: Caller<'_, ()>, n: i32| {
-                    caller.consume_fuel(n as u64)
-                })
-                .expect("defines");
-        };
-        let (mut store, instance) = instance(&config, wat, define, Some(10_000));
+        let (mut store, instance) = instance(&config, wat, define_burn, Some(10_000));
         let result = call(&mut store, instance, "run", &[Val::I32(amount)]);
         assert_eq!(result, Val::I32(amount + 1));
         store.get_fuel().expect("metered")
     };
     assert_eq!(left_after(0) - left_after(1_000), 1_000);
     // Fuel the host function could not pay stops the caller there.
-    let define = |linker: &mut Linker<()>| {
-        linker
-            .func_wrap("env", "burn", |mut caller: Caller<'_, ()>, n: i32| {
-                caller.consume_fuel(n as u64)
-            })
-            .expect("defines");
-    };
-    let (mut store, instance) = instance(&config, wat, define, Some(10_000));
-    let func = instance.get_func(&store, "run").expect("exported");
-    let mut results = [Val::I32(0)];
-    let error = func
-        .call(&mut store, &[Val::I32(20_000)], &mut results)
-        .expect_err("out of fuel");
+    let (mut store, instance) = instance(&config, wat, define_burn, Some(10_000));
     assert_eq!(
-        error.as_trap().and_then(Trap::code),
-        Some(TrapCode::OutOfFuel),
-        "{error}"
+        trap_code(&mut store, instance, "run", &[Val::I32(20_000)]),
+        Some(TrapCode::OutOfFuel)
     );
 }
 
@@ -229,15 +233,9 @@ fn a_host_function_may_call_back_into_wasm_within_the_depth_limit() {
         call(&mut store, instance, "down", &[Val::I32(199)]),
         Val::I32(199)
     );
-    let func = instance.get_func(&store, "down").expect("exported");
-    let mut results = [Val::I32(0)];
-    let error = func
-        .call(&mut store, &[Val::I32(200)], &mut results)
-        .expect_err("too deep");
     assert_eq!(
-        error.as_trap().and_then(Trap::code),
-        Some(TrapCode::StackOverflow),
-        "{error}"
+        trap_code(&mut store, instance, "down", &[Val::I32(200)]),
+        Some(TrapCode::StackOverflow)
     );
     // The store is usable after the overflow.
     assert_eq!(
@@ -273,15 +271,10 @@ fn a_host_function_that_replaces_its_store_ends_the_run_with_a_trap() {
                 .expect("defines");
         };
         let (mut store, instance) = instance(&config, wat, define, Some(1_000_000));
-        let func = instance.get_func(&store, "run").expect("exported");
-        let mut results = [Val::I32(0)];
-        let error = func
-            .call(&mut store, &[], &mut results)
-            .expect_err("the run's store is gone");
         assert_eq!(
-            error.as_trap().and_then(Trap::code),
+            trap_code(&mut store, instance, "run", &[]),
             Some(TrapCode::Internal),
-            "profiling {profile}: {error}"
+            "profiling {profile}"
         );
         // The store in its place works.
         store.set_fuel(1_000).expect("metered");

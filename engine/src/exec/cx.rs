@@ -22,7 +22,9 @@ use crate::trap::TrapCode;
 pub(crate) const FRAME_WINDOW: usize = 1 << 16;
 
 /// The store's entities and the running frame, borrowed for one run of the
-/// interpreter.
+/// interpreter. Every field that borrows the store is taken again after a
+/// host call, in [`Cx::rebind`], which must list each such field that
+/// [`Cx::new`] fills.
 pub(crate) struct Cx<'a> {
     pub(super) funcs: &'a [FuncEntity],
     pub(super) instances: &'a [InstanceEntity],
