@@ -459,22 +459,22 @@ fn call_host(cx: &mut Cx<'_>, ip: Ip, func: u32, index: u32, at: Slot) -> Ip {
         Some(window) => unsafe { host.call(&site, window) },
         None => Err(TrapCode::StackOverflow.into()),
     };
-    if !cx.rebind() {
+    let trap = if cx.rebind() {
+        match result {
+            Ok(()) => return ip.wrapping_add(1),
+            Err(trap) => {
+                let (instance, this) = (cx.instance, cx.func);
+                trap.or_origin(|| super::run::origin(cx.instances, instance, this, Some(func), ip))
+            }
+        }
+    } else {
         // The store was replaced during the call: nothing of the run's is
         // left to go on with.
-        cx.host_trap = Some(TrapCode::Internal.into());
-        return cx.stop(Err(TrapCode::Internal));
-    }
-    match result {
-        Ok(()) => ip.wrapping_add(1),
-        Err(trap) => {
-            let (instance, this) = (cx.instance, cx.func);
-            let trap =
-                trap.or_origin(|| super::run::origin(cx.instances, instance, this, Some(func), ip));
-            cx.host_trap = Some(trap);
-            cx.stop(Err(TrapCode::Internal))
-        }
-    }
+        TrapCode::Internal.into()
+    };
+    // `run` gives this trap, not the stop's code.
+    cx.host_trap = Some(trap);
+    cx.stop(Err(TrapCode::Internal))
 }
 
 pub(super) fn CallInternal(ip: Ip, _: Regs, _: *mut u8, _: usize, cx: &mut Cx<'_>) -> Ip {

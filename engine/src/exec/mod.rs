@@ -190,13 +190,19 @@ fn enter<T>(
                 let FuncKind::Host { index } = store.inner.funcs[func as usize].kind else {
                     return Err(TrapCode::Internal.into());
                 };
-                let caller = stack.frames.last().map(|f| f.instance);
-                let n = {
-                    let host = &store.hosts[index as usize];
-                    host.params.max(host.results)
+                // The calling frame, pushed when the run stopped.
+                let Some(caller) = stack.frames.last().map(|f| f.instance) else {
+                    return Err(TrapCode::Internal.into());
                 };
-                store.inner.depth = depth_base + stack.frames.len() as u32;
-                store.inner.slots_used = slots_base + base + n;
+                let site = HostCallSite {
+                    func,
+                    index,
+                    instance: caller,
+                    depth: depth_base + stack.frames.len() as u32,
+                    slots_used: slots_base + base,
+                    depth_base,
+                    slots_base,
+                };
                 if let Some(profile) = store.inner.profile.as_deref_mut() {
                     let caller = profile::node_of_stack(
                         profile,
@@ -206,18 +212,13 @@ fn enter<T>(
                     );
                     profile.enter_host(caller, func);
                 }
-                let result = match stack.slots.get_mut(base..base + n) {
-                    Some(slots) => match store.host_hook {
-                        None => call_host(store, index, caller, slots),
-                        Some(hook) => call_host_observed(store, hook, func, index, caller, slots),
-                    },
+                let result = match stack.slots.get_mut(base..) {
+                    Some(window) => call_host_at(store, &site, window),
                     None => Err(TrapCode::StackOverflow.into()),
                 };
                 if let Some(profile) = store.inner.profile.as_deref_mut() {
                     profile.leave_host();
                 }
-                store.inner.depth = depth_base;
-                store.inner.slots_used = slots_base;
                 if let Err(trap) = result {
                     // The caller resumes after its call instruction.
                     let top = stack.frames.last().map(|f| (f.instance, f.func, f.ip.0));
@@ -289,8 +290,8 @@ pub(crate) struct HostCalls {
     call: unsafe fn(*mut (), &HostCallSite, &mut [u64]) -> Result<(), Trap>,
 }
 
-/// Where a host call made inside a run happens: the store's bookkeeping
-/// for the call, as [`enter`] sets it for a call made between runs.
+/// Where a host call happens, inside a run or between two: the store's
+/// bookkeeping for the call ([`call_host_at`]).
 pub(crate) struct HostCallSite {
     /// The store function called.
     pub(crate) func: u32,
@@ -352,6 +353,19 @@ unsafe fn host_call_in_run<T>(
 ) -> Result<(), Trap> {
     // SAFETY: as the caller promises.
     let store = unsafe { &mut *store.cast::<Store<T>>() };
+    call_host_at(store, site, window)
+}
+
+/// Calls host function `site.index`, its arguments (and then results) at
+/// the start of `window` (a stack overflow if they do not fit), with the
+/// store's call depth and slots in use set for the call and restored
+/// after it, telling the host-call hook of it if one is set: a host call
+/// from inside a run or between two.
+fn call_host_at<T>(
+    store: &mut Store<T>,
+    site: &HostCallSite,
+    window: &mut [u64],
+) -> Result<(), Trap> {
     let n = {
         let host = &store.hosts[site.index as usize];
         host.params.max(host.results)

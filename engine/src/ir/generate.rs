@@ -152,8 +152,8 @@ macro_rules! define_ir {
 
         impl Simple {
             /// The plain instruction that `op` translates to, if it is a
-            /// numeric operator, a load or a store. Inlined: a caller that
-            /// has just built `op` gets a constant.
+            /// numeric operator, a load or a store. Inlined: the visitor,
+            /// which has just built `op`, gets a constant.
             #[inline(always)]
             pub(crate) fn of(op: &Operator<'_>) -> Option<Simple> {
                 Some(match op {

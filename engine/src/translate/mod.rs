@@ -22,7 +22,7 @@ use crate::cost::CostModel;
 use crate::error::{Error, ErrorKind, LimitError};
 use crate::ir::{
     branch_target, fuse_binary, fuse_binary_imm, fuse_branch, fuse_chain, fuse_load, result_slot,
-    BinOp, Instr, Slot,
+    BinOp, Instr, Simple, Slot,
 };
 use crate::opcode::{operator_name, Opcode};
 use crate::profile::InstrFuel;
@@ -335,10 +335,7 @@ fn translate_body<'a>(
             return Err(visitor.take_error());
         };
         t.meter(opcode);
-        match visitor.simple.take() {
-            Some(simple) if t.reachable => t.simple(simple),
-            _ => t.translate(&visitor.op)?,
-        }
+        t.translate(&visitor.op, visitor.simple.take())?;
         // Checked after every operator, so the virtual stack and the code
         // never outgrow their bounds while the rest of the body is read.
         t.check(func_index, limit)?;
@@ -1136,18 +1133,24 @@ impl<'a> Translator<'a> {
         }
     }
 
-    /// Translates one (already validated) operator.
+    /// Translates one (already validated) operator: `simple`, what it
+    /// translates to if it is a plain one ([`Simple::of`], computed where
+    /// the operator was read).
     ///
     /// # Errors
     ///
     /// [`ErrorKind::UnsupportedOperator`](crate::ErrorKind::UnsupportedOperator)
     /// for an operator it does not translate.
-    fn translate(&mut self, op: &Operator<'_>) -> Result<(), Error> {
+    fn translate(&mut self, op: &Operator<'_>, simple: Option<Simple>) -> Result<(), Error> {
         if !self.reachable {
             self.translate_unreachable(op);
             return Ok(());
         }
-        self.translate_reachable(op)
+        match simple {
+            Some(simple) => self.simple(simple),
+            None => self.translate_reachable(op)?,
+        }
+        Ok(())
     }
 
     /// The parameter and result counts of a block type.

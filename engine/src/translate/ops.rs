@@ -10,17 +10,14 @@ use crate::error::Error;
 use crate::ir::{Instr, Simple, Slot};
 
 impl Translator<'_> {
-    /// Translates an operator of reachable code.
+    /// Translates an operator of reachable code that is not a plain one
+    /// (those go to [`Translator::simple`]).
     ///
     /// # Errors
     ///
     /// [`ErrorKind::UnsupportedOperator`](crate::ErrorKind::UnsupportedOperator)
     /// for an operator it does not translate.
     pub(super) fn translate_reachable(&mut self, op: &Operator<'_>) -> Result<(), Error> {
-        if let Some(simple) = Simple::of(op) {
-            self.simple(simple);
-            return Ok(());
-        }
         match *op {
             Operator::Nop => {}
             Operator::Unreachable => {
