@@ -4,6 +4,9 @@
 //! by the Wasm code that called it, as it was when the run stopped for
 //! every host call.
 
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+
 use engine::{Caller, Config, Engine, Linker, Module, Store, Trap, TrapCode, Val};
 
 /// A store and the instance of `wat`, linked to the host functions
@@ -184,64 +187,127 @@ fn instances_a_host_function_adds_to_the_store_leave_its_caller_intact() {
     );
 }
 
+/// `down(n)` calls the host, which calls `down(n - 1)`, to `n == 0`.
+const DOWN: &str = r#"
+    (module
+      (import "env" "again" (func $again (param i32) (result i32)))
+      (func (export "down") (param i32) (result i32)
+        (if (result i32) (i32.eqz (local.get 0))
+          (then (i32.const 0))
+          (else (i32.add (i32.const 1)
+                         (call $again (i32.sub (local.get 0) (i32.const 1))))))))"#;
+
+/// Defines `env.again(n)` for [`DOWN`]: calls `down(n)` back, or panics
+/// with `n == 0` while `armed` holds.
+fn define_again(linker: &mut Linker<()>, armed: Arc<AtomicBool>) {
+    linker
+        .func_wrap(
+            "env",
+            "again",
+            move |mut caller: Caller<'_, ()>, n: i32| -> Result<i32, Trap> {
+                assert!(
+                    !(n == 0 && armed.load(Ordering::Relaxed)),
+                    "a host function's bug"
+                );
+                let down = caller
+                    .get_export("down")
+                    .and_then(engine::Extern::into_func)
+                    .expect("exported");
+                let mut results = [Val::I32(0)];
+                down.call(caller.store(), &[Val::I32(n)], &mut results)
+                    .map_err(|error| {
+                        error
+                            .into_trap()
+                            .unwrap_or_else(|_| TrapCode::Internal.into())
+                    })?;
+                match &results[0] {
+                    Val::I32(v) => Ok(*v),
+                    _ => Err(TrapCode::Internal.into()),
+                }
+            },
+        )
+        .expect("defines");
+}
+
+/// `down(199)` runs and `down(200)` overflows, in a store whose call
+/// depth limit is 200 (each level is one Wasm call deeper, a host
+/// function's call is not a level: `down(n)` reaches depth `n + 1`).
+fn assert_whole_depth(store: &mut Store<()>, instance: engine::Instance) {
+    assert_eq!(
+        call(store, instance, "down", &[Val::I32(199)]),
+        Val::I32(199)
+    );
+    assert_eq!(
+        trap_code(store, instance, "down", &[Val::I32(200)]),
+        Some(TrapCode::StackOverflow)
+    );
+}
+
 #[test]
 fn a_host_function_may_call_back_into_wasm_within_the_depth_limit() {
-    // `down(n)` calls the host, which calls `down(n - 1)`, to `n == 0`.
-    let wat = r#"
-        (module
-          (import "env" "again" (func $again (param i32) (result i32)))
-          (func (export "down") (param i32) (result i32)
-            (if (result i32) (i32.eqz (local.get 0))
-              (then (i32.const 0))
-              (else (i32.add (i32.const 1)
-                             (call $again (i32.sub (local.get 0) (i32.const 1))))))))"#;
-    let define = |linker: &mut Linker<()>| {
-        linker
-            .func_wrap(
-                "env",
-                "again",
-                |mut caller: Caller<'_, ()>, n: i32| -> Result<i32, Trap> {
-                    let down = caller
-                        .get_export("down")
-                        .and_then(engine::Extern::into_func)
-                        .expect("exported");
-                    let mut results = [Val::I32(0)];
-                    down.call(caller.store(), &[Val::I32(n)], &mut results)
-                        .map_err(|error| {
-                            error
-                                .into_trap()
-                                .unwrap_or_else(|_| TrapCode::Internal.into())
-                        })?;
-                    match &results[0] {
-                        Val::I32(v) => Ok(*v),
-                        _ => Err(TrapCode::Internal.into()),
-                    }
-                },
-            )
-            .expect("defines");
-    };
     let mut config = Config::default();
     config.max_call_depth(200);
-    let (mut store, instance) = instance(&config, wat, define, None);
+    let define = |linker: &mut Linker<()>| define_again(linker, Arc::default());
+    let (mut store, instance) = instance(&config, DOWN, define, None);
     assert_eq!(
         call(&mut store, instance, "down", &[Val::I32(50)]),
         Val::I32(50)
     );
-    // Each level is one Wasm call deeper (a host function's call is not a
-    // level): `down(n)` reaches depth `n + 1`, past the limit at 200.
-    assert_eq!(
-        call(&mut store, instance, "down", &[Val::I32(199)]),
-        Val::I32(199)
-    );
-    assert_eq!(
-        trap_code(&mut store, instance, "down", &[Val::I32(200)]),
-        Some(TrapCode::StackOverflow)
-    );
+    assert_whole_depth(&mut store, instance);
     // The store is usable after the overflow.
     assert_eq!(
         call(&mut store, instance, "down", &[Val::I32(3)]),
         Val::I32(3)
     );
+}
+
+#[test]
+fn host_re_entry_to_the_depth_limit_fits_a_1_mib_thread() {
+    // Each level keeps a suspended run and a host function's frames on the
+    // native stack: 1,000 levels take more than 1 MiB.
+    let deep = || {
+        let mut config = Config::default();
+        config.max_call_depth(1_000);
+        let define = |linker: &mut Linker<()>| define_again(linker, Arc::default());
+        let (mut store, instance) = instance(&config, DOWN, define, None);
+        let result = call(&mut store, instance, "down", &[Val::I32(999)]);
+        let overflow = trap_code(&mut store, instance, "down", &[Val::I32(1_000)]);
+        (result, overflow)
+    };
+    let (result, overflow) = std::thread::Builder::new()
+        .stack_size(1 << 20)
+        .spawn(deep)
+        .expect("a thread")
+        .join()
+        .expect("the thread returns");
+    assert_eq!(result, Val::I32(999));
+    assert_eq!(overflow, Some(TrapCode::StackOverflow));
+}
+
+#[test]
+fn a_store_whose_host_function_panicked_keeps_its_whole_depth() {
+    for profile in [false, true] {
+        // A profiling run stops for each host call; the other calls in it.
+        let mut config = Config::default();
+        config.max_call_depth(200).profile(profile);
+        let armed = Arc::new(AtomicBool::new(true));
+        let define = |linker: &mut Linker<()>| define_again(linker, Arc::clone(&armed));
+        let (mut store, instance) = instance(&config, DOWN, define, None);
+        // The panic unwinds through 31 levels of Wasm and host calls, to
+        // the embedder, who catches it; three times.
+        for _ in 0..3 {
+            let panicked = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                call(&mut store, instance, "down", &[Val::I32(30)])
+            }));
+            assert!(panicked.is_err(), "profile {profile}");
+        }
+        armed.store(false, Ordering::Relaxed);
+        assert_eq!(
+            call(&mut store, instance, "down", &[Val::I32(0)]),
+            Val::I32(0)
+        );
+        assert_whole_depth(&mut store, instance);
+    }
 }
 
 #[test]

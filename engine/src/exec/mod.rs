@@ -30,7 +30,7 @@ use crate::profile;
 use std::sync::Arc;
 
 use crate::caller::Caller;
-use crate::store::{FuncKind, Store};
+use crate::store::{FuncEntity, FuncKind, Store};
 use crate::trap::{Trap, TrapCode};
 
 /// A suspended Wasm frame.
@@ -69,6 +69,13 @@ pub(crate) enum Exit {
     Charge,
 }
 
+/// The native stack a host function's call back into Wasm must find left,
+/// or it runs on a new segment: far more than a level of re-entry takes
+/// (about 2 KiB of Iris's, and the host function's own frames).
+const RED_ZONE: usize = 256 * 1024;
+/// The size of such a segment.
+const STACK_SEGMENT: usize = 8 * 1024 * 1024;
+
 /// Calls store function `func`. `args` holds the arguments on entry and the
 /// results on return; its length is the larger of the two counts.
 pub(crate) fn call<T>(store: &mut Store<T>, func: u32, args: &mut [u64]) -> Result<(), Trap> {
@@ -80,6 +87,39 @@ pub(crate) fn call<T>(store: &mut Store<T>, func: u32, args: &mut [u64]) -> Resu
     if depth_base >= max_depth {
         return Err(TrapCode::StackOverflow.into());
     }
+    let slots_base = store.inner.slots_used;
+    // A host function that panics (here or in a run, at any depth) unwinds
+    // through this call: the store's depth and slots in use are put back
+    // as they were before it, so a store whose panic was caught keeps its
+    // whole budget, and the panic goes on.
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        if depth_base == 0 {
+            return call_entity(store, entity, args, depth_base, slots_base);
+        }
+        // A host function calling back into Wasm recurses here, a suspended
+        // run on the native stack at each level: when little of the stack
+        // is left, the call runs on a segment of its own, so the call depth
+        // limit, not the thread's stack, bounds re-entry.
+        stacker::maybe_grow(RED_ZONE, STACK_SEGMENT, || {
+            call_entity(store, entity, args, depth_base, slots_base)
+        })
+    }))
+    .unwrap_or_else(|panic| {
+        store.inner.depth = depth_base;
+        store.inner.slots_used = slots_base;
+        std::panic::resume_unwind(panic)
+    })
+}
+
+/// [`call`] of `entity`, the store at call depth `depth_base` with
+/// `slots_base` value slots in use.
+fn call_entity<T>(
+    store: &mut Store<T>,
+    entity: FuncEntity,
+    args: &mut [u64],
+    depth_base: u32,
+    slots_base: usize,
+) -> Result<(), Trap> {
     let (instance, index) = match entity.kind {
         FuncKind::Host { index } => {
             store.inner.depth += 1;
@@ -89,7 +129,6 @@ pub(crate) fn call<T>(store: &mut Store<T>, func: u32, args: &mut [u64]) -> Resu
         }
         FuncKind::Wasm { instance, index } => (instance, index),
     };
-    let slots_base = store.inner.slots_used;
     let mut stack = store
         .inner
         .spare_stack

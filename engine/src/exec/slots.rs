@@ -3,10 +3,11 @@
 
 /// `n` zeroed slots, or `None` if the system has no memory for them.
 ///
-/// As `vec![0; n]`, a zeroed allocation: the OS supplies the pages when
-/// they are first touched, so a deep stack costs resident memory only as
-/// deep as it is used. But where `vec!` aborts the process when the
-/// allocator fails, this answers `None` (the caller traps).
+/// As `vec![0; n]`, a zeroed allocation: freshly mapped memory, whose
+/// pages the OS supplies when they are first touched, or (glibc, once it
+/// has raised its mapping threshold after a large free) memory reused from
+/// the heap and cleared whole. But where `vec!` aborts the process when
+/// the allocator fails, this answers `None` (the caller traps).
 pub(crate) fn zeroed(n: usize) -> Option<Vec<u64>> {
     if n == 0 {
         return Some(Vec::new());
