@@ -12,7 +12,9 @@ use crate::Opcode;
 /// cost in their handlers, before any effect.
 pub trait CostModel: fmt::Debug + Send + Sync + 'static {
     /// The static cost of one operator. A metering block's closing `end`
-    /// or `else` is priced once, as [`Opcode::End`], with the block.
+    /// or `else` is priced once, as [`Opcode::End`], with the block. The
+    /// engine asks it once per operator, when it is created, and keeps the
+    /// prices.
     fn operator_cost(&self, op: Opcode) -> u64;
 
     /// The cost of each page that `memory.grow` asks for, charged before

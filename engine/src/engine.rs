@@ -55,6 +55,10 @@ struct EngineInner {
     memories: Mutex<Vec<LinearBytes>>,
     /// Dropped stores' vectors, emptied.
     parts: Mutex<StorePool>,
+    /// The cost model's price of each operator, by its index in
+    /// [`Opcode::ALL`](crate::Opcode::ALL): asked once, read for every
+    /// operator translated.
+    operator_costs: Box<[u64]>,
 }
 
 #[derive(Debug, Default)]
@@ -83,6 +87,10 @@ impl Engine {
                 stacks: Mutex::default(),
                 memories: Mutex::default(),
                 parts: Mutex::default(),
+                operator_costs: crate::Opcode::ALL
+                    .iter()
+                    .map(|&op| config.cost_model.operator_cost(op))
+                    .collect(),
             }),
         }
     }
@@ -90,6 +98,12 @@ impl Engine {
     /// The engine's configuration.
     pub fn config(&self) -> &Config {
         &self.inner.config
+    }
+
+    /// The configuration's cost model's price of each operator, by its
+    /// index in [`Opcode::ALL`](crate::Opcode::ALL).
+    pub(crate) fn operator_costs(&self) -> &[u64] {
+        &self.inner.operator_costs
     }
 
     /// The engine-wide id of a function type (equal types, equal ids), with
@@ -221,5 +235,49 @@ impl Engine {
     /// Whether two engines are the same one.
     pub(crate) fn same(&self, other: &Engine) -> bool {
         Arc::ptr_eq(&self.inner, &other.inner)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use super::Engine;
+    use crate::cost::CostModel;
+    use crate::{Config, Opcode};
+
+    /// Prices each operator by its name's length and first letter, so that
+    /// two operators rarely share a price.
+    #[derive(Debug)]
+    struct ByName;
+
+    impl CostModel for ByName {
+        fn operator_cost(&self, op: Opcode) -> u64 {
+            let name = op.name();
+            name.len() as u64 * 256 + u64::from(name.as_bytes()[0])
+        }
+
+        fn memory_grow_page_cost(&self) -> u64 {
+            1
+        }
+
+        fn bulk_unit_cost(&self) -> u64 {
+            1
+        }
+    }
+
+    #[test]
+    fn the_kept_prices_are_the_cost_models_for_every_operator() {
+        let mut config = Config::default();
+        config.consume_fuel(true).cost_model(Arc::new(ByName));
+        let engine = Engine::new(&config);
+        for &op in Opcode::ALL {
+            assert_eq!(
+                engine.operator_costs().get(op as usize),
+                Some(&ByName.operator_cost(op)),
+                "{}",
+                op.name()
+            );
+        }
     }
 }

@@ -319,6 +319,10 @@ macro_rules! opcode {
 
 wasmparser::for_each_operator!(define_opcode_of);
 
+// The translator's visitor names each operator's opcode where the
+// operator is known, without matching on it again.
+pub(crate) use opcode;
+
 /// A text-format name from wasmparser's snake-case name of an operator:
 /// the namespace (`i32`, `memory`, `struct`, ...) ends with a dot, and so
 /// do `atomic` and the `rmw` part of atomic operators.

@@ -435,6 +435,10 @@ impl crate::translate::ModuleEnv for ModuleInner {
         (config.consume_fuel && (model.charges_operators() || config.profile)).then_some(model)
     }
 
+    fn operator_costs(&self) -> Option<&[u64]> {
+        Some(self.engine.operator_costs())
+    }
+
     fn refused(&self) -> crate::OpcodeSet {
         self.engine.config().refused
     }

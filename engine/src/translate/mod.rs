@@ -81,6 +81,11 @@ pub(crate) trait ModuleEnv {
     fn code_start(&self) -> u64;
     /// The fuel prices, if metering is on.
     fn cost_model(&self) -> Option<&dyn CostModel>;
+    /// The cost model's price of each operator by its index in
+    /// [`Opcode::ALL`], if kept (else asked of the model each time).
+    fn operator_costs(&self) -> Option<&[u64]> {
+        None
+    }
     /// The operators the configuration refuses (`Config::refuse_operators`).
     fn refused(&self) -> crate::OpcodeSet;
 }
@@ -380,13 +385,15 @@ impl<'v> Checker<'v> {
     }
 
     /// Checks operator `op` at binary offset `offset`, and gives its
-    /// opcode; `validate` visits the validator for `op` (the visitor that
-    /// decoded it calls the validator's method for it directly).
+    /// opcode (`opcode`, `Opcode::of(op)`); `validate` visits the validator
+    /// for `op` (the visitor that decoded it calls the validator's method
+    /// for it directly).
     #[inline(always)]
     fn visit(
         &mut self,
         offset: u64,
         op: &Operator<'_>,
+        opcode: Option<Opcode>,
         validate: impl FnOnce(&mut FuncValidator<ValidatorResources>, u64) -> wasmparser::Result<()>,
     ) -> Result<Opcode, Error> {
         // Charged before the validator does the work.
@@ -397,7 +404,7 @@ impl<'v> Checker<'v> {
         validate(self.validator, offset).map_err(|e| Error::from_wasmparser(e, true))?;
         // An operator the validator admits (a feature enabled) but the
         // engine does not know is refused here, reachable or not.
-        let opcode = Opcode::of(op).ok_or_else(|| unsupported(offset, op))?;
+        let opcode = opcode.ok_or_else(|| unsupported(offset, op))?;
         if self.refused.contains(opcode) {
             return Err(Error::new(ErrorKind::RefusedOperator { offset, opcode }));
         }
@@ -439,6 +446,9 @@ pub(crate) struct Translator<'a> {
     /// `env`'s cost model, asked once per function: it is read for every
     /// operator.
     cost_model: Option<&'a dyn CostModel>,
+    /// `env`'s price of each operator by its index in [`Opcode::ALL`]
+    /// (empty: ask `cost_model`).
+    operator_costs: &'a [u64],
     code: Vec<Instr>,
     stack: OperandStack,
     control: Vec<Control>,
@@ -483,6 +493,7 @@ impl<'a> Translator<'a> {
         let mut t = Self {
             env,
             cost_model: env.cost_model(),
+            operator_costs: env.operator_costs().unwrap_or_default(),
             code: Vec::new(),
             stack: OperandStack::default(),
             control: Vec::new(),
@@ -1056,7 +1067,13 @@ impl<'a> Translator<'a> {
         };
         match op {
             Opcode::End | Opcode::Else => self.finish_metering(),
-            _ => self.add_fuel(self.offset, model.operator_cost(op)),
+            _ => {
+                let cost = match self.operator_costs.get(op as usize) {
+                    Some(&cost) => cost,
+                    None => model.operator_cost(op),
+                };
+                self.add_fuel(self.offset, cost);
+            }
         }
     }
 

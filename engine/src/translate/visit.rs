@@ -12,7 +12,7 @@ use wasmparser::{FuncValidator, Operator, ValidatorResources, VisitOperator, Vis
 use super::{unsupported, Checker};
 use crate::error::Error;
 use crate::ir::Simple;
-use crate::opcode::Opcode;
+use crate::opcode::{opcode, Opcode};
 
 /// Reads the operators of one body, one visit each: checks them if it
 /// has a [`Checker`], and keeps the last one read for the translator.
@@ -52,7 +52,8 @@ impl<'c, 'v> OpVisitor<'c, 'v, '_> {
             .unwrap_or_else(|| unsupported(self.offset, &self.op))
     }
 
-    /// The opcode of the operator just built, checked with `validate`
+    /// `opcode`, the opcode of the operator just built (`None` for one the
+    /// engine does not know), checked with `validate`
     /// (the validator visited for it) if the body is being checked; `None`
     /// if it is refused, the reason kept for [`OpVisitor::take_error`].
     /// (A two-byte result comes back in a register: a `Result` came back
@@ -60,12 +61,13 @@ impl<'c, 'v> OpVisitor<'c, 'v, '_> {
     #[inline(always)]
     fn opcode(
         &mut self,
+        opcode: Option<Opcode>,
         validate: impl FnOnce(&mut FuncValidator<ValidatorResources>, u64) -> wasmparser::Result<()>,
     ) -> Option<Opcode> {
         let opcode = match &mut self.check {
-            Some(check) => check.visit(self.offset, &self.op, validate),
+            Some(check) => check.visit(self.offset, &self.op, opcode, validate),
             // Checked at load: every operator is one the engine knows.
-            None => Opcode::of(&self.op).ok_or_else(|| unsupported(self.offset, &self.op)),
+            None => opcode.ok_or_else(|| unsupported(self.offset, &self.op)),
         };
         match opcode {
             Ok(opcode) => Some(opcode),
@@ -86,7 +88,7 @@ macro_rules! define_visit {
             fn $visit(&mut self $($(, $arg: $argty)*)?) -> Self::Output {
                 self.op = Operator::$op $({ $($arg: $arg.clone()),* })?;
                 self.simple = Simple::of(&self.op);
-                self.opcode(|validator: &mut FuncValidator<ValidatorResources>, offset| {
+                self.opcode(opcode!(@$proposal $op), |validator: &mut FuncValidator<ValidatorResources>, offset| {
                     validator.$visitor(offset).$visit($($($arg),*)?)
                 })
             }
