@@ -21,6 +21,13 @@ use crate::validate::{check_contract, has_wasm_preamble, unpriced_operators, Con
 /// instantiation without charge.
 const MAX_TABLE_ELEMENTS: u32 = 65_536;
 
+/// The stack an execution must find left, or it runs on a new segment:
+/// far more than one level of Iris and a host between two nested
+/// executions take (8-16 KiB).
+const RED_ZONE: usize = 256 * 1024;
+/// The size of such a segment (hundreds of levels).
+const STACK_SEGMENT: usize = 8 * 1024 * 1024;
+
 /// What to do with code that is not Wasm.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Evm1Mode {
@@ -304,6 +311,23 @@ impl Executor {
     /// gas used (`message.gas - outcome.gas_left`); code that never ran
     /// (not Wasm, or not a valid contract) has no profile.
     pub fn execute_profiled(
+        &self,
+        host: &mut dyn EvmHost,
+        revision: Revision,
+        message: &Message,
+        code: &[u8],
+    ) -> (Outcome, Option<GasProfile>) {
+        // A host answering a nested call by executing again on the same
+        // thread (as EVMC clients do) comes back here one level deeper:
+        // when little of the thread's stack is left, the execution runs on
+        // a segment of its own, so the EVM's 1,024 levels fit any thread.
+        stacker::maybe_grow(RED_ZONE, STACK_SEGMENT, || {
+            self.execute_here(host, revision, message, code)
+        })
+    }
+
+    /// [`Executor::execute_profiled`] on the current stack.
+    fn execute_here(
         &self,
         host: &mut dyn EvmHost,
         revision: Revision,

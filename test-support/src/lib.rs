@@ -17,6 +17,7 @@ pub mod hostile;
 pub mod kernels;
 pub mod memory_host;
 pub mod metered;
+pub mod nesting_host;
 pub mod shrink;
 pub mod straight;
 pub mod wrc20;

@@ -18,13 +18,6 @@ pub(crate) struct IrisVm {
     state: VmState,
 }
 
-/// The stack an execution must find left, or it runs on a new segment:
-/// far more than one level of Iris and a client between two nested
-/// executions take (8-16 KiB through `evmc-client`).
-const RED_ZONE: usize = 256 * 1024;
-/// The size of such a segment (hundreds of levels).
-const STACK_SEGMENT: usize = 8 * 1024 * 1024;
-
 static NAME: &[u8] = b"iris\0";
 static VERSION: &[u8] = concat!(env!("CARGO_PKG_VERSION"), "\0").as_bytes();
 
@@ -179,14 +172,8 @@ unsafe extern "C" fn execute(
     }
     let message = convert::message(msg, kind, input.to_vec());
     let mut host = EvmcHost::new(*iface, context, message.depth, revision);
-    // Nested calls reach here again through the host, one level of the
-    // client's stack and Iris's each: when little of the client's stack is
-    // left, Iris runs on a segment of its own (a segment that cannot be
-    // mapped panics, caught below), so no call depth overflows the stack.
     catch_unwind(AssertUnwindSafe(|| {
-        stacker::maybe_grow(RED_ZONE, STACK_SEGMENT, || {
-            state.execute(&mut host, revision, &message, code)
-        })
+        state.execute(&mut host, revision, &message, code)
     }))
     .map(to_result)
     .unwrap_or_else(|_| internal_error())
