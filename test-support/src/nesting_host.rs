@@ -3,11 +3,11 @@
 //! stack does: the host of the call-depth tests.
 
 use ewasm_host::{
-    AccessStatus, Address, Bytes32, CallOutcome, EvmHost, Message, Outcome, StorageStatus,
+    AccessStatus, Address, Bytes32, CallOutcome, EvmHost, Message, Outcome, Status, StorageStatus,
     TxContext, U256,
 };
 
-use crate::memory_host::MemoryHost;
+use crate::memory_host::{call_message, MemoryHost};
 
 /// Runs a nested call's message against the host: through `libiris.so`,
 /// or an executor in process.
@@ -95,6 +95,54 @@ impl EvmHost for NestingHost<'_> {
     fn emit_log(&mut self, address: &Address, data: &[u8], topics: &[Bytes32]) {
         self.state.emit_log(address, data, topics);
     }
+}
+
+/// Runs [`SELF_CALL`] at Byzantium with nearly all the gas there is, on a
+/// thread of 1 MiB (as a client's or an embedder's may be): `make`, called
+/// on that thread, gives the execution (through `libiris.so` or an
+/// executor in process), used for the outermost call and every nested
+/// one. Gives the outermost outcome and the depth of the deepest call.
+///
+/// # Panics
+///
+/// If the contract does not assemble or the thread cannot be spawned (a
+/// stack overflow aborts the process instead).
+pub fn self_call_on_a_small_thread<F, E>(make: F) -> (Outcome, i32)
+where
+    F: FnOnce() -> E + Send + 'static,
+    E: Fn(&mut dyn EvmHost, &Message, &[u8]) -> Outcome,
+{
+    const CONTRACT: Address = Address([0xc0; 20]);
+    let run = move || {
+        let execute = make();
+        let code = wat::parse_str(SELF_CALL).expect("assembles");
+        let nested = |host: &mut dyn EvmHost, message: &Message| execute(host, message, &code);
+        let state = MemoryHost::with_code(CONTRACT, code.clone());
+        let mut host = NestingHost::new(state, &nested);
+        let message = call_message(Address([0xca; 20]), CONTRACT, Vec::new(), 1 << 62);
+        let outcome = execute(&mut host, &message, &code);
+        (outcome, host.deepest)
+    };
+    std::thread::Builder::new()
+        .stack_size(1 << 20)
+        .spawn(run)
+        .expect("a thread")
+        .join()
+        .expect("the thread returns")
+}
+
+/// Asserts that [`self_call_on_a_small_thread`] reached the EVM's depth
+/// limit: the outermost call succeeded, and so did its callee (`call`
+/// gave 0), every level's but the deepest's, refused at depth 1,024.
+///
+/// # Panics
+///
+/// If it did not.
+pub fn assert_self_call_reached_the_depth_limit(outcome: &Outcome, deepest: i32) {
+    assert_eq!(outcome.status, Status::Success, "{:?}", outcome.reason);
+    assert_eq!(outcome.output, 0i32.to_le_bytes());
+    assert_eq!(deepest, 1024);
+    assert!(outcome.gas_left > 0);
 }
 
 /// A contract that calls itself with all the gas it may forward (EIP-150
