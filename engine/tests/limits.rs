@@ -154,6 +154,38 @@ fn a_br_table_with_a_million_targets_compiles_and_branches() {
 }
 
 #[test]
+fn a_br_table_over_the_code_allowance_is_refused_and_one_within_it_branches() {
+    // 1,000 targets: the table alone takes 1,001 instructions.
+    let targets = "0 1 ".repeat(500);
+    let wat = format!(
+        r#"(module (func (export "f") (param i32) (result i32)
+            (block (block (br_table {targets} 1 (local.get 0))) (return (i32.const 10)))
+            (i32.const 20)))"#
+    );
+    for lazy in [false, true] {
+        let mut config = Config::default();
+        config.lazy_translation(lazy);
+        config.max_code_instructions(1_000);
+        let Err(err) = instantiate(&config, &wat) else {
+            panic!("lazy {lazy}: a table over the allowance was accepted");
+        };
+        assert!(
+            matches!(err.kind(), ErrorKind::Limit(LimitError::Code { .. })),
+            "lazy {lazy}: {err}"
+        );
+        config.max_code_instructions(1_100);
+        let (mut store, instance) = instantiate(&config, &wat).expect("within the allowance");
+        for (index, expected) in [(0, 10), (1, 20), (998, 10), (999, 20), (1_000, 20)] {
+            assert_eq!(
+                call(&mut store, instance, "f", &[Val::I32(index)]).unwrap(),
+                vec![Val::I32(expected)],
+                "lazy {lazy}, index {index}"
+            );
+        }
+    }
+}
+
+#[test]
 fn a_module_over_the_size_limit_is_refused() {
     let engine = Engine::new(Config::default().max_module_size(16));
     let bytes = wat::parse_str("(module (func) (func) (func))").unwrap();

@@ -473,6 +473,9 @@ pub(crate) struct Translator<'a> {
     block_costs: Option<Vec<(u32, InstrFuel)>>,
     /// The most instructions the function may have.
     limit: usize,
+    /// The targets of the `br_table` being translated (a buffer kept
+    /// from one to the next).
+    depths: Vec<u32>,
     /// Set when an instruction was not emitted: the code reached `limit`,
     /// or the system refused memory for it.
     overflow: Option<Overflow>,
@@ -508,6 +511,7 @@ impl<'a> Translator<'a> {
             blocks: Vec::new(),
             block_costs: env.profiling().then(Vec::new),
             limit: usize::MAX,
+            depths: Vec::new(),
             overflow: None,
         };
         t.control
@@ -612,6 +616,30 @@ impl<'a> Translator<'a> {
         }
         self.code.push(instr);
         at
+    }
+
+    /// Emits `count` copies of `instr` (never merged with what precedes
+    /// them), from the operator being translated: the index of the first,
+    /// or `None` if they did not fit (`overflow` says why).
+    fn emit_many(&mut self, instr: Instr, count: usize) -> Option<usize> {
+        let at = self.code.len();
+        if at.saturating_add(count) > self.limit {
+            self.overflow.get_or_insert(Overflow::Limit);
+            return None;
+        }
+        if self.code.try_reserve(count).is_err() {
+            self.overflow.get_or_insert(Overflow::Allocation);
+            return None;
+        }
+        if let Some(origins) = &mut self.origins {
+            if origins.try_reserve(count).is_err() {
+                self.overflow.get_or_insert(Overflow::Allocation);
+                return None;
+            }
+            origins.resize(at + count, self.at);
+        }
+        self.code.resize(at + count, instr);
+        Some(at)
     }
 
     /// Replaces instruction `at` by `fused`, its fused form with the

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use wasmparser::Operator;
 
 use super::control::{Control, ControlKind};
-use super::{Operand, Translator};
+use super::{Operand, Overflow, Translator};
 use crate::error::Error;
 use crate::ir::{Instr, Simple, Slot};
 
@@ -68,9 +68,20 @@ impl Translator<'_> {
             Operator::Br { relative_depth } => self.visit_br(relative_depth),
             Operator::BrIf { relative_depth } => self.visit_br_if(relative_depth),
             Operator::BrTable { ref targets } => {
-                let mut depths: Vec<u32> = targets.targets().filter_map(Result::ok).collect();
-                depths.push(targets.default());
-                self.visit_br_table(&depths);
+                // The targets, read into the translator's buffer (kept
+                // from one table to the next).
+                let mut depths = std::mem::take(&mut self.depths);
+                depths.clear();
+                let count = (targets.len() as usize).saturating_add(1);
+                if depths.try_reserve(count).is_ok() {
+                    depths.extend(targets.targets().filter_map(Result::ok));
+                    depths.push(targets.default());
+                    self.visit_br_table(&depths);
+                } else {
+                    self.overflow.get_or_insert(Overflow::Allocation);
+                    self.set_unreachable();
+                }
+                self.depths = depths;
             }
             Operator::Return => {
                 self.emit_return();
@@ -410,11 +421,17 @@ impl Translator<'_> {
             self.prepare_branch_values(arity);
         }
         let len = depths.len() as u32 - 1;
-        let table = self.emit(Instr::BrTable { index, len });
+        self.emit(Instr::BrTable { index, len });
+        // The table's entries, one jump per target, emitted at once and
+        // then aimed (an entry whose values must move first jumps to a
+        // stub after the table that moves them).
+        let Some(first) = self.emit_many(Instr::Br { target: 0 }, depths.len()) else {
+            // Not emitted: the translation fails after this operator.
+            self.set_unreachable();
+            return;
+        };
         let mut stubs: BTreeMap<u32, Vec<usize>> = BTreeMap::new();
-        for (k, &depth) in depths.iter().enumerate() {
-            let at = table + 1 + k;
-            self.emit(Instr::Br { target: 0 });
+        for (at, &depth) in (first..).zip(depths) {
             let Some((frame, arity, height)) = self.label(depth) else {
                 continue;
             };
