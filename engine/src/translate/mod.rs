@@ -22,7 +22,7 @@ use crate::cost::CostModel;
 use crate::error::{Error, ErrorKind, LimitError};
 use crate::ir::{
     branch_target, fuse_binary, fuse_binary_imm, fuse_branch, fuse_chain, fuse_load, result_slot,
-    BinOp, Instr, Simple, Slot,
+    BinOp, Instr, Slot,
 };
 use crate::opcode::{operator_name, Opcode};
 use crate::profile::InstrFuel;
@@ -188,7 +188,7 @@ pub(crate) fn check_body(
     let mut reader = body.get_binary_reader_for_operators().map_err(wasm)?;
     reader.set_features(crate::module::FEATURES);
     let mut reader = wasmparser::OperatorsReader::new(reader);
-    let mut visitor = visit::OpVisitor::new(Some(&mut check));
+    let mut visitor = visit::OpVisitor::new(Some(&mut check), None);
     while !reader.eof() {
         visitor.offset = reader.original_position();
         // Decoding errors first, then the operator's own.
@@ -329,22 +329,33 @@ fn translate_body<'a>(
     reader.set_features(crate::module::FEATURES);
     let mut reader = wasmparser::OperatorsReader::new(reader);
     let code_start = env.code_start();
-    let mut visitor = visit::OpVisitor::new(check.as_mut());
+    let mut visitor = visit::OpVisitor::new(check.as_mut(), Some(&mut t));
     while !reader.eof() {
         let offset = reader.original_position();
+        visitor.offset = offset;
+        let Some(t) = visitor.t.as_deref_mut() else {
+            break;
+        };
         t.at = binary_offset(offset);
         t.offset = offset.saturating_sub(code_start) as u32;
-        visitor.offset = offset;
         // Decoding errors first, then the operator's own.
         let Some(opcode) = reader.visit_operator(&mut visitor).map_err(wasm)? else {
             return Err(visitor.take_error());
         };
-        t.meter(opcode);
-        t.translate(&visitor.op, visitor.simple.take())?;
+        let done = std::mem::take(&mut visitor.done);
+        let Some(t) = visitor.t.as_deref_mut() else {
+            break;
+        };
+        // The visit translated the frequent operators.
+        if !done {
+            t.meter(opcode);
+            t.translate(&visitor.op)?;
+        }
         // Checked after every operator, so the virtual stack and the code
         // never outgrow their bounds while the rest of the body is read.
         t.check(func_index, limit)?;
     }
+    drop(visitor);
     reader.finish().map_err(wasm)?;
     t.check(func_index, limit)?;
     t.thread_returns();
@@ -1089,6 +1100,7 @@ impl<'a> Translator<'a> {
     /// Adds the static cost of `op` to the current metering block, or
     /// closes the block at `end` and `else` (Ewasm's injected-metering
     /// rules: `block`, `loop` and `if` are paid by the enclosing block).
+    #[inline(always)]
     fn meter(&mut self, op: Opcode) {
         let Some(model) = self.cost_model else {
             return;
@@ -1178,24 +1190,19 @@ impl<'a> Translator<'a> {
         }
     }
 
-    /// Translates one (already validated) operator: `simple`, what it
-    /// translates to if it is a plain one ([`Simple::of`], computed where
-    /// the operator was read).
+    /// Translates one (already validated) operator, one that its visit
+    /// method did not (see `visit.rs`).
     ///
     /// # Errors
     ///
     /// [`ErrorKind::UnsupportedOperator`](crate::ErrorKind::UnsupportedOperator)
     /// for an operator it does not translate.
-    fn translate(&mut self, op: &Operator<'_>, simple: Option<Simple>) -> Result<(), Error> {
+    fn translate(&mut self, op: &Operator<'_>) -> Result<(), Error> {
         if !self.reachable {
             self.translate_unreachable(op);
             return Ok(());
         }
-        match simple {
-            Some(simple) => self.simple(simple),
-            None => self.translate_reachable(op)?,
-        }
-        Ok(())
+        self.translate_reachable(op)
     }
 
     /// The parameter and result counts of a block type.

@@ -10,8 +10,9 @@ use crate::error::Error;
 use crate::ir::{Instr, Simple, Slot};
 
 impl Translator<'_> {
-    /// Translates an operator of reachable code that is not a plain one
-    /// (those go to [`Translator::simple`]).
+    /// Translates an operator of reachable code that its visit method did
+    /// not: not a plain one ([`Translator::simple`]), a local's or an
+    /// integer constant (`visit.rs`).
     ///
     /// # Errors
     ///
@@ -133,9 +134,6 @@ impl Translator<'_> {
                 let dst = self.push_temp();
                 self.emit(Instr::Select { dst, cond, a, b });
             }
-            Operator::LocalGet { local_index } => self.push(Operand::Local(local_index)),
-            Operator::LocalSet { local_index } => self.local_set(local_index, false),
-            Operator::LocalTee { local_index } => self.local_set(local_index, true),
             Operator::GlobalGet { global_index } => {
                 let dst = self.push_temp();
                 self.emit(Instr::GlobalGet {
@@ -150,8 +148,6 @@ impl Translator<'_> {
                     global: global_index,
                 });
             }
-            Operator::I32Const { value } => self.push(Operand::Const(u64::from(value as u32))),
-            Operator::I64Const { value } => self.push(Operand::Const(value as u64)),
             Operator::F32Const { value } => self.push(Operand::Const(u64::from(value.bits()))),
             Operator::F64Const { value } => self.push(Operand::Const(value.bits())),
             Operator::RefNull { .. } => self.push(Operand::Const(0)),

@@ -1,45 +1,72 @@
 //! Operators straight from wasmparser's decoder: [`OpVisitor`] is the
 //! visitor the operators reader calls with each operator's immediates.
-//! Each visit method builds the operator in the visitor's own field,
-//! where the translator then reads it in place, and, when the body is
-//! being checked, visits the validator for the operator it is told of
-//! rather than dispatching on it again. The checks are [`Checker::visit`]'s,
-//! in the same order; what they ask of the operator (its opcode, its work)
-//! folds to constants or lookups in each method.
+//! Each visit method builds the operator in the visitor's own field and,
+//! when the body is being checked, visits the validator for the operator
+//! it is told of rather than dispatching on it again. The checks are
+//! [`Checker::visit`]'s, in the same order; what they ask of the operator
+//! (its opcode, its work) folds to constants or lookups in each method.
+//!
+//! The most frequent operators (locals, constants, and the plain ones of
+//! [`Simple::of`]: numeric operators, loads and stores) are then metered
+//! and translated in their visit method, where the operator is known:
+//! no second dispatch on it. The others the translator reads from the
+//! visitor's field after the visit.
 
 use wasmparser::{FuncValidator, Operator, ValidatorResources, VisitOperator, VisitSimdOperator};
 
-use super::{unsupported, Checker};
+use super::{unsupported, Checker, Operand, Translator};
 use crate::error::Error;
 use crate::ir::Simple;
 use crate::opcode::{opcode, Opcode};
 
 /// Reads the operators of one body, one visit each: checks them if it
-/// has a [`Checker`], and keeps the last one read for the translator.
-pub(super) struct OpVisitor<'c, 'v, 'a> {
+/// has a [`Checker`], translates the frequent ones if it has a
+/// [`Translator`], and keeps the last one read for the translator.
+pub(super) struct OpVisitor<'c, 'v, 'a, 't, 'e> {
     /// The checks of a body at load; `None` for a body checked already.
     pub(super) check: Option<&'c mut Checker<'v>>,
+    /// The translator; `None` when the body is only checked.
+    pub(super) t: Option<&'t mut Translator<'e>>,
+    /// Whether the visit translated the operator it read (metered it and
+    /// gave it to the translator): the reader of the body then does not.
+    pub(super) done: bool,
     /// The binary offset of the operator being visited.
     pub(super) offset: u64,
     /// The operator read last.
     pub(super) op: Operator<'a>,
-    /// What the operator read last translates to if it is a plain one
-    /// ([`Simple::of`], folded in each visit method, where the operator is
-    /// known).
-    pub(super) simple: Option<Simple>,
     /// Why the operator read last was refused.
     error: Option<Error>,
 }
 
-impl<'c, 'v> OpVisitor<'c, 'v, '_> {
-    /// A visitor that checks each operator with `check`, if given.
-    pub(super) fn new(check: Option<&'c mut Checker<'v>>) -> Self {
+impl<'c, 'v, 't, 'e> OpVisitor<'c, 'v, '_, 't, 'e> {
+    /// A visitor that checks each operator with `check`, if given, and
+    /// translates the frequent ones with `t`, if given.
+    pub(super) fn new(
+        check: Option<&'c mut Checker<'v>>,
+        t: Option<&'t mut Translator<'e>>,
+    ) -> Self {
         Self {
             check,
+            t,
+            done: false,
             offset: 0,
             op: Operator::Nop,
-            simple: None,
             error: None,
+        }
+    }
+
+    /// Meters and translates the operator just read and checked, of
+    /// `opcode`, with `translate` (when it is reachable: an operator of
+    /// this kind emits nothing in unreachable code), as the body's reader
+    /// would have: the visit has done it.
+    #[inline(always)]
+    fn translate_now(&mut self, opcode: Opcode, translate: impl FnOnce(&mut Translator<'e>)) {
+        if let Some(t) = self.t.as_deref_mut() {
+            t.meter(opcode);
+            if t.reachable {
+                translate(t);
+            }
+            self.done = true;
         }
     }
 
@@ -80,19 +107,49 @@ impl<'c, 'v> OpVisitor<'c, 'v, '_> {
 }
 
 /// A visit method per operator: the operator built from its immediates,
-/// and the validator visited with them. `$visitor` names the validator's
+/// the validator visited with them, then the frequent operators
+/// translated ([`translate_now!`]). `$visitor` names the validator's
 /// visitor for the operator's kind (`visitor`, or `simd_visitor`).
 macro_rules! define_visit {
     ($visitor:ident $( @$proposal:ident $op:ident $({ $($arg:ident: $argty:ty),* })? => $visit:ident ($($ann:tt)*))*) => {
         $(
             fn $visit(&mut self $($(, $arg: $argty)*)?) -> Self::Output {
                 self.op = Operator::$op $({ $($arg: $arg.clone()),* })?;
-                self.simple = Simple::of(&self.op);
-                self.opcode(opcode!(@$proposal $op), |validator: &mut FuncValidator<ValidatorResources>, offset| {
+                let opcode = self.opcode(opcode!(@$proposal $op), |validator: &mut FuncValidator<ValidatorResources>, offset| {
                     validator.$visitor(offset).$visit($($($arg),*)?)
-                })
+                })?;
+                translate_now!(self, opcode, $op $($($arg)*)?);
+                Some(opcode)
             }
         )*
+    };
+}
+
+/// The translation done in a visit method: locals and constants by name,
+/// the plain operators by their [`Simple`] form (a constant where the
+/// operator was just built); nothing for the others.
+macro_rules! translate_now {
+    ($self:ident, $opcode:ident, LocalGet $index:ident) => {
+        $self.translate_now($opcode, |t| t.push(Operand::Local($index)))
+    };
+    ($self:ident, $opcode:ident, LocalSet $index:ident) => {
+        $self.translate_now($opcode, |t| t.local_set($index, false))
+    };
+    ($self:ident, $opcode:ident, LocalTee $index:ident) => {
+        $self.translate_now($opcode, |t| t.local_set($index, true))
+    };
+    ($self:ident, $opcode:ident, I32Const $value:ident) => {
+        $self.translate_now($opcode, |t| {
+            t.push(Operand::Const(u64::from($value as u32)))
+        })
+    };
+    ($self:ident, $opcode:ident, I64Const $value:ident) => {
+        $self.translate_now($opcode, |t| t.push(Operand::Const($value as u64)))
+    };
+    ($self:ident, $opcode:ident, $op:ident $($arg:ident)*) => {
+        if let Some(simple) = Simple::of(&$self.op) {
+            $self.translate_now($opcode, |t| t.simple(simple));
+        }
     };
 }
 
@@ -106,7 +163,7 @@ macro_rules! define_visit_simd_operator {
 
 // The immediates are cloned for the `Operator`, most of them `Copy`.
 #[allow(clippy::clone_on_copy)]
-impl<'a> VisitOperator<'a> for OpVisitor<'_, '_, 'a> {
+impl<'a> VisitOperator<'a> for OpVisitor<'_, '_, 'a, '_, '_> {
     type Output = Option<Opcode>;
 
     // SIMD operators decode (wasmparser's `simd` feature is on), and the
@@ -119,6 +176,6 @@ impl<'a> VisitOperator<'a> for OpVisitor<'_, '_, 'a> {
 }
 
 #[allow(clippy::clone_on_copy)]
-impl<'a> VisitSimdOperator<'a> for OpVisitor<'_, '_, 'a> {
+impl<'a> VisitSimdOperator<'a> for OpVisitor<'_, '_, 'a, '_, '_> {
     wasmparser::for_each_visit_simd_operator!(define_visit_simd_operator);
 }
