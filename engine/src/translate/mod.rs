@@ -333,6 +333,9 @@ fn translate_body<'a>(
     while !reader.eof() {
         let offset = reader.original_position();
         visitor.offset = offset;
+        // The visitor was given the translator above (were it not, the
+        // loop would end here and `reader.finish` refuse the body, its
+        // operators left unread).
         let Some(t) = visitor.t.as_deref_mut() else {
             break;
         };
