@@ -3,6 +3,7 @@
 //! each import's type; executions link through an [`EeiTable`] built from
 //! them once per executor.
 
+use std::cell::OnceCell;
 use std::collections::HashMap;
 use std::sync::Arc;
 
@@ -39,12 +40,26 @@ where
 /// when it is compiled ([`EeiTable::links`]: kept with the module in the
 /// cache); each execution then links them by index ([`EeiTable::import`])
 /// with no linker, no name looked up and no type compared by hand.
+///
+/// The bodies a store is given are this thread's copies
+/// ([`EeiTable::import`]): a store clones the body of each import, and
+/// clones it again for each call, and on one shared body those counts are
+/// one cache line that every thread executing contracts writes.
 pub(crate) struct EeiTable {
     /// The functions, `ethereum`'s then `debug`'s.
     functions: Vec<Shared>,
     /// Indices in `functions` by name, per module.
     ethereum: HashMap<&'static str, u16>,
     debug: HashMap<&'static str, u16>,
+    /// Whether the table has the `debug` module.
+    with_debug: bool,
+}
+
+thread_local! {
+    /// This thread's copies of the bodies of a table without and with the
+    /// `debug` module, in the table's order (built when the thread first
+    /// links a contract: some thirty small allocations per thread).
+    static BODIES: [OnceCell<Vec<Arc<SharedFn>>>; 2] = const { [OnceCell::new(), OnceCell::new()] };
 }
 
 impl EeiTable {
@@ -62,13 +77,33 @@ impl EeiTable {
                 })
                 .collect()
         };
+        let with_debug = debug;
         let ethereum = index(ethereum_table());
         let debug = index(if debug { debug_table() } else { Vec::new() });
         Self {
             functions,
             ethereum,
             debug,
+            with_debug,
         }
+    }
+
+    /// This thread's copy of the body of function `index` (the same
+    /// function: a table built the same way has it at the same index), if
+    /// the thread can still keep one.
+    fn local_body(&self, index: u16) -> Option<Arc<SharedFn>> {
+        BODIES
+            .try_with(|bodies| {
+                bodies[usize::from(self.with_debug)]
+                    .get_or_init(|| {
+                        let table = Self::new(self.with_debug);
+                        table.functions.into_iter().map(|f| f.func).collect()
+                    })
+                    .get(usize::from(index))
+                    .cloned()
+            })
+            .ok()
+            .flatten()
     }
 
     /// The index of import `module.name`, if the table has it.
@@ -98,7 +133,9 @@ impl EeiTable {
     pub(crate) fn import<'t, 'h>(&'t self, index: u16) -> Option<HostImport<'t, EeiCtx<'h>>> {
         let shared = self.functions.get(usize::from(index))?;
         // A body for every borrow of the host serves this one.
-        let func: Arc<HostFn<EeiCtx<'h>>> = shared.func.clone();
+        let func: Arc<HostFn<EeiCtx<'h>>> = self
+            .local_body(index)
+            .unwrap_or_else(|| shared.func.clone());
         Some(HostImport {
             func,
             ty: &shared.ty,
