@@ -613,19 +613,10 @@ impl<'a> Translator<'a> {
             }
         }
         let at = self.code.len();
-        if at >= self.limit {
-            self.overflow.get_or_insert(Overflow::Limit);
-            return at;
-        }
-        if at == self.code.capacity() && self.code.try_reserve(at.max(16)).is_err() {
-            self.overflow.get_or_insert(Overflow::Allocation);
+        if !self.room_for(1) {
             return at;
         }
         if let Some(origins) = &mut self.origins {
-            if origins.try_reserve(1).is_err() {
-                self.overflow.get_or_insert(Overflow::Allocation);
-                return at;
-            }
             origins.push(self.at);
         }
         self.code.push(instr);
@@ -637,23 +628,40 @@ impl<'a> Translator<'a> {
     /// or `None` if they did not fit (`overflow` says why).
     fn emit_many(&mut self, instr: Instr, count: usize) -> Option<usize> {
         let at = self.code.len();
-        if at.saturating_add(count) > self.limit {
-            self.overflow.get_or_insert(Overflow::Limit);
-            return None;
-        }
-        if self.code.try_reserve(count).is_err() {
-            self.overflow.get_or_insert(Overflow::Allocation);
+        if !self.room_for(count) {
             return None;
         }
         if let Some(origins) = &mut self.origins {
-            if origins.try_reserve(count).is_err() {
-                self.overflow.get_or_insert(Overflow::Allocation);
-                return None;
-            }
             origins.resize(at + count, self.at);
         }
         self.code.resize(at + count, instr);
         Some(at)
+    }
+
+    /// Makes room for `count` more instructions (and their origins, when
+    /// kept): `false`, with `overflow` saying why, if they would pass the
+    /// code's limit or the system refuses the memory.
+    #[inline(always)]
+    fn room_for(&mut self, count: usize) -> bool {
+        let at = self.code.len();
+        if at.saturating_add(count) > self.limit {
+            self.overflow.get_or_insert(Overflow::Limit);
+            return false;
+        }
+        // Grown by doubling, from 16.
+        if self.code.capacity() - at < count
+            && self.code.try_reserve(count.max(at).max(16)).is_err()
+        {
+            self.overflow.get_or_insert(Overflow::Allocation);
+            return false;
+        }
+        if let Some(origins) = &mut self.origins {
+            if origins.try_reserve(count).is_err() {
+                self.overflow.get_or_insert(Overflow::Allocation);
+                return false;
+            }
+        }
+        true
     }
 
     /// Replaces instruction `at` by `fused`, its fused form with the
