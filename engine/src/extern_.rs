@@ -189,7 +189,7 @@ impl Table {
         }
         let raw = store.inner.val_to_raw(&init)?;
         let max = store.inner.engine.config().max_table_elements;
-        let entity = TableEntity::new(ty, raw, max)?;
+        let entity = TableEntity::new(ty, raw, max, Vec::new())?;
         store.inner.allowance.take(0, u64::from(ty.min))?;
         let index = store.inner.tables.len() as u32;
         store.inner.tables.push(entity);

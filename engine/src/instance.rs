@@ -193,18 +193,20 @@ pub(crate) fn instantiate<T>(
         .zip(&m.table_inits)
     {
         let init = eval(*init, &entity.funcs, &entity.globals, &inner.globals);
-        let table = TableEntity::new(*ty, init, max_table_elements)?;
+        let table = TableEntity::new(*ty, init, max_table_elements, inner.words(0))?;
         entity.tables.push(inner.tables.len() as u32);
         inner.tables.push(table);
     }
     let created = first_memory as u32..inner.memories.len() as u32;
     entity.memories.extend(created);
     for segment in &m.elems {
-        let items: Box<[u64]> = segment
-            .items
-            .iter()
-            .map(|item| eval(*item, &entity.funcs, &entity.globals, &inner.globals))
-            .collect();
+        let mut items = inner.words(segment.items.len());
+        items.extend(
+            segment
+                .items
+                .iter()
+                .map(|item| eval(*item, &entity.funcs, &entity.globals, &inner.globals)),
+        );
         entity.elems.push(inner.elems.len() as u32);
         inner.elems.push(items);
     }
@@ -250,7 +252,7 @@ fn initialize<T>(store: &mut Store<T>, index: u32) -> Result<(), Error> {
                 dst.copy_from_slice(items);
             }
         }
-        inner.elems[seg] = Box::new([]);
+        inner.elems[seg].clear();
     }
     for (i, segment) in m.datas.iter().enumerate() {
         let seg = entity.datas[i] as usize;

@@ -138,7 +138,7 @@ pub(crate) struct StoreInner {
     pub(crate) globals: Vec<GlobalEntity>,
     pub(crate) instances: Vec<InstanceEntity>,
     /// Element segments, resolved to references; emptied when dropped.
-    pub(crate) elems: Vec<Box<[u64]>>,
+    pub(crate) elems: Vec<Vec<u64>>,
     /// Data segments; emptied when dropped.
     pub(crate) datas: Vec<Arc<[u8]>>,
     pub(crate) externs: Vec<Box<dyn Any + Send + Sync>>,
@@ -170,6 +170,9 @@ pub(crate) struct StoreInner {
     pub(crate) imports: Vec<crate::Extern>,
     /// Emptied index vectors, for new instances ([`StoreInner::indices`]).
     pub(crate) indices: Vec<Vec<u32>>,
+    /// Emptied vectors of references, for new tables and element segments
+    /// ([`StoreInner::words`]).
+    pub(crate) words: Vec<Vec<u64>>,
 }
 
 /// What all memories and tables of a store may still add together, in
@@ -299,7 +302,14 @@ pub(crate) struct TableEntity {
 }
 
 impl TableEntity {
-    pub(crate) fn new(ty: TableType, init: u64, config_max: u32) -> Result<Self, Error> {
+    /// A table of `ty.min` elements `init`, in `elems` (an empty vector,
+    /// whose room it reuses).
+    pub(crate) fn new(
+        ty: TableType,
+        init: u64,
+        config_max: u32,
+        mut elems: Vec<u64>,
+    ) -> Result<Self, Error> {
         let limit = ty.max.unwrap_or(u32::MAX).min(config_max);
         let too_big = || {
             Error::from(LimitError::TableElements {
@@ -310,7 +320,7 @@ impl TableEntity {
         if ty.min > config_max {
             return Err(too_big());
         }
-        let mut elems = Vec::new();
+        elems.clear();
         elems
             .try_reserve_exact(ty.min as usize)
             .map_err(|_| too_big())?;
@@ -436,6 +446,7 @@ impl<T> Store<T> {
                 pinned: Vec::new(),
                 imports: Vec::new(),
                 indices: Vec::new(),
+                words: Vec::new(),
             },
             hosts: HostFuncs::new(),
             data,

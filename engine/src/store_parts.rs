@@ -23,6 +23,15 @@ const POOLED_STORES: usize = 8;
 /// The most emptied index vectors of instances kept with a store.
 const MAX_INDICES: usize = 32;
 
+/// The most emptied element vectors (of tables and element segments) kept
+/// with a store.
+const MAX_WORDS: usize = 8;
+
+/// The largest element vector kept, in elements (4 KiB): a contract
+/// compiled from C or Rust has one table of a few elements, and a segment
+/// that fills it.
+const MAX_WORDS_LEN: usize = 512;
+
 /// The engine's pool: slots of vectors, the first `filled` of them
 /// holding a dropped store's (the rest empty and unallocated), so that
 /// taking and giving swap vectors and never move a slot.
@@ -55,6 +64,9 @@ macro_rules! store_vectors {
             /// Emptied index vectors of dropped instances, for new ones
             /// ([`StoreInner::indices`]).
             indices: Vec<Vec<u32>>,
+            /// Emptied element vectors of dropped tables and element
+            /// segments, for new ones ([`StoreInner::words`]).
+            words: Vec<Vec<u64>>,
         }
 
         /// Swaps each vector of `$a` with the same of `$b`: field by field,
@@ -65,12 +77,13 @@ macro_rules! store_vectors {
             ($d a:expr, $d b:expr) => {
                 $(std::mem::swap(&mut $d a.$field, &mut $d b.$field);)*
                 std::mem::swap(&mut $d a.indices, &mut $d b.indices);
+                std::mem::swap(&mut $d a.words, &mut $d b.words);
             };
         }
 
         impl StoreInner {
             /// Empties the store's vectors, dropping what they hold, all
-            /// but the kept index vectors (`indices`).
+            /// but the kept index and element vectors (`indices`, `words`).
             fn clear_vectors(&mut self) {
                 $(self.$field.clear();)*
             }
@@ -78,7 +91,8 @@ macro_rules! store_vectors {
             /// The bytes the store's vectors' capacities hold together.
             pub(crate) fn vector_bytes(&self) -> usize {
                 let indices: usize = self.indices.iter().map(bytes).sum();
-                [$(bytes(&self.$field),)* bytes(&self.indices), indices]
+                let words: usize = self.words.iter().map(bytes).sum();
+                [$(bytes(&self.$field),)* bytes(&self.indices), indices, bytes(&self.words), words]
                     .iter()
                     .fold(0usize, |sum, b| sum.saturating_add(*b))
             }
@@ -92,7 +106,7 @@ store_vectors! {$
     tables: Vec<TableEntity>,
     globals: Vec<GlobalEntity>,
     instances: Vec<InstanceEntity>,
-    elems: Vec<Box<[u64]>>,
+    elems: Vec<Vec<u64>>,
     datas: Vec<Arc<[u8]>>,
     host_types: Vec<u32>,
     pinned: Vec<Module>,
@@ -145,6 +159,16 @@ impl StoreInner {
                 }
             }
         }
+        // The tables' and element segments' vectors, emptied, while they
+        // are small (each one a call would otherwise allocate and free).
+        let tables = self.tables.iter_mut().map(|t| &mut t.elems);
+        for v in tables.chain(self.elems.iter_mut()) {
+            if v.capacity() > 0 && v.capacity() <= MAX_WORDS_LEN && self.words.len() < MAX_WORDS {
+                let mut v = std::mem::take(v);
+                v.clear();
+                self.words.push(v);
+            }
+        }
         self.clear_vectors();
         if self.vector_bytes() > MAX_BYTES {
             return;
@@ -172,11 +196,24 @@ impl StoreInner {
             None => Vec::with_capacity(capacity),
         }
     }
+
+    /// An empty element vector with room for `capacity`, reusing a dropped
+    /// table's or element segment's when there is one (whatever
+    /// `capacity`: a table reserves its own room, fallibly).
+    pub(crate) fn words(&mut self, capacity: usize) -> Vec<u64> {
+        match self.words.pop() {
+            Some(mut v) => {
+                v.reserve(capacity);
+                v
+            }
+            None => Vec::with_capacity(capacity),
+        }
+    }
 }
 
 #[cfg(test)]
 mod tests {
-    use crate::{Engine, Linker, Module, Store};
+    use crate::{Engine, Linker, Module, Store, Val};
 
     fn run(engine: &Engine, wat: &str) {
         let module = Module::from_wat(engine, wat).expect("valid");
@@ -215,6 +252,56 @@ mod tests {
         drop(store);
         run(&engine, SMALL);
         assert_eq!(engine.store_pool().len(), 1);
+    }
+
+    /// A table of 4 (two set by an active segment), a passive segment of
+    /// two functions: `main` copies the passive segment into slots 2 and
+    /// 3, drops both segments, and gives what slots 0-3 held before it
+    /// (function `$a` is 1, `$b` 2, null 0).
+    const TABLE: &str = r#"(module
+        (type $t (func (result i32)))
+        (table 4 funcref)
+        (func $a (result i32) (i32.const 1))
+        (func $b (result i32) (i32.const 2))
+        (elem $active (i32.const 0) func $a $b)
+        (elem $passive func $b $a)
+        (func $slot (param i32) (result i32)
+            (if (result i32) (ref.is_null (table.get (local.get 0)))
+                (then (i32.const 0))
+                (else (call_indirect (type $t) (local.get 0)))))
+        (func (export "main") (result i32 i32 i32 i32)
+            (call $slot (i32.const 0)) (call $slot (i32.const 1))
+            (call $slot (i32.const 2)) (call $slot (i32.const 3))
+            (table.init $passive (i32.const 2) (i32.const 0) (i32.const 2))
+            (elem.drop $passive) (elem.drop $active)))"#;
+
+    #[test]
+    fn a_dropped_stores_tables_and_segments_lend_their_vectors_to_the_next_emptied() {
+        let engine = Engine::default();
+        let module = Module::from_wat(&engine, TABLE).expect("valid");
+        let slots = || {
+            let mut store = Store::new(&engine, ());
+            let instance = Linker::new(&engine)
+                .instantiate(&mut store, &module)
+                .expect("instantiates");
+            let main = instance.get_func(&store, "main").expect("exported");
+            let mut results: [Val; 4] = std::array::from_fn(|_| Val::I32(-1));
+            main.call(&mut store, &[], &mut results).expect("runs");
+            results
+        };
+        let fresh = [Val::I32(1), Val::I32(2), Val::I32(0), Val::I32(0)];
+        assert_eq!(slots(), fresh);
+        {
+            // The table's and both segments' vectors, emptied.
+            let pool = engine.store_pool();
+            assert_eq!(pool.slots[0].words.len(), 3);
+            assert!(pool.slots[0].words.iter().all(Vec::is_empty));
+        }
+        // The next store's table and segments are made in them, and hold
+        // what a fresh store's would: the first run's writes and drops
+        // are gone.
+        assert_eq!(slots(), fresh);
+        assert_eq!(engine.store_pool().slots[0].words.len(), 3);
     }
 
     #[test]

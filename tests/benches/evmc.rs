@@ -1,19 +1,22 @@
 //! The cost of going through EVMC: a small cached contract called through
 //! `libiris.so` (dlopen, the C ABI, host callbacks) against the same call
-//! in process, and the cold load (decode + validate + translate + first
-//! call) of a 24 KiB contract, translated lazily (its `main`, all of it,
-//! at load all the same) and eagerly. Both sides answer the EEI from the same
+//! in process, WRC20 balance queries and transfers (the sample, and the
+//! ewasm WRC20 in C of the benchmarking vectors), and the cold load
+//! (decode + validate + translate + first call) of a 24 KiB contract,
+//! translated lazily (its `main`, all of it, at load all the same) and
+//! eagerly. Both sides answer the EEI from the same
 //! minimal in-memory host (`test_support::memory_host`), so that what is
 //! measured is Iris and the C boundary, not a client's state.
 //!
 //! `cargo bench -p tests --bench evmc`; `-- --profile
-//! transfer|transfer-in|balance|small|cold|cold-eager N` makes only N calls of
-//! one kind (`transfer-in`: in process), for a profiler.
+//! transfer|transfer-in|c-transfer|balance|small|cold|cold-eager N` makes
+//! only N calls of one kind (`transfer-in`: in process; `c-transfer`: the
+//! WRC20 in C), for a profiler.
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use ewasm_host::{Address, ExecConfig, Executor, Message, Revision};
+use ewasm_host::{Address, Bytes32, EvmHost, ExecConfig, Executor, Message, Revision};
 use state::Runner;
 use test_support::memory_host::{call_message, MemoryHost};
 use tests::load;
@@ -105,6 +108,47 @@ fn wrc20_calls() -> (Calls, Calls) {
     (balance, transfer)
 }
 
+/// The ewasm WRC20 written in C (the `wrc20_C` benchmarking vector's
+/// contract, `$IRIS_EWASM_TESTS` or `../shared`), through libiris.so: a
+/// balance query and a transfer of 1 (two storage reads, two writes) from
+/// the holder the vector funds, here with 2^62 so that no run drains it.
+/// `Err` says where the vectors were looked for.
+fn reference_wrc20_calls() -> Result<(Calls, Calls), String> {
+    let (code, balance_input) = test_support::kernels::kernel("wrc20_C")?;
+    // The vector's query asks for the balance of its caller: 4 selector
+    // bytes, then the holder's address.
+    let holder: [u8; 20] = balance_input
+        .get(4..24)
+        .and_then(|a| a.try_into().ok())
+        .ok_or("the wrc20_C vector's call data is not a balance query")?;
+    let holder = Address(holder);
+    // wrc20_C keys a balance by the holder's address, left-aligned, and
+    // keeps it big-endian in the word's first 8 bytes.
+    let key = holder_key_of(&holder);
+    let mut value = [0u8; 32];
+    value[..8].copy_from_slice(&(1u64 << 62).to_be_bytes());
+    let calls = |input: Vec<u8>| {
+        let mut calls = Calls::new(Arc::new(load()), code.clone()).with_input(input);
+        calls.message.sender = holder;
+        calls.host.set_storage(&CONTRACT, &key, &Bytes32(value));
+        calls
+    };
+    let transfer = test_support::wrc20::transfer(&Address([0xaa; 20]), 1);
+    Ok((calls(balance_input), calls(transfer)))
+}
+
+/// wrc20_C's storage key of `holder`'s balance: the address, left-aligned.
+fn holder_key_of(holder: &Address) -> Bytes32 {
+    let mut key = [0u8; 32];
+    key[..20].copy_from_slice(&holder.0);
+    Bytes32(key)
+}
+
+/// The storage key of the balance `calls` query (its sender's).
+fn holder_key(calls: &Calls) -> Bytes32 {
+    holder_key_of(&calls.message.sender)
+}
+
 /// WRC20 transfers on `threads` threads at once through one libiris.so
 /// VM (one cache, one EEI table), each thread with its own host: the best
 /// time per call of each thread's batches, the slowest thread's. Equal to
@@ -164,8 +208,9 @@ fn profile(kind: &str, n: u32) {
         .with_input(test_support::wrc20::transfer(&Address([0xaa; 20]), 1)),
         "cold" => cold_calls(true),
         "cold-eager" => cold_calls(false),
+        "c-transfer" => reference_wrc20_calls().unwrap_or_else(|e| panic!("{e}")).1,
         "small" => Calls::new(Arc::new(load()), wat::parse_str(SMALL).expect("assembles")),
-        _ => panic!("--profile transfer|transfer-in|balance|small|cold|cold-eager N"),
+        _ => panic!("--profile transfer|transfer-in|c-transfer|balance|small|cold|cold-eager N"),
     };
     for _ in 0..n {
         std::hint::black_box(calls.call());
@@ -258,6 +303,37 @@ fn main() {
         "  transfer, 2 threads {:>10.2} us (one VM, each thread's own host)",
         t_parallel.as_secs_f64() * 1e6
     );
+
+    match reference_wrc20_calls() {
+        Ok((mut balance, mut transfer)) => {
+            let funded = balance.call();
+            assert_eq!(funded.0, ewasm_host::Status::Success);
+            assert_eq!(funded.2[..8], (1u64 << 62).to_be_bytes(), "funded");
+            let t_balance = per_call(budget, || {
+                std::hint::black_box(balance.call());
+            });
+            let t_transfer = per_call(budget, || {
+                std::hint::black_box(transfer.call());
+            });
+            // The transfers went through: the holder's balance went down.
+            let (status, _, output) = transfer.call();
+            assert_eq!((status, output), (ewasm_host::Status::Success, vec![]));
+            let left = transfer.host.get_storage(&CONTRACT, &holder_key(&balance));
+            assert!(left.0[..8] < funded.2[..8], "the transfers moved tokens");
+            println!(
+                "WRC20 in C (ewasm-benchmarking wrc20_C) through libiris.so, cached, per call:"
+            );
+            println!(
+                "  balance query       {:>10.2} us",
+                t_balance.as_secs_f64() * 1e6
+            );
+            println!(
+                "  transfer            {:>10.2} us",
+                t_transfer.as_secs_f64() * 1e6
+            );
+        }
+        Err(why) => println!("WRC20 in C (ewasm-benchmarking wrc20_C): not measured: {why}"),
+    }
 
     let big = big_contract();
     let mut cold = cold_calls(true);

@@ -31,7 +31,7 @@ pub(crate) struct Cx<'a> {
     pub(super) memories: &'a mut [MemoryEntity],
     pub(super) tables: &'a mut [TableEntity],
     pub(super) globals: &'a mut [GlobalEntity],
-    pub(super) elems: &'a mut [Box<[u64]>],
+    pub(super) elems: &'a mut [Vec<u64>],
     pub(super) datas: &'a mut [Arc<[u8]>],
     pub(super) no_memory: &'a mut MemoryEntity,
     /// What the store's memories and tables may still add.

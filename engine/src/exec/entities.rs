@@ -306,6 +306,9 @@ fn table_init(ip: Ip, regs: Regs, cx: &mut Cx<'_>) -> Result<(), TrapCode> {
 fn elem_drop(ip: Ip, _: Regs, cx: &mut Cx<'_>) -> Result<(), TrapCode> {
     operands!(ip, Instr::ElemDrop { elem });
     let e = *cx.inst.elems.get(elem as usize).ok_or(TrapCode::Internal)?;
-    cx.elems[e as usize] = Box::new([]);
+    // Emptied, its room kept: the store gives it back to the engine.
+    if let Some(items) = cx.elems.get_mut(e as usize) {
+        items.clear();
+    }
     Ok(())
 }
