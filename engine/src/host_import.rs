@@ -9,7 +9,7 @@ use crate::error::{Error, LinkError, LinkErrorReason};
 use crate::extern_::Extern;
 use crate::func::{Func, HostFn, HostFunc};
 use crate::instance::{instantiate, Instance};
-use crate::module::{ImportKind, Module};
+use crate::module::{ImportDesc, ImportKind, Module, ModuleInner};
 use crate::store::{FuncEntity, FuncKind, Store};
 use crate::value::FuncType;
 
@@ -62,37 +62,9 @@ impl<T> Store<T> {
         self.hosts.reserve(inner.imports.len());
         self.inner.funcs.reserve(inner.funcs.len());
         for import in &inner.imports {
-            let fail = |reason| -> Error {
-                LinkError {
-                    module: import.module.clone(),
-                    field: import.name.clone(),
-                    reason,
-                }
-                .into()
-            };
-            let ImportKind::Func(ty) = import.kind else {
-                let why = "only functions are given".to_string();
-                return Err(fail(LinkErrorReason::Incompatible(why)));
-            };
-            let Some(host) = resolve(&import.module, &import.name) else {
-                return Err(fail(LinkErrorReason::Unknown));
-            };
-            let (Some(wanted), Some(&id)) = (
-                inner.types.get(ty as usize),
-                inner.type_ids.get(ty as usize),
-            ) else {
-                return Err(fail(LinkErrorReason::Unknown));
-            };
-            if host.ty != wanted {
-                let why = format!("function of type {}, expected {wanted}", host.ty);
-                return Err(fail(LinkErrorReason::Incompatible(why)));
-            }
+            let (host, id) = host_func(inner, import, &mut resolve)?;
             let index = self.hosts.len() as u32;
-            self.hosts.push(HostFunc {
-                func: host.func,
-                params: wanted.params().len(),
-                results: wanted.results().len(),
-            });
+            self.hosts.push(host);
             let func = self.inner.funcs.len() as u32;
             self.inner.funcs.push(FuncEntity {
                 ty: id,
@@ -112,4 +84,45 @@ impl<T> Store<T> {
         self.inner.imports = imports;
         instance
     }
+}
+
+/// The host function `resolve` gives for `import` of `module`, checked to
+/// be a function of the import's type, and that type's engine-wide id: a
+/// [`LinkError`] otherwise.
+pub(crate) fn host_func<'a, T>(
+    module: &ModuleInner,
+    import: &ImportDesc,
+    resolve: &mut impl FnMut(&str, &str) -> Option<HostImport<'a, T>>,
+) -> Result<(HostFunc<T>, u32), Error> {
+    let fail = |reason| -> Error {
+        LinkError {
+            module: import.module.clone(),
+            field: import.name.clone(),
+            reason,
+        }
+        .into()
+    };
+    let ImportKind::Func(ty) = import.kind else {
+        let why = "only functions are given".to_string();
+        return Err(fail(LinkErrorReason::Incompatible(why)));
+    };
+    let Some(host) = resolve(&import.module, &import.name) else {
+        return Err(fail(LinkErrorReason::Unknown));
+    };
+    let (Some(wanted), Some(&id)) = (
+        module.types.get(ty as usize),
+        module.type_ids.get(ty as usize),
+    ) else {
+        return Err(fail(LinkErrorReason::Unknown));
+    };
+    if host.ty != wanted {
+        let why = format!("function of type {}, expected {wanted}", host.ty);
+        return Err(fail(LinkErrorReason::Incompatible(why)));
+    }
+    let host = HostFunc {
+        func: host.func,
+        params: wanted.params().len(),
+        results: wanted.results().len(),
+    };
+    Ok((host, id))
 }

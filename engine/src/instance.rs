@@ -7,7 +7,9 @@ use crate::exec;
 use crate::extern_::{Extern, Global, Memory, Table};
 use crate::func::Func;
 use crate::module::{ConstExpr, DataMode, ElemMode, ExternIndex, Module, ModuleInner};
-use crate::store::{FuncEntity, FuncKind, GlobalEntity, MemoryEntity, Store, TableEntity};
+use crate::store::{
+    FuncEntity, FuncKind, GlobalEntity, MemoryEntity, Store, StoreInner, TableEntity,
+};
 use crate::trap::TrapCode;
 
 /// An instance of a module in a store.
@@ -99,7 +101,7 @@ impl Instance {
 }
 
 /// Evaluates a constant expression while the instance is being built.
-fn eval(expr: ConstExpr, funcs: &[u32], globals: &[u32], store: &[GlobalEntity]) -> u64 {
+pub(crate) fn eval(expr: ConstExpr, funcs: &[u32], globals: &[u32], store: &[GlobalEntity]) -> u64 {
     match expr {
         ConstExpr::Value(v) => v,
         // Validation checks both indices against the module.
@@ -220,7 +222,7 @@ pub(crate) fn instantiate<T>(
         store: store_id,
         index,
     };
-    initialize(store, index)?;
+    initialize(&mut store.inner, index)?;
     if let Some(start) = m.start {
         let func = store.inner.instances[index as usize].funcs[start as usize];
         let mut no_values = [];
@@ -231,8 +233,7 @@ pub(crate) fn instantiate<T>(
 
 /// Runs the active element and data segments in order, as `table.init`
 /// and `memory.init` followed by a drop; declared segments are dropped.
-fn initialize<T>(store: &mut Store<T>, index: u32) -> Result<(), Error> {
-    let inner = &mut store.inner;
+pub(crate) fn initialize(inner: &mut StoreInner, index: u32) -> Result<(), Error> {
     let entity = &inner.instances[index as usize];
     let m = Arc::clone(&entity.module);
     for (i, segment) in m.elems.iter().enumerate() {

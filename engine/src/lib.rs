@@ -48,6 +48,7 @@ mod linear;
 mod linker;
 mod module;
 mod opcode;
+mod park;
 mod profile;
 mod store;
 mod store_parts;
@@ -74,6 +75,7 @@ pub use crate::instance::Instance;
 pub use crate::linker::Linker;
 pub use crate::module::{ExportType, ExternType, ImportType, Module};
 pub use crate::opcode::{Opcode, OpcodeSet};
+pub use crate::park::Parked;
 pub use crate::profile::{
     BlockProfile, InstrFuel, Profile, ProfileFrame, StackBlock, StackProfile,
 };

@@ -20,6 +20,11 @@ use crate::value::{GlobalType, MemoryType, TableType, Val, ValType};
 /// bits.
 static NEXT_STORE_SERIAL: AtomicU64 = AtomicU64::new(1);
 
+/// A fresh store serial ([`NEXT_STORE_SERIAL`]).
+pub(crate) fn next_serial() -> u64 {
+    NEXT_STORE_SERIAL.fetch_add(1, Ordering::Relaxed)
+}
+
 /// A dropped data segment's bytes: none, shared (making an empty
 /// `Arc<[u8]>` allocates its counts).
 pub(crate) fn no_data() -> Arc<[u8]> {
@@ -419,7 +424,7 @@ impl<T> Store<T> {
     /// A new, empty store for `engine`'s modules, holding `data`.
     #[inline]
     pub fn new(engine: &Engine, data: T) -> Self {
-        let serial = NEXT_STORE_SERIAL.fetch_add(1, Ordering::Relaxed);
+        let serial = next_serial();
         let mut store = Self {
             inner: StoreInner {
                 id: serial as u32,

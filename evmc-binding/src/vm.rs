@@ -141,8 +141,10 @@ impl VmState {
     /// the empty string to stop, `trace_blocks`: `true` for a trace line
     /// per metering block and per operator priced by its operands,
     /// `lazy_translation`: `false` to translate every function of a
-    /// contract when it is compiled rather than at its first call, and
-    /// `log`: `stderr` or a file that
+    /// contract when it is compiled rather than at its first call,
+    /// `keep_instances`: `false` to instantiate each contract anew for
+    /// every execution rather than resume an instance kept from its last,
+    /// and `log`: `stderr` or a file that
     /// receives one line per failed execution with its reason, or the
     /// empty string to stop).
     pub fn set_option(&self, name: &str, value: &str) -> SetOption {
@@ -180,6 +182,7 @@ impl VmState {
             }
             "trace_blocks" => flag(value).map(|on| options.trace_blocks = on),
             "lazy_translation" => flag(value).map(|on| options.exec.lazy_translation = on),
+            "keep_instances" => flag(value).map(|on| options.exec.keep_instances = on),
             "log" => {
                 options.log = match value {
                     "" => None,
@@ -367,6 +370,11 @@ mod tests {
         );
         assert_eq!(
             vm.set_option("lazy_translation", "eager"),
+            SetOption::InvalidValue
+        );
+        assert_eq!(vm.set_option("keep_instances", "false"), SetOption::Success);
+        assert_eq!(
+            vm.set_option("keep_instances", "no"),
             SetOption::InvalidValue
         );
         assert_eq!(vm.set_option("cache_size", "16"), SetOption::Success);

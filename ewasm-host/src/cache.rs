@@ -22,6 +22,9 @@ pub(crate) struct Contract {
     pub(crate) module: Module,
     pub(crate) links: Arc<[u16]>,
     pub(crate) memory_pages: u64,
+    /// An instance of the module kept from an earlier execution
+    /// ([`crate::kept`]).
+    pub(crate) kept: Arc<crate::kept::Slot>,
 }
 
 struct Entry {
@@ -242,6 +245,7 @@ mod tests {
             module,
             links: Arc::from([]),
             memory_pages: 0,
+            kept: Arc::new(crate::kept::Slot::new(&Default::default())),
         };
         (Arc::from(code), contract)
     }

@@ -2,12 +2,13 @@
 
 use std::sync::Arc;
 
-use engine::{Config, CostModel, Engine, Linker, Module, Opcode, Store, Trap, TrapCode};
+use engine::{Config, CostModel, Engine, Instance, Linker, Module, Opcode, Store, Trap, TrapCode};
 
 use crate::cache::{Contract, ModuleCache, DEFAULT_CACHE_BYTES};
 use crate::eei::{self, EeiCtx, EeiError, Halt};
 use crate::gas::{self, Gas};
 use crate::host::EvmHost;
+use crate::kept::{KeptCount, Slot};
 use crate::metering::{float_operators, EwasmCostModel, GasModel};
 use crate::profile::{GasProfile, CODE, INITIAL_MEMORY};
 use crate::reason::{FailureReason, GasSite};
@@ -90,6 +91,13 @@ pub struct ExecConfig {
     /// the same results, gas and refusals; only when translation time is
     /// spent differs.
     pub lazy_translation: bool,
+    /// Keep an instance of each cached contract between executions, reset
+    /// to the state instantiation leaves, for its next execution to
+    /// resume rather than instantiate the module again (on by default; at
+    /// most 16 an executor; `engine::Store::park`): the same results and
+    /// gas; only the time differs. An execution observed by a tracer or
+    /// profiled neither keeps nor resumes one.
+    pub keep_instances: bool,
 }
 
 impl ExecConfig {
@@ -119,6 +127,7 @@ impl Default for ExecConfig {
             max_execution_table_elements: 1 << 20,
             max_code_size: 256 * 1024,
             lazy_translation: true,
+            keep_instances: true,
         }
     }
 }
@@ -155,6 +164,8 @@ pub struct Executor {
     /// host: what an execution links its contract's imports to.
     eei: eei::EeiTable,
     cache: ModuleCache,
+    /// How many instances the cached contracts keep ([`kept`]).
+    kept: KeptCount,
 }
 
 impl std::fmt::Debug for Executor {
@@ -208,6 +219,7 @@ impl Executor {
             linker,
             eei,
             cache,
+            kept: KeptCount::default(),
         })
     }
 
@@ -219,6 +231,12 @@ impl Executor {
     /// How many compiled contracts the cache holds.
     pub fn cached(&self) -> usize {
         self.cache.len()
+    }
+
+    /// How many instances the cached contracts keep for their next
+    /// executions ([`ExecConfig::keep_instances`]).
+    pub fn kept_instances(&self) -> usize {
+        self.kept.load(std::sync::atomic::Ordering::Relaxed)
     }
 
     /// The bytes the cached contracts hold together (code and compiled
@@ -274,6 +292,7 @@ impl Executor {
             module,
             links,
             memory_pages,
+            kept: Arc::new(Slot::new(&self.kept)),
         })
     }
 
@@ -361,6 +380,7 @@ impl Executor {
                 module,
                 links,
                 memory_pages,
+                kept,
             },
             shared,
         ) = match self.compile_shared(code) {
@@ -397,16 +417,31 @@ impl Executor {
         if observed {
             cx.import_types = Some(eei::import_types(&module));
         }
-        let mut store = Store::new(&self.engine, cx);
-        if observed {
-            store.observe_host_calls(eei::observe_call);
-        }
-        if steps {
-            store.observe_charges(eei::observe_charge);
-        }
-        store.limit_growth(allowance.pages, allowance.elements);
+        // The contract's kept instance, if it has one and this execution
+        // may use it (unobserved, unprofiled: such a store is not kept).
+        let keep = self.config.keep_instances && !observed && !self.config.profile;
+        let resumed = if keep {
+            let limits = (allowance.pages, allowance.elements);
+            kept.resume(cx, limits, self.linking(&links))
+        } else {
+            Err(cx)
+        };
+        let (mut store, instance) = match resumed {
+            Ok((store, instance)) => (store, Some(instance)),
+            Err(cx) => {
+                let mut store = Store::new(&self.engine, cx);
+                if observed {
+                    store.observe_host_calls(eei::observe_call);
+                }
+                if steps {
+                    store.observe_charges(eei::observe_charge);
+                }
+                store.limit_growth(allowance.pages, allowance.elements);
+                (store, None)
+            }
+        };
         let memory_cost = self.initial_memory_cost(memory_pages);
-        let mut outcome = self.run(&mut store, &module, &links, fuel, memory_cost);
+        let mut outcome = self.run(&mut store, &module, &links, fuel, memory_cost, instance);
         // Deployed code that looks like Wasm must be a valid contract.
         if message.kind == CallKind::Create
             && outcome.status == Status::Success
@@ -430,6 +465,15 @@ impl Executor {
             let upfront = [(CODE, code_cost), (INITIAL_MEMORY, memory)];
             GasProfile::from_store(&store, recorded, code, used, &upfront, failed)
         });
+        // Kept for the contract's next execution, unless the run ended in
+        // an internal error (a host function that panicked may have left
+        // the store half-changed; a reset would not know).
+        // A contract the cache does not hold (this execution has the only
+        // reference to its slot) has no next execution to keep it for.
+        let cached = Arc::strong_count(&kept) > 1;
+        if keep && cached && outcome.status != Status::InternalError {
+            kept.keep(store);
+        }
         (outcome, profile)
     }
 
@@ -475,6 +519,22 @@ impl Executor {
     /// negative. Fuel comes back only from nested calls, each giving back
     /// at most what it was given, so a frame ending with more is a bug,
     /// reported as `InternalError` rather than minted gas.
+    /// The contract's imports linked to the executor's shared functions,
+    /// in import order (as `instantiate_with` and `resume` ask):
+    /// `check_contract` found every import among them, with its type, and
+    /// `links` has their indices.
+    fn linking<'a, 'h>(
+        &'a self,
+        links: &'a [u16],
+    ) -> impl FnMut(&str, &str) -> Option<engine::HostImport<'a, EeiCtx<'h>>> + 'a {
+        let mut next = 0;
+        move |_, _| {
+            let link = links.get(next).copied();
+            next += 1;
+            link.and_then(|index| self.eei.import(index))
+        }
+    }
+
     fn run(
         &self,
         store: &mut Store<EeiCtx<'_>>,
@@ -482,8 +542,10 @@ impl Executor {
         links: &[u16],
         fuel: u64,
         memory_cost: u64,
+        resumed: Option<Instance>,
     ) -> Outcome {
-        // Charged before anything is allocated.
+        // Charged before anything is allocated (a resumed instance was
+        // allocated by an earlier execution: nothing to tell apart).
         let Some(fuel_after_memory) = fuel.checked_sub(memory_cost) else {
             return Outcome::failed_for(
                 Status::OutOfGas,
@@ -494,24 +556,17 @@ impl Executor {
             let reason = FailureReason::Internal("the engine does not meter".to_string());
             return Outcome::failed_for(Status::InternalError, reason);
         }
-        // Linked to the executor's shared functions: `check_contract` found
-        // every import among them, with its type, and `links` has their
-        // indices.
-        let mut next = 0;
-        let result = store
-            .instantiate_with(module, |_, _| {
-                // Asked in import order.
-                let link = links.get(next).copied();
-                next += 1;
-                link.and_then(|index| self.eei.import(index))
-            })
-            .and_then(|instance| match instance.get_func(store, "main") {
-                // The trap as it is: a contract's `finish` ends with one,
-                // and an `Error` around it would be allocated.
-                Some(main) => main.typed::<(), ()>(store)?.call_or_trap(store, ()),
-                // `check_contract` found `main`.
-                None => Err(engine::Error::from(TrapCode::Internal)),
-            });
+        let instance = match resumed {
+            Some(instance) => Ok(instance),
+            None => store.instantiate_with(module, self.linking(links)),
+        };
+        let result = instance.and_then(|instance| match instance.get_func(store, "main") {
+            // The trap as it is: a contract's `finish` ends with one,
+            // and an `Error` around it would be allocated.
+            Some(main) => main.typed::<(), ()>(store)?.call_or_trap(store, ()),
+            // `check_contract` found `main`.
+            None => Err(engine::Error::from(TrapCode::Internal)),
+        });
         let left = store.get_fuel().ok().filter(|left| *left <= fuel);
         let Some(gas_left) = left.and_then(Gas::from_fuel) else {
             let reason = FailureReason::Internal(

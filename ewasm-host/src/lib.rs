@@ -43,6 +43,7 @@ pub mod gas;
 pub mod hex;
 mod host;
 mod inject;
+mod kept;
 mod metering;
 mod observe;
 mod profile;

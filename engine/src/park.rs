@@ -1,0 +1,287 @@
+//! An instance kept between runs: a store taken apart after a run, its one
+//! instance reset to the state its instantiation left, and put together
+//! again with new data and host functions, so that an embedder running the
+//! same module again and again (a contract call per message) does not
+//! build the instance each time.
+//!
+//! Reset, the instance is what a fresh instantiation gives: the memory's
+//! written pages cleared and its size back to its minimum, then the
+//! globals, the tables, the element and data segments made again from
+//! the module and the active segments applied, exactly as `instantiate`
+//! does. What is kept is only what instantiation builds that no run can
+//! change: the store's entities, the instance's index vectors and the
+//! memory's mapping. A store that cannot be reset that way is not kept:
+//! one with a start function (a reset would have to run it), imports
+//! other than functions, more than one instance, host references, or a
+//! profile or hook.
+
+use std::sync::Arc;
+
+use crate::host_funcs::HostFuncs;
+use crate::host_import::{host_func, HostImport};
+use crate::instance::{eval, initialize, Instance};
+use crate::store::{next_serial, Allowance, Store, StoreInner, PAGE_SIZE};
+
+/// The most table and segment elements a parked store may hold (512 KiB).
+const MAX_ELEMENTS: usize = 1 << 16;
+
+/// A store's one instance, reset to the state its instantiation left,
+/// without the store's data and host functions ([`Store::park`]).
+/// [`Parked::resume`] gives it new ones: a store as [`Store::new`] and
+/// [`Store::instantiate_with`] would make, without building the instance.
+pub struct Parked {
+    inner: StoreInner,
+    /// The memory pages and table elements the instance's own memories and
+    /// tables start with: what instantiating it takes from a store's
+    /// allowance ([`Store::limit_growth`]).
+    pages: u64,
+    elements: u64,
+}
+
+impl std::fmt::Debug for Parked {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Parked")
+            .field("pages", &self.pages)
+            .field("elements", &self.elements)
+            .finish_non_exhaustive()
+    }
+}
+
+impl<T> Store<T> {
+    /// Takes the store apart after a run: its instance, reset to the state
+    /// its instantiation left, to be resumed with new data
+    /// ([`Parked::resume`]), and the store's data. The host functions are
+    /// dropped.
+    ///
+    /// # Errors
+    ///
+    /// The data alone, the rest dropped, if the store cannot be kept: it
+    /// holds other than one instance, of a module with a start function or
+    /// imports other than functions; it has host references, a profile or
+    /// a hook; its memory was written or grown past what the engine clears
+    /// for reuse (the bound of its pool of memories: 1 MiB written, 4 MiB
+    /// in size); or its tables and segments hold more than 65,536
+    /// elements.
+    pub fn park(self) -> Result<(Parked, T), T> {
+        let mut slot = None;
+        let data = self.park_into(&mut slot)?;
+        match slot {
+            Some(parked) => Ok((parked, data)),
+            None => Err(data),
+        }
+    }
+
+    /// [`Store::park`] into `slot`, replacing what it held (left as it
+    /// was if the store cannot be kept): the store's some 540 bytes are
+    /// moved once, where an embedder keeps them.
+    ///
+    /// # Errors
+    ///
+    /// As [`Store::park`].
+    #[inline]
+    pub fn park_into(mut self, slot: &mut Option<Parked>) -> Result<T, T> {
+        let kept = self.host_hook.is_none() && self.charge_hook.is_none();
+        let Some((pages, elements)) = kept.then(|| reset(&mut self.inner)).flatten() else {
+            return Err(self.data);
+        };
+        let Store { inner, data, .. } = self;
+        *slot = Some(Parked {
+            inner,
+            pages,
+            elements,
+        });
+        Ok(data)
+    }
+}
+
+impl Parked {
+    /// A store holding the parked instance and `data`, each import linked
+    /// to the host function `resolve(module, name)` gives (asked in import
+    /// order, as [`Store::instantiate_with`] asks), its growth limited to
+    /// `memory_pages` and `table_elements` less what the instance starts
+    /// with (as [`Store::limit_growth`] before instantiating would), and
+    /// the instance. Its fuel is 0.
+    ///
+    /// # Errors
+    ///
+    /// The data back, the instance dropped, where instantiating the module
+    /// in a new store would fail: `resolve` does not give an import, or
+    /// one of another type, or the limits are below what the instance
+    /// starts with.
+    pub fn resume<'a, T>(
+        self,
+        data: T,
+        limits: (u64, u64),
+        resolve: impl FnMut(&str, &str) -> Option<HostImport<'a, T>>,
+    ) -> Result<(Store<T>, Instance), T> {
+        Self::resume_from(&mut Some(self), data, limits, resolve)
+    }
+
+    /// [`Parked::resume`] of the instance `slot` holds, taking it (the
+    /// data back if it holds none).
+    ///
+    /// # Errors
+    ///
+    /// As [`Parked::resume`].
+    #[inline]
+    pub fn resume_from<'a, T>(
+        slot: &mut Option<Parked>,
+        data: T,
+        (memory_pages, table_elements): (u64, u64),
+        mut resolve: impl FnMut(&str, &str) -> Option<HostImport<'a, T>>,
+    ) -> Result<(Store<T>, Instance), T> {
+        let Some(Parked {
+            mut inner,
+            pages,
+            elements,
+        }) = slot.take()
+        else {
+            return Err(data);
+        };
+        inner.allowance = Allowance {
+            pages: memory_pages,
+            elements: table_elements,
+        };
+        if inner.allowance.take(pages, elements).is_err() {
+            return Err(data);
+        }
+        // A new store as far as handles go: one taken from the last use
+        // does not reach this one.
+        let serial = next_serial();
+        inner.serial = serial;
+        inner.id = serial as u32;
+        let Some(entity) = inner.instances.first() else {
+            return Err(data);
+        };
+        let module = Arc::clone(&entity.module);
+        let mut hosts = HostFuncs::new();
+        hosts.reserve(module.imports.len());
+        // The same functions in the same order as at instantiation, so each
+        // import's store function finds its host function at the index it
+        // was given then.
+        for import in &module.imports {
+            match host_func(&module, import, &mut resolve) {
+                Ok((host, _)) => hosts.push(host),
+                Err(_) => return Err(data),
+            }
+        }
+        let instance = Instance {
+            store: inner.id,
+            index: 0,
+        };
+        let store = Store {
+            inner,
+            hosts,
+            data,
+            host_hook: None,
+            charge_hook: None,
+        };
+        Ok((store, instance))
+    }
+}
+
+/// Resets the store's one instance to the state its instantiation left, and
+/// the store's run state (fuel, depth, allowance) to a new store's: the
+/// pages and elements the instance starts with, or `None` (the store left
+/// as it may be) if it cannot be kept.
+fn reset(inner: &mut StoreInner) -> Option<(u64, u64)> {
+    let [entity] = inner.instances.as_slice() else {
+        return None;
+    };
+    let m = Arc::clone(&entity.module);
+    let only_funcs_imported =
+        m.num_imported_tables == 0 && m.num_imported_memories == 0 && m.num_imported_globals == 0;
+    if m.start.is_some()
+        || !only_funcs_imported
+        || !inner.externs.is_empty()
+        || inner.profile.is_some()
+        || !inner.host_names.is_empty()
+    {
+        return None;
+    }
+    // Nothing in the store but the instance's own entities: no function,
+    // memory, table or global a host made apart from it (a host function
+    // made so would have no body after `resume`).
+    let only_the_instance = inner.funcs.len() == entity.funcs.len()
+        && inner.memories.len() == entity.memories.len()
+        && inner.tables.len() == entity.tables.len()
+        && inner.globals.len() == entity.globals.len()
+        && inner.elems.len() == entity.elems.len()
+        && inner.datas.len() == entity.datas.len()
+        && inner.host_types.is_empty();
+    if !only_the_instance {
+        return None;
+    }
+    let StoreInner {
+        instances,
+        memories,
+        globals,
+        tables,
+        elems,
+        datas,
+        ..
+    } = inner;
+    let entity = instances.first()?;
+    // The instance was made from `m`, with nothing imported but functions:
+    // its entities pair with the module's declarations one to one.
+    let counts_match = entity.memories.len() == m.memories.len()
+        && entity.globals.len() == m.globals.len()
+        && entity.tables.len() == m.tables.len()
+        && entity.elems.len() == m.elems.len()
+        && entity.datas.len() == m.datas.len();
+    if !counts_match {
+        return None;
+    }
+    // Memories: the written pages cleared, the size back to the minimum
+    // (the bytes past it are zero, cleared or never written).
+    for (&at, ty) in entity.memories.iter().zip(&m.memories) {
+        let memory = memories.get_mut(at as usize)?;
+        if !memory.bytes.clear_for_reuse() {
+            return None;
+        }
+        memory.bytes.reuse(ty.min as usize * PAGE_SIZE)?;
+    }
+    // Globals, tables and segments as `instantiate` makes them, in its
+    // order (a later initializer may read an earlier global).
+    for (&at, init) in entity.globals.iter().zip(&m.global_inits) {
+        let value = eval(*init, &entity.funcs, &entity.globals, globals);
+        globals.get_mut(at as usize)?.value = value;
+    }
+    for ((&at, ty), init) in entity.tables.iter().zip(&m.tables).zip(&m.table_inits) {
+        let init = eval(*init, &entity.funcs, &entity.globals, globals);
+        let table = tables.get_mut(at as usize)?;
+        table.elems.clear();
+        table.elems.resize(ty.min as usize, init);
+    }
+    for (&at, segment) in entity.elems.iter().zip(m.elems.iter()) {
+        let items = elems.get_mut(at as usize)?;
+        items.clear();
+        items.extend(
+            segment
+                .items
+                .iter()
+                .map(|item| eval(*item, &entity.funcs, &entity.globals, globals)),
+        );
+    }
+    for (&at, segment) in entity.datas.iter().zip(m.datas.iter()) {
+        *datas.get_mut(at as usize)? = Arc::clone(&segment.bytes);
+    }
+    // Tables and segments as large as the ones just made are kept too:
+    // what a kept store holds beyond its memory is bounded.
+    let elements_held = tables
+        .iter()
+        .map(|t| t.elems.len())
+        .chain(elems.iter().map(Vec::len))
+        .fold(0usize, usize::saturating_add);
+    if elements_held > MAX_ELEMENTS {
+        return None;
+    }
+    let pages = m.memories.iter().map(|ty| u64::from(ty.min)).sum();
+    let elements = m.tables.iter().map(|ty| u64::from(ty.min)).sum();
+    initialize(inner, 0).ok()?;
+    inner.fuel = 0;
+    inner.depth = 0;
+    inner.slots_used = 0;
+    inner.allowance = Allowance::default();
+    Some((pages, elements))
+}
