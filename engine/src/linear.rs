@@ -232,6 +232,11 @@ impl LinearBytes {
         Some(())
     }
 
+    /// The largest size the memory had: the bytes it may hold resident.
+    pub(crate) fn high(&self) -> usize {
+        self.high
+    }
+
     /// Makes the memory empty again, ready for reuse: clears the pages
     /// written and their marks, and sets the length to 0. `false`, with
     /// the bytes left as they are, if more than [`REUSE_MAX_DIRTY`] bytes

@@ -13,7 +13,9 @@
 //! memory's mapping. A store that cannot be reset that way is not kept:
 //! one with a start function (a reset would have to run it), imports
 //! other than functions, more than one instance, host references, or a
-//! profile or hook.
+//! profile or hook. Nor is one that would hold much while kept: a memory
+//! ever larger than 2 MiB, tables and segments with room for more than
+//! 65,536 elements (a value stack of more than 2 MiB is dropped instead).
 
 use std::sync::Arc;
 
@@ -22,8 +24,20 @@ use crate::host_import::{host_func, HostImport};
 use crate::instance::{eval, initialize, Instance};
 use crate::store::{next_serial, Allowance, Store, StoreInner, PAGE_SIZE};
 
-/// The most table and segment elements a parked store may hold (512 KiB).
+/// The most room for table and segment elements a parked store may hold
+/// (512 KiB).
 const MAX_ELEMENTS: usize = 1 << 16;
+
+/// The largest a parked store's memory may ever have been (2 MiB, 32
+/// pages: a contract compiled from Rust starts with 17): the pages its
+/// runs wrote stay resident, cleared, while it is kept.
+const MAX_MEMORY: usize = 2 << 20;
+
+/// The most value slots a parked store's spare value stack may have (2
+/// MiB: four times the frame window a first call takes, which a call from
+/// it doubles); a larger one is dropped. Dropping any grown one costs
+/// the next run a fresh window: a WRC20 call took 40 µs instead of 2.
+const MAX_STACK_SLOTS: usize = 1 << 18;
 
 /// A store's one instance, reset to the state its instantiation left,
 /// without the store's data and host functions ([`Store::park`]).
@@ -58,10 +72,9 @@ impl<T> Store<T> {
     /// The data alone, the rest dropped, if the store cannot be kept: it
     /// holds other than one instance, of a module with a start function or
     /// imports other than functions; it has host references, a profile or
-    /// a hook; its memory was written or grown past what the engine clears
-    /// for reuse (the bound of its pool of memories: 1 MiB written, 4 MiB
-    /// in size); or its tables and segments hold more than 65,536
-    /// elements.
+    /// a hook; its memory was ever larger than 2 MiB; or its tables and
+    /// segments have room for more than 65,536 elements. A spare value
+    /// stack of more than 262,144 slots is dropped, the store kept.
     pub fn park(self) -> Result<(Parked, T), T> {
         let mut slot = None;
         let data = self.park_into(&mut slot)?;
@@ -236,7 +249,7 @@ fn reset(inner: &mut StoreInner) -> Option<(u64, u64)> {
     // (the bytes past it are zero, cleared or never written).
     for (&at, ty) in entity.memories.iter().zip(&m.memories) {
         let memory = memories.get_mut(at as usize)?;
-        if !memory.bytes.clear_for_reuse() {
+        if memory.bytes.high() > MAX_MEMORY || !memory.bytes.clear_for_reuse() {
             return None;
         }
         memory.bytes.reuse(ty.min as usize * PAGE_SIZE)?;
@@ -270,8 +283,8 @@ fn reset(inner: &mut StoreInner) -> Option<(u64, u64)> {
     // what a kept store holds beyond its memory is bounded.
     let elements_held = tables
         .iter()
-        .map(|t| t.elems.len())
-        .chain(elems.iter().map(Vec::len))
+        .map(|t| t.elems.capacity())
+        .chain(elems.iter().map(Vec::capacity))
         .fold(0usize, usize::saturating_add);
     if elements_held > MAX_ELEMENTS {
         return None;
@@ -279,6 +292,14 @@ fn reset(inner: &mut StoreInner) -> Option<(u64, u64)> {
     let pages = m.memories.iter().map(|ty| u64::from(ty.min)).sum();
     let elements = m.tables.iter().map(|ty| u64::from(ty.min)).sum();
     initialize(inner, 0).ok()?;
+    // A value stack a deep run grew is not kept with the store.
+    if inner
+        .spare_stack
+        .as_ref()
+        .is_some_and(|stack| stack.slots.len() > MAX_STACK_SLOTS)
+    {
+        inner.spare_stack = None;
+    }
     inner.fuel = 0;
     inner.depth = 0;
     inner.slots_used = 0;

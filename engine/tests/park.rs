@@ -271,19 +271,42 @@ fn stores_that_cannot_be_reset_so_are_not_kept() {
     assert!(refused("(module)", &hooked));
     // The same module, none of these: kept.
     assert!(!refused("(module)", &nothing));
+    // A memory of no pages, grown and written, is kept empty: grown
+    // again, it reads zero.
+    let empty = r#"(module (memory 0 4)
+        (func (export "grow") (drop (memory.grow (i32.const 1))) (i32.store8 (i32.const 9) (i32.const 1)))
+        (func (export "size") (result i32) (memory.size))
+        (func (export "read") (result i32) (drop (memory.grow (i32.const 1))) (i32.load8_u (i32.const 9))))"#;
+    let (mut store, instance) = grown_parked_resumed(&engine, empty, &host);
+    assert_eq!(result(&mut store, instance, "size"), Val::I32(0));
+    assert_eq!(result(&mut store, instance, "read"), Val::I32(0));
     // A memory grown within the bound is kept, back at its minimum.
     let small = r#"(module (memory 1 100) (func (export "grow")
         (drop (memory.grow (i32.const 3))) (i32.store8 (i32.const 200000) (i32.const 1)))
         (func (export "size") (result i32) (memory.size)))"#;
-    let module = Module::from_wat(&engine, small).expect("valid");
-    let (mut store, instance) = fresh(&engine, &module, &host);
+    let (mut store, instance) = grown_parked_resumed(&engine, small, &host);
+    assert_eq!(result(&mut store, instance, "size"), Val::I32(1));
+}
+
+/// `wat` instantiated, its `grow` run, parked and resumed.
+fn grown_parked_resumed(
+    engine: &Engine,
+    wat: &str,
+    host: &(Arc<HostFn<u32>>, FuncType),
+) -> (Store<u32>, Instance) {
+    let module = Module::from_wat(engine, wat).expect("valid");
+    let (mut store, instance) = fresh(engine, &module, host);
     assert!(call(&mut store, instance, "grow", &[]));
     let parked = store.park().expect("parks").0;
-    let (mut store, instance) = parked
-        .resume(0, (100, 100), resolve(&host))
-        .expect("resumes");
-    let mut size = [Val::I32(0)];
-    let f = instance.get_func(&store, "size").expect("exported");
-    f.call(&mut store, &[], &mut size).expect("runs");
-    assert_eq!(size[0], Val::I32(1));
+    parked
+        .resume(0, (100, 100), resolve(host))
+        .expect("resumes")
+}
+
+/// The one result of export `name`.
+fn result(store: &mut Store<u32>, instance: Instance, name: &str) -> Val {
+    let mut out = [Val::I32(-1)];
+    let f = instance.get_func(store, name).expect("exported");
+    f.call(store, &[], &mut out).expect("runs");
+    out[0].clone()
 }

@@ -245,7 +245,7 @@ mod tests {
             module,
             links: Arc::from([]),
             memory_pages: 0,
-            kept: Arc::new(crate::kept::Slot::new(&Default::default())),
+            kept: Arc::default(),
         };
         (Arc::from(code), contract)
     }

@@ -8,7 +8,7 @@ use crate::cache::{Contract, ModuleCache, DEFAULT_CACHE_BYTES};
 use crate::eei::{self, EeiCtx, EeiError, Halt};
 use crate::gas::{self, Gas};
 use crate::host::EvmHost;
-use crate::kept::{KeptCount, Slot};
+use crate::kept::{Kept, Slot};
 use crate::metering::{float_operators, EwasmCostModel, GasModel};
 use crate::profile::{GasProfile, CODE, INITIAL_MEMORY};
 use crate::reason::{FailureReason, GasSite};
@@ -164,8 +164,8 @@ pub struct Executor {
     /// host: what an execution links its contract's imports to.
     eei: eei::EeiTable,
     cache: ModuleCache,
-    /// How many instances the cached contracts keep ([`kept`]).
-    kept: KeptCount,
+    /// The instances the cached contracts keep ([`crate::kept`]).
+    kept: Kept,
 }
 
 impl std::fmt::Debug for Executor {
@@ -219,7 +219,7 @@ impl Executor {
             linker,
             eei,
             cache,
-            kept: KeptCount::default(),
+            kept: Kept::default(),
         })
     }
 
@@ -236,7 +236,7 @@ impl Executor {
     /// How many instances the cached contracts keep for their next
     /// executions ([`ExecConfig::keep_instances`]).
     pub fn kept_instances(&self) -> usize {
-        self.kept.load(std::sync::atomic::Ordering::Relaxed)
+        self.kept.count()
     }
 
     /// The bytes the cached contracts hold together (code and compiled
@@ -292,7 +292,7 @@ impl Executor {
             module,
             links,
             memory_pages,
-            kept: Arc::new(Slot::new(&self.kept)),
+            kept: Arc::new(Slot::default()),
         })
     }
 
@@ -472,7 +472,7 @@ impl Executor {
         // reference to its slot) has no next execution to keep it for.
         let cached = Arc::strong_count(&kept) > 1;
         if keep && cached && outcome.status != Status::InternalError {
-            kept.keep(store);
+            self.kept.keep(&kept, store);
         }
         (outcome, profile)
     }

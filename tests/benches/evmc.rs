@@ -81,6 +81,19 @@ fn big_contract() -> Vec<u8> {
     code
 }
 
+/// The WRC20 lines of the table: `title`'s balance query and transfer.
+fn print_wrc20(title: &str, balance: Duration, transfer: Duration) {
+    println!("{title} through libiris.so, cached, per call:");
+    println!(
+        "  balance query       {:>10.2} us",
+        balance.as_secs_f64() * 1e6
+    );
+    println!(
+        "  transfer            {:>10.2} us",
+        transfer.as_secs_f64() * 1e6
+    );
+}
+
 fn per_call(budget: Duration, mut f: impl FnMut()) -> Duration {
     let start = Instant::now();
     let mut runs = 0u32;
@@ -277,15 +290,7 @@ fn main() {
         ewasm_host::Status::Success,
         "still funded"
     );
-    println!("WRC20 sample (contracts/wrc20.wat) through libiris.so, cached, per call:");
-    println!(
-        "  balance query       {:>10.2} us",
-        t_balance.as_secs_f64() * 1e6
-    );
-    println!(
-        "  transfer            {:>10.2} us",
-        t_transfer.as_secs_f64() * 1e6
-    );
+    print_wrc20("WRC20 sample (contracts/wrc20.wat)", t_balance, t_transfer);
 
     // The same transfer in process: what the C boundary (the message and
     // result converted, each host call a C callback) adds.
@@ -320,16 +325,10 @@ fn main() {
             assert_eq!((status, output), (ewasm_host::Status::Success, vec![]));
             let left = transfer.host.get_storage(&CONTRACT, &holder_key(&balance));
             assert!(left.0[..8] < funded.2[..8], "the transfers moved tokens");
-            println!(
-                "WRC20 in C (ewasm-benchmarking wrc20_C) through libiris.so, cached, per call:"
-            );
-            println!(
-                "  balance query       {:>10.2} us",
-                t_balance.as_secs_f64() * 1e6
-            );
-            println!(
-                "  transfer            {:>10.2} us",
-                t_transfer.as_secs_f64() * 1e6
+            print_wrc20(
+                "WRC20 in C (ewasm-benchmarking wrc20_C)",
+                t_balance,
+                t_transfer,
             );
         }
         Err(why) => println!("WRC20 in C (ewasm-benchmarking wrc20_C): not measured: {why}"),
