@@ -2,7 +2,9 @@
 //! EEI's bodies of its own (`EeiTable::import`: a shared body's reference
 //! count was a cache line every thread wrote, twice per EEI call); every
 //! thread's executions must give what the same executions give on one
-//! thread, with and without the `debug` module.
+//! thread, with and without the `debug` module, with and without a cache
+//! (whose contracts keep instances between executions: the threads race
+//! for each contract's one).
 
 use std::sync::Arc;
 
@@ -64,10 +66,11 @@ fn run(executor: &Executor, calls: &[(Vec<u8>, Vec<u8>)]) -> Vec<Outcome> {
 
 #[test]
 fn threads_sharing_an_executor_get_the_outcomes_of_one_thread() {
-    for debug in [false, true] {
+    for (debug, cache_size) in [(false, 0), (true, 0), (false, 4), (true, 4)] {
         let executor = Arc::new(
             Executor::new(ExecConfig {
                 debug,
+                cache_size,
                 ..ExecConfig::default()
             })
             .expect("executor"),
@@ -86,7 +89,7 @@ fn threads_sharing_an_executor_get_the_outcomes_of_one_thread() {
             .collect();
         for thread in threads {
             let got = thread.join().expect("the thread ran");
-            assert_eq!(got, expected, "debug {debug}");
+            assert_eq!(got, expected, "debug {debug}, cache {cache_size}");
         }
     }
 }

@@ -265,3 +265,71 @@ fn the_benchmarking_contracts_give_the_same_outcomes_kept_or_not() {
         both(&code, &host, &calls, holder);
     }
 }
+
+/// Records, under the key of its depth, the memory word and the global it
+/// finds, then changes both and calls itself one level less deep (call
+/// data: the depth, one byte), and finishes with what it recorded.
+const NESTED: &str = r#"(module
+  (import "ethereum" "getAddress" (func $getAddress (param i32)))
+  (import "ethereum" "call" (func $call (param i64 i32 i32 i32 i32) (result i32)))
+  (import "ethereum" "callDataCopy" (func $copy (param i32 i32 i32)))
+  (import "ethereum" "storageStore" (func $sstore (param i32 i32)))
+  (import "ethereum" "finish" (func $finish (param i32 i32)))
+  (memory (export "memory") 1)
+  (global $g (mut i64) (i64.const 0))
+  (func (export "main")
+    (local $d i32)
+    (call $copy (i32.const 200) (i32.const 0) (i32.const 1))
+    (local.set $d (i32.load8_u (i32.const 200)))
+    (i64.store (i32.const 128) (i64.load (i32.const 300)))
+    (i64.store (i32.const 136) (global.get $g))
+    (i32.store8 (i32.const 127) (local.get $d))
+    (call $sstore (i32.const 96) (i32.const 128))
+    (i64.store (i32.const 300) (i64.const -1))
+    (global.set $g (i64.const 77))
+    (if (local.get $d)
+      (then
+        (call $getAddress (i32.const 0))
+        (i32.store8 (i32.const 201) (i32.sub (local.get $d) (i32.const 1)))
+        (drop (call $call (i64.const 0x7fffffffffffffff) (i32.const 0) (i32.const 32)
+          (i32.const 201) (i32.const 1)))))
+    (call $finish (i32.const 128) (i32.const 16))))"#;
+
+#[test]
+fn a_contract_calling_itself_gives_the_same_outcomes_and_storage_kept_or_not() {
+    use test_support::nesting_host::NestingHost;
+    let code = wat::parse_str(NESTED).expect("assembles");
+    let run = |keep: bool| {
+        let executor = Executor::new(ExecConfig {
+            cache_size: 4,
+            keep_instances: keep,
+            ..ExecConfig::default()
+        })
+        .expect("executor");
+        let nested = |host: &mut dyn EvmHost, message: &ewasm_host::Message| {
+            executor.execute(host, Revision::Osaka, message, &code)
+        };
+        let mut host = NestingHost::new(MemoryHost::with_code(CONTRACT, code.clone()), &nested);
+        let outcomes: Vec<Outcome> = [3u8, 0, 5, 2, 1]
+            .into_iter()
+            .map(|depth| {
+                host.state.next_message();
+                let message = call_message(Address([0xca; 20]), CONTRACT, vec![depth], 1 << 40);
+                executor.execute(&mut host, Revision::Osaka, &message, &code)
+            })
+            .collect();
+        (outcomes, format!("{:?}", host.state), host.deepest)
+    };
+    let (kept, kept_state, deepest) = run(true);
+    assert_eq!(deepest, 5, "the calls nested");
+    assert_eq!((kept, kept_state), {
+        let (fresh, fresh_state, _) = run(false);
+        (fresh, fresh_state)
+    });
+    // Every level found the state of a fresh instance: its record is the
+    // zero word and the global 0, at each depth.
+    let (outcomes, _, _) = run(true);
+    for outcome in outcomes {
+        assert_eq!(outcome.output, [0u8; 16], "{:?}", outcome.reason);
+    }
+}
