@@ -73,17 +73,22 @@ fn probe_input(x: u32, mode: u8) -> Vec<u8> {
     input
 }
 
+/// An executor with a cache, keeping instances if `keep`.
+fn executor(keep: bool) -> Executor {
+    Executor::new(ExecConfig {
+        cache_size: 4,
+        keep_instances: keep,
+        ..ExecConfig::default()
+    })
+    .expect("executor")
+}
+
 /// Runs `calls` (call data and gas) on an executor that keeps instances
 /// and on one that does not, each over its own host starting from
 /// `host`: the outcomes of each, in order, and the storage each left.
 fn both(code: &[u8], host: &MemoryHost, calls: &[(Vec<u8>, i64)], sender: Address) {
     let run = |keep: bool| {
-        let executor = Executor::new(ExecConfig {
-            cache_size: 4,
-            keep_instances: keep,
-            ..ExecConfig::default()
-        })
-        .expect("executor");
+        let executor = executor(keep);
         let mut host = host.clone();
         let outcomes: Vec<Outcome> = calls
             .iter()
@@ -149,11 +154,7 @@ fn a_kept_instance_reports_what_a_fresh_one_does_after_every_kind_of_end() {
     both(&code, &host, &calls, Address([0xca; 20]));
     // The probe does report what it finds: on a fresh instance, not what
     // the last call left.
-    let executor = Executor::new(ExecConfig {
-        cache_size: 4,
-        ..ExecConfig::default()
-    })
-    .expect("executor");
+    let executor = executor(true);
     let mut host = host.clone();
     let mut call = |x, mode| {
         let message = call_message(
@@ -300,12 +301,7 @@ fn a_contract_calling_itself_gives_the_same_outcomes_and_storage_kept_or_not() {
     use test_support::nesting_host::NestingHost;
     let code = wat::parse_str(NESTED).expect("assembles");
     let run = |keep: bool| {
-        let executor = Executor::new(ExecConfig {
-            cache_size: 4,
-            keep_instances: keep,
-            ..ExecConfig::default()
-        })
-        .expect("executor");
+        let executor = executor(keep);
         let nested = |host: &mut dyn EvmHost, message: &ewasm_host::Message| {
             executor.execute(host, Revision::Osaka, message, &code)
         };
