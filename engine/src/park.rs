@@ -221,7 +221,10 @@ fn reset(inner: &mut StoreInner) -> Option<(u64, u64)> {
         && inner.globals.len() == entity.globals.len()
         && inner.elems.len() == entity.elems.len()
         && inner.datas.len() == entity.datas.len()
-        && inner.host_types.is_empty();
+        && inner.host_types.is_empty()
+        // One module pinned, the instance's: each failed instantiation
+        // pins one more, which resuming would keep.
+        && inner.pinned.len() <= 1;
     if !only_the_instance {
         return None;
     }

@@ -261,6 +261,14 @@ fn stores_that_cannot_be_reset_so_are_not_kept() {
         engine::Memory::new(store, engine::MemoryType { min: 1, max: None }).expect("made");
     };
     assert!(refused("(module)", &host_memory));
+    // A failed instantiation before the one that succeeded (it pinned its
+    // module in the store).
+    let failed_first = |store: &mut Store<u32>, _: Instance| {
+        let other =
+            Module::from_wat(store.engine(), r#"(module (import "x" "y" (func)))"#).expect("valid");
+        assert!(store.instantiate_with(&other, |_, _| None).is_err());
+    };
+    assert!(refused("(module)", &failed_first));
     // Tables of more than 65,536 elements.
     assert!(refused("(module (table 70000 funcref))", &nothing));
     assert!(!refused("(module (table 60000 funcref))", &nothing));
