@@ -6,7 +6,7 @@ use crate::error::{Error, ErrorKind};
 use crate::exec;
 use crate::extern_::{Extern, Global, Memory, Table};
 use crate::func::Func;
-use crate::module::{ConstExpr, DataMode, ElemMode, ExternIndex, Module, ModuleInner};
+use crate::module::{ConstExpr, DataMode, ElemMode, ElemSegment, ExternIndex, Module, ModuleInner};
 use crate::store::{
     FuncEntity, FuncKind, GlobalEntity, MemoryEntity, Store, StoreInner, TableEntity,
 };
@@ -145,14 +145,7 @@ pub(crate) fn instantiate<T>(
     // taken once the memories (checked against the config first) exist and
     // before anything enters the store; a failed instantiation leaves the
     // store unusable for the contract anyway.
-    let pages: u64 = m.memories[m.num_imported_memories as usize..]
-        .iter()
-        .map(|ty| u64::from(ty.min))
-        .sum();
-    let elements: u64 = m.tables[m.num_imported_tables as usize..]
-        .iter()
-        .map(|ty| u64::from(ty.min))
-        .sum();
+    let (pages, elements) = m.initial_growth();
     // Create the memories first, so that a limit error leaves nothing
     // half-built that code could reach: they are taken back out of the
     // store if one of them, or the allowance, fails.
@@ -203,12 +196,12 @@ pub(crate) fn instantiate<T>(
     entity.memories.extend(created);
     for segment in &m.elems {
         let mut items = inner.words(segment.items.len());
-        items.extend(
-            segment
-                .items
-                .iter()
-                .map(|item| eval(*item, &entity.funcs, &entity.globals, &inner.globals)),
-        );
+        items.extend(segment_items(
+            segment,
+            &entity.funcs,
+            &entity.globals,
+            &inner.globals,
+        ));
         entity.elems.push(inner.elems.len() as u32);
         inner.elems.push(items);
     }
@@ -229,6 +222,21 @@ pub(crate) fn instantiate<T>(
         exec::call(store, func, &mut no_values)?;
     }
     Ok(instance)
+}
+
+/// The references element segment `segment` holds once evaluated, for an
+/// instance of functions `funcs` and globals `globals` (`instantiate`, and
+/// `park::reset` making the segment again).
+pub(crate) fn segment_items<'a>(
+    segment: &'a ElemSegment,
+    funcs: &'a [u32],
+    globals: &'a [u32],
+    store: &'a [GlobalEntity],
+) -> impl Iterator<Item = u64> + 'a {
+    segment
+        .items
+        .iter()
+        .map(|item| eval(*item, funcs, globals, store))
 }
 
 /// Runs the active element and data segments in order, as `table.init`

@@ -21,7 +21,7 @@ use std::sync::Arc;
 
 use crate::host_funcs::HostFuncs;
 use crate::host_import::{host_func, HostImport};
-use crate::instance::{eval, initialize, Instance};
+use crate::instance::{eval, initialize, segment_items, Instance};
 use crate::store::{next_serial, Allowance, Store, StoreInner, PAGE_SIZE};
 
 /// The most room for table and segment elements a parked store may hold
@@ -85,8 +85,8 @@ impl<T> Store<T> {
     }
 
     /// [`Store::park`] into `slot`, replacing what it held (left as it
-    /// was if the store cannot be kept): the store's some 540 bytes are
-    /// moved once, where an embedder keeps them.
+    /// was if the store cannot be kept): parked where an embedder keeps
+    /// it, with no `Parked` returned to move there.
     ///
     /// # Errors
     ///
@@ -272,12 +272,12 @@ fn reset(inner: &mut StoreInner) -> Option<(u64, u64)> {
     for (&at, segment) in entity.elems.iter().zip(m.elems.iter()) {
         let items = elems.get_mut(at as usize)?;
         items.clear();
-        items.extend(
-            segment
-                .items
-                .iter()
-                .map(|item| eval(*item, &entity.funcs, &entity.globals, globals)),
-        );
+        items.extend(segment_items(
+            segment,
+            &entity.funcs,
+            &entity.globals,
+            globals,
+        ));
     }
     for (&at, segment) in entity.datas.iter().zip(m.datas.iter()) {
         *datas.get_mut(at as usize)? = Arc::clone(&segment.bytes);
@@ -292,8 +292,7 @@ fn reset(inner: &mut StoreInner) -> Option<(u64, u64)> {
     if elements_held > MAX_ELEMENTS {
         return None;
     }
-    let pages = m.memories.iter().map(|ty| u64::from(ty.min)).sum();
-    let elements = m.tables.iter().map(|ty| u64::from(ty.min)).sum();
+    let (pages, elements) = m.initial_growth();
     initialize(inner, 0).ok()?;
     // A value stack a deep run grew is not kept with the store.
     if inner

@@ -188,26 +188,26 @@ impl StoreInner {
         if capacity == 0 {
             return Vec::new();
         }
-        match self.indices.pop() {
-            Some(mut v) => {
-                v.reserve(capacity);
-                v
-            }
-            None => Vec::with_capacity(capacity),
-        }
+        spare(&mut self.indices, capacity)
     }
 
     /// An empty element vector with room for `capacity`, reusing a dropped
     /// table's or element segment's when there is one (whatever
     /// `capacity`: a table reserves its own room, fallibly).
     pub(crate) fn words(&mut self, capacity: usize) -> Vec<u64> {
-        match self.words.pop() {
-            Some(mut v) => {
-                v.reserve(capacity);
-                v
-            }
-            None => Vec::with_capacity(capacity),
+        spare(&mut self.words, capacity)
+    }
+}
+
+/// An empty vector with room for `capacity`: the last of the emptied
+/// vectors `kept`, or a new one.
+fn spare<T>(kept: &mut Vec<Vec<T>>, capacity: usize) -> Vec<T> {
+    match kept.pop() {
+        Some(mut v) => {
+            v.reserve(capacity);
+            v
         }
+        None => Vec::with_capacity(capacity),
     }
 }
 

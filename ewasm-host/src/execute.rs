@@ -467,9 +467,9 @@ impl Executor {
         });
         // Kept for the contract's next execution, unless the run ended in
         // an internal error (a host function that panicked may have left
-        // the store half-changed; a reset would not know).
-        // A contract the cache does not hold (this execution has the only
-        // reference to its slot) has no next execution to keep it for.
+        // the store half-changed; a reset would not know), or the cache
+        // does not hold the contract (this execution has the only
+        // reference to its slot): no next execution would find it.
         let cached = Arc::strong_count(&kept) > 1;
         if keep && cached && outcome.status != Status::InternalError {
             self.kept.keep(&kept, store);
@@ -509,16 +509,6 @@ impl Executor {
         pages.saturating_mul(EwasmCostModel::of(self.config.gas_model).grow_page)
     }
 
-    /// Runs `main` with `fuel` (the message's gas, less its code's price),
-    /// having charged `memory_cost` for the initial memory first, and maps
-    /// how it ended to an outcome.
-    ///
-    /// The frame's gas is checked on the way out: it ends with at most the
-    /// gas it was given (a callee's stipend is part of its `gas`, and was
-    /// charged to its caller as the value transfer), never more, never
-    /// negative. Fuel comes back only from nested calls, each giving back
-    /// at most what it was given, so a frame ending with more is a bug,
-    /// reported as `InternalError` rather than minted gas.
     /// The contract's imports linked to the executor's shared functions,
     /// in import order (as `instantiate_with` and `resume` ask):
     /// `check_contract` found every import among them, with its type, and
@@ -535,6 +525,16 @@ impl Executor {
         }
     }
 
+    /// Runs `main` with `fuel` (the message's gas, less its code's price),
+    /// having charged `memory_cost` for the initial memory first, and maps
+    /// how it ended to an outcome.
+    ///
+    /// The frame's gas is checked on the way out: it ends with at most the
+    /// gas it was given (a callee's stipend is part of its `gas`, and was
+    /// charged to its caller as the value transfer), never more, never
+    /// negative. Fuel comes back only from nested calls, each giving back
+    /// at most what it was given, so a frame ending with more is a bug,
+    /// reported as `InternalError` rather than minted gas.
     fn run(
         &self,
         store: &mut Store<EeiCtx<'_>>,

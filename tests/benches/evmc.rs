@@ -137,7 +137,7 @@ fn reference_wrc20_calls() -> Result<(Calls, Calls), String> {
     let holder = Address(holder);
     // wrc20_C keys a balance by the holder's address, left-aligned, and
     // keeps it big-endian in the word's first 8 bytes.
-    let key = holder_key_of(&holder);
+    let key = holder_key(&holder);
     let mut value = [0u8; 32];
     value[..8].copy_from_slice(&(1u64 << 62).to_be_bytes());
     let calls = |input: Vec<u8>| {
@@ -151,15 +151,10 @@ fn reference_wrc20_calls() -> Result<(Calls, Calls), String> {
 }
 
 /// wrc20_C's storage key of `holder`'s balance: the address, left-aligned.
-fn holder_key_of(holder: &Address) -> Bytes32 {
+fn holder_key(holder: &Address) -> Bytes32 {
     let mut key = [0u8; 32];
     key[..20].copy_from_slice(&holder.0);
     Bytes32(key)
-}
-
-/// The storage key of the balance `calls` query (its sender's).
-fn holder_key(calls: &Calls) -> Bytes32 {
-    holder_key_of(&calls.message.sender)
 }
 
 /// WRC20 transfers on `threads` threads at once through one libiris.so
@@ -323,7 +318,9 @@ fn main() {
             // The transfers went through: the holder's balance went down.
             let (status, _, output) = transfer.call();
             assert_eq!((status, output), (ewasm_host::Status::Success, vec![]));
-            let left = transfer.host.get_storage(&CONTRACT, &holder_key(&balance));
+            let left = transfer
+                .host
+                .get_storage(&CONTRACT, &holder_key(&balance.message.sender));
             assert!(left.0[..8] < funded.2[..8], "the transfers moved tokens");
             print_wrc20(
                 "WRC20 in C (ewasm-benchmarking wrc20_C)",

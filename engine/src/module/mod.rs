@@ -329,6 +329,21 @@ impl Drop for ModuleInner {
 }
 
 impl ModuleInner {
+    /// The memory pages and table elements the module's own memories and
+    /// tables start with: what instantiating it takes from a store's
+    /// allowance (`instantiate`, and `park::reset` for a kept instance).
+    pub(crate) fn initial_growth(&self) -> (u64, u64) {
+        let pages = self.memories[self.num_imported_memories as usize..]
+            .iter()
+            .map(|ty| u64::from(ty.min))
+            .sum();
+        let elements = self.tables[self.num_imported_tables as usize..]
+            .iter()
+            .map(|ty| u64::from(ty.min))
+            .sum();
+        (pages, elements)
+    }
+
     /// Defined function `func`'s code, if it is translated.
     #[inline]
     pub(crate) fn compiled(&self, func: u32) -> Option<&CompiledFunc> {
