@@ -1,16 +1,16 @@
 //! An instance kept between runs: a store taken apart after a run, its one
 //! instance reset to the state its instantiation left, and put together
-//! again with new data and host functions, so that an embedder running the
-//! same module again and again (a contract call per message) does not
-//! build the instance each time.
+//! again with new data, so that an embedder running the same module again
+//! and again (a contract call per message) does not build the instance
+//! each time, nor link its imports again.
 //!
 //! Reset, the instance is what a fresh instantiation gives: the memory's
 //! written pages cleared and its size back to its minimum, then the
 //! globals, the tables, the element and data segments made again from
 //! the module and the active segments applied, exactly as `instantiate`
 //! does. What is kept is only what instantiation builds that no run can
-//! change: the store's entities, the instance's index vectors and the
-//! memory's mapping. A store that cannot be reset that way is not kept:
+//! change: the store's entities and host functions, the instance's index
+//! vectors and the memory's mapping. A store that cannot be reset that way is not kept:
 //! one with a start function (a reset would have to run it), imports
 //! other than functions, more than one instance, host references, or a
 //! profile or hook. Nor is one that would hold much while kept: a memory
@@ -20,7 +20,6 @@
 use std::sync::Arc;
 
 use crate::host_funcs::HostFuncs;
-use crate::host_import::{host_func, HostImport};
 use crate::instance::{eval, initialize, segment_items, Instance};
 use crate::store::{next_serial, Allowance, Store, StoreInner, PAGE_SIZE};
 
@@ -39,12 +38,15 @@ const MAX_MEMORY: usize = 2 << 20;
 /// the next run a fresh window: a WRC20 call took 40 µs instead of 2.
 const MAX_STACK_SLOTS: usize = 1 << 18;
 
-/// A store's one instance, reset to the state its instantiation left,
-/// without the store's data and host functions ([`Store::park`]).
-/// [`Parked::resume`] gives it new ones: a store as [`Store::new`] and
-/// [`Store::instantiate_with`] would make, without building the instance.
-pub struct Parked {
-    inner: StoreInner,
+/// A store's one instance, reset to the state its instantiation left, and
+/// its host functions, without the store's data ([`Store::park`]).
+/// [`Parked::resume`] gives it new data: a store as [`Store::new`] and
+/// [`Store::instantiate_with`] would make with the same host functions,
+/// without building the instance or linking its imports.
+pub struct Parked<T> {
+    inner: Box<StoreInner>,
+    /// The store's host functions, one per import, in import order.
+    hosts: HostFuncs<T>,
     /// The memory pages and table elements the instance's own memories and
     /// tables start with: what instantiating it takes from a store's
     /// allowance ([`Store::limit_growth`]).
@@ -52,7 +54,7 @@ pub struct Parked {
     elements: u64,
 }
 
-impl std::fmt::Debug for Parked {
+impl<T> std::fmt::Debug for Parked<T> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Parked")
             .field("pages", &self.pages)
@@ -63,9 +65,8 @@ impl std::fmt::Debug for Parked {
 
 impl<T> Store<T> {
     /// Takes the store apart after a run: its instance, reset to the state
-    /// its instantiation left, to be resumed with new data
-    /// ([`Parked::resume`]), and the store's data. The host functions are
-    /// dropped.
+    /// its instantiation left, with its host functions, to be resumed with
+    /// new data ([`Parked::resume`]), and the store's data.
     ///
     /// # Errors
     ///
@@ -75,7 +76,7 @@ impl<T> Store<T> {
     /// a hook; its memory was ever larger than 2 MiB; or its tables and
     /// segments have room for more than 65,536 elements. A spare value
     /// stack of more than 262,144 slots is dropped, the store kept.
-    pub fn park(self) -> Result<(Parked, T), T> {
+    pub fn park(self) -> Result<(Parked<T>, T), T> {
         let mut slot = None;
         let data = self.park_into(&mut slot)?;
         match slot {
@@ -92,14 +93,18 @@ impl<T> Store<T> {
     ///
     /// As [`Store::park`].
     #[inline]
-    pub fn park_into(mut self, slot: &mut Option<Parked>) -> Result<T, T> {
+    pub fn park_into(mut self, slot: &mut Option<Parked<T>>) -> Result<T, T> {
         let kept = self.host_hook.is_none() && self.charge_hook.is_none();
-        let Some((pages, elements)) = kept.then(|| reset(&mut self.inner)).flatten() else {
+        let hosts = self.hosts.len();
+        let Some((pages, elements)) = kept.then(|| reset(&mut self.inner, hosts)).flatten() else {
             return Err(self.data);
         };
-        let Store { inner, data, .. } = self;
+        let Store {
+            inner, hosts, data, ..
+        } = self;
         *slot = Some(Parked {
             inner,
+            hosts,
             pages,
             elements,
         });
@@ -107,27 +112,19 @@ impl<T> Store<T> {
     }
 }
 
-impl Parked {
-    /// A store holding the parked instance and `data`, each import linked
-    /// to the host function `resolve(module, name)` gives (asked in import
-    /// order, as [`Store::instantiate_with`] asks), its growth limited to
-    /// `memory_pages` and `table_elements` less what the instance starts
-    /// with (as [`Store::limit_growth`] before instantiating would), and
-    /// the instance. Its fuel is 0.
+impl<T> Parked<T> {
+    /// A store holding the parked instance, its host functions and `data`,
+    /// its growth limited to `memory_pages` and `table_elements` less what
+    /// the instance starts with (as [`Store::limit_growth`] before
+    /// instantiating would), and the instance. Its fuel is 0.
     ///
     /// # Errors
     ///
     /// The data back, the instance dropped, where instantiating the module
-    /// in a new store would fail: `resolve` does not give an import, or
-    /// one of another type, or the limits are below what the instance
+    /// in a new store would fail: the limits are below what the instance
     /// starts with.
-    pub fn resume<'a, T>(
-        self,
-        data: T,
-        limits: (u64, u64),
-        resolve: impl FnMut(&str, &str) -> Option<HostImport<'a, T>>,
-    ) -> Result<(Store<T>, Instance), T> {
-        Self::resume_from(&mut Some(self), data, limits, resolve)
+    pub fn resume(self, data: T, limits: (u64, u64)) -> Result<(Store<T>, Instance), T> {
+        Self::resume_from(&mut Some(self), data, limits)
     }
 
     /// [`Parked::resume`] of the instance `slot` holds, taking it (the
@@ -137,14 +134,14 @@ impl Parked {
     ///
     /// As [`Parked::resume`].
     #[inline]
-    pub fn resume_from<'a, T>(
-        slot: &mut Option<Parked>,
+    pub fn resume_from(
+        slot: &mut Option<Self>,
         data: T,
         (memory_pages, table_elements): (u64, u64),
-        mut resolve: impl FnMut(&str, &str) -> Option<HostImport<'a, T>>,
     ) -> Result<(Store<T>, Instance), T> {
         let Some(Parked {
             mut inner,
+            hosts,
             pages,
             elements,
         }) = slot.take()
@@ -163,21 +160,6 @@ impl Parked {
         let serial = next_serial();
         inner.serial = serial;
         inner.id = serial as u32;
-        let Some(entity) = inner.instances.first() else {
-            return Err(data);
-        };
-        let module = Arc::clone(&entity.module);
-        let mut hosts = HostFuncs::new();
-        hosts.reserve(module.imports.len());
-        // The same functions in the same order as at instantiation, so each
-        // import's store function finds its host function at the index it
-        // was given then.
-        for import in &module.imports {
-            match host_func(&module, import, &mut resolve) {
-                Ok((host, _)) => hosts.push(host),
-                Err(_) => return Err(data),
-            }
-        }
         let instance = Instance {
             store: inner.id,
             index: 0,
@@ -196,8 +178,9 @@ impl Parked {
 /// Resets the store's one instance to the state its instantiation left, and
 /// the store's run state (fuel, depth, allowance) to a new store's: the
 /// pages and elements the instance starts with, or `None` (the store left
-/// as it may be) if it cannot be kept.
-fn reset(inner: &mut StoreInner) -> Option<(u64, u64)> {
+/// as it may be) if it cannot be kept. The store has `hosts` host
+/// functions.
+fn reset(inner: &mut StoreInner, hosts: usize) -> Option<(u64, u64)> {
     let [entity] = inner.instances.as_slice() else {
         return None;
     };
@@ -222,6 +205,8 @@ fn reset(inner: &mut StoreInner) -> Option<(u64, u64)> {
         && inner.elems.len() == entity.elems.len()
         && inner.datas.len() == entity.datas.len()
         && inner.host_types.is_empty()
+        // A host function per import, the instance's: none made apart.
+        && hosts == m.imports.len()
         // One module pinned, the instance's: each failed instantiation
         // pins one more, which resuming would keep.
         && inner.pinned.len() <= 1;

@@ -46,7 +46,9 @@ pub(crate) const PAGE_SIZE: usize = 65_536;
 /// assert_eq!(*store.data(), 43);
 /// ```
 pub struct Store<T> {
-    pub(crate) inner: StoreInner,
+    /// Boxed: a store moves (into and out of a kept instance, through
+    /// the embedder's calls) as a few words, not some 600 bytes.
+    pub(crate) inner: Box<StoreInner>,
     pub(crate) hosts: HostFuncs<T>,
     pub(crate) data: T,
     /// Told of every host function call from Wasm, when set.
@@ -426,7 +428,7 @@ impl<T> Store<T> {
     pub fn new(engine: &Engine, data: T) -> Self {
         let serial = next_serial();
         let mut store = Self {
-            inner: StoreInner {
+            inner: Box::new(StoreInner {
                 id: serial as u32,
                 serial,
                 engine: engine.clone(),
@@ -452,7 +454,7 @@ impl<T> Store<T> {
                 imports: Vec::new(),
                 indices: Vec::new(),
                 words: Vec::new(),
-            },
+            }),
             hosts: HostFuncs::new(),
             data,
             host_hook: None,

@@ -1,8 +1,9 @@
 //! `Store::park` and `Parked::resume`: an instance kept between runs must
 //! be, once resumed, what a fresh instantiation of its module is, in every
 //! state a run can change (memory bytes and size, globals, tables, the
-//! element and data segments), with the new store's data and host
-//! functions; and stores that cannot be reset so are not kept.
+//! element and data segments), with the new store's data and the host
+//! functions it was linked to; and stores that cannot be reset so are not
+//! kept.
 
 use std::sync::Arc;
 
@@ -148,9 +149,7 @@ fn a_resumed_instance_is_a_fresh_one_whatever_its_last_run_changed() {
     let (mut parked, data) = store.park().expect("parks");
     assert_eq!(data, 1, "the data comes back: tick ran once");
     for x in [16, 4_000, 65_528, 8] {
-        let (mut store, instance) = parked
-            .resume(0, (100, 100), resolve(&host))
-            .expect("resumes");
+        let (mut store, instance) = parked.resume(0, (100, 100)).expect("resumes");
         assert_eq!(digest(&mut store, instance), initial, "x {x}: as fresh");
         assert!(call(&mut store, instance, "mutate", &[Val::I32(x)]));
         assert_eq!(
@@ -161,9 +160,7 @@ fn a_resumed_instance_is_a_fresh_one_whatever_its_last_run_changed() {
         parked = store.park().expect("parks again").0;
     }
     // The dropped segments are back.
-    let (mut store, instance) = parked
-        .resume(0, (100, 100), resolve(&host))
-        .expect("resumes");
+    let (mut store, instance) = parked.resume(0, (100, 100)).expect("resumes");
     assert!(
         call(&mut store, instance, "init_data", &[]),
         "data segment back"
@@ -181,15 +178,11 @@ fn a_resumed_instance_is_a_fresh_one_whatever_its_last_run_changed() {
     );
     // A segment kept (not dropped) is made again, not added to.
     let parked = store.park().expect("parks").0;
-    let (mut store, instance) = parked
-        .resume(0, (100, 100), resolve(&host))
-        .expect("resumes");
+    let (mut store, instance) = parked.resume(0, (100, 100)).expect("resumes");
     assert!(!call(&mut store, instance, "init_elem_past", &[]));
     // The host functions see the new store's data.
     let parked = store.park().expect("parks").0;
-    let (mut store, instance) = parked
-        .resume(41, (100, 100), resolve(&host))
-        .expect("resumes");
+    let (mut store, instance) = parked.resume(41, (100, 100)).expect("resumes");
     assert!(call(&mut store, instance, "mutate", &[Val::I32(1)]));
     assert_eq!(*store.data(), 42);
 }
@@ -203,9 +196,7 @@ fn a_handle_from_before_the_park_does_not_reach_the_resumed_store() {
     let old = instance.get_func(&store, "digest").expect("exported");
     assert!(old.call(&mut store, &[], &mut [Val::I64(0)]).is_ok());
     let parked = store.park().expect("parks").0;
-    let (mut store, instance) = parked
-        .resume(0, (100, 100), resolve(&host))
-        .expect("resumes");
+    let (mut store, instance) = parked.resume(0, (100, 100)).expect("resumes");
     assert!(old.call(&mut store, &[], &mut [Val::I64(0)]).is_err());
     assert!(instance.get_func(&store, "digest").is_some());
 }
@@ -217,21 +208,11 @@ fn resuming_fails_where_instantiating_would_and_gives_the_data_back() {
     let host = tick();
     let park = || fresh(&engine, &module, &host).0.park().expect("parks").0;
     // The memory starts with 1 page, the table with 2 elements.
-    assert_eq!(park().resume(7, (0, 100), resolve(&host)).err(), Some(7));
-    assert_eq!(park().resume(7, (100, 1), resolve(&host)).err(), Some(7));
-    assert!(park().resume(7, (1, 2), resolve(&host)).is_ok());
-    // An import the resolver does not give, or gives with another type.
-    let none = |_: &str, _: &str| -> Option<HostImport<'_, u32>> { None };
-    assert_eq!(park().resume(7, (100, 100), none).err(), Some(7));
-    let other = {
-        let f = |_: Caller<'_, u32>| {};
-        let ty = IntoFunc::<u32, _, _>::func_type(&f);
-        let body = move |caller: Caller<'_, u32>, raw: &mut [u64]| f.call_raw(caller, raw);
-        (Arc::new(body) as Arc<HostFn<u32>>, ty)
-    };
-    assert_eq!(park().resume(7, (100, 100), resolve(&other)).err(), Some(7));
+    assert_eq!(park().resume(7, (0, 100)).err(), Some(7));
+    assert_eq!(park().resume(7, (100, 1)).err(), Some(7));
+    assert!(park().resume(7, (1, 2)).is_ok());
     // What the instance starts with came out of the allowance.
-    let (store, _) = park().resume(7, (5, 6), resolve(&host)).expect("resumes");
+    let (store, _) = park().resume(7, (5, 6)).expect("resumes");
     assert_eq!(store.growth_left(), (4, 4));
 }
 
@@ -306,9 +287,7 @@ fn grown_parked_resumed(
     let (mut store, instance) = fresh(engine, &module, host);
     assert!(call(&mut store, instance, "grow", &[]));
     let parked = store.park().expect("parks").0;
-    parked
-        .resume(0, (100, 100), resolve(host))
-        .expect("resumes")
+    parked.resume(0, (100, 100)).expect("resumes")
 }
 
 /// The one result of export `name`.

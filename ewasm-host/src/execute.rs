@@ -422,7 +422,7 @@ impl Executor {
         let keep = self.config.keep_instances && !observed && !self.config.profile;
         let resumed = if keep {
             let limits = (allowance.pages, allowance.elements);
-            kept.resume(cx, limits, self.linking(&links))
+            kept.resume(cx, limits)
         } else {
             Err(cx)
         };

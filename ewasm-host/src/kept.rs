@@ -1,8 +1,9 @@
 //! Instances kept between executions: each cached contract may hold one
 //! parked instance of its module ([`engine::Parked`]), reset to the state
-//! instantiation leaves, which its next execution resumes instead of
-//! instantiating the module again. Short calls spent about a third of
-//! their time building and dropping the instance (decision 0019).
+//! instantiation leaves, with its host functions, which its next execution
+//! resumes instead of instantiating the module again. Short calls spent
+//! about a third of their time building and dropping the instance, and a
+//! tenth linking its imports again (decision 0019).
 //!
 //! Bounded: an executor keeps at most [`MAX_KEPT`] instances, the ones most
 //! recently kept (a contract in use keeps its instance again after every
@@ -17,7 +18,9 @@
 use std::collections::VecDeque;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
-use engine::{HostImport, Instance, Parked, Store};
+use engine::{Instance, Parked, Store};
+
+use crate::eei::EeiCtx;
 
 /// The most instances an executor keeps.
 pub(crate) const MAX_KEPT: usize = 16;
@@ -29,24 +32,56 @@ fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
     mutex.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
+/// A kept instance, its host functions typed for no execution's host in
+/// particular ([`erase`]).
+type KeptStore = Parked<EeiCtx<'static>>;
+
+/// `parked`, its host functions' type no longer naming the host's
+/// lifetime `'h`, to be kept beyond it; [`restore`] gives it back for
+/// another.
+#[allow(unsafe_code)]
+fn erase(parked: Parked<EeiCtx<'_>>) -> KeptStore {
+    // SAFETY: the two types differ only in a lifetime, so in nothing of
+    // their layout. A parked store holds no `EeiCtx` (its data is taken
+    // out), only host functions on one: each the shared body of an EEI
+    // function (`EeiTable::import`, the only source of an execution's host
+    // functions, whether the store was instantiated or resumed), which is
+    // a function of every `EeiCtx<'h>` whatever `'h` (`SharedFn`: built
+    // for all of them, capturing nothing of any). So the functions are
+    // those of `EeiCtx<'static>` as well, and the value is one of `KeptStore`.
+    unsafe { std::mem::transmute::<Parked<EeiCtx<'_>>, KeptStore>(parked) }
+}
+
+/// A kept instance ([`erase`]) for an execution whose host lives for
+/// `'h`.
+#[allow(unsafe_code)]
+fn restore<'h>(kept: KeptStore) -> Parked<EeiCtx<'h>> {
+    // SAFETY: as in `erase`: the types differ only in a lifetime, and each
+    // host function held is a function of `EeiCtx<'h>` for every `'h`.
+    unsafe { std::mem::transmute::<KeptStore, Parked<EeiCtx<'h>>>(kept) }
+}
+
 /// A cached contract's room for one kept instance.
 #[derive(Debug, Default)]
 pub(crate) struct Slot {
-    parked: Mutex<Option<Parked>>,
+    parked: Mutex<Option<KeptStore>>,
 }
 
 impl Slot {
-    /// A store holding the kept instance, resumed with `data`, `limits`
-    /// and the host functions `resolve` gives ([`Parked::resume`]); the
-    /// data back if the slot holds none or it does not resume (then it
-    /// holds none after either way).
-    pub(crate) fn resume<'a, T>(
+    /// A store holding the kept instance and its host functions, resumed
+    /// with `data` and `limits` ([`Parked::resume`]); the data back if the
+    /// slot holds none or it does not resume (then it holds none after
+    /// either way).
+    // The data comes back by value, to instantiate with instead: boxing it
+    // would cost every execution an allocation.
+    #[allow(clippy::result_large_err)]
+    pub(crate) fn resume<'h>(
         &self,
-        data: T,
+        data: EeiCtx<'h>,
         limits: (u64, u64),
-        resolve: impl FnMut(&str, &str) -> Option<HostImport<'a, T>>,
-    ) -> Result<(Store<T>, Instance), T> {
-        Parked::resume_from(&mut lock(&self.parked), data, limits, resolve)
+    ) -> Result<(Store<EeiCtx<'h>>, Instance), EeiCtx<'h>> {
+        let kept = lock(&self.parked).take();
+        Parked::resume_from(&mut kept.map(restore), data, limits)
     }
 
     /// Whether the slot holds an instance.
@@ -67,12 +102,17 @@ impl Kept {
     /// if the slot is empty and the store can be kept (dropping the store
     /// otherwise); the least recently kept instance is dropped if that
     /// makes more than [`MAX_KEPT`].
-    pub(crate) fn keep<T>(&self, slot: &Arc<Slot>, store: Store<T>) {
+    pub(crate) fn keep(&self, slot: &Arc<Slot>, store: Store<EeiCtx<'_>>) {
         {
             let mut parked = lock(&slot.parked);
-            if parked.is_some() || store.park_into(&mut parked).is_err() {
+            if parked.is_some() {
                 return;
             }
+            let mut kept = None;
+            if store.park_into(&mut kept).is_err() {
+                return;
+            }
+            *parked = kept.map(erase);
         }
         let evicted = {
             let mut slots = lock(&self.slots);
@@ -103,10 +143,77 @@ impl Kept {
 mod tests {
     use super::*;
 
-    fn store() -> Store<()> {
+    use crate::{
+        AccessStatus, Address, Bytes32, CallKind, CallOutcome, EvmHost, Message, Revision,
+        Schedule, StorageStatus, TxContext, U256,
+    };
+
+    /// A host the kept stores' contract never calls.
+    struct NoHost;
+
+    impl EvmHost for NoHost {
+        fn account_exists(&mut self, _: &Address) -> bool {
+            false
+        }
+        fn get_storage(&mut self, _: &Address, _: &Bytes32) -> Bytes32 {
+            Bytes32::default()
+        }
+        fn set_storage(&mut self, _: &Address, _: &Bytes32, _: &Bytes32) -> StorageStatus {
+            StorageStatus::Assigned
+        }
+        fn get_balance(&mut self, _: &Address) -> U256 {
+            U256::zero()
+        }
+        fn get_code_size(&mut self, _: &Address) -> usize {
+            0
+        }
+        fn copy_code(&mut self, _: &Address, _: usize, _: &mut [u8]) -> usize {
+            0
+        }
+        fn selfdestruct(&mut self, _: &Address, _: &Address) -> bool {
+            false
+        }
+        fn access_account(&mut self, _: &Address) -> AccessStatus {
+            AccessStatus::Warm
+        }
+        fn access_storage(&mut self, _: &Address, _: &Bytes32) -> AccessStatus {
+            AccessStatus::Warm
+        }
+        fn call(&mut self, _: &Message) -> CallOutcome {
+            CallOutcome::failure()
+        }
+        fn get_tx_context(&mut self) -> TxContext {
+            TxContext::default()
+        }
+        fn get_block_hash(&mut self, _: i64) -> Bytes32 {
+            Bytes32::default()
+        }
+        fn emit_log(&mut self, _: &Address, _: &[u8], _: &[Bytes32]) {}
+    }
+
+    static MESSAGE: Message = Message {
+        kind: CallKind::Call,
+        is_static: false,
+        depth: 0,
+        gas: 0,
+        recipient: Address([0; 20]),
+        sender: Address([0; 20]),
+        input: bytes::Bytes::new(),
+        value: U256::zero(),
+        code_address: Address([0; 20]),
+        delegated: false,
+    };
+
+    /// An execution's data, over a host of its own.
+    fn data(host: &mut NoHost) -> EeiCtx<'_> {
+        let schedule = Schedule::of(Revision::Osaka).expect("a revision with a schedule");
+        EeiCtx::new(host, schedule, &MESSAGE, Arc::from(&[][..]))
+    }
+
+    fn store(host: &mut NoHost) -> Store<EeiCtx<'_>> {
         let engine = engine::Engine::default();
         let module = engine::Module::from_wat(&engine, "(module (memory 1))").expect("valid");
-        let mut store = Store::new(&engine, ());
+        let mut store = Store::new(&engine, data(host));
         store
             .instantiate_with(&module, |_, _| None)
             .expect("instantiates");
@@ -114,7 +221,7 @@ mod tests {
     }
 
     fn resume(slot: &Slot) -> bool {
-        slot.resume((), (10, 10), |_, _| None).is_ok()
+        slot.resume(data(&mut NoHost), (10, 10)).is_ok()
     }
 
     #[test]
@@ -122,25 +229,25 @@ mod tests {
         let kept = Kept::default();
         let slots: Vec<Arc<Slot>> = (0..MAX_KEPT + 4).map(|_| Arc::default()).collect();
         for slot in &slots {
-            kept.keep(slot, store());
+            kept.keep(slot, store(&mut NoHost));
         }
         assert_eq!(kept.count(), MAX_KEPT);
         // The first four were dropped for the last four.
         let held: Vec<bool> = slots.iter().map(|s| s.holds()).collect();
         assert!(held[..4].iter().all(|h| !h) && held[4..].iter().all(|h| *h));
         // A slot holds one: a second is dropped.
-        kept.keep(&slots[4], store());
+        kept.keep(&slots[4], store(&mut NoHost));
         assert_eq!(kept.count(), MAX_KEPT);
         // Resumed and kept again, an instance is the most recent: the
         // next new one drops the least recent (slot 5), not it.
         assert!(resume(&slots[4]));
         assert!(!resume(&slots[4]));
-        kept.keep(&slots[4], store());
-        kept.keep(&slots[0], store());
+        kept.keep(&slots[4], store(&mut NoHost));
+        kept.keep(&slots[0], store(&mut NoHost));
         assert!(slots[4].holds() && slots[0].holds() && !slots[5].holds());
         assert_eq!(kept.count(), MAX_KEPT);
         // One that does not resume is taken all the same.
-        assert!(slots[6].resume((), (0, 0), |_, _| None).is_err());
+        assert!(slots[6].resume(data(&mut NoHost), (0, 0)).is_err());
         assert!(!slots[6].holds());
         assert_eq!(kept.count(), MAX_KEPT - 1);
     }

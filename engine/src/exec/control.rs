@@ -451,15 +451,15 @@ fn call_host(cx: &mut Cx<'_>, ip: Ip, func: u32, index: u32, at: Slot) -> Ip {
     };
     cx.write_back_fuel();
     let host = cx.host;
-    let result = match cx.stack.slots.get_mut(base..) {
+    let (result, raw) = match cx.stack.slots.get_mut(base..) {
         // SAFETY: the store is reached through nothing else during the
         // call: this context's references into it are taken again
         // (`rebind`) before any is used. The window is of the value stack,
         // which is not the store's.
         Some(window) => unsafe { host.call(&site, window) },
-        None => Err(TrapCode::StackOverflow.into()),
+        None => (Err(TrapCode::StackOverflow.into()), cx.raw),
     };
-    let trap = if cx.rebind() {
+    let trap = if cx.rebind(raw) {
         match result {
             Ok(()) => return ip.wrapping_add(1),
             Err(trap) => {

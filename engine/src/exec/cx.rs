@@ -186,17 +186,20 @@ impl<'a> Cx<'a> {
         Some((cx, top.ip.0))
     }
 
-    /// Takes the store's entities and fuel afresh after a host call, which
-    /// had the whole store: its vectors may have moved (an instantiation
-    /// in it), its memory grown, its fuel changed. Gives `false`, taking
-    /// nothing, if the store there is no longer the run's (a host function
-    /// put another in its place through its `Caller`, dropping the run's
+    /// Takes the store's entities and fuel afresh from `raw`, the state of
+    /// the run's store after a host call, which had the whole store: its
+    /// vectors may have moved (an instantiation in it), its memory grown,
+    /// its fuel changed. Gives `false`, taking nothing but `raw`, if the
+    /// store there is no longer the run's (a host function put another in
+    /// its place through its `Caller`, dropping the run's state and
     /// instances): the run must then stop without using its context.
     #[allow(unsafe_code)]
     #[must_use]
-    pub(super) fn rebind(&mut self) -> bool {
-        // SAFETY: `raw` is the run's store (`run`), alive for the run; the
-        // host call that reached it through `HostCalls` is over. Every
+    pub(super) fn rebind(&mut self, raw: *mut StoreInner) -> bool {
+        self.raw = raw;
+        // SAFETY: `raw` is the state of the store at the run's store's
+        // place as the host call left it (`HostCalls::call`), alive for
+        // the run; that call is over. Every
         // reference this context held into the store is made again here
         // before any is used, but `model`, which points into the engine's
         // configuration: the store's engine is never replaced, and the

@@ -30,7 +30,7 @@ use crate::profile;
 use std::sync::Arc;
 
 use crate::caller::Caller;
-use crate::store::{FuncEntity, FuncKind, Store};
+use crate::store::{FuncEntity, FuncKind, Store, StoreInner};
 use crate::trap::{Trap, TrapCode};
 
 /// A suspended Wasm frame.
@@ -213,7 +213,7 @@ fn enter<T>(
         // reference made from it is live here; during the run the store is
         // reached through this pointer and through the host calls made
         // from it, never both at once (see above).
-        let inner = unsafe { std::ptr::addr_of_mut!((*raw).inner) };
+        let inner = unsafe { std::ptr::addr_of_mut!(*(*raw).inner) };
         let exit = run::run(inner, host_calls, stack, depth_base, slots_base)?;
         // SAFETY: the run is over and left no reference into the store.
         let store = unsafe { &mut *raw };
@@ -331,8 +331,12 @@ pub(crate) struct HostCalls {
     /// The `Store<T>` of the run.
     store: *mut (),
     /// [`host_call_in_run::<T>`].
-    call: unsafe fn(*mut (), &HostCallSite, &mut [u64]) -> Result<(), Trap>,
+    call: unsafe fn(*mut (), &HostCallSite, &mut [u64]) -> HostCallEnd,
 }
+
+/// How a host call inside a run ended, and the state of the store at the
+/// run's store's place after it ([`host_call_in_run`]).
+pub(crate) type HostCallEnd = (Result<(), Trap>, *mut StoreInner);
 
 /// Where a host call happens, inside a run or between two: the store's
 /// bookkeeping for the call ([`call_host_at`]).
@@ -366,7 +370,11 @@ impl HostCalls {
     /// from its own borrow of the store): no reference into it made before
     /// the call is used during or after it without being made again (the
     /// run's context takes its references afresh, [`cx::Cx::rebind`]).
-    pub(crate) unsafe fn call(&self, site: &HostCallSite, window: &mut [u64]) -> Result<(), Trap> {
+    pub(crate) unsafe fn call(
+        &self,
+        site: &HostCallSite,
+        window: &mut [u64],
+    ) -> HostCallEnd {
         // SAFETY: as the caller promises; `call` is `host_call_in_run::<T>`
         // for the `T` of `store` (`HostCalls::of`).
         unsafe { (self.call)(self.store, site, window) }
@@ -383,7 +391,10 @@ impl HostCalls {
 }
 
 /// Calls host function `site.index` of the `Store<T>` at `store` from inside
-/// a run: its arguments (and then results) at the start of `window`.
+/// a run: its arguments (and then results) at the start of `window`. Gives
+/// the store's state as it is after the call, where the run takes its
+/// references from again: the host function may have put another store
+/// in the run's store's place, dropping the state the run had.
 ///
 /// # Safety
 ///
@@ -394,10 +405,14 @@ unsafe fn host_call_in_run<T>(
     store: *mut (),
     site: &HostCallSite,
     window: &mut [u64],
-) -> Result<(), Trap> {
+) -> HostCallEnd {
+    let raw = store.cast::<Store<T>>();
     // SAFETY: as the caller promises.
-    let store = unsafe { &mut *store.cast::<Store<T>>() };
-    call_host_at(store, site, window)
+    let result = call_host_at(unsafe { &mut *raw }, site, window);
+    // SAFETY: as the caller promises; the reference above is gone, and no
+    // reference is made here (the box's pointer is read, not borrowed).
+    let inner = unsafe { std::ptr::addr_of_mut!(*(*raw).inner) };
+    (result, inner)
 }
 
 /// Calls host function `site.index`, its arguments (and then results) at

@@ -41,6 +41,7 @@ pub(super) fn run(
     };
     execute(ip, &mut cx);
     let Cx {
+        raw,
         fuel,
         store_serial,
         exit,
@@ -53,7 +54,10 @@ pub(super) fn run(
         ..
     } = cx;
     // SAFETY: as above; the context is gone, and a host call during the
-    // run may have left `store` stale, so the store is reached afresh.
+    // run may have left `store` stale, so the store is reached afresh,
+    // through the state the last host call left at the run's store's
+    // place (`raw` as the context holds it: the run's own, or another a
+    // host function put there, which the serial tells).
     let store = unsafe { &mut *raw };
     // The fuel is the run's store's, not that of a store a host function
     // put in its place.
