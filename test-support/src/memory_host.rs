@@ -27,12 +27,24 @@ pub fn call_message(from: Address, to: Address, input: Vec<u8>, gas: i64) -> Mes
     }
 }
 
+/// A storage slot: its value, its value at the start of the last message
+/// that wrote it, and that message (counted from 1; 0 for none).
+#[derive(Debug, Default, Clone, Copy)]
+struct Slot {
+    current: Bytes32,
+    original: Bytes32,
+    message: u64,
+}
+
 /// Storage (with each slot's value at the start of the current message,
 /// for EIP-2200's statuses), balances and code by address.
 #[derive(Debug, Default, Clone)]
 pub struct MemoryHost {
-    storage: HashMap<(Address, Bytes32), Bytes32>,
-    original: HashMap<(Address, Bytes32), Bytes32>,
+    /// One entry per slot, so that a write looks it up once.
+    storage: HashMap<(Address, Bytes32), Slot>,
+    /// How many messages came before the current one ([`Self::next_message`]):
+    /// the current one is `message + 1`.
+    message: u64,
     balances: HashMap<Address, U256>,
     code: HashMap<Address, Vec<u8>>,
     /// What `get_tx_context` answers.
@@ -50,7 +62,7 @@ impl MemoryHost {
     /// Starts a new message: the slots' current values become their
     /// originals.
     pub fn next_message(&mut self) {
-        self.original.clear();
+        self.message += 1;
     }
 }
 
@@ -62,16 +74,22 @@ impl EvmHost for MemoryHost {
     fn get_storage(&mut self, address: &Address, key: &Bytes32) -> Bytes32 {
         self.storage
             .get(&(*address, *key))
-            .copied()
+            .map(|slot| slot.current)
             .unwrap_or_default()
     }
 
     fn set_storage(&mut self, address: &Address, key: &Bytes32, value: &Bytes32) -> StorageStatus {
-        let slot = (*address, *key);
-        let current = self.storage.get(&slot).copied().unwrap_or_default();
-        let original = *self.original.entry(slot).or_insert(current);
-        self.storage.insert(slot, *value);
-        StorageStatus::of(&original, &current, value)
+        let message = self.message + 1;
+        let slot = self.storage.entry((*address, *key)).or_default();
+        let current = slot.current;
+        if slot.message != message {
+            // The first write of this message: the slot's value now is
+            // its original.
+            slot.original = current;
+            slot.message = message;
+        }
+        slot.current = *value;
+        StorageStatus::of(&slot.original, &current, value)
     }
 
     fn get_balance(&mut self, address: &Address) -> U256 {

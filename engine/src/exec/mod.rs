@@ -370,11 +370,7 @@ impl HostCalls {
     /// from its own borrow of the store): no reference into it made before
     /// the call is used during or after it without being made again (the
     /// run's context takes its references afresh, [`cx::Cx::rebind`]).
-    pub(crate) unsafe fn call(
-        &self,
-        site: &HostCallSite,
-        window: &mut [u64],
-    ) -> HostCallEnd {
+    pub(crate) unsafe fn call(&self, site: &HostCallSite, window: &mut [u64]) -> HostCallEnd {
         // SAFETY: as the caller promises; `call` is `host_call_in_run::<T>`
         // for the `T` of `store` (`HostCalls::of`).
         unsafe { (self.call)(self.store, site, window) }
