@@ -60,6 +60,9 @@ struct Options {
     overrides: BTreeMap<Address, Arc<Vec<u8>>>,
     /// Where a line for each failed execution goes (`log`).
     log: Option<LogTarget>,
+    /// The executor built for these options, at the first execution after
+    /// they last changed.
+    executor: Option<Arc<Executor>>,
 }
 
 /// Where the `log` option sends failure lines.
@@ -112,8 +115,9 @@ fn failure_line(message: &Message, outcome: &Outcome) -> String {
 /// threads may execute on one instance at once.
 #[derive(Debug)]
 pub struct VmState {
+    /// The options and the executor built from them, behind one lock: an
+    /// execution takes both in one critical section.
     options: Mutex<Options>,
-    executor: Mutex<Option<Arc<Executor>>>,
     /// Numbers the executions of this instance that options observe
     /// (their profile and trace files), in the order they began.
     observed: std::sync::atomic::AtomicU64,
@@ -125,7 +129,6 @@ impl Default for VmState {
         options.exec.cache_size = 64;
         Self {
             options: Mutex::new(options),
-            executor: Mutex::new(None),
             observed: std::sync::atomic::AtomicU64::new(0),
         }
     }
@@ -234,7 +237,7 @@ impl VmState {
         match result {
             Some(()) => {
                 // The next execution builds an executor for the new options.
-                *self.executor.lock().unwrap_or_else(PoisonError::into_inner) = None;
+                options.executor = None;
                 SetOption::Success
             }
             None => SetOption::InvalidValue,
@@ -253,21 +256,15 @@ impl VmState {
             }
     }
 
-    fn executor(&self) -> Result<Arc<Executor>, Outcome> {
-        let mut slot = self.executor.lock().unwrap_or_else(PoisonError::into_inner);
-        if let Some(executor) = slot.as_ref() {
+    /// The executor for `options`, built if they have none.
+    fn executor(options: &mut Options) -> Result<Arc<Executor>, Outcome> {
+        if let Some(executor) = options.executor.as_ref() {
             return Ok(Arc::clone(executor));
         }
-        let config = self
-            .options
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .exec
-            .clone();
-        let executor = Executor::new(config)
+        let executor = Executor::new(options.exec.clone())
             .map(Arc::new)
             .map_err(|_| Outcome::failed(Status::InternalError))?;
-        *slot = Some(Arc::clone(&executor));
+        options.executor = Some(Arc::clone(&executor));
         Ok(executor)
     }
 
@@ -286,13 +283,14 @@ impl VmState {
         message: &Message,
         code: &[u8],
     ) -> Outcome {
-        let executor = match self.executor() {
-            Ok(executor) => executor,
-            Err(outcome) => return outcome,
-        };
-        let (overridden, profile_dir, trace, log) = {
-            let options = self.options.lock().unwrap_or_else(PoisonError::into_inner);
+        let (executor, overridden, profile_dir, trace, log) = {
+            let mut options = self.options.lock().unwrap_or_else(PoisonError::into_inner);
+            let executor = match Self::executor(&mut options) {
+                Ok(executor) => executor,
+                Err(outcome) => return outcome,
+            };
             (
+                executor,
                 options.overrides.get(&message.recipient).cloned(),
                 options.profile_dir.clone(),
                 options

@@ -27,10 +27,17 @@ pub(crate) struct Contract {
     pub(crate) kept: Arc<crate::kept::Slot>,
 }
 
+/// A compiled contract and its code, shared: a hit hands out one `Arc`
+/// (each of the contract's own would be one more count to change, twice,
+/// per execution).
+pub(crate) struct Compiled {
+    pub(crate) contract: Contract,
+    pub(crate) code: Arc<[u8]>,
+}
+
 struct Entry {
     hash: u64,
-    code: Arc<[u8]>,
-    contract: Contract,
+    compiled: Arc<Compiled>,
     used: u64,
     /// The code's and the module's bytes.
     bytes: usize,
@@ -157,7 +164,7 @@ impl ModuleCache {
 
     /// The contract compiled from `code`, with the cache's copy of the
     /// code (shared, so a hit copies nothing).
-    pub(crate) fn get(&self, code: &[u8]) -> Option<(Contract, Arc<[u8]>)> {
+    pub(crate) fn get(&self, code: &[u8]) -> Option<Arc<Compiled>> {
         if self.capacity == 0 {
             return None;
         }
@@ -168,14 +175,14 @@ impl ModuleCache {
         let at = inner
             .entries
             .iter()
-            .position(|e| e.hash == key && *e.code == *code)?;
+            .position(|e| e.hash == key && *e.compiled.code == *code)?;
         let entry = &mut inner.entries[at];
         entry.used = now;
-        let found = (entry.contract.clone(), Arc::clone(&entry.code));
+        let found = Arc::clone(&entry.compiled);
         // Its module grew if functions were translated since at their
         // first calls: counted now, and the least recently used others
         // evicted until the bound holds again.
-        let bytes = entry_bytes(&entry.code, &entry.contract);
+        let bytes = entry_bytes(&found.code, &found.contract);
         if bytes > self.max_bytes {
             // Alone over the bound: not kept, as `insert` would not keep it.
             inner.remove(at);
@@ -189,8 +196,8 @@ impl ModuleCache {
 
     /// Keeps `contract`, evicting the least recently used entries until it
     /// fits both bounds; a contract larger than the byte bound is not kept.
-    pub(crate) fn insert(&self, code: Arc<[u8]>, contract: Contract) {
-        let bytes = entry_bytes(&code, &contract);
+    pub(crate) fn insert(&self, compiled: Arc<Compiled>) {
+        let bytes = entry_bytes(&compiled.code, &compiled.contract);
         if self.capacity == 0 || bytes > self.max_bytes {
             return;
         }
@@ -203,9 +210,8 @@ impl ModuleCache {
         {}
         inner.bytes = inner.bytes.saturating_add(bytes);
         inner.entries.push(Entry {
-            hash: hash(&code),
-            code,
-            contract,
+            hash: hash(&compiled.code),
+            compiled,
             used,
             bytes,
         });
@@ -248,6 +254,13 @@ mod tests {
             kept: Arc::default(),
         };
         (Arc::from(code), contract)
+    }
+
+    fn compiled(code: &Arc<[u8]>, contract: Contract) -> Arc<Compiled> {
+        Arc::new(Compiled {
+            contract,
+            code: Arc::clone(code),
+        })
     }
 
     /// Runs `contract`'s `main`: its function is translated.
@@ -309,8 +322,8 @@ mod tests {
         let (code_a, a) = lazy_module(&engine, 2_000);
         let (code_b, b) = lazy_module(&engine, 2_001);
         let cache = ModuleCache::new(8, translated + untranslated / 2);
-        cache.insert(Arc::clone(&code_b), b);
-        cache.insert(Arc::clone(&code_a), a.clone());
+        cache.insert(compiled(&code_b, b));
+        cache.insert(compiled(&code_a, a.clone()));
         assert_eq!(cache.len(), 2);
         run(&engine, &a);
         // The next hit counts `a`'s growth and evicts `b`.
@@ -321,7 +334,7 @@ mod tests {
         // gives it but keeps it no longer.
         let small = ModuleCache::new(8, translated - 1);
         let (code_c, c) = lazy_module(&engine, 2_000);
-        small.insert(Arc::clone(&code_c), c.clone());
+        small.insert(compiled(&code_c, c.clone()));
         run(&engine, &c);
         assert!(small.get(&code_c).is_some());
         assert_eq!((small.len(), small.bytes()), (0, 0));

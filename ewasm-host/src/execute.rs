@@ -4,7 +4,7 @@ use std::sync::Arc;
 
 use engine::{Config, CostModel, Engine, Instance, Linker, Module, Opcode, Store, Trap, TrapCode};
 
-use crate::cache::{Contract, ModuleCache, DEFAULT_CACHE_BYTES};
+use crate::cache::{Compiled, Contract, ModuleCache, DEFAULT_CACHE_BYTES};
 use crate::eei::{self, EeiCtx, EeiError, Halt};
 use crate::gas::{self, Gas};
 use crate::host::EvmHost;
@@ -253,19 +253,21 @@ impl Executor {
     /// The rule it breaks.
     pub fn compile(&self, code: &[u8]) -> Result<Module, ContractError> {
         self.compile_shared(code)
-            .map(|(contract, _)| contract.module)
+            .map(|compiled| compiled.contract.module.clone())
     }
 
     /// As [`Executor::compile`], with a shared copy of the code (the
     /// cache's, when it holds the module).
-    fn compile_shared(&self, code: &[u8]) -> Result<(Contract, Arc<[u8]>), ContractError> {
+    fn compile_shared(&self, code: &[u8]) -> Result<Arc<Compiled>, ContractError> {
         if let Some(hit) = self.cache.get(code) {
             return Ok(hit);
         }
-        let contract = self.compile_uncached(code)?;
-        let code: Arc<[u8]> = Arc::from(code);
-        self.cache.insert(Arc::clone(&code), contract.clone());
-        Ok((contract, code))
+        let compiled = Arc::new(Compiled {
+            contract: self.compile_uncached(code)?,
+            code: Arc::from(code),
+        });
+        self.cache.insert(Arc::clone(&compiled));
+        Ok(compiled)
     }
 
     fn compile_uncached(&self, code: &[u8]) -> Result<Contract, ContractError> {
@@ -375,15 +377,7 @@ impl Executor {
             let reason = FailureReason::OutOfGas(GasSite::Code { bytes: code.len() });
             return (Outcome::failed_for(Status::OutOfGas, reason), None);
         };
-        let (
-            Contract {
-                module,
-                links,
-                memory_pages,
-                kept,
-            },
-            shared,
-        ) = match self.compile_shared(code) {
+        let compiled = match self.compile_shared(code) {
             Ok(compiled) => compiled,
             Err(rule) => {
                 let failed = Outcome::failed_for(
@@ -393,6 +387,16 @@ impl Executor {
                 return (failed, None);
             }
         };
+        let Compiled {
+            contract:
+                Contract {
+                    module,
+                    links,
+                    memory_pages,
+                    kept,
+                },
+            code: shared,
+        } = &*compiled;
         // The frames below, and this frame's call data, which it holds
         // beside its memory.
         let mut below = host.held().map(|held| *held).unwrap_or_default();
@@ -405,7 +409,7 @@ impl Executor {
                 .max_execution_table_elements
                 .saturating_sub(below.elements),
         };
-        let mut cx = EeiCtx::new(host, schedule, message, shared);
+        let mut cx = EeiCtx::new(host, schedule, message, Arc::clone(shared));
         cx.held_below = below;
         cx.allowance = allowance;
         cx.price_data = self.prices_data();
@@ -415,7 +419,7 @@ impl Executor {
         let observed = observer.is_some();
         let steps = self.config.profile && observer.is_some_and(|o| o.wants_gas_steps());
         if observed {
-            cx.import_types = Some(eei::import_types(&module));
+            cx.import_types = Some(eei::import_types(module));
         }
         // The contract's kept instance, if it has one and this execution
         // may use it (unobserved, unprofiled: such a store is not kept).
@@ -440,8 +444,8 @@ impl Executor {
                 (store, None)
             }
         };
-        let memory_cost = self.initial_memory_cost(memory_pages);
-        let mut outcome = self.run(&mut store, &module, &links, fuel, memory_cost, instance);
+        let memory_cost = self.initial_memory_cost(*memory_pages);
+        let mut outcome = self.run(&mut store, module, links, fuel, memory_cost, instance);
         // Deployed code that looks like Wasm must be a valid contract.
         if message.kind == CallKind::Create
             && outcome.status == Status::Success
@@ -470,9 +474,9 @@ impl Executor {
         // the store half-changed; a reset would not know), or the cache
         // does not hold the contract (this execution has the only
         // reference to its slot): no next execution would find it.
-        let cached = Arc::strong_count(&kept) > 1;
+        let cached = Arc::strong_count(&compiled) > 1;
         if keep && cached && outcome.status != Status::InternalError {
-            self.kept.keep(&kept, store);
+            self.kept.keep(kept, store);
         }
         (outcome, profile)
     }
