@@ -56,7 +56,19 @@ unsafe fn recast<A, B>(from: Vec<A>) -> Vec<B> {
 
 /// A store's host functions: a vector of them, taken from the thread's
 /// kept ones when it has one, and kept again, emptied, when dropped.
-pub(crate) struct HostFuncs<T>(Vec<HostFunc<T>>);
+///
+/// The vector only grows: a body is freed only when the whole vector is
+/// dropped, and not even then while a call of one of them is under way
+/// ([`HostFuncs::calling`]), so a body called through a plain pointer
+/// outlives its call whatever the call does to the store.
+pub(crate) struct HostFuncs<T> {
+    funcs: Vec<HostFunc<T>>,
+    /// Calls of these functions under way (`exec::call_host`): dropped
+    /// while there are some (a host function that put another store in
+    /// its own store's place), the functions' bodies are leaked, not
+    /// freed under the call running one.
+    pub(crate) calling: u32,
+}
 
 impl<T> HostFuncs<T> {
     /// An empty vector: a kept one, if the thread has one.
@@ -67,16 +79,25 @@ impl<T> HostFuncs<T> {
             .ok()
             .flatten()
             .unwrap_or_default();
-        // SAFETY: `Slot` has `HostFunc<T>`'s size and alignment (asserted
-        // above).
-        Self(unsafe { recast(kept) })
+        Self {
+            // SAFETY: `Slot` has `HostFunc<T>`'s size and alignment
+            // (asserted above).
+            funcs: unsafe { recast(kept) },
+            calling: 0,
+        }
     }
 }
 
 impl<T> Drop for HostFuncs<T> {
     fn drop(&mut self) {
         const { assert!(same_layout::<T>()) };
-        let funcs = std::mem::take(&mut self.0);
+        let mut funcs = std::mem::take(&mut self.funcs);
+        if self.calling > 0 {
+            // A body may be running: it is never freed.
+            for host in funcs.drain(..) {
+                std::mem::forget(host.func);
+            }
+        }
         if funcs.capacity() == 0 || funcs.capacity() > MAX_CAPACITY {
             return;
         }
@@ -96,13 +117,13 @@ impl<T> Deref for HostFuncs<T> {
     type Target = Vec<HostFunc<T>>;
 
     fn deref(&self) -> &Self::Target {
-        &self.0
+        &self.funcs
     }
 }
 
 impl<T> DerefMut for HostFuncs<T> {
     fn deref_mut(&mut self) -> &mut Self::Target {
-        &mut self.0
+        &mut self.funcs
     }
 }
 

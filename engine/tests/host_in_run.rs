@@ -327,12 +327,18 @@ fn a_host_function_that_replaces_its_store_ends_the_run_with_a_trap() {
         // A profiling run stops for each host call; the other calls in it.
         let mut config = Config::default();
         config.consume_fuel(true).profile(profile);
+        // What the host function holds: it reads it after dropping the
+        // store that held the function, so its body must outlive that
+        // store (the engine calls it through a plain pointer).
+        let held = Arc::new(AtomicBool::new(false));
         let define = |linker: &mut Linker<()>| {
+            let mine = Arc::clone(&held);
             linker
-                .func_wrap("env", "swap", |mut caller: Caller<'_, ()>| {
+                .func_wrap("env", "swap", move |mut caller: Caller<'_, ()>| {
                     let store = caller.store();
                     let fresh = Store::new(store.engine(), ());
                     drop(std::mem::replace(store, fresh));
+                    mine.store(true, Ordering::Relaxed);
                 })
                 .expect("defines");
         };
@@ -342,6 +348,11 @@ fn a_host_function_that_replaces_its_store_ends_the_run_with_a_trap() {
             Some(TrapCode::Internal),
             "profiling {profile}"
         );
+        assert!(held.load(Ordering::Relaxed));
+        // The dropped store's bodies were left alive, not freed under the
+        // call running one: the body still holds its reference (the
+        // linker, which held another, is gone).
+        assert_eq!(Arc::strong_count(&held), 2, "profiling {profile}");
         // The store in its place works.
         store.set_fuel(1_000).expect("metered");
         let module = Module::from_wat(

@@ -42,9 +42,9 @@ where
 /// with no linker, no name looked up and no type compared by hand.
 ///
 /// The bodies a store is given are this thread's copies
-/// ([`EeiTable::import`]): a store clones the body of each import, and
-/// clones it again for each call, and on one shared body those counts are
-/// one cache line that every thread executing contracts writes.
+/// ([`EeiTable::import`]): a store instantiated anew clones the body of
+/// each import, and on one shared body those counts are one cache line
+/// that every thread executing contracts writes.
 pub(crate) struct EeiTable {
     /// The functions, `ethereum`'s then `debug`'s.
     functions: Vec<Shared>,
