@@ -107,6 +107,13 @@ pub(crate) fn call<T>(store: &mut Store<T>, func: u32, args: &mut [u64]) -> Resu
     .unwrap_or_else(|panic| {
         store.inner.depth = depth_base;
         store.inner.slots_used = slots_base;
+        // The host calls the panic unwound are over; at the outermost call
+        // none of the store's is under way (each runs at a depth of at
+        // least 1), so none is counted: a store whose panic was caught
+        // frees its host functions when dropped, as any other.
+        if depth_base == 0 {
+            store.hosts.calling = 0;
+        }
         std::panic::resume_unwind(panic)
     })
 }
@@ -453,7 +460,8 @@ fn call_host<T>(
 ) -> Result<(), Trap> {
     let func: *const crate::func::HostFn<T> = Arc::as_ptr(&store.hosts[index as usize].func);
     let serial = store.inner.serial;
-    store.hosts.calling += 1;
+    // Saturating: a count stuck high only leaks.
+    store.hosts.calling = store.hosts.calling.saturating_add(1);
     // SAFETY: `func` is the body a live `Arc` of the store's host
     // functions holds. The vector only grows (a push may move the `Arc`,
     // never the body), so the body is freed only if the vector is dropped
@@ -464,7 +472,7 @@ fn call_host<T>(
     // The count is the store's, if the store there is still this one: a
     // store put in its place counts its own calls.
     if store.inner.serial == serial {
-        store.hosts.calling -= 1;
+        store.hosts.calling = store.hosts.calling.saturating_sub(1);
     }
     result
 }
