@@ -76,24 +76,8 @@ impl<T> Store<T> {
     /// a hook; its memory was ever larger than 2 MiB; or its tables and
     /// segments have room for more than 65,536 elements. A spare value
     /// stack of more than 262,144 slots is dropped, the store kept.
-    pub fn park(self) -> Result<(Parked<T>, T), T> {
-        let mut slot = None;
-        let data = self.park_into(&mut slot)?;
-        match slot {
-            Some(parked) => Ok((parked, data)),
-            None => Err(data),
-        }
-    }
-
-    /// [`Store::park`] into `slot`, replacing what it held (left as it
-    /// was if the store cannot be kept): parked where an embedder keeps
-    /// it, with no `Parked` returned to move there.
-    ///
-    /// # Errors
-    ///
-    /// As [`Store::park`].
     #[inline]
-    pub fn park_into(mut self, slot: &mut Option<Parked<T>>) -> Result<T, T> {
+    pub fn park(mut self) -> Result<(Parked<T>, T), T> {
         let kept = self.host_hook.is_none() && self.charge_hook.is_none();
         let hosts = self.hosts.len();
         let Some((pages, elements)) = kept.then(|| reset(&mut self.inner, hosts)).flatten() else {
@@ -102,13 +86,13 @@ impl<T> Store<T> {
         let Store {
             inner, hosts, data, ..
         } = self;
-        *slot = Some(Parked {
+        let parked = Parked {
             inner,
             hosts,
             pages,
             elements,
-        });
-        Ok(data)
+        };
+        Ok((parked, data))
     }
 }
 
@@ -123,31 +107,18 @@ impl<T> Parked<T> {
     /// The data back, the instance dropped, where instantiating the module
     /// in a new store would fail: the limits are below what the instance
     /// starts with.
-    pub fn resume(self, data: T, limits: (u64, u64)) -> Result<(Store<T>, Instance), T> {
-        Self::resume_from(&mut Some(self), data, limits)
-    }
-
-    /// [`Parked::resume`] of the instance `slot` holds, taking it (the
-    /// data back if it holds none).
-    ///
-    /// # Errors
-    ///
-    /// As [`Parked::resume`].
     #[inline]
-    pub fn resume_from(
-        slot: &mut Option<Self>,
+    pub fn resume(
+        self,
         data: T,
         (memory_pages, table_elements): (u64, u64),
     ) -> Result<(Store<T>, Instance), T> {
-        let Some(Parked {
+        let Parked {
             mut inner,
             hosts,
             pages,
             elements,
-        }) = slot.take()
-        else {
-            return Err(data);
-        };
+        } = self;
         inner.allowance = Allowance {
             pages: memory_pages,
             elements: table_elements,

@@ -144,12 +144,15 @@ fn hash(code: &[u8]) -> u64 {
         .fold(code.len() as u64, |h, &lane| mix(h, lane))
 }
 
-/// What an entry holds: its code, its module (as it is now: it grows as
-/// functions are translated at their first calls) and its links.
-fn entry_bytes(code: &[u8], contract: &Contract) -> usize {
-    code.len()
-        .saturating_add(contract.module.footprint())
-        .saturating_add(std::mem::size_of_val(&*contract.links))
+impl Compiled {
+    /// What it holds: its code, its module (as it is now: it grows as
+    /// functions are translated at their first calls) and its links.
+    fn bytes(&self) -> usize {
+        self.code
+            .len()
+            .saturating_add(self.contract.module.footprint())
+            .saturating_add(std::mem::size_of_val(&*self.contract.links))
+    }
 }
 
 impl ModuleCache {
@@ -182,7 +185,7 @@ impl ModuleCache {
         // Its module grew if functions were translated since at their
         // first calls: counted now, and the least recently used others
         // evicted until the bound holds again.
-        let bytes = entry_bytes(&found.code, &found.contract);
+        let bytes = found.bytes();
         if bytes > self.max_bytes {
             // Alone over the bound: not kept, as `insert` would not keep it.
             inner.remove(at);
@@ -197,7 +200,7 @@ impl ModuleCache {
     /// Keeps `contract`, evicting the least recently used entries until it
     /// fits both bounds; a contract larger than the byte bound is not kept.
     pub(crate) fn insert(&self, compiled: Arc<Compiled>) {
-        let bytes = entry_bytes(&compiled.code, &compiled.contract);
+        let bytes = compiled.bytes();
         if self.capacity == 0 || bytes > self.max_bytes {
             return;
         }
@@ -310,9 +313,10 @@ mod tests {
         let engine = engine::Engine::default();
         // What a module like `a` holds before and after its first call.
         let (code_p, probe) = lazy_module(&engine, 2_000);
-        let untranslated = entry_bytes(&code_p, &probe);
-        run(&engine, &probe);
-        let translated = entry_bytes(&code_p, &probe);
+        let probe = compiled(&code_p, probe);
+        let untranslated = probe.bytes();
+        run(&engine, &probe.contract);
+        let translated = probe.bytes();
         assert!(
             translated > 2 * untranslated,
             "{untranslated} -> {translated}"

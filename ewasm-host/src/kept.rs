@@ -80,8 +80,10 @@ impl Slot {
         data: EeiCtx<'h>,
         limits: (u64, u64),
     ) -> Result<(Store<EeiCtx<'h>>, Instance), EeiCtx<'h>> {
-        let kept = lock(&self.parked).take();
-        Parked::resume_from(&mut kept.map(restore), data, limits)
+        match lock(&self.parked).take() {
+            Some(kept) => restore(kept).resume(data, limits),
+            None => Err(data),
+        }
     }
 
     /// Whether the slot holds an instance.
@@ -98,7 +100,7 @@ pub(crate) struct Kept {
 }
 
 impl Kept {
-    /// Keeps `store`'s instance, parked ([`Store::park_into`]), in `slot`
+    /// Keeps `store`'s instance, parked ([`Store::park`]), in `slot`
     /// if the slot is empty and the store can be kept (dropping the store
     /// otherwise); the least recently kept instance is dropped if that
     /// makes more than [`MAX_KEPT`].
@@ -108,11 +110,10 @@ impl Kept {
             if parked.is_some() {
                 return;
             }
-            let mut kept = None;
-            if store.park_into(&mut kept).is_err() {
+            let Ok((kept, _data)) = store.park() else {
                 return;
-            }
-            *parked = kept.map(erase);
+            };
+            *parked = Some(erase(kept));
         }
         let evicted = {
             let mut slots = lock(&self.slots);
