@@ -5,7 +5,7 @@ use std::sync::Arc;
 use engine::{Config, CostModel, Engine, Instance, Linker, Module, Opcode, Store, Trap, TrapCode};
 
 use crate::cache::{Compiled, Contract, ModuleCache, DEFAULT_CACHE_BYTES};
-use crate::eei::{self, EeiCtx, EeiError, Halt};
+use crate::eei::{self, EeiCtx, EeiError, FrameData, Halt};
 use crate::gas::{self, Gas};
 use crate::host::EvmHost;
 use crate::kept::{Kept, Slot};
@@ -409,18 +409,19 @@ impl Executor {
                 .max_execution_table_elements
                 .saturating_sub(below.elements),
         };
-        let mut cx = EeiCtx::new(host, schedule, message, Arc::clone(shared));
-        cx.held_below = below;
-        cx.allowance = allowance;
-        cx.price_data = self.prices_data();
+        let mut frame = FrameData::new(Arc::clone(shared));
+        frame.held_below = below;
+        frame.allowance = allowance;
         // With an observer, the store tells it of each EEI call, and of
         // each charge if it asks (only a profiling store has blocks).
-        let observer = cx.host.observer();
+        let observer = host.observer();
         let observed = observer.is_some();
         let steps = self.config.profile && observer.is_some_and(|o| o.wants_gas_steps());
         if observed {
-            cx.import_types = Some(eei::import_types(module));
+            frame.import_types = Some(eei::import_types(module));
         }
+        let mut cx = EeiCtx::new(host, schedule, message, &mut frame);
+        cx.price_data = self.prices_data();
         // The contract's kept instance, if it has one and this execution
         // may use it (unobserved, unprofiled: such a store is not kept).
         let keep = self.config.keep_instances && !observed && !self.config.profile;
@@ -578,7 +579,7 @@ impl Executor {
             );
             return Outcome::failed_for(Status::InternalError, reason);
         };
-        let output = std::mem::take(&mut store.data_mut().output);
+        let output = std::mem::take(&mut store.data_mut().frame.output);
         let refund = store.data().refund;
         // Only a successful frame keeps its refund, as in the EVM.
         let kept = |status| Outcome {
@@ -608,7 +609,7 @@ impl Executor {
                 },
                 (Status::Success, _) => kept(Status::Success),
                 (status, _) => {
-                    let reason = FailureReason::of_trap(&mut trap, &store.data().code);
+                    let reason = FailureReason::of_trap(&mut trap, &store.data().frame.code);
                     Outcome::failed_for(status, reason)
                 }
             },

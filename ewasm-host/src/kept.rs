@@ -144,6 +144,7 @@ impl Kept {
 mod tests {
     use super::*;
 
+    use crate::eei::FrameData;
     use crate::{
         AccessStatus, Address, Bytes32, CallKind, CallOutcome, EvmHost, Message, Revision,
         Schedule, StorageStatus, TxContext, U256,
@@ -205,16 +206,20 @@ mod tests {
         delegated: false,
     };
 
-    /// An execution's data, over a host of its own.
-    fn data(host: &mut NoHost) -> EeiCtx<'_> {
+    /// An execution's data, over a host and frame of its own.
+    fn data<'a>(host: &'a mut NoHost, frame: &'a mut FrameData) -> EeiCtx<'a> {
         let schedule = Schedule::of(Revision::Osaka).expect("a revision with a schedule");
-        EeiCtx::new(host, schedule, &MESSAGE, Arc::from(&[][..]))
+        EeiCtx::new(host, schedule, &MESSAGE, frame)
     }
 
-    fn store(host: &mut NoHost) -> Store<EeiCtx<'_>> {
+    fn frame() -> FrameData {
+        FrameData::new(Arc::from(&[][..]))
+    }
+
+    fn store<'a>(host: &'a mut NoHost, frame: &'a mut FrameData) -> Store<EeiCtx<'a>> {
         let engine = engine::Engine::default();
         let module = engine::Module::from_wat(&engine, "(module (memory 1))").expect("valid");
-        let mut store = Store::new(&engine, data(host));
+        let mut store = Store::new(&engine, data(host, frame));
         store
             .instantiate_with(&module, |_, _| None)
             .expect("instantiates");
@@ -222,7 +227,8 @@ mod tests {
     }
 
     fn resume(slot: &Slot) -> bool {
-        slot.resume(data(&mut NoHost), (10, 10)).is_ok()
+        slot.resume(data(&mut NoHost, &mut frame()), (10, 10))
+            .is_ok()
     }
 
     #[test]
@@ -230,25 +236,27 @@ mod tests {
         let kept = Kept::default();
         let slots: Vec<Arc<Slot>> = (0..MAX_KEPT + 4).map(|_| Arc::default()).collect();
         for slot in &slots {
-            kept.keep(slot, store(&mut NoHost));
+            kept.keep(slot, store(&mut NoHost, &mut frame()));
         }
         assert_eq!(kept.count(), MAX_KEPT);
         // The first four were dropped for the last four.
         let held: Vec<bool> = slots.iter().map(|s| s.holds()).collect();
         assert!(held[..4].iter().all(|h| !h) && held[4..].iter().all(|h| *h));
         // A slot holds one: a second is dropped.
-        kept.keep(&slots[4], store(&mut NoHost));
+        kept.keep(&slots[4], store(&mut NoHost, &mut frame()));
         assert_eq!(kept.count(), MAX_KEPT);
         // Resumed and kept again, an instance is the most recent: the
         // next new one drops the least recent (slot 5), not it.
         assert!(resume(&slots[4]));
         assert!(!resume(&slots[4]));
-        kept.keep(&slots[4], store(&mut NoHost));
-        kept.keep(&slots[0], store(&mut NoHost));
+        kept.keep(&slots[4], store(&mut NoHost, &mut frame()));
+        kept.keep(&slots[0], store(&mut NoHost, &mut frame()));
         assert!(slots[4].holds() && slots[0].holds() && !slots[5].holds());
         assert_eq!(kept.count(), MAX_KEPT);
         // One that does not resume is taken all the same.
-        assert!(slots[6].resume(data(&mut NoHost), (0, 0)).is_err());
+        assert!(slots[6]
+            .resume(data(&mut NoHost, &mut frame()), (0, 0))
+            .is_err());
         assert!(!slots[6].holds());
         assert_eq!(kept.count(), MAX_KEPT - 1);
     }

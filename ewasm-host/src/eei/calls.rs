@@ -143,7 +143,7 @@ fn run(cx: &mut Cx<'_, '_>, message: Message) -> R<(i32, Option<Address>)> {
         _ => 1,
     };
     let address = outcome.create_address.filter(|_| code == 0);
-    cx.data_mut().return_data = outcome.output;
+    cx.data_mut().frame.return_data = outcome.output;
     Ok((code, address))
 }
 
@@ -153,16 +153,17 @@ fn call_holding(cx: &mut Cx<'_, '_>, message: &Message) -> CallOutcome {
     let (pages_left, elements_left) = cx.store().growth_left();
     let data = cx.data_mut();
     // The return data of the last call is held too, beside the memory.
-    let returned = Held::pages_for(data.return_data.len());
+    let returned = Held::pages_for(data.frame.return_data.len());
     let used = Held {
         pages: data
+            .frame
             .allowance
             .pages
             .saturating_sub(pages_left)
             .saturating_add(returned),
-        elements: data.allowance.elements.saturating_sub(elements_left),
+        elements: data.frame.allowance.elements.saturating_sub(elements_left),
     };
-    let below = data.held_below;
+    let below = data.frame.held_below;
     if let Some(held) = data.host.held() {
         *held = Held {
             pages: below.pages.saturating_add(used.pages),
@@ -253,7 +254,7 @@ fn call_any(
         }
         // The last call's return data is gone even if this one fails the
         // checks (evmone and revm clear it first; Hera kept it).
-        cx.data_mut().return_data.clear();
+        cx.data_mut().frame.return_data.clear();
         if current.depth >= gas::MAX_DEPTH || (transfers && own_balance(&mut cx)? < value) {
             cx.add_fuel(stipend);
             return Ok(1);
@@ -339,7 +340,7 @@ pub(super) fn create(mut cx: Cx<'_, '_>, value: u32, data: u32, len: u32, result
     let current = cx.data().message.clone();
     if !schedule.hera_call_order {
         // As for a call: cleared before the checks, from Constantinople.
-        cx.data_mut().return_data.clear();
+        cx.data_mut().frame.return_data.clear();
     }
     if current.depth >= gas::MAX_DEPTH {
         return Ok(1);
@@ -365,7 +366,7 @@ pub(super) fn create(mut cx: Cx<'_, '_>, value: u32, data: u32, len: u32, result
     };
     let (code, address) = run(&mut cx, message)?;
     if code == 0 {
-        cx.data_mut().return_data.clear();
+        cx.data_mut().frame.return_data.clear();
         if let Some(address) = address {
             write(&mut cx, result, &address.0)?;
         }

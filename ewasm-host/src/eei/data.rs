@@ -19,23 +19,23 @@ pub(super) fn call_data_copy(mut cx: Cx<'_, '_>, result: u32, offset: u32, len: 
 
 pub(super) fn get_code_size(mut cx: Cx<'_, '_>) -> R<i32> {
     charge_by(&mut cx, |s| s.base)?;
-    Ok(cx.data().code.len() as i32)
+    Ok(cx.data().frame.code.len() as i32)
 }
 
 pub(super) fn code_copy(mut cx: Cx<'_, '_>, result: u32, offset: u32, len: u32) -> R<()> {
     charge_by(&mut cx, |s| copy_cost(s, s.very_low, len))?;
-    let code = std::sync::Arc::clone(&cx.data().code);
+    let code = std::sync::Arc::clone(&cx.data().frame.code);
     write(&mut cx, result, slice(&code, offset, len)?)
 }
 
 pub(super) fn get_return_data_size(mut cx: Cx<'_, '_>) -> R<i32> {
     charge_by(&mut cx, |s| s.base)?;
-    Ok(cx.data().return_data.len() as i32)
+    Ok(cx.data().frame.return_data.len() as i32)
 }
 
 pub(super) fn return_data_copy(mut cx: Cx<'_, '_>, result: u32, offset: u32, len: u32) -> R<()> {
     charge_by(&mut cx, |s| copy_cost(s, s.very_low, len))?;
-    let data = cx.data().return_data.clone();
+    let data = cx.data().frame.return_data.clone();
     write(&mut cx, result, slice(&data, offset, len)?)
 }
 

@@ -28,12 +28,33 @@ pub use imports::{add_debug_to_linker, add_to_linker};
 
 /// The state of one execution, as the host functions see it: the client,
 /// lent for the execution (`'h`), and the frame's own data.
+///
+/// A few words: the context travels inside its store, which moves into
+/// and out of a kept instance on every execution, so what is not needed
+/// on every host call lives in [`FrameData`], which the execution holds
+/// in place and lends.
 pub struct EeiCtx<'h> {
     /// The client.
     pub(crate) host: &'h mut dyn EvmHost,
     /// The message being executed (borrowed: cloning it would copy or
     /// share its call data on every call).
     pub(crate) message: &'h Message,
+    /// The prices of the revision the execution runs at.
+    pub(crate) schedule: &'static Schedule,
+    /// The refund earned so far: this frame's and its successful nested
+    /// calls'.
+    pub(crate) refund: i64,
+    /// Whether call data and return data cost gas per word at the call
+    /// site (the Iris gas model, metering on).
+    pub(crate) price_data: bool,
+    /// The rest of the frame's state.
+    pub(crate) frame: &'h mut FrameData,
+}
+
+/// The frame's data that the host functions reach through [`EeiCtx`]:
+/// its code, buffers, block context and memory allowance.
+#[derive(Debug)]
+pub(crate) struct FrameData {
     /// The code as stored in state (what `codeCopy` sees).
     pub(crate) code: std::sync::Arc<[u8]>,
     /// The output of the last call or create.
@@ -49,21 +70,28 @@ pub struct EeiCtx<'h> {
     pub(crate) held_below: Held,
     /// What this frame's store may add (its share of the execution caps).
     pub(crate) allowance: Held,
-    /// Whether call data and return data cost gas per word at the call
-    /// site (the Iris gas model, metering on).
-    pub(crate) price_data: bool,
-    /// The prices of the revision the execution runs at.
-    pub(crate) schedule: &'static Schedule,
-    /// The refund earned so far: this frame's and its successful nested
-    /// calls'.
-    pub(crate) refund: i64,
+}
+
+impl FrameData {
+    /// A frame running `code`, with nothing returned, output or held yet.
+    pub(crate) fn new(code: std::sync::Arc<[u8]>) -> Self {
+        Self {
+            code,
+            return_data: bytes::Bytes::new(),
+            output: Vec::new(),
+            tx_context: None,
+            import_types: None,
+            held_below: Held::default(),
+            allowance: Held::default(),
+        }
+    }
 }
 
 impl fmt::Debug for EeiCtx<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("EeiCtx")
             .field("message", &self.message)
-            .field("code", &self.code.len())
+            .field("code", &self.frame.code.len())
             .finish_non_exhaustive()
     }
 }
@@ -73,27 +101,23 @@ impl<'h> EeiCtx<'h> {
         host: &'h mut dyn EvmHost,
         schedule: &'static Schedule,
         message: &'h Message,
-        code: std::sync::Arc<[u8]>,
+        frame: &'h mut FrameData,
     ) -> Self {
         Self {
-            schedule,
-            refund: 0,
             host,
             message,
-            code,
-            return_data: bytes::Bytes::new(),
-            output: Vec::new(),
-            tx_context: None,
-            import_types: None,
-            held_below: Held::default(),
-            allowance: Held::default(),
+            schedule,
+            refund: 0,
             price_data: false,
+            frame,
         }
     }
 
     pub(crate) fn tx_context(&mut self) -> &TxContext {
         let host = &mut self.host;
-        self.tx_context.get_or_insert_with(|| host.get_tx_context())
+        self.frame
+            .tx_context
+            .get_or_insert_with(|| host.get_tx_context())
     }
 }
 

@@ -75,7 +75,7 @@ pub(crate) fn observe_call(caller: &mut Caller<'_, EeiCtx<'_>>, call: HostCall<'
     let depth = cx.message.depth;
     match call {
         HostCall::Enter { name, args } => {
-            let types = cx.import_types.as_ref().and_then(|t| t.get(name));
+            let types = cx.frame.import_types.as_ref().and_then(|t| t.get(name));
             let args = values(args, types.map(|(params, _)| params));
             if let Some(observer) = cx.host.observer() {
                 observer.eei_enter(&EeiCall {
@@ -91,7 +91,7 @@ pub(crate) fn observe_call(caller: &mut Caller<'_, EeiCtx<'_>>, call: HostCall<'
             results,
             trapped,
         } => {
-            let types = cx.import_types.as_ref().and_then(|t| t.get(name));
+            let types = cx.frame.import_types.as_ref().and_then(|t| t.get(name));
             let results = values(results, types.map(|(_, results)| results));
             if let Some(observer) = cx.host.observer() {
                 observer.eei_leave(&EeiReturn {

@@ -102,13 +102,13 @@ pub(super) fn log(
 
 pub(super) fn finish(mut cx: Cx<'_, '_>, data: u32, len: u32) -> R<()> {
     let output = read(&cx, data, len)?;
-    cx.data_mut().output = output;
+    cx.data_mut().frame.output = output;
     Err(Trap::halt(&Halt::Finish))
 }
 
 pub(super) fn revert(mut cx: Cx<'_, '_>, data: u32, len: u32) -> R<()> {
     let output = read(&cx, data, len)?;
-    cx.data_mut().output = output;
+    cx.data_mut().frame.output = output;
     Err(Trap::halt(&Halt::Revert))
 }
 
