@@ -68,8 +68,8 @@ pub(super) fn ProfileFuel(ip: Ip, regs: Regs, mem: *mut u8, len: usize, cx: &mut
         Some(left) => cx.fuel = left,
         None => return cx.trap(TrapCode::OutOfFuel, ip),
     }
-    if let Some(profile) = cx.profile.as_deref_mut() {
-        let here = (cx.instance, cx.func);
+    let here = (cx.instance, cx.func);
+    if let Some(profile) = super::cx::state(&mut cx.raw).profile.as_deref_mut() {
         crate::profile::record_block(profile, cx.instances, &cx.stack.frames, here, block, info);
         if profile.trace_charges {
             let kind = ChargeKind::Block {
@@ -97,7 +97,7 @@ pub(super) fn stop_for_charge(cx: &mut Cx<'_>, ip: Ip, kind: ChargeKind, fuel: u
         fuel_before: cx.fuel.saturating_add(fuel),
         fuel,
     };
-    if let Some(profile) = cx.profile.as_deref_mut() {
+    if let Some(profile) = cx.state().profile.as_deref_mut() {
         profile.charge = Some(charge);
     }
     cx.stop(Ok(Stop::Charge))
@@ -412,14 +412,16 @@ fn make_room(cx: &mut Cx<'_>, new_base: usize, frame_size: usize) -> Result<(), 
 /// instruction at `ip`: enters it if it is Wasm, or stops the run for the
 /// host to call it (the caller resumes after `ip` in both cases).
 fn call_func(cx: &mut Cx<'_>, ip: Ip, func: u32, at: Slot) -> Ip {
-    let Some(entity) = cx.funcs.get(func as usize) else {
+    let state = cx.state_ref();
+    let Some(&entity) = state.funcs.get(func as usize) else {
         return cx.trap(TrapCode::Internal, ip);
     };
+    let profiled = state.profile.is_some();
     match entity.kind {
         FuncKind::Wasm { instance, index } => call_wasm(cx, ip, instance, index, at),
         // A profiling run stops for the call, which the profile places on
         // the frame stack.
-        FuncKind::Host { index } if cx.profile.is_none() => call_host(cx, ip, func, index, at),
+        FuncKind::Host { index } if !profiled => call_host(cx, ip, func, index, at),
         FuncKind::Host { .. } => {
             let frame = cx.frame_at(ip.wrapping_add(1));
             cx.stack.frames.push(frame);
@@ -527,7 +529,7 @@ fn indirect_target(cx: &Cx<'_>, ty: u32, table: u32, index: u64) -> Result<u32, 
         .inst
         .tables
         .get(table as usize)
-        .and_then(|&t| cx.tables.get(t as usize))
+        .and_then(|&t| cx.state_ref().tables.get(t as usize))
         .ok_or(TrapCode::Internal)?;
     let raw = *table
         .elems
@@ -537,7 +539,7 @@ fn indirect_target(cx: &Cx<'_>, ty: u32, table: u32, index: u64) -> Result<u32, 
         return Err(TrapCode::IndirectCallToNull);
     }
     let func = (raw - 1) as u32;
-    match cx.funcs.get(func as usize) {
+    match cx.state_ref().funcs.get(func as usize) {
         Some(entity) if entity.ty == ty => Ok(func),
         _ => Err(TrapCode::BadSignature),
     }

@@ -2,16 +2,13 @@
 //! registers (the instruction pointer, the frame's slots and the linear
 //! memory, which travel as arguments).
 
-use std::sync::Arc;
-
 use super::control;
 use super::dispatch::{Ip, Regs, Resume};
 use super::{Frame, HostCalls, ValueStack};
 use crate::cost::CostModel;
 use crate::instance::InstanceEntity;
 use crate::opcode::Opcode;
-use crate::profile::Profile;
-use crate::store::{FuncEntity, GlobalEntity, MemoryEntity, StoreInner, TableEntity};
+use crate::store::{MemoryEntity, StoreInner};
 use crate::trap::TrapCode;
 
 /// Every frame sees a window of this many slots from its base: a slot
@@ -21,22 +18,16 @@ use crate::trap::TrapCode;
 /// `max_value_stack` limit counts.
 pub(crate) const FRAME_WINDOW: usize = 1 << 16;
 
-/// The store's entities and the running frame, borrowed for one run of the
-/// interpreter. Every field that borrows the store is taken again after a
-/// host call, in [`Cx::rebind`], which must list each such field that
-/// [`Cx::new`] fills.
+/// The running frame and the store's state, for one run of the
+/// interpreter.
+///
+/// The store's state is reached through [`Cx::raw`], a reference made
+/// for each access ([`Cx::state`]), but for the store's instances, held
+/// for the run (the running one's code is borrowed from it by calls).
+/// Every field that borrows the store is taken again after a host call, in
+/// [`Cx::rebind`], which must list each such field that [`Cx::new`] fills.
 pub(crate) struct Cx<'a> {
-    pub(super) funcs: &'a [FuncEntity],
     pub(super) instances: &'a [InstanceEntity],
-    pub(super) memories: &'a mut [MemoryEntity],
-    pub(super) tables: &'a mut [TableEntity],
-    pub(super) globals: &'a mut [GlobalEntity],
-    pub(super) elems: &'a mut [Vec<u64>],
-    pub(super) datas: &'a mut [Arc<[u8]>],
-    pub(super) no_memory: &'a mut MemoryEntity,
-    /// What the store's memories and tables may still add.
-    pub(super) allowance: &'a mut crate::store::Allowance,
-    pub(super) profile: Option<&'a mut Profile>,
     /// The fuel left, written back to the store when the run stops.
     pub(super) fuel: u64,
     pub(super) metered: bool,
@@ -120,33 +111,15 @@ impl<'a> Cx<'a> {
         let StoreInner {
             engine,
             serial,
-            funcs,
-            memories,
-            tables,
-            globals,
             instances,
-            elems,
-            datas,
-            no_memory,
             fuel,
-            profile,
-            allowance,
             ..
         } = store;
         let config = engine.config();
         let top = stack.frames.pop()?;
         let inst = instances.get(top.instance as usize)?;
         let mut cx = Cx {
-            funcs,
             instances,
-            memories,
-            tables,
-            globals,
-            elems,
-            datas,
-            no_memory,
-            allowance,
-            profile: profile.as_deref_mut(),
             fuel: *fuel,
             metered: config.consume_fuel,
             grow_cost: if config.consume_fuel {
@@ -209,31 +182,8 @@ impl<'a> Cx<'a> {
         if store.serial != self.store_serial {
             return false;
         }
-        let StoreInner {
-            funcs,
-            memories,
-            tables,
-            globals,
-            instances,
-            elems,
-            datas,
-            no_memory,
-            fuel,
-            profile,
-            allowance,
-            ..
-        } = store;
-        self.funcs = funcs;
-        self.memories = memories;
-        self.tables = tables;
-        self.globals = globals;
-        self.instances = instances;
-        self.elems = elems;
-        self.datas = datas;
-        self.no_memory = no_memory;
-        self.allowance = allowance;
-        self.profile = profile.as_deref_mut();
-        self.fuel = *fuel;
+        self.instances = &store.instances;
+        self.fuel = store.fuel;
         // The same store (its serial), and a store never removes an
         // instance: the running one is still there.
         self.inst = &self.instances[self.instance as usize];
@@ -243,12 +193,26 @@ impl<'a> Cx<'a> {
     }
 
     /// Writes the fuel left back to the store, for a host call to see.
-    #[allow(unsafe_code)]
     pub(super) fn write_back_fuel(&mut self) {
-        // SAFETY: `raw` is the run's store; no reference into it is made,
-        // the one field written through the pointer is one this context
-        // holds no reference to (it keeps a copy).
-        unsafe { (*self.raw).fuel = self.fuel };
+        let fuel = self.fuel;
+        self.state().fuel = fuel;
+    }
+
+    /// The run's store's state, for as long as the context is borrowed
+    /// (so not across a host call, which takes the context whole).
+    #[inline(always)]
+    pub(super) fn state(&mut self) -> &mut StoreInner {
+        state(&mut self.raw)
+    }
+
+    /// The run's store's state, read only, for as long as the context is
+    /// borrowed.
+    #[allow(unsafe_code)]
+    #[inline(always)]
+    pub(super) fn state_ref(&self) -> &StoreInner {
+        // SAFETY: as for [`state`]; a shared borrow of the context, so no
+        // exclusive reference made through `raw` is live beside this one.
+        unsafe { &*self.raw }
     }
 
     /// Stops the run with `exit`: gives the null that ends it. The work
@@ -269,9 +233,11 @@ impl<'a> Cx<'a> {
 
     /// The running instance's memory 0 (an empty one if it has none).
     pub(super) fn memory_mut(&mut self) -> &mut MemoryEntity {
-        match self.memory {
-            Some(m) => &mut self.memories[m],
-            None => self.no_memory,
+        let memory = self.memory;
+        let state = self.state();
+        match memory {
+            Some(m) => &mut state.memories[m],
+            None => &mut state.no_memory,
         }
     }
 
@@ -321,8 +287,8 @@ impl<'a> Cx<'a> {
             return Ok(());
         }
         self.fuel = self.fuel.checked_sub(cost).ok_or(TrapCode::OutOfFuel)?;
-        if let Some(profile) = self.profile.as_deref_mut() {
-            let here = (self.instance, self.func);
+        let here = (self.instance, self.func);
+        if let Some(profile) = state(&mut self.raw).profile.as_deref_mut() {
             let frames = &self.stack.frames;
             crate::profile::record_dynamic(profile, self.instances, frames, here, opcode, cost);
         }
@@ -355,4 +321,24 @@ impl<'a> Cx<'a> {
             0
         }
     }
+}
+
+/// The store's state behind `raw` (a context's [`Cx::raw`]), for as long
+/// as that field is borrowed: a host call, which takes the whole store,
+/// takes the whole context, so no reference made here lives across one,
+/// and [`Cx::rebind`], which changes `raw`, cannot run while one lives.
+/// Taking the field alone lets a caller borrow the context's other fields
+/// (its value stack, its instances) beside it.
+#[allow(unsafe_code)]
+#[inline(always)]
+pub(super) fn state(raw: &mut *mut StoreInner) -> &mut StoreInner {
+    // SAFETY: `raw` is the live state of the run's store (`run`, and
+    // `rebind` after each host call, which stops the run if the store was
+    // replaced), reached through nothing else while the run lasts but
+    // this context: its other references into the store are to the
+    // instances' heap buffer (`instances`, `inst`), which the state's
+    // fields point to but do not hold, and the memory's bytes (`mem`, a
+    // raw pointer); the exclusive borrow of `raw` makes this the only
+    // reference made through it while it lives.
+    unsafe { &mut **raw }
 }

@@ -17,7 +17,7 @@ pub(super) fn GlobalGet(ip: Ip, regs: Regs, mem: *mut u8, len: usize, cx: &mut C
     let Some(&g) = cx.inst.globals.get(global as usize) else {
         return cx.trap(TrapCode::Internal, ip);
     };
-    set(regs, dst, cx.globals[g as usize].value);
+    set(regs, dst, cx.state_ref().globals[g as usize].value);
     next!(ip.wrapping_add(1), regs, mem, len, cx)
 }
 
@@ -26,7 +26,7 @@ pub(super) fn GlobalSet(ip: Ip, regs: Regs, mem: *mut u8, len: usize, cx: &mut C
     let Some(&g) = cx.inst.globals.get(global as usize) else {
         return cx.trap(TrapCode::Internal, ip);
     };
-    cx.globals[g as usize].value = get(regs, src);
+    cx.state().globals[g as usize].value = get(regs, src);
     next!(ip.wrapping_add(1), regs, mem, len, cx)
 }
 
@@ -74,7 +74,7 @@ macro_rules! fallible {
                 }
                 cx.refresh_memory();
                 // Set only when the store profiles and traces charges.
-                let traced = cx.profile.as_deref_mut().and_then(|p| p.operator_charge.take());
+                let traced = cx.state().profile.as_deref_mut().and_then(|p| p.operator_charge.take());
                 if let Some((opcode, fuel)) = traced {
                     let kind = crate::store::ChargeKind::Operator(opcode);
                     return super::control::stop_for_charge(cx, ip, kind, fuel);
@@ -141,9 +141,9 @@ fn memory_grow(ip: Ip, regs: Regs, cx: &mut Cx<'_>) -> Result<(), TrapCode> {
         Opcode::MemoryGrow,
         cx.grow_cost.saturating_mul(u64::from(delta)),
     )?;
-    let mut pages = cx.allowance.pages;
+    let mut pages = cx.state().allowance.pages;
     let old = cx.memory_mut().grow(delta, &mut pages).unwrap_or(u32::MAX);
-    cx.allowance.pages = pages;
+    cx.state().allowance.pages = pages;
     set(regs, dst, u64::from(old));
     Ok(())
 }
@@ -185,7 +185,7 @@ fn memory_init(ip: Ip, regs: Regs, cx: &mut Cx<'_>) -> Result<(), TrapCode> {
     let n = get(regs, len);
     cx.charge(Opcode::MemoryInit, cx.memory_bulk(u64::from(n as u32)))?;
     let data = *cx.inst.datas.get(data as usize).ok_or(TrapCode::Internal)?;
-    let data = Arc::clone(&cx.datas[data as usize]);
+    let data = Arc::clone(&cx.state().datas[data as usize]);
     let bytes = &mut cx.memory_mut().bytes;
     let from = range(get(regs, src), n, data.len())?;
     let to = range(get(regs, dst), n, bytes.len())?;
@@ -197,13 +197,14 @@ fn memory_init(ip: Ip, regs: Regs, cx: &mut Cx<'_>) -> Result<(), TrapCode> {
 fn data_drop(ip: Ip, _: Regs, cx: &mut Cx<'_>) -> Result<(), TrapCode> {
     operands!(ip, Instr::DataDrop { data });
     let data = *cx.inst.datas.get(data as usize).ok_or(TrapCode::Internal)?;
-    cx.datas[data as usize] = crate::store::no_data();
+    cx.state().datas[data as usize] = crate::store::no_data();
     Ok(())
 }
 
 fn table_get(ip: Ip, regs: Regs, cx: &mut Cx<'_>) -> Result<(), TrapCode> {
     operands!(ip, Instr::TableGet { dst, table, index });
-    let table = &cx.tables[table_index(cx, table)?];
+    let t = table_index(cx, table)?;
+    let table = &cx.state().tables[t];
     let i = get(regs, index) as u32 as usize;
     let value = *table.elems.get(i).ok_or(TrapCode::TableOutOfBounds)?;
     set(regs, dst, value);
@@ -221,7 +222,7 @@ fn table_set(ip: Ip, regs: Regs, cx: &mut Cx<'_>) -> Result<(), TrapCode> {
     );
     let t = table_index(cx, table)?;
     let i = get(regs, index) as u32 as usize;
-    let slot = cx.tables[t]
+    let slot = cx.state().tables[t]
         .elems
         .get_mut(i)
         .ok_or(TrapCode::TableOutOfBounds)?;
@@ -231,7 +232,8 @@ fn table_set(ip: Ip, regs: Regs, cx: &mut Cx<'_>) -> Result<(), TrapCode> {
 
 fn table_size(ip: Ip, regs: Regs, cx: &mut Cx<'_>) -> Result<(), TrapCode> {
     operands!(ip, Instr::TableSize { dst, table });
-    let size = cx.tables[table_index(cx, table)?].elems.len();
+    let t = table_index(cx, table)?;
+    let size = cx.state().tables[t].elems.len();
     set(regs, dst, size as u64);
     Ok(())
 }
@@ -242,8 +244,9 @@ fn table_grow(ip: Ip, regs: Regs, cx: &mut Cx<'_>) -> Result<(), TrapCode> {
     let init = get(regs, args);
     let delta = get(regs, args + 1) as u32;
     cx.charge(Opcode::TableGrow, cx.table_grow(u64::from(delta)))?;
-    let old = cx.tables[t]
-        .grow(delta, init, &mut cx.allowance.elements)
+    let state = cx.state();
+    let old = state.tables[t]
+        .grow(delta, init, &mut state.allowance.elements)
         .unwrap_or(u32::MAX);
     set(regs, args, u64::from(old));
     Ok(())
@@ -254,7 +257,7 @@ fn table_fill(ip: Ip, regs: Regs, cx: &mut Cx<'_>) -> Result<(), TrapCode> {
     let n = get(regs, args + 2);
     cx.charge(Opcode::TableFill, cx.table_bulk(u64::from(n as u32)))?;
     let t = table_index(cx, table)?;
-    let elems = &mut cx.tables[t].elems;
+    let elems = &mut cx.state().tables[t].elems;
     let range = table_range(get(regs, args), n, elems.len())?;
     elems[range].fill(get(regs, args + 1));
     Ok(())
@@ -273,12 +276,13 @@ fn table_copy(ip: Ip, regs: Regs, cx: &mut Cx<'_>) -> Result<(), TrapCode> {
     let s = table_index(cx, src_table)?;
     let n = get(regs, args + 2);
     cx.charge(Opcode::TableCopy, cx.table_bulk(u64::from(n as u32)))?;
-    let to = table_range(get(regs, args), n, cx.tables[d].elems.len())?;
-    let from = table_range(get(regs, args + 1), n, cx.tables[s].elems.len())?;
+    let tables = &mut cx.state().tables;
+    let to = table_range(get(regs, args), n, tables[d].elems.len())?;
+    let from = table_range(get(regs, args + 1), n, tables[s].elems.len())?;
     if d == s {
-        cx.tables[d].elems.copy_within(from, to.start);
+        tables[d].elems.copy_within(from, to.start);
     } else {
-        let (low, high) = cx.tables.split_at_mut(d.max(s));
+        let (low, high) = tables.split_at_mut(d.max(s));
         let (dst, src) = if d < s {
             (&mut low[d], &high[0])
         } else {
@@ -295,8 +299,9 @@ fn table_init(ip: Ip, regs: Regs, cx: &mut Cx<'_>) -> Result<(), TrapCode> {
     cx.charge(Opcode::TableInit, cx.table_bulk(u64::from(n as u32)))?;
     let e = *cx.inst.elems.get(elem as usize).ok_or(TrapCode::Internal)?;
     let t = table_index(cx, table)?;
-    let items = &cx.elems[e as usize];
-    let elems = &mut cx.tables[t].elems;
+    let state = cx.state();
+    let items = &state.elems[e as usize];
+    let elems = &mut state.tables[t].elems;
     let to = table_range(get(regs, args), n, elems.len())?;
     let from = table_range(get(regs, args + 1), n, items.len())?;
     elems[to].copy_from_slice(&items[from]);
@@ -307,7 +312,7 @@ fn elem_drop(ip: Ip, _: Regs, cx: &mut Cx<'_>) -> Result<(), TrapCode> {
     operands!(ip, Instr::ElemDrop { elem });
     let e = *cx.inst.elems.get(elem as usize).ok_or(TrapCode::Internal)?;
     // Emptied, its room kept: the store gives it back to the engine.
-    if let Some(items) = cx.elems.get_mut(e as usize) {
+    if let Some(items) = cx.state().elems.get_mut(e as usize) {
         items.clear();
     }
     Ok(())
