@@ -459,7 +459,7 @@ fn call_host(cx: &mut Cx<'_>, ip: Ip, func: u32, index: u32, at: Slot) -> Ip {
         // (`rebind`) before any is used. The window is of the value stack,
         // which is not the store's.
         Some(window) => unsafe { host.call(&site, window) },
-        None => (Err(TrapCode::StackOverflow.into()), cx.raw),
+        None => (Err(TrapCode::StackOverflow.into()), cx.raw.as_ptr()),
     };
     let trap = if cx.rebind(raw) {
         match result {

@@ -68,9 +68,9 @@ pub(crate) struct Cx<'a> {
     /// A trap raised by a host function called inside the run, with its
     /// origin (the run stops with it).
     pub(super) host_trap: Option<crate::trap::Trap>,
-    /// The store the references above were taken from, taken again after
-    /// each host call ([`Cx::rebind`]).
-    pub(super) raw: *mut StoreInner,
+    /// The run's store's state, which handlers reach through [`state`],
+    /// taken again after each host call ([`Cx::rebind`]).
+    pub(super) raw: StatePtr,
     /// Host calls made inside the run.
     pub(super) host: HostCalls,
     /// The call depth and the slots used by the activations below this
@@ -95,19 +95,25 @@ pub(crate) enum Stop {
 }
 
 impl<'a> Cx<'a> {
-    /// Borrows `store` and `stack` to resume the top frame of `stack`, or
-    /// `None` if there is none. Inlined into `run`, so that the context
-    /// (some 300 bytes) is built in place, not copied out of a returned
-    /// value on every resumption (once per host call).
+    /// A context over the store's state at `raw` and `stack`, to resume
+    /// the top frame of `stack`, or `None` if there is none. Inlined into
+    /// `run`, so that the context is built in place, not copied out of a
+    /// returned value on every resumption.
+    #[allow(unsafe_code)]
     #[inline(always)]
     pub(super) fn new(
-        store: &'a mut StoreInner,
-        raw: *mut StoreInner,
+        raw: StatePtr,
         host: HostCalls,
         stack: &'a mut ValueStack,
         depth_base: u32,
         slots_base: usize,
     ) -> Option<(Self, Ip)> {
+        // SAFETY: `raw` is the live state of the run's store ([`StatePtr`]).
+        // The reference is a local, not an argument, so the references
+        // `state` makes through `raw` below (the memory's refresh) may end
+        // it: what the context keeps of it points into the instances' and
+        // the engine's heap buffers, not into the state.
+        let store: &'a mut StoreInner = unsafe { &mut *raw.0 };
         let StoreInner {
             engine,
             serial,
@@ -169,7 +175,6 @@ impl<'a> Cx<'a> {
     #[allow(unsafe_code)]
     #[must_use]
     pub(super) fn rebind(&mut self, raw: *mut StoreInner) -> bool {
-        self.raw = raw;
         // SAFETY: `raw` is the state of the store at the run's store's
         // place as the host call left it (`HostCalls::call`), alive for
         // the run; that call is over. Every
@@ -178,7 +183,9 @@ impl<'a> Cx<'a> {
         // configuration: the store's engine is never replaced, and the
         // serial check below finds a store put in the run's store's place
         // (then nothing is used again, the run stops).
-        let store: &'a mut StoreInner = unsafe { &mut *self.raw };
+        self.raw = unsafe { StatePtr::new(raw) };
+        // SAFETY: as above.
+        let store: &'a mut StoreInner = unsafe { &mut *raw };
         if store.serial != self.store_serial {
             return false;
         }
@@ -198,8 +205,7 @@ impl<'a> Cx<'a> {
         self.state().fuel = fuel;
     }
 
-    /// The run's store's state, for as long as the context is borrowed
-    /// (so not across a host call, which takes the context whole).
+    /// The run's store's state, for as long as the context is borrowed.
     #[inline(always)]
     pub(super) fn state(&mut self) -> &mut StoreInner {
         state(&mut self.raw)
@@ -212,7 +218,7 @@ impl<'a> Cx<'a> {
     pub(super) fn state_ref(&self) -> &StoreInner {
         // SAFETY: as for [`state`]; a shared borrow of the context, so no
         // exclusive reference made through `raw` is live beside this one.
-        unsafe { &*self.raw }
+        unsafe { &*self.raw.0 }
     }
 
     /// Stops the run with `exit`: gives the null that ends it. The work
@@ -323,22 +329,54 @@ impl<'a> Cx<'a> {
     }
 }
 
+/// The run's store's state, as a context holds it ([`Cx::raw`]): made
+/// only from the live state of the run's store ([`StatePtr::new`]), and
+/// reached only through [`state`] and [`Cx::state_ref`].
+#[derive(Clone, Copy)]
+pub(super) struct StatePtr(*mut StoreInner);
+
+impl StatePtr {
+    /// The state at `raw`.
+    ///
+    /// # Safety
+    ///
+    /// `raw` is the live state of the store a run runs in, and stays so
+    /// until the run ends or a host call it makes is over (which gives the
+    /// state at the store's place after it, [`Cx::rebind`]). While the run
+    /// lasts, the state is reached through nothing but the run's context
+    /// and its host calls.
+    #[allow(unsafe_code)]
+    pub(super) unsafe fn new(raw: *mut StoreInner) -> Self {
+        Self(raw)
+    }
+
+    /// The pointer.
+    pub(super) fn as_ptr(self) -> *mut StoreInner {
+        self.0
+    }
+}
+
 /// The store's state behind `raw` (a context's [`Cx::raw`]), for as long
-/// as that field is borrowed: a host call, which takes the whole store,
-/// takes the whole context, so no reference made here lives across one,
-/// and [`Cx::rebind`], which changes `raw`, cannot run while one lives.
-/// Taking the field alone lets a caller borrow the context's other fields
-/// (its value stack, its instances) beside it.
+/// as that field is borrowed. Taking the field alone lets a caller borrow
+/// the context's other fields (its value stack, its instances) beside it.
+///
+/// A handler keeps no reference made here across a host call: the one
+/// place that calls the host (`control::call_host`, reached through
+/// `call_func`, which takes the context whole) makes none, and
+/// [`Cx::rebind`], which changes `raw`, cannot run while one lives. Nor
+/// may a handler add or remove instances through it: the context's
+/// `instances` and `inst`, and the code a call borrows from them, point
+/// into their vector.
 #[allow(unsafe_code)]
 #[inline(always)]
-pub(super) fn state(raw: &mut *mut StoreInner) -> &mut StoreInner {
-    // SAFETY: `raw` is the live state of the run's store (`run`, and
-    // `rebind` after each host call, which stops the run if the store was
-    // replaced), reached through nothing else while the run lasts but
-    // this context: its other references into the store are to the
-    // instances' heap buffer (`instances`, `inst`), which the state's
-    // fields point to but do not hold, and the memory's bytes (`mem`, a
-    // raw pointer); the exclusive borrow of `raw` makes this the only
-    // reference made through it while it lives.
-    unsafe { &mut **raw }
+pub(super) fn state(raw: &mut StatePtr) -> &mut StoreInner {
+    // SAFETY: `raw` is the live state of the run's store ([`StatePtr::new`]),
+    // reached during the run through this context and the run's host
+    // calls, none of which is under way while a handler runs. The
+    // context's other references into the store are to the instances'
+    // heap buffer (`instances`, `inst`), which the state's fields point to
+    // but do not hold, and the memory's bytes (`mem`, a raw pointer); the
+    // exclusive borrow of `raw` makes this the only reference made through
+    // it while it lives.
+    unsafe { &mut *raw.0 }
 }

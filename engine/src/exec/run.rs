@@ -1,7 +1,7 @@
 //! One run of the interpreter: from the top frame of a value stack until
 //! the outermost frame returns, a host function must be called, or a trap.
 
-use super::cx::{Cx, Stop};
+use super::cx::{Cx, StatePtr, Stop};
 use super::dispatch::{execute, index_of, Ip};
 use super::{Exit, HostCalls, ValueStack};
 use crate::instance::InstanceEntity;
@@ -32,11 +32,11 @@ pub(super) fn run(
     // the run lasts); the host calls made through `host` during the run
     // reach it while the context's references are not in use, and the
     // context takes them again after each (`Cx::rebind`).
-    let store = unsafe { &mut *raw };
+    let state = unsafe { StatePtr::new(raw) };
     // Every suspended frame names a function of its instance, inside its
     // code, with its window inside the value stack: the error is never
     // taken.
-    let Some((mut cx, ip)) = Cx::new(store, raw, host, stack, depth_base, slots_base) else {
+    let Some((mut cx, ip)) = Cx::new(state, host, stack, depth_base, slots_base) else {
         return Err(TrapCode::StackOverflow.into());
     };
     execute(ip, &mut cx);
@@ -58,7 +58,7 @@ pub(super) fn run(
     // through the state the last host call left at the run's store's
     // place (`raw` as the context holds it: the run's own, or another a
     // host function put there, which the serial tells).
-    let store = unsafe { &mut *raw };
+    let store = unsafe { &mut *raw.as_ptr() };
     // The fuel is the run's store's, not that of a store a host function
     // put in its place.
     if store.serial == store_serial {
