@@ -358,6 +358,16 @@ define_ir! {
             = I64MulAdd { a, b, c: t2 } after I64AndImmAddShrU { dst: t, a: lo, b: hi, imm: mask, shift }
             if t == t2 && t != a && t != b && mask == u32::MAX && shift % 64 == 32
             => i64_add(i64_add(i64_mul(a, b), i64_and(lo, 0xffff_ffff)), i64_shr_u(hi, 32));
+        /// `dst = a * b + (lo & 0xffff_ffff) + (hi >> 32)` (i64; fused
+        /// [`Instr::I64MulAndImmAdd`] and then [`Instr::I64ShrUImmAdd`]):
+        /// [`Instr::I64MulAddLoHi`] with the carry added last, the order
+        /// in which `mul256`'s compiler writes each limb. The sum wraps
+        /// the same in either order; the carry's word must not be the
+        /// temporary, which the pair wrote before reading it.
+        I64MulLoAddHi { a, b, lo, hi }
+            = I64ShrUImmAdd { a: hi, c: t2, imm: shift } after I64MulAndImmAdd { dst: t, a, b, c: lo, imm: mask }
+            if t == t2 && t != hi && mask == u32::MAX && shift % 64 == 32
+            => i64_add(i64_add(i64_mul(a, b), i64_and(lo, 0xffff_ffff)), i64_shr_u(hi, 32));
         /// `dst = a * imm + (lo & 0xffff_ffff) + (hi >> 32)` (i64; as
         /// [`Instr::I64MulAddLoHi`] with a constant factor, as in a
         /// Montgomery reduction's `m * p[j]`). Only for a factor that fits

@@ -120,6 +120,40 @@ const WAT: &str = r#"(module
     (i64.add
       (i64.add (i64.shr_u (local.get 1) (i64.const 32)) (i64.and (local.get 2) (i64.const 0xffff_ffff)))
       (i64.mul (local.get 0) (i64.const 0x1_0000_0001))))
+  ;; the same limb with the carry added last (mul256's order), a shift
+  ;; counted modulo 64, an alias, and a shift or mask past the fused form
+  (func (export "limb_hi_last") (param i64 i64 i64 i64) (result i64)
+    (i64.add
+      (i64.add (i64.and (local.get 2) (i64.const 0xffff_ffff)) (i64.mul (local.get 0) (local.get 1)))
+      (i64.shr_u (local.get 3) (i64.const 32))))
+  (func (export "limb_hi_last_shift96") (param i64 i64 i64 i64) (result i64)
+    (i64.add
+      (i64.add (i64.and (local.get 2) (i64.const 0xffff_ffff)) (i64.mul (local.get 0) (local.get 1)))
+      (i64.shr_u (local.get 3) (i64.const 96))))
+  (func (export "limb_hi_last_shift31") (param i64 i64 i64 i64) (result i64)
+    (i64.add
+      (i64.add (i64.and (local.get 2) (i64.const 0xffff_ffff)) (i64.mul (local.get 0) (local.get 1)))
+      (i64.shr_u (local.get 3) (i64.const 31))))
+  (func (export "limb_hi_last_mask16") (param i64 i64 i64 i64) (result i64)
+    (i64.add
+      (i64.add (i64.and (local.get 2) (i64.const 0xffff)) (i64.mul (local.get 0) (local.get 1)))
+      (i64.shr_u (local.get 3) (i64.const 32))))
+  (func (export "limb_hi_last_alias") (param i64 i64) (result i64)
+    (i64.add
+      (i64.add (i64.and (local.get 0) (i64.const 0xffff_ffff)) (i64.mul (local.get 0) (local.get 1)))
+      (i64.shr_u (local.get 0) (i64.const 32))))
+  ;; mul256's chain: each limb's sum kept with local.tee in the local
+  ;; whose carry the next limb adds
+  (func (export "limbs_hi_last") (param i64 i64 i64 i64) (result i64)
+    (local.set 2
+      (i64.add
+        (i64.add (i64.and (local.get 2) (i64.const 0xffff_ffff)) (i64.mul (local.get 0) (local.get 1)))
+        (i64.shr_u (local.get 3) (i64.const 32))))
+    (local.set 3
+      (i64.add
+        (i64.add (i64.and (local.tee 2 (local.get 2)) (i64.const 0xffff_ffff)) (i64.mul (local.get 1) (local.get 3)))
+        (i64.shr_u (local.get 3) (i64.const 32))))
+    (i64.xor (local.get 2) (local.get 3)))
   ;; two limbs in a row, each kept with local.tee in a local it reads, as
   ;; compiled multi-word code does
   (func (export "limbs") (param i64 i64 i64 i64) (result i64)
@@ -396,6 +430,7 @@ fn each_pattern_becomes_one_instruction() {
         ("i64 i64", "i64", "(i64.add (i64.shr_u (local.get 0) (i64.const 32)) (i64.and (local.get 1) (i64.const 0xffff_ffff)))"),
         ("i64 i64 i64 i64", "i64", "(i64.add (i64.add (i64.shr_u (local.get 2) (i64.const 32)) (i64.and (local.get 3) (i64.const 0xffff_ffff))) (i64.mul (local.get 0) (local.get 1)))"),
         ("i64 i64 i64", "i64", "(i64.add (i64.add (i64.shr_u (local.get 1) (i64.const 32)) (i64.and (local.get 2) (i64.const 0xffff_ffff))) (i64.mul (local.get 0) (i64.const 7)))"),
+        ("i64 i64 i64 i64", "i64", "(i64.add (i64.add (i64.and (local.get 2) (i64.const 0xffff_ffff)) (i64.mul (local.get 0) (local.get 1))) (i64.shr_u (local.get 3) (i64.const 32)))"),
         ("i32 i32 i32", "i32", "(i32.and (i32.xor (local.get 0) (local.get 1)) (local.get 2))"),
         ("i32 i32 i32", "i32", "(i32.xor (local.get 2) (i32.and (local.get 0) (local.get 1)))"),
         ("i32 i32 i32", "i32", "(i32.xor (i32.and (i32.xor (local.get 0) (local.get 1)) (local.get 2)) (i32.and (local.get 1) (local.get 0)))"),

@@ -78,6 +78,7 @@ const EXTRA: &str = r#"
     (drop (i64.add (local.get 3) (i64.shr_u (local.get 2) (i64.const 32))))
     (drop (i64.add (i64.mul (local.get 2) (local.get 3)) (i64.shr_u (local.get 3) (i64.const 32))))
     (drop (i64.add (i64.and (local.get 2) (i64.const 0xffffffff)) (i64.mul (local.get 2) (local.get 3))))
+    (drop (i64.add (i64.add (i64.and (local.get 2) (i64.const 0xffffffff)) (i64.mul (local.get 2) (local.get 3))) (i64.shr_u (local.get 3) (i64.const 32))))
     (drop (i64.ne (local.get 2) (i64.const 3)))
     (drop (i64.lt_s (local.get 2) (i64.const 3)))
     (drop (i64.lt_u (local.get 2) (i64.const 3)))
