@@ -31,7 +31,7 @@ pub use imports::{add_debug_to_linker, add_to_linker};
 ///
 /// A few words: the context travels inside its store, which moves into
 /// and out of a kept instance on every execution, so what is not needed
-/// on every host call lives in [`FrameData`], which the execution holds
+/// on every host call lives in `FrameData`, which the execution holds
 /// in place and lends.
 pub struct EeiCtx<'h> {
     /// The client.
