@@ -154,6 +154,24 @@ const WAT: &str = r#"(module
         (i64.add (i64.and (local.tee 2 (local.get 2)) (i64.const 0xffff_ffff)) (i64.mul (local.get 1) (local.get 3)))
         (i64.shr_u (local.get 3) (i64.const 32))))
     (i64.xor (local.get 2) (local.get 3)))
+  ;; stores at a constant address (the address and offset one immediate):
+  ;; read back, at the memory's end, one byte past it, and an address and
+  ;; offset past 2^32 (a trap, not a wrap)
+  (func (export "store_at") (param i64) (result i64)
+    (i64.store offset=8 (i32.const 16) (local.get 0))
+    (i64.load (i32.const 24)))
+  (func (export "store_at_end") (param i64) (result i64)
+    (i64.store offset=65520 (i32.const 8) (local.get 0))
+    (i64.load (i32.const 65528)))
+  (func (export "store32_at_past_end") (param i64) (result i64)
+    (i64.store32 offset=65530 (i32.const 3) (local.get 0))
+    (i64.const 1))
+  (func (export "store8_at_past_4g") (param i64) (result i64)
+    (i64.store8 offset=1 (i32.const -1) (local.get 0))
+    (i64.const 1))
+  (func (export "store16_at_end") (param i32) (result i32)
+    (i32.store16 (i32.const 65534) (local.get 0))
+    (i32.load16_u (i32.const 65534)))
   ;; two limbs in a row, each kept with local.tee in a local it reads, as
   ;; compiled multi-word code does
   (func (export "limbs") (param i64 i64 i64 i64) (result i64)
@@ -431,6 +449,8 @@ fn each_pattern_becomes_one_instruction() {
         ("i64 i64 i64 i64", "i64", "(i64.add (i64.add (i64.shr_u (local.get 2) (i64.const 32)) (i64.and (local.get 3) (i64.const 0xffff_ffff))) (i64.mul (local.get 0) (local.get 1)))"),
         ("i64 i64 i64", "i64", "(i64.add (i64.add (i64.shr_u (local.get 1) (i64.const 32)) (i64.and (local.get 2) (i64.const 0xffff_ffff))) (i64.mul (local.get 0) (i64.const 7)))"),
         ("i64 i64 i64 i64", "i64", "(i64.add (i64.add (i64.and (local.get 2) (i64.const 0xffff_ffff)) (i64.mul (local.get 0) (local.get 1))) (i64.shr_u (local.get 3) (i64.const 32)))"),
+        ("i64", "i64", "(i64.store offset=8 (i32.const 16) (local.get 0)) (local.get 0)"),
+        ("i32", "i32", "(i32.store8 (i32.const 7) (local.get 0)) (local.get 0)"),
         ("i32 i32 i32", "i32", "(i32.and (i32.xor (local.get 0) (local.get 1)) (local.get 2))"),
         ("i32 i32 i32", "i32", "(i32.xor (local.get 2) (i32.and (local.get 0) (local.get 1)))"),
         ("i32 i32 i32", "i32", "(i32.xor (i32.and (i32.xor (local.get 0) (local.get 1)) (local.get 2)) (i32.and (local.get 1) (local.get 0)))"),

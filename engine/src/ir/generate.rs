@@ -34,7 +34,7 @@ macro_rules! define_ir {
             $( $ld:ident $ldn:literal $ldf:ident $([$($lda:ident)*])?; )*
         }
         store {
-            $( $st:ident $stn:literal [$($sta:ident)*]; )*
+            $( $st:ident $stat:ident $stn:literal [$($sta:ident)*]; )*
         }
         branch_cmp {
             $( $bc:ident $bci:ident $bccmp:ident $bccmpi:ident $bcneg:ident $bcnegi:ident $bcf:ident $bcty:ty; )*
@@ -89,6 +89,10 @@ macro_rules! define_ir {
             $( $ut { dst: Slot, src: Slot }, )*
             $( $ld { dst: Slot, addr: Slot, offset: u32 }, )*
             $( $st { addr: Slot, value: Slot, offset: u32 }, )*
+            $(
+                #[doc = concat!("`", stringify!($st), "` at a constant address (the operator's address and offset added).")]
+                $stat { value: Slot, address: u32 },
+            )*
             $( $bc { lhs: Slot, rhs: Slot, target: u32 }, )*
             $( $bci { lhs: Slot, imm: $bcty, target: u32 }, )*
             $( $(#[$fbdoc])* $fb { dst: Slot, $($fbs: Slot,)* $($($fbi: $fbity,)*)? }, )*
@@ -146,8 +150,9 @@ macro_rules! define_ir {
             Unary(fn(Slot, Slot) -> Instr),
             /// Makes the load `dst = [addr + offset]`, with the offset.
             Load(fn(Slot, Slot, u32) -> Instr, u64),
-            /// Makes the store `[addr + offset] = value`, with the offset.
-            Store(fn(Slot, Slot, u32) -> Instr, u64),
+            /// Makes the store `[addr + offset] = value`, and the store
+            /// `[address] = value` at a constant address, with the offset.
+            Store(fn(Slot, Slot, u32) -> Instr, fn(Slot, u32) -> Instr, u64),
         }
 
         impl Simple {
@@ -174,7 +179,11 @@ macro_rules! define_ir {
                     )*
                     $(
                         $( | Operator::$sta { memarg } )* => {
-                            Simple::Store(|addr, value, offset| Instr::$st { addr, value, offset }, memarg.offset)
+                            Simple::Store(
+                                |addr, value, offset| Instr::$st { addr, value, offset },
+                                |value, address| Instr::$stat { value, address },
+                                memarg.offset,
+                            )
                         }
                     )*
                     _ => return None,
@@ -310,6 +319,7 @@ macro_rules! define_ir {
                 $( stringify!($ut), )*
                 $( stringify!($ld), )*
                 $( stringify!($st), )*
+                $( stringify!($stat), )*
                 $( stringify!($bc), stringify!($bci), )*
                 $( stringify!($fb), )*
                 $( stringify!($fi), )*
@@ -329,6 +339,7 @@ macro_rules! define_ir {
                     $( Instr::$ut { .. } => stringify!($ut), )*
                     $( Instr::$ld { .. } => stringify!($ld), )*
                     $( Instr::$st { .. } => stringify!($st), )*
+                    $( Instr::$stat { .. } => stringify!($stat), )*
                     $( Instr::$bc { .. } => stringify!($bc), Instr::$bci { .. } => stringify!($bci), )*
                     $( Instr::$fb { .. } => stringify!($fb), )*
                     $( Instr::$fi { .. } => stringify!($fi), )*
@@ -359,6 +370,7 @@ macro_rules! define_ir {
                     $( unary_trap $ut ($utf); )*
                     $( load $ld ($ldn $ldf); )*
                     $( store $st ($stn); )*
+                    $( store_at $stat ($stn); )*
                     $( branch_cmp $bc ($bcf); branch_cmp_imm $bci ($bcf); )*
                     $( fused $fb ({ $($fbs),* ; $($($fbi),*)? } $fbv); )*
                     $( fused $fi ({ $($fis),* ; $($($fii),*)? } $fiv); )*

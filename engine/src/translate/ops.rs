@@ -265,10 +265,27 @@ impl Translator<'_> {
             }
             // Validation bounds offsets of 32-bit memories by u32::MAX.
             Simple::Load(make, offset) => self.load(make, offset as u32),
-            Simple::Store(make, offset) => {
+            Simple::Store(make, make_at, offset) => {
                 let value = self.pop_slot();
-                let addr = self.pop_slot();
-                self.emit(make(addr, value, offset as u32));
+                let addr = self.pop();
+                // A constant address with its offset is one immediate, if
+                // it fits in 32 bits (else the store traps, unfused).
+                let at = match addr {
+                    Operand::Const(address) => {
+                        u32::try_from(u64::from(address as u32) + offset).ok()
+                    }
+                    _ => None,
+                };
+                match at {
+                    Some(address) => {
+                        self.emit(make_at(value, address));
+                    }
+                    None => {
+                        let depth = self.height();
+                        let addr = self.slot_of(addr, depth);
+                        self.emit(make(addr, value, offset as u32));
+                    }
+                }
             }
         }
     }
