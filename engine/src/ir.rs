@@ -39,8 +39,8 @@ pub(crate) type Slot = u16;
 //   brackets translate to it too.
 // - `load`: `Name bytes widen [Aliases];` reads `bytes` bytes and widens
 //   them to a slot value with `widen`.
-// - `store`: `Name NameAt bytes [Operators];` writes the low `bytes` bytes
-//   of the value, for each Wasm operator listed; `NameAt` is the form with
+// - `store`: `Name NameAbs bytes [Operators];` writes the low `bytes` bytes
+//   of the value, for each Wasm operator listed; `NameAbs` is the form with
 //   a constant address (the operator's constant address plus its offset,
 //   when that fits in 32 bits).
 // - `branch_cmp`: a comparison fused with the conditional branch that
@@ -220,10 +220,10 @@ define_ir! {
         I64Load32U 4 load_u32;
     }
     store {
-        Store8 Store8At 1 [I32Store8 I64Store8];
-        Store16 Store16At 2 [I32Store16 I64Store16];
-        Store32 Store32At 4 [I32Store F32Store I64Store32];
-        Store64 Store64At 8 [I64Store F64Store];
+        Store8 Store8Abs 1 [I32Store8 I64Store8];
+        Store16 Store16Abs 2 [I32Store16 I64Store16];
+        Store32 Store32Abs 4 [I32Store F32Store I64Store32];
+        Store64 Store64Abs 8 [I64Store F64Store];
     }
     branch_cmp {
         BrI32Eq BrI32EqImm I32Eq I32EqImm BrI32Ne BrI32NeImm i32_eq i32;

@@ -169,7 +169,7 @@ macro_rules! handler {
             next!(ip.wrapping_add(1), regs, mem, len, cx)
         }
     };
-    (store_at $name:ident ($bytes:literal)) => {
+    (store_abs $name:ident ($bytes:literal)) => {
         fn $name(ip: Ip, regs: Regs, mem: *mut u8, len: usize, cx: &mut Cx<'_>) -> Ip {
             decode!(ip, cx, Instr::$name { value, address });
             if !store::<$bytes>(mem, len, u64::from(address), 0, get(regs, value)) {

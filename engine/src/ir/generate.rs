@@ -370,7 +370,7 @@ macro_rules! define_ir {
                     $( unary_trap $ut ($utf); )*
                     $( load $ld ($ldn $ldf); )*
                     $( store $st ($stn); )*
-                    $( store_at $stat ($stn); )*
+                    $( store_abs $stat ($stn); )*
                     $( branch_cmp $bc ($bcf); branch_cmp_imm $bci ($bcf); )*
                     $( fused $fb ({ $($fbs),* ; $($($fbi),*)? } $fbv); )*
                     $( fused $fi ({ $($fis),* ; $($($fii),*)? } $fiv); )*

@@ -265,7 +265,7 @@ impl Translator<'_> {
             }
             // Validation bounds offsets of 32-bit memories by u32::MAX.
             Simple::Load(make, offset) => self.load(make, offset as u32),
-            Simple::Store(make, make_at, offset) => {
+            Simple::Store(make, make_abs, offset) => {
                 let value = self.pop_slot();
                 let addr = self.pop();
                 // A constant address with its offset is one immediate, if
@@ -278,7 +278,7 @@ impl Translator<'_> {
                 };
                 match at {
                     Some(address) => {
-                        self.emit(make_at(value, address));
+                        self.emit(make_abs(value, address));
                     }
                     None => {
                         let depth = self.height();
