@@ -163,17 +163,12 @@ impl Func {
             |ty: &FuncType| Params::matches(ty.params()) && Results::matches(ty.results());
         // A Wasm function's type is its module's: no lock of the engine's
         // type registry (every contract execution types its `main`).
-        let entity = store.inner.funcs[self.index as usize];
-        let module_type = match entity.kind {
+        let matched = match store.inner.funcs[self.index as usize].kind {
             FuncKind::Wasm { instance, index } => {
                 let module = &store.inner.instances[instance as usize].module;
-                Some(module.func_type(module.num_imported_funcs + index))
+                matches(module.func_type(module.num_imported_funcs + index))
             }
-            FuncKind::Host { .. } => None,
-        };
-        let matched = match module_type {
-            Some(ty) => matches(ty),
-            None => matches(&self.ty(store)),
+            FuncKind::Host { .. } => matches(&self.ty(store)),
         };
         if !matched {
             let ty = self.ty(store);

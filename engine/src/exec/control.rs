@@ -68,8 +68,8 @@ pub(super) fn ProfileFuel(ip: Ip, regs: Regs, mem: *mut u8, len: usize, cx: &mut
         Some(left) => cx.fuel = left,
         None => return cx.trap(TrapCode::OutOfFuel, ip),
     }
-    let here = (cx.instance, cx.func);
     if let Some(profile) = super::cx::state(&mut cx.raw).profile.as_deref_mut() {
+        let here = (cx.instance, cx.func);
         crate::profile::record_block(profile, cx.instances, &cx.stack.frames, here, block, info);
         if profile.trace_charges {
             let kind = ChargeKind::Block {
@@ -412,16 +412,16 @@ fn make_room(cx: &mut Cx<'_>, new_base: usize, frame_size: usize) -> Result<(), 
 /// instruction at `ip`: enters it if it is Wasm, or stops the run for the
 /// host to call it (the caller resumes after `ip` in both cases).
 fn call_func(cx: &mut Cx<'_>, ip: Ip, func: u32, at: Slot) -> Ip {
-    let state = cx.state_ref();
-    let Some(&entity) = state.funcs.get(func as usize) else {
+    let Some(&entity) = cx.state_ref().funcs.get(func as usize) else {
         return cx.trap(TrapCode::Internal, ip);
     };
-    let profiled = state.profile.is_some();
     match entity.kind {
         FuncKind::Wasm { instance, index } => call_wasm(cx, ip, instance, index, at),
         // A profiling run stops for the call, which the profile places on
         // the frame stack.
-        FuncKind::Host { index } if !profiled => call_host(cx, ip, func, index, at),
+        FuncKind::Host { index } if cx.state_ref().profile.is_none() => {
+            call_host(cx, ip, func, index, at)
+        }
         FuncKind::Host { .. } => {
             let frame = cx.frame_at(ip.wrapping_add(1));
             cx.stack.frames.push(frame);

@@ -293,8 +293,8 @@ impl<'a> Cx<'a> {
             return Ok(());
         }
         self.fuel = self.fuel.checked_sub(cost).ok_or(TrapCode::OutOfFuel)?;
-        let here = (self.instance, self.func);
         if let Some(profile) = state(&mut self.raw).profile.as_deref_mut() {
+            let here = (self.instance, self.func);
             let frames = &self.stack.frames;
             crate::profile::record_dynamic(profile, self.instances, frames, here, opcode, cost);
         }
