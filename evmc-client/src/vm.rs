@@ -111,14 +111,19 @@ impl LoadedVm {
         Ok(loaded)
     }
 
-    /// Iris linked in (`evmc-binding`), created through
-    /// `evmc_create_iris` without loading a library: the whole C ABI
-    /// path, in-process.
-    #[cfg(test)]
-    pub(crate) fn linked() -> Self {
-        let vm = iris::ffi::vm::evmc_create_iris();
-        assert!(!vm.is_null(), "evmc_create_iris returned null");
-        Self { vm, _library: None }
+    /// A VM linked into this program rather than loaded, made by its
+    /// create function (`iris::ffi::vm::evmc_create_iris`, say), which EVMC
+    /// requires to return a fresh VM (or null): the whole C ABI path,
+    /// in-process. The `LoadedVm` destroys the VM when dropped. `None` if
+    /// `create` returns null or a VM of another ABI version.
+    pub fn linked(create: extern "C" fn() -> *mut evmc_vm) -> Option<Self> {
+        let vm = create();
+        if vm.is_null() {
+            return None;
+        }
+        let linked = Self { vm, _library: None };
+        // Dropped (the VM destroyed) if its ABI is not this client's.
+        (linked.vm().abi_version == EVMC_ABI_VERSION).then_some(linked)
     }
 
     /// The VM's `evmc_vm`, for a caller that reads it as the header lays
@@ -387,7 +392,7 @@ mod tests {
     /// Runs [`CALLS_ONCE`] on Iris through the C ABI against a host
     /// answering with `gas_left`.
     fn run(gas_left: fn(i64) -> i64) -> (Outcome, Vec<i64>) {
-        let vm = LoadedVm::linked();
+        let vm = LoadedVm::linked(iris::ffi::vm::evmc_create_iris).expect("Iris linked in");
         // Interface gas only, so that the figures below are exact.
         assert_eq!(vm.set_option("metering", "false"), Ok(()));
         let mut host = AnsweringHost {

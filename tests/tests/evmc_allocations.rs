@@ -1,0 +1,65 @@
+//! The heap allocations of a cached contract call through the C ABI:
+//! `evmc_create_iris`'s VM linked in (the same code as `libiris.so`) and
+//! driven by `evmc-client`, so that dhat's allocator sees every allocation
+//! of the VM, of the client and of the in-memory host. The in-process
+//! count is `test-support/tests/allocations.rs` (none); this one adds what
+//! the EVMC boundary does per call.
+//!
+//! One test per binary, since dhat keeps one profile per process.
+
+use evmc_client::LoadedVm;
+use ewasm_host::{Address, Bytes32, EvmHost, Revision, Status};
+use test_support::memory_host::{call_message, MemoryHost};
+
+#[global_allocator]
+static ALLOCATOR: dhat::Alloc = dhat::Alloc;
+
+const CONTRACT: Address = Address([0xc0; 20]);
+
+/// The allocations a cached transfer may make through the C ABI: one, the
+/// copy of the call data the host lends (`ewasm_host::Message` owns its
+/// input). A buffer reused per thread instead made none, and cost
+/// 0.03-0.04 us a call more than glibc's allocation and free
+/// (`docs/decisions/0022-call-data-at-the-c-boundary.md`).
+const BOUND: u64 = 1;
+
+#[test]
+fn a_cached_wrc20_c_transfer_through_the_c_abi_allocates_only_its_call_data() {
+    let _profiler = dhat::Profiler::builder().testing().build();
+    let vm = LoadedVm::linked(iris::ffi::vm::evmc_create_iris).expect("Iris linked in");
+    // The ewasm WRC20 compiled from C (the `wrc20_C` benchmarking
+    // vector's contract), its holder holding 1,000,000: under the
+    // holder's address, left-aligned, big-endian in the word's first 8
+    // bytes.
+    let (code, query) = test_support::kernels::kernel("wrc20_C").unwrap_or_else(|e| panic!("{e}"));
+    let holder = Address(query[4..24].try_into().expect("the query names a holder"));
+    let mut host = MemoryHost::with_code(CONTRACT, code.clone());
+    let (mut key, mut value) = ([0u8; 32], [0u8; 32]);
+    key[..20].copy_from_slice(&holder.0);
+    value[..8].copy_from_slice(&1_000_000u64.to_be_bytes());
+    host.set_storage(&CONTRACT, &Bytes32(key), &Bytes32(value));
+    let transfer = test_support::wrc20::transfer(&Address([0xaa; 20]), 1);
+    assert!(!transfer.is_empty());
+    let message = call_message(holder, CONTRACT, transfer, 10_000_000);
+    let mut call = || {
+        host.next_message();
+        let outcome = vm.execute(&mut host, Revision::Shanghai, &message, &code);
+        assert_eq!(outcome.status, Status::Success, "{:?}", outcome.reason);
+    };
+    // The first compiles the contract; the second lets the host's maps
+    // reach their size (a new slot's growth is the host's).
+    call();
+    call();
+    const CALLS: u64 = 50;
+    let before = dhat::HeapStats::get().total_blocks;
+    for _ in 0..CALLS {
+        call();
+    }
+    let allocations = dhat::HeapStats::get().total_blocks - before;
+    println!("allocations in {CALLS} wrc20_C transfers through the C ABI: {allocations}");
+    assert!(
+        allocations <= BOUND * CALLS,
+        "{CALLS} wrc20_C transfers through the C ABI allocate {allocations} times \
+         (bound {BOUND} each)"
+    );
+}
