@@ -133,6 +133,25 @@ macro_rules! define_ir {
                 }
             }
 
+            /// Writes `dst = self(lhs, value)` with the constant as an
+            /// immediate into `to`, if there is such a form (as
+            /// [`BinOp::instr_imm`]); `false`, `to` untouched, if not.
+            /// Written in place: an instruction built elsewhere and copied
+            /// is read back whole just after it was written in parts (a
+            /// store-forwarding stall).
+            #[inline(always)]
+            pub(crate) fn write_imm(self, to: &mut Instr, dst: Slot, lhs: Slot, value: u64) -> bool {
+                match self {
+                    $( $(
+                        BinOp::$bin => {
+                            *to = Instr::$bimm { dst, lhs, imm: value as $bimmty };
+                            true
+                        }
+                    )? )*
+                    _ => false,
+                }
+            }
+
             /// The operator equal to this one with its operands exchanged.
             pub(crate) fn swapped(self) -> Option<BinOp> {
                 match self {

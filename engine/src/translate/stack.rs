@@ -154,7 +154,8 @@ impl OperandStack {
         }
     }
 
-    /// Pops the top entry.
+    /// Pops the top entry (inlined: see `Translator::pop`).
+    #[inline(always)]
     pub(super) fn pop(&mut self) -> Option<Operand> {
         let top = self.entries.len().checked_sub(1)?;
         self.unlink(top);
