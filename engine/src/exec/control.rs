@@ -13,7 +13,7 @@ use crate::ir::{Instr, Slot};
 use crate::store::FuncKind;
 use crate::store::{Charge, ChargeKind};
 use crate::translate::CompiledFunc;
-use crate::trap::TrapCode;
+use crate::trap::{Trap, TrapCode};
 
 /// Stops the run with `exit` ([`Cx::stop`]).
 ///
@@ -453,27 +453,34 @@ fn call_host(cx: &mut Cx<'_>, ip: Ip, func: u32, index: u32, at: Slot) -> Ip {
     };
     cx.write_back_fuel();
     let host = cx.host;
-    let (result, raw) = match cx.stack.slots.get_mut(base..) {
-        // SAFETY: the store is reached through nothing else during the
-        // call: this context's references into it are taken again
-        // (`rebind`) before any is used. The window is of the value stack,
-        // which is not the store's.
-        Some(window) => unsafe { host.call(&site, window) },
-        None => (Err(TrapCode::StackOverflow.into()), cx.raw.as_ptr()),
+    let Some(window) = cx.stack.slots.get_mut(base..) else {
+        return host_trap(cx, ip, func, TrapCode::StackOverflow.into());
     };
-    let trap = if cx.rebind(raw) {
-        match result {
-            Ok(()) => return ip.wrapping_add(1),
-            Err(trap) => {
-                let (instance, this) = (cx.instance, cx.func);
-                trap.or_origin(|| super::run::origin(cx.instances, instance, this, Some(func), ip))
-            }
-        }
-    } else {
+    let mut trap = None;
+    // SAFETY: the store is reached through nothing else during the call:
+    // this context's references into it are taken again (`rebind`) before
+    // any is used. The window is of the value stack, which is not the
+    // store's.
+    let raw = unsafe { host.call(&site, window, &mut trap) };
+    if !cx.rebind(raw) {
         // The store was replaced during the call: nothing of the run's is
-        // left to go on with.
-        TrapCode::Internal.into()
-    };
+        // left to go on with. `run` gives this trap, not the stop's code.
+        cx.host_trap = Some(TrapCode::Internal.into());
+        return cx.stop(Err(TrapCode::Internal));
+    }
+    match trap {
+        None => ip.wrapping_add(1),
+        Some(trap) => host_trap(cx, ip, func, trap),
+    }
+}
+
+/// Stops the run with `trap`, from a call of host function `func` at `ip`
+/// (its origin, if it has none, that call).
+#[cold]
+#[inline(never)]
+fn host_trap(cx: &mut Cx<'_>, ip: Ip, func: u32, trap: Trap) -> Ip {
+    let (instance, this) = (cx.instance, cx.func);
+    let trap = trap.or_origin(|| super::run::origin(cx.instances, instance, this, Some(func), ip));
     // `run` gives this trap, not the stop's code.
     cx.host_trap = Some(trap);
     cx.stop(Err(TrapCode::Internal))
