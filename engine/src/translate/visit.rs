@@ -1,7 +1,7 @@
 //! Operators straight from wasmparser's decoder: [`OpVisitor`] is the
 //! visitor the operators reader calls with each operator's immediates.
-//! Each visit method builds the operator in the visitor's own field and,
-//! when the body is being checked, visits the validator for the operator
+//! Each visit method builds the operator and, when the body is being
+//! checked, visits the validator for the operator
 //! it is told of rather than dispatching on it again. The checks are
 //! [`Checker::visit`]'s, in the same order; what they ask of the operator
 //! (its opcode, its work) folds to constants or lookups in each method.
@@ -9,8 +9,10 @@
 //! The most frequent operators (locals, constants, and the plain ones of
 //! [`Simple::of`]: numeric operators, loads and stores) are then metered
 //! and translated in their visit method, where the operator is known:
-//! no second dispatch on it. The others the translator reads from the
-//! visitor's field after the visit.
+//! no second dispatch on it. The others the visit keeps in the visitor's
+//! field, where the translator reads them after it.
+
+use std::mem::ManuallyDrop;
 
 use wasmparser::{FuncValidator, Operator, ValidatorResources, VisitOperator, VisitSimdOperator};
 
@@ -32,7 +34,8 @@ pub(super) struct OpVisitor<'c, 'v, 'a, 't, 'e> {
     pub(super) done: bool,
     /// The binary offset of the operator being visited.
     pub(super) offset: u64,
-    /// The operator read last.
+    /// The operator read last, unless the visit translated it (then an
+    /// earlier one), and always one that was refused.
     pub(super) op: Operator<'a>,
     /// Why the operator read last was refused.
     error: Option<Error>,
@@ -79,7 +82,7 @@ impl<'c, 'v, 't, 'e> OpVisitor<'c, 'v, '_, 't, 'e> {
             .unwrap_or_else(|| unsupported(self.offset, &self.op))
     }
 
-    /// `opcode`, the opcode of the operator just built (`None` for one the
+    /// `opcode`, the opcode of `op`, the operator just built (`None` for one the
     /// engine does not know), checked with `validate`
     /// (the validator visited for it) if the body is being checked; `None`
     /// if it is refused, the reason kept for [`OpVisitor::take_error`].
@@ -88,13 +91,14 @@ impl<'c, 'v, 't, 'e> OpVisitor<'c, 'v, '_, 't, 'e> {
     #[inline(always)]
     fn opcode(
         &mut self,
+        op: &Operator<'_>,
         opcode: Option<Opcode>,
         validate: impl FnOnce(&mut FuncValidator<ValidatorResources>, u64) -> wasmparser::Result<()>,
     ) -> Option<Opcode> {
         let opcode = match &mut self.check {
-            Some(check) => check.visit(self.offset, &self.op, opcode, validate),
+            Some(check) => check.visit(self.offset, op, opcode, validate),
             // Checked at load: every operator is one the engine knows.
-            None => opcode.ok_or_else(|| unsupported(self.offset, &self.op)),
+            None => opcode.ok_or_else(|| unsupported(self.offset, op)),
         };
         match opcode {
             Ok(opcode) => Some(opcode),
@@ -114,11 +118,24 @@ macro_rules! define_visit {
     ($visitor:ident $( @$proposal:ident $op:ident $({ $($arg:ident: $argty:ty),* })? => $visit:ident ($($ann:tt)*))*) => {
         $(
             fn $visit(&mut self $($(, $arg: $argty)*)?) -> Self::Output {
-                self.op = Operator::$op $({ $($arg: $arg.clone()),* })?;
-                let opcode = self.opcode(opcode!(@$proposal $op), |validator: &mut FuncValidator<ValidatorResources>, offset| {
+                let op = ManuallyDrop::new(Operator::$op $({ $($arg: $arg.clone()),* })?);
+                let opcode = self.opcode(&op, opcode!(@$proposal $op), |validator: &mut FuncValidator<ValidatorResources>, offset| {
                     validator.$visitor(offset).$visit($($($arg),*)?)
-                })?;
-                translate_now!(self, opcode, $op $($($arg)*)?);
+                });
+                let Some(opcode) = opcode else {
+                    self.op = ManuallyDrop::into_inner(op);
+                    return None;
+                };
+                translate_now!(self, opcode, op, $op $($($arg)*)?);
+                // Kept for the translator unless the visit translated it.
+                // One it translated is a local's, a constant or a plain
+                // operator, which owns nothing: not dropped, it leaks
+                // nothing. (Storing every operator dropped the one before,
+                // a call matching its kind; dropping this one where it was
+                // not stored was the same call.)
+                if !self.done {
+                    self.op = ManuallyDrop::into_inner(op);
+                }
                 Some(opcode)
             }
         )*
@@ -129,25 +146,25 @@ macro_rules! define_visit {
 /// the plain operators by their [`Simple`] form (a constant where the
 /// operator was just built); nothing for the others.
 macro_rules! translate_now {
-    ($self:ident, $opcode:ident, LocalGet $index:ident) => {
+    ($self:ident, $opcode:ident, $operator:ident, LocalGet $index:ident) => {
         $self.translate_now($opcode, |t| t.push(Operand::Local($index)))
     };
-    ($self:ident, $opcode:ident, LocalSet $index:ident) => {
+    ($self:ident, $opcode:ident, $operator:ident, LocalSet $index:ident) => {
         $self.translate_now($opcode, |t| t.local_set($index, false))
     };
-    ($self:ident, $opcode:ident, LocalTee $index:ident) => {
+    ($self:ident, $opcode:ident, $operator:ident, LocalTee $index:ident) => {
         $self.translate_now($opcode, |t| t.local_set($index, true))
     };
-    ($self:ident, $opcode:ident, I32Const $value:ident) => {
+    ($self:ident, $opcode:ident, $operator:ident, I32Const $value:ident) => {
         $self.translate_now($opcode, |t| {
             t.push(Operand::Const(u64::from($value as u32)))
         })
     };
-    ($self:ident, $opcode:ident, I64Const $value:ident) => {
+    ($self:ident, $opcode:ident, $operator:ident, I64Const $value:ident) => {
         $self.translate_now($opcode, |t| t.push(Operand::Const($value as u64)))
     };
-    ($self:ident, $opcode:ident, $op:ident $($arg:ident)*) => {
-        if let Some(simple) = Simple::of(&$self.op) {
+    ($self:ident, $opcode:ident, $operator:ident, $op:ident $($arg:ident)*) => {
+        if let Some(simple) = Simple::of(&$operator) {
             $self.translate_now($opcode, |t| t.simple(simple));
         }
     };
