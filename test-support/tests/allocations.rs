@@ -5,7 +5,7 @@
 //! dhat's allocator counts every allocation of this test binary; one test
 //! per binary, since dhat keeps one profile per process.
 
-use ewasm_host::{Address, Bytes32, EvmHost, ExecConfig, Executor, Revision, Status};
+use ewasm_host::{Address, ExecConfig, Executor, Revision, Status};
 use test_support::memory_host::{call_message, MemoryHost};
 
 #[global_allocator]
@@ -87,15 +87,10 @@ fn a_cached_transfer_allocates_nothing_and_a_balance_query_only_its_output() {
     // vector's contract): a table, as every contract from C or Rust has,
     // and globals. Its table was allocated in each call before the store
     // kept tables' vectors.
-    let (code, query) = test_support::kernels::kernel("wrc20_C").unwrap_or_else(|e| panic!("{e}"));
-    let holder = Address(query[4..24].try_into().expect("the query names a holder"));
-    let mut host = MemoryHost::with_code(CONTRACT, code.clone());
-    // Its balances: under the holder's address, left-aligned, big-endian
-    // in the word's first 8 bytes.
-    let (mut key, mut value) = ([0u8; 32], [0u8; 32]);
-    key[..20].copy_from_slice(&holder.0);
-    value[..8].copy_from_slice(&1_000_000u64.to_be_bytes());
-    host.set_storage(&CONTRACT, &Bytes32(key), &Bytes32(value));
+    let test_support::wrc20::CContract {
+        code, holder, host, ..
+    } = test_support::wrc20::c_contract_with_holder(CONTRACT, 1_000_000)
+        .unwrap_or_else(|e| panic!("{e}"));
     let transfer = test_support::wrc20::transfer(&Address([0xaa; 20]), 1);
     let c_transfer = allocations_in(&executor, host, holder, &code, transfer, CALLS);
     println!("allocations in {CALLS} wrc20_C transfers: {c_transfer}");

@@ -16,7 +16,7 @@
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use ewasm_host::{Address, Bytes32, EvmHost, ExecConfig, Executor, Message, Revision};
+use ewasm_host::{Address, EvmHost, ExecConfig, Executor, Message, Revision};
 use state::Runner;
 use test_support::memory_host::{call_message, MemoryHost};
 use tests::load;
@@ -127,34 +127,20 @@ fn wrc20_calls() -> (Calls, Calls) {
 /// the holder the vector funds, here with 2^62 so that no run drains it.
 /// `Err` says where the vectors were looked for.
 fn reference_wrc20_calls() -> Result<(Calls, Calls), String> {
-    let (code, balance_input) = test_support::kernels::kernel("wrc20_C")?;
-    // The vector's query asks for the balance of its caller: 4 selector
-    // bytes, then the holder's address.
-    let holder: [u8; 20] = balance_input
-        .get(4..24)
-        .and_then(|a| a.try_into().ok())
-        .ok_or("the wrc20_C vector's call data is not a balance query")?;
-    let holder = Address(holder);
-    // wrc20_C keys a balance by the holder's address, left-aligned, and
-    // keeps it big-endian in the word's first 8 bytes.
-    let key = holder_key(&holder);
-    let mut value = [0u8; 32];
-    value[..8].copy_from_slice(&(1u64 << 62).to_be_bytes());
+    let test_support::wrc20::CContract {
+        code,
+        query,
+        holder,
+        host,
+    } = test_support::wrc20::c_contract_with_holder(CONTRACT, 1 << 62)?;
     let calls = |input: Vec<u8>| {
         let mut calls = Calls::new(Arc::new(load()), code.clone()).with_input(input);
         calls.message.sender = holder;
-        calls.host.set_storage(&CONTRACT, &key, &Bytes32(value));
+        calls.host = host.clone();
         calls
     };
     let transfer = test_support::wrc20::transfer(&Address([0xaa; 20]), 1);
-    Ok((calls(balance_input), calls(transfer)))
-}
-
-/// wrc20_C's storage key of `holder`'s balance: the address, left-aligned.
-fn holder_key(holder: &Address) -> Bytes32 {
-    let mut key = [0u8; 32];
-    key[..20].copy_from_slice(&holder.0);
-    Bytes32(key)
+    Ok((calls(query), calls(transfer)))
 }
 
 /// WRC20 transfers on `threads` threads at once through one libiris.so
@@ -318,9 +304,10 @@ fn main() {
             // The transfers went through: the holder's balance went down.
             let (status, _, output) = transfer.call();
             assert_eq!((status, output), (ewasm_host::Status::Success, vec![]));
-            let left = transfer
-                .host
-                .get_storage(&CONTRACT, &holder_key(&balance.message.sender));
+            let left = transfer.host.get_storage(
+                &CONTRACT,
+                &test_support::wrc20::c_holder_key(&balance.message.sender),
+            );
             assert!(left.0[..8] < funded.2[..8], "the transfers moved tokens");
             print_wrc20(
                 "WRC20 in C (ewasm-benchmarking wrc20_C)",

@@ -8,8 +8,8 @@
 //! One test per binary, since dhat keeps one profile per process.
 
 use evmc_client::LoadedVm;
-use ewasm_host::{Address, Bytes32, EvmHost, Revision, Status};
-use test_support::memory_host::{call_message, MemoryHost};
+use ewasm_host::{Address, Revision, Status};
+use test_support::memory_host::call_message;
 
 #[global_allocator]
 static ALLOCATOR: dhat::Alloc = dhat::Alloc;
@@ -28,16 +28,14 @@ fn a_cached_wrc20_c_transfer_through_the_c_abi_allocates_only_its_call_data() {
     let _profiler = dhat::Profiler::builder().testing().build();
     let vm = LoadedVm::linked(iris::ffi::vm::evmc_create_iris).expect("Iris linked in");
     // The ewasm WRC20 compiled from C (the `wrc20_C` benchmarking
-    // vector's contract), its holder holding 1,000,000: under the
-    // holder's address, left-aligned, big-endian in the word's first 8
-    // bytes.
-    let (code, query) = test_support::kernels::kernel("wrc20_C").unwrap_or_else(|e| panic!("{e}"));
-    let holder = Address(query[4..24].try_into().expect("the query names a holder"));
-    let mut host = MemoryHost::with_code(CONTRACT, code.clone());
-    let (mut key, mut value) = ([0u8; 32], [0u8; 32]);
-    key[..20].copy_from_slice(&holder.0);
-    value[..8].copy_from_slice(&1_000_000u64.to_be_bytes());
-    host.set_storage(&CONTRACT, &Bytes32(key), &Bytes32(value));
+    // vector's contract), its holder holding 1,000,000.
+    let test_support::wrc20::CContract {
+        code,
+        holder,
+        mut host,
+        ..
+    } = test_support::wrc20::c_contract_with_holder(CONTRACT, 1_000_000)
+        .unwrap_or_else(|e| panic!("{e}"));
     let transfer = test_support::wrc20::transfer(&Address([0xaa; 20]), 1);
     assert!(!transfer.is_empty());
     let message = call_message(holder, CONTRACT, transfer, 10_000_000);
