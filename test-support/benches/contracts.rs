@@ -384,8 +384,9 @@ fn duration(t: Duration) -> String {
     }
 }
 
-/// `--profile NAME N [--metering] [--wasmi]`: N calls of one contract on one
-/// engine (Iris unless `--wasmi`), for callgrind or perf.
+/// `--profile NAME N [--metering] [--cold] [--wasmi]`: N calls of one
+/// contract on one engine (Iris unless `--wasmi`), for callgrind or perf;
+/// `--cold`: Iris caches nothing, each call compiles the contract again.
 fn profile(args: &[String], at: usize) {
     let name = args.get(at + 1).expect("--profile NAME N");
     let n: u32 = args
@@ -393,6 +394,7 @@ fn profile(args: &[String], at: usize) {
         .and_then(|n| n.parse().ok())
         .expect("--profile NAME N");
     let metering = args.iter().any(|a| a == "--metering");
+    let cold = args.iter().any(|a| a == "--cold");
     let (code, input) = kernel(name);
     let mut output = Vec::new();
     if args.iter().any(|a| a == "--wasmi") {
@@ -403,7 +405,7 @@ fn profile(args: &[String], at: usize) {
     } else {
         let executor = Executor::new(ExecConfig {
             metering,
-            cache_size: 16,
+            cache_size: if cold { 0 } else { 16 },
             ..ExecConfig::default()
         })
         .expect("executor");
