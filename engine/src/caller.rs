@@ -11,9 +11,33 @@ use crate::trap::{Trap, TrapCode};
 /// is bounds-checked once and traps with
 /// [`TrapCode::MemoryOutOfBounds`] when out of range.
 pub struct Caller<'a, T> {
-    pub(crate) store: &'a mut Store<T>,
-    /// The calling instance, if the call came from Wasm.
-    pub(crate) instance: Option<u32>,
+    store: &'a mut Store<T>,
+    /// The calling instance's index in the store, or [`NO_INSTANCE`] if
+    /// the call did not come from Wasm. (Not an `Option`: a pointer and
+    /// one `u32` are passed in two registers; with an `Option` the caller
+    /// went through memory, and the host function's first read of it
+    /// waited on the stores that had just written it in parts.)
+    instance: u32,
+}
+
+/// [`Caller::instance`]'s index for no instance: no store holds that many
+/// instances (each takes far more than a byte).
+const NO_INSTANCE: u32 = u32::MAX;
+
+impl<'a, T> Caller<'a, T> {
+    /// The view of `store` for a call from instance `instance` (its index
+    /// in the store), if any.
+    pub(crate) fn new(store: &'a mut Store<T>, instance: Option<u32>) -> Self {
+        Self {
+            store,
+            instance: instance.unwrap_or(NO_INSTANCE),
+        }
+    }
+
+    /// The calling instance's index in the store, if any.
+    fn instance_index(&self) -> Option<u32> {
+        (self.instance != NO_INSTANCE).then_some(self.instance)
+    }
 }
 
 impl<T> Caller<'_, T> {
@@ -34,7 +58,7 @@ impl<T> Caller<'_, T> {
 
     /// The calling instance, if a Wasm function made the call.
     pub fn instance(&self) -> Option<Instance> {
-        self.instance.map(|index| Instance {
+        self.instance_index().map(|index| Instance {
             store: self.store.id(),
             index,
         })
@@ -50,13 +74,21 @@ impl<T> Caller<'_, T> {
     }
 
     fn memory(&self) -> Option<&MemoryEntity> {
-        let instance = self.store.inner.instances.get(self.instance? as usize)?;
+        let instance = self
+            .store
+            .inner
+            .instances
+            .get(self.instance_index()? as usize)?;
         let memory = *instance.memories.first()?;
         self.store.inner.memories.get(memory as usize)
     }
 
     fn memory_mut(&mut self) -> Option<&mut MemoryEntity> {
-        let instance = self.store.inner.instances.get(self.instance? as usize)?;
+        let instance = self
+            .store
+            .inner
+            .instances
+            .get(self.instance_index()? as usize)?;
         let memory = *instance.memories.first()?;
         self.store.inner.memories.get_mut(memory as usize)
     }
@@ -121,7 +153,7 @@ impl<T> Caller<'_, T> {
     /// No page counts as written.
     pub fn memory_and_data(&mut self) -> (&[u8], &mut T) {
         let memory = self
-            .instance
+            .instance_index()
             .and_then(|index| self.store.inner.instances.get(index as usize))
             .and_then(|instance| instance.memories.first().copied());
         let store = &mut *self.store;
@@ -140,7 +172,7 @@ impl<T> Caller<'_, T> {
     /// it while holding it.
     pub fn memory_and_data_mut(&mut self) -> (&mut [u8], &mut T) {
         let memory = self
-            .instance
+            .instance_index()
             .and_then(|index| self.store.inner.instances.get(index as usize))
             .and_then(|instance| instance.memories.first().copied());
         let store = &mut *self.store;

@@ -234,7 +234,7 @@ fn enter<T>(
                     .and_then(|p| p.charge.take());
                 if let (Some(hook), Some(charge)) = (store.charge_hook, charge) {
                     let instance = Some(charge.instance);
-                    hook(&mut crate::Caller { store, instance }, charge);
+                    hook(&mut crate::Caller::new(store, instance), charge);
                 }
             }
             Exit::Host { func, base } => {
@@ -310,7 +310,7 @@ fn call_host_observed<T>(
         .unwrap_or_else(|| format!("host[{func}]"));
     let args = slots.get(..params).unwrap_or_default();
     hook(
-        &mut Caller { store, instance },
+        &mut Caller::new(store, instance),
         crate::HostCall::Enter { name: &name, args },
     );
     let result = call_host(store, index, instance, slots);
@@ -323,7 +323,7 @@ fn call_host_observed<T>(
         results,
         trapped: result.is_err(),
     };
-    hook(&mut Caller { store, instance }, event);
+    hook(&mut Caller::new(store, instance), event);
     result
 }
 
@@ -477,7 +477,7 @@ fn call_host<T>(
     // (the host function put another store in this one's place and
     // dropped it), and a vector dropped while `calling` counts this call
     // leaks its bodies instead. So the body outlives the call.
-    let result = unsafe { (*func)(Caller { store, instance }, slots) };
+    let result = unsafe { (*func)(Caller::new(store, instance), slots) };
     // The count is the store's, if the store there is still this one: a
     // store put in its place counts its own calls.
     if store.inner.serial == serial {
