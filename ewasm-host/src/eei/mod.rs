@@ -302,6 +302,10 @@ pub(crate) fn read_address(cx: &Cx<'_, '_>, offset: u32) -> R<Address> {
         .map_err(|_| memory_error(cx, offset, 20))
 }
 
+/// 32 bytes of memory at `offset`. Inlined: out of line, the word came
+/// back inside a `Result` through memory and its reader waited on store
+/// forwarding (60% of a storage function's samples in a transfer).
+#[inline(always)]
 pub(crate) fn read_bytes32(cx: &Cx<'_, '_>, offset: u32) -> R<Bytes32> {
     cx.read_array::<32>(offset)
         .map(Bytes32)
