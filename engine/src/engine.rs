@@ -50,7 +50,7 @@ pub struct Engine {
 struct EngineInner {
     config: Config,
     types: Mutex<TypeRegistry>,
-    stacks: Mutex<Vec<ValueStack>>,
+    stacks: Mutex<Vec<Box<ValueStack>>>,
     /// Cleared memories of length 0 ([`LinearBytes::clear_for_reuse`]).
     memories: Mutex<Vec<LinearBytes>>,
     /// Dropped stores' vectors, emptied.
@@ -172,12 +172,12 @@ impl Engine {
     }
 
     /// A value stack from the pool, if one is there.
-    pub(crate) fn take_stack(&self) -> Option<ValueStack> {
+    pub(crate) fn take_stack(&self) -> Option<Box<ValueStack>> {
         lock(&self.inner.stacks).pop()
     }
 
     /// Gives a value stack back to the pool (dropped if the pool is full).
-    pub(crate) fn return_stack(&self, stack: ValueStack) {
+    pub(crate) fn return_stack(&self, stack: Box<ValueStack>) {
         let mut stacks = lock(&self.inner.stacks);
         if stacks.len() < POOLED_STACKS {
             stacks.push(stack);

@@ -158,8 +158,10 @@ pub(crate) struct StoreInner {
     pub(crate) depth: u32,
     /// Value slots those activations use: they count into the stack limit.
     pub(crate) slots_used: usize,
-    /// A value stack kept between calls.
-    pub(crate) spare_stack: Option<ValueStack>,
+    /// A value stack kept between calls. Boxed: a call takes it out and
+    /// puts it back, and moved by value its fields went through memory in
+    /// parts and were read back whole (a store-forwarding stall).
+    pub(crate) spare_stack: Option<Box<ValueStack>>,
     /// What profiling recorded, when the engine profiles.
     pub(crate) profile: Option<Box<crate::profile::Profile>>,
     /// The import names host functions were linked under (kept only when
