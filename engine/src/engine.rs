@@ -50,6 +50,10 @@ pub struct Engine {
 struct EngineInner {
     config: Config,
     types: Mutex<TypeRegistry>,
+    /// Value stacks for stores to take. Boxed, as a store keeps its spare
+    /// (`StoreInner::spare_stack`): unboxed here, each one taken would be
+    /// boxed again, an allocation.
+    #[allow(clippy::vec_box)]
     stacks: Mutex<Vec<Box<ValueStack>>>,
     /// Cleared memories of length 0 ([`LinearBytes::clear_for_reuse`]).
     memories: Mutex<Vec<LinearBytes>>,
