@@ -112,11 +112,18 @@ impl LoadedVm {
     }
 
     /// A VM linked into this program rather than loaded, made by its
-    /// create function (`iris::ffi::vm::evmc_create_iris`, say), which EVMC
-    /// requires to return a fresh VM (or null): the whole C ABI path,
-    /// in-process. The `LoadedVm` destroys the VM when dropped. `None` if
-    /// `create` returns null or a VM of another ABI version.
-    pub fn linked(create: extern "C" fn() -> *mut evmc_vm) -> Option<Self> {
+    /// create function (`iris::ffi::vm::evmc_create_iris`, say): the whole
+    /// C ABI path, in-process. The `LoadedVm` destroys the VM when
+    /// dropped. `None` if `create` returns null or a VM of another ABI
+    /// version.
+    ///
+    /// # Safety
+    ///
+    /// `create` is an EVMC create function: it returns null or a fresh
+    /// VM, its functions and strings valid until it is destroyed, and
+    /// owned by nothing else. (Loading a library, [`LoadedVm::load`]
+    /// trusts the library to export such a function.)
+    pub unsafe fn linked(create: extern "C" fn() -> *mut evmc_vm) -> Option<Self> {
         let vm = create();
         if vm.is_null() {
             return None;
@@ -392,7 +399,9 @@ mod tests {
     /// Runs [`CALLS_ONCE`] on Iris through the C ABI against a host
     /// answering with `gas_left`.
     fn run(gas_left: fn(i64) -> i64) -> (Outcome, Vec<i64>) {
-        let vm = LoadedVm::linked(iris::ffi::vm::evmc_create_iris).expect("Iris linked in");
+        // SAFETY: Iris's EVMC create function.
+        let vm =
+            unsafe { LoadedVm::linked(iris::ffi::vm::evmc_create_iris) }.expect("Iris linked in");
         // Interface gas only, so that the figures below are exact.
         assert_eq!(vm.set_option("metering", "false"), Ok(()));
         let mut host = AnsweringHost {

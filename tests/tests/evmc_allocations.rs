@@ -7,6 +7,9 @@
 //!
 //! One test per binary, since dhat keeps one profile per process.
 
+// The VM is made through its C create function (`LoadedVm::linked`).
+#![allow(unsafe_code)]
+
 use evmc_client::LoadedVm;
 use ewasm_host::{Address, Revision, Status};
 use test_support::memory_host::call_message;
@@ -26,7 +29,8 @@ const BOUND: u64 = 1;
 #[test]
 fn a_cached_wrc20_c_transfer_through_the_c_abi_allocates_only_its_call_data() {
     let _profiler = dhat::Profiler::builder().testing().build();
-    let vm = LoadedVm::linked(iris::ffi::vm::evmc_create_iris).expect("Iris linked in");
+    // SAFETY: Iris's EVMC create function (the FFI boundary under test).
+    let vm = unsafe { LoadedVm::linked(iris::ffi::vm::evmc_create_iris) }.expect("Iris linked in");
     // The ewasm WRC20 compiled from C (the `wrc20_C` benchmarking
     // vector's contract), its holder holding 1,000,000.
     let test_support::wrc20::CContract {
