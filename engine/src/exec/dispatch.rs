@@ -144,9 +144,7 @@ pub(crate) fn thread(mut code: Vec<Instr>) -> Option<Box<[Op]>> {
     // a store-forwarding stall on every branch (11% of translating a
     // module of `br_table`s).
     for (at, instr) in code.iter_mut().enumerate() {
-        if let Some(target) = branch_target(instr) {
-            *target = target.wrapping_sub(at as u32);
-        }
+        make_relative(instr, at);
     }
     ops.extend(code.iter().map(|instr| Op {
         handler: super::handlers::handler_of(instr),
@@ -170,11 +168,17 @@ pub(crate) fn same_code(code: &[Instr], ops: &[Op]) -> bool {
     code.len() == ops.len()
         && code.iter().zip(ops).enumerate().all(|(at, (instr, op))| {
             let mut instr = *instr;
-            if let Some(target) = branch_target(&mut instr) {
-                *target = target.wrapping_sub(at as u32);
-            }
+            make_relative(&mut instr, at);
             instr == op.instr
         })
+}
+
+/// Makes `instr`'s branch target, if it has one, an offset from `at`, the
+/// instruction's own index.
+fn make_relative(instr: &mut Instr, at: usize) {
+    if let Some(target) = branch_target(instr) {
+        *target = target.wrapping_sub(at as u32);
+    }
 }
 
 /// The instruction `offset` (as left by [`thread`]) from `ip`.

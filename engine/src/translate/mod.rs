@@ -604,15 +604,20 @@ impl<'a> Translator<'a> {
     #[inline(always)]
     fn emit(&mut self, instr: Instr) -> usize {
         let at = self.code.len();
-        if !matches!(instr, Instr::Copy { .. })
-            && self.origins.is_none()
-            && at < self.limit
-            && at < self.code.capacity()
-        {
+        if !matches!(instr, Instr::Copy { .. }) && self.room_without_origins() {
             self.code.push(instr);
             return at;
         }
         self.emit_merged(instr)
+    }
+
+    /// Whether one more instruction fits under the limit and in the code
+    /// vector's capacity, with no origins kept: the case `emit` and
+    /// `emit_imm` push in place ([`Translator::room_for`] the others).
+    #[inline(always)]
+    fn room_without_origins(&self) -> bool {
+        let at = self.code.len();
+        self.origins.is_none() && at < self.limit && at < self.code.capacity()
     }
 
     /// Emits `dst = op(lhs, value)` with the constant as an immediate, if
@@ -623,8 +628,7 @@ impl<'a> Translator<'a> {
     /// emitted, if there is no such form.
     #[inline(always)]
     fn emit_imm(&mut self, op: BinOp, dst: Slot, lhs: Slot, value: u64) -> bool {
-        let at = self.code.len();
-        if self.origins.is_none() && at < self.limit && at < self.code.capacity() {
+        if self.room_without_origins() {
             self.code.push(Instr::Unreachable);
             let written = self
                 .code
