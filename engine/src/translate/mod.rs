@@ -354,9 +354,15 @@ fn translate_body<'a>(
             t.meter(opcode);
             t.translate(&visitor.op)?;
         }
-        // Checked after every operator, so the virtual stack and the code
-        // never outgrow their bounds while the rest of the body is read.
-        t.check(func_index, limit)?;
+        // The code is checked after every operator, so that it never
+        // outgrows its bound while the rest of the body is read. The
+        // virtual stack needs no check here: it is never higher than the
+        // validator's, which `Checker::visit` bounds after every operator
+        // (now, or at load for a body translated lazily); the frame is
+        // checked again below.
+        if t.overflow.is_some() {
+            t.check(func_index, limit)?;
+        }
     }
     drop(visitor);
     reader.finish().map_err(wasm)?;
