@@ -61,9 +61,9 @@ pub fn evmc_kind(kind: CallKind) -> i32 {
     }
 }
 
-/// A message with its input copied; the caller has checked the pointers
-/// and read `kind` with [`call_kind`].
-pub fn message(msg: &evmc_message, kind: CallKind, input: Vec<u8>) -> Message {
+/// A message on `input`, its call data (borrowed, not copied); the
+/// caller has checked the pointers and read `kind` with [`call_kind`].
+pub fn message<'a>(msg: &evmc_message, kind: CallKind, input: &'a [u8]) -> Message<'a> {
     let (recipient, code_address) = msg.accounts();
     Message {
         kind,
@@ -163,7 +163,7 @@ mod tests {
         };
         let c = evmc_message(&sent);
         let kind = call_kind(c.kind, Revision::Byzantium).unwrap();
-        let back = message(&c, kind, sent.input.to_vec());
+        let back = message(&c, kind, &sent.input);
         assert_eq!(back, sent);
     }
 

@@ -216,11 +216,13 @@ unsafe extern "C" fn call(c: *mut evmc_host_context, m: *const evmc_message) -> 
             let Some(m) = (unsafe { m.as_ref() }) else {
                 return to_result(Outcome::failed(ewasm_host::Status::InternalError));
             };
-            let input = if m.input_data.is_null() || m.input_size == 0 {
-                Vec::new()
+            // Borrowed for the call, as the VM lends it.
+            let input: &[u8] = if m.input_data.is_null() || m.input_size == 0 {
+                &[]
             } else {
-                // SAFETY: EVMC: the input holds `input_size` bytes.
-                unsafe { std::slice::from_raw_parts(m.input_data, m.input_size) }.to_vec()
+                // SAFETY: EVMC: the input holds `input_size` bytes, valid
+                // during the call.
+                unsafe { std::slice::from_raw_parts(m.input_data, m.input_size) }
             };
             // Every kind the ABI has, whatever the revision.
             let kind = convert::call_kind(m.kind, Revision::LATEST).unwrap_or(CallKind::Call);

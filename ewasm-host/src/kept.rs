@@ -193,14 +193,14 @@ mod tests {
         fn emit_log(&mut self, _: &Address, _: &[u8], _: &[Bytes32]) {}
     }
 
-    static MESSAGE: Message = Message {
+    static MESSAGE: Message<'static> = Message {
         kind: CallKind::Call,
         is_static: false,
         depth: 0,
         gas: 0,
         recipient: Address([0; 20]),
         sender: Address([0; 20]),
-        input: bytes::Bytes::new(),
+        input: crate::CallData::Borrowed(&[]),
         value: U256::zero(),
         code_address: Address([0; 20]),
         delegated: false,

@@ -37,6 +37,7 @@
 //! ```
 
 mod cache;
+mod call_data;
 mod eei;
 mod execute;
 pub mod gas;
@@ -57,6 +58,7 @@ mod validate;
 
 pub use bytes::Bytes;
 pub use cache::DEFAULT_CACHE_BYTES;
+pub use call_data::CallData;
 pub use eei::{add_debug_to_linker, add_to_linker, EeiCtx, EeiError, Halt, OutOfBounds};
 pub use execute::{Evm1Mode, ExecConfig, Executor};
 pub use gas::Gas;

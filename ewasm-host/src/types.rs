@@ -2,6 +2,7 @@
 
 use std::fmt;
 
+use crate::call_data::CallData;
 use crate::hex;
 use crate::reason::FailureReason;
 
@@ -69,7 +70,7 @@ pub enum CallKind {
 
 /// One execution request: what EVMC calls `evmc_message`.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Message {
+pub struct Message<'a> {
     /// The kind.
     pub kind: CallKind,
     /// Whether state changes are forbidden (`EVMC_STATIC`).
@@ -83,10 +84,11 @@ pub struct Message {
     pub recipient: Address,
     /// The caller.
     pub sender: Address,
-    /// Call data (for a create: none; the init code is the code),
-    /// shared: a clone (for the execution, for a host, for the callee's
-    /// message) costs a reference count, not a copy.
-    pub input: bytes::Bytes,
+    /// Call data (for a create: none; the init code is the code):
+    /// shared, so that a clone (for a host, for the callee's message)
+    /// costs a reference count, or borrowed for the execution (an EVMC
+    /// host's buffer, read in place).
+    pub input: CallData<'a>,
     /// Value transferred.
     pub value: U256,
     /// The account whose code runs (differs from `recipient` for
@@ -97,6 +99,17 @@ pub struct Message {
     /// being its delegate (EVMC 12's `EVMC_DELEGATED`): the host runs the
     /// delegate's code, never a precompile at the delegate's address.
     pub delegated: bool,
+}
+
+impl Message<'_> {
+    /// The same message, owning its call data (borrowed data is copied),
+    /// to keep past the buffer it borrowed from.
+    pub fn into_owned(self) -> Message<'static> {
+        Message {
+            input: self.input.into_owned(),
+            ..self
+        }
+    }
 }
 
 /// How an execution ended: what EVMC calls `evmc_status_code`.

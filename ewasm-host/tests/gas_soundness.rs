@@ -18,7 +18,7 @@ type Answer = Box<dyn Fn(&Message) -> CallOutcome>;
 /// messages it gets.
 struct StubHost {
     answer: Answer,
-    messages: Vec<Message>,
+    messages: Vec<Message<'static>>,
 }
 
 impl EvmHost for StubHost {
@@ -50,7 +50,7 @@ impl EvmHost for StubHost {
         false
     }
     fn call(&mut self, message: &Message) -> CallOutcome {
-        self.messages.push(message.clone());
+        self.messages.push(message.clone().into_owned());
         (self.answer)(message)
     }
     fn get_tx_context(&mut self) -> TxContext {
@@ -117,7 +117,7 @@ fn contract(body: &str) -> Vec<u8> {
 
 /// Runs `code` in a call carrying `value` wei, against a stub answering
 /// with `answer`; gives the outcome and the nested messages.
-fn run(code: &[u8], value: u64, answer: Answer) -> (Outcome, Vec<Message>) {
+fn run(code: &[u8], value: u64, answer: Answer) -> (Outcome, Vec<Message<'static>>) {
     let executor = Executor::new(ExecConfig::trusted()).expect("an executor");
     let message = Message {
         kind: CallKind::Call,

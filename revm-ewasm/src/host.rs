@@ -111,7 +111,7 @@ where
             _ => (CallScheme::Call, CallValue::Transfer(value)),
         };
         Some(CallInputs {
-            input: CallInput::Bytes(Bytes(message.input.clone())),
+            input: CallInput::Bytes(Bytes(message.input.to_bytes())),
             return_memory_offset: 0..0,
             gas_limit: u64::try_from(message.gas).unwrap_or(0),
             reservoir: 0,
@@ -357,7 +357,7 @@ where
                 convert::address(&message.sender),
                 revm::interpreter::CreateScheme::Create,
                 convert::u256(message.value),
-                Bytes(message.input.clone()),
+                Bytes(message.input.to_bytes()),
                 u64::try_from(message.gas).unwrap_or(0),
                 0,
             )))

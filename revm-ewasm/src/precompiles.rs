@@ -181,7 +181,7 @@ where
         gas: i64::try_from(inputs.gas_limit).unwrap_or(i64::MAX),
         recipient: convert::to_address(inputs.target_address),
         sender: convert::to_address(inputs.caller),
-        input: inputs.input.bytes(context).0,
+        input: inputs.input.bytes(context).0.into(),
         value: convert::to_u256(inputs.call_value()),
         code_address: convert::to_address(inputs.bytecode_address),
         // What runs here is the frame's own code: no precompile to skip.

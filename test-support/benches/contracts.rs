@@ -32,7 +32,7 @@ const CALLER: Address = Address([0xca; 20]);
 struct OnIris {
     executor: Arc<Executor>,
     host: MemoryHost,
-    message: Message,
+    message: Message<'static>,
     code: Vec<u8>,
 }
 

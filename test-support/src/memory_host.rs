@@ -12,7 +12,7 @@ use ewasm_host::{
 
 /// A plain call of the code at `to` from `from` with `input` and `gas`: at
 /// depth 0, with no value, not static.
-pub fn call_message(from: Address, to: Address, input: Vec<u8>, gas: i64) -> Message {
+pub fn call_message(from: Address, to: Address, input: Vec<u8>, gas: i64) -> Message<'static> {
     Message {
         kind: CallKind::Call,
         is_static: false,

@@ -28,7 +28,7 @@ const CONTRACT: Address = Address([0xc0; 20]);
 struct Calls {
     runner: Arc<dyn Runner>,
     host: MemoryHost,
-    message: Message,
+    message: Message<'static>,
     code: Vec<u8>,
 }
 

@@ -28,7 +28,7 @@ pub struct RecordingHost {
     /// The slots `access_storage` was asked about, in order.
     pub slots: Vec<(Address, Bytes32)>,
     /// The nested messages, in order.
-    pub calls: Vec<Message>,
+    pub calls: Vec<Message<'static>>,
     /// The storage writes, in order.
     pub stores: Vec<(Address, Bytes32, Bytes32)>,
 }
@@ -83,7 +83,7 @@ impl EvmHost for RecordingHost {
         self.access.unwrap_or(AccessStatus::Warm)
     }
     fn call(&mut self, message: &Message) -> CallOutcome {
-        self.calls.push(message.clone());
+        self.calls.push(message.clone().into_owned());
         let (status, gas_refund) = self.callee.unwrap_or((Status::Success, 0));
         CallOutcome {
             status,

@@ -19,15 +19,14 @@ static ALLOCATOR: dhat::Alloc = dhat::Alloc;
 
 const CONTRACT: Address = Address([0xc0; 20]);
 
-/// The allocations a cached transfer may make through the C ABI: one, the
-/// copy of the call data the host lends (`ewasm_host::Message` owns its
-/// input). A buffer reused per thread instead made none, and cost
-/// 0.03-0.04 us a call more than glibc's allocation and free
-/// (`docs/decisions/0022-call-data-at-the-c-boundary.md`).
-const BOUND: u64 = 1;
+/// The allocations a cached transfer may make through the C ABI: none.
+/// The VM reads the call data the host lends in place (a borrowed
+/// `ewasm_host::CallData`); copying it had been the one allocation per
+/// call (`docs/decisions/0023-call-data-borrowed.md`).
+const BOUND: u64 = 0;
 
 #[test]
-fn a_cached_wrc20_c_transfer_through_the_c_abi_allocates_only_its_call_data() {
+fn a_cached_wrc20_c_transfer_through_the_c_abi_allocates_nothing() {
     let _profiler = dhat::Profiler::builder().testing().build();
     // SAFETY: Iris's EVMC create function (the FFI boundary under test).
     let vm = unsafe { LoadedVm::linked(iris::ffi::vm::evmc_create_iris) }.expect("Iris linked in");
@@ -59,9 +58,9 @@ fn a_cached_wrc20_c_transfer_through_the_c_abi_allocates_only_its_call_data() {
     }
     let allocations = dhat::HeapStats::get().total_blocks - before;
     println!("allocations in {CALLS} wrc20_C transfers through the C ABI: {allocations}");
-    assert!(
-        allocations <= BOUND * CALLS,
-        "{CALLS} wrc20_C transfers through the C ABI allocate {allocations} times \
-         (bound {BOUND} each)"
+    assert_eq!(
+        allocations,
+        BOUND * CALLS,
+        "{CALLS} wrc20_C transfers through the C ABI allocate {allocations} times"
     );
 }

@@ -62,7 +62,7 @@ fn balance_load_store() -> Vec<u8> {
     )
 }
 
-fn message(kind: CallKind) -> Message {
+fn message(kind: CallKind) -> Message<'static> {
     Message {
         kind,
         is_static: false,

@@ -170,7 +170,8 @@ unsafe extern "C" fn execute(
     if msg.flags & !EVMC_KNOWN_FLAGS != 0 {
         return rejected();
     }
-    let message = convert::message(msg, kind, input.to_vec());
+    // The call data stays the host's: read in place during the call.
+    let message = convert::message(msg, kind, input);
     let mut host = EvmcHost::new(*iface, context, message.depth, revision);
     catch_unwind(AssertUnwindSafe(|| {
         state.execute(&mut host, revision, &message, code)

@@ -38,7 +38,7 @@ pub struct EeiCtx<'h> {
     pub(crate) host: &'h mut dyn EvmHost,
     /// The message being executed (borrowed: cloning it would copy or
     /// share its call data on every call).
-    pub(crate) message: &'h Message,
+    pub(crate) message: &'h Message<'h>,
     /// The prices of the revision the execution runs at.
     pub(crate) schedule: &'static Schedule,
     /// The refund earned so far: this frame's and its successful nested
