@@ -6,7 +6,9 @@ use crate::error::{Error, ErrorKind};
 use crate::exec;
 use crate::extern_::{Extern, Global, Memory, Table};
 use crate::func::Func;
-use crate::module::{ConstExpr, DataMode, ElemMode, ElemSegment, ExternIndex, Module, ModuleInner};
+use crate::module::{
+    ConstExpr, DataMode, ElemMode, ElemSegment, ExternIndex, Module, ModuleExport, ModuleInner,
+};
 use crate::store::{
     FuncEntity, FuncKind, GlobalEntity, MemoryEntity, Store, StoreInner, TableEntity,
 };
@@ -66,6 +68,16 @@ impl Instance {
         assert_eq!(self.store, store.id(), "Instance used with another store");
         let entity = &store.inner.instances[self.index as usize];
         entity.extern_of(entity.module.export(name)?, self.store)
+    }
+
+    /// The export `export` found in this instance's module
+    /// ([`Module::get_export_index`]): what [`Instance::get_export`] gives
+    /// for its name, without looking the name up. `None` if `export` is
+    /// another module's.
+    pub fn get_module_export<T>(&self, store: &Store<T>, export: &ModuleExport) -> Option<Extern> {
+        assert_eq!(self.store, store.id(), "Instance used with another store");
+        let entity = &store.inner.instances[self.index as usize];
+        entity.extern_of(export.index_in(&entity.module)?, self.store)
     }
 
     /// The exported function called `name`.

@@ -73,7 +73,7 @@ pub use crate::func::{
 pub use crate::host_import::HostImport;
 pub use crate::instance::Instance;
 pub use crate::linker::Linker;
-pub use crate::module::{ExportType, ExternType, ImportType, Module};
+pub use crate::module::{ExportType, ExternType, ImportType, Module, ModuleExport};
 pub use crate::opcode::{Opcode, OpcodeSet};
 pub use crate::park::Parked;
 pub use crate::profile::{

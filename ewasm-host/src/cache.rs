@@ -20,6 +20,9 @@ use engine::Module;
 #[derive(Clone)]
 pub(crate) struct Contract {
     pub(crate) module: Module,
+    /// Its `main`, found once: each execution takes it from its instance
+    /// without looking the name up.
+    pub(crate) main: engine::ModuleExport,
     pub(crate) links: Arc<[u16]>,
     pub(crate) memory_pages: u64,
     /// An instance of the module kept from an earlier execution
@@ -251,6 +254,7 @@ mod tests {
         .expect("valid text");
         let module = Module::new(engine, &code).expect("compiles");
         let contract = Contract {
+            main: module.get_export_index("main").expect("exported"),
             module,
             links: Arc::from([]),
             memory_pages: 0,

@@ -2,7 +2,9 @@
 
 use std::sync::Arc;
 
-use engine::{Config, CostModel, Engine, Instance, Linker, Module, Opcode, Store, Trap, TrapCode};
+use engine::{
+    Config, CostModel, Engine, Extern, Instance, Linker, Module, Opcode, Store, Trap, TrapCode,
+};
 
 use crate::cache::{Compiled, Contract, ModuleCache, DEFAULT_CACHE_BYTES};
 use crate::eei::{self, EeiCtx, EeiError, FrameData, Halt};
@@ -290,8 +292,11 @@ impl Executor {
                 _ => None,
             })
             .sum();
+        // `check_contract` found `main`.
+        let main = module.get_export_index("main").ok_or(ContractError::Main)?;
         Ok(Contract {
             module,
+            main,
             links,
             memory_pages,
             kept: Arc::new(Slot::default()),
@@ -388,15 +393,15 @@ impl Executor {
             }
         };
         let Compiled {
-            contract:
-                Contract {
-                    module,
-                    links,
-                    memory_pages,
-                    kept,
-                },
+            contract,
             code: shared,
         } = &*compiled;
+        let Contract {
+            module,
+            memory_pages,
+            kept,
+            ..
+        } = contract;
         // The frames below, and this frame's call data, which it holds
         // beside its memory.
         let mut below = host.held().map(|held| *held).unwrap_or_default();
@@ -446,7 +451,7 @@ impl Executor {
             }
         };
         let memory_cost = self.initial_memory_cost(*memory_pages);
-        let mut outcome = self.run(&mut store, module, links, fuel, memory_cost, instance);
+        let mut outcome = self.run(&mut store, contract, fuel, memory_cost, instance);
         // Deployed code that looks like Wasm must be a valid contract.
         if message.kind == CallKind::Create
             && outcome.status == Status::Success
@@ -530,7 +535,8 @@ impl Executor {
         }
     }
 
-    /// Runs `main` with `fuel` (the message's gas, less its code's price),
+    /// Runs `contract`'s `main` (in `resumed`, its kept instance, or in a
+    /// new one) with `fuel` (the message's gas, less its code's price),
     /// having charged `memory_cost` for the initial memory first, and maps
     /// how it ended to an outcome.
     ///
@@ -543,8 +549,7 @@ impl Executor {
     fn run(
         &self,
         store: &mut Store<EeiCtx<'_>>,
-        module: &Module,
-        links: &[u16],
+        contract: &Contract,
         fuel: u64,
         memory_cost: u64,
         resumed: Option<Instance>,
@@ -563,14 +568,18 @@ impl Executor {
         }
         let instance = match resumed {
             Some(instance) => Ok(instance),
-            None => store.instantiate_with(module, self.linking(links)),
+            None => store.instantiate_with(&contract.module, self.linking(&contract.links)),
         };
-        let result = instance.and_then(|instance| match instance.get_func(store, "main") {
-            // The trap as it is: a contract's `finish` ends with one,
-            // and an `Error` around it would be allocated.
-            Some(main) => main.typed::<(), ()>(store)?.call_or_trap(store, ()),
-            // `check_contract` found `main`.
-            None => Err(engine::Error::from(TrapCode::Internal)),
+        let result = instance.and_then(|instance| {
+            let main = instance.get_module_export(store, &contract.main);
+            match main.and_then(Extern::into_func) {
+                // The trap as it is: a contract's `finish` ends with one,
+                // and an `Error` around it would be allocated.
+                Some(main) => main.typed::<(), ()>(store)?.call_or_trap(store, ()),
+                // `contract.main` is the instance's module's export `main`,
+                // which `check_contract` found to be a function.
+                None => Err(engine::Error::from(TrapCode::Internal)),
+            }
         });
         let left = store.get_fuel().ok().filter(|left| *left <= fuel);
         let Some(gas_left) = left.and_then(Gas::from_fuel) else {

@@ -6,7 +6,7 @@ mod parse;
 pub(crate) use locate::code_offset;
 pub(crate) use parse::FEATURES;
 
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, OnceLock};
 
 use crate::engine::Engine;
@@ -64,6 +64,34 @@ pub struct ExportType<'a> {
     pub name: &'a str,
     /// What is exported.
     pub ty: ExternType,
+}
+
+/// An export of a module found by name once ([`Module::get_export_index`]),
+/// to take from each instance of that module without looking the name up
+/// again ([`Instance::get_module_export`](crate::Instance::get_module_export)),
+/// as wasmtime's `ModuleExport`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ModuleExport {
+    /// The module's id ([`ModuleInner::id`]).
+    module: u64,
+    /// What it exports.
+    index: ExternIndex,
+}
+
+impl ModuleExport {
+    /// What it exports, if it is `module`'s export.
+    pub(crate) fn index_in(&self, module: &ModuleInner) -> Option<ExternIndex> {
+        (self.module == module.id).then_some(self.index)
+    }
+}
+
+/// Ids of modules, for [`ModuleExport`]s to tell them apart: never
+/// reused in a process, and never seen by the code a module runs.
+static NEXT_MODULE_ID: AtomicU64 = AtomicU64::new(0);
+
+/// A new module id.
+pub(crate) fn next_module_id() -> u64 {
+    NEXT_MODULE_ID.fetch_add(1, Ordering::Relaxed)
 }
 
 /// A constant expression of Wasm 2.0: one instruction.
@@ -132,6 +160,8 @@ pub(crate) struct DataSegment {
 #[derive(Debug)]
 pub(crate) struct ModuleInner {
     pub(crate) engine: Engine,
+    /// This module's id among the process's modules ([`ModuleExport`]).
+    pub(crate) id: u64,
     /// The type section.
     pub(crate) types: Vec<FuncType>,
     /// Engine-wide ids of the type section's entries (one reference each,
@@ -231,6 +261,16 @@ impl Module {
         self.inner.exports.iter().map(|(name, index)| ExportType {
             name,
             ty: self.inner.extern_type(*index),
+        })
+    }
+
+    /// The export called `name`, found once, to take from each instance
+    /// of this module ([`Instance::get_module_export`](crate::Instance::get_module_export))
+    /// without looking the name up again.
+    pub fn get_export_index(&self, name: &str) -> Option<ModuleExport> {
+        Some(ModuleExport {
+            module: self.inner.id,
+            index: self.inner.export(name)?,
         })
     }
 

@@ -165,6 +165,7 @@ fn parse_module(engine: &Engine, bytes: &[u8]) -> Result<ModuleInner, Error> {
     }
     let mut m = ModuleInner {
         engine: engine.clone(),
+        id: super::next_module_id(),
         types: Vec::new(),
         type_ids: Vec::new(),
         imports: Vec::new(),
