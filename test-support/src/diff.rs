@@ -35,6 +35,10 @@ pub struct Report {
     /// Export calls compared with metering on in both engines (Iris
     /// natively, wasmi on the injected module), gas left included.
     pub metered_calls: usize,
+    /// Whether wasmi could not translate the module (or its injected
+    /// form), so nothing was compared: a bug of the peer's
+    /// ([`crate::peer`]).
+    pub peer_failed: bool,
 }
 
 /// A value, as both engines are compared.
@@ -339,7 +343,10 @@ fn call_both(iris: &mut IrisSide, wasmi: &mut WasmiSide, name: &str) -> Result<O
 pub fn compare(bytes: &[u8]) -> Result<Report, String> {
     let mut report = compare_unmetered(bytes)?;
     if report.modules == 1 && !report.cut_short_at_start {
-        report.metered_calls = crate::metered::compare(bytes, &exported_functions(bytes))?;
+        match crate::metered::compare(bytes, &exported_functions(bytes))? {
+            Some(calls) => report.metered_calls = calls,
+            None => report.peer_failed = true,
+        }
     }
     Ok(report)
 }
@@ -351,6 +358,12 @@ pub fn compare(bytes: &[u8]) -> Result<Report, String> {
 ///
 /// A description of the first disagreement.
 pub fn compare_unmetered(bytes: &[u8]) -> Result<Report, String> {
+    if !crate::peer::translates(bytes) {
+        return Ok(Report {
+            peer_failed: true,
+            ..Report::default()
+        });
+    }
     let mut report = Report {
         modules: 1,
         ..Report::default()

@@ -18,6 +18,7 @@ pub mod kernels;
 pub mod memory_host;
 pub mod metered;
 pub mod nesting_host;
+pub mod peer;
 pub mod shrink;
 pub mod straight;
 pub mod wrc20;

@@ -192,13 +192,17 @@ fn wasmi_call(injected: &[u8], name: &str) -> Result<Observed, String> {
 
 /// Calls every exported function of `bytes`, each on fresh instances,
 /// metered on both engines, and compares; gives how many calls agreed
-/// (calls cut by the stack limit are not counted).
+/// (calls cut by the stack limit are not counted), or `None` if wasmi
+/// cannot translate the injected module ([`crate::peer`]).
 ///
 /// # Errors
 ///
 /// The first disagreement.
-pub fn compare(bytes: &[u8], exports: &[String]) -> Result<usize, String> {
+pub fn compare(bytes: &[u8], exports: &[String]) -> Result<Option<usize>, String> {
     let injected = inject(bytes)?;
+    if !crate::peer::translates(&injected) {
+        return Ok(None);
+    }
     let mut calls = 0;
     for name in exports {
         let (a, gas_a, state_a) = iris_call(bytes, name, false)?;
@@ -225,7 +229,7 @@ pub fn compare(bytes: &[u8], exports: &[String]) -> Result<usize, String> {
         }
         calls += 1;
     }
-    Ok(calls)
+    Ok(Some(calls))
 }
 
 fn inject(bytes: &[u8]) -> Result<Vec<u8>, String> {

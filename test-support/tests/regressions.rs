@@ -130,3 +130,29 @@ fn the_shrinker_keeps_the_property_and_drops_the_rest() {
         small.len()
     );
 }
+
+/// The module wasmi 2.0.0 cannot translate where its debug assertions
+/// are on (`test_support::peer`): with them, the comparison skips it
+/// instead of panicking; without them, wasmi translates it and the
+/// engines agree. Either way Iris runs it: `f` traps at `unreachable`.
+#[test]
+fn a_module_the_peer_cannot_translate_is_skipped_and_runs_on_iris() {
+    let bytes = wat::parse_str(test_support::peer::ELSE_REGISTER).expect("valid text");
+    let debug = cfg!(debug_assertions);
+    assert_eq!(test_support::peer::translates(&bytes), !debug);
+    let report = compare(&bytes).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(report.peer_failed, debug);
+    assert_eq!(report.calls, usize::from(!debug));
+
+    let engine = engine::Engine::default();
+    let module = engine::Module::new(&engine, &bytes).expect("compiles");
+    let mut store = engine::Store::new(&engine, ());
+    let instance = engine::Linker::new(&engine)
+        .instantiate(&mut store, &module)
+        .expect("instantiates");
+    let f = instance.get_func(&store, "f").expect("exported");
+    let error = f
+        .call(&mut store, &[engine::Val::F32(0)], &mut [])
+        .expect_err("traps");
+    assert_eq!(error.trap_code(), Some(engine::TrapCode::Unreachable));
+}
