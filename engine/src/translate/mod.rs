@@ -10,6 +10,7 @@
 
 mod control;
 mod ops;
+mod read;
 mod stack;
 #[cfg(test)]
 mod tests;
@@ -185,9 +186,8 @@ pub(crate) fn check_body(
     let wasm = |e| Error::from_wasmparser(e, true);
     declare_locals(body, Some(&mut *validator))?;
     let mut check = Checker::new(env, func_index, validator, work);
-    let mut reader = body.get_binary_reader_for_operators().map_err(wasm)?;
-    reader.set_features(crate::module::FEATURES);
-    let mut reader = wasmparser::OperatorsReader::new(reader);
+    let operators = body.get_binary_reader_for_operators().map_err(wasm)?;
+    let mut reader = read::BodyReader::new(operators).map_err(wasm)?;
     let mut visitor = visit::OpVisitor::new(Some(&mut check), None);
     while !reader.eof() {
         visitor.offset = reader.original_position();
@@ -324,10 +324,8 @@ fn translate_body<'a>(
         let start = range.start.saturating_sub(env.code_start()) as u32;
         t.add_fuel(start, model.locals_cost(declared));
     }
-    let mut reader = body.get_binary_reader_for_operators().map_err(wasm)?;
-    // Decoding depends on the features too (e.g. one-byte memory indices).
-    reader.set_features(crate::module::FEATURES);
-    let mut reader = wasmparser::OperatorsReader::new(reader);
+    let operators = body.get_binary_reader_for_operators().map_err(wasm)?;
+    let mut reader = read::BodyReader::new(operators).map_err(wasm)?;
     let code_start = env.code_start();
     let mut visitor = visit::OpVisitor::new(check.as_mut(), Some(&mut t));
     while !reader.eof() {
