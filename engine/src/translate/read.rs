@@ -10,7 +10,10 @@
 //! decoder for the operators it decodes (`BinaryReader::visit_operator`
 //! with a `FrameStack`).
 
-use wasmparser::{BinaryReader, FrameKind, FrameStack, VisitOperator, VisitSimdOperator};
+use wasmparser::{
+    BinaryReader, BlockType, FrameKind, FrameStack, MemArg, MemArgTarget, ValType, VisitOperator,
+    VisitSimdOperator,
+};
 
 use crate::module::FEATURES;
 
@@ -71,14 +74,20 @@ impl<'a> BodyReader<'a> {
 
     /// Reads the next operator and visits `visitor` for it.
     ///
-    /// Decoded here: the operators without immediates that need no
-    /// block kind (`unreachable`, `nop`, `return`, `drop`, `select` and
-    /// the numeric operators `0x45..=0xc4`), the locals' and globals'
-    /// operators with an index of at most four bytes, and the constants
-    /// `i32.const` and `i64.const` of at most four and nine bytes. Any
-    /// other operator, longer encodings (whose overflow wasmparser
-    /// checks), and anything read while no block is open go to
-    /// wasmparser's decoder.
+    /// Decoded here, while a block is open:
+    /// - the operators without immediates that need no block kind
+    ///   (`unreachable`, `nop`, `return`, `drop`, `select`, the numeric
+    ///   operators `0x45..=0xc4`);
+    /// - `block`, `loop` and `if` of an empty or number block type,
+    ///   `else` in an `if`, `end`;
+    /// - `br`, `br_if`, `call`, the locals' and globals' operators, with
+    ///   an index of at most four bytes;
+    /// - loads and stores whose flags are one byte and offset at most
+    ///   four;
+    /// - `i32.const` and `i64.const` of at most four and nine bytes.
+    ///
+    /// None of these lengths can overflow. Any other operator or encoding
+    /// goes to wasmparser's decoder, with its checks and errors.
     #[inline(always)]
     pub(super) fn visit_operator<V: VisitOperator<'a>>(
         &mut self,
@@ -100,6 +109,47 @@ impl<'a> BodyReader<'a> {
                             0x23 => visitor.visit_global_get(index),
                             _ => visitor.visit_global_set(index),
                         }
+                    }),
+                    0x0c | 0x0d | 0x10 => uleb32(data, next).map(|(index, end)| {
+                        self.pos = end;
+                        match op {
+                            0x0c => visitor.visit_br(index),
+                            0x0d => visitor.visit_br_if(index),
+                            _ => visitor.visit_call(index),
+                        }
+                    }),
+                    0x02..=0x04 => block_type(data, next).map(|blockty| {
+                        self.pos = next + 1;
+                        match op {
+                            0x02 => {
+                                self.frames.push(FrameKind::Block);
+                                visitor.visit_block(blockty)
+                            }
+                            0x03 => {
+                                self.frames.push(FrameKind::Loop);
+                                visitor.visit_loop(blockty)
+                            }
+                            _ => {
+                                self.frames.push(FrameKind::If);
+                                visitor.visit_if(blockty)
+                            }
+                        }
+                    }),
+                    // An `else` outside an `if` is wasmparser's to refuse.
+                    0x05 if self.frames.top == Some(FrameKind::If) => {
+                        self.pos = next;
+                        self.frames.pop();
+                        self.frames.push(FrameKind::Else);
+                        Some(visitor.visit_else())
+                    }
+                    0x0b => {
+                        self.pos = next;
+                        self.frames.pop();
+                        Some(visitor.visit_end())
+                    }
+                    0x28..=0x3e => mem_arg(data, next, op).map(|(memarg, end)| {
+                        self.pos = end;
+                        memory(visitor, op, memarg)
                     }),
                     0x41 => sleb(data, next, 4).map(|(value, end)| {
                         self.pos = end;
@@ -171,6 +221,78 @@ fn sleb(data: &[u8], at: usize, max: usize) -> Option<(i64, usize)> {
         }
     }
     None
+}
+
+/// The block type at `data[at]` if it is one byte: empty or a number
+/// type; `None` for any other (wasmparser decodes those).
+#[inline(always)]
+fn block_type(data: &[u8], at: usize) -> Option<BlockType> {
+    Some(match *data.get(at)? {
+        0x40 => BlockType::Empty,
+        0x7f => BlockType::Type(ValType::I32),
+        0x7e => BlockType::Type(ValType::I64),
+        0x7d => BlockType::Type(ValType::F32),
+        0x7c => BlockType::Type(ValType::F64),
+        _ => return None,
+    })
+}
+
+/// The memory immediate of load or store `op` at `data[at..]`, and where
+/// it ends, if its flags are one byte with no flag bit set (bits 6 and
+/// up: another memory, which the features leave out) and its offset at
+/// most four bytes; `None` for any other (wasmparser decodes those).
+#[inline(always)]
+fn mem_arg(data: &[u8], at: usize, op: u8) -> Option<(MemArg, usize)> {
+    let align = *data.get(at)?;
+    if align >= 0x40 {
+        return None;
+    }
+    let (offset, end) = uleb32(data, at + 1)?;
+    // The largest alignment of each access, as log2 of its bytes.
+    let max_align = match op {
+        0x2c | 0x2d | 0x30 | 0x31 | 0x3a | 0x3c => 0,
+        0x2e | 0x2f | 0x32 | 0x33 | 0x3b | 0x3d => 1,
+        0x28 | 0x2a | 0x34 | 0x35 | 0x36 | 0x38 | 0x3e => 2,
+        _ => 3,
+    };
+    let memarg = MemArg {
+        align,
+        max_align,
+        offset: u64::from(offset),
+        target: MemArgTarget::Memory(0),
+        ordering: None,
+    };
+    Some((memarg, end))
+}
+
+/// Visits `visitor` for load or store `op` (`0x28..=0x3e`) with `memarg`.
+#[inline(always)]
+fn memory<'a, V: VisitOperator<'a>>(visitor: &mut V, op: u8, memarg: MemArg) -> V::Output {
+    match op {
+        0x28 => visitor.visit_i32_load(memarg),
+        0x29 => visitor.visit_i64_load(memarg),
+        0x2a => visitor.visit_f32_load(memarg),
+        0x2b => visitor.visit_f64_load(memarg),
+        0x2c => visitor.visit_i32_load8_s(memarg),
+        0x2d => visitor.visit_i32_load8_u(memarg),
+        0x2e => visitor.visit_i32_load16_s(memarg),
+        0x2f => visitor.visit_i32_load16_u(memarg),
+        0x30 => visitor.visit_i64_load8_s(memarg),
+        0x31 => visitor.visit_i64_load8_u(memarg),
+        0x32 => visitor.visit_i64_load16_s(memarg),
+        0x33 => visitor.visit_i64_load16_u(memarg),
+        0x34 => visitor.visit_i64_load32_s(memarg),
+        0x35 => visitor.visit_i64_load32_u(memarg),
+        0x36 => visitor.visit_i32_store(memarg),
+        0x37 => visitor.visit_i64_store(memarg),
+        0x38 => visitor.visit_f32_store(memarg),
+        0x39 => visitor.visit_f64_store(memarg),
+        0x3a => visitor.visit_i32_store8(memarg),
+        0x3b => visitor.visit_i32_store16(memarg),
+        0x3c => visitor.visit_i64_store8(memarg),
+        0x3d => visitor.visit_i64_store16(memarg),
+        _ => visitor.visit_i64_store32(memarg),
+    }
 }
 
 /// Visits `visitor` for `op` if it is an operator without immediates
@@ -426,17 +548,29 @@ mod tests {
             ],
             &[0x80],
         ];
+        // A second immediate (a memory access's offset after its flags).
+        let seconds: &[&[u8]] = &[
+            &[],
+            &[0x00],
+            &[0x7f],
+            &[0x80, 0x01],
+            &[0xff, 0xff, 0xff, 0x7f],
+            &[0x80, 0x80, 0x80, 0x80, 0x01],
+        ];
+        let tails: [&[u8]; 5] = [&[0x0b], &[0x0b, 0x0b], &[], &[0x01, 0x0b], &[0x05, 0x0b]];
         let mut bodies = 0;
         for op in 0..=255u8 {
             for immediate in immediates {
-                for tail in [&[0x0b][..], &[0x0b, 0x0b], &[], &[0x01, 0x0b]] {
-                    let body: Vec<u8> = [&[op][..], immediate, tail].concat();
-                    assert_eq!(ours(&body), theirs(&body), "body {body:02x?}");
-                    bodies += 1;
+                for second in seconds {
+                    for tail in tails {
+                        let body: Vec<u8> = [&[op][..], immediate, second, tail].concat();
+                        assert_eq!(ours(&body), theirs(&body), "body {body:02x?}");
+                        bodies += 1;
+                    }
                 }
             }
         }
-        assert_eq!(bodies, 256 * 16 * 4);
+        assert_eq!(bodies, 256 * 16 * 6 * 5);
     }
 
     #[test]
@@ -445,7 +579,8 @@ mod tests {
         // often than the others.
         let favoured = [
             0x20, 0x21, 0x22, 0x23, 0x24, 0x41, 0x42, 0x6a, 0x7c, 0x1a, 0x1b, 0x02, 0x03, 0x04,
-            0x05, 0x0b, 0x0c, 0x0d, 0x80, 0xff, 0x7f, 0x00, 0x40,
+            0x05, 0x0b, 0x0c, 0x0d, 0x10, 0x28, 0x2d, 0x36, 0x3e, 0x80, 0xff, 0x7f, 0x7e, 0x70,
+            0x00, 0x40, 0x3f, 0x01, 0x02,
         ];
         let mut x = 0x9e37_79b9_7f4a_7c15u64;
         let mut next = move || {
