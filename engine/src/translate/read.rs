@@ -482,19 +482,51 @@ mod tests {
         wasmparser::for_each_visit_simd_operator!(define_build);
     }
 
-    /// Every operator of `body` with its offset, up to the first error,
-    /// then the end check's outcome, as `BodyReader` reads them.
-    fn ours(body: &[u8]) -> Vec<String> {
-        let mut reader = BinaryReader::new(body, 1000);
-        reader.set_features(FEATURES);
+    /// What the tests ask of a reader of operators.
+    trait Reads<'a> {
+        fn eof(&self) -> bool;
+        fn original_position(&self) -> u64;
+        fn read(&mut self) -> wasmparser::Result<Operator<'a>>;
+        fn finish(&self) -> wasmparser::Result<()>;
+    }
+
+    impl<'a> Reads<'a> for BodyReader<'a> {
+        fn eof(&self) -> bool {
+            BodyReader::eof(self)
+        }
+        fn original_position(&self) -> u64 {
+            BodyReader::original_position(self)
+        }
+        fn read(&mut self) -> wasmparser::Result<Operator<'a>> {
+            self.visit_operator(&mut Build)
+        }
+        fn finish(&self) -> wasmparser::Result<()> {
+            BodyReader::finish(self)
+        }
+    }
+
+    impl<'a> Reads<'a> for OperatorsReader<'a> {
+        fn eof(&self) -> bool {
+            OperatorsReader::eof(self)
+        }
+        fn original_position(&self) -> u64 {
+            OperatorsReader::original_position(self)
+        }
+        fn read(&mut self) -> wasmparser::Result<Operator<'a>> {
+            self.visit_operator(&mut Build)
+        }
+        fn finish(&self) -> wasmparser::Result<()> {
+            OperatorsReader::finish(self)
+        }
+    }
+
+    /// Every operator `reader` reads, with its offset, up to the first
+    /// error, then the end check's outcome.
+    fn read_all<'a>(mut reader: impl Reads<'a>) -> Vec<String> {
         let mut read = Vec::new();
-        let mut reader = match BodyReader::new(reader) {
-            Ok(reader) => reader,
-            Err(e) => return vec![format!("{e:?}")],
-        };
         while !reader.eof() {
             let at = reader.original_position();
-            match reader.visit_operator(&mut Build) {
+            match reader.read() {
                 Ok(op) => read.push(format!("{at}: {op:?}")),
                 Err(e) => {
                     read.push(format!("{e:?}"));
@@ -506,24 +538,24 @@ mod tests {
         read
     }
 
-    /// The same with wasmparser's `OperatorsReader`.
-    fn theirs(body: &[u8]) -> Vec<String> {
+    /// `body`'s operators at binary offset 1000.
+    fn operators(body: &[u8]) -> BinaryReader<'_> {
         let mut reader = BinaryReader::new(body, 1000);
         reader.set_features(FEATURES);
-        let mut reader = OperatorsReader::new(reader);
-        let mut read = Vec::new();
-        while !reader.eof() {
-            let at = reader.original_position();
-            match reader.visit_operator(&mut Build) {
-                Ok(op) => read.push(format!("{at}: {op:?}")),
-                Err(e) => {
-                    read.push(format!("{e:?}"));
-                    return read;
-                }
-            }
+        reader
+    }
+
+    /// `body` as `BodyReader` reads it.
+    fn ours(body: &[u8]) -> Vec<String> {
+        match BodyReader::new(operators(body)) {
+            Ok(reader) => read_all(reader),
+            Err(e) => vec![format!("{e:?}")],
         }
-        read.push(format!("{:?}", reader.finish()));
-        read
+    }
+
+    /// `body` as wasmparser's `OperatorsReader` reads it.
+    fn theirs(body: &[u8]) -> Vec<String> {
+        read_all(OperatorsReader::new(operators(body)))
     }
 
     #[test]
