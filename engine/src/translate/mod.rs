@@ -859,6 +859,14 @@ impl<'a> Translator<'a> {
         }
     }
 
+    /// The result slot of the last instruction, if it may still be
+    /// rewritten and it wrote `slot` ([`Translator::last_writer_of`]'s
+    /// instruction's, found with one lookup of it).
+    fn last_result_of(&mut self, slot: Slot) -> Option<&mut Slot> {
+        let last = self.rewritable()?;
+        result_slot(&mut self.code[last]).filter(|dst| **dst == slot)
+    }
+
     /// The index of the last instruction, if no label stands after it (so
     /// a peephole may still rewrite it).
     fn rewritable(&self) -> Option<usize> {
@@ -886,7 +894,7 @@ impl<'a> Translator<'a> {
             self.copy_to(dst, value, depth);
         } else if value == Operand::Temp {
             let slot = self.slot(depth);
-            match self.last_writer_of(slot).and_then(|i| result_slot(i)) {
+            match self.last_result_of(slot) {
                 Some(result) => *result = dst,
                 None => {
                     self.emit(Instr::Copy { dst, src: slot });

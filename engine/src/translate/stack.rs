@@ -11,12 +11,15 @@
 //!
 //! Two indexes are *lazy* lists of depths, ascending: the entries that may
 //! hold a local or a constant, and those that may hold a local. An entry
-//! turned into a temporary in place stays listed until it is popped past or
-//! visited, and every reader checks the entry itself; each listed depth is
-//! added by one push and removed once. The entries that refer to one local
-//! are an exact doubly linked chain (through `links`, with its top in
-//! `heads`, indexed by local), so finding and unlinking an alias is O(1)
-//! with no hashing. `heads` is kept from one function to the next (a stack
+//! turned into a temporary in place, or popped, stays listed until a push
+//! of a local or a constant at its depth or below cuts it or a reader
+//! visits it, and every reader checks the entry itself (a temporary, or
+//! none past the top, is passed over). Each listed depth is added by one
+//! push and removed once, and a list stays ascending, so it is never
+//! longer than the deepest stack. The entries that refer to one local are
+//! an exact doubly linked chain (through each entry's links, with its top
+//! in `heads`, indexed by local), so finding and unlinking an alias is
+//! O(1) with no hashing. `heads` is kept from one function to the next (a stack
 //! serves a whole module, [`OperandStack::reset`] clears only the locals a
 //! function touched), so its size follows the highest local referenced in
 //! the module, not each function's declared locals.
@@ -26,13 +29,23 @@ use super::Operand;
 /// No entry: the end of an alias chain.
 const NONE: u32 = u32::MAX;
 
+/// One entry of the stack: an operand with its links. One vector of
+/// them, not one of operands and one of links: a push or a pop then
+/// checks and moves one vector, not two.
+#[derive(Debug, Clone, Copy)]
+struct Entry {
+    operand: Operand,
+    /// For an entry that refers to a local, the depth of the next entry up
+    /// that refers to the same local (`NONE` at the end).
+    up: u32,
+    /// The same, down.
+    down: u32,
+}
+
 /// A virtual operand stack with its indexes.
 #[derive(Debug, Default)]
 pub(crate) struct OperandStack {
-    entries: Vec<Operand>,
-    /// For each entry that refers to a local, the depths of the next entry
-    /// up and down that refers to the same local (`NONE` at the ends).
-    links: Vec<(u32, u32)>,
+    entries: Vec<Entry>,
     /// Depths that may hold a local or a constant, ascending.
     non_temp: Vec<u32>,
     /// Depths that may hold a local, ascending.
@@ -60,7 +73,6 @@ impl OperandStack {
         }
         self.touched.clear();
         self.entries.clear();
-        self.links.clear();
         self.non_temp.clear();
         self.locals.clear();
     }
@@ -72,7 +84,9 @@ impl OperandStack {
 
     /// The entry at `depth` (a temporary past the top).
     pub(super) fn get(&self, depth: usize) -> Operand {
-        self.entries.get(depth).copied().unwrap_or(Operand::Temp)
+        self.entries
+            .get(depth)
+            .map_or(Operand::Temp, |entry| entry.operand)
     }
 
     /// Pushes an entry. Inlined: passed by reference, the operand was read
@@ -84,7 +98,7 @@ impl OperandStack {
         // Depths are bounded by the frame limit, checked after every
         // operator, far below u32::MAX.
         let d = depth as u32;
-        let mut link = (NONE, NONE);
+        let mut down = NONE;
         match operand {
             Operand::Temp => {}
             Operand::Const(_) => {
@@ -105,26 +119,32 @@ impl OperandStack {
                 let below = self.heads[n];
                 if below == NONE {
                     self.touched.push(n as u32);
-                } else if let Some(l) = self.links.get_mut(below as usize) {
-                    l.0 = d;
+                } else if let Some(entry) = self.entries.get_mut(below as usize) {
+                    entry.up = d;
                 }
-                link.1 = below;
+                down = below;
                 self.heads[n] = d;
             }
         }
-        self.entries.push(operand);
-        self.links.push(link);
+        self.entries.push(Entry {
+            operand,
+            up: NONE,
+            down,
+        });
     }
 
     /// Takes the entry at `depth` out of its local's alias chain, if it
     /// refers to a local.
     fn unlink(&mut self, depth: usize) {
-        let Some(Operand::Local(n)) = self.entries.get(depth).copied() else {
+        let Some(entry) = self.entries.get_mut(depth) else {
             return;
         };
-        let Some(&(up, down)) = self.links.get(depth) else {
+        let Operand::Local(n) = entry.operand else {
             return;
         };
+        let (up, down) = (entry.up, entry.down);
+        entry.up = NONE;
+        entry.down = NONE;
         match up {
             NONE => {
                 if let Some(head) = self.heads.get_mut(n as usize) {
@@ -132,17 +152,16 @@ impl OperandStack {
                 }
             }
             up => {
-                if let Some(l) = self.links.get_mut(up as usize) {
-                    l.1 = down;
+                if let Some(entry) = self.entries.get_mut(up as usize) {
+                    entry.down = down;
                 }
             }
         }
         if down != NONE {
-            if let Some(l) = self.links.get_mut(down as usize) {
-                l.0 = up;
+            if let Some(entry) = self.entries.get_mut(down as usize) {
+                entry.up = up;
             }
         }
-        self.links[depth] = (NONE, NONE);
     }
 
     /// Makes the entry at `depth` a temporary (its value was written to its
@@ -150,7 +169,7 @@ impl OperandStack {
     pub(super) fn set_temp(&mut self, depth: usize) {
         self.unlink(depth);
         if let Some(entry) = self.entries.get_mut(depth) {
-            *entry = Operand::Temp;
+            entry.operand = Operand::Temp;
         }
     }
 
@@ -159,11 +178,10 @@ impl OperandStack {
     pub(super) fn pop(&mut self) -> Option<Operand> {
         let top = self.entries.len().checked_sub(1)?;
         self.unlink(top);
-        let operand = self.entries.pop()?;
-        self.links.pop();
-        cut(&mut self.non_temp, top);
-        cut(&mut self.locals, top);
-        Some(operand)
+        // The indexes keep `top` (lazily: the next push of a local or a
+        // constant at this depth or below cuts it, and a reader finds no
+        // entry there).
+        Some(self.entries.pop()?.operand)
     }
 
     /// Drops the entries from `height` up.
@@ -178,7 +196,6 @@ impl OperandStack {
             self.unlink(d as usize);
         }
         self.entries.truncate(height);
-        self.links.truncate(height);
         cut(&mut self.non_temp, height);
     }
 
@@ -232,7 +249,7 @@ impl OperandStack {
     pub(super) fn take_any_local(&mut self) -> Option<(usize, u32)> {
         while let Some(d) = self.locals.pop() {
             let depth = d as usize;
-            if let Some(&Operand::Local(n)) = self.entries.get(depth) {
+            if let Some(Operand::Local(n)) = self.entries.get(depth).map(|e| e.operand) {
                 self.set_temp(depth);
                 return Some((depth, n));
             }
@@ -269,6 +286,34 @@ mod tests {
         assert_eq!(s.take_any_local(), None);
         assert_eq!(s.take_local(6), None);
         assert!(s.all_temp_from(0));
+    }
+
+    #[test]
+    fn popped_entries_left_in_the_indexes_are_passed_over() {
+        let mut s = OperandStack::default();
+        s.push(Operand::Local(1));
+        s.push(Operand::Const(7));
+        s.push(Operand::Local(2));
+        s.pop();
+        s.pop();
+        s.pop();
+        // A temporary at a depth the lists still hold.
+        s.push(Operand::Temp);
+        s.push(Operand::Temp);
+        assert!(s.all_temp_from(0));
+        assert_eq!(s.take_non_temp_from(0), None);
+        assert_eq!(s.take_any_local(), None);
+        assert_eq!(s.take_local(1), None);
+        assert_eq!(s.take_local(2), None);
+        // Pushed again at those depths, entries are found once each.
+        s.truncate(0);
+        s.push(Operand::Local(2));
+        s.push(Operand::Temp);
+        s.push(Operand::Local(2));
+        assert_eq!(s.take_any_local(), Some((2, 2)));
+        assert_eq!(s.take_any_local(), Some((0, 2)));
+        assert_eq!(s.take_any_local(), None);
+        assert_eq!(s.take_non_temp_from(0), None);
     }
 
     #[test]
