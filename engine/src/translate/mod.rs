@@ -10,6 +10,7 @@
 
 mod control;
 mod ops;
+mod own_validator;
 mod read;
 mod stack;
 #[cfg(test)]
@@ -28,6 +29,7 @@ use crate::ir::{
 use crate::opcode::{operator_name, Opcode};
 use crate::profile::InstrFuel;
 use control::{Control, ControlKind};
+use own_validator::OwnValidator;
 pub(crate) use stack::OperandStack;
 pub use work::WORK_PER_BYTE;
 pub(crate) use work::WORK_SLACK;
@@ -150,7 +152,13 @@ pub(crate) fn translate(
     scratch: &mut OperandStack,
 ) -> Result<CompiledFunc, Error> {
     let code_budget = budget.code;
-    let check = Some(Checker::new(env, func_index, validator, &mut budget.work));
+    let check = Some(Checker::new(
+        env,
+        func_index,
+        validator,
+        &mut budget.work,
+        body,
+    ));
     let (t, limit) = translate_body(env, func_index, check, body, code_budget, scratch, false)?;
     let compiled = finish(env, func_index, t, limit)?;
     budget.code = budget.code.saturating_sub(compiled.code.len() as u64);
@@ -184,8 +192,8 @@ pub(crate) fn check_body(
     work: &mut u64,
 ) -> Result<(), Error> {
     let wasm = |e| Error::from_wasmparser(e, true);
-    declare_locals(body, Some(&mut *validator))?;
-    let mut check = Checker::new(env, func_index, validator, work);
+    let mut check = Checker::new(env, func_index, validator, work, body);
+    check.declare_locals(body)?;
     let operators = body.get_binary_reader_for_operators().map_err(wasm)?;
     let mut reader = read::BodyReader::new(operators).map_err(wasm)?;
     let mut visitor = visit::OpVisitor::new(Some(&mut check), None);
@@ -199,12 +207,12 @@ pub(crate) fn check_body(
     reader.finish().map_err(wasm)
 }
 
-/// Reads `body`'s local declarations, declaring them to `validator` if
-/// one is given, and gives how many locals they declare (checked by
-/// validation, at load: at most 50,000).
+/// Reads `body`'s local declarations, declaring them to `check`'s
+/// validators if it is given, and gives how many locals they declare
+/// (checked by validation, at load: at most 50,000).
 fn declare_locals(
     body: &FunctionBody<'_>,
-    mut validator: Option<&mut FuncValidator<ValidatorResources>>,
+    mut check: Option<&mut Checker<'_>>,
 ) -> Result<u32, Error> {
     let wasm = |e| Error::from_wasmparser(e, true);
     let mut locals = body.get_locals_reader().map_err(wasm)?;
@@ -212,8 +220,17 @@ fn declare_locals(
     for _ in 0..locals.get_count() {
         let offset = locals.original_position();
         let (count, ty) = locals.read().map_err(wasm)?;
-        if let Some(validator) = validator.as_mut() {
-            validator.define_locals(offset, count, ty).map_err(wasm)?;
+        if let Some(check) = check.as_mut() {
+            check
+                .validator
+                .define_locals(offset, count, ty)
+                .map_err(wasm)?;
+            if let Some(own) = check.own.as_mut() {
+                if !own.declare(count, ty) {
+                    // Nothing checked yet: wasmparser checks the body.
+                    check.own = None;
+                }
+            }
         }
         declared = declared.saturating_add(count);
     }
@@ -275,7 +292,7 @@ pub(crate) fn translate_with_origins(
     // The module's allowances were met when it was compiled; the code's
     // own limit per byte still applies, and only gets nearer with them.
     let mut work = u64::MAX;
-    let check = Some(Checker::new(env, func_index, validator, &mut work));
+    let check = Some(Checker::new(env, func_index, validator, &mut work, body));
     let mut scratch = OperandStack::default();
     let (t, _) = translate_body(env, func_index, check, body, u64::MAX, &mut scratch, true)?;
     Ok((t.code, t.origins.unwrap_or_default()))
@@ -298,7 +315,7 @@ fn translate_body<'a>(
 ) -> Result<(Translator<'a>, u64), Error> {
     let wasm = |e| Error::from_wasmparser(e, true);
     let (num_params, num_results) = env.func_arity(func_index);
-    let declared = declare_locals(body, check.as_mut().map(|c| &mut *c.validator))?;
+    let declared = declare_locals(body, check.as_mut())?;
     let num_locals = num_params.saturating_add(declared);
     let mut t = Translator::new(env, num_locals, num_params, num_results);
     if origins {
@@ -378,6 +395,12 @@ pub(crate) struct Checker<'v> {
     env: &'v dyn ModuleEnv,
     func: u32,
     validator: &'v mut FuncValidator<ValidatorResources>,
+    /// Iris's own validator, while it checks the body's operators;
+    /// `None` from the first it leaves to `validator` on.
+    own: Option<OwnValidator>,
+    /// The body, read again to bring `validator` up to the operator
+    /// `own` left to it.
+    body: &'v FunctionBody<'v>,
     /// What is left of the module's work allowance.
     work: &'v mut u64,
     /// The function's results (what `return` carries).
@@ -385,17 +408,25 @@ pub(crate) struct Checker<'v> {
     refused: crate::OpcodeSet,
 }
 
+/// Whether wasmparser's validator also checks every operator that
+/// [`OwnValidator`] accepts, and the two are asserted to agree: in builds
+/// with debug assertions (the debug test runs, the fuzzers).
+const SHADOW: bool = cfg!(debug_assertions);
+
 impl<'v> Checker<'v> {
     fn new(
         env: &'v dyn ModuleEnv,
         func: u32,
         validator: &'v mut FuncValidator<ValidatorResources>,
         work: &'v mut u64,
+        body: &'v FunctionBody<'v>,
     ) -> Self {
         Self {
             env,
             func,
+            own: OwnValidator::new(validator),
             validator,
+            body,
             work,
             num_results: env.func_arity(func).1,
             refused: env.refused(),
@@ -403,9 +434,10 @@ impl<'v> Checker<'v> {
     }
 
     /// Checks operator `op` at binary offset `offset`, and gives its
-    /// opcode (`opcode`, `Opcode::of(op)`); `validate` visits the validator
-    /// for `op` (the visitor that decoded it calls the validator's method
-    /// for it directly).
+    /// opcode (`opcode`, `Opcode::of(op)`); `validate` visits wasmparser's
+    /// validator for `op` (the visitor that decoded it calls the
+    /// validator's method for it directly), `own` checks it with
+    /// [`OwnValidator::check`] while that one checks the body.
     #[inline(always)]
     fn visit(
         &mut self,
@@ -413,13 +445,34 @@ impl<'v> Checker<'v> {
         op: &Operator<'_>,
         opcode: Option<Opcode>,
         validate: impl FnOnce(&mut FuncValidator<ValidatorResources>, u64) -> wasmparser::Result<()>,
+        own: impl FnOnce(&mut OwnValidator, &ValidatorResources) -> bool,
     ) -> Result<Opcode, Error> {
         // Charged before the validator does the work.
         *self.work = self
             .work
             .checked_sub(self.work(op))
             .ok_or(LimitError::Work { func: self.func })?;
-        validate(self.validator, offset).map_err(|e| Error::from_wasmparser(e, true))?;
+        let wasm = |e| Error::from_wasmparser(e, true);
+        let accepted = match self.own.as_mut() {
+            Some(checker) => {
+                let accepted = own(checker, self.validator.resources());
+                if !accepted {
+                    self.own = None;
+                    if !SHADOW {
+                        self.catch_up(offset)?;
+                    }
+                }
+                accepted
+            }
+            None => false,
+        };
+        if !accepted || SHADOW {
+            let checked = validate(self.validator, offset).map_err(wasm);
+            if accepted {
+                self.assert_agree(offset, op, checked.is_ok());
+            }
+            checked?;
+        }
         // An operator the validator admits (a feature enabled) but the
         // engine does not know is refused here, reachable or not.
         let opcode = opcode.ok_or_else(|| unsupported(offset, op))?;
@@ -430,8 +483,13 @@ impl<'v> Checker<'v> {
         // validator's stack is never lower than the translator's (it also
         // keeps values pushed in unreachable code), so no translation can
         // need a larger frame than this allows.
-        let slots = u64::from(self.validator.len_locals())
-            + u64::from(self.validator.operand_stack_height());
+        let slots = match &self.own {
+            Some(own) => own.slots(),
+            None => {
+                u64::from(self.validator.len_locals())
+                    + u64::from(self.validator.operand_stack_height())
+            }
+        };
         if slots > u64::from(MAX_FRAME) {
             return Err(LimitError::FrameSize {
                 func: self.func,
@@ -440,6 +498,63 @@ impl<'v> Checker<'v> {
             .into());
         }
         Ok(opcode)
+    }
+}
+
+impl Checker<'_> {
+    /// Reads `body`'s local declarations into both validators, and gives
+    /// how many locals they declare (see [`declare_locals`]).
+    fn declare_locals(&mut self, body: &FunctionBody<'_>) -> Result<u32, Error> {
+        declare_locals(body, Some(self))
+    }
+
+    /// Brings wasmparser's validator, which has checked none of the
+    /// body's operators, up to the one at binary offset `upto`, by
+    /// reading the body again up to it.
+    #[cold]
+    fn catch_up(&mut self, upto: u64) -> Result<(), Error> {
+        let wasm = |e| Error::from_wasmparser(e, true);
+        let mut operators = self.body.get_operators_reader().map_err(wasm)?;
+        while operators.original_position() < upto {
+            let at = operators.original_position();
+            let op = operators.read().map_err(wasm)?;
+            self.validator.op(at, &op).map_err(wasm)?;
+        }
+        Ok(())
+    }
+
+    /// Asserts that wasmparser's validator, which checked `op` at
+    /// `offset` after Iris's accepted it (`accepted` whether it did too),
+    /// is where Iris's is: the same operand and control stack heights,
+    /// the same type on top, the same reachability.
+    #[cold]
+    fn assert_agree(&self, offset: u64, op: &Operator<'_>, accepted: bool) {
+        let Some(own) = &self.own else {
+            return;
+        };
+        let v = &*self.validator;
+        assert!(
+            accepted,
+            "wasmparser refuses {op:?} at {offset}, which Iris accepted"
+        );
+        let theirs = (
+            u64::from(v.len_locals()) + u64::from(v.operand_stack_height()),
+            v.operand_stack_height(),
+            v.control_stack_height(),
+            v.get_operand_type(0),
+            v.get_control_frame(0).map(|f| f.unreachable),
+        );
+        let ours = (
+            own.slots(),
+            own.operand_height(),
+            own.control_height(),
+            own.top().map(own_validator::Ty::known),
+            own.is_unreachable(),
+        );
+        assert_eq!(
+            theirs, ours,
+            "the validators differ after {op:?} at {offset}"
+        );
     }
 }
 

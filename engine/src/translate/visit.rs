@@ -16,7 +16,7 @@ use std::mem::ManuallyDrop;
 
 use wasmparser::{FuncValidator, Operator, ValidatorResources, VisitOperator, VisitSimdOperator};
 
-use super::{unsupported, Checker, Operand, Translator};
+use super::{unsupported, Checker, Operand, OwnValidator, Translator};
 use crate::error::Error;
 use crate::ir::Simple;
 use crate::opcode::{opcode, Opcode};
@@ -84,7 +84,8 @@ impl<'c, 'v, 't, 'e> OpVisitor<'c, 'v, '_, 't, 'e> {
 
     /// `opcode`, the opcode of `op`, the operator just built (`None` for one the
     /// engine does not know), checked with `validate`
-    /// (the validator visited for it) if the body is being checked; `None`
+    /// (wasmparser's validator visited for it) or Iris's own validator if
+    /// the body is being checked; `None`
     /// if it is refused, the reason kept for [`OpVisitor::take_error`].
     /// (A two-byte result comes back in a register: a `Result` came back
     /// through memory.)
@@ -95,8 +96,9 @@ impl<'c, 'v, 't, 'e> OpVisitor<'c, 'v, '_, 't, 'e> {
         opcode: Option<Opcode>,
         validate: impl FnOnce(&mut FuncValidator<ValidatorResources>, u64) -> wasmparser::Result<()>,
     ) -> Option<Opcode> {
+        let own = |own: &mut OwnValidator, resources: &ValidatorResources| own.check(op, resources);
         let opcode = match &mut self.check {
-            Some(check) => check.visit(self.offset, op, opcode, validate),
+            Some(check) => check.visit(self.offset, op, opcode, validate, own),
             // Checked at load: every operator is one the engine knows.
             None => opcode.ok_or_else(|| unsupported(self.offset, op)),
         };
