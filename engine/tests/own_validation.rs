@@ -358,10 +358,8 @@ fn body(rng: &mut Rng, ops: &[Simple], odd: u64) -> Vec<u8> {
                 stack.pop();
             }
             4 if stack.len() >= height + 2 && stack[stack.len() - 1] == stack[stack.len() - 2] => {
-                let t = stack[stack.len() - 1];
                 code.extend_from_slice(&[0x41, 0x00, 0x1b]);
                 stack.pop();
-                let _ = t;
             }
             5 if rng.chance(10) => {
                 code.push(0x00);

@@ -18,7 +18,7 @@ mod tests;
 mod visit;
 mod work;
 
-use wasmparser::{FuncValidator, FunctionBody, Operator, ValidatorResources};
+use wasmparser::{BlockType, FrameKind, FuncValidator, FunctionBody, Operator, ValidatorResources};
 
 use crate::cost::CostModel;
 use crate::error::{Error, ErrorKind, LimitError};
@@ -193,7 +193,7 @@ pub(crate) fn check_body(
 ) -> Result<(), Error> {
     let wasm = |e| Error::from_wasmparser(e, true);
     let mut check = Checker::new(env, func_index, validator, work, body);
-    check.declare_locals(body)?;
+    declare_locals(body, Some(&mut check))?;
     let operators = body.get_binary_reader_for_operators().map_err(wasm)?;
     let mut reader = read::BodyReader::new(operators).map_err(wasm)?;
     let mut visitor = visit::OpVisitor::new(Some(&mut check), None);
@@ -483,13 +483,7 @@ impl<'v> Checker<'v> {
         // validator's stack is never lower than the translator's (it also
         // keeps values pushed in unreachable code), so no translation can
         // need a larger frame than this allows.
-        let slots = match &self.own {
-            Some(own) => own.slots(),
-            None => {
-                u64::from(self.validator.len_locals())
-                    + u64::from(self.validator.operand_stack_height())
-            }
-        };
+        let slots = self.slots();
         if slots > u64::from(MAX_FRAME) {
             return Err(LimitError::FrameSize {
                 func: self.func,
@@ -502,10 +496,33 @@ impl<'v> Checker<'v> {
 }
 
 impl Checker<'_> {
-    /// Reads `body`'s local declarations into both validators, and gives
-    /// how many locals they declare (see [`declare_locals`]).
-    fn declare_locals(&mut self, body: &FunctionBody<'_>) -> Result<u32, Error> {
-        declare_locals(body, Some(self))
+    /// The frame's slots so far (the locals and the operand stack) by
+    /// the validator checking the body.
+    fn slots(&self) -> u64 {
+        match &self.own {
+            Some(own) => own.slots(),
+            None => validator_slots(self.validator),
+        }
+    }
+
+    /// The control stack's height, by the validator checking the body.
+    fn control_height(&self) -> u32 {
+        match &self.own {
+            Some(own) => own.control_height(),
+            None => self.validator.control_stack_height(),
+        }
+    }
+
+    /// The kind and block type of the frame `depth` below the innermost,
+    /// by the validator checking the body.
+    fn frame(&self, depth: usize) -> Option<(FrameKind, BlockType)> {
+        match &self.own {
+            Some(own) => own.frame(depth),
+            None => self
+                .validator
+                .get_control_frame(depth)
+                .map(|f| (f.kind, f.block_type)),
+        }
     }
 
     /// Brings wasmparser's validator, which has checked none of the
@@ -514,7 +531,10 @@ impl Checker<'_> {
     #[cold]
     fn catch_up(&mut self, upto: u64) -> Result<(), Error> {
         let wasm = |e| Error::from_wasmparser(e, true);
-        let mut operators = self.body.get_operators_reader().map_err(wasm)?;
+        // Decoded as the body reader decodes (features included).
+        let mut reader = self.body.get_binary_reader_for_operators().map_err(wasm)?;
+        reader.set_features(crate::module::FEATURES);
+        let mut operators = wasmparser::OperatorsReader::new(reader);
         while operators.original_position() < upto {
             let at = operators.original_position();
             let op = operators.read().map_err(wasm)?;
@@ -538,7 +558,7 @@ impl Checker<'_> {
             "wasmparser refuses {op:?} at {offset}, which Iris accepted"
         );
         let theirs = (
-            u64::from(v.len_locals()) + u64::from(v.operand_stack_height()),
+            validator_slots(v),
             v.operand_stack_height(),
             v.control_stack_height(),
             v.get_operand_type(0),
@@ -556,6 +576,12 @@ impl Checker<'_> {
             "the validators differ after {op:?} at {offset}"
         );
     }
+}
+
+/// The frame's slots so far by wasmparser's validator: the locals and
+/// the operand stack.
+fn validator_slots(v: &FuncValidator<ValidatorResources>) -> u64 {
+    u64::from(v.len_locals()) + u64::from(v.operand_stack_height())
 }
 
 /// The error refusing `op`, an operator the engine does not know, at

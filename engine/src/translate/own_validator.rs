@@ -211,36 +211,49 @@ impl OwnValidator {
     }
 
     /// The label types of a branch to the frame `depth` below the
-    /// innermost: `None` if there is no such frame, `Some(None)` for no
-    /// type, `Some(Some(ty))` for one; the function's frame is told apart
-    /// by the caller (its label has the function's results).
+    /// innermost (a loop's parameters, another frame's results): `None` if
+    /// there is no such frame or its types are not modelled.
     fn label(&self, depth: u32) -> Option<Label> {
         let at = self.frames.len().checked_sub(depth as usize + 1)?;
+        match self.frames.get(at)?.kind {
+            // One-byte block types have no parameters (and the function's
+            // frame is a block's).
+            FrameKind::Loop if at > 0 => Some(Label::One(None)),
+            _ => self.results_at(at),
+        }
+    }
+
+    /// The result types of the frame at index `at` (as a [`Label`]: the
+    /// function's frame, the first, has the function's).
+    fn results_at(&self, at: usize) -> Option<Label> {
         if at == 0 {
             return Some(Label::Function);
         }
-        let frame = self.frames.get(at)?;
-        match (frame.kind, frame.block_type) {
-            // One-byte block types have no parameters.
-            (FrameKind::Loop, _) | (_, BlockType::Empty) => Some(Label::One(None)),
-            (_, BlockType::Type(ty)) => Ty::of(ty).map(|ty| Label::One(Some(ty))),
-            (_, BlockType::FuncType(_)) => None,
+        match self.frames.get(at)?.block_type {
+            BlockType::Empty => Some(Label::One(None)),
+            BlockType::Type(ty) => Ty::of(ty).map(|ty| Label::One(Some(ty))),
+            BlockType::FuncType(_) => None,
         }
     }
 
     /// Pops the label types of `label`, and pushes them back if `keep`.
     fn pop_label(&mut self, label: Label, keep: bool) -> bool {
+        let popped = match label {
+            Label::One(None) => true,
+            Label::One(Some(ty)) => self.pop_is(ty),
+            Label::Function => (0..self.results.len())
+                .rev()
+                .all(|at| self.pop_is(self.results[at])),
+        };
+        popped && (!keep || self.push_label(label))
+    }
+
+    /// Pushes the types of `label`.
+    fn push_label(&mut self, label: Label) -> bool {
         match label {
             Label::One(None) => true,
-            Label::One(Some(ty)) => self.pop_is(ty) && (!keep || self.push(ty)),
-            Label::Function => {
-                for at in (0..self.results.len()).rev() {
-                    if !self.pop_is(self.results[at]) {
-                        return false;
-                    }
-                }
-                !keep || (0..self.results.len()).all(|at| self.push(self.results[at]))
-            }
+            Label::One(Some(ty)) => self.push(ty),
+            Label::Function => (0..self.results.len()).all(|at| self.push(self.results[at])),
         }
     }
 
@@ -324,26 +337,12 @@ impl OwnValidator {
         true
     }
 
-    /// The result types of the innermost frame (as a [`Label`]: the
-    /// function's frame has the function's).
-    fn results_of_top(&self) -> Option<Label> {
-        let frame = self.frames.last()?;
-        if self.frames.len() == 1 {
-            return Some(Label::Function);
-        }
-        match frame.block_type {
-            BlockType::Empty => Some(Label::One(None)),
-            BlockType::Type(ty) => Ty::of(ty).map(|ty| Label::One(Some(ty))),
-            BlockType::FuncType(_) => None,
-        }
-    }
-
     /// Pops the innermost frame after popping its results, which must
     /// leave the operand stack at the frame's height; gives the frame and
     /// its results.
     fn leave(&mut self) -> Option<(Frame, Label)> {
         let frame = *self.frames.last()?;
-        let results = self.results_of_top()?;
+        let results = self.results_at(self.frames.len() - 1)?;
         if !self.pop_label(results, false) || self.operands.len() as u32 != frame.height {
             return None;
         }
@@ -378,9 +377,7 @@ impl OwnValidator {
         };
         match results {
             Label::One(Some(_)) if frame.kind == FrameKind::If => false,
-            Label::One(Some(ty)) => self.push(ty),
-            Label::One(None) => true,
-            Label::Function => (0..self.results.len()).all(|at| self.push(self.results[at])),
+            results => self.push_label(results),
         }
     }
 
@@ -498,11 +495,11 @@ impl OwnValidator {
                 Inputs::Two(a) => self.pop_is(a) && self.pop_is(a) && self.push(output),
             };
         }
-        if let Some(ty) = load_type(op) {
-            return memarg(op).is_some_and(|m| self.load(m, ty));
-        }
-        if let Some(ty) = store_type(op) {
-            return memarg(op).is_some_and(|m| self.store(m, ty));
+        if let Some((memarg, access)) = memory_access(op) {
+            return match access {
+                Access::Load(ty) => self.load(memarg, ty),
+                Access::Store(ty) => self.store(memarg, ty),
+            };
         }
         match *op {
             O::Nop => true,
@@ -688,72 +685,45 @@ fn numeric(op: &Operator<'_>) -> Option<(Inputs, Ty)> {
     })
 }
 
-/// The type a plain load gives.
-#[inline(always)]
-fn load_type(op: &Operator<'_>) -> Option<Ty> {
-    use Operator as O;
-    Some(match op {
-        O::I32Load { .. }
-        | O::I32Load8S { .. }
-        | O::I32Load8U { .. }
-        | O::I32Load16S { .. }
-        | O::I32Load16U { .. } => Ty::I32,
-        O::I64Load { .. }
-        | O::I64Load8S { .. }
-        | O::I64Load8U { .. }
-        | O::I64Load16S { .. }
-        | O::I64Load16U { .. }
-        | O::I64Load32S { .. }
-        | O::I64Load32U { .. } => Ty::I64,
-        O::F32Load { .. } => Ty::F32,
-        O::F64Load { .. } => Ty::F64,
-        _ => return None,
-    })
+/// What a plain load or store does with its value.
+#[derive(Debug, Clone, Copy)]
+enum Access {
+    /// A load, giving a value of this type.
+    Load(Ty),
+    /// A store, taking a value of this type.
+    Store(Ty),
 }
 
-/// The type a plain store takes.
+/// A plain load's or store's memory argument and access.
 #[inline(always)]
-fn store_type(op: &Operator<'_>) -> Option<Ty> {
+fn memory_access<'o>(op: &'o Operator<'_>) -> Option<(&'o MemArg, Access)> {
+    use Access::{Load, Store};
     use Operator as O;
+    use Ty::{F32, F64, I32, I64};
     Some(match op {
-        O::I32Store { .. } | O::I32Store8 { .. } | O::I32Store16 { .. } => Ty::I32,
-        O::I64Store { .. } | O::I64Store8 { .. } | O::I64Store16 { .. } | O::I64Store32 { .. } => {
-            Ty::I64
-        }
-        O::F32Store { .. } => Ty::F32,
-        O::F64Store { .. } => Ty::F64,
-        _ => return None,
-    })
-}
-
-/// A plain load's or store's memory argument.
-#[inline(always)]
-fn memarg<'o>(op: &'o Operator<'_>) -> Option<&'o MemArg> {
-    use Operator as O;
-    match op {
         O::I32Load { memarg }
-        | O::I64Load { memarg }
-        | O::F32Load { memarg }
-        | O::F64Load { memarg }
         | O::I32Load8S { memarg }
         | O::I32Load8U { memarg }
         | O::I32Load16S { memarg }
-        | O::I32Load16U { memarg }
+        | O::I32Load16U { memarg } => (memarg, Load(I32)),
+        O::I64Load { memarg }
         | O::I64Load8S { memarg }
         | O::I64Load8U { memarg }
         | O::I64Load16S { memarg }
         | O::I64Load16U { memarg }
         | O::I64Load32S { memarg }
-        | O::I64Load32U { memarg }
-        | O::I32Store { memarg }
-        | O::I64Store { memarg }
-        | O::F32Store { memarg }
-        | O::F64Store { memarg }
-        | O::I32Store8 { memarg }
-        | O::I32Store16 { memarg }
+        | O::I64Load32U { memarg } => (memarg, Load(I64)),
+        O::F32Load { memarg } => (memarg, Load(F32)),
+        O::F64Load { memarg } => (memarg, Load(F64)),
+        O::I32Store { memarg } | O::I32Store8 { memarg } | O::I32Store16 { memarg } => {
+            (memarg, Store(I32))
+        }
+        O::I64Store { memarg }
         | O::I64Store8 { memarg }
         | O::I64Store16 { memarg }
-        | O::I64Store32 { memarg } => Some(memarg),
-        _ => None,
-    }
+        | O::I64Store32 { memarg } => (memarg, Store(I64)),
+        O::F32Store { memarg } => (memarg, Store(F32)),
+        O::F64Store { memarg } => (memarg, Store(F64)),
+        _ => return None,
+    })
 }

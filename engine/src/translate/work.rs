@@ -31,23 +31,12 @@ impl Checker<'_> {
     pub(super) fn work(&self, op: &Operator<'_>) -> u64 {
         // The frames of the validator checking the body (Iris's own, or
         // wasmparser's: the same frames).
-        let height = match &self.own {
-            Some(own) => own.control_height(),
-            None => self.validator.control_stack_height(),
-        };
-        let at = |depth: usize| match &self.own {
-            Some(own) => own.frame(depth),
-            None => self
-                .validator
-                .get_control_frame(depth)
-                .map(|f| (f.kind, f.block_type)),
-        };
         let frame = |depth: usize| {
-            at(depth).map(|(kind, block_type)| {
+            self.frame(depth).map(|(kind, block_type)| {
                 let (params, results) = block_arity(self.env, block_type);
                 // The function's own frame, the outermost: its label
                 // carries the results, and its `end` the results only.
-                let outermost = depth + 1 == height as usize;
+                let outermost = depth + 1 == self.control_height() as usize;
                 let params = if outermost { 0 } else { params };
                 (kind, params, results)
             })
