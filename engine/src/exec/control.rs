@@ -251,15 +251,49 @@ fn ret(cx: &mut Cx<'_>) -> Ip {
     frame.ip.0
 }
 
-pub(super) fn Return(ip: Ip, _: Regs, _: *mut u8, _: usize, cx: &mut Cx<'_>) -> Ip {
-    decode!(ip, cx, Instr::Return);
+/// [`ret`] when the caller runs in the same instance, as it does but
+/// between instances: its resume point, or `None` with nothing changed
+/// when the caller runs in another instance or there is none. Inlined in
+/// the return handlers, which leave the other cases to
+/// [`ReturnElsewhere`]: with no call on it, their path saves no
+/// registers.
+#[inline(always)]
+fn ret_within(cx: &mut Cx<'_>) -> Option<Ip> {
+    let frames = &mut cx.stack.frames;
+    let frame = *frames.last()?;
+    if frame.instance != cx.instance {
+        return None;
+    }
+    frames.pop();
+    cx.func = frame.func;
+    cx.base = frame.base as usize;
+    cx.refresh_regs();
+    Some(frame.ip.0)
+}
+
+/// Returns from a function whose results are in place to a caller in
+/// another instance, or from the outermost frame.
+#[cold]
+#[inline(never)]
+fn ReturnElsewhere(_: Ip, _: Regs, _: *mut u8, _: usize, cx: &mut Cx<'_>) -> Ip {
     resume!(ret(cx), cx)
+}
+
+pub(super) fn Return(ip: Ip, regs: Regs, _: *mut u8, _: usize, cx: &mut Cx<'_>) -> Ip {
+    decode!(ip, cx, Instr::Return);
+    match ret_within(cx) {
+        Some(next) => resume!(next, cx),
+        None => ReturnElsewhere(ip, regs, std::ptr::null_mut(), 0, cx),
+    }
 }
 
 pub(super) fn ReturnSlot(ip: Ip, regs: Regs, _: *mut u8, _: usize, cx: &mut Cx<'_>) -> Ip {
     decode!(ip, cx, Instr::ReturnSlot { src });
     set(regs, 0, get(regs, src));
-    resume!(ret(cx), cx)
+    match ret_within(cx) {
+        Some(next) => resume!(next, cx),
+        None => ReturnElsewhere(ip, regs, std::ptr::null_mut(), 0, cx),
+    }
 }
 
 /// Enters defined function `func` of store instance `instance`, its frame
@@ -287,6 +321,18 @@ fn callee<'a>(cx: &Cx<'a>, instance: u32, func: u32) -> Option<&'a CompiledFunc>
     }
 }
 
+/// Defined function `func` of store instance `instance` if it is
+/// translated already: the call's fast path, which makes no call (see
+/// [`enter`]).
+#[inline(always)]
+fn translated<'a>(cx: &Cx<'a>, instance: u32, func: u32) -> Option<&'a CompiledFunc> {
+    let inst = match instance == cx.instance {
+        true => cx.inst,
+        false => cx.instances.get(instance as usize)?,
+    };
+    inst.module.compiled(func)
+}
+
 /// Translates `func` at its first call (lazy translation), off the call's
 /// path.
 #[cold]
@@ -300,8 +346,9 @@ fn first_call(module: &crate::module::ModuleInner, func: u32) -> Option<&Compile
 const FAST_LOCALS: u32 = 32;
 
 /// Enters the call: `None`, with nothing changed, when the call needs what
-/// only [`make_room`] decides (a stack overflow, or more room) or, on the
-/// fast path (`SLOW` false), when the callee declares more than
+/// only [`make_room`] decides (a stack overflow, or more room), when the
+/// callee is not translated yet (its first call, with lazy translation)
+/// or, on the fast path (`SLOW` false), when it declares more than
 /// [`FAST_LOCALS`] locals. The fast path makes no call itself, so a
 /// handler that tail-calls the slow path instead ([`CallInternal`]) saves
 /// only the registers it uses: the prologue that a possible call brings
@@ -315,9 +362,13 @@ fn enter<const SLOW: bool>(
     at: Slot,
 ) -> Option<Ip> {
     let new_base = cx.base + at as usize;
-    let Some(callee) = callee(cx, instance, func) else {
-        return Some(cx.trap(TrapCode::Internal, ip));
-    };
+    // Known before the frame is written (a write the compiler cannot tell
+    // from the context's): a call within the running instance, as every
+    // `CallInternal` is, then tests nothing.
+    let switching = instance != cx.instance;
+    // A callee not translated yet (or missing: an internal error) is the
+    // slow path's, which translates it (or traps) and comes back here.
+    let callee = translated(cx, instance, func)?;
     // The call depth, the value-stack limit, the window and room for the
     // frame in one test on the way in; which one failed is sorted out off
     // this path.
@@ -341,7 +392,9 @@ fn enter<const SLOW: bool>(
         frames.as_mut_ptr().add(len).write(frame);
         frames.set_len(len + 1);
     }
-    cx.switch_instance(instance);
+    if switching {
+        cx.switch_instance(instance);
+    }
     cx.func = func;
     cx.base = new_base;
     cx.refresh_regs();
@@ -353,15 +406,17 @@ fn enter<const SLOW: bool>(
             slots.fill(0);
         }
     } else {
+        let regs = cx.regs;
         for slot in callee.num_params..callee.num_locals {
-            set(cx.regs, slot as Slot, 0);
+            set(regs, slot as Slot, 0);
         }
     }
     Some(callee.code.as_ptr())
 }
 
-/// [`call_wasm`]'s slow path: a stack overflow, or room made and the call
-/// entered (its locals cleared with one `memset`).
+/// [`call_wasm`]'s slow path: a stack overflow, or the callee translated
+/// if this is its first call, room made and the call entered (its locals
+/// cleared with one `memset`).
 #[cold]
 #[inline(never)]
 fn enter_with_room(cx: &mut Cx<'_>, ip: Ip, instance: u32, func: u32, at: Slot) -> Ip {
