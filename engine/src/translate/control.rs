@@ -33,7 +33,9 @@ pub(super) struct Control {
     pub(super) patches: Vec<usize>,
     /// Whether the frame was entered in reachable code.
     pub(super) reachable: bool,
-    /// The static cost of the frame's current metering block so far.
+    /// The static cost of the frame's current metering block so far, while
+    /// a frame inside it is open (the translator's `fuel` holds the
+    /// innermost frame's).
     pub(super) fuel: u64,
     /// The `ConsumeFuel` that charges it, if one was emitted.
     pub(super) fuel_at: Option<usize>,

@@ -610,7 +610,14 @@ pub(crate) struct Translator<'a> {
     operator_costs: &'a [u64],
     code: Vec<Instr>,
     stack: OperandStack,
+    /// The open frames; change only through [`Translator::push_control`]
+    /// and [`Translator::pop_control`], which keep `fuel`.
     control: Vec<Control>,
+    /// The static cost so far of the innermost frame's metering block
+    /// (which its [`Control::fuel`] holds only while a frame inside it is
+    /// open): one field at a fixed place, added to for every operator,
+    /// where the innermost frame's was looked up for each.
+    fuel: u64,
     num_locals: u32,
     num_results: u32,
     max_height: u32,
@@ -659,6 +666,7 @@ impl<'a> Translator<'a> {
             code: Vec::new(),
             stack: OperandStack::default(),
             control: Vec::new(),
+            fuel: 0,
             num_locals,
             num_results,
             max_height: 0,
@@ -673,9 +681,29 @@ impl<'a> Translator<'a> {
             depths: Vec::new(),
             overflow: None,
         };
-        t.control
-            .push(Control::new(ControlKind::Function, 0, 0, num_results, true));
+        t.push_control(Control::new(ControlKind::Function, 0, 0, num_results, true));
         t
+    }
+
+    /// Opens `frame` inside the innermost one, whose metering block's
+    /// cost so far it keeps until `frame` closes.
+    fn push_control(&mut self, frame: Control) {
+        if let Some(outer) = self.control.last_mut() {
+            outer.fuel = self.fuel;
+        }
+        self.fuel = frame.fuel;
+        self.control.push(frame);
+    }
+
+    /// Closes the innermost frame: its metering block's cost so far goes
+    /// with it, and the enclosing frame's block goes on.
+    fn pop_control(&mut self) -> Option<Control> {
+        let mut frame = self.control.pop()?;
+        frame.fuel = self.fuel;
+        if let Some(outer) = self.control.last() {
+            self.fuel = outer.fuel;
+        }
+        Some(frame)
     }
 
     /// The canonical slot of operand depth `depth`. Depths beyond the frame
@@ -1345,15 +1373,26 @@ impl<'a> Translator<'a> {
     /// Adds `fuel`, the static cost of the instruction at code offset
     /// `offset`, to the innermost frame's metering block (and, when
     /// profiling, notes the instruction's share of the block's charge).
+    #[inline(always)]
     fn add_fuel(&mut self, offset: u32, fuel: u64) {
-        let Some(frame) = self.control.last_mut() else {
+        self.fuel = self.fuel.saturating_add(fuel);
+        if self.block_costs.is_some() {
+            self.note_fuel(offset, fuel);
+        }
+    }
+
+    /// When profiling: notes that the instruction at code offset `offset`
+    /// adds `fuel` to the innermost frame's metering block.
+    #[cold]
+    #[inline(never)]
+    fn note_fuel(&mut self, offset: u32, fuel: u64) {
+        let Some(at) = self.control.last().and_then(|frame| frame.fuel_at) else {
             return;
         };
-        frame.fuel = frame.fuel.saturating_add(fuel);
-        if let (Some(costs), Some(at)) = (self.block_costs.as_mut(), frame.fuel_at) {
-            if let Some(Instr::ProfileFuel { block }) = self.code.get(at) {
-                costs.push((*block, InstrFuel { offset, fuel }));
-            }
+        if let (Some(costs), Some(Instr::ProfileFuel { block })) =
+            (self.block_costs.as_mut(), self.code.get(at))
+        {
+            costs.push((*block, InstrFuel { offset, fuel }));
         }
     }
 
@@ -1379,18 +1418,18 @@ impl<'a> Translator<'a> {
         } else {
             self.emit(Instr::ConsumeFuel { amount: 0 })
         };
+        self.fuel = end;
         if let Some(frame) = self.control.last_mut() {
-            frame.fuel = end;
             frame.fuel_at = Some(at);
         }
     }
 
     /// Closes the innermost frame's metering block: fills in its charge.
     fn finish_metering(&mut self) {
+        let fuel = self.fuel;
         let Some(frame) = self.control.last_mut() else {
             return;
         };
-        let fuel = frame.fuel;
         let Some(at) = frame.fuel_at.take() else {
             // The block opened in unreachable code: it charges nothing.
             return;
@@ -1450,7 +1489,7 @@ impl<'a> Translator<'a> {
             Operator::Block { blockty } | Operator::If { blockty } => {
                 let height = self.height() as u32;
                 let (params, results) = self.block_arity(*blockty);
-                self.control.push(Control::new(
+                self.push_control(Control::new(
                     ControlKind::Block,
                     height,
                     params,
@@ -1461,7 +1500,7 @@ impl<'a> Translator<'a> {
             Operator::Loop { blockty } => {
                 let height = self.height() as u32;
                 let (params, results) = self.block_arity(*blockty);
-                self.control.push(Control::new(
+                self.push_control(Control::new(
                     ControlKind::Loop { head: 0 },
                     height,
                     params,

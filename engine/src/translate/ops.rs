@@ -28,7 +28,7 @@ impl Translator<'_> {
             Operator::Block { blockty } => {
                 let (params, results) = self.block_arity(blockty);
                 let height = self.enter_block(params);
-                self.control.push(Control::new(
+                self.push_control(Control::new(
                     ControlKind::Block,
                     height,
                     params,
@@ -41,7 +41,7 @@ impl Translator<'_> {
                 let (params, results) = self.block_arity(blockty);
                 let height = self.enter_block(params);
                 let head = self.bind_label();
-                self.control.push(Control::new(
+                self.push_control(Control::new(
                     ControlKind::Loop { head },
                     height,
                     params,
@@ -55,7 +55,7 @@ impl Translator<'_> {
                 let cond = self.pop();
                 let height = self.enter_block(params);
                 let else_branch = self.branch_if(cond, true, 0);
-                self.control.push(Control::new(
+                self.push_control(Control::new(
                     ControlKind::If { else_branch },
                     height,
                     params,
@@ -348,7 +348,7 @@ impl Translator<'_> {
     }
 
     pub(super) fn visit_end(&mut self) {
-        let Some(frame) = self.control.pop() else {
+        let Some(frame) = self.pop_control() else {
             return;
         };
         if !frame.reachable {
