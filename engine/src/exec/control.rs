@@ -251,11 +251,11 @@ fn ret(cx: &mut Cx<'_>) -> Ip {
     frame.ip.0
 }
 
-/// [`ret`] when the caller runs in the same instance, as it does but
-/// between instances: its resume point, or `None` with nothing changed
-/// when the caller runs in another instance or there is none. Inlined in
-/// the return handlers, which leave the other cases to
-/// [`ReturnElsewhere`]: with no call on it, their path saves no
+/// Returns as [`ret`] does when the caller runs in the same instance:
+/// gives its resume point; `None`, with nothing changed, when the caller
+/// runs in another instance or there is none (the outermost frame
+/// returns). Inlined in the return handlers, which leave those cases to
+/// [`ReturnElsewhere`]: their path then makes no call and saves no
 /// registers.
 #[inline(always)]
 fn ret_within(cx: &mut Cx<'_>) -> Option<Ip> {
