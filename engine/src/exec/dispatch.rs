@@ -134,8 +134,9 @@ pub(crate) const OP_SIZE: u64 = std::mem::size_of::<Op>() as u64;
 
 /// Threads translated code: branch targets become offsets from the branch
 /// itself, and each instruction gets its handler. `None` if the system
-/// refuses the memory.
-pub(crate) fn thread(mut code: Vec<Instr>) -> Option<Box<[Op]>> {
+/// refuses the memory. `code` is left with its targets made relative (the
+/// translator reuses its buffer for the next function).
+pub(crate) fn thread(code: &mut [Instr]) -> Option<Box<[Op]>> {
     let mut ops = Vec::new();
     ops.try_reserve_exact(code.len()).ok()?;
     // Targets made relative in place first, then each instruction copied

@@ -15,7 +15,7 @@ use super::{
 use crate::engine::Engine;
 use crate::error::{Error, ErrorKind, LimitError};
 use crate::translate::{
-    check_body, code_bound, translate, Budget, OperandStack, WORK_PER_BYTE, WORK_SLACK,
+    check_body, code_bound, translate, Budget, Scratch, WORK_PER_BYTE, WORK_SLACK,
 };
 use crate::value::{FuncType, GlobalType, MemoryType, TableType, ValType};
 
@@ -193,8 +193,8 @@ fn parse_module(engine: &Engine, bytes: &[u8]) -> Result<ModuleInner, Error> {
         func_names: std::collections::HashMap::new(),
     };
     let mut validator = Validator::new_with_features(FEATURES);
-    // One operand stack serves every function of the module.
-    let mut stack = OperandStack::default();
+    // One set of buffers serves every function of the module.
+    let mut scratch = Scratch::default();
     let mut budget = Budget {
         code: engine.config().max_code_instructions,
         work: WORK_SLACK,
@@ -239,7 +239,7 @@ fn parse_module(engine: &Engine, bytes: &[u8]) -> Result<ModuleInner, Error> {
             let mut func = func.into_validator(std::mem::take(&mut allocs));
             let index = func.index();
             if lazy && !at_load.contains(&index) {
-                check_body(&m, index, &mut func, &body, &mut budget.work)?;
+                check_body(&m, index, &mut func, &body, &mut budget.work, &mut scratch)?;
                 m.code.push(OnceLock::new());
                 m.bodies.push(body.range());
             } else {
@@ -248,7 +248,7 @@ fn parse_module(engine: &Engine, bytes: &[u8]) -> Result<ModuleInner, Error> {
                 if lazy {
                     m.bodies.push(body.range());
                 }
-                let compiled = translate(&m, index, &mut func, &body, &mut budget, &mut stack)?;
+                let compiled = translate(&m, index, &mut func, &body, &mut budget, &mut scratch)?;
                 m.code.push(OnceLock::from(compiled));
             }
             allocs = func.into_allocations();

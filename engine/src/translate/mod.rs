@@ -30,7 +30,7 @@ use crate::opcode::{operator_name, Opcode};
 use crate::profile::InstrFuel;
 use control::{Control, ControlKind};
 use own_validator::OwnValidator;
-pub(crate) use stack::OperandStack;
+use stack::OperandStack;
 pub use work::WORK_PER_BYTE;
 pub(crate) use work::WORK_SLACK;
 
@@ -141,6 +141,18 @@ pub(crate) struct Budget {
     pub(crate) work: u64,
 }
 
+/// The buffers that checking and translating a module's bodies reuse from
+/// one body to the next, its allocations made once per module rather than
+/// once per function: the translator's operand stack (with its tables) and
+/// code, and Iris's validator's stacks. An error leaves the next body fresh
+/// ones (nothing of a failed body is read again).
+#[derive(Debug, Default)]
+pub(crate) struct Scratch {
+    stack: OperandStack,
+    code: Vec<Instr>,
+    own: own_validator::Parts,
+}
+
 /// Translates (and validates) one function body, within what is left of
 /// the module's allowances (and takes what it used from them).
 pub(crate) fn translate(
@@ -149,18 +161,28 @@ pub(crate) fn translate(
     validator: &mut FuncValidator<ValidatorResources>,
     body: &FunctionBody<'_>,
     budget: &mut Budget,
-    scratch: &mut OperandStack,
+    scratch: &mut Scratch,
 ) -> Result<CompiledFunc, Error> {
     let code_budget = budget.code;
-    let check = Some(Checker::new(
+    let mut check = Checker::new(
         env,
         func_index,
         validator,
         &mut budget.work,
         body,
-    ));
-    let (t, limit) = translate_body(env, func_index, check, body, code_budget, scratch, false)?;
-    let compiled = finish(env, func_index, t, limit)?;
+        &mut scratch.own,
+    );
+    let (t, limit) = translate_body(
+        env,
+        func_index,
+        Some(&mut check),
+        body,
+        code_budget,
+        scratch,
+        false,
+    )?;
+    check.give_back(&mut scratch.own);
+    let compiled = finish(env, func_index, t, limit, &mut scratch.code)?;
     budget.code = budget.code.saturating_sub(compiled.code.len() as u64);
     Ok(compiled)
 }
@@ -175,9 +197,9 @@ pub(crate) fn translate_checked(
     func_index: u32,
     body: &FunctionBody<'_>,
 ) -> Result<CompiledFunc, Error> {
-    let mut scratch = OperandStack::default();
+    let mut scratch = Scratch::default();
     let (t, limit) = translate_body(env, func_index, None, body, u64::MAX, &mut scratch, false)?;
-    finish(env, func_index, t, limit)
+    finish(env, func_index, t, limit, &mut scratch.code)
 }
 
 /// Validates one body without translating it (lazy translation, at
@@ -190,9 +212,10 @@ pub(crate) fn check_body(
     validator: &mut FuncValidator<ValidatorResources>,
     body: &FunctionBody<'_>,
     work: &mut u64,
+    scratch: &mut Scratch,
 ) -> Result<(), Error> {
     let wasm = |e| Error::from_wasmparser(e, true);
-    let mut check = Checker::new(env, func_index, validator, work, body);
+    let mut check = Checker::new(env, func_index, validator, work, body, &mut scratch.own);
     declare_locals(body, Some(&mut check))?;
     let operators = body.get_binary_reader_for_operators().map_err(wasm)?;
     let mut reader = read::BodyReader::new(operators).map_err(wasm)?;
@@ -204,7 +227,9 @@ pub(crate) fn check_body(
             return Err(visitor.take_error());
         }
     }
-    reader.finish().map_err(wasm)
+    reader.finish().map_err(wasm)?;
+    check.give_back(&mut scratch.own);
+    Ok(())
 }
 
 /// Reads `body`'s local declarations, declaring them to `check`'s
@@ -241,14 +266,18 @@ fn declare_locals(
 fn finish(
     env: &dyn ModuleEnv,
     func_index: u32,
-    t: Translator<'_>,
+    mut t: Translator<'_>,
     limit: u64,
+    spare: &mut Vec<Instr>,
 ) -> Result<CompiledFunc, Error> {
     let (num_params, _) = env.func_arity(func_index);
-    let code = crate::exec::dispatch::thread(t.code).ok_or(LimitError::Allocation {
+    let code = crate::exec::dispatch::thread(&mut t.code).ok_or(LimitError::Allocation {
         what: "translated code",
         bytes: limit.saturating_mul(crate::exec::dispatch::OP_SIZE),
     })?;
+    // The code's buffer serves the module's next body.
+    t.code.clear();
+    *spare = std::mem::take(&mut t.code);
     let frame_size = u64::from(t.num_locals) + u64::from(t.max_height);
     let mut costs = t.block_costs.unwrap_or_default();
     // Stable: each block's instructions stay in code order.
@@ -292,9 +321,24 @@ pub(crate) fn translate_with_origins(
     // The module's allowances were met when it was compiled; the code's
     // own limit per byte still applies, and only gets nearer with them.
     let mut work = u64::MAX;
-    let check = Some(Checker::new(env, func_index, validator, &mut work, body));
-    let mut scratch = OperandStack::default();
-    let (t, _) = translate_body(env, func_index, check, body, u64::MAX, &mut scratch, true)?;
+    let mut scratch = Scratch::default();
+    let mut check = Checker::new(
+        env,
+        func_index,
+        validator,
+        &mut work,
+        body,
+        &mut scratch.own,
+    );
+    let (t, _) = translate_body(
+        env,
+        func_index,
+        Some(&mut check),
+        body,
+        u64::MAX,
+        &mut scratch,
+        true,
+    )?;
     Ok((t.code, t.origins.unwrap_or_default()))
 }
 
@@ -302,29 +346,32 @@ pub(crate) fn translate_with_origins(
 /// translator's state and the function's code limit. `check` validates
 /// each operator and makes the engine's checks ([`Checker`]) before it is
 /// translated; without it the body was checked at load ([`check_body`]).
-/// `code_budget` is what is left of the module's code allowance. With
-/// `origins`, notes where each instruction comes from.
+/// `code_budget` is what is left of the module's code allowance;
+/// `scratch` lends the module's buffers. With `origins`, notes where each
+/// instruction comes from.
 fn translate_body<'a>(
     env: &'a dyn ModuleEnv,
     func_index: u32,
-    mut check: Option<Checker<'_>>,
+    mut check: Option<&mut Checker<'_>>,
     body: &FunctionBody<'_>,
     code_budget: u64,
-    scratch: &mut OperandStack,
+    scratch: &mut Scratch,
     origins: bool,
 ) -> Result<(Translator<'a>, u64), Error> {
     let wasm = |e| Error::from_wasmparser(e, true);
     let (num_params, num_results) = env.func_arity(func_index);
-    let declared = declare_locals(body, check.as_mut())?;
+    let declared = declare_locals(body, check.as_deref_mut())?;
     let num_locals = num_params.saturating_add(declared);
     let mut t = Translator::new(env, num_locals, num_params, num_results);
     if origins {
         t.origins = Some(Vec::new());
     }
-    // The module's operand stack, emptied, with its tables (given back
-    // below; an error leaves the next function a fresh one).
-    scratch.reset();
-    t.stack = std::mem::take(scratch);
+    // The module's operand stack, emptied, with its tables, and its code
+    // buffer (given back below and by `finish`).
+    scratch.stack.reset();
+    t.stack = std::mem::take(&mut scratch.stack);
+    t.code = std::mem::take(&mut scratch.code);
+    t.code.clear();
     let range = body.range();
     let body_len = range.end - range.start;
     let limit = code_bound(body_len, 1).min(code_budget);
@@ -344,7 +391,7 @@ fn translate_body<'a>(
     let operators = body.get_binary_reader_for_operators().map_err(wasm)?;
     let mut reader = read::BodyReader::new(operators).map_err(wasm)?;
     let code_start = env.code_start();
-    let mut visitor = visit::OpVisitor::new(check.as_mut(), Some(&mut t));
+    let mut visitor = visit::OpVisitor::new(check, Some(&mut t));
     while !reader.eof() {
         let offset = reader.original_position();
         visitor.offset = offset;
@@ -383,7 +430,7 @@ fn translate_body<'a>(
     reader.finish().map_err(wasm)?;
     t.check(func_index, limit)?;
     t.thread_returns();
-    *scratch = std::mem::take(&mut t.stack);
+    scratch.stack = std::mem::take(&mut t.stack);
     Ok((t, limit))
 }
 
@@ -420,11 +467,12 @@ impl<'v> Checker<'v> {
         validator: &'v mut FuncValidator<ValidatorResources>,
         work: &'v mut u64,
         body: &'v FunctionBody<'v>,
+        parts: &mut own_validator::Parts,
     ) -> Self {
         Self {
             env,
             func,
-            own: OwnValidator::new(validator),
+            own: OwnValidator::new(validator, parts),
             validator,
             body,
             work,
@@ -492,6 +540,16 @@ impl<'v> Checker<'v> {
             .into());
         }
         Ok(opcode)
+    }
+}
+
+impl Checker<'_> {
+    /// Gives Iris's validator's buffers back to `parts` for the next body
+    /// (none if wasmparser's validator took the body over).
+    fn give_back(&mut self, parts: &mut own_validator::Parts) {
+        if let Some(own) = self.own.take() {
+            *parts = own.into_parts();
+        }
     }
 }
 

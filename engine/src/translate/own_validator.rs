@@ -92,11 +92,25 @@ pub(super) struct OwnValidator {
     memory32: bool,
 }
 
+/// An [`OwnValidator`]'s buffers, kept from one body to the next (a
+/// module's bodies are checked one after another).
+#[derive(Debug, Default)]
+pub(super) struct Parts {
+    locals: Vec<Ty>,
+    operands: Vec<Ty>,
+    frames: Vec<Frame>,
+    results: Vec<Ty>,
+}
+
 impl OwnValidator {
     /// The validator of the body `validator` is about to check (nothing
     /// checked yet), if its parameters and results are all numbers (its
-    /// declared locals come through [`OwnValidator::declare`]).
-    pub(super) fn new(validator: &FuncValidator<ValidatorResources>) -> Option<Self> {
+    /// declared locals come through [`OwnValidator::declare`]), in the
+    /// buffers `parts` kept (taken from it).
+    pub(super) fn new(
+        validator: &FuncValidator<ValidatorResources>,
+        parts: &mut Parts,
+    ) -> Option<Self> {
         let resources = validator.resources();
         let function = validator.get_control_frame(0)?;
         let BlockType::FuncType(type_index) = function.block_type else {
@@ -106,23 +120,45 @@ impl OwnValidator {
         let CompositeInnerType::Func(func_type) = &sub_type.composite_type.inner else {
             return None;
         };
-        let params = func_type.params().iter().map(|&t| Ty::of(t));
-        let locals = params.collect::<Option<Vec<Ty>>>()?;
-        let results = func_type.results().iter().map(|&t| Ty::of(t));
-        let results = results.collect::<Option<Vec<Ty>>>()?;
+        let numbers = |types: &[ValType], into: &mut Vec<Ty>| {
+            into.clear();
+            types
+                .iter()
+                .all(|&t| Ty::of(t).map(|ty| into.push(ty)).is_some())
+        };
+        if !numbers(func_type.params(), &mut parts.locals)
+            || !numbers(func_type.results(), &mut parts.results)
+        {
+            return None;
+        }
         let memory32 = resources.memory_at(0).is_some_and(|m| !m.memory64);
+        let mut frames = std::mem::take(&mut parts.frames);
+        frames.clear();
+        frames.push(Frame {
+            kind: function.kind,
+            block_type: function.block_type,
+            height: 0,
+            unreachable: false,
+        });
+        let mut operands = std::mem::take(&mut parts.operands);
+        operands.clear();
         Some(Self {
-            locals,
-            operands: Vec::new(),
-            frames: vec![Frame {
-                kind: function.kind,
-                block_type: function.block_type,
-                height: 0,
-                unreachable: false,
-            }],
-            results,
+            locals: std::mem::take(&mut parts.locals),
+            operands,
+            frames,
+            results: std::mem::take(&mut parts.results),
             memory32,
         })
+    }
+
+    /// Its buffers, for the next body's validator.
+    pub(super) fn into_parts(self) -> Parts {
+        Parts {
+            locals: self.locals,
+            operands: self.operands,
+            frames: self.frames,
+            results: self.results,
+        }
     }
 
     /// Declares `count` more locals of type `ty` (after wasmparser's

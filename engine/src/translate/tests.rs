@@ -46,8 +46,8 @@ fn translate_with(extra: WasmFeatures, wat: &str) -> Result<CompiledFunc, Error>
                 code: u64::MAX,
                 work: u64::MAX,
             };
-            let mut stack = OperandStack::default();
-            return translate(&Env, 0, &mut func, &body, &mut budget, &mut stack);
+            let mut scratch = Scratch::default();
+            return translate(&Env, 0, &mut func, &body, &mut budget, &mut scratch);
         }
     }
     panic!("no function in {wat}")
