@@ -275,8 +275,7 @@ fn finish(
         what: "translated code",
         bytes: limit.saturating_mul(crate::exec::dispatch::OP_SIZE),
     })?;
-    // The code's buffer serves the module's next body.
-    t.code.clear();
+    // The code's buffer serves the module's next body (which empties it).
     *spare = std::mem::take(&mut t.code);
     let frame_size = u64::from(t.num_locals) + u64::from(t.max_height);
     let mut costs = t.block_costs.unwrap_or_default();
@@ -551,9 +550,7 @@ impl Checker<'_> {
             *parts = own.into_parts();
         }
     }
-}
 
-impl Checker<'_> {
     /// The frame's slots so far (the locals and the operand stack) by
     /// the validator checking the body.
     fn slots(&self) -> u64 {
