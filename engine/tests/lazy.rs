@@ -230,3 +230,30 @@ fn named_exports_and_the_start_function_translate_at_load() {
     assert_eq!(refused(&at_load), refused(&config(true)));
     assert_eq!(refused(&at_load), refused(&config(false)));
 }
+
+#[test]
+fn a_module_whose_every_function_translates_at_load_keeps_no_code_section() {
+    // One function, `main`, named to translate at load: nothing is left
+    // for a first call, so the module holds what an eager one holds (a
+    // lazy one also keeps its code section, to translate from later).
+    let one = r#"(module (func (export "main") (param i32) (result i32)
+        (i32.add (local.get 0) (i32.const 1))))"#;
+    let mut at_load = config(true);
+    at_load.translate_export_at_load("main");
+    let module = Module::from_wat(&Engine::new(&at_load), one).unwrap();
+    let eager = Module::from_wat(&Engine::new(&config(false)), one).unwrap();
+    assert_eq!(module.translated_functions(), 1);
+    assert_eq!(module.footprint(), eager.footprint());
+    // With a second function, not named, the code section is kept.
+    let two = r#"(module (func $other) (func (export "main") (param i32) (result i32)
+        (i32.add (local.get 0) (i32.const 1))))"#;
+    let module = Module::from_wat(&Engine::new(&at_load), two).unwrap();
+    let eager = Module::from_wat(&Engine::new(&config(false)), two).unwrap();
+    assert_eq!(module.translated_functions(), 1);
+    assert!(
+        module.footprint() < eager.footprint(),
+        "other is not translated"
+    );
+    let lazy = Module::from_wat(&Engine::new(&config(true)), two).unwrap();
+    assert!(module.footprint() > lazy.footprint(), "main is translated");
+}

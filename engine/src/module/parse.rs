@@ -226,8 +226,15 @@ fn parse_module(engine: &Engine, bytes: &[u8]) -> Result<ModuleInner, Error> {
                 lazy = engine.config().lazy_translation
                     && code_bound(size, u64::from(*count)) <= budget.code;
                 if lazy {
-                    m.code_section = copy(bytes, unchecked_range.clone())?;
                     at_load = translated_at_load(&m, &engine.config().eager_exports);
+                    // With every function translated at load, as a
+                    // contract of one function is, nothing is left for a
+                    // first call: the module translates eagerly, and keeps
+                    // no copy of its code section.
+                    lazy = !all_at_load(&m, *count, &at_load);
+                }
+                if lazy {
+                    m.code_section = copy(bytes, unchecked_range.clone())?;
                 }
             }
             Payload::CustomSection(reader) if engine.config().profile => {
@@ -271,6 +278,15 @@ fn translated_at_load(m: &ModuleInner, names: &[String]) -> Vec<u32> {
         _ => None,
     });
     m.start.into_iter().chain(exported).collect()
+}
+
+/// Whether `at_load` names every one of the module's `count` defined
+/// functions (`at_load` holds function indices, imports counted).
+fn all_at_load(m: &ModuleInner, count: u32, at_load: &[u32]) -> bool {
+    let first = m.num_imported_funcs;
+    // Stops at the first function not named: at most `at_load.len() + 1`
+    // functions are looked up.
+    (first..first.saturating_add(count)).all(|f| at_load.contains(&f))
 }
 
 /// Function names from a `name` section; a malformed one is ignored (it is
