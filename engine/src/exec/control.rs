@@ -373,7 +373,7 @@ fn enter<const SLOW: bool>(
     // frame in one test on the way in; which one failed is sorted out off
     // this path.
     let frames = &cx.stack.frames;
-    let declared = callee.num_locals.saturating_sub(callee.num_params);
+    let declared = callee.num_declared;
     if frames.len() >= cx.frame_limit
         || frames.len() == frames.capacity()
         || new_base + callee.frame_size as usize > cx.slot_limit
@@ -407,7 +407,8 @@ fn enter<const SLOW: bool>(
         }
     } else {
         let regs = cx.regs;
-        for slot in callee.num_params..callee.num_locals {
+        let first = callee.num_params;
+        for slot in first..first + declared {
             set(regs, slot as Slot, 0);
         }
     }

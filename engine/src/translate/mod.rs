@@ -44,6 +44,9 @@ pub(crate) struct CompiledFunc {
     pub(crate) num_locals: u32,
     /// Parameters.
     pub(crate) num_params: u32,
+    /// Declared locals (`num_locals - num_params`), which a call zeroes:
+    /// kept, not computed on each call.
+    pub(crate) num_declared: u32,
     /// Results.
     pub(crate) num_results: u32,
     /// Slots the frame needs: locals plus the deepest operand stack.
@@ -290,6 +293,7 @@ fn finish(
         code,
         num_locals: t.num_locals,
         num_params,
+        num_declared: t.num_locals.saturating_sub(num_params),
         num_results: t.num_results,
         // Checked against MAX_FRAME in `translate_body`.
         frame_size: frame_size as u32,
@@ -680,6 +684,9 @@ pub(crate) struct Translator<'a> {
     /// Instructions before this index may be jumped over or to: the
     /// peephole rewrites never look behind it.
     barrier: usize,
+    /// Whether an unconditional jump (`Instr::Br`) was emitted: only then
+    /// has [`Translator::thread_returns`] anything to look for.
+    jumps: bool,
     /// The code-section offset of the operator being translated.
     offset: u32,
     /// Its offset in the binary.
@@ -727,6 +734,7 @@ impl<'a> Translator<'a> {
             max_height: 0,
             reachable: true,
             barrier: 0,
+            jumps: false,
             offset: 0,
             at: 0,
             origins: None,
@@ -970,6 +978,11 @@ impl<'a> Translator<'a> {
     /// opens at the target starts with its charge, not a return, so
     /// nothing is skipped).
     fn thread_returns(&mut self) {
+        // Straight-line code (a contract of one long block) has no jump:
+        // its code is not read again.
+        if !self.jumps {
+            return;
+        }
         for at in 0..self.code.len() {
             if let Instr::Br { target } = self.code[at] {
                 if let Some(&ret @ (Instr::Return | Instr::ReturnSlot { .. })) =
@@ -1343,6 +1356,7 @@ impl<'a> Translator<'a> {
 
     /// Emits an unconditional jump to the label of frame `index`.
     fn jump_to(&mut self, index: usize) {
+        self.jumps = true;
         match self.control[index].kind {
             ControlKind::Loop { head } => {
                 self.emit(Instr::Br { target: head });

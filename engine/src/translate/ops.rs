@@ -434,6 +434,7 @@ impl Translator<'_> {
             self.prepare_branch_values(arity);
         }
         let len = depths.len() as u32 - 1;
+        self.jumps = true;
         self.emit(Instr::BrTable { index, len });
         // The table's entries, one jump per target, emitted at once and
         // then aimed (an entry whose values must move first jumps to a
