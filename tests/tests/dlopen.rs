@@ -551,3 +551,72 @@ fn tempfile_dir(name: &str) -> PathBuf {
     std::fs::create_dir_all(&dir).unwrap();
     dir
 }
+
+/// The gas of ten calls of the counter sample contract in one session on
+/// `vm`.
+fn counter_calls(vm: &Arc<LoadedVm>, code: &[u8]) -> Vec<i64> {
+    let mut session = Session::new(code.to_vec(), Arc::clone(vm) as Arc<dyn Runner>);
+    (0..10)
+        .map(|_| {
+            let report = session.call(&Call {
+                input: Vec::new(),
+                gas: 10_000_000,
+                value: U256::zero(),
+            });
+            assert_eq!(report.status, Status::Success);
+            report.gas_used
+        })
+        .collect()
+}
+
+#[test]
+fn an_option_set_while_other_threads_execute_applies_whole_to_each_execution() {
+    let counter = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../contracts/counter.wat"),
+    )
+    .unwrap();
+    let code = wat::parse_str(&counter).unwrap();
+    let vm = Arc::new(load());
+    let metered = counter_calls(&vm, &code);
+    assert_eq!(vm.set_option("metering", "false"), Ok(()));
+    let unmetered = counter_calls(&vm, &code);
+    assert_ne!(metered, unmetered, "metering changes the gas used");
+    // Four threads call while this one turns metering on and off: every
+    // call runs with the options of before or after a change, never a mix
+    // (and nothing crashes or hangs).
+    let stop = std::sync::atomic::AtomicBool::new(false);
+    let sessions = std::thread::scope(|scope| {
+        let threads: Vec<_> = (0..4)
+            .map(|_| {
+                let (vm, code, stop) = (&vm, &code, &stop);
+                scope.spawn(move || {
+                    let mut runs = Vec::new();
+                    while !stop.load(std::sync::atomic::Ordering::Relaxed) || runs.len() < 20 {
+                        runs.push(counter_calls(vm, code));
+                    }
+                    runs
+                })
+            })
+            .collect();
+        for i in 0..200 {
+            let on = if i % 2 == 0 { "true" } else { "false" };
+            assert_eq!(vm.set_option("metering", on), Ok(()));
+            std::thread::yield_now();
+        }
+        stop.store(true, std::sync::atomic::Ordering::Relaxed);
+        threads
+            .into_iter()
+            .flat_map(|t| t.join().expect("no thread panics"))
+            .collect::<Vec<_>>()
+    });
+    for gas in sessions {
+        for (i, used) in gas.iter().enumerate() {
+            assert!(
+                *used == metered[i] || *used == unmetered[i],
+                "call {i}: {used}, metered {}, unmetered {}",
+                metered[i],
+                unmetered[i]
+            );
+        }
+    }
+}
