@@ -332,37 +332,25 @@ fn the_profile_option_writes_each_executions_folded_gas_stacks() {
 /// Four sessions at once on `vm`, each with its own world, each calling
 /// the counter sample contract ten times; the gas each call used.
 fn concurrent_counter_calls(vm: &Arc<LoadedVm>) -> Vec<i64> {
-    let counter = std::fs::read_to_string(
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("../contracts/counter.wat"),
-    )
-    .unwrap();
-    let code = wat::parse_str(&counter).unwrap();
+    let code = counter_code();
     std::thread::scope(|scope| {
         let threads: Vec<_> = (0..4)
-            .map(|_| {
-                let runner = Arc::clone(vm) as Arc<dyn Runner>;
-                let code = code.clone();
-                scope.spawn(move || {
-                    let mut session = Session::new(code, runner);
-                    (0..10)
-                        .map(|_| {
-                            let report = session.call(&Call {
-                                input: Vec::new(),
-                                gas: 100_000,
-                                value: U256::zero(),
-                            });
-                            assert_eq!(report.status, Status::Success);
-                            report.gas_used
-                        })
-                        .collect::<Vec<_>>()
-                })
-            })
+            .map(|_| scope.spawn(|| counter_calls(vm, &code)))
             .collect();
         threads
             .into_iter()
             .flat_map(|t| t.join().expect("no thread panics"))
             .collect()
     })
+}
+
+/// The counter sample contract, assembled.
+fn counter_code() -> Vec<u8> {
+    let counter = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../contracts/counter.wat"),
+    )
+    .unwrap();
+    wat::parse_str(&counter).unwrap()
 }
 
 #[test]
@@ -571,11 +559,7 @@ fn counter_calls(vm: &Arc<LoadedVm>, code: &[u8]) -> Vec<i64> {
 
 #[test]
 fn an_option_set_while_other_threads_execute_applies_whole_to_each_execution() {
-    let counter = std::fs::read_to_string(
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("../contracts/counter.wat"),
-    )
-    .unwrap();
-    let code = wat::parse_str(&counter).unwrap();
+    let code = counter_code();
     let vm = Arc::new(load());
     let metered = counter_calls(&vm, &code);
     assert_eq!(vm.set_option("metering", "false"), Ok(()));
