@@ -162,6 +162,7 @@ macro_rules! define_ir {
         }
 
         /// The shape of a Wasm operator that becomes one plain instruction.
+        #[derive(Debug, Clone, Copy)]
         pub(crate) enum Simple {
             /// `dst = op(lhs, rhs)`.
             Binary(BinOp),

@@ -9,6 +9,7 @@
 //! always in canonical slots.
 
 mod control;
+mod hot;
 mod ops;
 mod own_validator;
 mod read;
@@ -224,6 +225,13 @@ pub(crate) fn check_body(
     let mut reader = read::BodyReader::new(operators).map_err(wasm)?;
     let mut visitor = visit::OpVisitor::new(Some(&mut check), None);
     while !reader.eof() {
+        // The frequent operators from here on, then one other here.
+        if let Some(check) = visitor.check.as_deref_mut() {
+            hot::check(&mut reader, check)?;
+            if reader.eof() {
+                break;
+            }
+        }
         visitor.offset = reader.original_position();
         // Decoding errors first, then the operator's own.
         if reader.visit_operator(&mut visitor).map_err(wasm)?.is_none() {
@@ -396,14 +404,26 @@ fn translate_body<'a>(
     let code_start = env.code_start();
     let mut visitor = visit::OpVisitor::new(check, Some(&mut t));
     while !reader.eof() {
-        let offset = reader.original_position();
-        visitor.offset = offset;
         // The visitor was given the translator above (were it not, the
         // loop would end here and `reader.finish` refuse the body, its
         // operators left unread).
         let Some(t) = visitor.t.as_deref_mut() else {
             break;
         };
+        // The frequent operators from here on, then one other here.
+        hot::run(
+            &mut reader,
+            visitor.check.as_deref_mut(),
+            t,
+            code_start,
+            func_index,
+            limit,
+        )?;
+        if reader.eof() {
+            break;
+        }
+        let offset = reader.original_position();
+        visitor.offset = offset;
         t.at = binary_offset(offset);
         t.offset = offset.saturating_sub(code_start) as u32;
         // Decoding errors first, then the operator's own.
@@ -508,10 +528,7 @@ impl<'v> Checker<'v> {
             Some(checker) => {
                 let accepted = own(checker, self.validator.resources());
                 if !accepted {
-                    self.own = None;
-                    if !SHADOW {
-                        self.catch_up(offset)?;
-                    }
+                    self.leave_to_wasmparser(offset)?;
                 }
                 accepted
             }
@@ -527,6 +544,15 @@ impl<'v> Checker<'v> {
         // An operator the validator admits (a feature enabled) but the
         // engine does not know is refused here, reachable or not.
         let opcode = opcode.ok_or_else(|| unsupported(offset, op))?;
+        self.admit(offset, opcode)?;
+        Ok(opcode)
+    }
+
+    /// The engine's checks of a valid operator of `opcode` at binary
+    /// offset `offset`: one the configuration refuses, or the frame grown
+    /// past its limit.
+    #[inline(always)]
+    fn admit(&self, offset: u64, opcode: Opcode) -> Result<(), Error> {
         if self.refused.contains(opcode) {
             return Err(Error::new(ErrorKind::RefusedOperator { offset, opcode }));
         }
@@ -542,11 +568,46 @@ impl<'v> Checker<'v> {
             }
             .into());
         }
-        Ok(opcode)
+        Ok(())
     }
 }
 
 impl Checker<'_> {
+    /// Checks `hot`, the hot lane's operator at binary offset `offset`
+    /// (`bytes`, for wasmparser's validator beside Iris's), as
+    /// [`Checker::visit`] checks it (these operators carry no work):
+    /// `false` if Iris's validator leaves it to wasmparser's, brought up
+    /// to it, and the general path is to read it.
+    #[inline(always)]
+    fn hot(&mut self, offset: u64, hot: &hot::Hot, bytes: &[u8]) -> Result<bool, Error> {
+        let Some(own) = self.own.as_mut() else {
+            return Ok(false);
+        };
+        if !own.hot(hot) {
+            self.leave_to_wasmparser(offset)?;
+            return Ok(false);
+        }
+        if SHADOW {
+            let op = hot::decode(bytes, offset).map_err(|e| Error::from_wasmparser(e, true))?;
+            let checked = self.validator.op(offset, &op);
+            self.assert_agree(offset, &op, checked.is_ok());
+        }
+        self.admit(offset, hot.opcode())?;
+        Ok(true)
+    }
+
+    /// Hands the body to wasmparser's validator from the operator at
+    /// binary offset `offset` on, which Iris's refused: brought up to it
+    /// (unless it checked every operator beside Iris's).
+    #[cold]
+    fn leave_to_wasmparser(&mut self, offset: u64) -> Result<(), Error> {
+        self.own = None;
+        if !SHADOW {
+            self.catch_up(offset)?;
+        }
+        Ok(())
+    }
+
     /// Gives Iris's validator's buffers back to `parts` for the next body
     /// (none if wasmparser's validator took the body over).
     fn give_back(&mut self, parts: &mut own_validator::Parts) {

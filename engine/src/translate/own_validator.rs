@@ -25,6 +25,7 @@
 //! heights and the same top type: the fuzzers and the debug test runs
 //! compare the two on every body.
 
+use super::hot::{Check, Hot};
 use wasmparser::{
     BlockType, BrTable, CompositeInnerType, FrameKind, FuncType, FuncValidator, MemArg,
     MemArgTarget, Operator, RefType, ValType, ValidatorResources, WasmModuleResources,
@@ -513,6 +514,43 @@ impl OwnValidator {
         self.memarg(memarg) && self.pop_is(ty) && self.pop_is(Ty::I32)
     }
 
+    /// Checks `hot`, an operator of the hot lane, as [`OwnValidator::check`]
+    /// checks it.
+    #[inline(always)]
+    pub(super) fn hot(&mut self, hot: &Hot) -> bool {
+        if self.frames.is_empty() {
+            return false;
+        }
+        match *hot {
+            Hot::LocalGet(n) => self.local(n).is_some_and(|t| self.push(t)),
+            Hot::LocalSet(n) => self.local(n).is_some_and(|t| self.pop_is(t)),
+            Hot::LocalTee(n) => self
+                .local(n)
+                .is_some_and(|t| self.pop_is(t) && self.push(t)),
+            Hot::I32Const(_) => self.push(Ty::I32),
+            Hot::I64Const(_) => self.push(Ty::I64),
+            Hot::Numeric(plain) => match plain.check {
+                Check::Numeric(inputs, output) => self.numeric(inputs, output),
+                // The reader makes no numeric operator of a load or store.
+                Check::Memory(_) => false,
+            },
+            Hot::Memory(plain, align, offset) => match plain.check {
+                Check::Memory(Access::Load(ty)) => self.load(&plain.memarg(align, offset), ty),
+                Check::Memory(Access::Store(ty)) => self.store(&plain.memarg(align, offset), ty),
+                Check::Numeric(..) => false,
+            },
+        }
+    }
+
+    /// A numeric operator of operands `inputs` and result `output`.
+    #[inline(always)]
+    fn numeric(&mut self, inputs: Inputs, output: Ty) -> bool {
+        match inputs {
+            Inputs::One(a) => self.pop_is(a) && self.push(output),
+            Inputs::Two(a) => self.pop_is(a) && self.pop_is(a) && self.push(output),
+        }
+    }
+
     /// Checks `op`, read at the body's current operator, in the module of
     /// `resources`: `true` if it is valid and the state moved past it,
     /// `false` if it is left to wasmparser (the state is then of no
@@ -526,10 +564,7 @@ impl OwnValidator {
             return false;
         }
         if let Some((inputs, output)) = numeric(op) {
-            return match inputs {
-                Inputs::One(a) => self.pop_is(a) && self.push(output),
-                Inputs::Two(a) => self.pop_is(a) && self.pop_is(a) && self.push(output),
-            };
+            return self.numeric(inputs, output);
         }
         if let Some((memarg, access)) = memory_access(op) {
             return match access {
@@ -600,14 +635,14 @@ enum Label {
 
 /// A numeric operator's operands: one of a type, or two of the same.
 #[derive(Debug, Clone, Copy)]
-enum Inputs {
+pub(super) enum Inputs {
     One(Ty),
     Two(Ty),
 }
 
 /// A numeric operator's operands and result.
 #[inline(always)]
-fn numeric(op: &Operator<'_>) -> Option<(Inputs, Ty)> {
+pub(super) fn numeric(op: &Operator<'_>) -> Option<(Inputs, Ty)> {
     use Inputs::{One, Two};
     use Operator as O;
     use Ty::{F32, F64, I32, I64};
@@ -723,7 +758,7 @@ fn numeric(op: &Operator<'_>) -> Option<(Inputs, Ty)> {
 
 /// What a plain load or store does with its value.
 #[derive(Debug, Clone, Copy)]
-enum Access {
+pub(super) enum Access {
     /// A load, giving a value of this type.
     Load(Ty),
     /// A store, taking a value of this type.
@@ -732,7 +767,7 @@ enum Access {
 
 /// A plain load's or store's memory argument and access.
 #[inline(always)]
-fn memory_access<'o>(op: &'o Operator<'_>) -> Option<(&'o MemArg, Access)> {
+pub(super) fn memory_access<'o>(op: &'o Operator<'_>) -> Option<(&'o MemArg, Access)> {
     use Access::{Load, Store};
     use Operator as O;
     use Ty::{F32, F64, I32, I64};

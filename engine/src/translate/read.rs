@@ -15,6 +15,7 @@ use wasmparser::{
     VisitSimdOperator,
 };
 
+use super::hot::{self, Hot};
 use crate::module::FEATURES;
 
 /// A body's operators, read one at a time.
@@ -70,6 +71,48 @@ impl<'a> BodyReader<'a> {
         );
         reader.set_features(FEATURES);
         reader
+    }
+
+    /// The next operator, if it is one of the hot lane's (an index of at
+    /// most four bytes, a constant of at most four or nine, a numeric
+    /// operator, load or store of `table`, the latter's memory argument as
+    /// [`BodyReader::visit_operator`] takes it) and a block is open, with where it ends; not
+    /// read yet ([`BodyReader::advance`] reads it).
+    #[inline(always)]
+    pub(super) fn peek_hot(&self, table: &'static hot::Table) -> Option<(Hot, usize)> {
+        // After the body's last `end` the general path refuses it.
+        self.frames.top?;
+        let data = self.data;
+        let next = self.pos + 1;
+        match *data.get(self.pos)? {
+            0x20 => uleb32(data, next).map(|(index, end)| (Hot::LocalGet(index), end)),
+            0x21 => uleb32(data, next).map(|(index, end)| (Hot::LocalSet(index), end)),
+            0x22 => uleb32(data, next).map(|(index, end)| (Hot::LocalTee(index), end)),
+            // Four bytes hold 28 bits, sign-extended.
+            0x41 => sleb(data, next, 4).map(|(value, end)| (Hot::I32Const(value as i32), end)),
+            0x42 => sleb(data, next, 9).map(|(value, end)| (Hot::I64Const(value), end)),
+            op @ 0x28..=0x3e => {
+                let (memarg, end) = mem_arg(data, next, op)?;
+                // Four bytes of offset hold 28 bits.
+                let offset = memarg.offset as u32;
+                table
+                    .get(op)
+                    .map(|plain| (Hot::Memory(plain, memarg.align, offset), end))
+            }
+            byte => table.get(byte).map(|plain| (Hot::Numeric(plain), next)),
+        }
+    }
+
+    /// The bytes of the next operator, which ends at `end`.
+    pub(super) fn bytes_to(&self, end: usize) -> &'a [u8] {
+        self.data.get(self.pos..end).unwrap_or_default()
+    }
+
+    /// Reads the operator [`BodyReader::peek_hot`] gave, which ends at
+    /// `end`.
+    #[inline(always)]
+    pub(super) fn advance(&mut self, end: usize) {
+        self.pos = end;
     }
 
     /// Reads the next operator and visits `visitor` for it.
@@ -520,6 +563,43 @@ mod tests {
         }
     }
 
+    /// A body reader that reads the hot lane's operators as the lane does
+    /// (`peek_hot`, then `advance`), each checked to be the operator
+    /// wasmparser decodes from the bytes it takes, and the others as the
+    /// general path does.
+    struct Lane<'a>(BodyReader<'a>);
+
+    impl<'a> Reads<'a> for Lane<'a> {
+        fn eof(&self) -> bool {
+            self.0.eof()
+        }
+        fn original_position(&self) -> u64 {
+            self.0.original_position()
+        }
+        fn read(&mut self) -> wasmparser::Result<Operator<'a>> {
+            let Some((hot, end)) = self.0.peek_hot(super::hot::table()) else {
+                return self.0.visit_operator(&mut Build);
+            };
+            let bytes = self.0.bytes_to(end);
+            let op = super::hot::decode(bytes, self.0.original_position())
+                .unwrap_or_else(|e| panic!("the lane took {bytes:02x?}, which fails: {e}"));
+            assert!(hot.is(&op), "the lane took {hot:?} for {op:?}");
+            self.0.advance(end);
+            Ok(op)
+        }
+        fn finish(&self) -> wasmparser::Result<()> {
+            self.0.finish()
+        }
+    }
+
+    /// `body` as the hot lane and the general path read it.
+    fn lane(body: &[u8]) -> Vec<String> {
+        match BodyReader::new(operators(body)) {
+            Ok(reader) => read_all(Lane(reader)),
+            Err(e) => vec![format!("{e:?}")],
+        }
+    }
+
     /// Every operator `reader` reads, with its offset, up to the first
     /// error, then the end check's outcome.
     fn read_all<'a>(mut reader: impl Reads<'a>) -> Vec<String> {
@@ -596,7 +676,9 @@ mod tests {
                 for second in seconds {
                     for tail in tails {
                         let body: Vec<u8> = [&[op][..], immediate, second, tail].concat();
-                        assert_eq!(ours(&body), theirs(&body), "body {body:02x?}");
+                        let theirs = theirs(&body);
+                        assert_eq!(ours(&body), theirs, "body {body:02x?}");
+                        assert_eq!(lane(&body), theirs, "body {body:02x?} in the lane");
                         bodies += 1;
                     }
                 }
@@ -633,7 +715,9 @@ mod tests {
                     }
                 })
                 .collect();
-            assert_eq!(ours(&body), theirs(&body), "body {body:02x?}");
+            let theirs = theirs(&body);
+            assert_eq!(ours(&body), theirs, "body {body:02x?}");
+            assert_eq!(lane(&body), theirs, "body {body:02x?} in the lane");
         }
     }
 }

@@ -7,9 +7,11 @@
 //! (its opcode, its work) folds to constants or lookups in each method.
 //!
 //! The most frequent operators (locals, constants, and the plain ones of
-//! [`Simple::of`]: numeric operators, loads and stores) are then metered
-//! and translated in their visit method, where the operator is known:
-//! no second dispatch on it. The others the visit keeps in the visitor's
+//! [`Simple::of`]: numeric operators, loads and stores), which come here
+//! when the hot lane ([`hot`](super::hot)) left them (Iris's validator
+//! left the body to wasmparser's, or an encoding is longer than the
+//! lane's), are then metered and translated in their visit method, where
+//! the operator is known: no second dispatch on it. The others the visit keeps in the visitor's
 //! field, where the translator reads them after it.
 
 use std::mem::ManuallyDrop;
