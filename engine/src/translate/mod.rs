@@ -225,8 +225,9 @@ pub(crate) fn check_body(
     let mut reader = read::BodyReader::new(operators).map_err(wasm)?;
     let mut visitor = visit::OpVisitor::new(Some(&mut check), None);
     while !reader.eof() {
-        // The frequent operators from here on, then one other here.
-        if let Some(check) = visitor.check.as_deref_mut() {
+        // The frequent operators from here on, then one other here (all
+        // through the visitor once wasmparser's validator checks the body).
+        if let Some(check) = visitor.check.as_deref_mut().filter(|c| c.own.is_some()) {
             hot::check(&mut reader, check)?;
             if reader.eof() {
                 break;
@@ -410,17 +411,20 @@ fn translate_body<'a>(
         let Some(t) = visitor.t.as_deref_mut() else {
             break;
         };
-        // The frequent operators from here on, then one other here.
-        hot::run(
-            &mut reader,
-            visitor.check.as_deref_mut(),
-            t,
-            code_start,
-            func_index,
-            limit,
-        )?;
-        if reader.eof() {
-            break;
+        // The frequent operators from here on, then one other here (all
+        // through the visitor once wasmparser's validator checks the body).
+        if visitor.check.as_ref().is_none_or(|c| c.own.is_some()) {
+            hot::run(
+                &mut reader,
+                visitor.check.as_deref_mut(),
+                t,
+                code_start,
+                func_index,
+                limit,
+            )?;
+            if reader.eof() {
+                break;
+            }
         }
         let offset = reader.original_position();
         visitor.offset = offset;
