@@ -335,7 +335,7 @@ fn concurrent_counter_calls(vm: &Arc<LoadedVm>) -> Vec<i64> {
     let code = counter_code();
     std::thread::scope(|scope| {
         let threads: Vec<_> = (0..4)
-            .map(|_| scope.spawn(|| counter_calls(vm, &code)))
+            .map(|_| scope.spawn(|| counter_calls(vm, &code, 100_000)))
             .collect();
         threads
             .into_iter()
@@ -541,14 +541,14 @@ fn tempfile_dir(name: &str) -> PathBuf {
 }
 
 /// The gas of ten calls of the counter sample contract in one session on
-/// `vm`.
-fn counter_calls(vm: &Arc<LoadedVm>, code: &[u8]) -> Vec<i64> {
+/// `vm`, each given `gas`.
+fn counter_calls(vm: &Arc<LoadedVm>, code: &[u8], gas: i64) -> Vec<i64> {
     let mut session = Session::new(code.to_vec(), Arc::clone(vm) as Arc<dyn Runner>);
     (0..10)
         .map(|_| {
             let report = session.call(&Call {
                 input: Vec::new(),
-                gas: 10_000_000,
+                gas,
                 value: U256::zero(),
             });
             assert_eq!(report.status, Status::Success);
@@ -561,9 +561,12 @@ fn counter_calls(vm: &Arc<LoadedVm>, code: &[u8]) -> Vec<i64> {
 fn an_option_set_while_other_threads_execute_applies_whole_to_each_execution() {
     let code = counter_code();
     let vm = Arc::new(load());
-    let metered = counter_calls(&vm, &code);
+    // A limit no call reaches under either setting (100,000, the limit of
+    // `concurrent_counter_calls` on `load_trusted`, runs out here).
+    let gas = 10_000_000;
+    let metered = counter_calls(&vm, &code, gas);
     assert_eq!(vm.set_option("metering", "false"), Ok(()));
-    let unmetered = counter_calls(&vm, &code);
+    let unmetered = counter_calls(&vm, &code, gas);
     assert_ne!(metered, unmetered, "metering changes the gas used");
     // Four threads call while this one turns metering on and off: every
     // call runs with the options of before or after a change, never a mix
@@ -576,7 +579,7 @@ fn an_option_set_while_other_threads_execute_applies_whole_to_each_execution() {
                 scope.spawn(move || {
                     let mut runs = Vec::new();
                     while !stop.load(std::sync::atomic::Ordering::Relaxed) || runs.len() < 20 {
-                        runs.push(counter_calls(vm, code));
+                        runs.push(counter_calls(vm, code, gas));
                     }
                     runs
                 })

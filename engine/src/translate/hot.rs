@@ -117,6 +117,16 @@ pub(super) fn table() -> &'static Table {
 }
 
 impl Plain {
+    /// Its translation, for a load or a store at `offset`.
+    #[inline(always)]
+    fn simple_at(&self, offset: u32) -> Simple {
+        match self.simple {
+            Simple::Load(make, _) => Simple::Load(make, u64::from(offset)),
+            Simple::Store(make, make_abs, _) => Simple::Store(make, make_abs, u64::from(offset)),
+            numeric => numeric,
+        }
+    }
+
     /// The memory argument of this load or store with `align` and
     /// `offset`.
     #[inline(always)]
@@ -142,23 +152,6 @@ impl Hot {
             Hot::I32Const(_) => Opcode::I32Const,
             Hot::I64Const(_) => Opcode::I64Const,
             Hot::Numeric(plain) | Hot::Memory(plain, ..) => plain.opcode,
-        }
-    }
-
-    /// The plain instruction it translates to, if it is a numeric
-    /// operator, a load or a store.
-    #[inline(always)]
-    fn simple(&self) -> Option<Simple> {
-        match *self {
-            Hot::Numeric(plain) => Some(plain.simple),
-            Hot::Memory(plain, _, offset) => Some(match plain.simple {
-                Simple::Load(make, _) => Simple::Load(make, u64::from(offset)),
-                Simple::Store(make, make_abs, _) => {
-                    Simple::Store(make, make_abs, u64::from(offset))
-                }
-                simple => simple,
-            }),
-            _ => None,
         }
     }
 }
@@ -267,11 +260,8 @@ fn step(
             Hot::LocalTee(n) => t.local_set(n, true),
             Hot::I32Const(value) => t.push(Operand::Const(u64::from(value as u32))),
             Hot::I64Const(value) => t.push(Operand::Const(value as u64)),
-            Hot::Numeric(_) | Hot::Memory(..) => {
-                if let Some(simple) = hot.simple() {
-                    t.simple(simple);
-                }
-            }
+            Hot::Numeric(plain) => t.simple(plain.simple),
+            Hot::Memory(plain, _, offset) => t.simple(plain.simple_at(offset)),
         }
     }
     // As the general path: the code never outgrows its bound.

@@ -76,8 +76,8 @@ impl<'a> BodyReader<'a> {
     /// The next operator, if it is one of the hot lane's (an index of at
     /// most four bytes, a constant of at most four or nine, a numeric
     /// operator, load or store of `table`, the latter's memory argument as
-    /// [`BodyReader::visit_operator`] takes it) and a block is open, with where it ends; not
-    /// read yet ([`BodyReader::advance`] reads it).
+    /// [`BodyReader::visit_operator`] takes it) and a block is open, with
+    /// where it ends; not read yet ([`BodyReader::advance`] reads it).
     #[inline(always)]
     pub(super) fn peek_hot(&self, table: &'static hot::Table) -> Option<(Hot, usize)> {
         // After the body's last `end` the general path refuses it.

@@ -11,8 +11,9 @@
 //! when the hot lane ([`hot`](super::hot)) left them (Iris's validator
 //! left the body to wasmparser's, or an encoding is longer than the
 //! lane's), are then metered and translated in their visit method, where
-//! the operator is known: no second dispatch on it. The others the visit keeps in the visitor's
-//! field, where the translator reads them after it.
+//! the operator is known: no second dispatch on it. The others the visit
+//! keeps in the visitor's field, where the translator reads them after
+//! it.
 
 use std::mem::ManuallyDrop;
 
