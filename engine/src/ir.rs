@@ -27,6 +27,16 @@ use generate::define_ir;
 /// A frame-relative value slot.
 pub(crate) type Slot = u16;
 
+/// The slot operand that names the accumulator: the value the
+/// instruction before computed, which every handler that writes a result
+/// slot also leaves in a machine register passed from handler to handler
+/// (no frame has this many slots). As a reader's operand it reads that
+/// register ([`Instr::read_acc`]); as a writer's result it means the value
+/// goes only there ([`Instr::acc_result`]: nothing else reads it). The
+/// handler of an instruction is chosen for the operands that name it
+/// ([`Instr::acc_use`]).
+pub(crate) const ACC: Slot = Slot::MAX;
+
 // The grammar, section by section (`Name` is the instruction; a family
 // instruction is named as the Wasm operator it translates):
 //
@@ -484,4 +494,59 @@ define_ir! {
         /// `dst = ref.func func` (function index space of the instance).
         RefFunc { dst: Slot, func: u32 } -> dst;
     }
+}
+
+/// [`Instr::acc_use`] of an instruction with result slot `dst` (0 for
+/// none) and slot operands `operands`.
+fn acc_of(dst: Slot, operands: &[Slot]) -> (bool, u8) {
+    let read = operands
+        .iter()
+        .position(|&slot| slot == ACC)
+        .map_or(0, |at| at as u8 + 1);
+    (dst == ACC, read)
+}
+
+/// [`Instr::read_acc`] over an instruction's slot operands (`t` is not
+/// [`ACC`]).
+fn read_acc_in(operands: &mut [&mut Slot], t: Slot) -> bool {
+    let mut reading = None;
+    for (at, slot) in operands.iter().enumerate() {
+        if **slot == ACC || (**slot == t && reading.is_some()) {
+            return false;
+        }
+        if **slot == t {
+            reading = Some(at);
+        }
+    }
+    match reading.and_then(|at| operands.get_mut(at)) {
+        Some(slot) => {
+            **slot = ACC;
+            true
+        }
+        None => false,
+    }
+}
+
+/// [`read_acc_in`] for an instruction with one slot operand.
+#[inline(always)]
+fn read_acc_1(operand: &mut Slot, t: Slot) -> bool {
+    let reads = *operand == t;
+    if reads {
+        *operand = ACC;
+    }
+    reads
+}
+
+/// [`read_acc_in`] for an instruction with two slot operands.
+#[inline(always)]
+fn read_acc_2(a: &mut Slot, b: &mut Slot, t: Slot) -> bool {
+    if *a == ACC || *b == ACC {
+        return false;
+    }
+    match (*a == t, *b == t) {
+        (true, false) => *a = ACC,
+        (false, true) => *b = ACC,
+        _ => return false,
+    }
+    true
 }

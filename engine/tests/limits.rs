@@ -131,6 +131,38 @@ fn a_function_with_50000_locals_compiles_and_runs() {
 }
 
 #[test]
+fn the_largest_frame_has_65535_slots() {
+    // 50,000 locals (the most validation allows), and an operand stack
+    // `1 + constants` deep: the product, then constants pushed and dropped
+    // above it (no code), then the sum that reads the product from the
+    // accumulator, whose slot index (the 65,536th) no frame reaches.
+    let wat = |constants: usize| {
+        format!(
+            r#"(module (func (export "f") (param i32 i32) (result i32) (local {})
+                (i32.mul (local.get 0) (local.get 1))
+                {} {}
+                (i32.add (local.get 2))))"#,
+            "i32 ".repeat(49_998),
+            "(i32.const 1) ".repeat(constants),
+            "(drop) ".repeat(constants)
+        )
+    };
+    let (mut store, instance) = instantiate(&Config::default(), &wat(15_534)).unwrap();
+    assert_eq!(
+        call(&mut store, instance, "f", &[Val::I32(6), Val::I32(7)]).unwrap(),
+        vec![Val::I32(42)]
+    );
+    let err = instantiate(&Config::default(), &wat(15_535)).unwrap_err();
+    assert!(
+        matches!(
+            err.kind(),
+            ErrorKind::Limit(LimitError::FrameSize { slots: 65_536, .. })
+        ),
+        "{err}"
+    );
+}
+
+#[test]
 fn a_br_table_with_a_million_targets_compiles_and_branches() {
     let targets = "0 1 ".repeat(500_000);
     let wat = format!(

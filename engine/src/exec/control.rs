@@ -6,7 +6,7 @@
 
 use super::cx::{Cx, Stop, FRAME_WINDOW};
 use super::dispatch::{jump, next, Ip, Regs};
-use super::handlers::{decode, get, set};
+use super::handlers::{arg, decode, get, set};
 use super::num;
 use super::HostCallSite;
 use crate::ir::{Instr, Slot};
@@ -40,21 +40,35 @@ pub(super) fn trap(cx: &mut Cx<'_>, code: TrapCode, ip: Ip) -> Ip {
     stop(cx, Err(code))
 }
 
-pub(super) fn Unreachable(ip: Ip, _: Regs, _: *mut u8, _: usize, cx: &mut Cx<'_>) -> Ip {
+pub(super) fn Unreachable(ip: Ip, _: Regs, _: *mut u8, _: usize, cx: &mut Cx<'_>, _: u64) -> Ip {
     decode!(ip, cx, Instr::Unreachable);
     cx.trap(TrapCode::Unreachable, ip)
 }
 
-pub(super) fn ConsumeFuel(ip: Ip, regs: Regs, mem: *mut u8, len: usize, cx: &mut Cx<'_>) -> Ip {
+pub(super) fn ConsumeFuel(
+    ip: Ip,
+    regs: Regs,
+    mem: *mut u8,
+    len: usize,
+    cx: &mut Cx<'_>,
+    acc: u64,
+) -> Ip {
     decode!(ip, cx, Instr::ConsumeFuel { amount });
     match cx.fuel.checked_sub(amount) {
         Some(left) => cx.fuel = left,
         None => return cx.trap(TrapCode::OutOfFuel, ip),
     }
-    next!(ip.wrapping_add(1), regs, mem, len, cx)
+    next!(ip.wrapping_add(1), regs, mem, len, cx, acc)
 }
 
-pub(super) fn ProfileFuel(ip: Ip, regs: Regs, mem: *mut u8, len: usize, cx: &mut Cx<'_>) -> Ip {
+pub(super) fn ProfileFuel(
+    ip: Ip,
+    regs: Regs,
+    mem: *mut u8,
+    len: usize,
+    cx: &mut Cx<'_>,
+    acc: u64,
+) -> Ip {
     decode!(ip, cx, Instr::ProfileFuel { block });
     let inst = cx.inst;
     let info = inst
@@ -79,7 +93,7 @@ pub(super) fn ProfileFuel(ip: Ip, regs: Regs, mem: *mut u8, len: usize, cx: &mut
             return stop_for_charge(cx, ip, kind, info.fuel);
         }
     }
-    next!(ip.wrapping_add(1), regs, mem, len, cx)
+    next!(ip.wrapping_add(1), regs, mem, len, cx, acc)
 }
 
 /// Stops the run after a charge of `fuel` for `kind` by the instruction at
@@ -103,20 +117,20 @@ pub(super) fn stop_for_charge(cx: &mut Cx<'_>, ip: Ip, kind: ChargeKind, fuel: u
     cx.stop(Ok(Stop::Charge))
 }
 
-pub(super) fn Copy(ip: Ip, regs: Regs, mem: *mut u8, len: usize, cx: &mut Cx<'_>) -> Ip {
+pub(super) fn Copy(ip: Ip, regs: Regs, mem: *mut u8, len: usize, cx: &mut Cx<'_>, acc: u64) -> Ip {
     decode!(ip, cx, Instr::Copy { dst, src });
     set(regs, dst, get(regs, src));
-    next!(ip.wrapping_add(1), regs, mem, len, cx)
+    next!(ip.wrapping_add(1), regs, mem, len, cx, acc)
 }
 
-pub(super) fn Copy2(ip: Ip, regs: Regs, mem: *mut u8, len: usize, cx: &mut Cx<'_>) -> Ip {
+pub(super) fn Copy2(ip: Ip, regs: Regs, mem: *mut u8, len: usize, cx: &mut Cx<'_>, acc: u64) -> Ip {
     decode!(ip, cx, Instr::Copy2 { d0, s0, d1, s1 });
     set(regs, d0, get(regs, s0));
     set(regs, d1, get(regs, s1));
-    next!(ip.wrapping_add(1), regs, mem, len, cx)
+    next!(ip.wrapping_add(1), regs, mem, len, cx, acc)
 }
 
-pub(super) fn Copy3(ip: Ip, regs: Regs, mem: *mut u8, len: usize, cx: &mut Cx<'_>) -> Ip {
+pub(super) fn Copy3(ip: Ip, regs: Regs, mem: *mut u8, len: usize, cx: &mut Cx<'_>, acc: u64) -> Ip {
     decode!(
         ip,
         cx,
@@ -132,10 +146,17 @@ pub(super) fn Copy3(ip: Ip, regs: Regs, mem: *mut u8, len: usize, cx: &mut Cx<'_
     set(regs, d0, get(regs, s0));
     set(regs, d1, get(regs, s1));
     set(regs, d2, get(regs, s2));
-    next!(ip.wrapping_add(1), regs, mem, len, cx)
+    next!(ip.wrapping_add(1), regs, mem, len, cx, acc)
 }
 
-pub(super) fn CopySpan(ip: Ip, regs: Regs, mem: *mut u8, len: usize, cx: &mut Cx<'_>) -> Ip {
+pub(super) fn CopySpan(
+    ip: Ip,
+    regs: Regs,
+    mem: *mut u8,
+    len: usize,
+    cx: &mut Cx<'_>,
+    acc: u64,
+) -> Ip {
     decode!(ip, cx, Instr::CopySpan { dst, src, len: n });
     let (dst, src, n) = (dst as usize, src as usize, n as usize);
     // Translation only emits spans inside the frame, and frames fit the
@@ -147,16 +168,30 @@ pub(super) fn CopySpan(ip: Ip, regs: Regs, mem: *mut u8, len: usize, cx: &mut Cx
     // `FRAME_WINDOW` slots (`Cx::refresh_regs`), and both spans end within
     // it (checked above). `ptr::copy` allows them to overlap.
     unsafe { std::ptr::copy(regs.add(src), regs.add(dst), n) };
-    next!(ip.wrapping_add(1), regs, mem, len, cx)
+    next!(ip.wrapping_add(1), regs, mem, len, cx, acc)
 }
 
-pub(super) fn Const64(ip: Ip, regs: Regs, mem: *mut u8, len: usize, cx: &mut Cx<'_>) -> Ip {
+pub(super) fn Const64(
+    ip: Ip,
+    regs: Regs,
+    mem: *mut u8,
+    len: usize,
+    cx: &mut Cx<'_>,
+    acc: u64,
+) -> Ip {
     decode!(ip, cx, Instr::Const64 { dst, value });
     set(regs, dst, value);
-    next!(ip.wrapping_add(1), regs, mem, len, cx)
+    next!(ip.wrapping_add(1), regs, mem, len, cx, acc)
 }
 
-pub(super) fn Select(ip: Ip, regs: Regs, mem: *mut u8, len: usize, cx: &mut Cx<'_>) -> Ip {
+pub(super) fn Select(
+    ip: Ip,
+    regs: Regs,
+    mem: *mut u8,
+    len: usize,
+    cx: &mut Cx<'_>,
+    acc: u64,
+) -> Ip {
     decode!(ip, cx, Instr::Select { dst, cond, a, b });
     let value = if get(regs, cond) as u32 != 0 {
         get(regs, a)
@@ -164,25 +199,25 @@ pub(super) fn Select(ip: Ip, regs: Regs, mem: *mut u8, len: usize, cx: &mut Cx<'
         get(regs, b)
     };
     set(regs, dst, value);
-    next!(ip.wrapping_add(1), regs, mem, len, cx)
+    next!(ip.wrapping_add(1), regs, mem, len, cx, acc)
 }
 
-pub(super) fn Br(ip: Ip, regs: Regs, mem: *mut u8, len: usize, cx: &mut Cx<'_>) -> Ip {
+pub(super) fn Br(ip: Ip, regs: Regs, mem: *mut u8, len: usize, cx: &mut Cx<'_>, acc: u64) -> Ip {
     decode!(ip, cx, Instr::Br { target });
-    next!(jump(ip, target), regs, mem, len, cx)
+    next!(jump(ip, target), regs, mem, len, cx, acc)
 }
 
 /// A conditional branch on one slot.
 macro_rules! branch_if {
     ($($name:ident($cond:ident) $test:expr;)*) => {
         $(
-            pub(super) fn $name(ip: Ip, regs: Regs, mem: *mut u8, len: usize, cx: &mut Cx<'_>) -> Ip {
+            pub(super) fn $name<const D: bool, const R: u8>(ip: Ip, regs: Regs, mem: *mut u8, len: usize, cx: &mut Cx<'_>, acc: u64) -> Ip {
                 decode!(ip, cx, Instr::$name { cond, target });
-                let $cond = get(regs, cond);
+                let $cond = arg::<R>(1, regs, cond, acc);
                 if $test {
-                    next!(jump(ip, target), regs, mem, len, cx)
+                    next!(jump(ip, target), regs, mem, len, cx, acc)
                 }
-                next!(ip.wrapping_add(1), regs, mem, len, cx)
+                next!(ip.wrapping_add(1), regs, mem, len, cx, acc)
             }
         )*
     };
@@ -199,14 +234,14 @@ branch_if! {
 macro_rules! branch_add_imm {
     ($($name:ident($d:ident) $test:expr;)*) => {
         $(
-            pub(super) fn $name(ip: Ip, regs: Regs, mem: *mut u8, len: usize, cx: &mut Cx<'_>) -> Ip {
+            pub(super) fn $name<const D: bool, const R: u8>(ip: Ip, regs: Regs, mem: *mut u8, len: usize, cx: &mut Cx<'_>, acc: u64) -> Ip {
                 decode!(ip, cx, Instr::$name { dst, lhs, imm, target });
-                let $d = num::i32_add(get(regs, lhs), imm as u64);
+                let $d = num::i32_add(arg::<R>(1, regs, lhs, acc), imm as u64);
                 set(regs, dst, $d);
                 if $test {
-                    next!(jump(ip, target), regs, mem, len, cx)
+                    next!(jump(ip, target), regs, mem, len, cx, acc)
                 }
-                next!(ip.wrapping_add(1), regs, mem, len, cx)
+                next!(ip.wrapping_add(1), regs, mem, len, cx, acc)
             }
         )*
     };
@@ -217,11 +252,18 @@ branch_add_imm! {
     BrI32AddImmEqz(d) d as u32 == 0;
 }
 
-pub(super) fn BrTable(ip: Ip, regs: Regs, mem: *mut u8, len: usize, cx: &mut Cx<'_>) -> Ip {
+pub(super) fn BrTable(
+    ip: Ip,
+    regs: Regs,
+    mem: *mut u8,
+    len: usize,
+    cx: &mut Cx<'_>,
+    acc: u64,
+) -> Ip {
     decode!(ip, cx, Instr::BrTable { index, len: n });
     // The `Br` of entry `index`, or of the default (last) entry.
     let entry = (get(regs, index) as u32).min(n) as usize;
-    next!(ip.wrapping_add(1 + entry), regs, mem, len, cx)
+    next!(ip.wrapping_add(1 + entry), regs, mem, len, cx, acc)
 }
 
 /// Goes on in the frame that `ip` entered or returned to, with its
@@ -233,7 +275,7 @@ macro_rules! resume {
             return ip;
         }
         let (regs, mem, len) = ($cx.regs, $cx.mem, $cx.mem_len);
-        next!(ip, regs, mem, len, $cx)
+        next!(ip, regs, mem, len, $cx, 0)
     }};
 }
 
@@ -275,24 +317,31 @@ fn ret_within(cx: &mut Cx<'_>) -> Option<Ip> {
 /// another instance, or from the outermost frame.
 #[cold]
 #[inline(never)]
-fn ReturnElsewhere(_: Ip, _: Regs, _: *mut u8, _: usize, cx: &mut Cx<'_>) -> Ip {
+fn ReturnElsewhere(_: Ip, _: Regs, _: *mut u8, _: usize, cx: &mut Cx<'_>, _: u64) -> Ip {
     resume!(ret(cx), cx)
 }
 
-pub(super) fn Return(ip: Ip, regs: Regs, _: *mut u8, _: usize, cx: &mut Cx<'_>) -> Ip {
+pub(super) fn Return(ip: Ip, regs: Regs, _: *mut u8, _: usize, cx: &mut Cx<'_>, _: u64) -> Ip {
     decode!(ip, cx, Instr::Return);
     match ret_within(cx) {
         Some(next) => resume!(next, cx),
-        None => ReturnElsewhere(ip, regs, std::ptr::null_mut(), 0, cx),
+        None => ReturnElsewhere(ip, regs, std::ptr::null_mut(), 0, cx, 0),
     }
 }
 
-pub(super) fn ReturnSlot(ip: Ip, regs: Regs, _: *mut u8, _: usize, cx: &mut Cx<'_>) -> Ip {
+pub(super) fn ReturnSlot<const D: bool, const R: u8>(
+    ip: Ip,
+    regs: Regs,
+    _: *mut u8,
+    _: usize,
+    cx: &mut Cx<'_>,
+    acc: u64,
+) -> Ip {
     decode!(ip, cx, Instr::ReturnSlot { src });
-    set(regs, 0, get(regs, src));
+    set(regs, 0, arg::<R>(1, regs, src, acc));
     match ret_within(cx) {
         Some(next) => resume!(next, cx),
-        None => ReturnElsewhere(ip, regs, std::ptr::null_mut(), 0, cx),
+        None => ReturnElsewhere(ip, regs, std::ptr::null_mut(), 0, cx, 0),
     }
 }
 
@@ -542,12 +591,12 @@ fn host_trap(cx: &mut Cx<'_>, ip: Ip, func: u32, trap: Trap) -> Ip {
     cx.stop(Err(TrapCode::Internal))
 }
 
-pub(super) fn CallInternal(ip: Ip, _: Regs, _: *mut u8, _: usize, cx: &mut Cx<'_>) -> Ip {
+pub(super) fn CallInternal(ip: Ip, _: Regs, _: *mut u8, _: usize, cx: &mut Cx<'_>, _: u64) -> Ip {
     decode!(ip, cx, Instr::CallInternal { func, base });
     match enter::<false>(cx, ip, cx.instance, func, base) {
         Some(next) => resume!(next, cx),
         // A tail call, as every exit of this handler.
-        None => CallInternalWithRoom(ip, std::ptr::null_mut(), std::ptr::null_mut(), 0, cx),
+        None => CallInternalWithRoom(ip, std::ptr::null_mut(), std::ptr::null_mut(), 0, cx, 0),
     }
 }
 
@@ -555,12 +604,12 @@ pub(super) fn CallInternal(ip: Ip, _: Regs, _: *mut u8, _: usize, cx: &mut Cx<'_
 /// its callee has many locals to clear.
 #[cold]
 #[inline(never)]
-fn CallInternalWithRoom(ip: Ip, _: Regs, _: *mut u8, _: usize, cx: &mut Cx<'_>) -> Ip {
+fn CallInternalWithRoom(ip: Ip, _: Regs, _: *mut u8, _: usize, cx: &mut Cx<'_>, _: u64) -> Ip {
     decode!(ip, cx, Instr::CallInternal { func, base });
     resume!(enter_with_room(cx, ip, cx.instance, func, base), cx)
 }
 
-pub(super) fn CallImported(ip: Ip, _: Regs, _: *mut u8, _: usize, cx: &mut Cx<'_>) -> Ip {
+pub(super) fn CallImported(ip: Ip, _: Regs, _: *mut u8, _: usize, cx: &mut Cx<'_>, _: u64) -> Ip {
     decode!(ip, cx, Instr::CallImported { func, base });
     let Some(&func) = cx.inst.funcs.get(func as usize) else {
         return cx.trap(TrapCode::Internal, ip);
@@ -568,7 +617,14 @@ pub(super) fn CallImported(ip: Ip, _: Regs, _: *mut u8, _: usize, cx: &mut Cx<'_
     resume!(call_func(cx, ip, func, base), cx)
 }
 
-pub(super) fn CallIndirect(ip: Ip, regs: Regs, _: *mut u8, _: usize, cx: &mut Cx<'_>) -> Ip {
+pub(super) fn CallIndirect(
+    ip: Ip,
+    regs: Regs,
+    _: *mut u8,
+    _: usize,
+    cx: &mut Cx<'_>,
+    _: u64,
+) -> Ip {
     decode!(
         ip,
         cx,

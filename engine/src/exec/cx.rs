@@ -54,6 +54,10 @@ pub(crate) struct Cx<'a> {
     pub(super) regs: Regs,
     pub(super) mem: *mut u8,
     pub(super) mem_len: usize,
+    /// The accumulator between two handlers, for the portable dispatch
+    /// loop (the tail-call dispatch passes it in a register).
+    #[cfg(not(iris_tail_dispatch))]
+    pub(super) acc: u64,
     /// Why the run stopped: a one-byte kind (passed in a register, not
     /// copied through memory), with a host call's function and slot in
     /// the two fields below.
@@ -145,6 +149,8 @@ impl<'a> Cx<'a> {
             regs: std::ptr::null_mut(),
             mem: std::ptr::null_mut(),
             mem_len: 0,
+            #[cfg(not(iris_tail_dispatch))]
+            acc: 0,
             exit: Ok(Stop::Done),
             host_func: 0,
             host_base: 0,

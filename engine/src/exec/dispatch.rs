@@ -6,10 +6,13 @@
 //! handler *calls* the next handler as its last act, and that call becomes
 //! a jump: the interpreter runs without a central loop, each handler with
 //! its own indirect branch, and with the instruction pointer, the frame's
-//! slots and the memory in machine registers. Without it (debug builds,
-//! coverage or sanitizer instrumentation, the `portable-dispatch`
-//! feature), a handler returns the next instruction pointer to a loop, so
-//! the native stack never grows with the number of instructions run.
+//! slots, the memory and the accumulator (a value only the next
+//! instruction reads, see [`crate::ir::ACC`]) in machine registers.
+//! Without it (debug builds, coverage or sanitizer instrumentation, the
+//! `portable-dispatch` feature), a handler returns the next instruction
+//! pointer to a loop, which keeps the accumulator in the context between
+//! two handlers, so the native stack never grows with the number of
+//! instructions run.
 
 use std::fmt;
 
@@ -34,11 +37,12 @@ unsafe impl Sync for Resume {}
 /// Points at slot 0 of the running frame's window.
 pub(crate) type Regs = *mut u64;
 
-/// Runs the instruction at `ip` and what follows it. Returns null when the
-/// run stops (the reason is in [`Cx::exit`]); with the portable dispatch,
-/// returns the next instruction otherwise.
+/// Runs the instruction at `ip` and what follows it, `acc` holding the
+/// accumulator. Returns null when the run stops (the reason is in
+/// [`Cx::exit`]); with the portable dispatch, returns the next instruction
+/// otherwise.
 pub(crate) type Handler =
-    fn(ip: Ip, regs: Regs, mem: *mut u8, mem_len: usize, cx: &mut Cx<'_>) -> Ip;
+    fn(ip: Ip, regs: Regs, mem: *mut u8, mem_len: usize, cx: &mut Cx<'_>, acc: u64) -> Ip;
 
 /// An instruction with its handler. Only [`thread`] makes one, so a
 /// handler always runs an instruction of its own kind.
@@ -80,9 +84,10 @@ pub const DISPATCH: &str = if cfg!(iris_tail_dispatch) {
     "loop"
 };
 
-/// Ends a handler: goes on with the instruction at `$ip`.
+/// Ends a handler: goes on with the instruction at `$ip`, the
+/// accumulator holding `$acc`.
 macro_rules! next {
-    ($ip:expr, $regs:expr, $mem:expr, $len:expr, $cx:expr) => {{
+    ($ip:expr, $regs:expr, $mem:expr, $len:expr, $cx:expr, $acc:expr) => {{
         let ip: $crate::exec::dispatch::Ip = $ip;
         #[cfg(iris_tail_dispatch)]
         {
@@ -96,11 +101,12 @@ macro_rules! next {
             // a host function replaced stops before it dispatches again:
             // `Cx::rebind`, `enter`).
             let handler = unsafe { (*ip).handler() };
-            return handler(ip, $regs, $mem, $len, $cx);
+            return handler(ip, $regs, $mem, $len, $cx, $acc);
         }
         #[cfg(not(iris_tail_dispatch))]
         {
-            let _ = ($regs, $mem, $len, &$cx);
+            let _ = ($regs, $mem, $len);
+            $cx.acc = $acc;
             return ip;
         }
     }};
@@ -114,17 +120,17 @@ pub(super) fn execute(ip: Ip, cx: &mut Cx<'_>) {
         let (regs, mem, len) = (cx.regs, cx.mem, cx.mem_len);
         // SAFETY: `ip` is the resumed frame's instruction (see `Cx::new`).
         let handler = unsafe { (*ip).handler() };
-        handler(ip, regs, mem, len, cx);
+        handler(ip, regs, mem, len, cx, 0);
     }
     #[cfg(not(iris_tail_dispatch))]
     {
         let mut ip = ip;
         while !ip.is_null() {
-            let (regs, mem, len) = (cx.regs, cx.mem, cx.mem_len);
+            let (regs, mem, len, acc) = (cx.regs, cx.mem, cx.mem_len, cx.acc);
             // SAFETY: as in `next!`: a handler returns an instruction of
             // the running function, or null to stop.
             let handler = unsafe { (*ip).handler() };
-            ip = handler(ip, regs, mem, len, cx);
+            ip = handler(ip, regs, mem, len, cx, acc);
         }
     }
 }

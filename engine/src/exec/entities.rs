@@ -12,37 +12,65 @@ use crate::ir::Instr;
 use crate::opcode::Opcode;
 use crate::trap::TrapCode;
 
-pub(super) fn GlobalGet(ip: Ip, regs: Regs, mem: *mut u8, len: usize, cx: &mut Cx<'_>) -> Ip {
+pub(super) fn GlobalGet(
+    ip: Ip,
+    regs: Regs,
+    mem: *mut u8,
+    len: usize,
+    cx: &mut Cx<'_>,
+    acc: u64,
+) -> Ip {
     decode!(ip, cx, Instr::GlobalGet { dst, global });
     let Some(&g) = cx.inst.globals.get(global as usize) else {
         return cx.trap(TrapCode::Internal, ip);
     };
     set(regs, dst, cx.state_ref().globals[g as usize].value);
-    next!(ip.wrapping_add(1), regs, mem, len, cx)
+    next!(ip.wrapping_add(1), regs, mem, len, cx, acc)
 }
 
-pub(super) fn GlobalSet(ip: Ip, regs: Regs, mem: *mut u8, len: usize, cx: &mut Cx<'_>) -> Ip {
+pub(super) fn GlobalSet(
+    ip: Ip,
+    regs: Regs,
+    mem: *mut u8,
+    len: usize,
+    cx: &mut Cx<'_>,
+    acc: u64,
+) -> Ip {
     decode!(ip, cx, Instr::GlobalSet { src, global });
     let Some(&g) = cx.inst.globals.get(global as usize) else {
         return cx.trap(TrapCode::Internal, ip);
     };
     cx.state().globals[g as usize].value = get(regs, src);
-    next!(ip.wrapping_add(1), regs, mem, len, cx)
+    next!(ip.wrapping_add(1), regs, mem, len, cx, acc)
 }
 
-pub(super) fn MemorySize(ip: Ip, regs: Regs, mem: *mut u8, len: usize, cx: &mut Cx<'_>) -> Ip {
+pub(super) fn MemorySize(
+    ip: Ip,
+    regs: Regs,
+    mem: *mut u8,
+    len: usize,
+    cx: &mut Cx<'_>,
+    acc: u64,
+) -> Ip {
     decode!(ip, cx, Instr::MemorySize { dst });
     set(regs, dst, u64::from(cx.memory_mut().pages()));
-    next!(ip.wrapping_add(1), regs, mem, len, cx)
+    next!(ip.wrapping_add(1), regs, mem, len, cx, acc)
 }
 
-pub(super) fn RefFunc(ip: Ip, regs: Regs, mem: *mut u8, len: usize, cx: &mut Cx<'_>) -> Ip {
+pub(super) fn RefFunc(
+    ip: Ip,
+    regs: Regs,
+    mem: *mut u8,
+    len: usize,
+    cx: &mut Cx<'_>,
+    acc: u64,
+) -> Ip {
     decode!(ip, cx, Instr::RefFunc { dst, func });
     let Some(&f) = cx.inst.funcs.get(func as usize) else {
         return cx.trap(TrapCode::Internal, ip);
     };
     set(regs, dst, u64::from(f) + 1);
-    next!(ip.wrapping_add(1), regs, mem, len, cx)
+    next!(ip.wrapping_add(1), regs, mem, len, cx, acc)
 }
 
 /// Runs the body of a rarer operation out of line: inlined into its
@@ -68,7 +96,7 @@ fn out_of_line(
 macro_rules! fallible {
     ($($name:ident => $body:ident;)*) => {
         $(
-            pub(super) fn $name(ip: Ip, regs: Regs, _: *mut u8, _: usize, cx: &mut Cx<'_>) -> Ip {
+            pub(super) fn $name(ip: Ip, regs: Regs, _: *mut u8, _: usize, cx: &mut Cx<'_>, acc: u64) -> Ip {
                 if let Err(code) = out_of_line($body, ip, regs, cx) {
                     return cx.trap(code, ip);
                 }
@@ -80,7 +108,7 @@ macro_rules! fallible {
                     return super::control::stop_for_charge(cx, ip, kind, fuel);
                 }
                 let (mem, len) = (cx.mem, cx.mem_len);
-                next!(ip.wrapping_add(1), regs, mem, len, cx)
+                next!(ip.wrapping_add(1), regs, mem, len, cx, acc)
             }
         )*
     };

@@ -15,7 +15,7 @@ use super::dispatch::{jump, next, Handler, Ip, Regs};
 use super::entities::*;
 use super::fused::*;
 use super::num;
-use crate::ir::{for_each_handler, Instr, Slot};
+use crate::ir::{for_each_handler, Instr, Slot, ACC};
 use crate::linear::DIRTY_SHIFT;
 use crate::trap::TrapCode;
 
@@ -97,63 +97,145 @@ fn store<const N: usize>(mem: *mut u8, len: usize, addr: u64, offset: u32, value
     true
 }
 
+/// Operand `k` (counted from 1, in the order of the instruction's slot
+/// fields) of an instruction whose handler reads operand `R` from the
+/// accumulator (`R == 0`: none): `acc`, or slot `slot` of the frame. (A
+/// slot naming the accumulator read by a variant that takes it from the
+/// frame would read the window's last slot: a wrong value, never an
+/// access outside the window. `handler_of` picks the variant from the same
+/// fields, so it does not happen.)
+#[inline(always)]
+pub(super) fn arg<const R: u8>(k: u8, regs: Regs, slot: Slot, acc: u64) -> u64 {
+    if R == k {
+        acc
+    } else {
+        get(regs, slot)
+    }
+}
+
+/// Writes an instruction's result: to the accumulator, always (the next
+/// instruction may read it from there, `R`), and to slot `dst` unless
+/// the handler's variant writes only the accumulator (`D`: nothing else
+/// reads the value).
+#[inline(always)]
+pub(super) fn put<const D: bool>(regs: Regs, dst: Slot, value: u64, acc: &mut u64) {
+    *acc = value;
+    if !D {
+        set(regs, dst, value);
+    }
+}
+
 /// The handler of one generated instruction, from its kind and arguments
 /// (see `for_each_handler!`); nothing for a `custom` one, whose handler is
-/// written by hand under its name.
+/// written by hand under its name. Each is generic over where its operands
+/// are: `D`, it writes its result to the accumulator; `R`, the slot
+/// operand it reads from it (see [`crate::ir::ACC`]).
 macro_rules! handler {
     (binary $name:ident ($f:ident)) => {
-        fn $name(ip: Ip, regs: Regs, mem: *mut u8, len: usize, cx: &mut Cx<'_>) -> Ip {
+        fn $name<const D: bool, const R: u8>(
+            ip: Ip,
+            regs: Regs,
+            mem: *mut u8,
+            len: usize,
+            cx: &mut Cx<'_>,
+            mut acc: u64,
+        ) -> Ip {
             decode!(ip, cx, Instr::$name { dst, lhs, rhs });
-            set(regs, dst, num::$f(get(regs, lhs), get(regs, rhs)));
-            next!(ip.wrapping_add(1), regs, mem, len, cx)
+            let value = num::$f(arg::<R>(1, regs, lhs, acc), arg::<R>(2, regs, rhs, acc));
+            put::<D>(regs, dst, value, &mut acc);
+            next!(ip.wrapping_add(1), regs, mem, len, cx, acc)
         }
     };
     (binary_imm $name:ident ($f:ident)) => {
-        fn $name(ip: Ip, regs: Regs, mem: *mut u8, len: usize, cx: &mut Cx<'_>) -> Ip {
+        fn $name<const D: bool, const R: u8>(
+            ip: Ip,
+            regs: Regs,
+            mem: *mut u8,
+            len: usize,
+            cx: &mut Cx<'_>,
+            mut acc: u64,
+        ) -> Ip {
             decode!(ip, cx, Instr::$name { dst, lhs, imm });
-            set(regs, dst, num::$f(get(regs, lhs), imm as u64));
-            next!(ip.wrapping_add(1), regs, mem, len, cx)
+            let value = num::$f(arg::<R>(1, regs, lhs, acc), imm as u64);
+            put::<D>(regs, dst, value, &mut acc);
+            next!(ip.wrapping_add(1), regs, mem, len, cx, acc)
         }
     };
     (binary_trap $name:ident ($f:ident)) => {
-        fn $name(ip: Ip, regs: Regs, mem: *mut u8, len: usize, cx: &mut Cx<'_>) -> Ip {
+        fn $name<const D: bool, const R: u8>(
+            ip: Ip,
+            regs: Regs,
+            mem: *mut u8,
+            len: usize,
+            cx: &mut Cx<'_>,
+            mut acc: u64,
+        ) -> Ip {
             decode!(ip, cx, Instr::$name { dst, lhs, rhs });
-            match num::$f(get(regs, lhs), get(regs, rhs)) {
-                Ok(value) => set(regs, dst, value),
+            match num::$f(arg::<R>(1, regs, lhs, acc), arg::<R>(2, regs, rhs, acc)) {
+                Ok(value) => put::<D>(regs, dst, value, &mut acc),
                 Err(code) => return cx.trap(code, ip),
             }
-            next!(ip.wrapping_add(1), regs, mem, len, cx)
+            next!(ip.wrapping_add(1), regs, mem, len, cx, acc)
         }
     };
     (unary $name:ident ($f:ident)) => {
-        fn $name(ip: Ip, regs: Regs, mem: *mut u8, len: usize, cx: &mut Cx<'_>) -> Ip {
+        fn $name<const D: bool, const R: u8>(
+            ip: Ip,
+            regs: Regs,
+            mem: *mut u8,
+            len: usize,
+            cx: &mut Cx<'_>,
+            mut acc: u64,
+        ) -> Ip {
             decode!(ip, cx, Instr::$name { dst, src });
-            set(regs, dst, num::$f(get(regs, src)));
-            next!(ip.wrapping_add(1), regs, mem, len, cx)
+            let value = num::$f(arg::<R>(1, regs, src, acc));
+            put::<D>(regs, dst, value, &mut acc);
+            next!(ip.wrapping_add(1), regs, mem, len, cx, acc)
         }
     };
     (unary_trap $name:ident ($f:ident)) => {
-        fn $name(ip: Ip, regs: Regs, mem: *mut u8, len: usize, cx: &mut Cx<'_>) -> Ip {
+        fn $name<const D: bool, const R: u8>(
+            ip: Ip,
+            regs: Regs,
+            mem: *mut u8,
+            len: usize,
+            cx: &mut Cx<'_>,
+            mut acc: u64,
+        ) -> Ip {
             decode!(ip, cx, Instr::$name { dst, src });
-            match num::$f(get(regs, src)) {
-                Ok(value) => set(regs, dst, value),
+            match num::$f(arg::<R>(1, regs, src, acc)) {
+                Ok(value) => put::<D>(regs, dst, value, &mut acc),
                 Err(code) => return cx.trap(code, ip),
             }
-            next!(ip.wrapping_add(1), regs, mem, len, cx)
+            next!(ip.wrapping_add(1), regs, mem, len, cx, acc)
         }
     };
     (load $name:ident ($bytes:literal $widen:ident)) => {
-        fn $name(ip: Ip, regs: Regs, mem: *mut u8, len: usize, cx: &mut Cx<'_>) -> Ip {
+        fn $name<const D: bool, const R: u8>(
+            ip: Ip,
+            regs: Regs,
+            mem: *mut u8,
+            len: usize,
+            cx: &mut Cx<'_>,
+            mut acc: u64,
+        ) -> Ip {
             decode!(ip, cx, Instr::$name { dst, addr, offset });
-            match load::<$bytes>(mem, len, get(regs, addr), offset) {
-                Some(bytes) => set(regs, dst, num::$widen(bytes)),
+            match load::<$bytes>(mem, len, arg::<R>(1, regs, addr, acc), offset) {
+                Some(bytes) => put::<D>(regs, dst, num::$widen(bytes), &mut acc),
                 None => return cx.trap(TrapCode::MemoryOutOfBounds, ip),
             }
-            next!(ip.wrapping_add(1), regs, mem, len, cx)
+            next!(ip.wrapping_add(1), regs, mem, len, cx, acc)
         }
     };
     (store $name:ident ($bytes:literal)) => {
-        fn $name(ip: Ip, regs: Regs, mem: *mut u8, len: usize, cx: &mut Cx<'_>) -> Ip {
+        fn $name<const D: bool, const R: u8>(
+            ip: Ip,
+            regs: Regs,
+            mem: *mut u8,
+            len: usize,
+            cx: &mut Cx<'_>,
+            acc: u64,
+        ) -> Ip {
             decode!(
                 ip,
                 cx,
@@ -163,37 +245,60 @@ macro_rules! handler {
                     offset
                 }
             );
-            if !store::<$bytes>(mem, len, get(regs, addr), offset, get(regs, value)) {
+            let (addr, value) = (arg::<R>(1, regs, addr, acc), arg::<R>(2, regs, value, acc));
+            if !store::<$bytes>(mem, len, addr, offset, value) {
                 return cx.trap(TrapCode::MemoryOutOfBounds, ip);
             }
-            next!(ip.wrapping_add(1), regs, mem, len, cx)
+            next!(ip.wrapping_add(1), regs, mem, len, cx, acc)
         }
     };
     (store_abs $name:ident ($bytes:literal)) => {
-        fn $name(ip: Ip, regs: Regs, mem: *mut u8, len: usize, cx: &mut Cx<'_>) -> Ip {
+        fn $name<const D: bool, const R: u8>(
+            ip: Ip,
+            regs: Regs,
+            mem: *mut u8,
+            len: usize,
+            cx: &mut Cx<'_>,
+            acc: u64,
+        ) -> Ip {
             decode!(ip, cx, Instr::$name { value, address });
-            if !store::<$bytes>(mem, len, u64::from(address), 0, get(regs, value)) {
+            let value = arg::<R>(1, regs, value, acc);
+            if !store::<$bytes>(mem, len, u64::from(address), 0, value) {
                 return cx.trap(TrapCode::MemoryOutOfBounds, ip);
             }
-            next!(ip.wrapping_add(1), regs, mem, len, cx)
+            next!(ip.wrapping_add(1), regs, mem, len, cx, acc)
         }
     };
     (branch_cmp $name:ident ($f:ident)) => {
-        fn $name(ip: Ip, regs: Regs, mem: *mut u8, len: usize, cx: &mut Cx<'_>) -> Ip {
+        fn $name<const D: bool, const R: u8>(
+            ip: Ip,
+            regs: Regs,
+            mem: *mut u8,
+            len: usize,
+            cx: &mut Cx<'_>,
+            acc: u64,
+        ) -> Ip {
             decode!(ip, cx, Instr::$name { lhs, rhs, target });
-            if num::$f(get(regs, lhs), get(regs, rhs)) != 0 {
-                next!(jump(ip, target), regs, mem, len, cx)
+            if num::$f(arg::<R>(1, regs, lhs, acc), arg::<R>(2, regs, rhs, acc)) != 0 {
+                next!(jump(ip, target), regs, mem, len, cx, acc)
             }
-            next!(ip.wrapping_add(1), regs, mem, len, cx)
+            next!(ip.wrapping_add(1), regs, mem, len, cx, acc)
         }
     };
     (branch_cmp_imm $name:ident ($f:ident)) => {
-        fn $name(ip: Ip, regs: Regs, mem: *mut u8, len: usize, cx: &mut Cx<'_>) -> Ip {
+        fn $name<const D: bool, const R: u8>(
+            ip: Ip,
+            regs: Regs,
+            mem: *mut u8,
+            len: usize,
+            cx: &mut Cx<'_>,
+            acc: u64,
+        ) -> Ip {
             decode!(ip, cx, Instr::$name { lhs, imm, target });
-            if num::$f(get(regs, lhs), imm as u64) != 0 {
-                next!(jump(ip, target), regs, mem, len, cx)
+            if num::$f(arg::<R>(1, regs, lhs, acc), imm as u64) != 0 {
+                next!(jump(ip, target), regs, mem, len, cx, acc)
             }
-            next!(ip.wrapping_add(1), regs, mem, len, cx)
+            next!(ip.wrapping_add(1), regs, mem, len, cx, acc)
         }
     };
     // Expanded in `fused.rs`.
@@ -204,14 +309,173 @@ macro_rules! handler {
     (custom $name:ident ()) => {};
 }
 
+/// The variant of handler `$name` for an instruction that uses the
+/// accumulator as `$use` says ([`Instr::acc_use`]), among those for
+/// instructions with `$n` slot operands.
+macro_rules! variant {
+    (1 $name:ident $use:expr) => {
+        match $use {
+            (false, 1) => $name::<false, 1> as Handler,
+            (true, 0) => $name::<true, 0>,
+            (true, 1) => $name::<true, 1>,
+            _ => $name::<false, 0>,
+        }
+    };
+    (2 $name:ident $use:expr) => {
+        match $use {
+            (false, 1) => $name::<false, 1> as Handler,
+            (false, 2) => $name::<false, 2>,
+            (true, 0) => $name::<true, 0>,
+            (true, 1) => $name::<true, 1>,
+            (true, 2) => $name::<true, 2>,
+            _ => $name::<false, 0>,
+        }
+    };
+    (4 $name:ident $use:expr) => {
+        match $use {
+            (false, 1) => $name::<false, 1> as Handler,
+            (false, 2) => $name::<false, 2>,
+            (false, 3) => $name::<false, 3>,
+            (false, 4) => $name::<false, 4>,
+            (true, 0) => $name::<true, 0>,
+            (true, 1) => $name::<true, 1>,
+            (true, 2) => $name::<true, 2>,
+            (true, 3) => $name::<true, 3>,
+            (true, 4) => $name::<true, 4>,
+            _ => $name::<false, 0>,
+        }
+    };
+}
+
+/// The handler of an instruction `$name` with slot fields `$dst` (or `0`,
+/// none) and `$ops`: the variant for their use of the accumulator
+/// ([`Instr::acc_use`], computed here from the fields at hand, for every
+/// instruction threaded).
+macro_rules! pick {
+    ($n:tt $name:ident, $dst:expr, [$($op:expr),*]) => {{
+        let mut read = 0u8;
+        let mut k = 0u8;
+        $(
+            k += 1;
+            if read == 0 && $op == ACC {
+                read = k;
+            }
+        )*
+        let _ = k;
+        variant!($n $name ($dst == ACC, read))
+    }};
+}
+
+/// The handler of `$instr`, of kind `$kind` (see `for_each_handler!`).
+macro_rules! handler_for {
+    (binary $name:ident $args:tt $instr:ident) => { handler_for!(@dst_lhs_rhs $name $instr) };
+    (binary_imm $name:ident $args:tt $instr:ident) => { handler_for!(@dst_lhs $name $instr) };
+    (binary_trap $name:ident $args:tt $instr:ident) => { handler_for!(@dst_lhs_rhs $name $instr) };
+    (unary $name:ident $args:tt $instr:ident) => { handler_for!(@dst_src $name $instr) };
+    (unary_trap $name:ident $args:tt $instr:ident) => { handler_for!(@dst_src $name $instr) };
+    (load $name:ident $args:tt $instr:ident) => {
+        match *$instr {
+            Instr::$name { dst, addr, .. } => pick!(1 $name, dst, [addr]),
+            _ => $name::<false, 0>,
+        }
+    };
+    (store $name:ident $args:tt $instr:ident) => {
+        match *$instr {
+            Instr::$name { addr, value, .. } => pick!(2 $name, 0, [addr, value]),
+            _ => $name::<false, 0>,
+        }
+    };
+    (store_abs $name:ident $args:tt $instr:ident) => {
+        match *$instr {
+            Instr::$name { value, .. } => pick!(1 $name, 0, [value]),
+            _ => $name::<false, 0>,
+        }
+    };
+    (branch_cmp $name:ident $args:tt $instr:ident) => {
+        match *$instr {
+            Instr::$name { lhs, rhs, .. } => pick!(2 $name, 0, [lhs, rhs]),
+            _ => $name::<false, 0>,
+        }
+    };
+    (branch_cmp_imm $name:ident $args:tt $instr:ident) => {
+        match *$instr {
+            Instr::$name { lhs, .. } => pick!(1 $name, 0, [lhs]),
+            _ => $name::<false, 0>,
+        }
+    };
+    (fused $name:ident ({ $($slot:ident),* ; $($imm:ident),* } $value:expr) $instr:ident) => {
+        match *$instr {
+            Instr::$name { dst, $($slot,)* .. } => pick!(4 $name, dst, [$($slot),*]),
+            _ => $name::<false, 0>,
+        }
+    };
+    (load_at $name:ident $args:tt $instr:ident) => {
+        match *$instr {
+            Instr::$name { dst, base, .. } => pick!(1 $name, dst, [base]),
+            _ => $name::<false, 0>,
+        }
+    };
+    (load_add $name:ident $args:tt $instr:ident) => {
+        match *$instr {
+            Instr::$name { dst, a, b, .. } => pick!(2 $name, dst, [a, b]),
+            _ => $name::<false, 0>,
+        }
+    };
+    // The custom instructions that read the accumulator (`Instr::acc_use`).
+    (custom BrIfNez $args:tt $instr:ident) => { handler_for!(@cond BrIfNez $instr) };
+    (custom BrIfEqz $args:tt $instr:ident) => { handler_for!(@cond BrIfEqz $instr) };
+    (custom BrIfNez64 $args:tt $instr:ident) => { handler_for!(@cond BrIfNez64 $instr) };
+    (custom BrIfEqz64 $args:tt $instr:ident) => { handler_for!(@cond BrIfEqz64 $instr) };
+    (custom BrI32AddImmNez $args:tt $instr:ident) => { handler_for!(@lhs BrI32AddImmNez $instr) };
+    (custom BrI32AddImmEqz $args:tt $instr:ident) => { handler_for!(@lhs BrI32AddImmEqz $instr) };
+    (custom ReturnSlot $args:tt $instr:ident) => {
+        match *$instr {
+            Instr::ReturnSlot { src } => pick!(1 ReturnSlot, 0, [src]),
+            _ => ReturnSlot::<false, 0>,
+        }
+    };
+    (custom $name:ident $args:tt $instr:ident) => { $name };
+    (@dst_lhs_rhs $name:ident $instr:ident) => {
+        match *$instr {
+            Instr::$name { dst, lhs, rhs } => pick!(2 $name, dst, [lhs, rhs]),
+            _ => $name::<false, 0>,
+        }
+    };
+    (@dst_lhs $name:ident $instr:ident) => {
+        match *$instr {
+            Instr::$name { dst, lhs, .. } => pick!(1 $name, dst, [lhs]),
+            _ => $name::<false, 0>,
+        }
+    };
+    (@dst_src $name:ident $instr:ident) => {
+        match *$instr {
+            Instr::$name { dst, src } => pick!(1 $name, dst, [src]),
+            _ => $name::<false, 0>,
+        }
+    };
+    (@cond $name:ident $instr:ident) => {
+        match *$instr {
+            Instr::$name { cond, .. } => pick!(1 $name, 0, [cond]),
+            _ => $name::<false, 0>,
+        }
+    };
+    (@lhs $name:ident $instr:ident) => {
+        match *$instr {
+            Instr::$name { lhs, .. } => pick!(1 $name, 0, [lhs]),
+            _ => $name::<false, 0>,
+        }
+    };
+}
+
 macro_rules! define_handlers {
     ($( $kind:ident $name:ident $args:tt; )*) => {
         $( handler!($kind $name $args); )*
 
         /// The handler of `instr`.
+        #[inline]
         pub(super) fn handler_of(instr: &Instr) -> Handler {
             match instr {
-                $( Instr::$name { .. } => $name, )*
+                $( Instr::$name { .. } => handler_for!($kind $name $args instr), )*
             }
         }
     };

@@ -328,6 +328,102 @@ macro_rules! define_ir {
             }
         }
 
+        impl Instr {
+            /// Whether this instruction writes its result only to the
+            /// accumulator ([`ACC`]), and which of its slot operands
+            /// (counted from 1, in the order of its fields; 0 for none) it
+            /// reads from it: the variant of its handler.
+            pub(crate) fn acc_use(&self) -> (bool, u8) {
+                match *self {
+                    $( Instr::$bin { dst, lhs, rhs } => acc_of(dst, &[lhs, rhs]), )*
+                    $( $( Instr::$bimm { dst, lhs, .. } => acc_of(dst, &[lhs]), )? )*
+                    $( Instr::$bt { dst, lhs, rhs } => acc_of(dst, &[lhs, rhs]), )*
+                    $( Instr::$un { dst, src } => acc_of(dst, &[src]), )*
+                    $( Instr::$ut { dst, src } => acc_of(dst, &[src]), )*
+                    $( Instr::$ld { dst, addr, .. } => acc_of(dst, &[addr]), )*
+                    $( Instr::$st { addr, value, .. } => acc_of(0, &[addr, value]), )*
+                    $( Instr::$stat { value, .. } => acc_of(0, &[value]), )*
+                    $( Instr::$bc { lhs, rhs, .. } => acc_of(0, &[lhs, rhs]), )*
+                    $( Instr::$bci { lhs, .. } => acc_of(0, &[lhs]), )*
+                    $( Instr::$fb { dst, $($fbs,)* .. } => acc_of(dst, &[$($fbs),*]), )*
+                    $( Instr::$fi { dst, $($fis,)* .. } => acc_of(dst, &[$($fis),*]), )*
+                    $( Instr::$fc { dst, $($fcs,)* .. } => acc_of(dst, &[$($fcs),*]), )*
+                    $( Instr::$la { dst, base, .. } => acc_of(dst, &[base]), )*
+                    $( Instr::$lr { dst, a, b, .. } => acc_of(dst, &[a, b]), )*
+                    // The custom instructions whose handlers read their
+                    // one slot operand from the accumulator when it names
+                    // it: the branches a comparison, an `eqz` or an
+                    // `i32.add` with an immediate fuses into, and the
+                    // return of one value.
+                    Instr::BrIfNez { cond, .. }
+                    | Instr::BrIfEqz { cond, .. }
+                    | Instr::BrIfNez64 { cond, .. }
+                    | Instr::BrIfEqz64 { cond, .. } => acc_of(0, &[cond]),
+                    Instr::BrI32AddImmNez { lhs, .. } | Instr::BrI32AddImmEqz { lhs, .. } => {
+                        acc_of(0, &[lhs])
+                    }
+                    Instr::ReturnSlot { src } => acc_of(0, &[src]),
+                    _ => (false, 0),
+                }
+            }
+
+            /// The result slot of an instruction whose handler leaves its
+            /// result in the accumulator too, and can leave it only there
+            /// ([`Instr::acc_use`]).
+            pub(crate) fn acc_result(&mut self) -> Option<&mut Slot> {
+                match self {
+                    $( Instr::$bin { dst, .. } => Some(dst), )*
+                    $( $( Instr::$bimm { dst, .. } => Some(dst), )? )*
+                    $( Instr::$bt { dst, .. } => Some(dst), )*
+                    $( Instr::$un { dst, .. } => Some(dst), )*
+                    $( Instr::$ut { dst, .. } => Some(dst), )*
+                    $( Instr::$ld { dst, .. } => Some(dst), )*
+                    $( Instr::$fb { dst, .. } => Some(dst), )*
+                    $( Instr::$fi { dst, .. } => Some(dst), )*
+                    $( Instr::$fc { dst, .. } => Some(dst), )*
+                    $( Instr::$la { dst, .. } => Some(dst), )*
+                    $( Instr::$lr { dst, .. } => Some(dst), )*
+                    _ => None,
+                }
+            }
+
+            /// Makes the slot operand that reads `t` read the accumulator
+            /// instead, if exactly one does, none reads the accumulator
+            /// already, and this instruction's handler can
+            /// ([`Instr::acc_use`]). `false`, nothing changed, if not.
+            pub(crate) fn read_acc(&mut self, t: Slot) -> bool {
+                if t == ACC {
+                    return false;
+                }
+                match self {
+                    $( Instr::$bin { lhs, rhs, .. } => read_acc_2(lhs, rhs, t), )*
+                    $( $( Instr::$bimm { lhs, .. } => read_acc_1(lhs, t), )? )*
+                    $( Instr::$bt { lhs, rhs, .. } => read_acc_2(lhs, rhs, t), )*
+                    $( Instr::$un { src, .. } => read_acc_1(src, t), )*
+                    $( Instr::$ut { src, .. } => read_acc_1(src, t), )*
+                    $( Instr::$ld { addr, .. } => read_acc_1(addr, t), )*
+                    $( Instr::$st { addr, value, .. } => read_acc_2(addr, value, t), )*
+                    $( Instr::$stat { value, .. } => read_acc_1(value, t), )*
+                    $( Instr::$bc { lhs, rhs, .. } => read_acc_2(lhs, rhs, t), )*
+                    $( Instr::$bci { lhs, .. } => read_acc_1(lhs, t), )*
+                    $( Instr::$fb { $($fbs,)* .. } => read_acc_in(&mut [$($fbs),*], t), )*
+                    $( Instr::$fi { $($fis,)* .. } => read_acc_in(&mut [$($fis),*], t), )*
+                    $( Instr::$fc { $($fcs,)* .. } => read_acc_in(&mut [$($fcs),*], t), )*
+                    $( Instr::$la { base, .. } => read_acc_1(base, t), )*
+                    $( Instr::$lr { a, b, .. } => read_acc_2(a, b, t), )*
+                    Instr::BrIfNez { cond, .. }
+                    | Instr::BrIfEqz { cond, .. }
+                    | Instr::BrIfNez64 { cond, .. }
+                    | Instr::BrIfEqz64 { cond, .. } => read_acc_1(cond, t),
+                    Instr::BrI32AddImmNez { lhs, .. } | Instr::BrI32AddImmEqz { lhs, .. } => {
+                        read_acc_1(lhs, t)
+                    }
+                    Instr::ReturnSlot { src } => read_acc_1(src, t),
+                    _ => false,
+                }
+            }
+        }
+
         #[cfg(test)]
         impl Instr {
             /// Every instruction's name, in the order of the list.

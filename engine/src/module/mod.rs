@@ -302,6 +302,22 @@ impl Module {
             .sum()
     }
 
+    /// How many of the translated instructions hand their result to the
+    /// next one only in the interpreter's accumulator (a machine
+    /// register), not through the frame, and how many read an operand
+    /// from it.
+    ///
+    /// Behind the `testing` feature, as [`Module::instruction_count`].
+    #[cfg(feature = "testing")]
+    pub fn accumulator_use(&self) -> (usize, usize) {
+        (0..self.inner.code.len() as u32)
+            .filter_map(|f| self.inner.compile(f))
+            .flat_map(|f| f.code.iter().map(|op| op.instr().acc_use()))
+            .fold((0, 0), |(only, reads), (writes, read)| {
+                (only + usize::from(writes), reads + usize::from(read != 0))
+            })
+    }
+
     /// How many of the module's functions are translated (all of them
     /// unless it translates lazily and some were never called).
     #[cfg(feature = "testing")]

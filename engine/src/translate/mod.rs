@@ -25,7 +25,7 @@ use crate::cost::CostModel;
 use crate::error::{Error, ErrorKind, LimitError};
 use crate::ir::{
     branch_target, fuse_binary, fuse_binary_imm, fuse_branch, fuse_chain, fuse_load, result_slot,
-    BinOp, Instr, Slot,
+    BinOp, Instr, Slot, ACC,
 };
 use crate::opcode::{operator_name, Opcode};
 use crate::profile::InstrFuel;
@@ -108,8 +108,9 @@ enum Operand {
     Const(u64),
 }
 
-/// The largest frame a slot can address.
-const MAX_FRAME: u32 = Slot::MAX as u32 + 1;
+/// The largest frame: every slot a `Slot` can address but the last,
+/// which names the accumulator ([`ACC`]).
+const MAX_FRAME: u32 = ACC as u32;
 
 /// Branches and returns carrying up to this many values copy each from
 /// where it lives; more are first written to their canonical slots and then
@@ -1050,10 +1051,16 @@ impl<'a> Translator<'a> {
         }
         for at in 0..self.code.len() {
             if let Instr::Br { target } = self.code[at] {
+                // (A return that reads the accumulator is never a branch
+                // target: a label stops `accumulate`. Checked all the
+                // same, as the copy would read what the branch did not
+                // write.)
                 if let Some(&ret @ (Instr::Return | Instr::ReturnSlot { .. })) =
                     self.code.get(target as usize)
                 {
-                    self.code[at] = ret;
+                    if ret.acc_use() == (false, 0) {
+                        self.code[at] = ret;
+                    }
                 }
             }
         }
@@ -1223,6 +1230,7 @@ impl<'a> Translator<'a> {
                 return;
             }
             if self.emit_imm(op, dst, lhs_slot, c) {
+                self.accumulate(self.code.len().wrapping_sub(1), lhs_slot, lhs_temp);
                 self.push(Operand::Temp);
                 return;
             }
@@ -1232,8 +1240,10 @@ impl<'a> Translator<'a> {
             return;
         }
         if let (Operand::Const(c), Some(swapped)) = (lhs, op.swapped()) {
+            let rhs_temp = rhs == Operand::Temp;
             let rhs_slot = self.slot_of(rhs, depth + 1);
             if self.emit_imm(swapped, dst, rhs_slot, c) {
+                self.accumulate(self.code.len().wrapping_sub(1), rhs_slot, rhs_temp);
                 self.push(Operand::Temp);
                 return;
             }
@@ -1242,9 +1252,39 @@ impl<'a> Translator<'a> {
         let lhs = self.slot_of(lhs, depth);
         let rhs = self.slot_of(rhs, depth + 1);
         if !self.fuse(op, dst, (lhs, lhs_temp), (rhs, rhs_temp)) {
-            self.emit(op.instr(dst, lhs, rhs));
+            let at = self.emit(op.instr(dst, lhs, rhs));
+            self.accumulate(at, rhs, rhs_temp);
+            self.accumulate(at, lhs, lhs_temp);
         }
         self.push(Operand::Temp);
+    }
+
+    /// Makes instruction `at`, the last one, read slot `slot` from the
+    /// accumulator ([`ACC`]) when the instruction just before it wrote
+    /// that slot, with no label between them (so the two always run one
+    /// after the other), and both have handlers that can: the writer's
+    /// handler leaves every result it computes in the accumulator too.
+    /// If the reader has just popped the value (`popped`: a temporary
+    /// nothing else reads), the writer no longer stores it in the frame
+    /// at all. Later peepholes that rewrite either instruction keep the
+    /// pair: a fused form takes over its operands and result as they are.
+    fn accumulate(&mut self, at: usize, slot: Slot, popped: bool) {
+        if at + 1 != self.code.len() {
+            return;
+        }
+        let Some(before) = at.checked_sub(1).filter(|&b| b >= self.barrier) else {
+            return;
+        };
+        let (head, tail) = self.code.split_at_mut(at);
+        let (Some(writer), Some(reader)) = (head.get_mut(before), tail.first_mut()) else {
+            return;
+        };
+        let Some(dst) = writer.acc_result().filter(|dst| **dst == slot) else {
+            return;
+        };
+        if reader.read_acc(slot) && popped {
+            *dst = ACC;
+        }
     }
 
     /// Replaces the last instruction by the fused form of it and
@@ -1293,9 +1333,11 @@ impl<'a> Translator<'a> {
                         origins.truncate(last);
                     }
                     self.fuse_into(before, chained);
+                    return true;
                 }
             }
         }
+        self.accumulate(last, other, other_temp);
         true
     }
 
@@ -1314,7 +1356,8 @@ impl<'a> Translator<'a> {
                 return;
             }
         }
-        self.emit(load);
+        let at = self.emit(load);
+        self.accumulate(at, addr, operand == Operand::Temp);
     }
 
     /// Emits a branch to `target` taken when `cond` (just popped, at the
@@ -1363,12 +1406,15 @@ impl<'a> Translator<'a> {
                 return at;
             }
         }
+        let temp = cond == Operand::Temp;
         let cond = self.slot_of(cond, depth);
-        self.emit(if negate {
+        let at = self.emit(if negate {
             Instr::BrIfEqz { cond, target }
         } else {
             Instr::BrIfNez { cond, target }
-        })
+        });
+        self.accumulate(at, cond, temp);
+        at
     }
 
     /// The values a branch to the label of control frame `depth` carries,
@@ -1440,7 +1486,9 @@ impl<'a> Translator<'a> {
         if n == 1 {
             let operand = self.stack.get(top);
             let src = self.slot_of(operand, top);
-            self.emit(Instr::ReturnSlot { src });
+            let at = self.emit(Instr::ReturnSlot { src });
+            // The function ends here: nothing reads the value after.
+            self.accumulate(at, src, operand == Operand::Temp);
             return;
         }
         if n > FEW as usize {

@@ -259,14 +259,18 @@ impl Translator<'_> {
         match simple {
             Simple::Binary(op) => self.binary(op),
             Simple::Unary(make) => {
-                let src = self.pop_slot();
+                let operand = self.pop();
+                let depth = self.height();
+                let src = self.slot_of(operand, depth);
                 let dst = self.push_temp();
-                self.emit(make(dst, src));
+                let at = self.emit(make(dst, src));
+                self.accumulate(at, src, operand == Operand::Temp);
             }
             // Validation bounds offsets of 32-bit memories by u32::MAX.
             Simple::Load(make, offset) => self.load(make, offset as u32),
             Simple::Store(make, make_abs, offset) => {
-                let value = self.pop_slot();
+                let value_operand = self.pop();
+                let value = self.slot_of(value_operand, self.height());
                 let addr = self.pop();
                 // A constant address with its offset is one immediate, if
                 // it fits in 32 bits (else the store traps, unfused).
@@ -276,15 +280,18 @@ impl Translator<'_> {
                     }
                     _ => None,
                 };
-                match at {
-                    Some(address) => {
-                        self.emit(make_abs(value, address));
-                    }
+                let (at, addr) = match at {
+                    Some(address) => (self.emit(make_abs(value, address)), None),
                     None => {
                         let depth = self.height();
-                        let addr = self.slot_of(addr, depth);
-                        self.emit(make(addr, value, offset as u32));
+                        let addr_slot = self.slot_of(addr, depth);
+                        let at = self.emit(make(addr_slot, value, offset as u32));
+                        (at, Some((addr_slot, addr == Operand::Temp)))
                     }
+                };
+                self.accumulate(at, value, value_operand == Operand::Temp);
+                if let Some((addr, popped)) = addr {
+                    self.accumulate(at, addr, popped);
                 }
             }
         }
