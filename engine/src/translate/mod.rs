@@ -1229,8 +1229,12 @@ impl<'a> Translator<'a> {
                 self.push(Operand::Temp);
                 return;
             }
-            if self.emit_imm(op, dst, lhs_slot, c) {
-                self.accumulate(self.code.len().wrapping_sub(1), lhs_slot, lhs_temp);
+            let via_acc = self.acc_slot() == Some(lhs_slot);
+            let len = self.code.len();
+            if self.emit_imm(op, dst, if via_acc { ACC } else { lhs_slot }, c) {
+                if via_acc && lhs_temp && self.code.len() == len + 1 {
+                    self.acc_only();
+                }
                 self.push(Operand::Temp);
                 return;
             }
@@ -1242,8 +1246,12 @@ impl<'a> Translator<'a> {
         if let (Operand::Const(c), Some(swapped)) = (lhs, op.swapped()) {
             let rhs_temp = rhs == Operand::Temp;
             let rhs_slot = self.slot_of(rhs, depth + 1);
-            if self.emit_imm(swapped, dst, rhs_slot, c) {
-                self.accumulate(self.code.len().wrapping_sub(1), rhs_slot, rhs_temp);
+            let via_acc = self.acc_slot() == Some(rhs_slot);
+            let len = self.code.len();
+            if self.emit_imm(swapped, dst, if via_acc { ACC } else { rhs_slot }, c) {
+                if via_acc && rhs_temp && self.code.len() == len + 1 {
+                    self.acc_only();
+                }
                 self.push(Operand::Temp);
                 return;
             }
@@ -1252,11 +1260,43 @@ impl<'a> Translator<'a> {
         let lhs = self.slot_of(lhs, depth);
         let rhs = self.slot_of(rhs, depth + 1);
         if !self.fuse(op, dst, (lhs, lhs_temp), (rhs, rhs_temp)) {
+            let (lhs, rhs, popped) = match self.acc_slot() {
+                Some(slot) if slot == lhs && slot != rhs => (ACC, rhs, lhs_temp),
+                Some(slot) if slot == rhs && slot != lhs => (lhs, ACC, rhs_temp),
+                _ => (lhs, rhs, false),
+            };
             let at = self.emit(op.instr(dst, lhs, rhs));
-            self.accumulate(at, rhs, rhs_temp);
-            self.accumulate(at, lhs, lhs_temp);
+            if popped && at + 1 == self.code.len() {
+                self.acc_only();
+            }
         }
         self.push(Operand::Temp);
+    }
+
+    /// The slot the last instruction wrote, if it may still be rewritten
+    /// and its handler leaves its result in the accumulator too: an
+    /// instruction emitted next that reads that slot may read it from the
+    /// accumulator ([`ACC`]) instead. Its emitter builds it so, as
+    /// [`Translator::accumulate`] would rewrite it (without looking for
+    /// the operand again), and calls [`Translator::acc_only`] if the value
+    /// was popped.
+    #[inline(always)]
+    fn acc_slot(&self) -> Option<Slot> {
+        let last = self.rewritable()?;
+        let mut writer = self.code[last];
+        writer.acc_result().map(|dst| *dst)
+    }
+
+    /// After an instruction just emitted that reads from the accumulator
+    /// a value it popped ([`Translator::acc_slot`]): the one before it
+    /// leaves its result only there.
+    fn acc_only(&mut self) {
+        let before = self.code.len().checked_sub(2);
+        if let Some(writer) = before.and_then(|at| self.code.get_mut(at)) {
+            if let Some(dst) = writer.acc_result() {
+                *dst = ACC;
+            }
+        }
     }
 
     /// Makes instruction `at`, the last one, read slot `slot` from the

@@ -7,7 +7,7 @@ use wasmparser::Operator;
 use super::control::{Control, ControlKind};
 use super::{Operand, Overflow, Translator};
 use crate::error::Error;
-use crate::ir::{Instr, Simple, Slot};
+use crate::ir::{Instr, Simple, Slot, ACC};
 
 impl Translator<'_> {
     /// Translates an operator of reachable code that its visit method did
@@ -263,8 +263,11 @@ impl Translator<'_> {
                 let depth = self.height();
                 let src = self.slot_of(operand, depth);
                 let dst = self.push_temp();
-                let at = self.emit(make(dst, src));
-                self.accumulate(at, src, operand == Operand::Temp);
+                let via_acc = self.acc_slot() == Some(src);
+                let at = self.emit(make(dst, if via_acc { ACC } else { src }));
+                if via_acc && operand == Operand::Temp && at + 1 == self.code.len() {
+                    self.acc_only();
+                }
             }
             // Validation bounds offsets of 32-bit memories by u32::MAX.
             Simple::Load(make, offset) => self.load(make, offset as u32),
