@@ -550,3 +550,12 @@ fn read_acc_2(a: &mut Slot, b: &mut Slot, t: Slot) -> bool {
     }
     true
 }
+
+/// [`Instr::frame_slots`] of an instruction with result slot `dst` and
+/// slot operands `operands` (at most four).
+fn slots_of(dst: Slot, operands: &[Slot], pure: bool) -> (Slot, [Slot; 4], usize, bool) {
+    let mut reads = [0; 4];
+    let n = operands.len().min(4);
+    reads[..n].copy_from_slice(&operands[..n]);
+    (dst, reads, n, pure)
+}

@@ -52,6 +52,19 @@ const WAT: &str = r#"(module
   (func (export "chi_into") (param i64 i64 i64) (result i64)
     (local.set 0 (i64.xor (i64.and (i64.xor (local.get 0) (i64.const -1)) (local.get 0)) (local.get 0)))
     (local.get 0))
+  ;; chi with its last operand computed between the two halves: that
+  ;; computation moves before the and-not, which then fuses; not when it
+  ;; writes what the and-not reads, nor when it can trap
+  (func (export "chi_past") (param i64 i64 i64) (result i64)
+    (i64.xor (i64.and (i64.xor (local.get 0) (i64.const -1)) (local.get 1)) (i64.rotl (local.get 2) (i64.const 5))))
+  (func (export "chi_past_tee") (param i64 i64 i64) (result i64)
+    (i64.xor
+      (i64.and (i64.xor (local.get 0) (i64.const -1)) (local.get 1))
+      (local.tee 1 (i64.rotl (local.get 2) (i64.const 5)))))
+  (func (export "chi_past_mul") (param i64 i64 i64) (result i64)
+    (i64.xor (i64.and (i64.xor (local.get 0) (i64.const -1)) (local.get 1)) (i64.mul (local.get 2) (local.get 0))))
+  (func (export "chi_past_div") (param i64 i64 i64) (result i64)
+    (i64.xor (i64.and (i64.xor (local.get 0) (i64.const -1)) (local.get 1)) (i64.div_s (local.get 2) (local.get 1))))
   ;; an xor with another constant than -1 first: not an and-not, the same
   ;; results
   (func (export "chi_not_andnot") (param i64 i64 i64) (result i64)
@@ -372,6 +385,24 @@ fn each_pattern_becomes_one_instruction() {
         "(if (i32.add (local.get 0) (i32.const 3)) (then (nop))) (i32.const 0)",
     ] {
         assert_eq!(instructions("i32", "i32", body), plain, "{body}");
+    }
+    // An operand computed between the two halves of a fused pair moves
+    // before them, if it neither traps nor writes what they read.
+    let chi = |last: &str| {
+        format!("(i64.xor (i64.and (i64.xor (local.get 0) (i64.const -1)) (local.get 1)) {last})")
+    };
+    for (last, count) in [
+        ("(i64.sub (local.get 2) (local.get 0))", 3),
+        ("(i64.mul (local.get 2) (local.get 0))", 3),
+        ("(local.tee 1 (i64.rotl (local.get 2) (i64.const 5)))", 4),
+        ("(i64.div_s (local.get 2) (local.get 1))", 4),
+        ("(i64.load (i32.wrap_i64 (local.get 2)))", 4),
+    ] {
+        assert_eq!(
+            instructions("i64 i64 i64", "i64", &chi(last)),
+            count,
+            "{last}"
+        );
     }
     // A value kept in a local is not a temporary: no fusion past it.
     let kept =

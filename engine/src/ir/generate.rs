@@ -367,6 +367,28 @@ macro_rules! define_ir {
                 }
             }
 
+            /// For an instruction whose only effect on the frame is its
+            /// result slot (numeric operators, loads, fused ones): that
+            /// slot, the slots it reads (the first `n` of the array), and
+            /// whether it can neither trap nor read memory, so that the
+            /// translator may move it past others.
+            pub(crate) fn frame_slots(&self) -> Option<(Slot, [Slot; 4], usize, bool)> {
+                match *self {
+                    $( Instr::$bin { dst, lhs, rhs } => Some((dst, [lhs, rhs, 0, 0], 2, true)), )*
+                    $( $( Instr::$bimm { dst, lhs, .. } => Some((dst, [lhs, 0, 0, 0], 1, true)), )? )*
+                    $( Instr::$bt { dst, lhs, rhs } => Some((dst, [lhs, rhs, 0, 0], 2, false)), )*
+                    $( Instr::$un { dst, src } => Some((dst, [src, 0, 0, 0], 1, true)), )*
+                    $( Instr::$ut { dst, src } => Some((dst, [src, 0, 0, 0], 1, false)), )*
+                    $( Instr::$ld { dst, addr, .. } => Some((dst, [addr, 0, 0, 0], 1, false)), )*
+                    $( Instr::$fb { dst, $($fbs,)* .. } => Some(slots_of(dst, &[$($fbs),*], true)), )*
+                    $( Instr::$fi { dst, $($fis,)* .. } => Some(slots_of(dst, &[$($fis),*], true)), )*
+                    $( Instr::$fc { dst, $($fcs,)* .. } => Some(slots_of(dst, &[$($fcs),*], true)), )*
+                    $( Instr::$la { dst, base, .. } => Some((dst, [base, 0, 0, 0], 1, false)), )*
+                    $( Instr::$lr { dst, a, b, .. } => Some((dst, [a, b, 0, 0], 2, false)), )*
+                    _ => None,
+                }
+            }
+
             /// The result slot of an instruction whose handler leaves its
             /// result in the accumulator too, and can leave it only there
             /// ([`Instr::acc_use`]).

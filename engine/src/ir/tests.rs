@@ -94,6 +94,7 @@ const EXTRA: &str = r#"
     (drop (i64.shr_u (i64.add (local.get 2) (local.get 3)) (i64.const 7)))
     (drop (i32.add (i32.add (local.get 0) (local.get 1)) (i32.const 7)))
     (drop (i64.xor (i64.rotl (local.get 2) (i64.const 7)) (local.get 3)))
+    (drop (i32.xor (i32.rotl (local.get 0) (i32.const 7)) (local.get 1)))
     (drop (i64.and (i64.xor (local.get 2) (i64.const -1)) (local.get 3)))
     (drop (i32.and (i32.xor (local.get 0) (i32.const -1)) (local.get 1)))
     (drop (i32.xor (i32.shr_u (local.get 0) (i32.const 7)) (local.get 1)))

@@ -1357,11 +1357,87 @@ impl<'a> Translator<'a> {
         let (other, other_temp) = match (lhs, rhs) {
             ((l, true), r) if l == t && r.0 != t => r,
             (l, (r, true)) if r == t && l.0 != t => l,
+            _ => return self.fuse_past_last(op, dst, lhs, rhs),
+        };
+        let Some(fused) = fuse_binary(op, dst, other, producer) else {
+            return self.fuse_past_last(op, dst, lhs, rhs);
+        };
+        self.fuse_with_last(last, fused, other, other_temp)
+    }
+
+    /// [`Translator::fuse`] with the instruction before the last, when it
+    /// wrote one operand (a temporary only this operator reads) and the
+    /// last instruction, in between, is independent of it: the last moves
+    /// before it (and before the instructions that hand it their results
+    /// in the accumulator, which must stay together), and the pair fuses
+    /// as if it had been emitted there (`(!a & c) ^ d` with `d` computed
+    /// between the two halves, as Keccak's chi is written). The one that
+    /// moves must neither trap nor read memory nor the accumulator, and
+    /// neither it nor those it moves past may read or write what the
+    /// other writes: each computes what it did, and a trap is the same
+    /// trap (the moved instruction's result is then lost with the frame).
+    fn fuse_past_last(
+        &mut self,
+        op: BinOp,
+        dst: Slot,
+        lhs: (Slot, bool),
+        rhs: (Slot, bool),
+    ) -> bool {
+        let Some(last) = self.rewritable() else {
+            return false;
+        };
+        let Some(before) = last.checked_sub(1).filter(|&at| at >= self.barrier) else {
+            return false;
+        };
+        let producer = self.code[before];
+        let Some((t, ..)) = producer.frame_slots() else {
+            return false;
+        };
+        let (other, other_temp) = match (lhs, rhs) {
+            ((l, true), r) if l == t && r.0 != t => r,
+            (l, (r, true)) if r == t && l.0 != t => l,
             _ => return false,
         };
+        let Some((x_dst, x_reads, x_n, true)) = self.code[last].frame_slots() else {
+            return false;
+        };
+        let x_reads = &x_reads[..x_n];
+        if t == ACC || x_dst == ACC || x_reads.contains(&ACC) {
+            return false;
+        }
         let Some(fused) = fuse_binary(op, dst, other, producer) else {
             return false;
         };
+        // The producer and the instructions that hand it their results in
+        // the accumulator, from `start`.
+        let mut start = before;
+        loop {
+            let Some((m_dst, m_reads, m_n, _)) = self.code[start].frame_slots() else {
+                return false;
+            };
+            let m_reads = &m_reads[..m_n];
+            if m_dst == x_dst || x_reads.contains(&m_dst) || m_reads.contains(&x_dst) {
+                return false;
+            }
+            if !m_reads.contains(&ACC) {
+                break;
+            }
+            match start.checked_sub(1).filter(|&at| at >= self.barrier) {
+                Some(at) => start = at,
+                None => return false,
+            }
+        }
+        self.code[start..=last].rotate_right(1);
+        if let Some(origins) = self.origins.as_mut().and_then(|o| o.get_mut(start..=last)) {
+            origins.rotate_right(1);
+        }
+        self.fuse_with_last(last, fused, other, other_temp)
+    }
+
+    /// Replaces the last instruction, `last`, by `fused`, its fused form
+    /// with the operator being translated, whose other operand is `other`
+    /// (a temporary if `other_temp`); the rest of [`Translator::fuse`].
+    fn fuse_with_last(&mut self, last: usize, fused: Instr, other: Slot, other_temp: bool) -> bool {
         self.fuse_into(last, fused);
         // The other operand may be a temporary, which only this reads,
         // that the instruction before wrote (`rotl ^ rotl`).
