@@ -417,6 +417,11 @@ define_ir! {
         Copy2 { d0: Slot, s0: Slot, d1: Slot, s1: Slot };
         /// Three copies, in order.
         Copy3 { d0: Slot, s0: Slot, d1: Slot, s1: Slot, d2: Slot, s2: Slot };
+        /// `dst = src`, then jumps to `target` (a copy and the `br` after
+        /// it: a value carried to a loop's head or a block's end).
+        CopyBr { dst: Slot, src: Slot, target: u32 } @ target;
+        /// Two copies, in order, then a jump to `target`.
+        Copy2Br { d0: Slot, s0: Slot, d1: Slot, s1: Slot, target: u32 } @ target;
         /// Moves slots `src..src + len` to `dst..dst + len` (as if
         /// through a temporary buffer); both spans lie in the frame.
         CopySpan { dst: Slot, src: Slot, len: u32 };

@@ -65,6 +65,40 @@ const WAT: &str = r#"(module
     (i64.xor (i64.and (i64.xor (local.get 0) (i64.const -1)) (local.get 1)) (i64.mul (local.get 2) (local.get 0))))
   (func (export "chi_past_div") (param i64 i64 i64) (result i64)
     (i64.xor (i64.and (i64.xor (local.get 0) (i64.const -1)) (local.get 1)) (i64.div_s (local.get 2) (local.get 1))))
+  ;; a loop whose last copies (the values it carries) go with its back
+  ;; branch: one copy, two, and three (the third then a copy on its own)
+  (func (export "loop_copy") (param i32) (result i64)
+    (local $a i64) (local $b i64) (local $t i64) (local $n i32)
+    (local.set $b (i64.const 1))
+    (block $done (loop $l
+      (br_if $done (i32.ge_u (local.get $n) (i32.and (local.get 0) (i32.const 63))))
+      (local.set $n (i32.add (local.get $n) (i32.const 1)))
+      (local.set $t (i64.add (local.get $a) (local.get $b)))
+      (local.set $a (local.get $b))
+      (local.set $b (local.get $t))
+      (br $l)))
+    (local.get $a))
+  (func (export "loop_copy1") (param i32) (result i64)
+    (local $a i64) (local $n i32)
+    (block $done (loop $l
+      (br_if $done (i32.ge_u (local.get $n) (i32.and (local.get 0) (i32.const 63))))
+      (local.set $n (i32.add (local.get $n) (i32.const 1)))
+      (local.set $a (i64.extend_i32_u (local.get $n)))
+      (local.set $a (local.get $a))
+      (br $l)))
+    (local.get $a))
+  (func (export "loop_copy3") (param i32) (result i64)
+    (local $a i64) (local $b i64) (local $c i64) (local $t i64) (local $n i32)
+    (local.set $b (i64.const 1))
+    (block $done (loop $l
+      (br_if $done (i32.ge_u (local.get $n) (i32.and (local.get 0) (i32.const 63))))
+      (local.set $n (i32.add (local.get $n) (i32.const 1)))
+      (local.set $t (i64.mul (local.get $a) (i64.add (local.get $b) (local.get $c))))
+      (local.set $a (local.get $b))
+      (local.set $b (local.get $c))
+      (local.set $c (local.get $t))
+      (br $l)))
+    (i64.add (local.get $a) (local.get $c)))
   ;; an xor with another constant than -1 first: not an and-not, the same
   ;; results
   (func (export "chi_not_andnot") (param i64 i64 i64) (result i64)
@@ -403,6 +437,20 @@ fn each_pattern_becomes_one_instruction() {
             count,
             "{last}"
         );
+    }
+    // Copies just before a `br` go with it: one or two in one instruction.
+    for (body, count) in [
+        ("(block (loop (local.set 1 (local.get 0)) (br 0))) (local.get 1)", 2),
+        (
+            "(block (loop (local.set 1 (local.get 0)) (local.set 0 (local.get 1)) (br 0))) (local.get 1)",
+            2,
+        ),
+        (
+            "(block (loop (local.set 1 (local.get 0)) (local.set 0 (local.get 1)) (local.set 2 (local.get 0)) (br 0))) (local.get 1)",
+            3,
+        ),
+    ] {
+        assert_eq!(instructions("i32 i32 i32", "i32", body), count, "{body}");
     }
     // A value kept in a local is not a temporary: no fusion past it.
     let kept =

@@ -130,6 +130,43 @@ pub(super) fn Copy2(ip: Ip, regs: Regs, mem: *mut u8, len: usize, cx: &mut Cx<'_
     next!(ip.wrapping_add(1), regs, mem, len, cx, acc)
 }
 
+pub(super) fn CopyBr(
+    ip: Ip,
+    regs: Regs,
+    mem: *mut u8,
+    len: usize,
+    cx: &mut Cx<'_>,
+    acc: u64,
+) -> Ip {
+    decode!(ip, cx, Instr::CopyBr { dst, src, target });
+    set(regs, dst, get(regs, src));
+    next!(jump(ip, target), regs, mem, len, cx, acc)
+}
+
+pub(super) fn Copy2Br(
+    ip: Ip,
+    regs: Regs,
+    mem: *mut u8,
+    len: usize,
+    cx: &mut Cx<'_>,
+    acc: u64,
+) -> Ip {
+    decode!(
+        ip,
+        cx,
+        Instr::Copy2Br {
+            d0,
+            s0,
+            d1,
+            s1,
+            target
+        }
+    );
+    set(regs, d0, get(regs, s0));
+    set(regs, d1, get(regs, s1));
+    next!(jump(ip, target), regs, mem, len, cx, acc)
+}
+
 pub(super) fn Copy3(ip: Ip, regs: Regs, mem: *mut u8, len: usize, cx: &mut Cx<'_>, acc: u64) -> Ip {
     decode!(
         ip,

@@ -368,100 +368,35 @@ macro_rules! pick {
 
 /// The handler of `$instr`, of kind `$kind` (see `for_each_handler!`).
 macro_rules! handler_for {
-    (binary $name:ident $args:tt $instr:ident) => { handler_for!(@dst_lhs_rhs $name $instr) };
-    (binary_imm $name:ident $args:tt $instr:ident) => { handler_for!(@dst_lhs $name $instr) };
-    (binary_trap $name:ident $args:tt $instr:ident) => { handler_for!(@dst_lhs_rhs $name $instr) };
-    (unary $name:ident $args:tt $instr:ident) => { handler_for!(@dst_src $name $instr) };
-    (unary_trap $name:ident $args:tt $instr:ident) => { handler_for!(@dst_src $name $instr) };
-    (load $name:ident $args:tt $instr:ident) => {
-        match *$instr {
-            Instr::$name { dst, addr, .. } => pick!(1 $name, dst, [addr]),
-            _ => $name::<false, 0>,
-        }
+    (binary $name:ident $args:tt $i:ident) => { handler_for!(@ 2 $name $i { dst, lhs, rhs } dst [lhs, rhs]) };
+    (binary_imm $name:ident $args:tt $i:ident) => { handler_for!(@ 1 $name $i { dst, lhs, .. } dst [lhs]) };
+    (binary_trap $name:ident $args:tt $i:ident) => { handler_for!(@ 2 $name $i { dst, lhs, rhs } dst [lhs, rhs]) };
+    (unary $name:ident $args:tt $i:ident) => { handler_for!(@ 1 $name $i { dst, src } dst [src]) };
+    (unary_trap $name:ident $args:tt $i:ident) => { handler_for!(@ 1 $name $i { dst, src } dst [src]) };
+    (load $name:ident $args:tt $i:ident) => { handler_for!(@ 1 $name $i { dst, addr, .. } dst [addr]) };
+    (store $name:ident $args:tt $i:ident) => { handler_for!(@ 2 $name $i { addr, value, .. } 0 [addr, value]) };
+    (store_abs $name:ident $args:tt $i:ident) => { handler_for!(@ 1 $name $i { value, .. } 0 [value]) };
+    (branch_cmp $name:ident $args:tt $i:ident) => { handler_for!(@ 2 $name $i { lhs, rhs, .. } 0 [lhs, rhs]) };
+    (branch_cmp_imm $name:ident $args:tt $i:ident) => { handler_for!(@ 1 $name $i { lhs, .. } 0 [lhs]) };
+    (fused $name:ident ({ $($slot:ident),* ; $($imm:ident),* } $value:expr) $i:ident) => {
+        handler_for!(@ 4 $name $i { dst, $($slot,)* .. } dst [$($slot),*])
     };
-    (store $name:ident $args:tt $instr:ident) => {
-        match *$instr {
-            Instr::$name { addr, value, .. } => pick!(2 $name, 0, [addr, value]),
-            _ => $name::<false, 0>,
-        }
-    };
-    (store_abs $name:ident $args:tt $instr:ident) => {
-        match *$instr {
-            Instr::$name { value, .. } => pick!(1 $name, 0, [value]),
-            _ => $name::<false, 0>,
-        }
-    };
-    (branch_cmp $name:ident $args:tt $instr:ident) => {
-        match *$instr {
-            Instr::$name { lhs, rhs, .. } => pick!(2 $name, 0, [lhs, rhs]),
-            _ => $name::<false, 0>,
-        }
-    };
-    (branch_cmp_imm $name:ident $args:tt $instr:ident) => {
-        match *$instr {
-            Instr::$name { lhs, .. } => pick!(1 $name, 0, [lhs]),
-            _ => $name::<false, 0>,
-        }
-    };
-    (fused $name:ident ({ $($slot:ident),* ; $($imm:ident),* } $value:expr) $instr:ident) => {
-        match *$instr {
-            Instr::$name { dst, $($slot,)* .. } => pick!(4 $name, dst, [$($slot),*]),
-            _ => $name::<false, 0>,
-        }
-    };
-    (load_at $name:ident $args:tt $instr:ident) => {
-        match *$instr {
-            Instr::$name { dst, base, .. } => pick!(1 $name, dst, [base]),
-            _ => $name::<false, 0>,
-        }
-    };
-    (load_add $name:ident $args:tt $instr:ident) => {
-        match *$instr {
-            Instr::$name { dst, a, b, .. } => pick!(2 $name, dst, [a, b]),
-            _ => $name::<false, 0>,
-        }
-    };
+    (load_at $name:ident $args:tt $i:ident) => { handler_for!(@ 1 $name $i { dst, base, .. } dst [base]) };
+    (load_add $name:ident $args:tt $i:ident) => { handler_for!(@ 2 $name $i { dst, a, b, .. } dst [a, b]) };
     // The custom instructions that read the accumulator (`Instr::acc_use`).
-    (custom BrIfNez $args:tt $instr:ident) => { handler_for!(@cond BrIfNez $instr) };
-    (custom BrIfEqz $args:tt $instr:ident) => { handler_for!(@cond BrIfEqz $instr) };
-    (custom BrIfNez64 $args:tt $instr:ident) => { handler_for!(@cond BrIfNez64 $instr) };
-    (custom BrIfEqz64 $args:tt $instr:ident) => { handler_for!(@cond BrIfEqz64 $instr) };
-    (custom BrI32AddImmNez $args:tt $instr:ident) => { handler_for!(@lhs BrI32AddImmNez $instr) };
-    (custom BrI32AddImmEqz $args:tt $instr:ident) => { handler_for!(@lhs BrI32AddImmEqz $instr) };
-    (custom ReturnSlot $args:tt $instr:ident) => {
-        match *$instr {
-            Instr::ReturnSlot { src } => pick!(1 ReturnSlot, 0, [src]),
-            _ => ReturnSlot::<false, 0>,
-        }
-    };
-    (custom $name:ident $args:tt $instr:ident) => { $name };
-    (@dst_lhs_rhs $name:ident $instr:ident) => {
-        match *$instr {
-            Instr::$name { dst, lhs, rhs } => pick!(2 $name, dst, [lhs, rhs]),
-            _ => $name::<false, 0>,
-        }
-    };
-    (@dst_lhs $name:ident $instr:ident) => {
-        match *$instr {
-            Instr::$name { dst, lhs, .. } => pick!(1 $name, dst, [lhs]),
-            _ => $name::<false, 0>,
-        }
-    };
-    (@dst_src $name:ident $instr:ident) => {
-        match *$instr {
-            Instr::$name { dst, src } => pick!(1 $name, dst, [src]),
-            _ => $name::<false, 0>,
-        }
-    };
-    (@cond $name:ident $instr:ident) => {
-        match *$instr {
-            Instr::$name { cond, .. } => pick!(1 $name, 0, [cond]),
-            _ => $name::<false, 0>,
-        }
-    };
-    (@lhs $name:ident $instr:ident) => {
-        match *$instr {
-            Instr::$name { lhs, .. } => pick!(1 $name, 0, [lhs]),
+    (custom BrIfNez $args:tt $i:ident) => { handler_for!(@ 1 BrIfNez $i { cond, .. } 0 [cond]) };
+    (custom BrIfEqz $args:tt $i:ident) => { handler_for!(@ 1 BrIfEqz $i { cond, .. } 0 [cond]) };
+    (custom BrIfNez64 $args:tt $i:ident) => { handler_for!(@ 1 BrIfNez64 $i { cond, .. } 0 [cond]) };
+    (custom BrIfEqz64 $args:tt $i:ident) => { handler_for!(@ 1 BrIfEqz64 $i { cond, .. } 0 [cond]) };
+    (custom BrI32AddImmNez $args:tt $i:ident) => { handler_for!(@ 1 BrI32AddImmNez $i { lhs, .. } 0 [lhs]) };
+    (custom BrI32AddImmEqz $args:tt $i:ident) => { handler_for!(@ 1 BrI32AddImmEqz $i { lhs, .. } 0 [lhs]) };
+    (custom ReturnSlot $args:tt $i:ident) => { handler_for!(@ 1 ReturnSlot $i { src } 0 [src]) };
+    (custom $name:ident $args:tt $i:ident) => { $name };
+    // An instruction `$name` whose fields `$fields` bind its result slot
+    // `$dst` (`0`: none) and slot operands `$op`, among `$n` variants.
+    (@ $n:tt $name:ident $i:ident { $($fields:tt)* } $dst:tt [$($op:ident),*]) => {
+        match *$i {
+            Instr::$name { $($fields)* } => pick!($n $name, $dst, [$($op),*]),
             _ => $name::<false, 0>,
         }
     };

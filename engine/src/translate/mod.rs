@@ -1586,13 +1586,38 @@ impl<'a> Translator<'a> {
         self.jumps = true;
         match self.control[index].kind {
             ControlKind::Loop { head } => {
-                self.emit(Instr::Br { target: head });
+                self.emit_jump(head);
             }
             _ => {
-                let at = self.emit(Instr::Br { target: 0 });
+                let at = self.emit_jump(0);
                 self.control[index].patches.push(at);
             }
         }
+    }
+
+    /// Emits a jump to `target`: one or two copies just before it, with no
+    /// label between, go with it in one instruction (the values a loop
+    /// carries to its head, in a dispatch less per iteration). Gives the
+    /// index of the jump, for patching.
+    fn emit_jump(&mut self, target: u32) -> usize {
+        if let Some(last) = self.rewritable() {
+            let merged = match self.code[last] {
+                Instr::Copy { dst, src } => Some(Instr::CopyBr { dst, src, target }),
+                Instr::Copy2 { d0, s0, d1, s1 } => Some(Instr::Copy2Br {
+                    d0,
+                    s0,
+                    d1,
+                    s1,
+                    target,
+                }),
+                _ => None,
+            };
+            if let Some(merged) = merged {
+                self.fuse_into(last, merged);
+                return last;
+            }
+        }
+        self.emit(Instr::Br { target })
     }
 
     /// Emits the return sequence with the top `num_results` operands.
