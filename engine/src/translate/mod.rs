@@ -108,6 +108,17 @@ enum Operand {
     Const(u64),
 }
 
+/// Of a binary operator's operands `lhs` and `rhs` (each a slot and
+/// whether it is a popped temporary), the other one when exactly one is
+/// temporary `t`: the operand a fusion with `t`'s writer keeps.
+fn other_operand(t: Slot, lhs: (Slot, bool), rhs: (Slot, bool)) -> Option<(Slot, bool)> {
+    match (lhs, rhs) {
+        ((l, true), r) if l == t && r.0 != t => Some(r),
+        (l, (r, true)) if r == t && l.0 != t => Some(l),
+        _ => None,
+    }
+}
+
 /// The largest frame: every slot a `Slot` can address but the last,
 /// which names the accumulator ([`ACC`]).
 const MAX_FRAME: u32 = ACC as u32;
@@ -1354,10 +1365,8 @@ impl<'a> Translator<'a> {
         let Some((last, producer, t)) = self.producer() else {
             return false;
         };
-        let (other, other_temp) = match (lhs, rhs) {
-            ((l, true), r) if l == t && r.0 != t => r,
-            (l, (r, true)) if r == t && l.0 != t => l,
-            _ => return self.fuse_past_last(op, dst, lhs, rhs),
+        let Some((other, other_temp)) = other_operand(t, lhs, rhs) else {
+            return self.fuse_past_last(op, dst, lhs, rhs);
         };
         let Some(fused) = fuse_binary(op, dst, other, producer) else {
             return self.fuse_past_last(op, dst, lhs, rhs);
@@ -1393,10 +1402,8 @@ impl<'a> Translator<'a> {
         let Some((t, ..)) = producer.frame_slots() else {
             return false;
         };
-        let (other, other_temp) = match (lhs, rhs) {
-            ((l, true), r) if l == t && r.0 != t => r,
-            (l, (r, true)) if r == t && l.0 != t => l,
-            _ => return false,
+        let Some((other, other_temp)) = other_operand(t, lhs, rhs) else {
+            return false;
         };
         let Some((x_dst, x_reads, x_n, true)) = self.code[last].frame_slots() else {
             return false;
